@@ -1,0 +1,59 @@
+# ЕКМ platform — the commands a person types. `make help` lists them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+EKM := $(VENV)/bin/ekm
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+export EKM_HOME := $(CURDIR)
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+setup: ## install what is missing (apt: RabbitMQ; .venv with pinned deps) and start the broker
+	@scripts/setup.sh
+
+setup-postgres: ## the same, plus PostgreSQL
+	@scripts/setup.sh --with-postgres
+
+migrate: setup ## apply migrations and declare event queues for every service
+	@$(EKM) migrate
+
+run: migrate ## set up, migrate, start every service + registry simulators, load demo data
+	@$(EKM) run
+
+test: setup-postgres ## run every test: unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
+	@$(MAKE) --no-print-directory proto-check
+	@$(PYTEST) -q libs services tests
+
+test-unit: setup ## unit tests only (no broker)
+	@$(PYTEST) -q -m "not integration and not e2e" libs services
+
+test-integration: setup-postgres ## integration tests (real RabbitMQ, SQLite and PostgreSQL)
+	@$(PYTEST) -q -m integration libs services tests
+
+test-e2e: setup ## end-to-end: real processes driven over gRPC
+	@$(PYTEST) -q -m e2e tests
+
+proto: ## regenerate Python code from proto/ into libs/ekm-protos (pinned grpcio-tools)
+	@$(PY) scripts/gen_protos.py
+
+proto-check: ## fail when regenerating the protobuf code would change the tree
+	@tmp=$$(mktemp -d) && $(PY) scripts/gen_protos.py --out $$tmp && \
+	  diff -r -x __pycache__ $$tmp/ekm libs/ekm-protos/ekm > /dev/null && rm -rf $$tmp && echo "proto-check: generated code is up to date" || \
+	  { rm -rf $$tmp; echo "proto-check: generated code is stale: run 'make proto' and commit" >&2; exit 1; }
+
+bench: setup ## benchmarks against raw baselines measured in the same run
+	@$(PY) -m bench.appeals
+
+token: setup ## a development token: make token ROLE=case_manager USER=cm-1
+	@$(EKM) token --role $(or $(ROLE),case_manager) --user $(or $(USER_ID),cm-1)
+
+trace: setup ## print a trace: make trace ID=<tracking number | trace id>
+	@$(EKM) trace $(ID)
+
+clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
+	rm -rf var
+
+.PHONY: help setup setup-postgres migrate run test test-unit test-integration test-e2e proto proto-check bench token trace clean

@@ -1,0 +1,1 @@
+"""Shared platform library of the ЕКМ services. No domain code lives here."""

@@ -1,0 +1,137 @@
+"""The ``ekm`` command: what an operator or a developer types.
+
+    ekm migrate [SERVICE ...]     apply database migrations and declare event queues
+    ekm run [--no-demo]           run the whole platform on this machine (Ctrl-C stops it)
+    ekm token --role R --user U   issue a development bearer token
+    ekm trace KEY                 print a trace by tracking number or trace id
+    ekm demo                      submit the demo appeals through gRPC
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+import time
+
+from ekm_platform import config
+
+
+def cmd_migrate(args) -> int:
+    from ekm_platform.migrations import migrate
+    from ekm_platform.runner import service_class
+    from ekm_platform.topology import declare_event_queues
+
+    unknown = set(args.services) - set(config.SERVICES)
+    if unknown:
+        print(f"невідомий сервіс / unknown service: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    for service in args.services or config.SERVICES:
+        package = f"{config.package_name(service)}.adapters.migrations"
+        applied = migrate(config.database_url(service), package)
+        queues = declare_event_queues(service_class(service), config.amqp_uri())
+        print(f"{service}: {len(applied)} migration(s) applied {applied or ''}; "
+              f"{len(queues)} event queue(s) declared")
+    return 0
+
+
+def cmd_token(args) -> int:
+    from ekm_platform.auth import ensure_dev_keys, issue_token
+
+    ensure_dev_keys()
+    print(issue_token(args.user, args.role, community_code=args.community, ttl_seconds=args.ttl))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from google.protobuf import json_format
+
+    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
+    from ekm_platform import client
+
+    appeals = json.loads(pathlib.Path(args.file).read_text(encoding="utf-8"))
+    metadata = client.bearer("case_manager", "demo-case-manager")
+    with client.channel("intake") as channel:
+        stub = intake_pb2_grpc.IntakeServiceStub(channel)
+        for item in appeals:
+            request = json_format.ParseDict(item, intake_pb2.SubmitAppealRequest())
+            reply = stub.SubmitAppeal(request, metadata=metadata, timeout=10)
+            print(f"  demo appeal accepted: {reply.tracking_number}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from ekm_platform import client
+    from ekm_platform.auth import ensure_dev_keys
+    from ekm_platform.supervisor import Supervisor, programs
+
+    ensure_dev_keys()
+    simulators = _simulators_installed()
+    supervisor = Supervisor(programs(simulators=simulators))
+    supervisor.start()
+    try:
+        for service in config.SERVICES:
+            client.wait_healthy(service, timeout=60)
+        print("\nЕКМ працює / EKM is running. gRPC endpoints (health + reflection on each):")
+        for service in config.SERVICES:
+            print(f"  {service:18} {client.address(service)}")
+        if simulators:
+            print(f"  registry simulators http://127.0.0.1:{__import__('os').environ.get('EKM_SIMULATORS_PORT', '8081')}/")
+        print(f"Logs: {supervisor.log_dir}/<service>.log   Token: .venv/bin/ekm token --role case_manager --user cm-1")
+        if not args.no_demo:
+            cmd_demo(argparse.Namespace(file=args.demo_file))
+        print("Ctrl-C зупиняє / stops the platform.", flush=True)
+        while True:
+            failed = supervisor.check()
+            if failed:
+                print(f"!! gave up restarting: {', '.join(failed)}", file=sys.stderr)
+                return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nЗупинка / stopping…")
+        return 0
+    finally:
+        supervisor.stop()
+
+
+def _simulators_installed() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("registry_simulators") is not None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="ekm", description="ЕКМ platform tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="apply migrations and declare event queues")
+    p.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(config.SERVICES))
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("token", help="issue a development bearer token")
+    p.add_argument("--role", required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--community", default="")
+    p.add_argument("--ttl", type=int, default=8 * 3600)
+    p.set_defaults(func=cmd_token)
+
+    default_demo = str(config.home() / "deploy" / "demo" / "appeals.json")
+    p = sub.add_parser("demo", help="submit the demo appeals")
+    p.add_argument("--file", default=default_demo)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="run the platform on this machine")
+    p.add_argument("--no-demo", action="store_true")
+    p.add_argument("--demo-file", default=default_demo)
+    p.set_defaults(func=cmd_run)
+
+    from ekm_platform import trace_cli
+    p = sub.add_parser("trace", help="print a trace by tracking number or trace id")
+    trace_cli.add_arguments(p)
+    p.set_defaults(func=trace_cli.run)
+
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Settings read from the environment, with defaults for one machine.
+
+Every service reads the same names, so knowing one service means knowing all:
+
+- ``EKM_HOME``: the working folder (``var/`` below it holds databases, logs, keys).
+- ``EKM_AMQP_URI``: the broker, default ``amqp://guest:guest@127.0.0.1:5672/``.
+- ``EKM_DATABASE_URL``: a PostgreSQL server URL; each service gets its own database
+  ``<name>_<service>`` on it.  Unset: one SQLite file per service under ``var/``.
+- ``EKM_<SERVICE>_DATABASE_URL``: the full URL of one service's database (wins).
+- ``EKM_<SERVICE>_GRPC_PORT``: the gRPC port of one service.
+- ``EKM_JWT_PUBLIC_KEY`` / ``EKM_JWT_PRIVATE_KEY``: PEM files for RS256 tokens.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+
+from sqlalchemy.engine import make_url
+
+SERVICES = ("intake", "cases", "registry-gateway", "interagency", "notifications")
+
+GRPC_PORTS = {
+    "intake": 50051,
+    "cases": 50052,
+    "registry-gateway": 50053,
+    "interagency": 50054,
+    "notifications": 50055,
+}
+
+
+def env_key(service: str) -> str:
+    """``registry-gateway`` -> ``REGISTRY_GATEWAY``."""
+    return service.upper().replace("-", "_")
+
+
+def package_name(service: str) -> str:
+    """``registry-gateway`` -> ``registry_gateway``."""
+    return service.replace("-", "_")
+
+
+def home() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("EKM_HOME", os.getcwd())).resolve()
+
+
+def var_dir() -> pathlib.Path:
+    path = pathlib.Path(os.environ.get("EKM_VAR_DIR", home() / "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def amqp_uri() -> str:
+    return os.environ.get("EKM_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def grpc_port(service: str) -> int:
+    return int(os.environ.get(f"EKM_{env_key(service)}_GRPC_PORT", GRPC_PORTS[service]))
+
+
+def grpc_host() -> str:
+    return os.environ.get("EKM_GRPC_HOST", "127.0.0.1")
+
+
+def database_url(service: str) -> str:
+    """The SQLAlchemy URL of one service's own database."""
+    own = os.environ.get(f"EKM_{env_key(service)}_DATABASE_URL")
+    if own:
+        return own
+    shared = os.environ.get("EKM_DATABASE_URL")
+    if shared:
+        url = make_url(shared)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        base = url.database or "ekm"
+        return url.set(database=f"{base}_{package_name(service)}").render_as_string(
+            hide_password=False
+        )
+    return f"sqlite:///{var_dir() / (package_name(service) + '.db')}"
+
+
+def jwt_public_key_path() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("EKM_JWT_PUBLIC_KEY", var_dir() / "keys" / "jwt-public.pem"))
+
+
+def jwt_private_key_path() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("EKM_JWT_PRIVATE_KEY", var_dir() / "keys" / "jwt-private.pem"))
+
+
+def nameko_config(service: str) -> dict:
+    """The nameko configuration of one service process."""
+    return {
+        "AMQP_URI": amqp_uri(),
+        "GRPC_BIND_HOST": grpc_host(),
+        "GRPC_BIND_PORT": grpc_port(service),
+        "max_workers": int(os.environ.get("EKM_MAX_WORKERS", "32")),
+        "PREFETCH_COUNT": int(os.environ.get("EKM_PREFETCH_COUNT", "32")),
+        "RPC_TIMEOUT": float(os.environ.get("EKM_RPC_TIMEOUT", "10")),
+        "DATABASE_URL": database_url(service),
+        "SERVICE": service,
+    }

@@ -1,0 +1,80 @@
+"""nameko dependency providers every service uses: its database and its event inbox."""
+from __future__ import annotations
+
+import json
+import logging
+from functools import partial
+from typing import Callable
+
+from nameko import config
+from nameko.extensions import DependencyProvider
+from sqlalchemy import MetaData
+
+from ekm_platform.db import make_engine, make_session_factory
+from ekm_platform.envelope import Envelope, EnvelopeError
+from ekm_platform.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class PermanentEventError(Exception):
+    """An event that can never be handled (bad data): it goes to dead letters, not back to the queue."""
+
+
+class Database(DependencyProvider):
+    """Injects ``uow()``: a new unit of work over this service's own database."""
+
+    def __init__(self, metadata: MetaData, repository_factory: Callable):
+        self.metadata = metadata
+        self.repository_factory = repository_factory
+
+    def setup(self):
+        self.engine = make_engine(config["DATABASE_URL"])
+        self.sessions = make_session_factory(self.engine)
+        self.tables = self.metadata.tables
+
+    def stop(self):
+        self.engine.dispose()
+
+    def kill(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return partial(UnitOfWork, self.sessions, self.tables, self.container.service_name,
+                       self.repository_factory)
+
+
+def handle_event(uow_factory: Callable[[], UnitOfWork], consumer: str, body,
+                 handler: Callable[[Envelope, UnitOfWork], None]) -> bool:
+    """Run ``handler`` once per event id; False when the event was a duplicate.
+
+    The handler may read and call other services, then write; the inbox row is
+    written just before the commit, in the same transaction as the handler's effects.
+    Bad events are stored as dead letters with their reason and acknowledged.
+    """
+    try:
+        envelope = Envelope.from_message(body)
+    except EnvelopeError as exc:
+        _dead_letter(uow_factory, consumer, None, str(exc), body)
+        return False
+    with uow_factory() as uow:
+        if uow.already_handled(envelope.event_id, consumer):
+            log.info("duplicate event %s for %s ignored", envelope.event_id, consumer)
+            return False
+        try:
+            handler(envelope, uow)
+        except PermanentEventError as exc:
+            uow.rollback()
+            _dead_letter(uow_factory, consumer, envelope.event_id, str(exc), body)
+            return False
+        uow.mark_handled(envelope.event_id, consumer)
+        uow.commit()
+    return True
+
+
+def _dead_letter(uow_factory, consumer, event_id, reason, body) -> None:
+    log.warning("dead letter for %s: %s", consumer, reason)
+    with uow_factory() as uow:
+        uow.dead_letter(consumer, event_id, reason,
+                        body if isinstance(body, (dict, list)) else json.dumps(str(body)))
+        uow.commit()

@@ -1,0 +1,80 @@
+"""Start one service process: ``ekm-service <name>``.
+
+The same bootstrap for every service: green sockets, psycopg under eventlet, tracing,
+the faster gRPC connection loop, then nameko's runner with this service's config.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")  # STACK.md pitfall 5
+
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+
+from ekm_platform import config as settings  # noqa: E402
+from ekm_platform.logs import setup_logging  # noqa: E402
+
+
+def service_class(service: str):
+    module = importlib.import_module(f"{settings.package_name(service)}.service")
+    return module.SERVICE
+
+
+def instrument(service: str) -> None:
+    from nameko_opentelemetry import NamekoInstrumentor
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    from ekm_platform.tracing import setup_tracing
+
+    setup_tracing(service)
+    NamekoInstrumentor().instrument()
+    SQLAlchemyInstrumentor().instrument(enable_commenter=False)
+
+
+def run(service: str) -> None:
+    from nameko import config
+    from nameko.runners import ServiceRunner
+
+    from ekm_platform.grpc_support import speed_up_nameko_grpc
+    from ekm_platform.tracing import shutdown_tracing
+
+    setup_logging(service)
+    instrument(service)
+    speed_up_nameko_grpc()
+    config.setup(settings.nameko_config(service))
+    runner = ServiceRunner()
+    runner.add_service(service_class(service))
+
+    def shutdown(signum, frame):
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    logging.getLogger("ekm").info(
+        "%s started; gRPC on %s:%s", service, settings.grpc_host(), settings.grpc_port(service))
+    waiter = eventlet.spawn(runner.wait)
+    while True:
+        try:
+            waiter.wait()
+            break
+        except OSError:
+            continue
+    shutdown_tracing()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="ekm-service", description="Run one ЕКМ service")
+    parser.add_argument("service", choices=settings.SERVICES)
+    run(parser.parse_args(argv).service)
+
+
+if __name__ == "__main__":
+    main()

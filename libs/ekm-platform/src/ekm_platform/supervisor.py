@@ -1,0 +1,86 @@
+"""Runs the platform on one machine: every service and the registry simulators as real
+processes, a log file each under var/log/, restarts on crash, clean shutdown on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from ekm_platform import config
+
+RESTART_LIMIT = 5  # per process, within a minute
+
+
+@dataclass
+class Program:
+    name: str
+    argv: list[str]
+    process: subprocess.Popen | None = None
+    restarts: list[float] = field(default_factory=list)
+
+
+def programs(services=config.SERVICES, simulators: bool = True) -> list[Program]:
+    python = sys.executable
+    result = []
+    if simulators:
+        port = os.environ.get("EKM_SIMULATORS_PORT", "8081")
+        result.append(Program("registry-simulators", [python, "-m", "registry_simulators", "--port", port]))
+    result += [Program(s, [python, "-m", "ekm_platform.runner", s]) for s in services]
+    return result
+
+
+class Supervisor:
+    def __init__(self, progs: list[Program], log_dir=None):
+        self.programs = progs
+        self.log_dir = log_dir or (config.var_dir() / "log")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.stopping = False
+
+    def start(self) -> None:
+        for program in self.programs:
+            self._spawn(program)
+
+    def _spawn(self, program: Program) -> None:
+        log = open(self.log_dir / f"{program.name}.log", "ab")
+        program.process = subprocess.Popen(
+            program.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        log.close()
+
+    def check(self) -> list[str]:
+        """Restart what died; return what gave up."""
+        failed = []
+        for program in self.programs:
+            if self.stopping or program.process is None or program.process.poll() is None:
+                continue
+            now = time.monotonic()
+            program.restarts = [t for t in program.restarts if now - t < 60] + [now]
+            if len(program.restarts) > RESTART_LIMIT:
+                failed.append(program.name)
+                continue
+            print(f"!! {program.name} exited ({program.process.returncode}); restarting", flush=True)
+            self._spawn(program)
+        return failed
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self.stopping = True
+        alive = [p.process for p in self.programs if p.process and p.process.poll() is None]
+        for process in alive:
+            process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in alive:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what is missing on a Debian/Ubuntu machine and starts the broker (and PostgreSQL
+# with --with-postgres). Safe to run again: each step checks first.
+#   scripts/setup.sh [--with-postgres]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WITH_POSTGRES=0
+[[ "${1:-}" == "--with-postgres" ]] && WITH_POSTGRES=1
+[[ -n "${EKM_DATABASE_URL:-}" ]] && WITH_POSTGRES=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+packages=()
+command -v python3 >/dev/null || packages+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3-venv)
+command -v rabbitmq-server >/dev/null || [[ -x /usr/sbin/rabbitmq-server ]] || packages+=(rabbitmq-server)
+if [[ $WITH_POSTGRES == 1 ]] && ! command -v pg_ctlcluster >/dev/null; then packages+=(postgresql); fi
+if (( ${#packages[@]} )); then
+  say "Installing ${packages[*]} (apt)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+# RabbitMQ: start when stopped (it does not start on install inside a container).
+if ! as_root rabbitmqctl -q status >/dev/null 2>&1; then
+  say "Starting RabbitMQ"
+  as_root rabbitmq-server -detached
+  as_root rabbitmqctl -q await_startup --timeout 120
+fi
+if ! as_root rabbitmq-plugins -q list -e rabbitmq_management 2>/dev/null | grep -q rabbitmq_management; then
+  say "Enabling the RabbitMQ management plugin"
+  as_root rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+fi
+
+if [[ $WITH_POSTGRES == 1 ]]; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    say "Starting PostgreSQL"
+    version=$(ls /etc/postgresql | sort -V | tail -1)
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || as_root pg_ctlcluster "$version" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi
+
+# Python virtualenv with the pinned set; reinstalled when the lock file changes.
+stamp=.venv/.installed
+if [[ ! -f $stamp ]] || ! cmp -s requirements.lock "$stamp"; then
+  say "Installing Python dependencies into .venv"
+  [[ -x .venv/bin/python ]] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
+    -e libs/ekm-protos -e libs/ekm-platform \
+    -e services/intake -e services/cases -e services/registry-gateway \
+    -e services/interagency -e services/notifications -e services/registry-gateway/simulators
+  cp requirements.lock "$stamp"
+fi

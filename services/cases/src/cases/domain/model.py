@@ -1,0 +1,79 @@
+"""Persons and cases ("випадки"). Plain Python."""
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+
+
+class Stage(str, Enum):
+    SCREENING = "screening"
+    ASSESSMENT = "assessment"
+    PLANNING = "planning"
+    IMPLEMENTATION = "implementation"
+    MONITORING = "monitoring"
+    REVIEW = "review"
+    CLOSED = "closed"
+
+
+SCREENING_LEVELS = ("information", "assessment", "crisis")
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    rnokpp: str = ""
+    unzr: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    patronymic: str = ""
+    birth_date: str = ""
+
+    @classmethod
+    def new(cls, **identity) -> "Person":
+        return cls(person_id=str(uuid.uuid4()), **identity)
+
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_case_number(now: datetime) -> str:
+    """``ВВ-YYYY-XXXXXXX``-style number, ASCII for typing: ``CASE-YYYY-XXXXXXX``."""
+    return f"CASE-{now:%Y}-" + "".join(secrets.choice(_ALPHABET) for _ in range(7))
+
+
+@dataclass
+class Case:
+    case_id: str
+    case_number: str
+    person_id: str
+    screening_level: str
+    community_code: str
+    stage: Stage
+    opened_at: datetime
+    updated_at: datetime
+    assigned_to: str = ""
+    version: int = 1
+    appeal_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, person_id: str, appeal_id: str, screening_level: str, community_code: str,
+             now: datetime | None = None) -> "Case":
+        """A case opens in assessment: screening already happened at intake."""
+        now = now or datetime.now(timezone.utc)
+        return cls(
+            case_id=str(uuid.uuid4()), case_number=new_case_number(now), person_id=person_id,
+            screening_level=screening_level, community_code=community_code,
+            stage=Stage.ASSESSMENT, opened_at=now, updated_at=now, appeal_ids=[appeal_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage is not Stage.CLOSED
+
+    def opened_event(self, appeal_id: str, new_case: bool) -> dict:
+        """Identifiers only: never names or tax numbers."""
+        return {"case_id": self.case_id, "case_number": self.case_number, "appeal_id": appeal_id,
+                "person_id": self.person_id, "screening_level": self.screening_level,
+                "community_code": self.community_code, "new_case": new_case}

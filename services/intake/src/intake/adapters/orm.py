@@ -1,0 +1,27 @@
+"""Intake's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
+from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, Text
+
+from ekm_platform.messaging_tables import messaging_tables
+
+metadata = MetaData()
+messaging_tables(metadata)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("appeal_id", String(36), primary_key=True),
+    Column("tracking_number", String(32), nullable=False, unique=True),
+    Column("client_request_id", String(64), unique=True),
+    Column("channel", String(32), nullable=False),
+    Column("screening_level", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("case_number", String(32), nullable=False, default=""),
+    Column("community_code", String(19), nullable=False, default=""),
+    Column("urgent", Boolean, nullable=False),
+    Column("consent", Boolean, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("applicant", Text, nullable=False),  # JSON: person, contacts, relation
+    Column("subject", Text, nullable=False),    # JSON: person
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

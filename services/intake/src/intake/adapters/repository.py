@@ -1,0 +1,88 @@
+"""Appeals in the database: rows to domain objects and back."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.adapters.orm import appeals
+from intake.domain.model import Appeal, AppealState, Channel, PersonData, ScreeningLevel, Submission
+
+
+def _row(appeal: Appeal) -> dict:
+    s = appeal.submission
+    return {
+        "appeal_id": appeal.appeal_id,
+        "tracking_number": appeal.tracking_number,
+        "client_request_id": s.client_request_id or None,
+        "channel": s.channel.value,
+        "screening_level": appeal.screening_level.value,
+        "state": appeal.state.value,
+        "case_number": appeal.case_number,
+        "community_code": s.community_code,
+        "urgent": s.urgent,
+        "consent": s.consent_to_processing,
+        "description": s.description,
+        "applicant": json.dumps({
+            "person": asdict(s.applicant), "phone": s.applicant_phone, "email": s.applicant_email,
+            "is_subject": s.applicant_is_subject, "relation": s.relation_to_subject,
+        }, ensure_ascii=False),
+        "subject": json.dumps(asdict(s.subject), ensure_ascii=False),
+        "submitted_at": appeal.submitted_at,
+        "updated_at": appeal.updated_at,
+    }
+
+
+def _appeal(row) -> Appeal:
+    applicant = json.loads(row.applicant)
+    submission = Submission(
+        applicant=PersonData(**applicant["person"]),
+        subject=PersonData(**json.loads(row.subject)),
+        channel=Channel(row.channel),
+        description=row.description,
+        consent_to_processing=row.consent,
+        applicant_phone=applicant["phone"],
+        applicant_email=applicant["email"],
+        applicant_is_subject=applicant["is_subject"],
+        relation_to_subject=applicant["relation"],
+        urgent=row.urgent,
+        community_code=row.community_code,
+        client_request_id=row.client_request_id or "",
+    )
+    return Appeal(
+        appeal_id=row.appeal_id,
+        tracking_number=row.tracking_number,
+        submission=submission,
+        screening_level=ScreeningLevel(row.screening_level),
+        state=AppealState(row.state),
+        submitted_at=row.submitted_at,
+        updated_at=row.updated_at,
+        case_number=row.case_number,
+    )
+
+
+class AppealRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, appeal: Appeal) -> None:
+        self.session.execute(appeals.insert().values(**_row(appeal)))
+
+    def save_case(self, appeal: Appeal) -> None:
+        self.session.execute(appeals.update().where(appeals.c.appeal_id == appeal.appeal_id).values(
+            case_number=appeal.case_number, state=appeal.state.value, updated_at=appeal.updated_at))
+
+    def _one(self, condition) -> Appeal | None:
+        row = self.session.execute(select(appeals).where(condition)).first()
+        return _appeal(row) if row else None
+
+    def get(self, appeal_id: str) -> Appeal | None:
+        return self._one(appeals.c.appeal_id == appeal_id)
+
+    def by_tracking_number(self, tracking_number: str) -> Appeal | None:
+        return self._one(appeals.c.tracking_number == tracking_number)
+
+    def by_client_request_id(self, client_request_id: str) -> Appeal | None:
+        return self._one(appeals.c.client_request_id == client_request_id)

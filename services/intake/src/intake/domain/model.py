@@ -1,0 +1,121 @@
+"""Appeals ("звернення") and their screening. Plain Python."""
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from enum import Enum
+
+
+class Channel(str, Enum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    RECIPIENT_CABINET = "recipient_cabinet"
+    MOBILE_APP = "mobile_app"
+    DIIA = "diia"
+    CHATBOT = "chatbot"
+    AGENCY_REFERRAL = "agency_referral"
+    REGISTRY_SIGNAL = "registry_signal"
+
+
+class ScreeningLevel(str, Enum):
+    INFORMATION = "information"  # a consultation, no case
+    ASSESSMENT = "assessment"    # open a case and assess needs
+    CRISIS = "crisis"            # urgent: same day
+
+
+class AppealState(str, Enum):
+    ACCEPTED = "accepted"
+    CASE_OPENED = "case_opened"
+    CONSULTED = "consulted"
+
+
+@dataclass(frozen=True)
+class PersonData:
+    rnokpp: str = ""
+    unzr: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    patronymic: str = ""
+    birth_date: str = ""
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.rnokpp or self.unzr)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a frontend sends; validated by ``validation.validate``."""
+    applicant: PersonData
+    subject: PersonData
+    channel: Channel | None
+    description: str
+    consent_to_processing: bool
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    applicant_is_subject: bool = False
+    relation_to_subject: str = ""
+    urgent: bool = False
+    community_code: str = ""
+    client_request_id: str = ""
+
+    @property
+    def effective_subject(self) -> PersonData:
+        return self.applicant if self.applicant_is_subject and not self.subject.identified else self.subject
+
+
+def screen(submission: Submission) -> ScreeningLevel:
+    """The screening rule of the first flow: urgent appeals are crises, the rest are assessed."""
+    return ScreeningLevel.CRISIS if submission.urgent else ScreeningLevel.ASSESSMENT
+
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+def new_tracking_number(now: datetime) -> str:
+    """``EKM-YYMMDD-XXXXXXXX``: easy to read out on a phone line, 40 random bits."""
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"EKM-{now:%y%m%d}-{body}"
+
+
+@dataclass(frozen=True)
+class Appeal:
+    appeal_id: str
+    tracking_number: str
+    submission: Submission
+    screening_level: ScreeningLevel
+    state: AppealState
+    submitted_at: datetime
+    updated_at: datetime
+    case_number: str = ""
+    events: list = field(default_factory=list, compare=False)
+
+    @classmethod
+    def accept(cls, submission: Submission, now: datetime | None = None) -> "Appeal":
+        now = now or datetime.now(timezone.utc)
+        return cls(
+            appeal_id=str(uuid.uuid4()),
+            tracking_number=new_tracking_number(now),
+            submission=submission,
+            screening_level=screen(submission),
+            state=AppealState.ACCEPTED,
+            submitted_at=now,
+            updated_at=now,
+        )
+
+    def with_case(self, case_number: str, now: datetime | None = None) -> "Appeal":
+        return replace(self, case_number=case_number, state=AppealState.CASE_OPENED,
+                       updated_at=now or datetime.now(timezone.utc))
+
+    def accepted_event(self) -> dict:
+        """The ``appeal.accepted`` event: identifiers only, never personal data."""
+        return {
+            "appeal_id": self.appeal_id,
+            "tracking_number": self.tracking_number,
+            "screening_level": self.screening_level.value,
+            "channel": self.submission.channel.value,
+            "community_code": self.submission.community_code,
+            "urgent": self.submission.urgent,
+        }

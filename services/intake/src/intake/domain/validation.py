@@ -1,0 +1,76 @@
+"""Validation of a submitted appeal: every problem, named by its field."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ekm_platform.errors import FieldViolation, ValidationError
+from ekm_platform.identifiers import rnokpp_problem, unzr_problem
+
+from intake.domain.model import PersonData, Submission
+
+MAX_DESCRIPTION_BYTES = 64 * 1024
+MAX_NAME = 100
+_PHONE = re.compile(r"^\+\d{10,15}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+_KATOTTG = re.compile(r"^UA\d{17}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _person(prefix: str, person: PersonData, need_identity: bool) -> list[FieldViolation]:
+    problems = []
+    for name in ("last_name", "first_name"):
+        if not getattr(person, name).strip():
+            problems.append(FieldViolation(f"{prefix}.{name}", "обов'язкове поле / required"))
+    for name in ("last_name", "first_name", "patronymic"):
+        value = getattr(person, name)
+        if len(value) > MAX_NAME or _CONTROL.search(value):
+            problems.append(FieldViolation(
+                f"{prefix}.{name}", f"до {MAX_NAME} символів, без керуючих / up to {MAX_NAME} printable characters"))
+    if need_identity and not person.identified:
+        problems.append(FieldViolation(
+            f"{prefix}.rnokpp", "потрібен РНОКПП або УНЗР / RNOKPP or UNZR is required"))
+    if person.rnokpp and (problem := rnokpp_problem(person.rnokpp)):
+        problems.append(FieldViolation(f"{prefix}.rnokpp", problem))
+    if person.unzr and (problem := unzr_problem(person.unzr)):
+        problems.append(FieldViolation(f"{prefix}.unzr", problem))
+    if person.birth_date:
+        try:
+            born = date.fromisoformat(person.birth_date)
+            if born > date.today() or born.year < 1900:
+                raise ValueError
+        except ValueError:
+            problems.append(FieldViolation(
+                f"{prefix}.birth_date", "дата РРРР-ММ-ДД у минулому / a past date YYYY-MM-DD"))
+    return problems
+
+
+def validate(submission: Submission) -> None:
+    """Raise ``ValidationError`` listing every invalid field; return None when valid."""
+    problems = _person("applicant.person", submission.applicant,
+                       need_identity=submission.applicant_is_subject and not submission.subject.identified)
+    if not (submission.applicant_is_subject and not submission.subject.identified):
+        problems += _person("subject", submission.subject, need_identity=True)
+    if submission.channel is None:
+        problems.append(FieldViolation("channel", "невідомий або не вказаний канал / unknown or missing channel"))
+    if not submission.description.strip():
+        problems.append(FieldViolation("description", "обов'язкове поле / required"))
+    elif len(submission.description.encode("utf-8")) > MAX_DESCRIPTION_BYTES:
+        problems.append(FieldViolation("description", "більше 64 КіБ / longer than 64 KiB"))
+    if not submission.consent_to_processing:
+        problems.append(FieldViolation(
+            "consent_to_processing",
+            "потрібна згода на обробку персональних даних / consent to processing is required"))
+    if not (submission.applicant_phone or submission.applicant_email):
+        problems.append(FieldViolation("applicant.phone", "потрібен телефон або e-mail / phone or e-mail is required"))
+    if submission.applicant_phone and not _PHONE.match(submission.applicant_phone):
+        problems.append(FieldViolation("applicant.phone", "формат +380XXXXXXXXX / E.164 format"))
+    if submission.applicant_email and not _EMAIL.match(submission.applicant_email):
+        problems.append(FieldViolation("applicant.email", "невірна адреса / invalid address"))
+    if submission.community_code and not _KATOTTG.match(submission.community_code):
+        problems.append(FieldViolation("community_code", "код КАТОТТГ UA + 17 цифр / KATOTTG code UA + 17 digits"))
+    if len(submission.client_request_id) > 64 or len(submission.relation_to_subject) > MAX_NAME:
+        field = "client_request_id" if len(submission.client_request_id) > 64 else "applicant.relation_to_subject"
+        problems.append(FieldViolation(field, "задовге значення / too long"))
+    if problems:
+        raise ValidationError(problems)

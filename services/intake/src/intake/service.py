@@ -1,0 +1,69 @@
+"""The intake service: thin nameko entrypoints over service_layer.handlers."""
+from ekm.intake.v1 import intake_pb2_grpc
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko_grpc.entrypoint import Grpc
+
+from ekm_platform.auth import Auth
+from ekm_platform.dependencies import Database, handle_event
+from ekm_platform.grpc_support import StandardGrpc, endpoint
+from ekm_platform.outbox_relay import OutboxRelay
+from ekm_platform.tracing import tag_current_span
+
+from intake.adapters import grpc_mapping
+from intake.adapters.orm import metadata
+from intake.adapters.repository import AppealRepository
+from intake.service_layer import handlers
+
+grpc = Grpc.implementing(intake_pb2_grpc.IntakeServiceStub)
+
+SUBMITTERS = ("case_manager", "supervisor", "recipient", "partner_agency", "operator")
+READERS = ("case_manager", "supervisor", "recipient", "operator")
+
+
+class IntakeService(StandardGrpc):
+    name = "intake"
+
+    db = Database(metadata, AppealRepository)
+    outbox = OutboxRelay()
+    auth = Auth()
+
+    @grpc
+    @endpoint
+    def SubmitAppeal(self, request, context):
+        self.auth.require(*SUBMITTERS)
+        submission = grpc_mapping.submission_from_proto(request)
+        with self.db() as uow:
+            appeal = handlers.submit_appeal(submission, uow)
+        tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
+        return grpc_mapping.submit_response(appeal)
+
+    @grpc
+    @endpoint
+    def GetAppealStatus(self, request, context):
+        self.auth.require(*READERS)
+        with self.db() as uow:
+            appeal = handlers.appeal_status(request.tracking_number, uow)
+        tag_current_span(tracking_number=appeal.tracking_number)
+        return grpc_mapping.status_response(appeal)
+
+    @rpc
+    def get_appeal_subject(self, appeal_id):
+        with self.db() as uow:
+            return handlers.appeal_subject(appeal_id, uow)
+
+    @rpc
+    def get_applicant_contact(self, appeal_id):
+        with self.db() as uow:
+            return handlers.applicant_contact(appeal_id, uow)
+
+    @event_handler("cases", "case.opened", requeue_on_error=True)
+    def on_case_opened(self, body):
+        handle_event(self.db, "intake.on_case_opened", body, handlers.record_case_opened)
+
+    @event_handler("cases", "case.appeal_linked", requeue_on_error=True)
+    def on_appeal_linked(self, body):
+        handle_event(self.db, "intake.on_appeal_linked", body, handlers.record_case_opened)
+
+
+SERVICE = IntakeService

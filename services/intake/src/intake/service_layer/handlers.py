@@ -1,0 +1,71 @@
+"""Intake's use cases. Each takes a unit of work; none knows about gRPC or nameko."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ekm_platform.dependencies import PermanentEventError
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import NotFound
+from ekm_platform.unit_of_work import UnitOfWork
+
+from intake.domain.model import Appeal, Submission
+from intake.domain.validation import validate
+
+APPEAL_ACCEPTED = "appeal.accepted"
+
+
+def submit_appeal(submission: Submission, uow: UnitOfWork) -> Appeal:
+    """Validate, store and announce an appeal; the same client_request_id gives the same appeal."""
+    validate(submission)
+    if submission.client_request_id:
+        existing = uow.repo.by_client_request_id(submission.client_request_id)
+        if existing:
+            return existing
+    appeal = Appeal.accept(submission)
+    uow.repo.add(appeal)
+    uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
+    uow.commit()
+    return appeal
+
+
+def appeal_status(tracking_number: str, uow: UnitOfWork) -> Appeal:
+    appeal = uow.repo.by_tracking_number(tracking_number.strip().upper())
+    if appeal is None:
+        raise NotFound(f"Звернення {tracking_number!r} не знайдено / appeal not found")
+    return appeal
+
+
+def record_case_opened(event: Envelope, uow: UnitOfWork) -> None:
+    """``cases.case.opened``: the applicant can now see the case number."""
+    appeal_id, case_number = event.data.get("appeal_id"), event.data.get("case_number")
+    if not appeal_id or not case_number:
+        raise PermanentEventError("case.opened without appeal_id or case_number")
+    appeal = uow.repo.get(appeal_id)
+    if appeal is None:
+        raise PermanentEventError(f"case.opened for unknown appeal {appeal_id}")
+    if appeal.case_number != case_number:
+        uow.repo.save_case(appeal.with_case(case_number))
+
+
+def _appeal(appeal_id: str, uow: UnitOfWork) -> Appeal:
+    appeal = uow.repo.get(appeal_id)
+    if appeal is None:
+        raise NotFound(f"Звернення {appeal_id} не знайдено / appeal not found")
+    return appeal
+
+
+def appeal_subject(appeal_id: str, uow: UnitOfWork) -> dict:
+    """The person an appeal is about, for the cases service (internal RPC)."""
+    appeal = _appeal(appeal_id, uow)
+    return {"appeal_id": appeal_id, "person": asdict(appeal.submission.effective_subject),
+            "community_code": appeal.submission.community_code,
+            "screening_level": appeal.screening_level.value}
+
+
+def applicant_contact(appeal_id: str, uow: UnitOfWork) -> dict:
+    """How to reach the applicant, for the notifications service (internal RPC)."""
+    appeal = _appeal(appeal_id, uow)
+    s = appeal.submission
+    return {"appeal_id": appeal_id, "tracking_number": appeal.tracking_number,
+            "phone": s.applicant_phone, "email": s.applicant_email, "locale": "uk",
+            "first_name": s.applicant.first_name}

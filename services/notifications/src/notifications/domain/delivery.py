@@ -1,0 +1,63 @@
+"""Deliveries: which channel reaches a recipient, and what the delivery log keeps."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str = ""
+    email: str = ""
+    locale: str = "uk"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    channel: str        # "sms" | "email"
+    address: str
+    text: str
+    reference: str      # what it is about: an appeal id, a case id
+
+
+class Sender(Protocol):
+    """A channel adapter (SMS gateway, SMTP, push). Returns the provider's message id."""
+    channel: str
+
+    def send(self, message: Outgoing) -> str: ...
+
+
+class NoChannel(Exception):
+    pass
+
+
+def choose_channel(contact: Contact) -> tuple[str, str]:
+    """SMS when there is a phone, else e-mail."""
+    if contact.phone:
+        return "sms", contact.phone
+    if contact.email:
+        return "email", contact.email
+    raise NoChannel("no phone or e-mail")
+
+
+def mask(address: str) -> str:
+    """What the delivery log shows of an address: enough to recognise it, not to use it."""
+    if "@" in address:
+        name, _, domain = address.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return f"{address[:4]}*****{address[-2:]}" if len(address) > 6 else "***"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    reference: str
+    template: str
+    channel: str
+    status: str
+    recipient_masked: str
+    locale: str
+    provider_id: str = ""
+    delivery_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))

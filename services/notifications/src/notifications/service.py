@@ -1,0 +1,49 @@
+"""The notifications service: thin nameko entrypoints over service_layer.handlers."""
+from functools import partial
+
+from ekm.notifications.v1 import notifications_pb2_grpc
+from nameko.events import event_handler
+from nameko.rpc import ServiceRpc
+from nameko_grpc.entrypoint import Grpc
+
+from ekm_platform.auth import Auth
+from ekm_platform.dependencies import Database, handle_event
+from ekm_platform.grpc_support import StandardGrpc, endpoint
+from ekm_platform.outbox_relay import OutboxRelay
+
+from notifications.adapters import grpc_mapping
+from notifications.adapters.orm import metadata
+from notifications.adapters.repository import DeliveryRepository
+from notifications.dependencies import Senders
+from notifications.service_layer import handlers
+
+grpc = Grpc.implementing(notifications_pb2_grpc.NotificationServiceStub)
+
+LOG_READERS = ("case_manager", "supervisor", "operator")
+
+
+class NotificationsService(StandardGrpc):
+    name = "notifications"
+
+    db = Database(metadata, DeliveryRepository)
+    outbox = OutboxRelay()
+    auth = Auth()
+    intake = ServiceRpc("intake")
+    senders = Senders()
+
+    @grpc
+    @endpoint
+    def ListDeliveries(self, request, context):
+        self.auth.require(*LOG_READERS)
+        with self.db() as uow:
+            found = handlers.deliveries_for(request.reference, uow)
+        return grpc_mapping.deliveries_response(found)
+
+    @event_handler("intake", "appeal.accepted", requeue_on_error=True)
+    def on_appeal_accepted(self, body):
+        handler = partial(handlers.acknowledge_appeal, fetch_contact=self.intake.get_applicant_contact,
+                          senders=self.senders)
+        handle_event(self.db, "notifications.on_appeal_accepted", body, handler)
+
+
+SERVICE = NotificationsService
