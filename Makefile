@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 EKM := $(VENV)/bin/ekm
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 export EKM_HOME := $(CURDIR)
+export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .DEFAULT_GOAL := help
 

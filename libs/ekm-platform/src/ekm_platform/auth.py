@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from nameko.extensions import DependencyProvider
 
 from ekm_platform import config
 from ekm_platform.errors import PermissionDenied, Unauthenticated
@@ -107,22 +106,3 @@ class CallerContext:
             raise PermissionDenied(
                 f"Роль '{principal.role}' не має доступу / role '{principal.role}' is not allowed")
         return principal
-
-
-class Auth(DependencyProvider):
-    """Takes the bearer token out of the call's context (so it is never forwarded over
-    AMQP) and injects a ``CallerContext``."""
-
-    def setup(self):
-        self.public_key = None
-
-    def _key(self) -> bytes | None:
-        if self.public_key is None:
-            path = config.jwt_public_key_path()
-            if path.exists():
-                self.public_key = path.read_bytes()
-        return self.public_key
-
-    def get_dependency(self, worker_ctx):
-        header = worker_ctx.context_data.pop("authorization", None)
-        return CallerContext(header, self._key())

@@ -19,7 +19,6 @@ from ekm_platform import config
 
 def cmd_migrate(args) -> int:
     from ekm_platform.migrations import migrate
-    from ekm_platform.runner import service_class
     from ekm_platform.topology import declare_event_queues
 
     unknown = set(args.services) - set(config.SERVICES)
@@ -29,7 +28,7 @@ def cmd_migrate(args) -> int:
     for service in args.services or config.SERVICES:
         package = f"{config.package_name(service)}.adapters.migrations"
         applied = migrate(config.database_url(service), package)
-        queues = declare_event_queues(service_class(service), config.amqp_uri())
+        queues = declare_event_queues(config.service_class(service), config.amqp_uri())
         print(f"{service}: {len(applied)} migration(s) applied {applied or ''}; "
               f"{len(queues)} event queue(s) declared")
     return 0

@@ -38,6 +38,13 @@ def package_name(service: str) -> str:
     return service.replace("-", "_")
 
 
+def service_class(service: str):
+    """The nameko service class of ``service`` (``<package>.service.SERVICE``)."""
+    import importlib
+
+    return importlib.import_module(f"{package_name(service)}.service").SERVICE
+
+
 def home() -> pathlib.Path:
     return pathlib.Path(os.environ.get("EKM_HOME", os.getcwd())).resolve()
 

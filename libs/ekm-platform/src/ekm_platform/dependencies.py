@@ -1,4 +1,4 @@
-"""nameko dependency providers every service uses: its database and its event inbox."""
+"""nameko dependency providers every service uses: its database, its event inbox, its caller."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,8 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData
 
+from ekm_platform import config as settings
+from ekm_platform.auth import CallerContext
 from ekm_platform.db import make_engine, make_session_factory
 from ekm_platform.envelope import Envelope, EnvelopeError
 from ekm_platform.unit_of_work import UnitOfWork
@@ -78,3 +80,22 @@ def _dead_letter(uow_factory, consumer, event_id, reason, body) -> None:
         uow.dead_letter(consumer, event_id, reason,
                         body if isinstance(body, (dict, list)) else json.dumps(str(body)))
         uow.commit()
+
+
+class Auth(DependencyProvider):
+    """Takes the bearer token out of the call's context (so it is never forwarded over
+    AMQP) and injects a ``CallerContext``."""
+
+    def setup(self):
+        self.public_key = None
+
+    def _key(self) -> bytes | None:
+        if self.public_key is None:
+            path = settings.jwt_public_key_path()
+            if path.exists():
+                self.public_key = path.read_bytes()
+        return self.public_key
+
+    def get_dependency(self, worker_ctx):
+        header = worker_ctx.context_data.pop("authorization", None)
+        return CallerContext(header, self._key())

@@ -16,6 +16,7 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.propagate import extract, inject
 from sqlalchemy import MetaData, delete, select
 
@@ -86,20 +87,25 @@ class OutboxRelay(DependencyProvider):
                     pass
 
     def _publish_batch(self, producer) -> int:
+        """Rows are read, published and deleted in one transaction. On PostgreSQL the rows
+        are locked (SKIP LOCKED lets other replicas take other rows); on SQLite the read
+        takes no write lock, so no lock is held across the network. Polling is not
+        traced; each publish is, as a child of the request that wrote the row."""
         outbox = self.outbox
-        with self.engine.begin() as conn:
-            query = select(outbox).order_by(outbox.c.seq).limit(BATCH)
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = conn.execute(query).all()
-            if conn.dialect.name == "postgresql":
-                self._publish_rows(producer, rows)
+        with self.engine.connect() as conn:
+            with suppress_instrumentation():
+                transaction = conn.begin()
+                query = select(outbox).order_by(outbox.c.seq).limit(BATCH)
+                if conn.dialect.name == "postgresql":
+                    query = query.with_for_update(skip_locked=True)
+                rows = conn.execute(query).all()
+            if not rows:
+                transaction.rollback()
+                return 0
+            self._publish_rows(producer, rows)
+            with suppress_instrumentation():
                 conn.execute(delete(outbox).where(outbox.c.seq.in_([r.seq for r in rows])))
-                return len(rows)
-        # SQLite: never hold the write lock across network I/O.
-        self._publish_rows(producer, rows)
-        with self.engine.begin() as conn:
-            conn.execute(delete(outbox).where(outbox.c.seq.in_([r.seq for r in rows])))
+                transaction.commit()
         return len(rows)
 
     def _publish_rows(self, producer, rows) -> None:

@@ -9,22 +9,21 @@ import os
 
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")  # STACK.md pitfall 5
 
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore", message="\nEventlet is deprecated")
+warnings.filterwarnings("ignore", message="Eventlet is deprecated")
+
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
-import importlib  # noqa: E402
 import logging  # noqa: E402
 import signal  # noqa: E402
 
 from ekm_platform import config as settings  # noqa: E402
 from ekm_platform.logs import setup_logging  # noqa: E402
-
-
-def service_class(service: str):
-    module = importlib.import_module(f"{settings.package_name(service)}.service")
-    return module.SERVICE
 
 
 def instrument(service: str) -> None:
@@ -50,7 +49,7 @@ def run(service: str) -> None:
     speed_up_nameko_grpc()
     config.setup(settings.nameko_config(service))
     runner = ServiceRunner()
-    runner.add_service(service_class(service))
+    runner.add_service(settings.service_class(service))
 
     def shutdown(signum, frame):
         eventlet.spawn_n(runner.stop)

@@ -22,19 +22,20 @@ class Program:
     restarts: list[float] = field(default_factory=list)
 
 
-def programs(services=config.SERVICES, simulators: bool = True) -> list[Program]:
+def programs(services=config.SERVICES, simulators: bool = True, env=None) -> list[Program]:
     python = sys.executable
     result = []
     if simulators:
-        port = os.environ.get("EKM_SIMULATORS_PORT", "8081")
+        port = (env or os.environ).get("EKM_SIMULATORS_PORT", "8081")
         result.append(Program("registry-simulators", [python, "-m", "registry_simulators", "--port", port]))
     result += [Program(s, [python, "-m", "ekm_platform.runner", s]) for s in services]
     return result
 
 
 class Supervisor:
-    def __init__(self, progs: list[Program], log_dir=None):
+    def __init__(self, progs: list[Program], log_dir=None, env: dict | None = None):
         self.programs = progs
+        self.env = env
         self.log_dir = log_dir or (config.var_dir() / "log")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.stopping = False
@@ -47,7 +48,7 @@ class Supervisor:
         log = open(self.log_dir / f"{program.name}.log", "ab")
         program.process = subprocess.Popen(
             program.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, env=self.env)
         log.close()
 
     def check(self) -> list[str]:

@@ -6,8 +6,7 @@ from nameko.events import event_handler
 from nameko.rpc import ServiceRpc, rpc
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.auth import Auth
-from ekm_platform.dependencies import Database, handle_event
+from ekm_platform.dependencies import Auth, Database, handle_event
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span

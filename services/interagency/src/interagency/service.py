@@ -3,8 +3,7 @@ from ekm.interagency.v1 import interagency_pb2_grpc
 from nameko.rpc import ServiceRpc
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.auth import Auth
-from ekm_platform.dependencies import Database
+from ekm_platform.dependencies import Auth, Database
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span

@@ -1,6 +1,7 @@
 """The cases service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import BigInteger, Column, DateTime, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, MetaData, String, Table
 
+from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
@@ -15,7 +16,7 @@ persons = Table(
     Column("first_name", String(100), nullable=False),
     Column("patronymic", String(100), nullable=False),
     Column("birth_date", String(10), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 cases = Table(
@@ -27,8 +28,8 @@ cases = Table(
     Column("screening_level", String(16), nullable=False),
     Column("community_code", String(19), nullable=False),
     Column("assigned_to", String(64), nullable=False),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", BigInteger, nullable=False),
 )
 
@@ -36,5 +37,5 @@ case_appeals = Table(
     "case_appeals", metadata,
     Column("appeal_id", String(36), primary_key=True),
     Column("case_id", String(36), nullable=False),
-    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("linked_at", UtcDateTime(), nullable=False),
 )

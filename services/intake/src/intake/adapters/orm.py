@@ -1,6 +1,7 @@
 """Intake's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, MetaData, String, Table, Text
 
+from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
@@ -22,6 +23,6 @@ appeals = Table(
     Column("description", Text, nullable=False),
     Column("applicant", Text, nullable=False),  # JSON: person, contacts, relation
     Column("subject", Text, nullable=False),    # JSON: person
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

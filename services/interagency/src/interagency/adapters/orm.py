@@ -1,6 +1,7 @@
 """The interagency service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text
+from sqlalchemy import Column, MetaData, String, Table, Text
 
+from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
@@ -16,5 +17,5 @@ referrals = Table(
     Column("state", String(12), nullable=False),
     Column("created_by", String(64), nullable=False),
     Column("client_request_id", String(64), unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -1,6 +1,7 @@
 """The notifications service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, MetaData, String, Table
 
+from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
@@ -16,5 +17,5 @@ deliveries = Table(
     Column("recipient_masked", String(64), nullable=False),
     Column("locale", String(8), nullable=False),
     Column("provider_id", String(128), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -1,0 +1,134 @@
+"""Tracing: one OpenTelemetry trace per request across every service.
+
+Spans go over OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, and are always kept
+locally (unless ``EKM_TRACE_STORE=off``) in a SQLite file shared by the processes of this
+machine (``EKM_TRACE_DB``, default ``var/traces.db``) so that ``ekm trace`` can print them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import sqlite3
+import threading
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+LOOKUP_ATTRIBUTES = ("ekm.tracking_number", "ekm.case_number", "ekm.appeal_id")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS spans (trace_id TEXT, span_id TEXT, parent_span_id TEXT, name TEXT,
+  service TEXT, kind TEXT, start_ns INTEGER, end_ns INTEGER, status TEXT, attributes TEXT,
+  PRIMARY KEY (trace_id, span_id));
+CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id);
+CREATE TABLE IF NOT EXISTS trace_keys (key TEXT, trace_id TEXT, PRIMARY KEY (key, trace_id));
+"""
+_provider: TracerProvider | None = None
+_lock = threading.Lock()
+
+
+def trace_db_path() -> pathlib.Path:
+    from ekm_platform.config import var_dir
+    return pathlib.Path(os.environ.get("EKM_TRACE_DB") or var_dir() / "traces.db")
+
+
+def _connect(path: pathlib.Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.executescript(_SCHEMA)
+    return conn
+
+
+class SqliteSpanExporter(SpanExporter):
+    """Writes finished spans to the local trace store, in batches."""
+
+    def __init__(self, path: pathlib.Path | None = None):
+        self.path = path or trace_db_path()
+        self._conn: sqlite3.Connection | None = None
+
+    def export(self, spans) -> SpanExportResult:
+        rows, keys = [], []
+        for span in spans:
+            ctx = span.get_span_context()
+            trace_id, span_id = f"{ctx.trace_id:032x}", f"{ctx.span_id:016x}"
+            attributes = dict(span.attributes or {})
+            rows.append((trace_id, span_id, f"{span.parent.span_id:016x}" if span.parent else None,
+                         span.name, span.resource.attributes.get("service.name", "?"),
+                         span.kind.name, span.start_time, span.end_time, span.status.status_code.name,
+                         json.dumps(attributes, default=str, ensure_ascii=False)))
+            keys += [(str(attributes[k]), trace_id) for k in LOOKUP_ATTRIBUTES if k in attributes]
+        try:
+            if self._conn is None:
+                self._conn = _connect(self.path)
+            with self._conn:
+                self._conn.executemany("INSERT OR REPLACE INTO spans VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                self._conn.executemany("INSERT OR IGNORE INTO trace_keys VALUES (?,?)", keys)
+        except sqlite3.Error:
+            return SpanExportResult.FAILURE
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def setup_tracing(service_name: str) -> TracerProvider:
+    """Idempotent: the process's tracer provider, exporting locally and over OTLP if configured."""
+    global _provider
+    with _lock:
+        if _provider is not None:
+            return _provider
+        provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        if os.environ.get("EKM_TRACE_STORE", "on") != "off":
+            provider.add_span_processor(BatchSpanProcessor(SqliteSpanExporter(), schedule_delay_millis=200))
+        trace.set_tracer_provider(provider)
+        _provider = provider
+        return provider
+
+
+def shutdown_tracing() -> None:
+    if _provider is not None:
+        _provider.force_flush()
+        _provider.shutdown()
+
+
+def tag_current_span(**attributes) -> None:
+    """Tag the current span with identifiers (never personal data): ``ekm.<key>``."""
+    span = trace.get_current_span()
+    for key, value in attributes.items():
+        span.set_attribute(key if key.startswith("ekm.") else f"ekm.{key}", value)
+
+
+_TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class TraceStore:
+    """The read side of the local store."""
+
+    def __init__(self, path: pathlib.Path | None = None):
+        self.path = path or trace_db_path()
+
+    def find_trace_ids(self, key: str) -> list[str]:
+        if not self.path.exists():
+            return []
+        if _TRACE_ID.match(key.lower()):
+            return [key.lower()]
+        with _connect(self.path) as conn:
+            return [r[0] for r in conn.execute("SELECT trace_id FROM trace_keys WHERE key = ?", (key,))]
+
+    def spans(self, trace_id: str) -> list[dict]:
+        if not self.path.exists():
+            return []
+        with _connect(self.path) as conn:
+            conn.row_factory = sqlite3.Row
+            rows = conn.execute("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns", (trace_id,))
+            return [dict(r, attributes=json.loads(r["attributes"])) for r in rows]

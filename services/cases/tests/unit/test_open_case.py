@@ -1,0 +1,93 @@
+import pytest
+from sqlalchemy import func, select
+
+from ekm_platform.dependencies import PermanentEventError
+from ekm_platform.envelope import Envelope
+
+from cases.adapters.orm import case_appeals, cases, metadata, persons
+from cases.adapters.repository import CaseRepository
+from cases.domain.model import Stage
+from cases.service_layer import handlers
+
+PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко",
+          "first_name": "Андрій", "patronymic": "Петрович", "birth_date": "1988-03-14"}
+
+
+@pytest.fixture
+def uow(sqlite_uow):
+    return sqlite_uow("cases", metadata, CaseRepository)
+
+
+def accepted(appeal_id, level="assessment"):
+    return Envelope("appeal.accepted", "intake", {"appeal_id": appeal_id, "screening_level": level,
+                                                  "community_code": "UA80000000000093317"})
+
+
+def subject_source(person=PERSON):
+    asked = []
+
+    def fetch(appeal_id):
+        asked.append(appeal_id)
+        return {"appeal_id": appeal_id, "person": dict(person)}
+    fetch.asked = asked
+    return fetch
+
+
+def count(uow, table):
+    with uow() as u:
+        return u.session.execute(select(func.count()).select_from(table)).scalar()
+
+
+def run(uow, event, fetch):
+    with uow() as u:
+        case = handlers.open_case_for_appeal(event, u, fetch)
+        u.commit()
+    return case
+
+
+def test_an_appeal_opens_one_case_in_assessment(uow):
+    case = run(uow, accepted("a-1"), subject_source())
+    assert case.stage is Stage.ASSESSMENT and case.case_number.startswith("CASE-")
+    assert count(uow, cases) == 1 and count(uow, persons) == 1
+    with uow() as u:
+        outbox = u.session.execute(select(metadata.tables["outbox"])).all()
+    assert [row.event_type for row in outbox] == ["case.opened"]
+    assert PERSON["rnokpp"] not in outbox[0].payload and PERSON["last_name"] not in outbox[0].payload
+
+
+def test_the_same_appeal_again_opens_nothing_new(uow):
+    first = run(uow, accepted("a-1"), subject_source())
+    again = run(uow, accepted("a-1"), subject_source())
+    assert again.case_id == first.case_id
+    assert count(uow, cases) == 1 and count(uow, metadata.tables["outbox"]) == 1
+
+
+def test_a_second_appeal_about_the_same_person_joins_the_open_case(uow):
+    first = run(uow, accepted("a-1"), subject_source())
+    second = run(uow, accepted("a-2"), subject_source({**PERSON, "rnokpp": ""}))  # found by УНЗР
+    assert second.case_id == first.case_id
+    assert count(uow, cases) == 1 and count(uow, case_appeals) == 2
+    with uow() as u:
+        types = u.session.execute(select(metadata.tables["outbox"].c.event_type)).scalars().all()
+    assert types == ["case.opened", "case.appeal_linked"]
+
+
+def test_information_level_needs_no_case(uow):
+    fetch = subject_source()
+    assert run(uow, accepted("a-1", level="information"), fetch) is None
+    assert fetch.asked == [] and count(uow, cases) == 0
+
+
+@pytest.mark.parametrize("data", [{}, {"appeal_id": "a-1"}, {"appeal_id": "a-1", "screening_level": "urgent!"}])
+def test_unusable_events_are_permanent_errors(uow, data):
+    with uow() as u, pytest.raises(PermanentEventError):
+        handlers.open_case_for_appeal(Envelope("appeal.accepted", "intake", data), u, subject_source())
+
+
+def test_get_and_list(uow):
+    case = run(uow, accepted("a-1"), subject_source())
+    with uow() as u:
+        assert handlers.get_case(u, case_number=case.case_number.lower()).appeal_ids == ["a-1"]
+        assert [c.case_id for c in handlers.list_cases(u, stage="assessment")] == [case.case_id]
+        assert handlers.list_cases(u, stage="closed") == []
+        assert handlers.case_is_open(u, case.case_number) and not handlers.case_is_open(u, "CASE-X")
