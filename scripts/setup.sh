@@ -49,9 +49,10 @@ if [[ ! -f $stamp ]] || ! cmp -s requirements.lock "$stamp"; then
   say "Installing Python dependencies into .venv"
   [[ -x .venv/bin/python ]] || python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
-  .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
-    -e libs/ekm-protos -e libs/ekm-platform \
-    -e services/intake -e services/cases -e services/registry-gateway \
-    -e services/interagency -e services/notifications -e services/registry-gateway/simulators
+  editable=()
+  for project in libs/*/pyproject.toml services/*/pyproject.toml services/*/simulators/pyproject.toml; do
+    [[ -f $project ]] && editable+=(-e "$(dirname "$project")")
+  done
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation "${editable[@]}"
   cp requirements.lock "$stamp"
 fi

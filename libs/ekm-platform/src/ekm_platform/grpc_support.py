@@ -104,6 +104,21 @@ class StandardGrpc:
 IDLE_TIMEOUT = 0.05
 
 
+def _malformed_request(exc_info, code=None, message=None) -> GrpcError:
+    return GrpcError(code=StatusCode.INVALID_ARGUMENT,
+                     message="Неможливо розібрати повідомлення protobuf / malformed protobuf message")
+
+
+def patch_nameko_grpc() -> None:
+    """Malformed requests get INVALID_ARGUMENT (nameko-grpc answers INTERNAL), and the
+    connection loop is woken when a response is ready (see ``speed_up_nameko_grpc``)."""
+    from google.protobuf.message import DecodeError
+    from nameko_grpc.errors import register_exception_handler
+
+    register_exception_handler(DecodeError, _malformed_request)
+    speed_up_nameko_grpc()
+
+
 def speed_up_nameko_grpc() -> None:
     """Wake nameko-grpc's connection loop when a response is ready.
 

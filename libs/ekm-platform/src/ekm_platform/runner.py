@@ -41,12 +41,12 @@ def run(service: str) -> None:
     from nameko import config
     from nameko.runners import ServiceRunner
 
-    from ekm_platform.grpc_support import speed_up_nameko_grpc
+    from ekm_platform.grpc_support import patch_nameko_grpc
     from ekm_platform.tracing import shutdown_tracing
 
     setup_logging(service)
     instrument(service)
-    speed_up_nameko_grpc()
+    patch_nameko_grpc()
     config.setup(settings.nameko_config(service))
     runner = ServiceRunner()
     runner.add_service(settings.service_class(service))

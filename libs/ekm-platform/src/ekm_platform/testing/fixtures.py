@@ -10,7 +10,7 @@ from ekm_platform.testing import broker
 
 
 @pytest.fixture(scope="session")
-def amqp_uri():
+def ekm_amqp_uri():
     """A fresh vhost on the local RabbitMQ, deleted after the session."""
     try:
         name, uri = broker.create_vhost()

@@ -25,6 +25,7 @@ class RunningPlatform:
     home: pathlib.Path
     env: dict
     supervisor: Supervisor
+    supervisor_services: tuple = ()
 
     def channel(self, service: str):
         return client.channel(service, self.env)
@@ -54,11 +55,13 @@ def running_platform(home: pathlib.Path, amqp_uri: str, database_url: str | None
     """Migrate, start ``services`` as real processes, wait until healthy; stop them after."""
     env = platform_env(home, amqp_uri, database_url)
     generate_keys(home / "var/keys/jwt-private.pem", home / "var/keys/jwt-public.pem")
-    subprocess.run([sys.executable, "-m", "ekm_platform.cli", "migrate", *services], env=env,
-                   check=True, timeout=timeout, capture_output=True)
+    migrated = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "migrate", *services],
+                              env=env, timeout=timeout, capture_output=True, text=True)
+    if migrated.returncode:
+        raise RuntimeError(f"ekm migrate failed:\n{migrated.stdout}\n{migrated.stderr}")
     supervisor = Supervisor(programs(services, simulators, env), log_dir=home / "var" / "log", env=env)
     supervisor.start()
-    platform = RunningPlatform(home, env, supervisor)
+    platform = RunningPlatform(home, env, supervisor, tuple(services))
     try:
         for service in services:
             client.wait_healthy(service, timeout=timeout, env=env)

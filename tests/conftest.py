@@ -1,0 +1,1 @@
+"""Cross-service tests start the platform's real processes (see ekm_platform.testing)."""
