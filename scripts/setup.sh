@@ -41,6 +41,12 @@ if [[ $WITH_POSTGRES == 1 ]]; then
     as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || as_root pg_ctlcluster "$version" main start
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   fi
+  # Tests and examples connect as postgres/postgres over loopback (a fresh Debian cluster
+  # asks for a password there; this sets one for the local development cluster).
+  if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -tAc 'select 1' >/dev/null 2>&1; then
+    say "Setting the local postgres user's password for development"
+    as_root runuser -u postgres -- psql -qc "ALTER USER postgres PASSWORD 'postgres'"
+  fi
 fi
 
 # Python virtualenv with the pinned set; reinstalled when the lock file changes.

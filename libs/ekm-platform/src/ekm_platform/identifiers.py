@@ -62,3 +62,13 @@ def make_unzr(birth: date, serial: int) -> str:
     """A valid УНЗР for a birth date and a 4-digit serial (demo data and tests)."""
     body = f"{birth:%Y%m%d}{serial:04d}"
     return f"{body[:8]}-{body[8:]}{unzr_check_digit(body)}"
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # base32 without I, L, O, U
+
+
+def random_code(length: int) -> str:
+    """A random code easy to read out on a phone line (tracking and case numbers)."""
+    import secrets
+
+    return "".join(secrets.choice(_CROCKFORD) for _ in range(length))

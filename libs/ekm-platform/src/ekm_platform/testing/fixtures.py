@@ -40,7 +40,7 @@ def database_url(request):
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not running on 127.0.0.1:5432 (`make setup-postgres`)")
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    base = f"postgresql+psycopg://postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
+    base = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
     yield base
     from ekm_platform import config
     from ekm_platform.db import drop_database

@@ -1,11 +1,12 @@
 """Persons and cases ("випадки"). Plain Python."""
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
+
+from ekm_platform.identifiers import random_code
 
 
 class Stage(str, Enum):
@@ -36,12 +37,9 @@ class Person:
         return cls(person_id=str(uuid.uuid4()), **identity)
 
 
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
 def new_case_number(now: datetime) -> str:
-    """``ВВ-YYYY-XXXXXXX``-style number, ASCII for typing: ``CASE-YYYY-XXXXXXX``."""
-    return f"CASE-{now:%Y}-" + "".join(secrets.choice(_ALPHABET) for _ in range(7))
+    """``CASE-YYYY-XXXXXXX``: ASCII, so it can be typed on any keyboard."""
+    return f"CASE-{now:%Y}-{random_code(7)}"
 
 
 @dataclass

@@ -1,11 +1,12 @@
 """Appeals ("звернення") and their screening. Plain Python."""
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from enum import Enum
+
+from ekm_platform.identifiers import random_code
 
 
 class Channel(str, Enum):
@@ -71,13 +72,9 @@ def screen(submission: Submission) -> ScreeningLevel:
     return ScreeningLevel.CRISIS if submission.urgent else ScreeningLevel.ASSESSMENT
 
 
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-
-
 def new_tracking_number(now: datetime) -> str:
     """``EKM-YYMMDD-XXXXXXXX``: easy to read out on a phone line, 40 random bits."""
-    body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
-    return f"EKM-{now:%y%m%d}-{body}"
+    return f"EKM-{now:%y%m%d}-{random_code(8)}"
 
 
 @dataclass(frozen=True)
