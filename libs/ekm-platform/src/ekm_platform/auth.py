@@ -60,7 +60,15 @@ def issue_token(user_id: str, role: str, community_code: str = "", organisation:
     return jwt.encode(claims, private_key, algorithm="RS256")
 
 
-def verify_token(token: str, public_key: bytes) -> Principal:
+_verified: dict[str, tuple[Principal, float]] = {}
+_MAX_CACHED = 10_000
+
+
+def verify_token(token: str, public_key) -> Principal:
+    """Verify an RS256 token; a token already verified is remembered until it expires."""
+    cached = _verified.get(token)
+    if cached and cached[1] > time.time():
+        return cached[0]
     try:
         claims = jwt.decode(token, public_key, algorithms=["RS256"], audience=AUDIENCE,
                             issuer=ISSUER, options={"require": ["sub", "exp", "role"]})
@@ -70,7 +78,11 @@ def verify_token(token: str, public_key: bytes) -> Principal:
         raise Unauthenticated("Недійсний токен / invalid token") from exc
     if claims["role"] not in ROLES:
         raise Unauthenticated("Невідома роль у токені / unknown role in token")
-    return Principal(claims["sub"], claims["role"], claims.get("community", ""), claims.get("org", ""))
+    principal = Principal(claims["sub"], claims["role"], claims.get("community", ""), claims.get("org", ""))
+    if len(_verified) >= _MAX_CACHED:
+        _verified.clear()
+    _verified[token] = (principal, float(claims["exp"]))
+    return principal
 
 
 def bearer_token(header_value) -> str:

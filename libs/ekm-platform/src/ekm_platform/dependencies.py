@@ -93,7 +93,8 @@ class Auth(DependencyProvider):
         if self.public_key is None:
             path = settings.jwt_public_key_path()
             if path.exists():
-                self.public_key = path.read_bytes()
+                from cryptography.hazmat.primitives.serialization import load_pem_public_key
+                self.public_key = load_pem_public_key(path.read_bytes())  # parsed once
         return self.public_key
 
     def get_dependency(self, worker_ctx):

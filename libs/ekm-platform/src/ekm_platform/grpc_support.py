@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 
 from google.protobuf import descriptor_pool
 from google.rpc import error_details_pb2, status_pb2
@@ -117,6 +116,29 @@ def patch_nameko_grpc() -> None:
 
     register_exception_handler(DecodeError, _malformed_request)
     speed_up_nameko_grpc()
+    _watch_deadlines_cheaply()
+
+
+def _watch_deadlines_cheaply() -> None:
+    """nameko-grpc watches each call's deadline by waking every millisecond until the
+    call ends; with 16 callers that is 16,000 wake-ups a second. Here the watcher
+    backs off (1 ms, 2 ms, … at most 50 ms), so a deadline is enforced within 50 ms."""
+    import time
+
+    from nameko_grpc.entrypoint import GrpcServer
+
+    def timeout(self, request_stream, response_stream, deadline):
+        start, pause = time.time(), 0.001
+        while not (request_stream.closed and response_stream.closed):
+            remaining = deadline - (time.time() - start)
+            if remaining <= 0:
+                request_stream.close()
+                response_stream.close(GrpcError(code=StatusCode.DEADLINE_EXCEEDED, message="Deadline Exceeded"))
+                return
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.05)
+
+    GrpcServer.timeout = timeout
 
 
 def speed_up_nameko_grpc() -> None:
@@ -127,10 +149,12 @@ def speed_up_nameko_grpc() -> None:
     connection gets a pipe; a response stream writes a byte to it when data or its end
     is queued, and the loop waits on the socket and the pipe together.
     """
+    from eventlet.patcher import original
     from nameko_grpc import connection, streams
 
     if getattr(connection, "_ekm_wakeable", False):
         return
+    raw_os = original("os")  # never trampoline on the wake pipe: it is non-blocking
     green_select = connection.select
     wake_fds: dict[int, int] = {}
 
@@ -144,7 +168,7 @@ def speed_up_nameko_grpc() -> None:
             ready, _, _ = green_select.select([sock, wake_r], [], [], IDLE_TIMEOUT)
             if wake_r in ready:
                 try:
-                    os.read(wake_r, 4096)
+                    raw_os.read(wake_r, 65536)
                 except BlockingIOError:
                     pass
             return ([sock] if sock in ready else []), [], []
@@ -153,9 +177,9 @@ def speed_up_nameko_grpc() -> None:
     original_received = connection.ServerConnectionManager.request_received
 
     def run_forever(self):
-        wake_r, wake_w = os.pipe()
-        os.set_blocking(wake_r, False)
-        os.set_blocking(wake_w, False)
+        wake_r, wake_w = raw_os.pipe()
+        raw_os.set_blocking(wake_r, False)
+        raw_os.set_blocking(wake_w, False)
         self._ekm_wake_w = wake_w
         wake_fds[id(self.sock)] = wake_r
         try:
@@ -163,8 +187,8 @@ def speed_up_nameko_grpc() -> None:
         finally:
             wake_fds.pop(id(self.sock), None)
             self._ekm_wake_w = None
-            os.close(wake_r)
-            os.close(wake_w)
+            raw_os.close(wake_r)
+            raw_os.close(wake_w)
 
     def request_received(self, event):
         original_received(self, event)
@@ -177,8 +201,8 @@ def speed_up_nameko_grpc() -> None:
         fd = getattr(conn, "_ekm_wake_w", None) if conn else None
         if fd is not None:
             try:
-                os.write(fd, b"!")
-            except (BlockingIOError, OSError):
+                raw_os.write(fd, b"!")
+            except OSError:  # full: a wake-up is already pending
                 pass
 
     original_populate = streams.SendStream.populate

@@ -27,6 +27,9 @@ from ekm_platform.logs import setup_logging  # noqa: E402
 
 
 def instrument(service: str) -> None:
+    """Tracing on by default; ``EKM_TRACING=off`` runs without (to measure its cost)."""
+    if os.environ.get("EKM_TRACING", "on") == "off":
+        return
     from nameko_opentelemetry import NamekoInstrumentor
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
@@ -42,11 +45,13 @@ def run(service: str) -> None:
     from nameko.runners import ServiceRunner
 
     from ekm_platform.grpc_support import patch_nameko_grpc
+    from ekm_platform.nameko_patches import declare_reply_queue_once
     from ekm_platform.tracing import shutdown_tracing
 
     setup_logging(service)
     instrument(service)
     patch_nameko_grpc()
+    declare_reply_queue_once()
     config.setup(settings.nameko_config(service))
     runner = ServiceRunner()
     runner.add_service(settings.service_class(service))

@@ -50,6 +50,7 @@ class SqliteSpanExporter(SpanExporter):
     def __init__(self, path: pathlib.Path | None = None):
         self.path = path or trace_db_path()
         self._conn: sqlite3.Connection | None = None
+        self._lock = _real_lock()
 
     def export(self, spans) -> SpanExportResult:
         rows, keys = [], []
@@ -63,19 +64,47 @@ class SqliteSpanExporter(SpanExporter):
                          json.dumps(attributes, default=str, ensure_ascii=False)))
             keys += [(str(attributes[k]), trace_id) for k in LOOKUP_ATTRIBUTES if k in attributes]
         try:
+            _off_the_hub(self._write, rows, keys)
+        except sqlite3.Error:
+            return SpanExportResult.FAILURE
+        return SpanExportResult.SUCCESS
+
+    def _write(self, rows, keys) -> None:
+        with self._lock:
             if self._conn is None:
                 self._conn = _connect(self.path)
             with self._conn:
                 self._conn.executemany("INSERT OR REPLACE INTO spans VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
                 self._conn.executemany("INSERT OR IGNORE INTO trace_keys VALUES (?,?)", keys)
-        except sqlite3.Error:
-            return SpanExportResult.FAILURE
-        return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _eventlet_active() -> bool:
+    try:
+        from eventlet import patcher
+    except ImportError:
+        return False
+    return patcher.is_monkey_patched("thread")
+
+
+def _real_lock():
+    if _eventlet_active():
+        from eventlet.patcher import original
+        return original("threading").Lock()
+    return threading.Lock()
+
+
+def _off_the_hub(function, *args):
+    """Several processes share the trace store: waiting for its lock must not stall a
+    green process, so under eventlet the write runs in a real OS thread."""
+    if _eventlet_active():
+        from eventlet import tpool
+        return tpool.execute(function, *args)
+    return function(*args)
 
 
 def setup_tracing(service_name: str) -> TracerProvider:

@@ -26,23 +26,91 @@ from ekm.common.v1 import common_pb2 as ekm_dot_common_dot_v1_dot_common__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x65km/cases/v1/cases.proto\x12\x0c\x65km.cases.v1\x1a\x1a\x65km/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9b\x02\n\x04\x43\x61se\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\"\n\x05stage\x18\x03 \x01(\x0e\x32\x13.ekm.cases.v1.Stage\x12\x36\n\x0fscreening_level\x18\x04 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12\x11\n\tappeal_id\x18\x05 \x01(\t\x12\x16\n\x0e\x63ommunity_code\x18\x06 \x01(\t\x12\x11\n\tperson_id\x18\x07 \x01(\t\x12\x13\n\x0b\x61ssigned_to\x18\x08 \x01(\t\x12-\n\topened_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\n \x01(\x03\"6\n\x0eGetCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\"u\n\x10ListCasesRequest\x12\"\n\x05stage\x18\x01 \x01(\x0e\x32\x13.ekm.cases.v1.Stage\x12\x16\n\x0e\x63ommunity_code\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"O\n\x11ListCasesResponse\x12!\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x12.ekm.cases.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xb1\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\x13\n\x0fSTAGE_SCREENING\x10\x01\x12\x14\n\x10STAGE_ASSESSMENT\x10\x02\x12\x12\n\x0eSTAGE_PLANNING\x10\x03\x12\x18\n\x14STAGE_IMPLEMENTATION\x10\x04\x12\x14\n\x10STAGE_MONITORING\x10\x05\x12\x10\n\x0cSTAGE_REVIEW\x10\x06\x12\x10\n\x0cSTAGE_CLOSED\x10\x07\x32\x98\x01\n\x0b\x43\x61seService\x12;\n\x07GetCase\x12\x1c.ekm.cases.v1.GetCaseRequest\x1a\x12.ekm.cases.v1.Case\x12L\n\tListCases\x12\x1e.ekm.cases.v1.ListCasesRequest\x1a\x1f.ekm.cases.v1.ListCasesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x65km/cases/v1/cases.proto\x12\x0c\x65km.cases.v1\x1a\x1a\x65km/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbe\x03\n\x04\x43\x61se\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\"\n\x05stage\x18\x03 \x01(\x0e\x32\x13.ekm.cases.v1.Stage\x12\x36\n\x0fscreening_level\x18\x04 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12\x11\n\tappeal_id\x18\x05 \x01(\t\x12\x16\n\x0e\x63ommunity_code\x18\x06 \x01(\t\x12\x11\n\tperson_id\x18\x07 \x01(\t\x12\x13\n\x0b\x61ssigned_to\x18\x08 \x01(\t\x12-\n\topened_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\n \x01(\x03\x12\x12\n\ncomplexity\x18\x0b \x01(\t\x12\x0f\n\x07overdue\x18\x0c \x01(\x08\x12\x34\n\x10stage_entered_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1e\n\x16\x61ssignment_explanation\x18\x0e \x01(\t\x12&\n\x07outcome\x18\x0f \x01(\x0e\x32\x15.ekm.cases.v1.Outcome\"G\n\x0eGetCaseRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\"\xa0\x01\n\x10ListCasesRequest\x12\"\n\x05stage\x18\x01 \x01(\x0e\x32\x13.ekm.cases.v1.Stage\x12\x16\n\x0e\x63ommunity_code\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\x12\x14\n\x0coverdue_only\x18\x05 \x01(\x08\x12\x13\n\x0b\x61ssigned_to\x18\x06 \x01(\t\"O\n\x11ListCasesResponse\x12!\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x12.ekm.cases.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa5\x01\n\x15TransitionCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\x0ctarget_stage\x18\x02 \x01(\x0e\x32\x13.ekm.cases.v1.Stage\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x12&\n\x07outcome\x18\x04 \x01(\x0e\x32\x15.ekm.cases.v1.Outcome\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\xaf\x01\n\x0c\x46\x61milyMember\x12\x11\n\tfull_name\x18\x01 \x01(\t\x12\x12\n\nbirth_date\x18\x02 \x01(\t\x12\x10\n\x08relation\x18\x03 \x01(\t\x12\x12\n\ndisability\x18\x04 \x01(\t\x12\x16\n\x0elegal_capacity\x18\x05 \x01(\t\x12\x15\n\rwork_or_study\x18\x06 \x01(\t\x12\x14\n\x0cregistration\x18\x07 \x01(\t\x12\r\n\x05phone\x18\x08 \x01(\t\"X\n\x10\x44omainAssessment\x12\x0e\n\x06\x64omain\x18\x01 \x01(\t\x12\x12\n\nneed_level\x18\x02 \x01(\x05\x12\x11\n\tstrengths\x18\x03 \x01(\t\x12\r\n\x05notes\x18\x04 \x01(\t\"U\n\nChildNeeds\x12\x11\n\tchild_ref\x18\x01 \x01(\t\x12\x12\n\nneed_level\x18\x02 \x01(\x05\x12\x11\n\tstrengths\x18\x03 \x01(\t\x12\r\n\x05notes\x18\x04 \x01(\t\"r\n\x12\x41gencyContribution\x12\x13\n\x0b\x61gency_code\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12&\n\x02\x61t\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd2\x02\n\nAssessment\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x12\n\nstarted_on\x18\x03 \x01(\t\x12\x10\n\x08\x65nded_on\x18\x04 \x01(\t\x12\x15\n\rspecialist_id\x18\x05 \x01(\t\x12*\n\x06\x66\x61mily\x18\x06 \x03(\x0b\x32\x1a.ekm.cases.v1.FamilyMember\x12/\n\x07\x64omains\x18\x07 \x03(\x0b\x32\x1e.ekm.cases.v1.DomainAssessment\x12*\n\x08\x63hildren\x18\x08 \x03(\x0b\x32\x18.ekm.cases.v1.ChildNeeds\x12\x37\n\rcontributions\x18\t \x03(\x0b\x32 .ekm.cases.v1.AgencyContribution\x12\x0e\n\x06status\x18\n \x01(\t\x12\x13\n\x0b\x61pproved_by\x18\x0b \x01(\t\"t\n\x15SaveAssessmentRequest\x12,\n\nassessment\x18\x01 \x01(\x0b\x32\x18.ekm.cases.v1.Assessment\x12\x1d\n\x15\x65xpected_case_version\x18\x02 \x01(\x03\x12\x0e\n\x06submit\x18\x03 \x01(\x08\"8\n\x14GetAssessmentRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"<\n\x18\x41pproveAssessmentRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"R\n\x1c\x41\x64\x64\x41gencyContributionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61gency_code\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\")\n\x16ScoreAssessmentRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"Y\n\x06Reason\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\x12\x0f\n\x07rule_id\x18\x03 \x01(\t\x12\x0f\n\x07text_uk\x18\x04 \x01(\t\x12\x0f\n\x07text_en\x18\x05 \x01(\t\"M\n\x0eRecommendation\x12\x14\n\x0cservice_type\x18\x01 \x01(\t\x12%\n\x07\x62\x65\x63\x61use\x18\x02 \x03(\x0b\x32\x14.ekm.cases.v1.Reason\"\xaf\x01\n\rScoringResult\x12\x15\n\rrules_version\x18\x01 \x01(\t\x12\x12\n\ncomplexity\x18\x02 \x01(\t\x12\x11\n\tlong_term\x18\x03 \x01(\x08\x12\x35\n\x0frecommendations\x18\x04 \x03(\x0b\x32\x1c.ekm.cases.v1.Recommendation\x12)\n\x0b\x65xplanation\x18\x05 \x03(\x0b\x32\x14.ekm.cases.v1.Reason\"A\n\x04Goal\x12\x0f\n\x07goal_id\x18\x01 \x01(\t\x12\x13\n\x0bneed_domain\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\x89\x01\n\x04Step\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07goal_id\x18\x02 \x01(\t\x12\x0c\n\x04what\x18\x03 \x01(\t\x12\x18\n\x10responsible_kind\x18\x04 \x01(\t\x12\x17\n\x0fresponsible_ref\x18\x05 \x01(\t\x12\x0e\n\x06\x64ue_on\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\"_\n\x0ePlannedService\x12\x12\n\nservice_id\x18\x01 \x01(\t\x12\x14\n\x0cservice_type\x18\x02 \x01(\t\x12\x10\n\x08provider\x18\x03 \x01(\t\x12\x11\n\tfrequency\x18\x04 \x01(\t\"\xe8\x01\n\x04Plan\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12!\n\x05goals\x18\x03 \x03(\x0b\x32\x12.ekm.cases.v1.Goal\x12!\n\x05steps\x18\x04 \x03(\x0b\x32\x12.ekm.cases.v1.Step\x12.\n\x08services\x18\x05 \x03(\x0b\x32\x1c.ekm.cases.v1.PlannedService\x12-\n\tagreed_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11\x61greement_channel\x18\x07 \x01(\t\"R\n\x0fSavePlanRequest\x12 \n\x04plan\x18\x01 \x01(\x0b\x32\x12.ekm.cases.v1.Plan\x12\x1d\n\x15\x65xpected_case_version\x18\x02 \x01(\x03\"2\n\x0eGetPlanRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"E\n\x10\x41greePlanRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\"7\n\x13MarkStepDoneRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07step_id\x18\x02 \x01(\t\"\xf8\x01\n\x06Review\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0f\n\x07held_on\x18\x02 \x01(\t\x12\x19\n\x11services_relevant\x18\x03 \x01(\x08\x12;\n\x0cgoal_results\x18\x04 \x03(\x0b\x32%.ekm.cases.v1.Review.GoalResultsEntry\x12\x0e\n\x06impact\x18\x05 \x01(\t\x12\x1b\n\x13reassessment_needed\x18\x06 \x01(\x08\x12\x13\n\x0breviewer_id\x18\x07 \x01(\t\x1a\x32\n\x10GoalResultsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Z\n\x13RecordReviewRequest\x12$\n\x06review\x18\x01 \x01(\x0b\x32\x14.ekm.cases.v1.Review\x12\x1d\n\x15\x65xpected_case_version\x18\x02 \x01(\x03\"H\n\x11\x41ssignCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x12\n\nmanager_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"2\n\x18GetWorkloadReportRequest\x12\x16\n\x0e\x63ommunity_code\x18\x01 \x01(\t\"v\n\x0bManagerLoad\x12\x12\n\nmanager_id\x18\x01 \x01(\t\x12\x16\n\x0e\x63ommunity_code\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61pacity\x18\x03 \x01(\x05\x12\x15\n\rweighted_load\x18\x04 \x01(\x05\x12\x12\n\nopen_cases\x18\x05 \x01(\x05\"=\n\x0eWorkloadReport\x12+\n\x08managers\x18\x01 \x03(\x0b\x32\x19.ekm.cases.v1.ManagerLoad\"S\n\x17GetSocialHistoryRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"x\n\x0cHistoryEntry\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x11\n\treference\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\x0e\n\x06source\x18\x05 \x01(\t\"U\n\rSocialHistory\x12+\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1a.ekm.cases.v1.HistoryEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xb1\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\x13\n\x0fSTAGE_SCREENING\x10\x01\x12\x14\n\x10STAGE_ASSESSMENT\x10\x02\x12\x12\n\x0eSTAGE_PLANNING\x10\x03\x12\x18\n\x14STAGE_IMPLEMENTATION\x10\x04\x12\x14\n\x10STAGE_MONITORING\x10\x05\x12\x10\n\x0cSTAGE_REVIEW\x10\x06\x12\x10\n\x0cSTAGE_CLOSED\x10\x07*\xa6\x01\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x14\n\x10OUTCOME_RESOLVED\x10\x01\x12\x15\n\x11OUTCOME_MINIMISED\x10\x02\x12\x17\n\x13OUTCOME_TRANSFERRED\x10\x03\x12\x13\n\x0fOUTCOME_REFUSED\x10\x04\x12\x11\n\rOUTCOME_MOVED\x10\x05\x12\x14\n\x10OUTCOME_DECEASED\x10\x06\x32\xd2\t\n\x0b\x43\x61seService\x12;\n\x07GetCase\x12\x1c.ekm.cases.v1.GetCaseRequest\x1a\x12.ekm.cases.v1.Case\x12L\n\tListCases\x12\x1e.ekm.cases.v1.ListCasesRequest\x1a\x1f.ekm.cases.v1.ListCasesResponse\x12I\n\x0eTransitionCase\x12#.ekm.cases.v1.TransitionCaseRequest\x1a\x12.ekm.cases.v1.Case\x12O\n\x0eSaveAssessment\x12#.ekm.cases.v1.SaveAssessmentRequest\x1a\x18.ekm.cases.v1.Assessment\x12M\n\rGetAssessment\x12\".ekm.cases.v1.GetAssessmentRequest\x1a\x18.ekm.cases.v1.Assessment\x12U\n\x11\x41pproveAssessment\x12&.ekm.cases.v1.ApproveAssessmentRequest\x1a\x18.ekm.cases.v1.Assessment\x12]\n\x15\x41\x64\x64\x41gencyContribution\x12*.ekm.cases.v1.AddAgencyContributionRequest\x1a\x18.ekm.cases.v1.Assessment\x12T\n\x0fScoreAssessment\x12$.ekm.cases.v1.ScoreAssessmentRequest\x1a\x1b.ekm.cases.v1.ScoringResult\x12=\n\x08SavePlan\x12\x1d.ekm.cases.v1.SavePlanRequest\x1a\x12.ekm.cases.v1.Plan\x12;\n\x07GetPlan\x12\x1c.ekm.cases.v1.GetPlanRequest\x1a\x12.ekm.cases.v1.Plan\x12?\n\tAgreePlan\x12\x1e.ekm.cases.v1.AgreePlanRequest\x1a\x12.ekm.cases.v1.Plan\x12\x45\n\x0cMarkStepDone\x12!.ekm.cases.v1.MarkStepDoneRequest\x1a\x12.ekm.cases.v1.Plan\x12G\n\x0cRecordReview\x12!.ekm.cases.v1.RecordReviewRequest\x1a\x14.ekm.cases.v1.Review\x12\x41\n\nAssignCase\x12\x1f.ekm.cases.v1.AssignCaseRequest\x1a\x12.ekm.cases.v1.Case\x12Y\n\x11GetWorkloadReport\x12&.ekm.cases.v1.GetWorkloadReportRequest\x1a\x1c.ekm.cases.v1.WorkloadReport\x12V\n\x10GetSocialHistory\x12%.ekm.cases.v1.GetSocialHistoryRequest\x1a\x1b.ekm.cases.v1.SocialHistoryb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ekm.cases.v1.cases_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_STAGE']._serialized_start=646
-  _globals['_STAGE']._serialized_end=823
+  _globals['_REVIEW_GOALRESULTSENTRY']._loaded_options = None
+  _globals['_REVIEW_GOALRESULTSENTRY']._serialized_options = b'8\001'
+  _globals['_STAGE']._serialized_start=4312
+  _globals['_STAGE']._serialized_end=4489
+  _globals['_OUTCOME']._serialized_start=4492
+  _globals['_OUTCOME']._serialized_end=4658
   _globals['_CASE']._serialized_start=104
-  _globals['_CASE']._serialized_end=387
-  _globals['_GETCASEREQUEST']._serialized_start=389
-  _globals['_GETCASEREQUEST']._serialized_end=443
-  _globals['_LISTCASESREQUEST']._serialized_start=445
-  _globals['_LISTCASESREQUEST']._serialized_end=562
-  _globals['_LISTCASESRESPONSE']._serialized_start=564
-  _globals['_LISTCASESRESPONSE']._serialized_end=643
-  _globals['_CASESERVICE']._serialized_start=826
-  _globals['_CASESERVICE']._serialized_end=978
+  _globals['_CASE']._serialized_end=550
+  _globals['_GETCASEREQUEST']._serialized_start=552
+  _globals['_GETCASEREQUEST']._serialized_end=623
+  _globals['_LISTCASESREQUEST']._serialized_start=626
+  _globals['_LISTCASESREQUEST']._serialized_end=786
+  _globals['_LISTCASESRESPONSE']._serialized_start=788
+  _globals['_LISTCASESRESPONSE']._serialized_end=867
+  _globals['_TRANSITIONCASEREQUEST']._serialized_start=870
+  _globals['_TRANSITIONCASEREQUEST']._serialized_end=1035
+  _globals['_FAMILYMEMBER']._serialized_start=1038
+  _globals['_FAMILYMEMBER']._serialized_end=1213
+  _globals['_DOMAINASSESSMENT']._serialized_start=1215
+  _globals['_DOMAINASSESSMENT']._serialized_end=1303
+  _globals['_CHILDNEEDS']._serialized_start=1305
+  _globals['_CHILDNEEDS']._serialized_end=1390
+  _globals['_AGENCYCONTRIBUTION']._serialized_start=1392
+  _globals['_AGENCYCONTRIBUTION']._serialized_end=1506
+  _globals['_ASSESSMENT']._serialized_start=1509
+  _globals['_ASSESSMENT']._serialized_end=1847
+  _globals['_SAVEASSESSMENTREQUEST']._serialized_start=1849
+  _globals['_SAVEASSESSMENTREQUEST']._serialized_end=1965
+  _globals['_GETASSESSMENTREQUEST']._serialized_start=1967
+  _globals['_GETASSESSMENTREQUEST']._serialized_end=2023
+  _globals['_APPROVEASSESSMENTREQUEST']._serialized_start=2025
+  _globals['_APPROVEASSESSMENTREQUEST']._serialized_end=2085
+  _globals['_ADDAGENCYCONTRIBUTIONREQUEST']._serialized_start=2087
+  _globals['_ADDAGENCYCONTRIBUTIONREQUEST']._serialized_end=2169
+  _globals['_SCOREASSESSMENTREQUEST']._serialized_start=2171
+  _globals['_SCOREASSESSMENTREQUEST']._serialized_end=2212
+  _globals['_REASON']._serialized_start=2214
+  _globals['_REASON']._serialized_end=2303
+  _globals['_RECOMMENDATION']._serialized_start=2305
+  _globals['_RECOMMENDATION']._serialized_end=2382
+  _globals['_SCORINGRESULT']._serialized_start=2385
+  _globals['_SCORINGRESULT']._serialized_end=2560
+  _globals['_GOAL']._serialized_start=2562
+  _globals['_GOAL']._serialized_end=2627
+  _globals['_STEP']._serialized_start=2630
+  _globals['_STEP']._serialized_end=2767
+  _globals['_PLANNEDSERVICE']._serialized_start=2769
+  _globals['_PLANNEDSERVICE']._serialized_end=2864
+  _globals['_PLAN']._serialized_start=2867
+  _globals['_PLAN']._serialized_end=3099
+  _globals['_SAVEPLANREQUEST']._serialized_start=3101
+  _globals['_SAVEPLANREQUEST']._serialized_end=3183
+  _globals['_GETPLANREQUEST']._serialized_start=3185
+  _globals['_GETPLANREQUEST']._serialized_end=3235
+  _globals['_AGREEPLANREQUEST']._serialized_start=3237
+  _globals['_AGREEPLANREQUEST']._serialized_end=3306
+  _globals['_MARKSTEPDONEREQUEST']._serialized_start=3308
+  _globals['_MARKSTEPDONEREQUEST']._serialized_end=3363
+  _globals['_REVIEW']._serialized_start=3366
+  _globals['_REVIEW']._serialized_end=3614
+  _globals['_REVIEW_GOALRESULTSENTRY']._serialized_start=3564
+  _globals['_REVIEW_GOALRESULTSENTRY']._serialized_end=3614
+  _globals['_RECORDREVIEWREQUEST']._serialized_start=3616
+  _globals['_RECORDREVIEWREQUEST']._serialized_end=3706
+  _globals['_ASSIGNCASEREQUEST']._serialized_start=3708
+  _globals['_ASSIGNCASEREQUEST']._serialized_end=3780
+  _globals['_GETWORKLOADREPORTREQUEST']._serialized_start=3782
+  _globals['_GETWORKLOADREPORTREQUEST']._serialized_end=3832
+  _globals['_MANAGERLOAD']._serialized_start=3834
+  _globals['_MANAGERLOAD']._serialized_end=3952
+  _globals['_WORKLOADREPORT']._serialized_start=3954
+  _globals['_WORKLOADREPORT']._serialized_end=4015
+  _globals['_GETSOCIALHISTORYREQUEST']._serialized_start=4017
+  _globals['_GETSOCIALHISTORYREQUEST']._serialized_end=4100
+  _globals['_HISTORYENTRY']._serialized_start=4102
+  _globals['_HISTORYENTRY']._serialized_end=4222
+  _globals['_SOCIALHISTORY']._serialized_start=4224
+  _globals['_SOCIALHISTORY']._serialized_end=4309
+  _globals['_CASESERVICE']._serialized_start=4661
+  _globals['_CASESERVICE']._serialized_end=5895
 # @@protoc_insertion_point(module_scope)

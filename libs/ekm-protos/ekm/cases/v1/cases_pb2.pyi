@@ -21,6 +21,16 @@ class Stage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STAGE_MONITORING: _ClassVar[Stage]
     STAGE_REVIEW: _ClassVar[Stage]
     STAGE_CLOSED: _ClassVar[Stage]
+
+class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OUTCOME_UNSPECIFIED: _ClassVar[Outcome]
+    OUTCOME_RESOLVED: _ClassVar[Outcome]
+    OUTCOME_MINIMISED: _ClassVar[Outcome]
+    OUTCOME_TRANSFERRED: _ClassVar[Outcome]
+    OUTCOME_REFUSED: _ClassVar[Outcome]
+    OUTCOME_MOVED: _ClassVar[Outcome]
+    OUTCOME_DECEASED: _ClassVar[Outcome]
 STAGE_UNSPECIFIED: Stage
 STAGE_SCREENING: Stage
 STAGE_ASSESSMENT: Stage
@@ -29,9 +39,16 @@ STAGE_IMPLEMENTATION: Stage
 STAGE_MONITORING: Stage
 STAGE_REVIEW: Stage
 STAGE_CLOSED: Stage
+OUTCOME_UNSPECIFIED: Outcome
+OUTCOME_RESOLVED: Outcome
+OUTCOME_MINIMISED: Outcome
+OUTCOME_TRANSFERRED: Outcome
+OUTCOME_REFUSED: Outcome
+OUTCOME_MOVED: Outcome
+OUTCOME_DECEASED: Outcome
 
 class Case(_message.Message):
-    __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version")
+    __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version", "complexity", "overdue", "stage_entered_at", "assignment_explanation", "outcome")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -42,6 +59,11 @@ class Case(_message.Message):
     ASSIGNED_TO_FIELD_NUMBER: _ClassVar[int]
     OPENED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    COMPLEXITY_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    STAGE_ENTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNMENT_EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     stage: Stage
@@ -52,27 +74,38 @@ class Case(_message.Message):
     assigned_to: str
     opened_at: _timestamp_pb2.Timestamp
     version: int
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., appeal_id: _Optional[str] = ..., community_code: _Optional[str] = ..., person_id: _Optional[str] = ..., assigned_to: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+    complexity: str
+    overdue: bool
+    stage_entered_at: _timestamp_pb2.Timestamp
+    assignment_explanation: str
+    outcome: Outcome
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., appeal_id: _Optional[str] = ..., community_code: _Optional[str] = ..., person_id: _Optional[str] = ..., assigned_to: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., complexity: _Optional[str] = ..., overdue: _Optional[bool] = ..., stage_entered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assignment_explanation: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
-    __slots__ = ("case_number", "case_id")
+    __slots__ = ("case_number", "case_id", "purpose")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     case_id: str
-    def __init__(self, case_number: _Optional[str] = ..., case_id: _Optional[str] = ...) -> None: ...
+    purpose: str
+    def __init__(self, case_number: _Optional[str] = ..., case_id: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
 
 class ListCasesRequest(_message.Message):
-    __slots__ = ("stage", "community_code", "page_size", "page_token")
+    __slots__ = ("stage", "community_code", "page_size", "page_token", "overdue_only", "assigned_to")
     STAGE_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNED_TO_FIELD_NUMBER: _ClassVar[int]
     stage: Stage
     community_code: str
     page_size: int
     page_token: str
-    def __init__(self, stage: _Optional[_Union[Stage, str]] = ..., community_code: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    overdue_only: bool
+    assigned_to: str
+    def __init__(self, stage: _Optional[_Union[Stage, str]] = ..., community_code: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., overdue_only: _Optional[bool] = ..., assigned_to: _Optional[str] = ...) -> None: ...
 
 class ListCasesResponse(_message.Message):
     __slots__ = ("cases", "next_page_token")
@@ -81,3 +114,370 @@ class ListCasesResponse(_message.Message):
     cases: _containers.RepeatedCompositeFieldContainer[Case]
     next_page_token: str
     def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class TransitionCaseRequest(_message.Message):
+    __slots__ = ("case_id", "target_stage", "expected_version", "outcome", "reason")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_STAGE_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    target_stage: Stage
+    expected_version: int
+    outcome: Outcome
+    reason: str
+    def __init__(self, case_id: _Optional[str] = ..., target_stage: _Optional[_Union[Stage, str]] = ..., expected_version: _Optional[int] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class FamilyMember(_message.Message):
+    __slots__ = ("full_name", "birth_date", "relation", "disability", "legal_capacity", "work_or_study", "registration", "phone")
+    FULL_NAME_FIELD_NUMBER: _ClassVar[int]
+    BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    RELATION_FIELD_NUMBER: _ClassVar[int]
+    DISABILITY_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    WORK_OR_STUDY_FIELD_NUMBER: _ClassVar[int]
+    REGISTRATION_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    full_name: str
+    birth_date: str
+    relation: str
+    disability: str
+    legal_capacity: str
+    work_or_study: str
+    registration: str
+    phone: str
+    def __init__(self, full_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., relation: _Optional[str] = ..., disability: _Optional[str] = ..., legal_capacity: _Optional[str] = ..., work_or_study: _Optional[str] = ..., registration: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
+
+class DomainAssessment(_message.Message):
+    __slots__ = ("domain", "need_level", "strengths", "notes")
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    NEED_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    STRENGTHS_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    domain: str
+    need_level: int
+    strengths: str
+    notes: str
+    def __init__(self, domain: _Optional[str] = ..., need_level: _Optional[int] = ..., strengths: _Optional[str] = ..., notes: _Optional[str] = ...) -> None: ...
+
+class ChildNeeds(_message.Message):
+    __slots__ = ("child_ref", "need_level", "strengths", "notes")
+    CHILD_REF_FIELD_NUMBER: _ClassVar[int]
+    NEED_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    STRENGTHS_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    child_ref: str
+    need_level: int
+    strengths: str
+    notes: str
+    def __init__(self, child_ref: _Optional[str] = ..., need_level: _Optional[int] = ..., strengths: _Optional[str] = ..., notes: _Optional[str] = ...) -> None: ...
+
+class AgencyContribution(_message.Message):
+    __slots__ = ("agency_code", "author_id", "text", "at")
+    AGENCY_CODE_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    agency_code: str
+    author_id: str
+    text: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, agency_code: _Optional[str] = ..., author_id: _Optional[str] = ..., text: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Assessment(_message.Message):
+    __slots__ = ("case_id", "version", "started_on", "ended_on", "specialist_id", "family", "domains", "children", "contributions", "status", "approved_by")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    STARTED_ON_FIELD_NUMBER: _ClassVar[int]
+    ENDED_ON_FIELD_NUMBER: _ClassVar[int]
+    SPECIALIST_ID_FIELD_NUMBER: _ClassVar[int]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
+    DOMAINS_FIELD_NUMBER: _ClassVar[int]
+    CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    CONTRIBUTIONS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_BY_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    started_on: str
+    ended_on: str
+    specialist_id: str
+    family: _containers.RepeatedCompositeFieldContainer[FamilyMember]
+    domains: _containers.RepeatedCompositeFieldContainer[DomainAssessment]
+    children: _containers.RepeatedCompositeFieldContainer[ChildNeeds]
+    contributions: _containers.RepeatedCompositeFieldContainer[AgencyContribution]
+    status: str
+    approved_by: str
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., started_on: _Optional[str] = ..., ended_on: _Optional[str] = ..., specialist_id: _Optional[str] = ..., family: _Optional[_Iterable[_Union[FamilyMember, _Mapping]]] = ..., domains: _Optional[_Iterable[_Union[DomainAssessment, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[ChildNeeds, _Mapping]]] = ..., contributions: _Optional[_Iterable[_Union[AgencyContribution, _Mapping]]] = ..., status: _Optional[str] = ..., approved_by: _Optional[str] = ...) -> None: ...
+
+class SaveAssessmentRequest(_message.Message):
+    __slots__ = ("assessment", "expected_case_version", "submit")
+    ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_CASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SUBMIT_FIELD_NUMBER: _ClassVar[int]
+    assessment: Assessment
+    expected_case_version: int
+    submit: bool
+    def __init__(self, assessment: _Optional[_Union[Assessment, _Mapping]] = ..., expected_case_version: _Optional[int] = ..., submit: _Optional[bool] = ...) -> None: ...
+
+class GetAssessmentRequest(_message.Message):
+    __slots__ = ("case_id", "version")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class ApproveAssessmentRequest(_message.Message):
+    __slots__ = ("case_id", "version")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class AddAgencyContributionRequest(_message.Message):
+    __slots__ = ("case_id", "agency_code", "text")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    AGENCY_CODE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    agency_code: str
+    text: str
+    def __init__(self, case_id: _Optional[str] = ..., agency_code: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+
+class ScoreAssessmentRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class Reason(_message.Message):
+    __slots__ = ("field", "value", "rule_id", "text_uk", "text_en")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_UK_FIELD_NUMBER: _ClassVar[int]
+    TEXT_EN_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    value: str
+    rule_id: str
+    text_uk: str
+    text_en: str
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[str] = ..., rule_id: _Optional[str] = ..., text_uk: _Optional[str] = ..., text_en: _Optional[str] = ...) -> None: ...
+
+class Recommendation(_message.Message):
+    __slots__ = ("service_type", "because")
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BECAUSE_FIELD_NUMBER: _ClassVar[int]
+    service_type: str
+    because: _containers.RepeatedCompositeFieldContainer[Reason]
+    def __init__(self, service_type: _Optional[str] = ..., because: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ...) -> None: ...
+
+class ScoringResult(_message.Message):
+    __slots__ = ("rules_version", "complexity", "long_term", "recommendations", "explanation")
+    RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
+    COMPLEXITY_FIELD_NUMBER: _ClassVar[int]
+    LONG_TERM_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    rules_version: str
+    complexity: str
+    long_term: bool
+    recommendations: _containers.RepeatedCompositeFieldContainer[Recommendation]
+    explanation: _containers.RepeatedCompositeFieldContainer[Reason]
+    def __init__(self, rules_version: _Optional[str] = ..., complexity: _Optional[str] = ..., long_term: _Optional[bool] = ..., recommendations: _Optional[_Iterable[_Union[Recommendation, _Mapping]]] = ..., explanation: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ...) -> None: ...
+
+class Goal(_message.Message):
+    __slots__ = ("goal_id", "need_domain", "description")
+    GOAL_ID_FIELD_NUMBER: _ClassVar[int]
+    NEED_DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    goal_id: str
+    need_domain: str
+    description: str
+    def __init__(self, goal_id: _Optional[str] = ..., need_domain: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class Step(_message.Message):
+    __slots__ = ("step_id", "goal_id", "what", "responsible_kind", "responsible_ref", "due_on", "status")
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    GOAL_ID_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_KIND_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_REF_FIELD_NUMBER: _ClassVar[int]
+    DUE_ON_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    step_id: str
+    goal_id: str
+    what: str
+    responsible_kind: str
+    responsible_ref: str
+    due_on: str
+    status: str
+    def __init__(self, step_id: _Optional[str] = ..., goal_id: _Optional[str] = ..., what: _Optional[str] = ..., responsible_kind: _Optional[str] = ..., responsible_ref: _Optional[str] = ..., due_on: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class PlannedService(_message.Message):
+    __slots__ = ("service_id", "service_type", "provider", "frequency")
+    SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    FREQUENCY_FIELD_NUMBER: _ClassVar[int]
+    service_id: str
+    service_type: str
+    provider: str
+    frequency: str
+    def __init__(self, service_id: _Optional[str] = ..., service_type: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ...) -> None: ...
+
+class Plan(_message.Message):
+    __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    GOALS_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    SERVICES_FIELD_NUMBER: _ClassVar[int]
+    AGREED_AT_FIELD_NUMBER: _ClassVar[int]
+    AGREEMENT_CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    goals: _containers.RepeatedCompositeFieldContainer[Goal]
+    steps: _containers.RepeatedCompositeFieldContainer[Step]
+    services: _containers.RepeatedCompositeFieldContainer[PlannedService]
+    agreed_at: _timestamp_pb2.Timestamp
+    agreement_channel: str
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., goals: _Optional[_Iterable[_Union[Goal, _Mapping]]] = ..., steps: _Optional[_Iterable[_Union[Step, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[PlannedService, _Mapping]]] = ..., agreed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agreement_channel: _Optional[str] = ...) -> None: ...
+
+class SavePlanRequest(_message.Message):
+    __slots__ = ("plan", "expected_case_version")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_CASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    plan: Plan
+    expected_case_version: int
+    def __init__(self, plan: _Optional[_Union[Plan, _Mapping]] = ..., expected_case_version: _Optional[int] = ...) -> None: ...
+
+class GetPlanRequest(_message.Message):
+    __slots__ = ("case_id", "version")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class AgreePlanRequest(_message.Message):
+    __slots__ = ("case_id", "version", "channel")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    channel: str
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., channel: _Optional[str] = ...) -> None: ...
+
+class MarkStepDoneRequest(_message.Message):
+    __slots__ = ("case_id", "step_id")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    step_id: str
+    def __init__(self, case_id: _Optional[str] = ..., step_id: _Optional[str] = ...) -> None: ...
+
+class Review(_message.Message):
+    __slots__ = ("case_id", "held_on", "services_relevant", "goal_results", "impact", "reassessment_needed", "reviewer_id")
+    class GoalResultsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    HELD_ON_FIELD_NUMBER: _ClassVar[int]
+    SERVICES_RELEVANT_FIELD_NUMBER: _ClassVar[int]
+    GOAL_RESULTS_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_FIELD_NUMBER: _ClassVar[int]
+    REASSESSMENT_NEEDED_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    held_on: str
+    services_relevant: bool
+    goal_results: _containers.ScalarMap[str, str]
+    impact: str
+    reassessment_needed: bool
+    reviewer_id: str
+    def __init__(self, case_id: _Optional[str] = ..., held_on: _Optional[str] = ..., services_relevant: _Optional[bool] = ..., goal_results: _Optional[_Mapping[str, str]] = ..., impact: _Optional[str] = ..., reassessment_needed: _Optional[bool] = ..., reviewer_id: _Optional[str] = ...) -> None: ...
+
+class RecordReviewRequest(_message.Message):
+    __slots__ = ("review", "expected_case_version")
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_CASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    review: Review
+    expected_case_version: int
+    def __init__(self, review: _Optional[_Union[Review, _Mapping]] = ..., expected_case_version: _Optional[int] = ...) -> None: ...
+
+class AssignCaseRequest(_message.Message):
+    __slots__ = ("case_id", "manager_id", "reason")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    MANAGER_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    manager_id: str
+    reason: str
+    def __init__(self, case_id: _Optional[str] = ..., manager_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class GetWorkloadReportRequest(_message.Message):
+    __slots__ = ("community_code",)
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    community_code: str
+    def __init__(self, community_code: _Optional[str] = ...) -> None: ...
+
+class ManagerLoad(_message.Message):
+    __slots__ = ("manager_id", "community_code", "capacity", "weighted_load", "open_cases")
+    MANAGER_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTED_LOAD_FIELD_NUMBER: _ClassVar[int]
+    OPEN_CASES_FIELD_NUMBER: _ClassVar[int]
+    manager_id: str
+    community_code: str
+    capacity: int
+    weighted_load: int
+    open_cases: int
+    def __init__(self, manager_id: _Optional[str] = ..., community_code: _Optional[str] = ..., capacity: _Optional[int] = ..., weighted_load: _Optional[int] = ..., open_cases: _Optional[int] = ...) -> None: ...
+
+class WorkloadReport(_message.Message):
+    __slots__ = ("managers",)
+    MANAGERS_FIELD_NUMBER: _ClassVar[int]
+    managers: _containers.RepeatedCompositeFieldContainer[ManagerLoad]
+    def __init__(self, managers: _Optional[_Iterable[_Union[ManagerLoad, _Mapping]]] = ...) -> None: ...
+
+class GetSocialHistoryRequest(_message.Message):
+    __slots__ = ("person_id", "page_size", "page_token")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, person_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class HistoryEntry(_message.Message):
+    __slots__ = ("at", "kind", "reference", "summary", "source")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    at: _timestamp_pb2.Timestamp
+    kind: str
+    reference: str
+    summary: str
+    source: str
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[str] = ..., reference: _Optional[str] = ..., summary: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class SocialHistory(_message.Message):
+    __slots__ = ("entries", "next_page_token")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[HistoryEntry]
+    next_page_token: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -44,6 +44,76 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.FromString,
                 _registered_method=True)
+        self.TransitionCase = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/TransitionCase',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.SaveAssessment = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/SaveAssessment',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SaveAssessmentRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+                _registered_method=True)
+        self.GetAssessment = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetAssessment',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetAssessmentRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+                _registered_method=True)
+        self.ApproveAssessment = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ApproveAssessment',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ApproveAssessmentRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+                _registered_method=True)
+        self.AddAgencyContribution = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/AddAgencyContribution',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AddAgencyContributionRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+                _registered_method=True)
+        self.ScoreAssessment = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ScoreAssessment',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ScoreAssessmentRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ScoringResult.FromString,
+                _registered_method=True)
+        self.SavePlan = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/SavePlan',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SavePlanRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+                _registered_method=True)
+        self.GetPlan = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetPlan',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetPlanRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+                _registered_method=True)
+        self.AgreePlan = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/AgreePlan',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AgreePlanRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+                _registered_method=True)
+        self.MarkStepDone = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/MarkStepDone',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkStepDoneRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+                _registered_method=True)
+        self.RecordReview = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/RecordReview',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RecordReviewRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Review.FromString,
+                _registered_method=True)
+        self.AssignCase = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/AssignCase',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AssignCaseRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
+        self.GetWorkloadReport = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetWorkloadReport',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetWorkloadReportRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WorkloadReport.FromString,
+                _registered_method=True)
+        self.GetSocialHistory = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetSocialHistory',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetSocialHistoryRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SocialHistory.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -56,8 +126,97 @@ class CaseServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListCases(self, request, context):
-        """The caller's cases (a case manager's worklist).
+        """A worklist: the caller's cases (a supervisor: the team's), filtered.
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TransitionCase(self, request, context):
+        """Moves a case to another stage; FAILED_PRECONDITION names the missing step, ABORTED on a stale version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveAssessment(self, request, context):
+        """The Act of needs assessment (Order No. 1005): versioned drafts, submission, supervisor approval.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAssessment(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveAssessment(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddAgencyContribution(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScoreAssessment(self, request, context):
+        """Complexity, long-term need and recommended services, each with the answers that led to it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SavePlan(self, request, context):
+        """The individual plan: goals tied to needs, steps, services; the person's agreement.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPlan(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AgreePlan(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkStepDone(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordReview(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignCase(self, request, context):
+        """Workload: automatic assignment on opening, reassignment by a supervisor, reports.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetWorkloadReport(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSocialHistory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -74,6 +233,76 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.ListCases,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.SerializeToString,
+            ),
+            'TransitionCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.TransitionCase,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.TransitionCaseRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'SaveAssessment': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveAssessment,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SaveAssessmentRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.SerializeToString,
+            ),
+            'GetAssessment': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAssessment,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetAssessmentRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.SerializeToString,
+            ),
+            'ApproveAssessment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveAssessment,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ApproveAssessmentRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.SerializeToString,
+            ),
+            'AddAgencyContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddAgencyContribution,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AddAgencyContributionRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.SerializeToString,
+            ),
+            'ScoreAssessment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScoreAssessment,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ScoreAssessmentRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ScoringResult.SerializeToString,
+            ),
+            'SavePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.SavePlan,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SavePlanRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.SerializeToString,
+            ),
+            'GetPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlan,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetPlanRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.SerializeToString,
+            ),
+            'AgreePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.AgreePlan,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AgreePlanRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.SerializeToString,
+            ),
+            'MarkStepDone': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkStepDone,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkStepDoneRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.SerializeToString,
+            ),
+            'RecordReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordReview,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RecordReviewRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Review.SerializeToString,
+            ),
+            'AssignCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignCase,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AssignCaseRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
+            'GetWorkloadReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWorkloadReport,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetWorkloadReportRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WorkloadReport.SerializeToString,
+            ),
+            'GetSocialHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSocialHistory,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetSocialHistoryRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SocialHistory.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -130,6 +359,384 @@ class CaseService:
             '/ekm.cases.v1.CaseService/ListCases',
             ekm_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.ListCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TransitionCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/TransitionCase',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveAssessment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/SaveAssessment',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.SaveAssessmentRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAssessment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetAssessment',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetAssessmentRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveAssessment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ApproveAssessment',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ApproveAssessmentRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddAgencyContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/AddAgencyContribution',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.AddAgencyContributionRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Assessment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScoreAssessment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ScoreAssessment',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ScoreAssessmentRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ScoringResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SavePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/SavePlan',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.SavePlanRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetPlan',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetPlanRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AgreePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/AgreePlan',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.AgreePlanRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkStepDone(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/MarkStepDone',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.MarkStepDoneRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/RecordReview',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.RecordReviewRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Review.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/AssignCase',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.AssignCaseRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetWorkloadReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetWorkloadReport',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetWorkloadReportRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.WorkloadReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSocialHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetSocialHistory',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetSocialHistoryRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.SocialHistory.FromString,
             options,
             channel_credentials,
             insecure,
