@@ -2,6 +2,8 @@
 import importlib.util
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 
 import grpc
@@ -90,6 +92,12 @@ def test_an_appeal_becomes_a_case_and_an_acknowledgement_under_one_trace(platfor
     assert ("cases", "cases.on_appeal_accepted") in names
     assert ("intake", "intake.get_appeal_subject") in names  # the AMQP RPC cases made
     assert any(s["name"].startswith("INSERT") for s in spans)  # SQL
+    shown = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "trace", accepted.tracking_number],
+                           env=platform.env, capture_output=True, text=True, timeout=30)
+    assert shown.returncode == 0, shown.stderr
+    for part in ("[intake] intake.SubmitAppeal", "[cases] cases.on_appeal_accepted",
+                 "[notifications] notifications.on_appeal_accepted", "[intake] intake.get_appeal_subject"):
+        assert part in shown.stdout
     dump = json.dumps(spans, ensure_ascii=False)
     request = appeal_request()
     for personal in ("Тестенко", "+380501234567", "реабілітація"):

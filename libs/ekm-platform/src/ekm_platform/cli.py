@@ -123,14 +123,10 @@ def main(argv=None) -> int:
     p.add_argument("--demo-file", default=default_demo)
     p.set_defaults(func=cmd_run)
 
-    try:
-        from ekm_platform import trace_cli
-    except ImportError:  # pragma: no cover - while trace_cli is being written
-        trace_cli = None
-    if trace_cli is not None:
-        p = sub.add_parser("trace", help="print a trace by tracking number or trace id")
-        trace_cli.add_arguments(p)
-        p.set_defaults(func=trace_cli.run)
+    from ekm_platform import trace_cli
+    p = sub.add_parser("trace", help="print a trace by tracking number or trace id")
+    trace_cli.add_arguments(p)
+    p.set_defaults(func=trace_cli.run)
 
     args = parser.parse_args(argv)
     return args.func(args) or 0
