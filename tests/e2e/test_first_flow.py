@@ -169,3 +169,19 @@ def test_calls_without_a_valid_token_are_unauthenticated(platform):
         with pytest.raises(grpc.RpcError) as caught:  # valid token, role not allowed
             stub.GetAppealStatus(request, metadata=platform.bearer("donor", "d-1"), timeout=5)
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_registry_lookup_through_xroad_to_the_simulator_with_evidence(platform):
+    from ekm.registry.v1 import registry_pb2, registry_pb2_grpc
+
+    md = platform.bearer("case_manager", "cm-e2e")
+    with platform.channel("registry-gateway") as ch:
+        stub = registry_pb2_grpc.RegistryGatewayStub(ch)
+        reply = stub.LookupPerson(registry_pb2.LookupPersonRequest(
+            rnokpp="3221512349", case_number="CASE-2026-AAAAAAA", purpose="оцінка потреб"), metadata=md, timeout=20)
+        [result] = reply.results
+        assert result.status == registry_pb2.REGISTRY_STATUS_OK, result.message
+        assert "registry.person.returned_from_service" in {f.kind for f in result.facts}
+        evidence = stub.GetEvidence(registry_pb2.GetEvidenceRequest(query_id=result.query_id), metadata=md, timeout=5)
+    assert (evidence.user_id, evidence.issue, evidence.registry) == ("cm-e2e", "CASE-2026-AAAAAAA", "border_guard")
+    assert len(evidence.response_sha256) == 64 and evidence.xroad_id

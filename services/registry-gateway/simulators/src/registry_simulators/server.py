@@ -1,0 +1,100 @@
+"""One HTTP server for every simulated registry (a threaded WSGI server on loopback)."""
+from __future__ import annotations
+
+import json
+import logging
+import socketserver
+import time
+from importlib import resources
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from registry_simulators import border_guard, soap, xroad
+from registry_simulators.faults import Faults
+
+log = logging.getLogger("registry_simulators")
+
+SOAP_REGISTRIES = {
+    "border-guard": ("border_guard.wsdl", border_guard.get_border_crossings),
+}
+
+
+class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):
+        log.info("%s %s", self.address_string(), format % args)
+
+
+def _respond(start_response, status: str, body: bytes, content_type="text/xml; charset=utf-8"):
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class Simulators:
+    def __init__(self):
+        self.faults = Faults()
+
+    def __call__(self, environ, start_response):
+        path, method = environ.get("PATH_INFO", "/"), environ["REQUEST_METHOD"]
+        if path == "/health":
+            return _respond(start_response, "200 OK", b'{"status":"ok"}', "application/json")
+        if path == "/_control/faults" and method == "POST":
+            return self._control(environ, start_response)
+        registry = path.strip("/")
+        if registry in SOAP_REGISTRIES:
+            wsdl, handler = SOAP_REGISTRIES[registry]
+            if method == "GET" and environ.get("QUERY_STRING", "").lower() == "wsdl":
+                return self._wsdl(environ, start_response, wsdl, registry)
+            if method == "POST":
+                return self._soap(environ, start_response, registry, handler)
+        return _respond(start_response, "404 Not Found", b"not found", "text/plain")
+
+    def _wsdl(self, environ, start_response, name, registry):
+        text = (resources.files("registry_simulators") / "wsdl" / name).read_text(encoding="utf-8")
+        host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+        text = text.replace("http://127.0.0.1:8081/", f"http://{host}/")
+        return _respond(start_response, "200 OK", text.encode())
+
+    def _control(self, environ, start_response):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            command = json.loads(environ["wsgi.input"].read(min(length, 4096)))
+            self.faults.set(command["registry"], command["mode"], command.get("delay", 2.0))
+        except (ValueError, KeyError, TypeError) as exc:
+            return _respond(start_response, "400 Bad Request", str(exc).encode(), "text/plain")
+        return _respond(start_response, "200 OK", b'{"ok":true}', "application/json")
+
+    def _soap(self, environ, start_response, registry, handler):
+        mode, delay = self.faults.get(registry)
+        if mode == "slow":
+            time.sleep(delay)
+        elif mode == "timeout":
+            time.sleep(max(delay, 30.0))
+        elif mode == "http_500":
+            return _respond(start_response, "500 Internal Server Error", b"internal error", "text/plain")
+        elif mode == "soap_fault":
+            return _respond(start_response, "500 Internal Server Error",
+                            soap.fault("Server", "Реєстр тимчасово недоступний / registry unavailable"))
+        elif mode == "malformed":
+            return _respond(start_response, "200 OK", b"<soapenv:Envelope><broken")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            if length > soap.MAX_BODY:
+                raise soap.SoapFault("Client", "Запит завеликий / request too large", 413)
+            header, request = soap.parse(environ["wsgi.input"].read(length))
+            found = xroad.check(header)
+            payload = handler(request)
+            if mode == "huge":
+                payload.append(payload.makeelement("padding"))
+                payload[-1].text = "x" * (20 * 1024 * 1024)
+            return _respond(start_response, "200 OK", soap.envelope(xroad.echo(found), payload))
+        except soap.SoapFault as fault:
+            log.warning("%s: fault %s", registry, fault.message)
+            status = {400: "400 Bad Request", 413: "413 Payload Too Large"}.get(fault.status, "500 Internal Server Error")
+            return _respond(start_response, status, soap.fault(fault.code, fault.message))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8081):
+    return make_server(host, port, Simulators(), server_class=ThreadingWSGIServer, handler_class=QuietHandler)

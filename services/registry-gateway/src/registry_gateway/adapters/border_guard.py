@@ -1,0 +1,80 @@
+"""The State Border Guard Service registry over SOAP (zeep), through X-Road.
+
+zeep is configured so that nothing from outside can reach our parser's dangerous parts:
+DTDs, entities and external references are forbidden, huge trees refused, every call has
+a timeout, and responses over a size limit are refused before they are parsed.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from datetime import date
+
+import requests
+import zeep
+from zeep import Settings
+from zeep.exceptions import Error as ZeepError
+from zeep.transports import Transport
+
+from registry_gateway.adapters import xroad
+from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, sha256
+
+REGISTRY = "border_guard"
+SERVICE = xroad.MemberId("UA", "GOV", "14321469", "DPSU")  # ДПСУ, ЄДРПОУ 14321469
+SERVICE_CODE = "GetBorderCrossings"
+MAX_RESPONSE = 2 * 1024 * 1024
+
+
+class BorderGuardClient:
+    def __init__(self, url: str | None = None, timeout: float | None = None):
+        port = os.environ.get("EKM_SIMULATORS_PORT", "8081")
+        self.url = url or os.environ.get("EKM_BORDER_GUARD_URL", f"http://127.0.0.1:{port}/border-guard")
+        self.timeout = timeout or float(os.environ.get("EKM_BORDER_GUARD_TIMEOUT", "5"))
+        self._client: zeep.Client | None = None
+        self._lock = threading.Lock()
+
+    def _zeep(self) -> zeep.Client:
+        """The WSDL is loaded on first use, so the gateway starts while a registry is down."""
+        with self._lock:
+            if self._client is None:
+                settings = Settings(strict=True, forbid_dtd=True, forbid_entities=True,
+                                    forbid_external=True, xml_huge_tree=False)
+                transport = Transport(timeout=self.timeout, operation_timeout=self.timeout)
+                try:
+                    self._client = zeep.Client(f"{self.url}?wsdl", settings=settings, transport=transport)
+                except (requests.RequestException, ZeepError, OSError) as exc:
+                    raise RegistryUnavailable(f"WSDL: {exc}") from exc
+            return self._client
+
+    def crossings(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
+        """The person's crossings in the period, with the X-Road id and the response hash."""
+        client = self._zeep()
+        message_id = str(uuid.uuid4())
+        headers = xroad.headers(xroad.client_id(), SERVICE, SERVICE_CODE, message_id,
+                                query.user_id, query.case_number)
+        arguments = {"dateFrom": date_from, "dateTo": date_to}
+        if query.rnokpp:
+            arguments["rnokpp"] = query.rnokpp
+        if query.unzr:
+            arguments["unzr"] = query.unzr
+        try:
+            with client.settings(raw_response=True):
+                response = client.service.GetBorderCrossings(_soapheaders=headers, **arguments)
+        except (requests.RequestException, OSError) as exc:
+            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        raw = response.content
+        if len(raw) > MAX_RESPONSE:
+            raise RegistryUnavailable(f"response of {len(raw)} bytes is over the {MAX_RESPONSE} limit")
+        if response.status_code >= 400 and b"Fault" not in raw:
+            raise RegistryUnavailable(f"HTTP {response.status_code}")
+        binding = client.service._binding
+        try:
+            result = binding.process_reply(client, binding.get(SERVICE_CODE), response)
+        except (ZeepError, ValueError) as exc:
+            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        body = result["body"]
+        crossings = [{"date": c["date"], "direction": c["direction"], "checkpoint": c["checkpoint"],
+                      "returnedFromService": bool(c["returnedFromService"])} for c in (body["crossing"] or [])]
+        return RegistryReply(found=bool(body["found"]), records=crossings, xroad_id=message_id,
+                             response_sha256=sha256(raw))

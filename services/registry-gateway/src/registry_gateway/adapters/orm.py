@@ -1,0 +1,20 @@
+"""The registry gateway's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
+from sqlalchemy import Column, MetaData, String, Table
+
+from ekm_platform.db import UtcDateTime
+from ekm_platform.messaging_tables import messaging_tables
+
+metadata = MetaData()
+messaging_tables(metadata)
+
+evidence = Table(
+    "evidence", metadata,
+    Column("query_id", String(36), primary_key=True),
+    Column("registry", String(32), nullable=False),
+    Column("xroad_id", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("issue", String(32), nullable=False, index=True),
+    Column("purpose", String(200), nullable=False),
+    Column("response_sha256", String(64), nullable=False),
+    Column("requested_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,31 @@
+"""The canonical, versioned vocabulary of what registries know about a person.
+
+Every adapter maps its source into these facts; consumers never see a source's format.
+Facts carry dates and codes, never names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+VOCABULARY_VERSION = 1
+RETURNED_FROM_SERVICE = "registry.person.returned_from_service"
+CROSSED_BORDER = "registry.person.crossed_border"
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    occurred_on: date
+    attributes: dict = field(default_factory=dict)
+
+
+def from_border_crossings(crossings: list[dict]) -> list[Fact]:
+    """Border guard records (date, direction, checkpoint, returnedFromService) to facts."""
+    facts = []
+    for crossing in crossings:
+        attributes = {"direction": crossing["direction"], "checkpoint": crossing["checkpoint"]}
+        facts.append(Fact(CROSSED_BORDER, crossing["date"], attributes))
+        if crossing.get("returnedFromService"):
+            facts.append(Fact(RETURNED_FROM_SERVICE, crossing["date"], {"checkpoint": crossing["checkpoint"]}))
+    return sorted(facts, key=lambda f: (f.occurred_on, f.kind))

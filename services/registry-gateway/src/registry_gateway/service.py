@@ -1,0 +1,48 @@
+"""The registry gateway: thin nameko entrypoints over service_layer.handlers."""
+from ekm.registry.v1 import registry_pb2_grpc
+from nameko_grpc.entrypoint import Grpc
+
+from ekm_platform.dependencies import Auth, Database
+from ekm_platform.grpc_support import StandardGrpc, endpoint
+from ekm_platform.outbox_relay import OutboxRelay
+from ekm_platform.tracing import tag_current_span
+
+from registry_gateway.adapters import grpc_mapping
+from registry_gateway.adapters.orm import metadata
+from registry_gateway.adapters.repository import EvidenceRepository
+from registry_gateway.dependencies import Registries
+from registry_gateway.service_layer import handlers
+
+grpc = Grpc.implementing(registry_pb2_grpc.RegistryGatewayStub)
+
+ASKERS = ("case_manager", "supervisor")
+EVIDENCE_READERS = ("case_manager", "supervisor", "operator")
+
+
+class RegistryGatewayService(StandardGrpc):
+    name = "registry_gateway"
+
+    db = Database(metadata, EvidenceRepository)
+    outbox = OutboxRelay()
+    auth = Auth()
+    registries = Registries()
+
+    @grpc
+    @endpoint
+    def LookupPerson(self, request, context):
+        principal = self.auth.require(*ASKERS)
+        query = grpc_mapping.query_from(request, principal.user_id)
+        with self.db() as uow:
+            answers = handlers.lookup_person(query, uow, self.registries, list(request.registries) or None)
+        tag_current_span(case_number=query.case_number)
+        return grpc_mapping.lookup_response(answers)
+
+    @grpc
+    @endpoint
+    def GetEvidence(self, request, context):
+        self.auth.require(*EVIDENCE_READERS)
+        with self.db() as uow:
+            return grpc_mapping.evidence_message(handlers.get_evidence(request.query_id, uow))
+
+
+SERVICE = RegistryGatewayService

@@ -1,0 +1,55 @@
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from ekm_platform.errors import NotFound, ValidationError
+
+from registry_gateway.adapters.orm import evidence, metadata
+from registry_gateway.adapters.repository import EvidenceRepository
+from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, Status
+from registry_gateway.service_layer import handlers
+
+QUERY = Query(rnokpp="3221512349", unzr="", case_number="CASE-2026-AAAAAAA", purpose="оцінка потреб", user_id="cm-7")
+RECORDS = [{"date": date(2026, 10, 30), "direction": "in", "checkpoint": "Ягодин", "returnedFromService": True}]
+
+
+@pytest.fixture
+def uow(sqlite_uow):
+    return sqlite_uow("registry-gateway", metadata, EvidenceRepository)
+
+
+def answering(*args):
+    return RegistryReply(True, RECORDS, "xroad-1", "ab" * 32)
+
+
+def down(*args):
+    raise RegistryUnavailable("timeout")
+
+
+def test_partial_results_with_a_status_per_registry_and_evidence_for_answers(uow):
+    with uow() as u:
+        answers = handlers.lookup_person(QUERY, u, {"border_guard": answering, "health": down},
+                                         wanted=["border_guard", "health", "education"])
+    assert [(a.registry, a.status) for a in answers] == [
+        ("border_guard", Status.OK), ("health", Status.UNAVAILABLE), ("education", Status.DENIED)]
+    assert "недоступний" in answers[1].message
+    with uow() as u:
+        stored = handlers.get_evidence(answers[0].evidence.query_id, u)
+        assert u.session.execute(select(func.count()).select_from(evidence)).scalar() == 1
+    assert (stored.user_id, stored.issue, stored.purpose, stored.xroad_id) == ("cm-7", "CASE-2026-AAAAAAA", "оцінка потреб", "xroad-1")
+
+
+@pytest.mark.parametrize("change, field", [({"rnokpp": "3221512348"}, "rnokpp"), ({"rnokpp": ""}, "rnokpp"),
+                                           ({"unzr": "19880314-43213"}, "unzr"), ({"case_number": ""}, "case_number"),
+                                           ({"purpose": ""}, "purpose")])
+def test_bad_queries_name_the_field_and_ask_nobody(uow, change, field):
+    asked = []
+    with uow() as u, pytest.raises(ValidationError) as caught:
+        handlers.lookup_person(Query(**{**QUERY.__dict__, **change}), u, {"border_guard": lambda *a: asked.append(a)})
+    assert field in {v.field for v in caught.value.violations} and not asked
+
+
+def test_unknown_evidence(uow):
+    with uow() as u, pytest.raises(NotFound):
+        handlers.get_evidence("nope", u)
