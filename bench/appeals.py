@@ -83,6 +83,20 @@ def wait_for(env, service, name, expected, timeout=300.0) -> float:
     return time.perf_counter() - start
 
 
+def _drop_databases(base_url: str) -> None:
+    from ekm_platform.db import drop_database
+    saved = config.os.environ.get("EKM_DATABASE_URL")
+    config.os.environ["EKM_DATABASE_URL"] = base_url
+    try:
+        for service in SERVICES:
+            drop_database(config.database_url(service))
+    finally:
+        if saved is None:
+            config.os.environ.pop("EKM_DATABASE_URL")
+        else:
+            config.os.environ["EKM_DATABASE_URL"] = saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n1", type=int, default=300)
@@ -117,6 +131,8 @@ def main() -> None:
             deliveries = count_rows(platform.env, "notifications", "deliveries")
     finally:
         delete_vhost(vhost)
+        if args.database_url:
+            _drop_databases(args.database_url)
 
     edge_p50, edge_p99 = percentiles(edge_lat)
     one_p50, one_p99 = percentiles(one_lat)
