@@ -1,0 +1,52 @@
+"""Deadlines of the case stages, as configuration.
+
+Defaults follow the State standard of the social service of case management (Order of
+the Ministry of Social Policy No. 1005 of 13.07.2018 sets the needs-assessment act; the
+standard's terms are used here, rounded to calendar days): a crisis is assessed within
+1 day, any other case within 7 days of opening; a plan is drawn up within 14 days of an
+approved assessment; a case is reviewed at least every 90 days. Every value can be
+changed per deployment (``EKM_DEADLINE_<NAME>_DAYS``).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cases.domain.model import Stage
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    crisis_assessment_days: int = 1
+    assessment_days: int = 7
+    planning_days: int = 14
+    review_interval_days: int = 90
+
+    @classmethod
+    def from_environment(cls) -> "Deadlines":
+        values = {}
+        for name in cls.__dataclass_fields__:
+            key = f"EKM_DEADLINE_{name.upper().removesuffix('_DAYS')}_DAYS"
+            if key in os.environ:
+                values[name] = int(os.environ[key])
+        return cls(**values)
+
+
+def due_at(stage: Stage, entered_at: datetime, screening_level: str, deadlines: Deadlines) -> datetime | None:
+    """When the work of this stage is due; None for stages without a deadline."""
+    if stage is Stage.ASSESSMENT:
+        days = deadlines.crisis_assessment_days if screening_level == "crisis" else deadlines.assessment_days
+    elif stage is Stage.PLANNING:
+        days = deadlines.planning_days
+    elif stage in (Stage.IMPLEMENTATION, Stage.MONITORING):
+        days = deadlines.review_interval_days
+    else:
+        return None
+    return entered_at + timedelta(days=days)
+
+
+def is_overdue(stage: Stage, entered_at: datetime, screening_level: str, now: datetime,
+               deadlines: Deadlines) -> bool:
+    due = due_at(stage, entered_at, screening_level, deadlines)
+    return due is not None and now > due

@@ -1,0 +1,138 @@
+"""The individual plan: goals tied to assessed needs, steps with who and by when, the
+services chosen with the person, and the person's agreement. Versioned."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, PermissionDenied, ValidationError
+
+from cases.domain.assessment import Assessment, Domain
+from cases.domain.scoring import SERVICE_CATALOGUE
+
+RESPONSIBLE = ("person", "case_manager", "agency", "provider")
+STEP_STATUSES = ("planned", "in_progress", "done", "cancelled")
+AGREEMENT_CHANNELS = ("cabinet", "in_person")
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    need_domain: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Step:
+    step_id: str
+    goal_id: str
+    what: str
+    responsible_kind: str
+    responsible_ref: str
+    due_on: str
+    status: str = "planned"
+
+
+@dataclass(frozen=True)
+class PlannedService:
+    service_id: str
+    service_type: str
+    provider: str
+    frequency: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    case_id: str
+    version: int
+    goals: tuple[Goal, ...] = ()
+    steps: tuple[Step, ...] = ()
+    services: tuple[PlannedService, ...] = ()
+    agreed_at: str = ""          # ISO timestamp of the person's agreement
+    agreement_channel: str = ""
+
+    @property
+    def agreed(self) -> bool:
+        return bool(self.agreed_at)
+
+    def agree(self, channel: str, at: datetime) -> "Plan":
+        if channel not in AGREEMENT_CHANNELS:
+            raise ValidationError.single("channel", "cabinet або in_person / cabinet or in_person")
+        if self.agreed:
+            raise FailedPrecondition("План уже погоджено / the plan is already agreed")
+        return replace(self, agreed_at=at.isoformat(), agreement_channel=channel)
+
+    def revise(self) -> "Plan":
+        """A new version to change; the person agrees to it again."""
+        return replace(self, version=self.version + 1, agreed_at="", agreement_channel="")
+
+    def mark_step_done(self, step_id: str, by_role: str) -> "Plan":
+        step = next((s for s in self.steps if s.step_id == step_id), None)
+        if step is None:
+            raise NotFound("Крок не знайдено / step not found")
+        if by_role == "recipient" and step.responsible_kind != "person":
+            raise PermissionDenied("Отримувач позначає лише власні кроки / a recipient marks only their own steps")
+        return replace(self, steps=tuple(replace(s, status="done") if s.step_id == step_id else s
+                                         for s in self.steps))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Plan":
+        return cls(case_id=data["case_id"], version=int(data["version"]),
+                   goals=tuple(Goal(**g) for g in data.get("goals", ())),
+                   steps=tuple(Step(**s) for s in data.get("steps", ())),
+                   services=tuple(PlannedService(**s) for s in data.get("services", ())),
+                   agreed_at=data.get("agreed_at", ""), agreement_channel=data.get("agreement_channel", ""))
+
+
+def validate_plan(plan: Plan, assessment: Assessment) -> None:
+    problems: list[FieldViolation] = []
+    needs = {d.value for d in Domain if assessment.level(d) >= 1}
+    if any(c.need_level >= 1 for c in assessment.children):
+        needs.add("children")
+    goal_ids = set()
+    if not plan.goals:
+        problems.append(FieldViolation("goals", "потрібна хоча б одна мета / at least one goal"))
+    for i, goal in enumerate(plan.goals):
+        goal_ids.add(goal.goal_id)
+        if goal.need_domain not in needs:
+            problems.append(FieldViolation(f"goals[{i}].need_domain",
+                                           "мета має відповідати оціненій потребі / a goal must answer an assessed need"))
+        if not goal.description.strip():
+            problems.append(FieldViolation(f"goals[{i}].description", "обов'язкове поле / required"))
+    for i, step in enumerate(plan.steps):
+        if step.goal_id not in goal_ids:
+            problems.append(FieldViolation(f"steps[{i}].goal_id", "невідома мета / unknown goal"))
+        if step.responsible_kind not in RESPONSIBLE:
+            problems.append(FieldViolation(f"steps[{i}].responsible_kind", "/".join(RESPONSIBLE)))
+        if step.status not in STEP_STATUSES:
+            problems.append(FieldViolation(f"steps[{i}].status", "/".join(STEP_STATUSES)))
+        try:
+            date.fromisoformat(step.due_on)
+        except ValueError:
+            problems.append(FieldViolation(f"steps[{i}].due_on", "дата РРРР-ММ-ДД / a YYYY-MM-DD date"))
+        if not step.what.strip():
+            problems.append(FieldViolation(f"steps[{i}].what", "обов'язкове поле / required"))
+    for i, service in enumerate(plan.services):
+        if service.service_type not in SERVICE_CATALOGUE:
+            problems.append(FieldViolation(f"services[{i}].service_type", "немає в каталозі / not in the catalogue"))
+        if not service.provider.strip():
+            problems.append(FieldViolation(f"services[{i}].provider", "обов'язкове поле / required"))
+    if problems:
+        raise ValidationError(problems)
+
+
+def _open(step: Step) -> bool:
+    return step.status in ("planned", "in_progress")
+
+
+def due_steps(plan: Plan, today: date, horizon_days: int = 3) -> list[Step]:
+    horizon = today + timedelta(days=horizon_days)
+    return [s for s in plan.steps if _open(s) and today <= date.fromisoformat(s.due_on) <= horizon]
+
+
+def overdue_steps(plan: Plan, today: date) -> list[Step]:
+    return [s for s in plan.steps if _open(s) and date.fromisoformat(s.due_on) < today]
