@@ -65,9 +65,10 @@ def test_an_appeal_becomes_a_case_and_an_acknowledgement_under_one_trace(platfor
         number = until(case_number)
     assert number.startswith("CASE-")
 
+    operator = platform.bearer("operator", "op-e2e")  # no case manager is registered in this test
     with platform.channel("cases") as ch:
         case = cases_pb2_grpc.CaseServiceStub(ch).GetCase(cases_pb2.GetCaseRequest(case_number=number),
-                                                          metadata=md, timeout=5)
+                                                          metadata=operator, timeout=5)
     assert case.appeal_id == accepted.appeal_id and case.stage == cases_pb2.STAGE_ASSESSMENT
 
     with platform.channel("notifications") as ch:

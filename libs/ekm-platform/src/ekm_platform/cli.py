@@ -4,6 +4,7 @@
     ekm run [--no-demo]           run the whole platform on this machine (Ctrl-C stops it)
     ekm token --role R --user U   issue a development bearer token
     ekm trace KEY                 print a trace by tracking number or trace id
+    ekm audit-verify SERVICE      verify the audit log's hash chain
     ekm demo                      submit the demo appeals through gRPC
 """
 from __future__ import annotations
@@ -32,6 +33,29 @@ def cmd_migrate(args) -> int:
         print(f"{service}: {len(applied)} migration(s) applied {applied or ''}; "
               f"{len(queues)} event queue(s) declared")
     return 0
+
+
+def cmd_audit_verify(args) -> int:
+    from sqlalchemy import MetaData
+
+    from ekm_platform.audit import audit_table, chain_pending, verify
+    from ekm_platform.db import make_engine
+
+    engine = make_engine(config.database_url(args.service))
+    table = audit_table(MetaData())
+    try:
+        with engine.begin() as conn:
+            if args.chain:
+                chain_pending(conn, table, limit=10**9)
+            result = verify(conn, table)
+    finally:
+        engine.dispose()
+    if result.ok:
+        print(f"Журнал аудиту цілий / audit log intact: {result.checked} linked, {result.pending} pending")
+        return 0
+    print(f"Журнал аудиту порушено на записі {result.broken_at} / audit chain broken at entry "
+          f"{result.broken_at} ({result.checked} verified before it)", file=sys.stderr)
+    return 3
 
 
 def cmd_token(args) -> int:
@@ -105,6 +129,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("migrate", help="apply migrations and declare event queues")
     p.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(config.SERVICES))
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("audit-verify", help="verify the hash chain of a service's audit log")
+    p.add_argument("service", choices=["cases"])
+    p.add_argument("--chain", action="store_true", help="link pending entries first")
+    p.set_defaults(func=cmd_audit_verify)
 
     p = sub.add_parser("token", help="issue a development bearer token")
     p.add_argument("--role", required=True)

@@ -100,3 +100,47 @@ class Auth(DependencyProvider):
     def get_dependency(self, worker_ctx):
         header = worker_ctx.context_data.pop("authorization", None)
         return CallerContext(header, self._key())
+
+
+class AuditChainer(DependencyProvider):
+    """Links the audit log's pending entries, about once a second, in its own thread.
+    The injected callable links them now (tests, shutdown)."""
+
+    INTERVAL = 1.0
+
+    def __init__(self, table):
+        self.table = table
+
+    def setup(self):
+        import threading
+
+        self.engine = make_engine(config["DATABASE_URL"])
+        self.stopping = threading.Event()
+
+    def start(self):
+        self.container.spawn_managed_thread(self._run, identifier="audit-chainer")
+
+    def stop(self):
+        self.stopping.set()
+        self.engine.dispose()
+
+    def kill(self):
+        self.stopping.set()
+
+    def chain(self) -> int:
+        from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+        from ekm_platform.audit import chain_pending
+
+        with suppress_instrumentation(), self.engine.begin() as conn:
+            return chain_pending(conn, self.table)
+
+    def _run(self):
+        while not self.stopping.wait(self.INTERVAL):
+            try:
+                self.chain()
+            except Exception:  # the database is away: the entries wait, nothing is lost
+                log.exception("audit chaining failed; retrying")
+
+    def get_dependency(self, worker_ctx):
+        return self.chain

@@ -1,4 +1,4 @@
-"""The cases service: thin nameko entrypoints over service_layer.handlers."""
+"""The cases service: thin nameko entrypoints over the service layer."""
 from functools import partial
 
 from ekm.cases.v1 import cases_pb2_grpc
@@ -6,19 +6,18 @@ from nameko.events import event_handler
 from nameko.rpc import ServiceRpc, rpc
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.dependencies import Auth, Database, handle_event
+from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
-from cases.adapters import grpc_mapping
-from cases.adapters.orm import metadata
+from cases.adapters import grpc_mapping as m
+from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
-from cases.service_layer import handlers
+from cases.domain.workload import CaseManager
+from cases.service_layer import assessments, handlers, plans, stages, workload
 
 grpc = Grpc.implementing(cases_pb2_grpc.CaseServiceStub)
-
-CASE_READERS = ("case_manager", "supervisor", "operator")
 
 
 class CasesService(StandardGrpc):
@@ -26,32 +25,136 @@ class CasesService(StandardGrpc):
 
     db = Database(metadata, CaseRepository)
     outbox = OutboxRelay()
+    audit_chain = AuditChainer(audit_log)
     auth = Auth()
     intake = ServiceRpc("intake")
 
     @grpc
     @endpoint
     def GetCase(self, request, context):
-        self.auth.require(*CASE_READERS)
         with self.db() as uow:
-            case = handlers.get_case(uow, case_id=request.case_id.strip(),
-                                     case_number=request.case_number)
+            case = handlers.get_case(uow, self.auth.principal, request.case_id, request.case_number, request.purpose)
         tag_current_span(case_number=case.case_number)
-        return grpc_mapping.case_message(case)
+        return m.case_message(case)
 
     @grpc
     @endpoint
     def ListCases(self, request, context):
-        self.auth.require(*CASE_READERS)
-        filters = grpc_mapping.list_filters(request)
+        filters = m.list_filters(request)
         with self.db() as uow:
-            found = handlers.list_cases(uow, **filters)
-        return grpc_mapping.list_response(found, filters)
+            found = handlers.list_cases(uow, self.auth.principal, **filters)
+        return m.list_response(found, filters)
+
+    @grpc
+    @endpoint
+    def TransitionCase(self, request, context):
+        target, outcome = m.stage_from(request.target_stage), m.outcome_from(request.outcome)
+        with self.db() as uow:
+            case = stages.transition_case(uow, self.auth.principal, request.case_id, target,
+                                          request.expected_version, outcome, request.reason)
+        return m.case_message(case)
+
+    @grpc
+    @endpoint
+    def SaveAssessment(self, request, context):
+        draft = m.assessment_from(request.assessment)
+        with self.db() as uow:
+            saved = assessments.save_assessment(uow, self.auth.principal, draft, request.expected_case_version,
+                                                request.submit)
+        return m.assessment_message(saved)
+
+    @grpc
+    @endpoint
+    def GetAssessment(self, request, context):
+        with self.db() as uow:
+            return m.assessment_message(assessments.get_assessment(uow, self.auth.principal, request.case_id,
+                                                                   request.version))
+
+    @grpc
+    @endpoint
+    def ApproveAssessment(self, request, context):
+        with self.db() as uow:
+            return m.assessment_message(assessments.approve_assessment(uow, self.auth.principal, request.case_id,
+                                                                       request.version))
+
+    @grpc
+    @endpoint
+    def AddAgencyContribution(self, request, context):
+        with self.db() as uow:
+            return m.assessment_message(assessments.add_contribution(
+                uow, self.auth.principal, request.case_id, request.agency_code, request.text))
+
+    @grpc
+    @endpoint
+    def ScoreAssessment(self, request, context):
+        with self.db() as uow:
+            return m.scoring_message(assessments.score_assessment(uow, self.auth.principal, request.case_id))
+
+    @grpc
+    @endpoint
+    def SavePlan(self, request, context):
+        plan = m.plan_from(request.plan)
+        with self.db() as uow:
+            return m.plan_message(plans.save_plan(uow, self.auth.principal, plan, request.expected_case_version))
+
+    @grpc
+    @endpoint
+    def GetPlan(self, request, context):
+        with self.db() as uow:
+            return m.plan_message(plans.get_plan(uow, self.auth.principal, request.case_id, request.version))
+
+    @grpc
+    @endpoint
+    def AgreePlan(self, request, context):
+        with self.db() as uow:
+            return m.plan_message(plans.agree_plan(uow, self.auth.principal, request.case_id, request.version,
+                                                   request.channel))
+
+    @grpc
+    @endpoint
+    def MarkStepDone(self, request, context):
+        with self.db() as uow:
+            return m.plan_message(plans.mark_step_done(uow, self.auth.principal, request.case_id, request.step_id))
+
+    @grpc
+    @endpoint
+    def RecordReview(self, request, context):
+        review = m.review_from(request.review)
+        with self.db() as uow:
+            return m.review_message(plans.record_review(uow, self.auth.principal, review,
+                                                        request.expected_case_version))
+
+    @grpc
+    @endpoint
+    def AssignCase(self, request, context):
+        with self.db() as uow:
+            return m.case_message(workload.assign_case(uow, self.auth.principal, request.case_id,
+                                                       request.manager_id, request.reason))
+
+    @grpc
+    @endpoint
+    def GetWorkloadReport(self, request, context):
+        with self.db() as uow:
+            return m.workload_message(workload.workload_report(uow, self.auth.principal, request.community_code))
+
+    @grpc
+    @endpoint
+    def GetSocialHistory(self, request, context):
+        offset, limit = m.decode_page_token(request.page_token), request.page_size or 50
+        with self.db() as uow:
+            rows = handlers.social_history(uow, self.auth.principal, request.person_id, offset, limit)
+        return m.history_message(rows, offset, limit)
 
     @rpc
     def case_is_open(self, case_number):
         with self.db() as uow:
             return handlers.case_is_open(uow, case_number)
+
+    @rpc
+    def register_case_manager(self, manager_id, community_code, capacity, skills=(), supervisor_id=""):
+        with self.db() as uow:
+            workload.register_manager(uow, CaseManager(manager_id, community_code, int(capacity),
+                                                       frozenset(skills), supervisor_id))
 
     @event_handler("intake", "appeal.accepted", requeue_on_error=True)
     def on_appeal_accepted(self, body):

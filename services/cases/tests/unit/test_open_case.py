@@ -84,10 +84,27 @@ def test_unusable_events_are_permanent_errors(uow, data):
         handlers.open_case_for_appeal(Envelope("appeal.accepted", "intake", data), u, subject_source())
 
 
-def test_get_and_list(uow):
-    case = run(uow, accepted("a-1"), subject_source())
+def test_a_new_case_goes_to_the_best_case_manager_and_only_they_see_it(uow):
+    from ekm_platform.auth import Principal
+    from ekm_platform.errors import NotFound
+
+    from cases.domain.workload import CaseManager
+    from cases.service_layer import workload
+
     with uow() as u:
-        assert handlers.get_case(u, case_number=case.case_number.lower()).appeal_ids == ["a-1"]
-        assert [c.case_id for c in handlers.list_cases(u, stage="assessment")] == [case.case_id]
-        assert handlers.list_cases(u, stage="closed") == []
+        workload.register_manager(u, CaseManager("cm-1", "UA80000000000093317", 10, frozenset({"veterans"}), "sv-1"))
+    case = run(uow, accepted("a-1"), subject_source())
+    assert case.assigned_to == "cm-1" and "veterans" in case.assignment_explanation
+    owner, other, boss = (Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"),
+                          Principal("sv-1", "supervisor"))
+    with uow() as u:
+        assert handlers.get_case(u, owner, case_number=case.case_number.lower()).appeal_ids == ["a-1"]
+        assert [c.case_id for c in handlers.list_cases(u, owner, stage="assessment")] == [case.case_id]
+        assert [c.case_id for c in handlers.list_cases(u, boss)] == [case.case_id]
+        assert handlers.list_cases(u, other) == [] and handlers.list_cases(u, owner, stage="closed") == []
+        with pytest.raises(NotFound):
+            handlers.get_case(u, other, case_id=case.case_id)
         assert handlers.case_is_open(u, case.case_number) and not handlers.case_is_open(u, "CASE-X")
+        audit = u.session.execute(select(metadata.tables["audit_log"])).all()
+    assert [(a.actor_id, a.action) for a in audit] == [("cm-1", "case.read")]
+    assert PERSON["rnokpp"] not in audit[0].details

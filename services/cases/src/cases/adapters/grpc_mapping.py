@@ -1,35 +1,139 @@
 """Protobuf messages to domain objects and back."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from ekm.cases.v1 import cases_pb2
 from ekm.common.v1 import common_pb2
+from google.protobuf import json_format
 
+from ekm_platform.errors import ValidationError
 from ekm_platform.grpc_mapping import decode_page_token, encode_page_token, timestamp
 
+from cases.domain.assessment import Assessment, Domain
+from cases.domain.deadlines import Deadlines, is_overdue
+from cases.domain.lifecycle import Outcome
 from cases.domain.model import Case, Stage
+from cases.domain.plan import Plan
+from cases.domain.review import Review
+from cases.domain.scoring import ScoringResult
 
 STAGES = {stage: getattr(cases_pb2, f"STAGE_{stage.name}") for stage in Stage}
-STAGE_NAMES = {number: stage.value for stage, number in STAGES.items()}
+STAGE_OF = {number: stage for stage, number in STAGES.items()}
+OUTCOMES = {outcome: getattr(cases_pb2, f"OUTCOME_{outcome.name}") for outcome in Outcome}
+OUTCOME_OF = {number: outcome for outcome, number in OUTCOMES.items()}
 LEVELS = {"information": common_pb2.SCREENING_LEVEL_INFORMATION,
           "assessment": common_pb2.SCREENING_LEVEL_ASSESSMENT,
           "crisis": common_pb2.SCREENING_LEVEL_CRISIS}
 
 
-def case_message(case: Case) -> cases_pb2.Case:
+def _dict(message) -> dict:
+    return json_format.MessageToDict(message, preserving_proto_field_name=True,
+                                      always_print_fields_with_no_presence=True)
+
+
+def case_message(case: Case, deadlines: Deadlines | None = None) -> cases_pb2.Case:
+    entered = case.stage_entered_at or case.opened_at
     return cases_pb2.Case(
         case_id=case.case_id, case_number=case.case_number, stage=STAGES[case.stage],
         screening_level=LEVELS.get(case.screening_level, 0),
         appeal_id=case.appeal_ids[0] if case.appeal_ids else "",
         community_code=case.community_code, person_id=case.person_id,
-        assigned_to=case.assigned_to, opened_at=timestamp(case.opened_at), version=case.version)
+        assigned_to=case.assigned_to, opened_at=timestamp(case.opened_at), version=case.version,
+        complexity=case.complexity, stage_entered_at=timestamp(entered),
+        overdue=is_overdue(case.stage, entered, case.screening_level, datetime.now(timezone.utc),
+                           deadlines or Deadlines()),
+        assignment_explanation=case.assignment_explanation,
+        outcome=OUTCOMES[Outcome(case.outcome)] if case.outcome else 0)
+
+
+def stage_from(number: int, field: str = "target_stage") -> Stage:
+    if number not in STAGE_OF:
+        raise ValidationError.single(field, "невідомий етап / unknown stage")
+    return STAGE_OF[number]
+
+
+def outcome_from(number: int) -> Outcome | None:
+    if number == cases_pb2.OUTCOME_UNSPECIFIED:
+        return None
+    if number not in OUTCOME_OF:
+        raise ValidationError.single("outcome", "невідомий результат / unknown outcome")
+    return OUTCOME_OF[number]
 
 
 def list_filters(request: cases_pb2.ListCasesRequest) -> dict:
-    stage = "" if request.stage == cases_pb2.STAGE_UNSPECIFIED else STAGE_NAMES.get(request.stage, "?")
+    stage = "" if request.stage == cases_pb2.STAGE_UNSPECIFIED else stage_from(request.stage, "stage").value
     return {"stage": stage, "community_code": request.community_code.strip(),
+            "overdue_only": request.overdue_only, "assigned_to": request.assigned_to.strip(),
             "offset": decode_page_token(request.page_token), "limit": request.page_size or 50}
 
 
 def list_response(found: list[Case], filters: dict) -> cases_pb2.ListCasesResponse:
     token = encode_page_token(filters["offset"] + len(found)) if len(found) == filters["limit"] else ""
     return cases_pb2.ListCasesResponse(cases=[case_message(c) for c in found], next_page_token=token)
+
+
+def assessment_from(message: cases_pb2.Assessment) -> Assessment:
+    data = _dict(message)
+    for item in data.get("domains", []):
+        if item["domain"] not in {d.value for d in Domain}:
+            raise ValidationError.single("domains.domain", f"невідомий домен / unknown domain {item['domain']!r}")
+    data["contributions"] = []  # contributions come only through AddAgencyContribution
+    return Assessment.from_dict({**data, "version": data.get("version") or 1})
+
+
+def assessment_message(assessment: Assessment) -> cases_pb2.Assessment:
+    data = assessment.to_dict()
+    data["status"] = assessment.status.value
+    data["domains"] = [{**d, "domain": d["domain"].value if hasattr(d["domain"], "value") else d["domain"]}
+                       for d in data["domains"]]
+    data["contributions"] = [{**c, "at": c["at"]} for c in data["contributions"]]
+    return json_format.ParseDict(data, cases_pb2.Assessment(), ignore_unknown_fields=True)
+
+
+def scoring_message(result: ScoringResult) -> cases_pb2.ScoringResult:
+    def reason(r):
+        return cases_pb2.Reason(field=r.field, value=r.value, rule_id=r.rule_id, text_uk=r.text_uk, text_en=r.text_en)
+    return cases_pb2.ScoringResult(
+        rules_version=result.rules_version, complexity=result.complexity, long_term=result.long_term,
+        recommendations=[cases_pb2.Recommendation(service_type=r.service_type, because=[reason(x) for x in r.because])
+                         for r in result.recommendations],
+        explanation=[reason(r) for r in result.explanation])
+
+
+def plan_from(message: cases_pb2.Plan) -> Plan:
+    data = _dict(message)
+    data.pop("agreed_at", None)
+    return Plan.from_dict({**data, "version": data.get("version") or 1, "agreement_channel": ""})
+
+
+def plan_message(plan: Plan) -> cases_pb2.Plan:
+    data = plan.to_dict()
+    agreed_at = data.pop("agreed_at")
+    message = json_format.ParseDict(data, cases_pb2.Plan())
+    if agreed_at:
+        message.agreed_at.CopyFrom(timestamp(datetime.fromisoformat(agreed_at)))
+    return message
+
+
+def review_from(message: cases_pb2.Review) -> Review:
+    return Review(case_id=message.case_id, held_on=message.held_on.strip(),
+                  services_relevant=message.services_relevant, goal_results=dict(message.goal_results),
+                  impact=message.impact, reassessment_needed=message.reassessment_needed)
+
+
+def review_message(review: Review) -> cases_pb2.Review:
+    return json_format.ParseDict(review.to_dict(), cases_pb2.Review())
+
+
+def workload_message(rows) -> cases_pb2.WorkloadReport:
+    return cases_pb2.WorkloadReport(managers=[
+        cases_pb2.ManagerLoad(manager_id=m.manager_id, community_code=m.community_code, capacity=m.capacity,
+                              weighted_load=weighted, open_cases=count) for m, weighted, count in rows])
+
+
+def history_message(rows, offset: int, limit: int) -> cases_pb2.SocialHistory:
+    return cases_pb2.SocialHistory(
+        entries=[cases_pb2.HistoryEntry(at=timestamp(r.at), kind=r.kind, reference=r.reference, summary=r.summary,
+                                        source=r.source) for r in rows],
+        next_page_token=encode_page_token(offset + len(rows)) if len(rows) == limit else "")

@@ -1,11 +1,14 @@
 """The cases service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import BigInteger, Column, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
 
+from ekm_platform.audit import audit_table
 from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
 messaging_tables(metadata)
+audit_log = audit_table(metadata)
+ID = BigInteger().with_variant(Integer, "sqlite")
 
 persons = Table(
     "persons", metadata,
@@ -31,6 +34,10 @@ cases = Table(
     Column("opened_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", BigInteger, nullable=False),
+    Column("complexity", String(8), nullable=False, default=""),
+    Column("outcome", String(16), nullable=False, default=""),
+    Column("stage_entered_at", UtcDateTime()),
+    Column("assignment_explanation", Text, nullable=False, default=""),
 )
 
 case_appeals = Table(
@@ -38,4 +45,64 @@ case_appeals = Table(
     Column("appeal_id", String(36), primary_key=True),
     Column("case_id", String(36), nullable=False),
     Column("linked_at", UtcDateTime(), nullable=False),
+)
+
+stage_changes = Table(
+    "stage_changes", metadata,
+    Column("seq", ID, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), nullable=False),
+    Column("from_stage", String(16), nullable=False),
+    Column("to_stage", String(16), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("actor_role", String(32), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("outcome", String(16), nullable=False),
+)
+
+assessments = Table(
+    "assessments", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("status", String(12), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+plans = Table(
+    "plans", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("agreed", Boolean, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("seq", ID, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), nullable=False),
+    Column("held_on", String(10), nullable=False),
+    Column("document", Text, nullable=False),
+)
+
+case_managers = Table(
+    "case_managers", metadata,
+    Column("manager_id", String(64), primary_key=True),
+    Column("community_code", String(19), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("skills", Text, nullable=False),
+    Column("supervisor_id", String(64), nullable=False),
+)
+
+history = Table(
+    "history", metadata,
+    Column("seq", ID, primary_key=True, autoincrement=True),
+    Column("person_id", String(36), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("reference", String(64), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("source_id", String(128), unique=True),
 )

@@ -1,34 +1,44 @@
-"""Persons and cases in the database."""
+"""Persons, cases and everything recorded about them, in the database."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, update
 
-from cases.adapters.orm import case_appeals, cases, persons
+from ekm_platform.audit import AuditEntry
+from ekm_platform.errors import Aborted
+
+from cases.adapters.orm import (assessments, audit_log, case_appeals, case_managers, cases, history, persons, plans,
+                                reviews, stage_changes)
+from cases.domain.assessment import Assessment, Status
+from cases.domain.lifecycle import StageChange
 from cases.domain.model import Case, Person, Stage
+from cases.domain.plan import Plan
+from cases.domain.review import Review
+from cases.domain.workload import WEIGHTS, CaseManager
+
+CASE_FIELDS = [c.name for c in cases.columns]
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def _case(row, appeal_ids=()) -> Case:
-    return Case(case_id=row.case_id, case_number=row.case_number, person_id=row.person_id,
-                screening_level=row.screening_level, community_code=row.community_code,
-                stage=Stage(row.stage), opened_at=row.opened_at, updated_at=row.updated_at,
-                assigned_to=row.assigned_to, version=row.version, appeal_ids=list(appeal_ids))
+    data = {k: getattr(row, k) for k in CASE_FIELDS}
+    data["stage"] = Stage(data["stage"])
+    return Case(**data, appeal_ids=list(appeal_ids))
 
 
 class CaseRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session):
         self.session = session
 
-    # persons
+    # persons ---------------------------------------------------------------
     def find_person(self, rnokpp: str, unzr: str) -> Person | None:
-        conditions = []
-        if rnokpp:
-            conditions.append(persons.c.rnokpp == rnokpp)
-        if unzr:
-            conditions.append(persons.c.unzr == unzr)
+        conditions = [c for c, v in ((persons.c.rnokpp == rnokpp, rnokpp), (persons.c.unzr == unzr, unzr)) if v]
         if not conditions:
             return None
         row = self.session.execute(select(persons).where(or_(*conditions))).first()
@@ -42,9 +52,9 @@ class CaseRepository:
         values = asdict(person)
         values["rnokpp"] = values["rnokpp"] or None
         values["unzr"] = values["unzr"] or None
-        self.session.execute(persons.insert().values(**values, created_at=datetime.now(timezone.utc)))
+        self.session.execute(persons.insert().values(**values, created_at=now()))
 
-    # cases
+    # cases -----------------------------------------------------------------
     def add_case(self, case: Case) -> None:
         values = asdict(case)
         appeal_ids = values.pop("appeal_ids")
@@ -53,9 +63,20 @@ class CaseRepository:
         for appeal_id in appeal_ids:
             self.link_appeal(case.case_id, appeal_id)
 
+    def save_case(self, case: Case, expected_version: int) -> Case:
+        """Write a changed case if nobody changed it since ``expected_version`` (else ABORTED)."""
+        values = {k: v for k, v in asdict(case).items() if k in CASE_FIELDS and k not in ("case_id", "version")}
+        values.update(stage=case.stage.value, version=expected_version + 1, updated_at=now())
+        done = self.session.execute(update(cases).where(
+            cases.c.case_id == case.case_id, cases.c.version == expected_version).values(**values))
+        if done.rowcount != 1:
+            raise Aborted("Випадок змінено іншим користувачем; оновіть і повторіть / "
+                          "the case was changed by someone else; reload and retry")
+        case.version = expected_version + 1
+        return case
+
     def link_appeal(self, case_id: str, appeal_id: str) -> None:
-        self.session.execute(case_appeals.insert().values(
-            appeal_id=appeal_id, case_id=case_id, linked_at=datetime.now(timezone.utc)))
+        self.session.execute(case_appeals.insert().values(appeal_id=appeal_id, case_id=case_id, linked_at=now()))
 
     def case_for_appeal(self, appeal_id: str) -> Case | None:
         row = self.session.execute(
@@ -77,11 +98,119 @@ class CaseRepository:
             select(case_appeals.c.appeal_id).where(case_appeals.c.case_id == row.case_id)).scalars()
         return _case(row, appeal_ids)
 
-    def list(self, stage: str = "", community_code: str = "", offset: int = 0, limit: int = 50) -> list[Case]:
+    def list(self, stage: str = "", community_code: str = "", assigned_to: list[str] | None = None,
+             overdue_before: dict | None = None, offset: int = 0, limit: int = 50) -> list[Case]:
         query = select(cases)
         if stage:
             query = query.where(cases.c.stage == stage)
         if community_code:
             query = query.where(cases.c.community_code == community_code)
+        if assigned_to is not None:
+            query = query.where(cases.c.assigned_to.in_(assigned_to))
+        if overdue_before:  # {stage: entered-before datetime}
+            query = query.where(or_(*[(cases.c.stage == s) & (cases.c.stage_entered_at < t)
+                                      for s, t in overdue_before.items()]))
         query = query.order_by(cases.c.opened_at.desc(), cases.c.case_id).offset(offset).limit(limit)
         return [_case(row) for row in self.session.execute(query)]
+
+    def add_stage_change(self, case_id: str, change: StageChange) -> None:
+        self.session.execute(stage_changes.insert().values(
+            case_id=case_id, from_stage=change.from_stage.value, to_stage=change.to_stage.value,
+            actor_id=change.actor_id, actor_role=change.actor_role, at=change.at, reason=change.reason,
+            outcome=change.outcome.value if change.outcome else ""))
+
+    def last_reopened_on(self, case: Case) -> str:
+        at = self.session.execute(select(func.max(stage_changes.c.at)).where(
+            stage_changes.c.case_id == case.case_id, stage_changes.c.from_stage == Stage.CLOSED.value)).scalar()
+        return (at or case.opened_at).date().isoformat()
+
+    # assessments, plans, reviews -----------------------------------------------
+    def latest_assessment(self, case_id: str, version: int = 0) -> Assessment | None:
+        query = select(assessments.c.document).where(assessments.c.case_id == case_id)
+        query = query.where(assessments.c.version == version) if version else query
+        document = self.session.execute(query.order_by(assessments.c.version.desc()).limit(1)).scalar()
+        return Assessment.from_dict(json.loads(document)) if document else None
+
+    def save_assessment(self, assessment: Assessment) -> None:
+        document = json.dumps(assessment.to_dict(), ensure_ascii=False, default=str)
+        key = (assessments.c.case_id == assessment.case_id) & (assessments.c.version == assessment.version)
+        done = self.session.execute(update(assessments).where(key).values(
+            status=assessment.status.value, document=document, updated_at=now()))
+        if done.rowcount == 0:
+            self.session.execute(assessments.insert().values(
+                case_id=assessment.case_id, version=assessment.version, status=assessment.status.value,
+                document=document, updated_at=now()))
+
+    def has_approved_assessment(self, case_id: str) -> bool:
+        return self.session.execute(select(assessments.c.version).where(
+            assessments.c.case_id == case_id, assessments.c.status == Status.APPROVED.value).limit(1)).first() is not None
+
+    def latest_plan(self, case_id: str, version: int = 0) -> Plan | None:
+        query = select(plans.c.document).where(plans.c.case_id == case_id)
+        query = query.where(plans.c.version == version) if version else query
+        document = self.session.execute(query.order_by(plans.c.version.desc()).limit(1)).scalar()
+        return Plan.from_dict(json.loads(document)) if document else None
+
+    def save_plan(self, plan: Plan) -> None:
+        document = json.dumps(plan.to_dict(), ensure_ascii=False)
+        key = (plans.c.case_id == plan.case_id) & (plans.c.version == plan.version)
+        done = self.session.execute(update(plans).where(key).values(agreed=plan.agreed, document=document,
+                                                                     updated_at=now()))
+        if done.rowcount == 0:
+            self.session.execute(plans.insert().values(case_id=plan.case_id, version=plan.version,
+                                                       agreed=plan.agreed, document=document, updated_at=now()))
+
+    def add_review(self, review: Review) -> None:
+        self.session.execute(reviews.insert().values(
+            case_id=review.case_id, held_on=review.held_on,
+            document=json.dumps(review.to_dict(), ensure_ascii=False)))
+
+    def has_review_since(self, case_id: str, since: str) -> bool:
+        return self.session.execute(select(reviews.c.seq).where(
+            reviews.c.case_id == case_id, reviews.c.held_on >= since).limit(1)).first() is not None
+
+    # workload ----------------------------------------------------------------
+    def managers(self, community_code: str = "") -> list[CaseManager]:
+        query = select(case_managers)
+        if community_code:
+            query = query.where(case_managers.c.community_code == community_code)
+        return [CaseManager(r.manager_id, r.community_code, r.capacity, frozenset(json.loads(r.skills)),
+                            r.supervisor_id) for r in self.session.execute(query)]
+
+    def save_manager(self, manager: CaseManager) -> None:
+        values = {"community_code": manager.community_code, "capacity": manager.capacity,
+                  "skills": json.dumps(sorted(manager.skills)), "supervisor_id": manager.supervisor_id}
+        done = self.session.execute(update(case_managers).where(
+            case_managers.c.manager_id == manager.manager_id).values(**values))
+        if done.rowcount == 0:
+            self.session.execute(case_managers.insert().values(manager_id=manager.manager_id, **values))
+
+    def loads(self, manager_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """manager id -> (weighted load, open cases)."""
+        rows = self.session.execute(
+            select(cases.c.assigned_to, cases.c.complexity, func.count()).where(
+                cases.c.assigned_to.in_(manager_ids), cases.c.stage != Stage.CLOSED.value)
+            .group_by(cases.c.assigned_to, cases.c.complexity))
+        result: dict[str, tuple[int, int]] = {}
+        for manager_id, complexity, count in rows:
+            weight, open_cases = result.get(manager_id, (0, 0))
+            result[manager_id] = (weight + WEIGHTS.get(complexity, 2) * count, open_cases + count)
+        return result
+
+    # social history and audit ---------------------------------------------------
+    def add_history(self, person_id: str, kind: str, reference: str, summary: str, source: str,
+                    source_id: str | None = None, at: datetime | None = None) -> None:
+        self.session.execute(history.insert().values(
+            person_id=person_id, at=at or now(), kind=kind, reference=reference, summary=summary,
+            source=source, source_id=source_id))
+
+    def history_seen(self, source_id: str) -> bool:
+        return self.session.execute(select(history.c.seq).where(history.c.source_id == source_id)).first() is not None
+
+    def history_of(self, person_id: str, offset: int, limit: int) -> list:
+        return self.session.execute(select(history).where(history.c.person_id == person_id)
+                                    .order_by(history.c.at.desc(), history.c.seq.desc())
+                                    .offset(offset).limit(limit)).all()
+
+    def audit(self, entry: AuditEntry) -> None:
+        self.session.execute(audit_log.insert().values(**entry.row()))

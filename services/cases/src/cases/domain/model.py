@@ -55,6 +55,10 @@ class Case:
     assigned_to: str = ""
     version: int = 1
     appeal_ids: list[str] = field(default_factory=list)
+    complexity: str = ""
+    outcome: str = ""
+    stage_entered_at: datetime | None = None
+    assignment_explanation: str = ""
 
     @classmethod
     def open(cls, person_id: str, appeal_id: str, screening_level: str, community_code: str,
@@ -64,7 +68,8 @@ class Case:
         return cls(
             case_id=str(uuid.uuid4()), case_number=new_case_number(now), person_id=person_id,
             screening_level=screening_level, community_code=community_code,
-            stage=Stage.ASSESSMENT, opened_at=now, updated_at=now, appeal_ids=[appeal_id])
+            stage=Stage.ASSESSMENT, opened_at=now, updated_at=now, appeal_ids=[appeal_id],
+            stage_entered_at=now)
 
     @property
     def is_open(self) -> bool:

@@ -1,14 +1,22 @@
-"""The cases service's use cases. Each takes a unit of work; none knows about gRPC or nameko."""
+"""Opening cases from appeals, reading cases, worklists and social history.
+
+Each use case takes a unit of work; none knows about gRPC or nameko.
+"""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Callable
 
+from ekm_platform.auth import Principal
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import NotFound, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain.deadlines import Deadlines, due_at
 from cases.domain.model import SCREENING_LEVELS, Case, Person, Stage
+from cases.service_layer.access import STAFF, audit, load_case, require_staff, team_of
+from cases.service_layer.workload import auto_assign
 
 CASE_OPENED = "case.opened"
 APPEAL_LINKED = "case.appeal_linked"
@@ -22,7 +30,8 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
 
     The event carries identifiers only; the subject's identity is asked from intake.
     A person already in an open case gets the appeal linked to that case instead.
-    Information-level appeals need no case.
+    Information-level appeals need no case. A new case goes to the best case manager of
+    its community, with the reason recorded.
     """
     appeal_id = event.data.get("appeal_id")
     level = event.data.get("screening_level")
@@ -33,42 +42,91 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
     existing = uow.repo.case_for_appeal(appeal_id)
     if existing:
         return existing
-    subject = fetch_subject(appeal_id)  # before any write: see ekm_platform.db on SQLite locks
+    subject = fetch_subject(appeal_id)  # before any write: no transaction is held across the network
     identity = subject["person"]
     person = uow.repo.find_person(identity.get("rnokpp", ""), identity.get("unzr", ""))
     if person is None:
         person = Person.new(**{k: identity.get(k, "") for k in (
             "rnokpp", "unzr", "last_name", "first_name", "patronymic", "birth_date")})
         uow.repo.add_person(person)
+    uow.repo.add_history(person.person_id, "appeal", appeal_id,
+                         f"звернення {event.data.get('tracking_number', '')} ({event.data.get('channel', '')})",
+                         "intake", source_id=f"appeal:{appeal_id}")
     case = uow.repo.open_case_of(person.person_id)
     if case is not None:
         uow.repo.link_appeal(case.case_id, appeal_id)
         uow.publish(APPEAL_LINKED, case.opened_event(appeal_id, new_case=False))
         return case
     case = Case.open(person.person_id, appeal_id, level, event.data.get("community_code", ""))
+    assignment = auto_assign(uow, case, needed_skills={"veterans"})
     uow.repo.add_case(case)
+    uow.repo.add_history(person.person_id, "case.opened", case.case_number,
+                         f"випадок відкрито; {case.assignment_explanation}", "cases")
     uow.publish(CASE_OPENED, case.opened_event(appeal_id, new_case=True))
+    if assignment:
+        uow.publish("case.assigned", {"case_id": case.case_id, "manager_id": assignment.manager_id, "by": "auto"})
     return case
 
 
-def get_case(uow: UnitOfWork, case_id: str = "", case_number: str = "") -> Case:
+def get_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_number: str = "",
+             purpose: str = "") -> Case:
     if not (case_id or case_number):
         raise ValidationError.single("case_number", "потрібен номер або id випадку / case_number or case_id is required")
-    case = uow.repo.get(case_id=case_id, case_number=case_number.strip().upper())
-    if case is None:
-        raise NotFound("Випадок не знайдено / case not found")
+    require_staff(principal, *STAFF, "operator")
+    case = load_case(uow, principal, case_id=case_id, case_number=case_number)
+    if principal.role != "operator":
+        audit(uow, principal, "case.read", case, purpose)
+        uow.commit()
     return case
 
 
-def list_cases(uow: UnitOfWork, stage: str = "", community_code: str = "", offset: int = 0,
-               limit: int = 50) -> list[Case]:
+def list_cases(uow: UnitOfWork, principal: Principal, stage: str = "", community_code: str = "",
+               overdue_only: bool = False, assigned_to: str = "", offset: int = 0, limit: int = 50,
+               deadlines: Deadlines | None = None) -> list[Case]:
+    """A worklist: a case manager's own cases; a supervisor's team's (or one member's)."""
+    require_staff(principal, *STAFF, "operator")
     if stage and stage not in {s.value for s in Stage}:
         raise ValidationError.single("stage", "невідомий етап / unknown stage")
     if not 1 <= limit <= 500:
         raise ValidationError.single("page_size", "від 1 до 500 / between 1 and 500")
-    return uow.repo.list(stage=stage, community_code=community_code, offset=offset, limit=limit)
+    if principal.role == "case_manager":
+        owners = [principal.user_id]
+    elif principal.role == "supervisor":
+        owners = team_of(uow, principal) + [""]
+        if assigned_to:
+            if assigned_to not in owners:
+                raise ValidationError.single("assigned_to", "не у вашій команді / not in your team")
+            owners = [assigned_to]
+    else:
+        owners = None
+    overdue = _overdue_cutoffs(deadlines or Deadlines()) if overdue_only else None
+    return uow.repo.list(stage=stage, community_code=community_code, assigned_to=owners,
+                         overdue_before=overdue, offset=offset, limit=limit)
+
+
+def _overdue_cutoffs(deadlines: Deadlines) -> dict:
+    """A case is overdue when it entered its stage before now minus the stage's term.
+    (Crisis cases use the shorter assessment term; filtering uses the longer one and
+    ``is_overdue`` marks each case exactly.)"""
+    now = datetime.now(timezone.utc)
+    cutoffs = {}
+    for stage in (Stage.ASSESSMENT, Stage.PLANNING, Stage.IMPLEMENTATION, Stage.MONITORING):
+        due = due_at(stage, now, "crisis" if stage is Stage.ASSESSMENT else "", deadlines)
+        cutoffs[stage.value] = now - (due - now)
+    return cutoffs
 
 
 def case_is_open(uow: UnitOfWork, case_number: str) -> bool:
     case = uow.repo.get(case_number=case_number.strip().upper())
     return case is not None and case.is_open
+
+
+def social_history(uow: UnitOfWork, principal: Principal, person_id: str, offset: int, limit: int) -> list:
+    require_staff(principal)
+    case = uow.repo.open_case_of(person_id)
+    if case is None or not load_case(uow, principal, case_id=case.case_id):
+        raise NotFound("Особу не знайдено / person not found")
+    entries = uow.repo.history_of(person_id, offset, limit)
+    audit(uow, principal, "history.read", case, person_id=person_id)
+    uow.commit()
+    return entries

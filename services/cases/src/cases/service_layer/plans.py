@@ -1,0 +1,105 @@
+"""The individual plan, the person's agreement, steps done, and reviews."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition, NotFound
+from ekm_platform.unit_of_work import UnitOfWork
+
+from cases.domain.model import Stage
+from cases.domain.plan import Plan, validate_plan
+from cases.domain.review import Review, validate_review
+from cases.service_layer.access import audit, load_case, require_staff
+from cases.service_layer.stages import move
+
+PLAN_STAGES = (Stage.PLANNING, Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW)
+
+
+def _plan(uow, case_id, version=0) -> Plan:
+    found = uow.repo.latest_plan(case_id, version)
+    if found is None:
+        raise NotFound("План не знайдено / plan not found")
+    return found
+
+
+def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_version: int) -> Plan:
+    """A new plan, or a revision (a new version) once the current one was agreed."""
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=plan.case_id)
+    if case.stage not in PLAN_STAGES:
+        raise FailedPrecondition("План складають після затвердженої оцінки / a plan follows an approved assessment")
+    assessment = uow.repo.latest_assessment(case.case_id)
+    validate_plan(plan, assessment)
+    latest = uow.repo.latest_plan(case.case_id)
+    version = 1 if latest is None else latest.version + latest.agreed
+    plan = replace(plan, version=version, agreed_at="", agreement_channel="")
+    uow.repo.save_case(case, expected_case_version)
+    uow.repo.save_plan(plan)
+    uow.repo.add_history(case.person_id, "plan", case.case_number, f"індивідуальний план v{version}", "cases")
+    audit(uow, principal, "plan.write", case, version=version)
+    uow.commit()
+    return plan
+
+
+def get_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int = 0) -> Plan:
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=case_id)
+    plan = _plan(uow, case.case_id, version)
+    audit(uow, principal, "plan.read", case, version=plan.version)
+    uow.commit()
+    return plan
+
+
+def agree_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int, channel: str) -> Plan:
+    """The person agrees: recorded by the case manager in person (the recipient cabinet
+    records it with channel "cabinet")."""
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=case_id)
+    plan = _plan(uow, case.case_id, version)
+    if plan.version != _plan(uow, case.case_id).version:
+        raise FailedPrecondition("Погоджують лише чинну версію плану / only the current plan version is agreed")
+    agreed = plan.agree(channel, datetime.now(timezone.utc))
+    uow.repo.save_plan(agreed)
+    uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{agreed.version} погоджено ({channel})",
+                         "cases")
+    audit(uow, principal, "plan.agree", case, version=agreed.version, channel=channel)
+    uow.publish("case.plan_agreed", {"case_id": case.case_id, "version": agreed.version, "channel": channel})
+    uow.commit()
+    return agreed
+
+
+def mark_step_done(uow: UnitOfWork, principal: Principal, case_id: str, step_id: str) -> Plan:
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=case_id)
+    plan = _plan(uow, case.case_id).mark_step_done(step_id, principal.role)
+    uow.repo.save_plan(plan)
+    audit(uow, principal, "plan.step_done", case, step_id=step_id)
+    uow.commit()
+    return plan
+
+
+def record_review(uow: UnitOfWork, principal: Principal, review: Review, expected_case_version: int) -> Review:
+    """A review in the review stage; when it finds a re-assessment is needed, the case goes
+    back to assessment with a new draft of the last assessment."""
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=review.case_id)
+    if case.stage is not Stage.REVIEW:
+        raise FailedPrecondition("Перегляд проводять на етапі перегляду / a review happens in the review stage")
+    validate_review(review, uow.repo.latest_plan(case.case_id))
+    review = replace(review, reviewer_id=principal.user_id)
+    uow.repo.add_review(review)
+    uow.repo.add_history(case.person_id, "review", case.case_number,
+                         f"перегляд {review.held_on}: послуги {'актуальні' if review.services_relevant else 'неактуальні'}",
+                         "cases")
+    if review.reassessment_needed:
+        move(uow, principal, case, Stage.ASSESSMENT, expected_case_version, reason="перегляд: потрібна переоцінка")
+        latest = uow.repo.latest_assessment(case.case_id)
+        if latest is not None:
+            uow.repo.save_assessment(latest.next_version())
+    else:
+        uow.repo.save_case(case, expected_case_version)
+    audit(uow, principal, "review.write", case)
+    uow.commit()
+    return review

@@ -1,0 +1,49 @@
+"""Moving a case through its stages: validated, time-stamped, attributed, announced."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ekm_platform.auth import Principal
+from ekm_platform.unit_of_work import UnitOfWork
+
+from cases.domain.lifecycle import CaseFacts, Outcome, apply_transition
+from cases.domain.model import Case, Stage
+from cases.service_layer.access import audit, load_case, require_staff
+
+STAGE_CHANGED = "case.stage_changed"
+
+
+def facts_of(uow: UnitOfWork, case: Case) -> CaseFacts:
+    plan = uow.repo.latest_plan(case.case_id)
+    return CaseFacts(has_approved_assessment=uow.repo.has_approved_assessment(case.case_id),
+                     has_agreed_plan=bool(plan and plan.agreed),
+                     has_review=uow.repo.has_review_since(case.case_id, uow.repo.last_reopened_on(case)))
+
+
+def move(uow: UnitOfWork, principal: Principal, case: Case, target: Stage, expected_version: int,
+         outcome: Outcome | None = None, reason: str = "") -> Case:
+    """Apply one transition inside the caller's unit of work (the caller commits)."""
+    change = apply_transition(case.stage, target, facts_of(uow, case), principal.user_id, principal.role,
+                              datetime.now(timezone.utc), reason, outcome)
+    case.stage, case.stage_entered_at = target, change.at
+    case.outcome = outcome.value if outcome else ("" if target is not Stage.CLOSED else case.outcome)
+    uow.repo.save_case(case, expected_version)
+    uow.repo.add_stage_change(case.case_id, change)
+    uow.repo.add_history(case.person_id, "case.stage", case.case_number,
+                         f"{change.from_stage.value} → {target.value}" + (f" ({outcome.value})" if outcome else ""),
+                         "cases")
+    uow.publish(STAGE_CHANGED, {"case_id": case.case_id, "case_number": case.case_number,
+                                "from_stage": change.from_stage.value, "to_stage": target.value,
+                                "outcome": outcome.value if outcome else "", "actor_role": principal.role,
+                                "at": change.at.isoformat()})
+    return case
+
+
+def transition_case(uow: UnitOfWork, principal: Principal, case_id: str, target: Stage,
+                    expected_version: int, outcome: Outcome | None = None, reason: str = "") -> Case:
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=case_id)
+    move(uow, principal, case, target, expected_version, outcome, reason)
+    audit(uow, principal, "case.transition", case, to_stage=target.value)
+    uow.commit()
+    return case

@@ -1,0 +1,170 @@
+"""The case-management use cases over a real (SQLite) database, no broker."""
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from ekm_platform.audit import chain_pending, verify
+from ekm_platform.auth import Principal
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import Aborted, FailedPrecondition, NotFound, PermissionDenied, ValidationError
+
+from cases.adapters.orm import audit_log, metadata
+from cases.adapters.repository import CaseRepository
+from cases.domain.assessment import Assessment, Domain, DomainAssessment, FamilyMember
+from cases.domain.lifecycle import Outcome
+from cases.domain.model import Stage
+from cases.domain.plan import Goal, Plan, PlannedService, Step
+from cases.domain.review import Review
+from cases.domain.workload import CaseManager
+from cases.service_layer import assessments, handlers, plans, stages, workload
+
+COMMUNITY = "UA80000000000093317"
+CM, OTHER, SV = Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"), Principal("sv-1", "supervisor")
+PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
+          "patronymic": "", "birth_date": "1988-03-14"}
+
+
+@pytest.fixture
+def uow(sqlite_uow):
+    factory = sqlite_uow("cases", metadata, CaseRepository)
+    with factory() as u:
+        workload.register_manager(u, CaseManager("cm-1", COMMUNITY, 10, frozenset({"veterans"}), "sv-1"))
+    with factory() as u:
+        workload.register_manager(u, CaseManager("cm-2", COMMUNITY, 10, frozenset(), "sv-2"))
+    return factory
+
+
+@pytest.fixture
+def case(uow):
+    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
+                                                   "community_code": COMMUNITY})
+    with uow() as u:
+        opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
+        u.commit()
+    assert opened.assigned_to == "cm-1"
+    return opened
+
+
+def act(case, **levels):
+    return Assessment(case.case_id, 1, "2026-11-01", "cm-1",
+                      family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
+                      domains=tuple(DomainAssessment(d, levels.get(d.value, 0)) for d in Domain))
+
+
+def current(uow, case):
+    with uow() as u:
+        return u.repo.get(case_id=case.case_id)
+
+
+def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
+    with uow() as u, pytest.raises(FailedPrecondition, match="approved needs assessment"):
+        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
+    with uow() as u:
+        saved = assessments.save_assessment(u, CM, act(case, health=2, housing=1), current(uow, case).version, submit=True)
+    assert saved.status.value == "submitted"
+    with uow() as u, pytest.raises(PermissionDenied):
+        assessments.approve_assessment(u, CM, case.case_id, 1)
+    with uow() as u:
+        assessments.approve_assessment(u, SV, case.case_id, 1)
+    assert current(uow, case).complexity == "medium"
+    with uow() as u:
+        result = assessments.score_assessment(u, CM, case.case_id)
+    assert "rehabilitation" in {r.service_type for r in result.recommendations}
+
+    with uow() as u:
+        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
+    plan = Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
+                steps=(Step("s1", "g1", "Візит до лікаря", "person", "p", "2026-12-01"),),
+                services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),))
+    with uow() as u:
+        plans.save_plan(u, CM, plan, current(uow, case).version)
+    with uow() as u, pytest.raises(FailedPrecondition, match="agreement"):
+        stages.transition_case(u, CM, case.case_id, Stage.IMPLEMENTATION, current(uow, case).version)
+    with uow() as u:
+        plans.agree_plan(u, CM, case.case_id, 1, "in_person")
+    for target in (Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW):
+        with uow() as u:
+            stages.transition_case(u, CM, case.case_id, target, current(uow, case).version)
+    with uow() as u, pytest.raises(FailedPrecondition, match="review is required"):
+        stages.transition_case(u, CM, case.case_id, Stage.CLOSED, current(uow, case).version, Outcome.RESOLVED)
+    with uow() as u:
+        plans.record_review(u, CM, Review(case.case_id, "2026-12-20", True, {"g1": "achieved"}, "Працює"),
+                            current(uow, case).version)
+    with uow() as u:
+        closed = stages.transition_case(u, CM, case.case_id, Stage.CLOSED, current(uow, case).version, Outcome.RESOLVED)
+    assert (closed.stage, closed.outcome) == (Stage.CLOSED, "resolved")
+    with uow() as u:
+        reopened = stages.transition_case(u, CM, case.case_id, Stage.ASSESSMENT, current(uow, case).version)
+    assert reopened.stage is Stage.ASSESSMENT and reopened.outcome == ""
+
+    with uow() as u:
+        kinds = [row.kind for row in handlers.social_history(u, CM, case.person_id, 0, 100)]
+        events = [r.event_type for r in u.session.execute(select(metadata.tables["outbox"]))]
+    assert {"appeal", "case.opened", "assessment", "plan", "review", "case.stage"} <= set(kinds)
+    assert events.count("case.stage_changed") == 6 and "case.plan_agreed" in events
+    with uow() as u:
+        assert chain_pending(u.session.connection(), audit_log) > 10
+        u.commit()
+    with uow() as u:
+        assert verify(u.session.connection(), audit_log).ok
+        payloads = " ".join(r.details for r in u.session.execute(select(audit_log)))
+    assert PERSON["last_name"] not in payloads and PERSON["rnokpp"] not in payloads
+
+
+def test_a_stale_version_is_aborted_and_changes_nothing(uow, case):
+    version = current(uow, case).version
+    with uow() as u:
+        assessments.save_assessment(u, CM, act(case), version)
+    with uow() as u, pytest.raises(Aborted):
+        assessments.save_assessment(u, CM, act(case, health=3), version)
+    with uow() as u:
+        assert assessments.get_assessment(u, CM, case.case_id).level(Domain.HEALTH) == 0
+
+
+def test_invalid_assessment_values_per_field_and_nothing_stored(uow, case):
+    bad = replace(act(case), domains=(DomainAssessment(Domain.HEALTH, 7),), started_on="2026-13-01")
+    with uow() as u, pytest.raises(ValidationError) as caught:
+        assessments.save_assessment(u, CM, bad, current(uow, case).version)
+    assert {"domains.health.need_level", "started_on"} <= {v.field for v in caught.value.violations}
+    with uow() as u, pytest.raises(NotFound):
+        assessments.get_assessment(u, CM, case.case_id)
+
+
+def test_reassignment_report_and_others_cannot_see(uow, case):
+    with uow() as u, pytest.raises(NotFound):
+        handlers.get_case(u, OTHER, case_id=case.case_id)
+    with uow() as u, pytest.raises(ValidationError):
+        workload.assign_case(u, SV, case.case_id, "cm-2", "відпустка")  # cm-2 is not in sv-1's team
+    with uow() as u:
+        workload.register_manager(u, CaseManager("cm-3", COMMUNITY, 5, frozenset(), "sv-1"))
+    with uow() as u:
+        moved = workload.assign_case(u, SV, case.case_id, "cm-3", "відпустка")
+    assert moved.assigned_to == "cm-3" and "відпустка" in moved.assignment_explanation
+    with uow() as u:
+        report = {m.manager_id: (load, count) for m, load, count in workload.workload_report(u, SV, COMMUNITY)}
+    assert report["cm-3"] == (2, 1) and report["cm-1"] == (0, 0)
+
+
+def test_review_can_send_the_case_back_to_assessment(uow, case):
+    with uow() as u:
+        assessments.save_assessment(u, CM, act(case, health=2), current(uow, case).version, submit=True)
+    with uow() as u:
+        assessments.approve_assessment(u, SV, case.case_id, 1)
+    with uow() as u:
+        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
+    with uow() as u:
+        plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Лікування"),)),
+                        current(uow, case).version)
+    with uow() as u:
+        plans.agree_plan(u, CM, case.case_id, 1, "in_person")
+    for target in (Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW):
+        with uow() as u:
+            stages.transition_case(u, CM, case.case_id, target, current(uow, case).version)
+    with uow() as u:
+        plans.record_review(u, CM, Review(case.case_id, "2026-12-20", False, {"g1": "not_achieved"}, "Погіршення",
+                                          reassessment_needed=True), current(uow, case).version)
+    assert current(uow, case).stage is Stage.ASSESSMENT
+    with uow() as u:
+        draft = assessments.get_assessment(u, CM, case.case_id)
+    assert (draft.version, draft.status.value) == (2, "draft")
