@@ -68,10 +68,17 @@ def cmd_token(args) -> int:
 
 def cmd_demo(args) -> int:
     from google.protobuf import json_format
+    from nameko.standalone.rpc import ServiceRpcClient
 
     from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
     from ekm_platform import client
 
+    roster = pathlib.Path(args.file).with_name("case_managers.json")
+    if roster.exists():
+        with ServiceRpcClient("cases", uri=config.amqp_uri(), timeout=30) as cases:
+            for manager in json.loads(roster.read_text(encoding="utf-8")):
+                cases.register_case_manager(**manager)
+                print(f"  demo case manager: {manager['manager_id']} ({manager['community_code']})")
     appeals = json.loads(pathlib.Path(args.file).read_text(encoding="utf-8"))
     metadata = client.bearer("case_manager", "demo-case-manager")
     with client.channel("intake") as channel:

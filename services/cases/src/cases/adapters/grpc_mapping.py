@@ -104,6 +104,8 @@ def scoring_message(result: ScoringResult) -> cases_pb2.ScoringResult:
 def plan_from(message: cases_pb2.Plan) -> Plan:
     data = _dict(message)
     data.pop("agreed_at", None)
+    for step in data.get("steps", []):
+        step["status"] = step.get("status") or "planned"
     return Plan.from_dict({**data, "version": data.get("version") or 1, "agreement_channel": ""})
 
 

@@ -110,7 +110,7 @@ class Assessment:
                                            d.get("notes", "")) for d in data.get("domains", ())),
             children=tuple(ChildNeeds(**c) for c in data.get("children", ())),
             contributions=tuple(AgencyContribution(**c) for c in data.get("contributions", ())),
-            status=Status(data.get("status", "draft")), approved_by=data.get("approved_by", ""))
+            status=Status(data.get("status") or "draft"), approved_by=data.get("approved_by", ""))
 
 
 def _date(value: str) -> date | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
-from ekm_platform.errors import NotFound, PermissionDenied
+from ekm_platform.errors import Aborted, NotFound, PermissionDenied
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.model import Case
@@ -53,3 +53,10 @@ def audit(uow: UnitOfWork, principal: Principal, action: str, case: Case, purpos
     """Record an access to a person's data in the same transaction as the access."""
     uow.repo.audit(AuditEntry(principal.user_id, principal.role, action, "case", case.case_id,
                               (purpose or DEFAULT_PURPOSE)[:200], {"case_number": case.case_number, **details}))
+
+
+def check_version(case: Case, expected_version: int) -> None:
+    """A stale view is refused before anything else is judged (the write checks again)."""
+    if case.version != expected_version:
+        raise Aborted(f"Випадок змінено (версія {case.version}, а не {expected_version}); оновіть і повторіть / "
+                      f"the case changed (version {case.version}, not {expected_version}); reload and retry")

@@ -11,7 +11,7 @@ from ekm_platform.unit_of_work import UnitOfWork
 from cases.domain.assessment import AgencyContribution, Assessment, Status, validate_assessment
 from cases.domain.model import Stage
 from cases.domain.scoring import ScoringResult, score
-from cases.service_layer.access import audit, load_case, require_staff
+from cases.service_layer.access import audit, check_version, load_case, require_staff
 
 EDITABLE_STAGES = (Stage.SCREENING, Stage.ASSESSMENT)
 
@@ -28,6 +28,7 @@ def save_assessment(uow: UnitOfWork, principal: Principal, draft: Assessment, ex
     """Save a draft (a new version when the latest was approved) and optionally submit it."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=draft.case_id)
+    check_version(case, expected_case_version)
     if case.stage not in EDITABLE_STAGES:
         raise FailedPrecondition("Оцінку змінюють на етапі оцінки / an assessment changes in the assessment stage")
     latest = uow.repo.latest_assessment(case.case_id)

@@ -11,7 +11,7 @@ from ekm_platform.unit_of_work import UnitOfWork
 from cases.domain.model import Stage
 from cases.domain.plan import Plan, validate_plan
 from cases.domain.review import Review, validate_review
-from cases.service_layer.access import audit, load_case, require_staff
+from cases.service_layer.access import audit, check_version, load_case, require_staff
 from cases.service_layer.stages import move
 
 PLAN_STAGES = (Stage.PLANNING, Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW)
@@ -28,6 +28,7 @@ def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_v
     """A new plan, or a revision (a new version) once the current one was agreed."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=plan.case_id)
+    check_version(case, expected_case_version)
     if case.stage not in PLAN_STAGES:
         raise FailedPrecondition("План складають після затвердженої оцінки / a plan follows an approved assessment")
     assessment = uow.repo.latest_assessment(case.case_id)
@@ -85,6 +86,7 @@ def record_review(uow: UnitOfWork, principal: Principal, review: Review, expecte
     back to assessment with a new draft of the last assessment."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=review.case_id)
+    check_version(case, expected_case_version)
     if case.stage is not Stage.REVIEW:
         raise FailedPrecondition("Перегляд проводять на етапі перегляду / a review happens in the review stage")
     validate_review(review, uow.repo.latest_plan(case.case_id))

@@ -8,7 +8,7 @@ from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.lifecycle import CaseFacts, Outcome, apply_transition
 from cases.domain.model import Case, Stage
-from cases.service_layer.access import audit, load_case, require_staff
+from cases.service_layer.access import audit, check_version, load_case, require_staff
 
 STAGE_CHANGED = "case.stage_changed"
 
@@ -43,6 +43,7 @@ def transition_case(uow: UnitOfWork, principal: Principal, case_id: str, target:
                     expected_version: int, outcome: Outcome | None = None, reason: str = "") -> Case:
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
+    check_version(case, expected_version)
     move(uow, principal, case, target, expected_version, outcome, reason)
     audit(uow, principal, "case.transition", case, to_stage=target.value)
     uow.commit()
