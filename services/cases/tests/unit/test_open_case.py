@@ -100,7 +100,7 @@ def test_a_new_case_goes_to_the_best_case_manager_and_only_they_see_it(uow):
     with uow() as u:
         assert handlers.get_case(u, owner, case_number=case.case_number.lower()).appeal_ids == ["a-1"]
         assert [c.case_id for c in handlers.list_cases(u, owner, stage="assessment")] == [case.case_id]
-        assert [c.case_id for c in handlers.list_cases(u, boss)] == [case.case_id]
+        assert [c.case_id for c in handlers.list_cases(u, boss)] == [case.case_id]  # cm-1 is in sv-1's team
         assert handlers.list_cases(u, other) == [] and handlers.list_cases(u, owner, stage="closed") == []
         with pytest.raises(NotFound):
             handlers.get_case(u, other, case_id=case.case_id)

@@ -92,7 +92,7 @@ def list_cases(uow: UnitOfWork, principal: Principal, stage: str = "", community
     if principal.role == "case_manager":
         owners = [principal.user_id]
     elif principal.role == "supervisor":
-        owners = team_of(uow, principal) + [""]
+        owners = team_of(uow, principal)  # unassigned cases wait in the supervision queue
         if assigned_to:
             if assigned_to not in owners:
                 raise ValidationError.single("assigned_to", "не у вашій команді / not in your team")

@@ -1,0 +1,29 @@
+"""The scale-data generator on a real PostgreSQL (small numbers)."""
+import uuid
+
+import psycopg
+import pytest
+
+from ekm_platform.db import drop_database
+from ekm_platform.identifiers import rnokpp_problem
+from ekm_platform.testing.fixtures import postgres_available
+
+from cases.tools.generate import generate, psycopg_url
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
+
+
+def test_generated_data_is_valid_and_counted():
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running")
+    url = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmgen_{uuid.uuid4().hex[:8]}"
+    try:
+        generate(url, n_cases=500, n_persons=1500, n_history=5000, communities=5)
+        with psycopg.connect(psycopg_url(url)) as conn:
+            counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("cases", "persons", "history")]
+            rnokpps = [r[0] for r in conn.execute("SELECT rnokpp FROM persons LIMIT 200")]
+            managers = conn.execute("SELECT count(DISTINCT assigned_to) FROM cases").fetchone()[0]
+        assert counts == [500, 1500, 5000]
+        assert all(rnokpp_problem(r) is None for r in rnokpps) and managers > 1
+    finally:
+        drop_database(url)
