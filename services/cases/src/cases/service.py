@@ -15,7 +15,7 @@ from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager
-from cases.service_layer import assessments, handlers, plans, stages, workload
+from cases.service_layer import assessments, cabinet, handlers, plans, stages, supervision, workload
 
 grpc = Grpc.implementing(cases_pb2_grpc.CaseServiceStub)
 
@@ -144,6 +144,43 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             rows = handlers.social_history(uow, self.auth.principal, request.person_id, offset, limit)
         return m.history_message(rows, offset, limit)
+
+    @grpc
+    @endpoint
+    def GetCabinet(self, request, context):
+        with self.db() as uow:
+            return m.cabinet_message(cabinet.cabinet(uow, self.auth.principal))
+
+    @grpc
+    @endpoint
+    def AgreePlanInCabinet(self, request, context):
+        with self.db() as uow:
+            return m.cabinet_message(cabinet.agree_in_cabinet(uow, self.auth.principal, request.plan_version))
+
+    @grpc
+    @endpoint
+    def MarkOwnStepDone(self, request, context):
+        with self.db() as uow:
+            return m.cabinet_message(cabinet.mark_own_step_done(uow, self.auth.principal, request.step_id))
+
+    @grpc
+    @endpoint
+    def RateService(self, request, context):
+        with self.db() as uow:
+            return m.rating_message(*cabinet.rate_service(uow, self.auth.principal, request.service_id.strip(),
+                                                          request.rating, request.comment))
+
+    @grpc
+    @endpoint
+    def GetSupervisionQueue(self, request, context):
+        with self.db() as uow:
+            return m.queue_message(supervision.queue(uow, self.auth.principal, request.community_code.strip()))
+
+    @grpc
+    @endpoint
+    def GetQualityKpis(self, request, context):
+        with self.db() as uow:
+            return m.kpis_message(supervision.kpis(uow, self.auth.principal, request.community_code.strip()))
 
     @rpc
     def case_is_open(self, case_number):

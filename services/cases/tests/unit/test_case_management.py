@@ -17,7 +17,7 @@ from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan, PlannedService, Step
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
-from cases.service_layer import assessments, handlers, plans, stages, workload
+from cases.service_layer import assessments, cabinet, handlers, plans, stages, supervision, workload
 
 COMMUNITY = "UA80000000000093317"
 CM, OTHER, SV = Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"), Principal("sv-1", "supervisor")
@@ -168,3 +168,63 @@ def test_review_can_send_the_case_back_to_assessment(uow, case):
     with uow() as u:
         draft = assessments.get_assessment(u, CM, case.case_id)
     assert (draft.version, draft.status.value) == (2, "draft")
+
+
+# Recipient cabinet, ratings, the supervision queue and quality KPIs ----------------------------
+
+def planned(uow, case):
+    with uow() as u:
+        assessments.save_assessment(u, CM, act(case, health=2), current(uow, case).version, submit=True)
+    with uow() as u:
+        queued = supervision.queue(u, SV)
+    assert [i.kind for i in queued] == ["assessment_approval"]
+    with uow() as u:
+        assessments.approve_assessment(u, SV, case.case_id, 1)
+    with uow() as u:
+        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
+    with uow() as u:
+        plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
+                                    steps=(Step("s1", "g1", "Візит", "person", "p", "2026-01-01"),
+                                           Step("s2", "g1", "Направлення", "case_manager", "cm-1", "2099-01-01")),
+                                    services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),)),
+                        current(uow, case).version)
+
+
+def test_the_person_agrees_marks_own_steps_and_rates(uow, case):
+    planned(uow, case)
+    me = Principal(case.person_id, "recipient")
+    with uow() as u:
+        view = cabinet.cabinet(u, me)
+    assert view.plan.version == 1 and not view.plan.agreed
+    with uow() as u:
+        assert cabinet.agree_in_cabinet(u, me, 1).plan.agreement_channel == "cabinet"
+    with uow() as u, pytest.raises(PermissionDenied):
+        cabinet.mark_own_step_done(u, me, "s2")
+    with uow() as u:
+        assert cabinet.mark_own_step_done(u, me, "s1").plan.steps[0].status == "done"
+    with uow() as u, pytest.raises(ValidationError):
+        cabinet.rate_service(u, me, "sv1", 6, "")
+    with uow() as u, pytest.raises(ValidationError):
+        cabinet.rate_service(u, me, "sv-unknown", 5, "")
+    with uow() as u:
+        cabinet.rate_service(u, me, "sv1", 4, "Добре")
+    with uow() as u:
+        assert cabinet.cabinet(u, me).my_ratings == {"sv1": 4}
+    with uow() as u, pytest.raises(NotFound):
+        cabinet.cabinet(u, Principal("someone-else", "recipient"))
+    with uow() as u, pytest.raises(PermissionDenied):
+        cabinet.cabinet(u, CM)
+    with uow() as u:
+        stages.transition_case(u, CM, case.case_id, Stage.IMPLEMENTATION, current(uow, case).version)
+    with uow() as u:
+        k = supervision.kpis(u, SV)
+    assert (k.open_cases, k.ratings, k.average_rating) == (1, 1, 4.0)
+    assert k.days_to_assessment >= 0 and k.days_to_plan >= 0 and k.overdue_steps == 0  # s1 done
+
+
+def test_overdue_steps_count_and_an_unagreed_plan_cannot_start(uow, case):
+    planned(uow, case)
+    with uow() as u, pytest.raises(FailedPrecondition):
+        stages.transition_case(u, CM, case.case_id, Stage.IMPLEMENTATION, current(uow, case).version)
+    with uow() as u:
+        assert supervision.kpis(u, SV).overdue_steps == 1

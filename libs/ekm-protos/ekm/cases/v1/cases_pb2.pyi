@@ -481,3 +481,154 @@ class SocialHistory(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[HistoryEntry]
     next_page_token: str
     def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetCabinetRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CabinetStep(_message.Message):
+    __slots__ = ("step_id", "what", "responsible_kind", "due_on", "status", "mine")
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_KIND_FIELD_NUMBER: _ClassVar[int]
+    DUE_ON_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    MINE_FIELD_NUMBER: _ClassVar[int]
+    step_id: str
+    what: str
+    responsible_kind: str
+    due_on: str
+    status: str
+    mine: bool
+    def __init__(self, step_id: _Optional[str] = ..., what: _Optional[str] = ..., responsible_kind: _Optional[str] = ..., due_on: _Optional[str] = ..., status: _Optional[str] = ..., mine: _Optional[bool] = ...) -> None: ...
+
+class CabinetService(_message.Message):
+    __slots__ = ("service_id", "service_type", "provider", "frequency", "my_rating")
+    SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    FREQUENCY_FIELD_NUMBER: _ClassVar[int]
+    MY_RATING_FIELD_NUMBER: _ClassVar[int]
+    service_id: str
+    service_type: str
+    provider: str
+    frequency: str
+    my_rating: int
+    def __init__(self, service_id: _Optional[str] = ..., service_type: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ..., my_rating: _Optional[int] = ...) -> None: ...
+
+class Cabinet(_message.Message):
+    __slots__ = ("case_number", "stage", "plan_version", "plan_agreed", "goals", "steps", "services")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PLAN_AGREED_FIELD_NUMBER: _ClassVar[int]
+    GOALS_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    SERVICES_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    stage: Stage
+    plan_version: int
+    plan_agreed: bool
+    goals: _containers.RepeatedScalarFieldContainer[str]
+    steps: _containers.RepeatedCompositeFieldContainer[CabinetStep]
+    services: _containers.RepeatedCompositeFieldContainer[CabinetService]
+    def __init__(self, case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., plan_version: _Optional[int] = ..., plan_agreed: _Optional[bool] = ..., goals: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[CabinetStep, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[CabinetService, _Mapping]]] = ...) -> None: ...
+
+class AgreePlanInCabinetRequest(_message.Message):
+    __slots__ = ("plan_version",)
+    PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    plan_version: int
+    def __init__(self, plan_version: _Optional[int] = ...) -> None: ...
+
+class MarkOwnStepDoneRequest(_message.Message):
+    __slots__ = ("step_id",)
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    step_id: str
+    def __init__(self, step_id: _Optional[str] = ...) -> None: ...
+
+class RateServiceRequest(_message.Message):
+    __slots__ = ("service_id", "rating", "comment")
+    SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    service_id: str
+    rating: int
+    comment: str
+    def __init__(self, service_id: _Optional[str] = ..., rating: _Optional[int] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class Rating(_message.Message):
+    __slots__ = ("case_number", "service_id", "rating", "comment", "at")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    service_id: str
+    rating: int
+    comment: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, case_number: _Optional[str] = ..., service_id: _Optional[str] = ..., rating: _Optional[int] = ..., comment: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetSupervisionQueueRequest(_message.Message):
+    __slots__ = ("community_code",)
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    community_code: str
+    def __init__(self, community_code: _Optional[str] = ...) -> None: ...
+
+class QueueItem(_message.Message):
+    __slots__ = ("kind", "case_id", "case_number", "detail", "since")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    case_id: str
+    case_number: str
+    detail: str
+    since: _timestamp_pb2.Timestamp
+    def __init__(self, kind: _Optional[str] = ..., case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., detail: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SupervisionQueue(_message.Message):
+    __slots__ = ("items",)
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[QueueItem]
+    def __init__(self, items: _Optional[_Iterable[_Union[QueueItem, _Mapping]]] = ...) -> None: ...
+
+class GetQualityKpisRequest(_message.Message):
+    __slots__ = ("community_code",)
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    community_code: str
+    def __init__(self, community_code: _Optional[str] = ...) -> None: ...
+
+class QualityKpis(_message.Message):
+    __slots__ = ("open_cases", "caseload_per_manager", "overdue_cases", "overdue_steps", "days_to_assessment", "days_to_plan", "days_to_closure", "outcomes", "average_rating", "ratings")
+    class OutcomesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    OPEN_CASES_FIELD_NUMBER: _ClassVar[int]
+    CASELOAD_PER_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_CASES_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_STEPS_FIELD_NUMBER: _ClassVar[int]
+    DAYS_TO_ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
+    DAYS_TO_PLAN_FIELD_NUMBER: _ClassVar[int]
+    DAYS_TO_CLOSURE_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_RATING_FIELD_NUMBER: _ClassVar[int]
+    RATINGS_FIELD_NUMBER: _ClassVar[int]
+    open_cases: int
+    caseload_per_manager: float
+    overdue_cases: int
+    overdue_steps: int
+    days_to_assessment: float
+    days_to_plan: float
+    days_to_closure: float
+    outcomes: _containers.ScalarMap[str, int]
+    average_rating: float
+    ratings: int
+    def __init__(self, open_cases: _Optional[int] = ..., caseload_per_manager: _Optional[float] = ..., overdue_cases: _Optional[int] = ..., overdue_steps: _Optional[int] = ..., days_to_assessment: _Optional[float] = ..., days_to_plan: _Optional[float] = ..., days_to_closure: _Optional[float] = ..., outcomes: _Optional[_Mapping[str, int]] = ..., average_rating: _Optional[float] = ..., ratings: _Optional[int] = ...) -> None: ...

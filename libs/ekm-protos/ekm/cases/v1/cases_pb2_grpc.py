@@ -114,6 +114,36 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetSocialHistoryRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SocialHistory.FromString,
                 _registered_method=True)
+        self.GetCabinet = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetCabinet',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetCabinetRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.FromString,
+                _registered_method=True)
+        self.AgreePlanInCabinet = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/AgreePlanInCabinet',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AgreePlanInCabinetRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.FromString,
+                _registered_method=True)
+        self.MarkOwnStepDone = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/MarkOwnStepDone',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkOwnStepDoneRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.FromString,
+                _registered_method=True)
+        self.RateService = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/RateService',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RateServiceRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Rating.FromString,
+                _registered_method=True)
+        self.GetSupervisionQueue = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetSupervisionQueue',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetSupervisionQueueRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SupervisionQueue.FromString,
+                _registered_method=True)
+        self.GetQualityKpis = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetQualityKpis',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -221,6 +251,45 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCabinet(self, request, context):
+        """Recipient cabinet (role recipient; the token's subject is the person's id): the
+        person's own plan, steps and services — never internal notes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AgreePlanInCabinet(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkOwnStepDone(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RateService(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSupervisionQueue(self, request, context):
+        """Supervision: what waits for a supervisor, and quality indicators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetQualityKpis(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -303,6 +372,36 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.GetSocialHistory,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetSocialHistoryRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SocialHistory.SerializeToString,
+            ),
+            'GetCabinet': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCabinet,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetCabinetRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.SerializeToString,
+            ),
+            'AgreePlanInCabinet': grpc.unary_unary_rpc_method_handler(
+                    servicer.AgreePlanInCabinet,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AgreePlanInCabinetRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.SerializeToString,
+            ),
+            'MarkOwnStepDone': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkOwnStepDone,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkOwnStepDoneRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.SerializeToString,
+            ),
+            'RateService': grpc.unary_unary_rpc_method_handler(
+                    servicer.RateService,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RateServiceRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Rating.SerializeToString,
+            ),
+            'GetSupervisionQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSupervisionQueue,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetSupervisionQueueRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SupervisionQueue.SerializeToString,
+            ),
+            'GetQualityKpis': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQualityKpis,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -737,6 +836,168 @@ class CaseService:
             '/ekm.cases.v1.CaseService/GetSocialHistory',
             ekm_dot_cases_dot_v1_dot_cases__pb2.GetSocialHistoryRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.SocialHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCabinet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetCabinet',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetCabinetRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AgreePlanInCabinet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/AgreePlanInCabinet',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.AgreePlanInCabinetRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkOwnStepDone(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/MarkOwnStepDone',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.MarkOwnStepDoneRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Cabinet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RateService(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/RateService',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.RateServiceRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Rating.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSupervisionQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetSupervisionQueue',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetSupervisionQueueRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.SupervisionQueue.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQualityKpis(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetQualityKpis',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.FromString,
             options,
             channel_credentials,
             insecure,

@@ -139,3 +139,35 @@ def history_message(rows, offset: int, limit: int) -> cases_pb2.SocialHistory:
         entries=[cases_pb2.HistoryEntry(at=timestamp(r.at), kind=r.kind, reference=r.reference, summary=r.summary,
                                         source=r.source) for r in rows],
         next_page_token=encode_page_token(offset + len(rows)) if len(rows) == limit else "")
+
+
+def cabinet_message(view) -> cases_pb2.Cabinet:
+    plan = view.plan
+    return cases_pb2.Cabinet(
+        case_number=view.case.case_number, stage=STAGES[view.case.stage],
+        plan_version=plan.version if plan else 0, plan_agreed=bool(plan and plan.agreed),
+        goals=[g.description for g in plan.goals] if plan else [],
+        steps=[cases_pb2.CabinetStep(step_id=s.step_id, what=s.what, responsible_kind=s.responsible_kind,
+                                     due_on=s.due_on, status=s.status, mine=s.responsible_kind == "person")
+               for s in (plan.steps if plan else ())],
+        services=[cases_pb2.CabinetService(service_id=s.service_id, service_type=s.service_type, provider=s.provider,
+                                           frequency=s.frequency, my_rating=view.my_ratings.get(s.service_id, 0))
+                  for s in (plan.services if plan else ())])
+
+
+def rating_message(case, service_id, rating, comment, at) -> cases_pb2.Rating:
+    return cases_pb2.Rating(case_number=case.case_number, service_id=service_id, rating=rating, comment=comment,
+                            at=timestamp(at))
+
+
+def queue_message(items) -> cases_pb2.SupervisionQueue:
+    return cases_pb2.SupervisionQueue(items=[
+        cases_pb2.QueueItem(kind=i.kind, case_id=i.case_id, case_number=i.case_number, detail=i.detail,
+                            since=timestamp(i.since)) for i in items])
+
+
+def kpis_message(k) -> cases_pb2.QualityKpis:
+    return cases_pb2.QualityKpis(
+        open_cases=k.open_cases, caseload_per_manager=k.caseload_per_manager, overdue_cases=k.overdue_cases,
+        overdue_steps=k.overdue_steps, days_to_assessment=k.days_to_assessment, days_to_plan=k.days_to_plan,
+        days_to_closure=k.days_to_closure, outcomes=k.outcomes, average_rating=k.average_rating, ratings=k.ratings)

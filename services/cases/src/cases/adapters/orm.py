@@ -106,3 +106,14 @@ history = Table(
     Column("source", String(64), nullable=False),
     Column("source_id", String(128), unique=True),
 )
+
+ratings = Table(
+    "ratings", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("service_id", String(64), primary_key=True),
+    Column("person_id", String(36), nullable=False),
+    Column("community_code", String(19), nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+)

@@ -11,7 +11,7 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.errors import Aborted
 
 from cases.adapters.orm import (assessments, audit_log, case_appeals, case_managers, cases, history, persons, plans,
-                                reviews, stage_changes)
+                                ratings, reviews, stage_changes)
 from cases.domain.assessment import Assessment, Status
 from cases.domain.lifecycle import StageChange
 from cases.domain.model import Case, Person, Stage
@@ -35,6 +35,27 @@ def _case(row, appeal_ids=()) -> Case:
 class CaseRepository:
     def __init__(self, session):
         self.session = session
+
+    @property
+    def ratings(self) -> "Ratings":
+        return Ratings(self.session)
+
+    def stage_entries(self, case_ids: list[str]) -> list:
+        """(case_id, to_stage, at) of every stage change of these cases, oldest first."""
+        return self.session.execute(select(stage_changes.c.case_id, stage_changes.c.to_stage, stage_changes.c.at)
+                                    .where(stage_changes.c.case_id.in_(case_ids))
+                                    .order_by(stage_changes.c.at)).all()
+
+    def submitted_assessments(self, case_ids: list[str]) -> list:
+        return self.session.execute(select(assessments.c.case_id, assessments.c.version, assessments.c.updated_at)
+                                    .where(assessments.c.case_id.in_(case_ids),
+                                           assessments.c.status == Status.SUBMITTED.value)).all()
+
+    def unassigned(self, community_code: str, limit: int = 200) -> list[Case]:
+        query = select(cases).where(cases.c.assigned_to == "", cases.c.stage != Stage.CLOSED.value)
+        if community_code:
+            query = query.where(cases.c.community_code == community_code)
+        return [_case(r) for r in self.session.execute(query.order_by(cases.c.opened_at).limit(limit))]
 
     # persons ---------------------------------------------------------------
     def find_person(self, rnokpp: str, unzr: str) -> Person | None:
@@ -214,3 +235,32 @@ class CaseRepository:
 
     def audit(self, entry: AuditEntry) -> None:
         self.session.execute(audit_log.insert().values(**entry.row()))
+
+
+class Ratings:
+    """Recipients' ratings (one per service per case; a new rating replaces the old)."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def save(self, case: Case, service_id: str, rating: int, comment: str) -> datetime:
+        at = now()
+        key = (ratings.c.case_id == case.case_id) & (ratings.c.service_id == service_id)
+        values = {"rating": rating, "comment": comment, "at": at}
+        if self.session.execute(update(ratings).where(key).values(**values)).rowcount == 0:
+            self.session.execute(ratings.insert().values(case_id=case.case_id, service_id=service_id,
+                                                         person_id=case.person_id,
+                                                         community_code=case.community_code, **values))
+        return at
+
+    def of_case(self, case_id: str) -> dict[str, int]:
+        return dict(self.session.execute(select(ratings.c.service_id, ratings.c.rating)
+                                         .where(ratings.c.case_id == case_id)).all())
+
+    def summary(self, community_code: str) -> tuple[float, int]:
+        query = select(func.avg(ratings.c.rating), func.count())
+        if community_code:
+            query = query.where(ratings.c.community_code == community_code)
+        average, count = self.session.execute(query).one()
+        return float(average or 0), int(count)
+
