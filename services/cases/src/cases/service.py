@@ -182,6 +182,14 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             return m.kpis_message(supervision.kpis(uow, self.auth.principal, request.community_code.strip()))
 
+    @grpc
+    @endpoint
+    def DraftContract(self, request, context):
+        with self.db() as uow:
+            return m.contract_message(plans.draft_contract(
+                uow, self.auth.principal, request.case_id, request.service_id, request.average_monthly_income,
+                request.subsistence_minimum, list(request.categories), request.tariff))
+
     @rpc
     def case_is_open(self, case_number):
         with self.db() as uow:

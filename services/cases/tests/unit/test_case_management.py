@@ -228,3 +228,15 @@ def test_overdue_steps_count_and_an_unagreed_plan_cannot_start(uow, case):
         stages.transition_case(u, CM, case.case_id, Stage.IMPLEMENTATION, current(uow, case).version)
     with uow() as u:
         assert supervision.kpis(u, SV).overdue_steps == 1
+
+
+def test_a_contract_for_a_planned_service_with_its_explained_fee(uow, case):
+    planned(uow, case)
+    with uow() as u:
+        draft = plans.draft_contract(u, CM, case.case_id, "sv1", "7000", "3028.00", [], "2000")
+    assert (draft.provider, draft.fee.free, str(draft.fee.amount)) == ("Центр", False, "500.00")
+    with uow() as u:
+        assert plans.draft_contract(u, CM, case.case_id, "sv1", "7000", "3028", ["combatant"], "2000").fee.free
+    with uow() as u, pytest.raises(ValidationError) as caught:
+        plans.draft_contract(u, CM, case.case_id, "nope", "lots", "3028", [], "NaN")
+    assert {v.field for v in caught.value.violations} == {"service_id", "average_monthly_income", "tariff"}

@@ -632,3 +632,39 @@ class QualityKpis(_message.Message):
     average_rating: float
     ratings: int
     def __init__(self, open_cases: _Optional[int] = ..., caseload_per_manager: _Optional[float] = ..., overdue_cases: _Optional[int] = ..., overdue_steps: _Optional[int] = ..., days_to_assessment: _Optional[float] = ..., days_to_plan: _Optional[float] = ..., days_to_closure: _Optional[float] = ..., outcomes: _Optional[_Mapping[str, int]] = ..., average_rating: _Optional[float] = ..., ratings: _Optional[int] = ...) -> None: ...
+
+class DraftContractRequest(_message.Message):
+    __slots__ = ("case_id", "service_id", "average_monthly_income", "subsistence_minimum", "categories", "tariff")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_MONTHLY_INCOME_FIELD_NUMBER: _ClassVar[int]
+    SUBSISTENCE_MINIMUM_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    service_id: str
+    average_monthly_income: str
+    subsistence_minimum: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    tariff: str
+    def __init__(self, case_id: _Optional[str] = ..., service_id: _Optional[str] = ..., average_monthly_income: _Optional[str] = ..., subsistence_minimum: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., tariff: _Optional[str] = ...) -> None: ...
+
+class ContractDraft(_message.Message):
+    __slots__ = ("contract_id", "case_id", "provider", "service_type", "free_of_charge", "amount", "explanation", "rules_version")
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FREE_OF_CHARGE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
+    contract_id: str
+    case_id: str
+    provider: str
+    service_type: str
+    free_of_charge: bool
+    amount: str
+    explanation: _containers.RepeatedScalarFieldContainer[str]
+    rules_version: str
+    def __init__(self, contract_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., service_type: _Optional[str] = ..., free_of_charge: _Optional[bool] = ..., amount: _Optional[str] = ..., explanation: _Optional[_Iterable[str]] = ..., rules_version: _Optional[str] = ...) -> None: ...

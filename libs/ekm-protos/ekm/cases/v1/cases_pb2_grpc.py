@@ -144,6 +144,11 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.FromString,
                 _registered_method=True)
+        self.DraftContract = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/DraftContract',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -290,6 +295,14 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DraftContract(self, request, context):
+        """A contract for a planned service from a provider, with its fee computed by the
+        configured rules (free of charge or differentiated) and explained.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -402,6 +415,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.GetQualityKpis,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.SerializeToString,
+            ),
+            'DraftContract': grpc.unary_unary_rpc_method_handler(
+                    servicer.DraftContract,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -998,6 +1016,33 @@ class CaseService:
             '/ekm.cases.v1.CaseService/GetQualityKpis',
             ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DraftContract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/DraftContract',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
             options,
             channel_credentials,
             insecure,

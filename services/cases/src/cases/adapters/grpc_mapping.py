@@ -171,3 +171,10 @@ def kpis_message(k) -> cases_pb2.QualityKpis:
         open_cases=k.open_cases, caseload_per_manager=k.caseload_per_manager, overdue_cases=k.overdue_cases,
         overdue_steps=k.overdue_steps, days_to_assessment=k.days_to_assessment, days_to_plan=k.days_to_plan,
         days_to_closure=k.days_to_closure, outcomes=k.outcomes, average_rating=k.average_rating, ratings=k.ratings)
+
+
+def contract_message(draft) -> cases_pb2.ContractDraft:
+    return cases_pb2.ContractDraft(
+        contract_id=draft.contract_id, case_id=draft.case_id, provider=draft.provider,
+        service_type=draft.service_type, free_of_charge=draft.fee.free, amount=str(draft.fee.amount),
+        explanation=list(draft.fee.explanation), rules_version=draft.fee.rules_version)

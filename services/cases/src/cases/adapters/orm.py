@@ -1,5 +1,5 @@
 """The cases service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, Numeric, String, Table, Text
 
 from ekm_platform.audit import audit_table
 from ekm_platform.db import UtcDateTime
@@ -116,4 +116,18 @@ ratings = Table(
     Column("rating", Integer, nullable=False),
     Column("comment", Text, nullable=False),
     Column("at", UtcDateTime(), nullable=False),
+)
+
+contracts = Table(
+    "contracts", metadata,
+    Column("contract_id", String(36), primary_key=True),
+    Column("case_id", String(36), nullable=False),
+    Column("service_id", String(64), nullable=False),
+    Column("provider", String(200), nullable=False),
+    Column("service_type", String(64), nullable=False),
+    Column("free_of_charge", Boolean, nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("rules_version", String(32), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -11,7 +11,7 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.errors import Aborted
 
 from cases.adapters.orm import (assessments, audit_log, case_appeals, case_managers, cases, history, persons, plans,
-                                ratings, reviews, stage_changes)
+                                contracts, ratings, reviews, stage_changes)
 from cases.domain.assessment import Assessment, Status
 from cases.domain.lifecycle import StageChange
 from cases.domain.model import Case, Person, Stage
@@ -35,6 +35,13 @@ def _case(row, appeal_ids=()) -> Case:
 class CaseRepository:
     def __init__(self, session):
         self.session = session
+
+    def add_contract(self, draft, service_id: str) -> None:
+        self.session.execute(contracts.insert().values(
+            contract_id=draft.contract_id, case_id=draft.case_id, service_id=service_id, provider=draft.provider,
+            service_type=draft.service_type, free_of_charge=draft.fee.free, amount=draft.fee.amount,
+            explanation=json.dumps(draft.fee.explanation, ensure_ascii=False), rules_version=draft.fee.rules_version,
+            created_at=now()))
 
     @property
     def ratings(self) -> "Ratings":

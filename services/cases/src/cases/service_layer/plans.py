@@ -105,3 +105,40 @@ def record_review(uow: UnitOfWork, principal: Principal, review: Review, expecte
     audit(uow, principal, "review.write", case)
     uow.commit()
     return review
+
+
+def draft_contract(uow: UnitOfWork, principal: Principal, case_id: str, service_id: str, income: str,
+                   subsistence_minimum: str, categories: list[str], tariff: str):
+    """A contract for a planned service, with its fee decided by the configured rules."""
+    from decimal import Decimal, InvalidOperation
+
+    from ekm_platform.errors import FieldViolation, ValidationError
+
+    from cases.domain.contracts import ContractDraft, compute_fee
+
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=case_id)
+    plan = _plan(uow, case.case_id)
+    service = next((s for s in plan.services if s.service_id == service_id), None)
+    numbers, problems = {}, []
+    for name, text in (("average_monthly_income", income), ("subsistence_minimum", subsistence_minimum),
+                       ("tariff", tariff)):
+        try:
+            numbers[name] = Decimal(text.strip())
+            if not numbers[name].is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, AttributeError):
+            problems.append(FieldViolation(name, "десяткове число, напр. 3028.00 / a decimal number"))
+    if service is None:
+        problems.append(FieldViolation("service_id", "такої послуги немає у плані / no such service in the plan"))
+    if problems:
+        raise ValidationError(problems)
+    fee = compute_fee(numbers["average_monthly_income"], numbers["subsistence_minimum"], set(categories),
+                      numbers["tariff"])
+    draft = ContractDraft(case.case_id, service.provider, service.service_type, fee)
+    uow.repo.add_contract(draft, service_id)
+    uow.repo.add_history(case.person_id, "contract", case.case_number,
+                         f"договір: {service.service_type} ({'безоплатно' if fee.free else fee.amount})", "cases")
+    audit(uow, principal, "contract.draft", case, contract_id=draft.contract_id)
+    uow.commit()
+    return draft
