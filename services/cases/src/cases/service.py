@@ -15,7 +15,8 @@ from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager
-from cases.service_layer import assessments, cabinet, handlers, plans, stages, supervision, workload
+from cases.service_layer import (assessments, cabinet, handlers, plans, stages, supervision, transfers,
+                                 workload)
 
 grpc = Grpc.implementing(cases_pb2_grpc.CaseServiceStub)
 
@@ -189,6 +190,20 @@ class CasesService(StandardGrpc):
             return m.contract_message(plans.draft_contract(
                 uow, self.auth.principal, request.case_id, request.service_id, request.average_monthly_income,
                 request.subsistence_minimum, list(request.categories), request.tariff))
+
+    @grpc
+    @endpoint
+    def RequestTransfer(self, request, context):
+        with self.db() as uow:
+            return m.transfer_message(transfers.request_transfer(
+                uow, self.auth.principal, request.case_id, request.to_manager_id, request.to_community_code,
+                request.to_provider, request.consent_recorded, request.reason, request.expected_case_version))
+
+    @grpc
+    @endpoint
+    def AcceptTransfer(self, request, context):
+        with self.db() as uow:
+            return m.transfer_message(transfers.accept_transfer(uow, self.auth.principal, request.transfer_id))
 
     @rpc
     def case_is_open(self, case_number):

@@ -17,7 +17,7 @@ from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan, PlannedService, Step
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
-from cases.service_layer import assessments, cabinet, handlers, plans, stages, supervision, workload
+from cases.service_layer import assessments, cabinet, handlers, plans, stages, supervision, transfers, workload
 
 COMMUNITY = "UA80000000000093317"
 CM, OTHER, SV = Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"), Principal("sv-1", "supervisor")
@@ -240,3 +240,29 @@ def test_a_contract_for_a_planned_service_with_its_explained_fee(uow, case):
     with uow() as u, pytest.raises(ValidationError) as caught:
         plans.draft_contract(u, CM, case.case_id, "nope", "lots", "3028", [], "NaN")
     assert {v.field for v in caught.value.violations} == {"service_id", "average_monthly_income", "tariff"}
+
+
+def test_a_transfer_needs_consent_and_the_receiver_accepts_it_with_the_history(uow, case):
+    receiver = Principal("cm-9", "case_manager")
+    with uow() as u:
+        workload.register_manager(u, CaseManager("cm-9", "UA80000000000012345", 10, frozenset(), "sv-9"))
+    version = current(uow, case).version
+    with uow() as u, pytest.raises(FailedPrecondition, match="consent"):
+        transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "", False, "переїзд", version)
+    with uow() as u, pytest.raises(ValidationError):
+        transfers.request_transfer(u, CM, case.case_id, "cm-404", "UA80000000000012345", "", True, "переїзд", version)
+    with uow() as u:
+        transfer = transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "", True,
+                                              "переїзд", version)
+    assert current(uow, case).assigned_to == "cm-1"  # nothing moves before acceptance
+    with uow() as u, pytest.raises(NotFound):
+        transfers.accept_transfer(u, OTHER, transfer.transfer_id)
+    with uow() as u:
+        assert transfers.accept_transfer(u, receiver, transfer.transfer_id).state == "accepted"
+    moved = current(uow, case)
+    assert (moved.assigned_to, moved.community_code) == ("cm-9", "UA80000000000012345")
+    with uow() as u:
+        kinds = [e.kind for e in handlers.social_history(u, receiver, case.person_id, 0, 50)]
+    assert "case.transferred" in kinds and "appeal" in kinds  # the whole history moved with it
+    with uow() as u, pytest.raises(NotFound):
+        handlers.get_case(u, CM, case_id=case.case_id)

@@ -668,3 +668,49 @@ class ContractDraft(_message.Message):
     explanation: _containers.RepeatedScalarFieldContainer[str]
     rules_version: str
     def __init__(self, contract_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., service_type: _Optional[str] = ..., free_of_charge: _Optional[bool] = ..., amount: _Optional[str] = ..., explanation: _Optional[_Iterable[str]] = ..., rules_version: _Optional[str] = ...) -> None: ...
+
+class RequestTransferRequest(_message.Message):
+    __slots__ = ("case_id", "to_manager_id", "to_community_code", "to_provider", "consent_recorded", "reason", "expected_case_version")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_MANAGER_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    TO_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_RECORDED_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_CASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    to_manager_id: str
+    to_community_code: str
+    to_provider: str
+    consent_recorded: bool
+    reason: str
+    expected_case_version: int
+    def __init__(self, case_id: _Optional[str] = ..., to_manager_id: _Optional[str] = ..., to_community_code: _Optional[str] = ..., to_provider: _Optional[str] = ..., consent_recorded: _Optional[bool] = ..., reason: _Optional[str] = ..., expected_case_version: _Optional[int] = ...) -> None: ...
+
+class AcceptTransferRequest(_message.Message):
+    __slots__ = ("transfer_id",)
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    transfer_id: str
+    def __init__(self, transfer_id: _Optional[str] = ...) -> None: ...
+
+class Transfer(_message.Message):
+    __slots__ = ("transfer_id", "case_id", "from_manager_id", "to_manager_id", "to_community_code", "to_provider", "state", "requested_at", "accepted_at")
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_MANAGER_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_MANAGER_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    TO_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    transfer_id: str
+    case_id: str
+    from_manager_id: str
+    to_manager_id: str
+    to_community_code: str
+    to_provider: str
+    state: str
+    requested_at: _timestamp_pb2.Timestamp
+    accepted_at: _timestamp_pb2.Timestamp
+    def __init__(self, transfer_id: _Optional[str] = ..., case_id: _Optional[str] = ..., from_manager_id: _Optional[str] = ..., to_manager_id: _Optional[str] = ..., to_community_code: _Optional[str] = ..., to_provider: _Optional[str] = ..., state: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

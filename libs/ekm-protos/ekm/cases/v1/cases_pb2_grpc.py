@@ -149,6 +149,16 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
                 _registered_method=True)
+        self.RequestTransfer = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/RequestTransfer',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RequestTransferRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.FromString,
+                _registered_method=True)
+        self.AcceptTransfer = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/AcceptTransfer',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AcceptTransferRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -303,6 +313,20 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestTransfer(self, request, context):
+        """Transfer to another case manager, community or provider, with the whole history; the
+        receiving side accepts it; the person's data moves only with their recorded consent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptTransfer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -420,6 +444,16 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.DraftContract,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.SerializeToString,
+            ),
+            'RequestTransfer': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestTransfer,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RequestTransferRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.SerializeToString,
+            ),
+            'AcceptTransfer': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptTransfer,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AcceptTransferRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1043,6 +1077,60 @@ class CaseService:
             '/ekm.cases.v1.CaseService/DraftContract',
             ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestTransfer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/RequestTransfer',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.RequestTransferRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptTransfer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/AcceptTransfer',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.AcceptTransferRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.FromString,
             options,
             channel_credentials,
             insecure,

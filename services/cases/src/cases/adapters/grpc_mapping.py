@@ -178,3 +178,10 @@ def contract_message(draft) -> cases_pb2.ContractDraft:
         contract_id=draft.contract_id, case_id=draft.case_id, provider=draft.provider,
         service_type=draft.service_type, free_of_charge=draft.fee.free, amount=str(draft.fee.amount),
         explanation=list(draft.fee.explanation), rules_version=draft.fee.rules_version)
+
+
+def transfer_message(t) -> cases_pb2.Transfer:
+    return cases_pb2.Transfer(
+        transfer_id=t.transfer_id, case_id=t.case_id, from_manager_id=t.from_manager_id,
+        to_manager_id=t.to_manager_id, to_community_code=t.to_community_code, to_provider=t.to_provider,
+        state=t.state, requested_at=timestamp(t.requested_at), accepted_at=timestamp(t.accepted_at))

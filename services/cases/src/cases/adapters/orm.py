@@ -131,3 +131,19 @@ contracts = Table(
     Column("rules_version", String(32), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+transfers = Table(
+    "transfers", metadata,
+    Column("transfer_id", String(36), primary_key=True),
+    Column("case_id", String(36), nullable=False),
+    Column("from_manager_id", String(64), nullable=False),
+    Column("to_manager_id", String(64), nullable=False),
+    Column("to_community_code", String(19), nullable=False),
+    Column("to_provider", String(200), nullable=False),
+    Column("consent_recorded", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("accepted_at", UtcDateTime()),
+)

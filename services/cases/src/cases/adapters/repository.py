@@ -11,7 +11,7 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.errors import Aborted
 
 from cases.adapters.orm import (assessments, audit_log, case_appeals, case_managers, cases, history, persons, plans,
-                                contracts, ratings, reviews, stage_changes)
+                                contracts, ratings, reviews, stage_changes, transfers)
 from cases.domain.assessment import Assessment, Status
 from cases.domain.lifecycle import StageChange
 from cases.domain.model import Case, Person, Stage
@@ -35,6 +35,19 @@ def _case(row, appeal_ids=()) -> Case:
 class CaseRepository:
     def __init__(self, session):
         self.session = session
+
+    def save_transfer(self, transfer) -> None:
+        values = asdict(transfer)
+        done = self.session.execute(update(transfers).where(transfers.c.transfer_id == transfer.transfer_id)
+                                    .values(state=transfer.state, accepted_at=transfer.accepted_at))
+        if done.rowcount == 0:
+            self.session.execute(transfers.insert().values(**values))
+
+    def get_transfer(self, transfer_id: str):
+        from cases.domain.transfer import Transfer
+
+        row = self.session.execute(select(transfers).where(transfers.c.transfer_id == transfer_id)).first()
+        return Transfer(**row._asdict()) if row else None
 
     def add_contract(self, draft, service_id: str) -> None:
         self.session.execute(contracts.insert().values(
