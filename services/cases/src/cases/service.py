@@ -15,8 +15,8 @@ from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager
-from cases.service_layer import (assessments, cabinet, handlers, plans, stages, supervision, transfers,
-                                 workload)
+from cases.service_layer import (assessments, cabinet, handlers, persons, plans, stages, supervision,
+                                 transfers, workload)
 
 grpc = Grpc.implementing(cases_pb2_grpc.CaseServiceStub)
 
@@ -204,6 +204,42 @@ class CasesService(StandardGrpc):
     def AcceptTransfer(self, request, context):
         with self.db() as uow:
             return m.transfer_message(transfers.accept_transfer(uow, self.auth.principal, request.transfer_id))
+
+    @grpc
+    @endpoint
+    def GetPerson(self, request, context):
+        with self.db() as uow:
+            return m.person_message(persons.get_person(uow, self.auth.principal, request.person_id.strip()))
+
+    @grpc
+    @endpoint
+    def UpdatePerson(self, request, context):
+        statuses = m.statuses_from(request.veteran_statuses)
+        with self.db() as uow:
+            return m.person_message(persons.update_person(
+                uow, self.auth.principal, request.person_id.strip(), request.phone.strip(), request.email.strip(),
+                statuses, request.disability_group))
+
+    @grpc
+    @endpoint
+    def SaveHousehold(self, request, context):
+        members = m.members_from(request.household)
+        with self.db() as uow:
+            return m.household_message(*persons.save_household(
+                uow, self.auth.principal, request.household.case_id, request.household.address, members))
+
+    @grpc
+    @endpoint
+    def GetHousehold(self, request, context):
+        with self.db() as uow:
+            return m.household_message(*persons.get_household(uow, self.auth.principal, request.case_id))
+
+    @grpc
+    @endpoint
+    def MergePersons(self, request, context):
+        with self.db() as uow:
+            return m.person_message(persons.merge_persons(uow, self.auth.principal, request.keep_person_id.strip(),
+                                                          request.merge_person_id.strip(), request.reason))
 
     @rpc
     def case_is_open(self, case_number):

@@ -17,7 +17,8 @@ from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan, PlannedService, Step
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
-from cases.service_layer import assessments, cabinet, handlers, plans, stages, supervision, transfers, workload
+from cases.service_layer import (assessments, cabinet, handlers, persons, plans, stages, supervision, transfers,
+                                 workload)
 
 COMMUNITY = "UA80000000000093317"
 CM, OTHER, SV = Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"), Principal("sv-1", "supervisor")
@@ -266,3 +267,33 @@ def test_a_transfer_needs_consent_and_the_receiver_accepts_it_with_the_history(u
     assert "case.transferred" in kinds and "appeal" in kinds  # the whole history moved with it
     with uow() as u, pytest.raises(NotFound):
         handlers.get_case(u, CM, case_id=case.case_id)
+
+
+def test_person_details_household_and_merging_duplicates(uow, case):
+    with uow() as u:
+        person = persons.update_person(u, CM, case.person_id, "+380501110001", "", ["combatant", "wounded"], 2)
+    assert person.veteran_statuses == ("combatant", "wounded") and person.disability_group == 2
+    with uow() as u, pytest.raises(ValidationError) as caught:
+        persons.update_person(u, CM, case.person_id, "050", "x@", ["hero"], 5)
+    assert {v.field for v in caught.value.violations} == {"phone", "email", "veteran_statuses", "disability_group"}
+    members = [FamilyMember("Коваленко Андрій", "1988-03-14", "self"), FamilyMember("Коваленко Ія", "2016-02-02", "child")]
+    with uow() as u:
+        persons.save_household(u, CM, case.case_id, "м. Київ", members)
+    with uow() as u:
+        assert len(persons.get_household(u, CM, case.case_id)[3]) == 2
+    # a duplicate of the same person came in through another appeal and its case was closed
+    from cases.domain.model import Person
+    with uow() as u:
+        duplicate = Person.new(rnokpp="", unzr="", last_name="Коваленко", first_name="Андрій")
+        u.repo.add_person(duplicate)
+        u.repo.add_history(duplicate.person_id, "appeal", "a-dup", "дублікат", "intake")
+        u.commit()
+    with uow() as u, pytest.raises(PermissionDenied):
+        persons.merge_persons(u, CM, case.person_id, duplicate.person_id, "дублікат")
+    with uow() as u:
+        kept = persons.merge_persons(u, SV, case.person_id, duplicate.person_id, "той самий РНОКПП")
+    assert kept.person_id == case.person_id
+    with uow() as u:
+        refs = [e.reference for e in handlers.social_history(u, CM, case.person_id, 0, 50)]
+        assert u.repo.get_person(duplicate.person_id).merged_into == case.person_id
+    assert "a-dup" in refs and "a-1" in refs  # both histories

@@ -31,6 +31,14 @@ class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OUTCOME_REFUSED: _ClassVar[Outcome]
     OUTCOME_MOVED: _ClassVar[Outcome]
     OUTCOME_DECEASED: _ClassVar[Outcome]
+
+class VeteranStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VETERAN_STATUS_UNSPECIFIED: _ClassVar[VeteranStatus]
+    VETERAN_STATUS_COMBATANT: _ClassVar[VeteranStatus]
+    VETERAN_STATUS_WOUNDED: _ClassVar[VeteranStatus]
+    VETERAN_STATUS_RETURNED_FROM_SERVICE: _ClassVar[VeteranStatus]
+    VETERAN_STATUS_RELEASED_FROM_CAPTIVITY: _ClassVar[VeteranStatus]
 STAGE_UNSPECIFIED: Stage
 STAGE_SCREENING: Stage
 STAGE_ASSESSMENT: Stage
@@ -46,6 +54,11 @@ OUTCOME_TRANSFERRED: Outcome
 OUTCOME_REFUSED: Outcome
 OUTCOME_MOVED: Outcome
 OUTCOME_DECEASED: Outcome
+VETERAN_STATUS_UNSPECIFIED: VeteranStatus
+VETERAN_STATUS_COMBATANT: VeteranStatus
+VETERAN_STATUS_WOUNDED: VeteranStatus
+VETERAN_STATUS_RETURNED_FROM_SERVICE: VeteranStatus
+VETERAN_STATUS_RELEASED_FROM_CAPTIVITY: VeteranStatus
 
 class Case(_message.Message):
     __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version", "complexity", "overdue", "stage_entered_at", "assignment_explanation", "outcome")
@@ -714,3 +727,75 @@ class Transfer(_message.Message):
     requested_at: _timestamp_pb2.Timestamp
     accepted_at: _timestamp_pb2.Timestamp
     def __init__(self, transfer_id: _Optional[str] = ..., case_id: _Optional[str] = ..., from_manager_id: _Optional[str] = ..., to_manager_id: _Optional[str] = ..., to_community_code: _Optional[str] = ..., to_provider: _Optional[str] = ..., state: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Person(_message.Message):
+    __slots__ = ("person_id", "identity", "phone", "email", "veteran_statuses", "disability_group", "merged_into")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    VETERAN_STATUSES_FIELD_NUMBER: _ClassVar[int]
+    DISABILITY_GROUP_FIELD_NUMBER: _ClassVar[int]
+    MERGED_INTO_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    identity: _common_pb2.PersonIdentity
+    phone: str
+    email: str
+    veteran_statuses: _containers.RepeatedScalarFieldContainer[VeteranStatus]
+    disability_group: int
+    merged_into: str
+    def __init__(self, person_id: _Optional[str] = ..., identity: _Optional[_Union[_common_pb2.PersonIdentity, _Mapping]] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., veteran_statuses: _Optional[_Iterable[_Union[VeteranStatus, str]]] = ..., disability_group: _Optional[int] = ..., merged_into: _Optional[str] = ...) -> None: ...
+
+class GetPersonRequest(_message.Message):
+    __slots__ = ("person_id",)
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    def __init__(self, person_id: _Optional[str] = ...) -> None: ...
+
+class UpdatePersonRequest(_message.Message):
+    __slots__ = ("person_id", "phone", "email", "veteran_statuses", "disability_group")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    VETERAN_STATUSES_FIELD_NUMBER: _ClassVar[int]
+    DISABILITY_GROUP_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    phone: str
+    email: str
+    veteran_statuses: _containers.RepeatedScalarFieldContainer[VeteranStatus]
+    disability_group: int
+    def __init__(self, person_id: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., veteran_statuses: _Optional[_Iterable[_Union[VeteranStatus, str]]] = ..., disability_group: _Optional[int] = ...) -> None: ...
+
+class Household(_message.Message):
+    __slots__ = ("household_id", "case_id", "address", "members")
+    HOUSEHOLD_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    household_id: str
+    case_id: str
+    address: str
+    members: _containers.RepeatedCompositeFieldContainer[FamilyMember]
+    def __init__(self, household_id: _Optional[str] = ..., case_id: _Optional[str] = ..., address: _Optional[str] = ..., members: _Optional[_Iterable[_Union[FamilyMember, _Mapping]]] = ...) -> None: ...
+
+class SaveHouseholdRequest(_message.Message):
+    __slots__ = ("household",)
+    HOUSEHOLD_FIELD_NUMBER: _ClassVar[int]
+    household: Household
+    def __init__(self, household: _Optional[_Union[Household, _Mapping]] = ...) -> None: ...
+
+class GetHouseholdRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class MergePersonsRequest(_message.Message):
+    __slots__ = ("keep_person_id", "merge_person_id", "reason")
+    KEEP_PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    MERGE_PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    keep_person_id: str
+    merge_person_id: str
+    reason: str
+    def __init__(self, keep_person_id: _Optional[str] = ..., merge_person_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

@@ -159,6 +159,31 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AcceptTransferRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.FromString,
                 _registered_method=True)
+        self.GetPerson = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetPerson',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetPersonRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
+                _registered_method=True)
+        self.UpdatePerson = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/UpdatePerson',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.UpdatePersonRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
+                _registered_method=True)
+        self.SaveHousehold = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/SaveHousehold',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SaveHouseholdRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Household.FromString,
+                _registered_method=True)
+        self.GetHousehold = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetHousehold',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetHouseholdRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Household.FromString,
+                _registered_method=True)
+        self.MergePersons = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/MergePersons',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MergePersonsRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -327,6 +352,38 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPerson(self, request, context):
+        """Persons and households (the family table of the Order 1005 act); supervisors merge
+        duplicate persons, keeping both histories.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdatePerson(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergePersons(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -454,6 +511,31 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.AcceptTransfer,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.AcceptTransferRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.SerializeToString,
+            ),
+            'GetPerson': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPerson,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetPersonRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.SerializeToString,
+            ),
+            'UpdatePerson': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePerson,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.UpdatePersonRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.SerializeToString,
+            ),
+            'SaveHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveHousehold,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SaveHouseholdRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Household.SerializeToString,
+            ),
+            'GetHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHousehold,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetHouseholdRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Household.SerializeToString,
+            ),
+            'MergePersons': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergePersons,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MergePersonsRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1131,6 +1213,141 @@ class CaseService:
             '/ekm.cases.v1.CaseService/AcceptTransfer',
             ekm_dot_cases_dot_v1_dot_cases__pb2.AcceptTransferRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.Transfer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPerson(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetPerson',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetPersonRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdatePerson(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/UpdatePerson',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.UpdatePersonRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/SaveHousehold',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.SaveHouseholdRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetHousehold',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetHouseholdRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergePersons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/MergePersons',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.MergePersonsRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
             options,
             channel_credentials,
             insecure,

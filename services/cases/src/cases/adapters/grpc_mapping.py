@@ -185,3 +185,36 @@ def transfer_message(t) -> cases_pb2.Transfer:
         transfer_id=t.transfer_id, case_id=t.case_id, from_manager_id=t.from_manager_id,
         to_manager_id=t.to_manager_id, to_community_code=t.to_community_code, to_provider=t.to_provider,
         state=t.state, requested_at=timestamp(t.requested_at), accepted_at=timestamp(t.accepted_at))
+
+
+VETERAN = {"combatant": cases_pb2.VETERAN_STATUS_COMBATANT, "wounded": cases_pb2.VETERAN_STATUS_WOUNDED,
+           "returned_from_service": cases_pb2.VETERAN_STATUS_RETURNED_FROM_SERVICE,
+           "released_from_captivity": cases_pb2.VETERAN_STATUS_RELEASED_FROM_CAPTIVITY}
+VETERAN_OF = {number: name for name, number in VETERAN.items()}
+
+
+def statuses_from(numbers) -> list[str]:
+    unknown = [n for n in numbers if n not in VETERAN_OF]
+    if unknown:
+        raise ValidationError.single("veteran_statuses", "невідомий статус / unknown status")
+    return [VETERAN_OF[n] for n in numbers]
+
+
+def person_message(person) -> cases_pb2.Person:
+    return cases_pb2.Person(
+        person_id=person.person_id,
+        identity=common_pb2.PersonIdentity(rnokpp=person.rnokpp, unzr=person.unzr, last_name=person.last_name,
+                                           first_name=person.first_name, patronymic=person.patronymic,
+                                           birth_date=person.birth_date),
+        phone=person.phone, email=person.email, veteran_statuses=[VETERAN[s] for s in person.veteran_statuses],
+        disability_group=person.disability_group, merged_into=person.merged_into)
+
+
+def members_from(message: cases_pb2.Household) -> list:
+    from cases.domain.assessment import FamilyMember
+    return [FamilyMember(**_dict(m)) for m in message.members]
+
+
+def household_message(household_id, case_id, address, members) -> cases_pb2.Household:
+    return cases_pb2.Household(household_id=household_id, case_id=case_id, address=address,
+                               members=[cases_pb2.FamilyMember(**m) for m in members])

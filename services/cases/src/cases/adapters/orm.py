@@ -20,6 +20,11 @@ persons = Table(
     Column("patronymic", String(100), nullable=False),
     Column("birth_date", String(10), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("phone", String(20), nullable=False, default=""),
+    Column("email", String(200), nullable=False, default=""),
+    Column("veteran_statuses", Text, nullable=False, default="[]"),
+    Column("disability_group", Integer, nullable=False, default=0),
+    Column("merged_into", String(36), nullable=False, default=""),
 )
 
 cases = Table(
@@ -146,4 +151,13 @@ transfers = Table(
     Column("requested_by", String(64), nullable=False),
     Column("requested_at", UtcDateTime(), nullable=False),
     Column("accepted_at", UtcDateTime()),
+)
+
+households = Table(
+    "households", metadata,
+    Column("household_id", String(36), primary_key=True),
+    Column("case_id", String(36), nullable=False, unique=True),
+    Column("address", Text, nullable=False),
+    Column("members", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

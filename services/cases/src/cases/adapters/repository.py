@@ -11,7 +11,7 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.errors import Aborted
 
 from cases.adapters.orm import (assessments, audit_log, case_appeals, case_managers, cases, history, persons, plans,
-                                contracts, ratings, reviews, stage_changes, transfers)
+                                contracts, households, ratings, reviews, stage_changes, transfers)
 from cases.domain.assessment import Assessment, Status
 from cases.domain.lifecycle import StageChange
 from cases.domain.model import Case, Person, Stage
@@ -24,6 +24,20 @@ CASE_FIELDS = [c.name for c in cases.columns]
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _person(row) -> Person:
+    data = row._asdict()
+    data.pop("created_at")
+    data["veteran_statuses"] = tuple(json.loads(data.get("veteran_statuses") or "[]"))
+    return Person(**{k: (v if v is not None else "") for k, v in data.items()})
+
+
+def _person_row(person: Person) -> dict:
+    values = asdict(person)
+    values.update(rnokpp=person.rnokpp or None, unzr=person.unzr or None,
+                  veteran_statuses=json.dumps(list(person.veteran_statuses)))
+    return values
 
 
 def _case(row, appeal_ids=()) -> Case:
@@ -82,18 +96,37 @@ class CaseRepository:
         conditions = [c for c, v in ((persons.c.rnokpp == rnokpp, rnokpp), (persons.c.unzr == unzr, unzr)) if v]
         if not conditions:
             return None
-        row = self.session.execute(select(persons).where(or_(*conditions))).first()
-        if row is None:
-            return None
-        data = row._asdict()
-        data.pop("created_at")
-        return Person(**{k: v or "" for k, v in data.items()})
+        row = self.session.execute(select(persons).where(or_(*conditions), persons.c.merged_into == "")).first()
+        return _person(row) if row else None
+
+    def get_person(self, person_id: str) -> Person | None:
+        row = self.session.execute(select(persons).where(persons.c.person_id == person_id)).first()
+        return _person(row) if row else None
 
     def add_person(self, person: Person) -> None:
-        values = asdict(person)
-        values["rnokpp"] = values["rnokpp"] or None
-        values["unzr"] = values["unzr"] or None
-        self.session.execute(persons.insert().values(**values, created_at=now()))
+        self.session.execute(persons.insert().values(**_person_row(person), created_at=now()))
+
+    def save_person(self, person: Person) -> None:
+        values = _person_row(person)
+        values.pop("person_id")
+        self.session.execute(update(persons).where(persons.c.person_id == person.person_id).values(**values))
+
+    def merge_person(self, keep_id: str, merge_id: str) -> None:
+        """Re-point the duplicate's cases and history to the kept person; both histories stay."""
+        self.session.execute(update(cases).where(cases.c.person_id == merge_id).values(person_id=keep_id))
+        self.session.execute(update(history).where(history.c.person_id == merge_id).values(person_id=keep_id))
+        self.session.execute(update(persons).where(persons.c.person_id == merge_id).values(
+            merged_into=keep_id, rnokpp=None, unzr=None))
+
+    def save_household(self, household_id: str, case_id: str, address: str, members: list[dict]) -> None:
+        values = {"address": address, "members": json.dumps(members, ensure_ascii=False), "updated_at": now()}
+        if self.session.execute(update(households).where(households.c.case_id == case_id)
+                                .values(**values)).rowcount == 0:
+            self.session.execute(households.insert().values(household_id=household_id, case_id=case_id, **values))
+
+    def household_of(self, case_id: str):
+        row = self.session.execute(select(households).where(households.c.case_id == case_id)).first()
+        return (row.household_id, row.address, json.loads(row.members)) if row else None
 
     # cases -----------------------------------------------------------------
     def add_case(self, case: Case) -> None:

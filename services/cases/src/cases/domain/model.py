@@ -22,6 +22,9 @@ class Stage(str, Enum):
 SCREENING_LEVELS = ("information", "assessment", "crisis")
 
 
+VETERAN_STATUSES = ("combatant", "wounded", "returned_from_service", "released_from_captivity")
+
+
 @dataclass(frozen=True)
 class Person:
     person_id: str
@@ -31,6 +34,11 @@ class Person:
     first_name: str = ""
     patronymic: str = ""
     birth_date: str = ""
+    phone: str = ""
+    email: str = ""
+    veteran_statuses: tuple = ()
+    disability_group: int = 0       # 0: none; 1..3
+    merged_into: str = ""           # set when a supervisor merged this duplicate into another person
 
     @classmethod
     def new(cls, **identity) -> "Person":
