@@ -4,6 +4,7 @@ from functools import partial
 from ekm.cases.v1 import cases_pb2_grpc
 from nameko.events import event_handler
 from nameko.rpc import ServiceRpc, rpc
+from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
 from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
@@ -251,6 +252,13 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             workload.register_manager(uow, CaseManager(manager_id, community_code, int(capacity),
                                                        frozenset(skills), supervisor_id))
+
+    @timer(interval=900)
+    def announce_due_steps(self):
+        """Every 15 minutes: steps due within 3 days or overdue go out once, for notifications."""
+        from datetime import date
+        with self.db() as uow:
+            plans.announce_due_steps(uow, date.today())
 
     @event_handler("intake", "appeal.accepted", requeue_on_error=True)
     def on_appeal_accepted(self, body):

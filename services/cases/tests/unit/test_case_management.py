@@ -297,3 +297,17 @@ def test_person_details_household_and_merging_duplicates(uow, case):
         refs = [e.reference for e in handlers.social_history(u, CM, case.person_id, 0, 50)]
         assert u.repo.get_person(duplicate.person_id).merged_into == case.person_id
     assert "a-dup" in refs and "a-1" in refs  # both histories
+
+
+def test_due_and_overdue_steps_are_announced_once(uow, case):
+    from datetime import date
+    planned(uow, case)  # s1 due 2026-01-01 (overdue), s2 due 2099-01-01
+    with uow() as u:
+        assert plans.announce_due_steps(u, date(2026, 11, 22)) == 1
+    with uow() as u:
+        assert plans.announce_due_steps(u, date(2026, 11, 22)) == 0
+    with uow() as u:
+        assert plans.announce_due_steps(u, date(2098, 12, 30)) == 1  # s2 comes due
+        events = [(r.event_type, r.payload) for r in u.session.execute(select(metadata.tables["outbox"]))]
+    kinds = [e for e, _ in events if e.startswith("case.step_")]
+    assert kinds == ["case.step_overdue", "case.step_due"]

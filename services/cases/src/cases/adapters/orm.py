@@ -161,3 +161,20 @@ households = Table(
     Column("members", Text, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+plan_steps = Table(
+    "plan_steps", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("step_id", String(64), primary_key=True),
+    Column("due_on", String(10), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("responsible_kind", String(16), nullable=False),
+)
+
+step_reminders = Table(
+    "step_reminders", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("step_id", String(64), primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("sent_at", UtcDateTime(), nullable=False),
+)

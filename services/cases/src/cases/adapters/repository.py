@@ -11,7 +11,8 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.errors import Aborted
 
 from cases.adapters.orm import (assessments, audit_log, case_appeals, case_managers, cases, history, persons, plans,
-                                contracts, households, ratings, reviews, stage_changes, transfers)
+                                contracts, households, plan_steps, ratings, reviews, stage_changes,
+                                step_reminders, transfers)
 from cases.domain.assessment import Assessment, Status
 from cases.domain.lifecycle import StageChange
 from cases.domain.model import Case, Person, Stage
@@ -69,6 +70,25 @@ class CaseRepository:
             service_type=draft.service_type, free_of_charge=draft.fee.free, amount=draft.fee.amount,
             explanation=json.dumps(draft.fee.explanation, ensure_ascii=False), rules_version=draft.fee.rules_version,
             created_at=now()))
+
+    def steps_to_remind(self, due_until: str, today: str, limit: int = 1000) -> list[tuple[str, str, str, str]]:
+        """(case_id, step_id, due_on, kind) of open steps due soon or overdue, not yet announced."""
+        rows = self.session.execute(
+            select(plan_steps.c.case_id, plan_steps.c.step_id, plan_steps.c.due_on, plan_steps.c.responsible_kind)
+            .where(plan_steps.c.status.in_(("planned", "in_progress")), plan_steps.c.due_on <= due_until)
+            .order_by(plan_steps.c.due_on).limit(limit)).all()
+        sent = {(r.case_id, r.step_id, r.kind) for r in self.session.execute(
+            select(step_reminders).where(step_reminders.c.case_id.in_({r.case_id for r in rows})))}
+        result = []
+        for row in rows:
+            kind = "overdue" if row.due_on < today else "due"
+            if (row.case_id, row.step_id, kind) not in sent:
+                result.append((row.case_id, row.step_id, row.due_on, kind, row.responsible_kind))
+        return result
+
+    def mark_reminded(self, case_id: str, step_id: str, kind: str) -> None:
+        self.session.execute(step_reminders.insert().values(case_id=case_id, step_id=step_id, kind=kind,
+                                                            sent_at=now()))
 
     @property
     def ratings(self) -> "Ratings":
@@ -226,6 +246,11 @@ class CaseRepository:
         return Plan.from_dict(json.loads(document)) if document else None
 
     def save_plan(self, plan: Plan) -> None:
+        self.session.execute(plan_steps.delete().where(plan_steps.c.case_id == plan.case_id))
+        for step in plan.steps:  # the current version's steps, indexed for reminders
+            self.session.execute(plan_steps.insert().values(case_id=plan.case_id, step_id=step.step_id,
+                                                            due_on=step.due_on, status=step.status,
+                                                            responsible_kind=step.responsible_kind))
         document = json.dumps(plan.to_dict(), ensure_ascii=False)
         key = (plans.c.case_id == plan.case_id) & (plans.c.version == plan.version)
         done = self.session.execute(update(plans).where(key).values(agreed=plan.agreed, document=document,

@@ -142,3 +142,20 @@ def draft_contract(uow: UnitOfWork, principal: Principal, case_id: str, service_
     audit(uow, principal, "contract.draft", case, contract_id=draft.contract_id)
     uow.commit()
     return draft
+
+
+STEP_DUE, STEP_OVERDUE = "case.step_due", "case.step_overdue"
+
+
+def announce_due_steps(uow: UnitOfWork, today, horizon_days: int = 3) -> int:
+    """Emit each step that is due within ``horizon_days`` or overdue, once per kind, for
+    notifications (identifiers and dates only). Returns how many were announced."""
+    from datetime import timedelta
+
+    pending = uow.repo.steps_to_remind((today + timedelta(days=horizon_days)).isoformat(), today.isoformat())
+    for case_id, step_id, due_on, kind, responsible in pending:
+        uow.repo.mark_reminded(case_id, step_id, kind)
+        uow.publish(STEP_OVERDUE if kind == "overdue" else STEP_DUE,
+                    {"case_id": case_id, "step_id": step_id, "due_on": due_on, "responsible_kind": responsible})
+    uow.commit()
+    return len(pending)
