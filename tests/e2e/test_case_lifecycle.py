@@ -15,7 +15,8 @@ COMMUNITY = "UA80000000000093317"
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory, ekm_amqp_uri):
-    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, services=("intake", "cases")) as running:
+    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, services=("intake", "cases", "registry-gateway"),
+                          simulators=True) as running:
         with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
             cases.register_case_manager("cm-7", COMMUNITY, 10, ["veterans"], "sv-7")
         yield running
@@ -97,5 +98,12 @@ def test_assessment_plan_and_stages_with_the_errors_a_frontend_must_handle(platf
         assert case.stage == pb.STAGE_IMPLEMENTATION
         history = stub.GetSocialHistory(pb.GetSocialHistoryRequest(person_id=case.person_id), metadata=cm, timeout=5)
         assert {"appeal", "case.opened", "assessment", "plan", "case.stage"} <= {e.kind for e in history.entries}
+        from ekm.registry.v1 import registry_pb2, registry_pb2_grpc
+        with platform.channel("registry-gateway") as gw:
+            registry_pb2_grpc.RegistryGatewayStub(gw).LookupPerson(registry_pb2.LookupPersonRequest(
+                rnokpp="3221512349", case_number=number, purpose="оцінка потреб"), metadata=cm, timeout=20)
+        found = until(lambda: "registry.person.returned_from_service" in {e.kind for e in stub.GetSocialHistory(
+            pb.GetSocialHistoryRequest(person_id=case.person_id), metadata=cm, timeout=5).entries})
+        assert found, "the registry's fact should reach the social history through the event"
         report = stub.GetWorkloadReport(pb.GetWorkloadReportRequest(community_code=COMMUNITY), metadata=sv, timeout=5)
         assert [(m.manager_id, m.open_cases, m.weighted_load) for m in report.managers] == [("cm-7", 1, 2)]

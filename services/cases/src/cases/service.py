@@ -253,6 +253,10 @@ class CasesService(StandardGrpc):
             workload.register_manager(uow, CaseManager(manager_id, community_code, int(capacity),
                                                        frozenset(skills), supervisor_id))
 
+    @event_handler("registry_gateway", "registry.facts_found", requeue_on_error=True)
+    def on_registry_facts(self, body):
+        handle_event(self.db, "cases.on_registry_facts", body, handlers.apply_registry_facts)
+
     @timer(interval=900)
     def announce_due_steps(self):
         """Every 15 minutes: steps due within 3 days or overdue go out once, for notifications."""

@@ -311,3 +311,19 @@ def test_due_and_overdue_steps_are_announced_once(uow, case):
         events = [(r.event_type, r.payload) for r in u.session.execute(select(metadata.tables["outbox"]))]
     kinds = [e for e, _ in events if e.startswith("case.step_")]
     assert kinds == ["case.step_overdue", "case.step_due"]
+
+
+def test_registry_facts_enter_the_history_once_by_source_id(uow, case):
+    from ekm_platform.dependencies import PermanentEventError
+    body = {"case_number": case.case_number, "registry": "border_guard", "query_id": "q-1",
+            "facts": [{"kind": "registry.person.returned_from_service", "occurred_on": "2026-10-30"}]}
+    for query_id in ("q-1", "q-2"):  # the same fact found by two lookups
+        with uow() as u:
+            handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway",
+                                                   {**body, "query_id": query_id}), u)
+            u.commit()
+    with uow() as u:
+        kinds = [e.kind for e in handlers.social_history(u, CM, case.person_id, 0, 50)]
+    assert kinds.count("registry.person.returned_from_service") == 1
+    with uow() as u, pytest.raises(PermanentEventError):
+        handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway", {"case_number": "X"}), u)

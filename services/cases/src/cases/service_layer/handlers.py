@@ -130,3 +130,25 @@ def social_history(uow: UnitOfWork, principal: Principal, person_id: str, offset
     audit(uow, principal, "history.read", case, person_id=person_id)
     uow.commit()
     return entries
+
+
+def apply_registry_facts(event: Envelope, uow: UnitOfWork) -> int:
+    """``registry_gateway.registry.facts_found``: what a registry knows goes into the
+    person's social history, once per fact (its source id), however often it arrives."""
+    case = uow.repo.get(case_number=str(event.data.get("case_number", "")).upper())
+    facts, query_id = event.data.get("facts"), event.data.get("query_id")
+    if case is None or not isinstance(facts, list) or not query_id:
+        raise PermanentEventError("registry.facts_found without a known case, facts or query_id")
+    added = 0
+    for fact in facts:
+        source_id = f"{event.data.get('registry')}:{fact.get('kind')}:{fact.get('occurred_on')}:{case.person_id}"
+        if uow.repo.history_seen(source_id):
+            continue
+        try:
+            at = datetime.fromisoformat(fact["occurred_on"]).replace(tzinfo=timezone.utc)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PermanentEventError(f"registry fact without a date: {fact!r}") from exc
+        uow.repo.add_history(case.person_id, fact["kind"], query_id, f"{event.data.get('registry')}: {fact['kind']}",
+                             "registry-gateway", source_id=source_id, at=at)
+        added += 1
+    return added

@@ -12,6 +12,7 @@ from registry_gateway.domain.lookup import (Evidence, Query, RegistryAnswer, Reg
                                             RegistryUnavailable, Status, validate_query)
 
 LOOKBACK = timedelta(days=3 * 365)
+FACTS_FOUND = "registry.facts_found"  # identifiers, kinds and dates only
 
 # A registry port: ``ask(query, date_from, date_to) -> RegistryReply`` or RegistryUnavailable.
 RegistryPort = Callable[[Query, date, date], RegistryReply]
@@ -47,6 +48,11 @@ def lookup_person(query: Query, uow: UnitOfWork, registries: dict[str, RegistryP
     for answer in answers:  # written after every call: no transaction is held across the network
         if answer.evidence:
             uow.repo.add(answer.evidence)
+            if answer.facts:
+                uow.publish(FACTS_FOUND, {
+                    "case_number": query.case_number, "registry": answer.registry,
+                    "query_id": answer.evidence.query_id, "vocabulary_version": facts.VOCABULARY_VERSION,
+                    "facts": [{"kind": f.kind, "occurred_on": f.occurred_on.isoformat()} for f in answer.facts]})
     uow.commit()
     return answers
 
