@@ -48,6 +48,14 @@ proto-check: ## fail when regenerating the protobuf code would change the tree
 bench: setup ## benchmarks against raw baselines measured in the same run
 	@$(PY) -m bench.appeals
 
+SCALE_DB ?= postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmscale
+
+scale-data: setup-postgres ## generate 1M cases, 3M persons, 20M history entries into $(SCALE_DB)_cases
+	@$(VENV)/bin/ekm-cases-generate --database-url $(SCALE_DB)_cases
+
+bench-scale: setup-postgres ## GetCase and worklist p50/p99 on the generated database, 8 callers
+	@$(PY) -m bench.cases_at_scale --database-url $(SCALE_DB)
+
 token: setup ## a development token: make token ROLE=case_manager USER=cm-1
 	@$(EKM) token --role $(or $(ROLE),case_manager) --user $(or $(USER_ID),cm-1)
 
@@ -57,4 +65,4 @@ trace: setup ## print a trace: make trace ID=<tracking number | trace id>
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres migrate run test test-unit test-integration test-e2e proto proto-check bench token trace clean
+.PHONY: help setup setup-postgres migrate run test test-unit test-integration test-e2e proto proto-check bench scale-data bench-scale token trace clean
