@@ -1,12 +1,18 @@
-"""Registry clients, created when the service starts (their WSDLs load on first use)."""
+"""Registry clients, created when the service starts (their WSDLs load on first use), each
+behind its own bulkhead, circuit breaker, cache and retries (``EKM_REGISTRY_<NAME>_*``)."""
+import os
+
 from nameko.extensions import DependencyProvider
 
 from registry_gateway.adapters.border_guard import BorderGuardClient
+from registry_gateway.domain.resilience import Policy, ResilientPort
 
 
 class Registries(DependencyProvider):
     def setup(self):
-        self.border_guard = BorderGuardClient()
+        policy = Policy.from_environment("border_guard", os.environ)
+        client = BorderGuardClient(timeout=policy.timeout)
+        self.ports = {"border_guard": ResilientPort(client.crossings, policy)}
 
     def get_dependency(self, worker_ctx):
-        return {"border_guard": self.border_guard.crossings}
+        return self.ports
