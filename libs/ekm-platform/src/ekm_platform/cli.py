@@ -5,6 +5,7 @@
     ekm token --role R --user U   issue a development bearer token
     ekm trace KEY                 print a trace by tracking number or trace id
     ekm audit-verify SERVICE      verify the audit log's hash chain
+    ekm dead-letters SERVICE [--replay SEQ]   list or replay events no handler could take
     ekm demo                      submit the demo appeals through gRPC
 """
 from __future__ import annotations
@@ -56,6 +57,45 @@ def cmd_audit_verify(args) -> int:
     print(f"Журнал аудиту порушено на записі {result.broken_at} / audit chain broken at entry "
           f"{result.broken_at} ({result.checked} verified before it)", file=sys.stderr)
     return 3
+
+
+def cmd_dead_letters(args) -> int:
+    """List a service's dead letters, or replay one: its event goes back to the exchange it
+    came from (consumers are idempotent, so those that handled it already ignore it)."""
+    import kombu
+    from nameko.standalone.events import get_event_exchange
+    from sqlalchemy import MetaData, delete, select
+
+    from ekm_platform.db import make_engine
+    from ekm_platform.messaging_tables import messaging_tables
+
+    engine = make_engine(config.database_url(args.service))
+    table = messaging_tables(MetaData())["dead_letters"]
+    try:
+        with engine.begin() as conn:
+            if args.replay is None:
+                rows = conn.execute(select(table).order_by(table.c.seq)).all()
+                for row in rows:
+                    print(f"{row.seq:>6}  {row.created_at:%Y-%m-%d %H:%M:%S}  {row.consumer:<40} {row.reason}")
+                print(f"{len(rows)} dead letter(s) / мертвих листів")
+                return 0
+            row = conn.execute(select(table).where(table.c.seq == args.replay)).first()
+            if row is None:
+                print(f"Немає листа {args.replay} / no dead letter {args.replay}", file=sys.stderr)
+                return 1
+            body = json.loads(row.payload)
+            if not isinstance(body, dict) or not body.get("source") or not body.get("event_type"):
+                print("Лист не є подією, яку можна повторити / not a replayable event", file=sys.stderr)
+                return 1
+            with kombu.Connection(config.amqp_uri(), transport_options={"confirm_publish": True}) as connection:
+                exchange = get_event_exchange(body["source"])
+                connection.Producer().publish(body, exchange=exchange, routing_key=body["event_type"],
+                                              serializer="json", delivery_mode=2, declare=[exchange])
+            conn.execute(delete(table).where(table.c.seq == args.replay))
+            print(f"Повторено / replayed: {body['event_type']} {body.get('event_id', '')}")
+            return 0
+    finally:
+        engine.dispose()
 
 
 def cmd_token(args) -> int:
@@ -141,6 +181,11 @@ def main(argv=None) -> int:
     p.add_argument("service", choices=["cases"])
     p.add_argument("--chain", action="store_true", help="link pending entries first")
     p.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("dead-letters", help="list a service's dead letters, or replay one")
+    p.add_argument("service", choices=config.SERVICES)
+    p.add_argument("--replay", type=int, metavar="SEQ", help="publish this dead letter's event again")
+    p.set_defaults(func=cmd_dead_letters)
 
     p = sub.add_parser("token", help="issue a development bearer token")
     p.add_argument("--role", required=True)
