@@ -28,6 +28,10 @@ GRPC_PORTS = {
 }
 
 
+# Processes a service runs beside its nameko process (not nameko: e.g. a pika consumer).
+COMPANIONS = {"registry-gateway": [("registry-gateway-feed", "registry_gateway.feed_consumer")]}
+
+
 def env_key(service: str) -> str:
     """``registry-gateway`` -> ``REGISTRY_GATEWAY``."""
     return service.upper().replace("-", "_")

@@ -28,7 +28,9 @@ def programs(services=config.SERVICES, simulators: bool = True, env=None) -> lis
     if simulators:
         port = (env or os.environ).get("EKM_SIMULATORS_PORT", "8081")
         result.append(Program("registry-simulators", [python, "-m", "registry_simulators", "--port", port]))
-    result += [Program(s, [python, "-m", "ekm_platform.runner", s]) for s in services]
+    for service in services:
+        result.append(Program(service, [python, "-m", "ekm_platform.runner", service]))
+        result += [Program(name, [python, "-m", module]) for name, module in config.COMPANIONS.get(service, ())]
     return result
 
 

@@ -72,6 +72,22 @@ class UnitOfWork:
         self.published.append(envelope)
         return envelope
 
+    def publish_many(self, events: list[tuple[str, dict]]) -> list[Envelope]:
+        """Several events in one statement (batch ingestion)."""
+        carrier: dict = {}
+        inject(carrier)
+        envelopes = []
+        for event_type, data in events:
+            check_no_personal_data(data)
+            envelopes.append(Envelope(event_type=event_type, source=self.source, data=data))
+        if envelopes:
+            self.session.execute(self._tables["outbox"].insert(), [
+                {"event_id": e.event_id, "event_type": e.event_type, "created_at": now(),
+                 "payload": json.dumps(e.to_message(), ensure_ascii=False),
+                 "traceparent": carrier.get("traceparent")} for e in envelopes])
+        self.published.extend(envelopes)
+        return envelopes
+
     def already_handled(self, event_id: str, consumer: str) -> bool:
         inbox = self._tables["inbox"]
         found = self.session.execute(

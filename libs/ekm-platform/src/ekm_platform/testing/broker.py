@@ -33,3 +33,15 @@ def create_vhost(prefix: str = "ekm-test") -> tuple[str, str]:
 
 def delete_vhost(name: str) -> None:
     _call("DELETE", f"vhosts/{urllib.parse.quote(name, safe='')}")
+
+
+def create_user(name: str, password: str, vhost: str, write: str = ".*", read: str = "^$",
+                configure: str = "^$") -> None:
+    """A broker user with permissions on one vhost (partner credentials in tests)."""
+    _call("PUT", f"users/{urllib.parse.quote(name, safe='')}", {"password": password, "tags": ""})
+    _call("PUT", f"permissions/{urllib.parse.quote(vhost, safe='')}/{urllib.parse.quote(name, safe='')}",
+          {"configure": configure, "write": write, "read": read})
+
+
+def delete_user(name: str) -> None:
+    _call("DELETE", f"users/{urllib.parse.quote(name, safe='')}")

@@ -38,8 +38,10 @@ class RunningPlatform:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def platform_env(home: pathlib.Path, amqp_uri: str, database_url: str | None = None) -> dict:
+def platform_env(home: pathlib.Path, amqp_uri: str, database_url: str | None = None,
+                 extra: dict | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EKM_")}
+    env.update(extra or {})
     env.update(EKM_HOME=str(home), EKM_AMQP_URI=amqp_uri, EKM_GRPC_HOST="127.0.0.1",
                EKM_SIMULATORS_PORT=str(free_port()), PYTHONUNBUFFERED="1")
     for service in config.SERVICES:
@@ -51,9 +53,10 @@ def platform_env(home: pathlib.Path, amqp_uri: str, database_url: str | None = N
 
 @contextlib.contextmanager
 def running_platform(home: pathlib.Path, amqp_uri: str, database_url: str | None = None,
-                     services=config.SERVICES, simulators: bool = False, timeout: float = 60):
+                     services=config.SERVICES, simulators: bool = False, timeout: float = 60,
+                     extra_env: dict | None = None):
     """Migrate, start ``services`` as real processes, wait until healthy; stop them after."""
-    env = platform_env(home, amqp_uri, database_url)
+    env = platform_env(home, amqp_uri, database_url, extra_env)
     generate_keys(home / "var/keys/jwt-private.pem", home / "var/keys/jwt-public.pem")
     migrated = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "migrate", *services],
                               env=env, timeout=timeout, capture_output=True, text=True)

@@ -1,5 +1,5 @@
 """The registry gateway's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy import Column, MetaData, String, Table, Text, UniqueConstraint
 
 from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
@@ -17,4 +17,15 @@ evidence = Table(
     Column("purpose", String(200), nullable=False),
     Column("response_sha256", String(64), nullable=False),
     Column("requested_at", UtcDateTime(), nullable=False),
+)
+
+feed_records = Table(
+    "feed_records", metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("partner_id", String(64), nullable=False),
+    Column("record_type", String(64), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("partner_id", "source_id", name="feed_records_once"),
 )

@@ -1,0 +1,74 @@
+"""Partner feeds: a batch of pushed records is authorised, validated, de-duplicated by
+source id, stored, and announced as canonical events — in one transaction."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select, tuple_
+
+from ekm_platform.unit_of_work import UnitOfWork
+
+from registry_gateway.adapters.orm import feed_records
+from registry_gateway.domain.feed_records import MAX_RECORD_BYTES, InvalidRecord, canonical_event, validate
+
+
+@dataclass(frozen=True)
+class Incoming:
+    partner_id: str | None      # authenticated by the transport (AMQP user, mTLS subject)
+    record_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str                 # stored | duplicate | dead
+    reason: str = ""
+    record_id: str = ""
+
+
+def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]) -> list[Outcome]:
+    """``partners``: partner id -> record types it may send. Nothing partial is stored: a
+    dead record changes nothing, and the batch commits as a whole."""
+    outcomes: list[Outcome | None] = [None] * len(batch)
+    valid = []
+    for i, item in enumerate(batch):
+        try:
+            if not item.partner_id or item.partner_id not in partners:
+                raise InvalidRecord("відправника не автентифіковано / sender not authenticated")
+            if item.record_type not in partners[item.partner_id]:
+                raise InvalidRecord(f"партнер не має права на тип {item.record_type!r} / "
+                                    f"partner not authorised for this record type")
+            if len(item.body) > MAX_RECORD_BYTES:
+                raise InvalidRecord(f"запис більший за {MAX_RECORD_BYTES} байт / record too large")
+            try:
+                record = json.loads(item.body)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise InvalidRecord(f"некоректний JSON / invalid JSON: {exc}") from exc
+            kind = validate(item.record_type, record)
+            valid.append((i, item, kind, record))
+        except InvalidRecord as exc:
+            outcomes[i] = Outcome("dead", str(exc))
+    keys = {(item.partner_id, record["source_id"]) for _, item, _, record in valid}
+    seen = set(uow.session.execute(select(feed_records.c.partner_id, feed_records.c.source_id).where(
+        tuple_(feed_records.c.partner_id, feed_records.c.source_id).in_(list(keys))))) if keys else set()
+    rows, events, now = [], [], datetime.now(timezone.utc)
+    for i, item, kind, record in valid:
+        key = (item.partner_id, record["source_id"])
+        if key in seen:
+            outcomes[i] = Outcome("duplicate")
+            continue
+        seen.add(key)
+        record_id = str(uuid.uuid4())
+        rows.append({"record_id": record_id, "partner_id": item.partner_id, "record_type": kind.name,
+                     "source_id": record["source_id"], "document": json.dumps(record, ensure_ascii=False),
+                     "received_at": now})
+        events.append(canonical_event(kind, record_id, item.partner_id, record))
+        outcomes[i] = Outcome("stored", record_id=record_id)
+    if rows:
+        uow.session.execute(feed_records.insert(), rows)
+        uow.publish_many(events)
+    uow.commit()
+    return outcomes
