@@ -5,6 +5,7 @@ import os
 from nameko.extensions import DependencyProvider
 
 from registry_gateway.adapters.border_guard import BorderGuardClient
+from registry_gateway.adapters.education import EducationClient
 from registry_gateway.domain.resilience import Policy, ResilientPort
 
 
@@ -12,7 +13,9 @@ class Registries(DependencyProvider):
     def setup(self):
         policy = Policy.from_environment("border_guard", os.environ)
         client = BorderGuardClient(timeout=policy.timeout)
-        self.ports = {"border_guard": ResilientPort(client.crossings, policy)}
+        education = Policy.from_environment("education", os.environ)
+        self.ports = {"border_guard": ResilientPort(client.crossings, policy),
+                      "education": ResilientPort(EducationClient(timeout=education.timeout).enrolments, education)}
 
     def get_dependency(self, worker_ctx):
         return self.ports

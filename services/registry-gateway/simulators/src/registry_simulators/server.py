@@ -8,7 +8,7 @@ import time
 from importlib import resources
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from registry_simulators import border_guard, soap, xroad
+from registry_simulators import border_guard, education, soap, xroad
 from registry_simulators.faults import Faults
 
 log = logging.getLogger("registry_simulators")
@@ -42,6 +42,10 @@ class Simulators:
             return _respond(start_response, "200 OK", b'{"status":"ok"}', "application/json")
         if path == "/_control/faults" and method == "POST":
             return self._control(environ, start_response)
+        if path == "/education/v1/openapi.json":
+            return _respond(start_response, "200 OK", education.openapi(), "application/json")
+        if path == "/education/v1/enrolments" and method == "GET":
+            return self._rest(environ, start_response, "education", education.enrolments)
         registry = path.strip("/")
         if registry in SOAP_REGISTRIES:
             wsdl, handler = SOAP_REGISTRIES[registry]
@@ -65,6 +69,28 @@ class Simulators:
         except (ValueError, KeyError, TypeError) as exc:
             return _respond(start_response, "400 Bad Request", str(exc).encode(), "text/plain")
         return _respond(start_response, "200 OK", b'{"ok":true}', "application/json")
+
+    def _rest(self, environ, start_response, registry, handler):
+        mode, delay = self.faults.get(registry)
+        if mode == "slow":
+            time.sleep(delay)
+        elif mode == "timeout":
+            time.sleep(max(delay, 30.0))
+        elif mode in ("http_500", "soap_fault"):
+            return _respond(start_response, "503 Service Unavailable", b'{"error": "unavailable"}', "application/json")
+        elif mode == "malformed":
+            return _respond(start_response, "200 OK", b'{"enrolments": [', "application/json")
+        status, payload = handler(environ)
+        if mode == "huge":
+            payload["padding"] = "x" * (20 * 1024 * 1024)
+        headers = [("Content-Type", "application/json; charset=utf-8")]
+        for name in ("X-Road-Client", "X-Road-Id", "X-Road-UserId", "X-Road-Issue"):  # echoed, as a security server does
+            value = environ.get("HTTP_" + name.upper().replace("-", "_"))
+            if value:
+                headers.append((name, value))
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        start_response(status, headers + [("Content-Length", str(len(body)))])
+        return [body]
 
     def _soap(self, environ, start_response, registry, handler):
         mode, delay = self.faults.get(registry)

@@ -29,3 +29,17 @@ def from_border_crossings(crossings: list[dict]) -> list[Fact]:
         if crossing.get("returnedFromService"):
             facts.append(Fact(RETURNED_FROM_SERVICE, crossing["date"], {"checkpoint": crossing["checkpoint"]}))
     return sorted(facts, key=lambda f: (f.occurred_on, f.kind))
+
+
+CHILD_ENROLLED = "registry.child.enrolled"
+SPECIAL_EDUCATIONAL_NEEDS = "registry.child.special_educational_needs"
+
+
+def from_enrolments(enrolments: list[dict]) -> list[Fact]:
+    """Education records (institution type, enrolment date, special needs) to facts."""
+    facts = []
+    for e in enrolments:
+        facts.append(Fact(CHILD_ENROLLED, e["enrolled_on"], {"institution_type": e["institution_type"]}))
+        if e["special_educational_needs"]:
+            facts.append(Fact(SPECIAL_EDUCATIONAL_NEEDS, e["enrolled_on"], {}))
+    return sorted(facts, key=lambda f: (f.occurred_on, f.kind))

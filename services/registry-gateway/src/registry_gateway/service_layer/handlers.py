@@ -16,8 +16,8 @@ FACTS_FOUND = "registry.facts_found"  # identifiers, kinds and dates only
 
 # A registry port: ``ask(query, date_from, date_to) -> RegistryReply`` or RegistryUnavailable.
 RegistryPort = Callable[[Query, date, date], RegistryReply]
-NORMALISERS = {"border_guard": facts.from_border_crossings}
-NAMES = {"border_guard": "ДПСУ / State Border Guard Service"}
+NORMALISERS = {"border_guard": facts.from_border_crossings, "education": facts.from_enrolments}
+NAMES = {"border_guard": "ДПСУ / State Border Guard Service", "education": "Реєстр освіти / education registry"}
 
 
 def lookup_person(query: Query, uow: UnitOfWork, registries: dict[str, RegistryPort],

@@ -1,0 +1,53 @@
+"""The education registry over REST JSON, through X-Road (``X-Road-Client``, ``X-Road-Id``,
+``X-Road-UserId``, ``X-Road-Issue``), with a timeout and a response size limit."""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import date
+
+import requests
+
+from registry_gateway.adapters import xroad
+from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, sha256
+
+REGISTRY = "education"
+MAX_RESPONSE = 2 * 1024 * 1024
+
+
+class EducationClient:
+    def __init__(self, url: str | None = None, timeout: float = 5.0):
+        port = os.environ.get("EKM_SIMULATORS_PORT", "8081")
+        self.url = url or os.environ.get("EKM_EDUCATION_URL", f"http://127.0.0.1:{port}/education/v1")
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def enrolments(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
+        if not query.rnokpp:
+            raise RegistryUnavailable("реєстр освіти шукає за РНОКПП / the education registry needs an RNOKPP")
+        client = xroad.client_id()
+        message_id = str(uuid.uuid4())
+        headers = {"X-Road-Client": "/".join(filter(None, (client.instance, client.member_class, client.member_code,
+                                                            client.subsystem))),
+                   "X-Road-Id": message_id, "X-Road-UserId": query.user_id, "X-Road-Issue": query.case_number}
+        try:
+            with self.session.get(f"{self.url}/enrolments", params={"rnokpp": query.rnokpp}, headers=headers,
+                                  timeout=self.timeout, stream=True) as response:
+                raw = response.raw.read(MAX_RESPONSE + 1, decode_content=True)
+                status = response.status_code
+        except (requests.RequestException, OSError) as exc:
+            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        if len(raw) > MAX_RESPONSE:
+            raise RegistryUnavailable(f"response over the {MAX_RESPONSE} byte limit")
+        if status != 200:
+            raise RegistryUnavailable(f"HTTP {status}")
+        try:
+            body = json.loads(raw)
+            records = [{"institution_type": e["institution_type"], "enrolled_on": date.fromisoformat(e["enrolled_on"]),
+                        "special_educational_needs": bool(e["special_educational_needs"])}
+                       for e in body["enrolments"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RegistryUnavailable(f"malformed response: {exc}") from exc
+        return RegistryReply(found=bool(body.get("found")), records=records, xroad_id=message_id,
+                             response_sha256=sha256(raw))
