@@ -40,7 +40,8 @@ class BorderGuardClient:
             if self._client is None:
                 settings = Settings(strict=True, forbid_dtd=True, forbid_entities=True,
                                     forbid_external=True, xml_huge_tree=False)
-                transport = Transport(timeout=self.timeout, operation_timeout=self.timeout)
+                transport = Transport(session=xroad.tls_session(), timeout=self.timeout,
+                                      operation_timeout=self.timeout)
                 try:
                     self._client = zeep.Client(f"{self.url}?wsdl", settings=settings, transport=transport)
                 except (requests.RequestException, ZeepError, OSError) as exc:

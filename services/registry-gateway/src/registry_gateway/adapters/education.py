@@ -21,7 +21,7 @@ class EducationClient:
         port = os.environ.get("EKM_SIMULATORS_PORT", "8081")
         self.url = url or os.environ.get("EKM_EDUCATION_URL", f"http://127.0.0.1:{port}/education/v1")
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = xroad.tls_session()
 
     def enrolments(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         if not query.rnokpp:

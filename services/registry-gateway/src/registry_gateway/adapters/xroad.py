@@ -26,6 +26,21 @@ class MemberId:
         return cls(*parts)
 
 
+def tls_session():
+    """A requests session with the platform's X-Road client certificate (mTLS), from
+    ``EKM_XROAD_TLS_CERT`` / ``EKM_XROAD_TLS_KEY`` and the trusted ``EKM_XROAD_TLS_CA``."""
+    import requests
+
+    session = requests.Session()
+    cert, key, ca = (os.environ.get(f"EKM_XROAD_TLS_{n}") for n in ("CERT", "KEY", "CA"))
+    if cert:
+        session.cert = (cert, key) if key else cert
+    if ca:
+        session.verify = ca
+        session.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would override our CA
+    return session
+
+
 def client_id() -> MemberId:
     return MemberId.parse(os.environ.get("EKM_XROAD_CLIENT", "UA/GOV/00000000/EKM"))
 
