@@ -6,7 +6,7 @@ from datetime import date
 from lxml import etree
 
 from registry_simulators import demo_people
-from registry_simulators.soap import SoapFault
+from ekm_platform.soap import SoapFault
 
 NS = "http://dpsu.gov.ua/xroad/border-crossings/v1"
 

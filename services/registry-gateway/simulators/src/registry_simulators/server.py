@@ -8,7 +8,9 @@ import time
 from importlib import resources
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from registry_simulators import border_guard, education, soap, xroad
+from ekm_platform import soap
+
+from registry_simulators import border_guard, education, xroad
 from registry_simulators.faults import Faults
 
 log = logging.getLogger("registry_simulators")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from registry_simulators.soap import SoapFault
+from ekm_platform.soap import SoapFault
 
 XROAD = "http://x-road.eu/xsd/xroad.xsd"
 IDENTIFIERS = "http://x-road.eu/xsd/identifiers"

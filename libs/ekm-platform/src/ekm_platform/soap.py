@@ -1,4 +1,5 @@
-"""SOAP 1.1 envelopes, parsed safely: no DTD, no entities, no network, bounded size."""
+"""SOAP 1.1 envelopes from outside, parsed safely: no DTD, no entities, no network, bounded
+size; faults and envelopes built. Used wherever XML enters (gateway inbound, simulators)."""
 from __future__ import annotations
 
 from lxml import etree
