@@ -1,5 +1,6 @@
 """The registry gateway: thin nameko entrypoints over service_layer.handlers."""
 from ekm.registry.v1 import registry_pb2_grpc
+from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
 from ekm_platform.dependencies import Auth, Database
@@ -33,9 +34,16 @@ class RegistryGatewayService(StandardGrpc):
         principal = self.auth.require(*ASKERS)
         query = grpc_mapping.query_from(request, principal.user_id)
         with self.db() as uow:
-            answers = handlers.lookup_person(query, uow, self.registries, list(request.registries) or None)
+            answers = handlers.lookup_person(query, uow, self.registries, list(request.registries) or None,
+                                             role=principal.role, consent_recorded=request.consent_recorded)
         tag_current_span(case_number=query.case_number)
         return grpc_mapping.lookup_response(answers)
+
+    @timer(interval=10)
+    def retry_pending_queries(self):
+        """Queries a registry could not answer are asked again, with backoff."""
+        with self.db() as uow:
+            handlers.retry_pending(uow, self.registries)
 
     @grpc
     @endpoint

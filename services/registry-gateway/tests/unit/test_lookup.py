@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ekm_platform.errors import NotFound, ValidationError
 
@@ -32,8 +32,8 @@ def test_partial_results_with_a_status_per_registry_and_evidence_for_answers(uow
         answers = handlers.lookup_person(QUERY, u, {"border_guard": answering, "health": down},
                                          wanted=["border_guard", "health", "education"])
     assert [(a.registry, a.status) for a in answers] == [
-        ("border_guard", Status.OK), ("health", Status.UNAVAILABLE), ("education", Status.DENIED)]
-    assert "недоступний" in answers[1].message
+        ("border_guard", Status.OK), ("health", Status.DENIED), ("education", Status.DENIED)]
+    assert "consent" in answers[1].message and "not connected" in answers[2].message
     with uow() as u:
         stored = handlers.get_evidence(answers[0].evidence.query_id, u)
         assert u.session.execute(select(func.count()).select_from(evidence)).scalar() == 1
@@ -53,3 +53,43 @@ def test_bad_queries_name_the_field_and_ask_nobody(uow, change, field):
 def test_unknown_evidence(uow):
     with uow() as u, pytest.raises(NotFound):
         handlers.get_evidence("nope", u)
+
+
+def test_a_registry_that_is_down_is_asked_again_later_and_its_facts_follow(uow):
+    state = {"up": False}
+
+    def sometimes(*args):
+        if not state["up"]:
+            raise RegistryUnavailable("timeout")
+        return answering()
+
+    with uow() as u:
+        [answer] = handlers.lookup_person(QUERY, u, {"border_guard": sometimes})
+    assert answer.status is Status.PENDING and "pending from registry border_guard" in answer.message
+    with uow() as u:
+        u.session.execute(text("UPDATE pending_queries SET next_at = '2000-01-01 00:00:00'"))
+        u.commit()
+    with uow() as u:
+        assert handlers.retry_pending(u, {"border_guard": sometimes}) == 0  # still down: later, with backoff
+    with uow() as u:
+        attempts, = u.session.execute(text("SELECT attempts FROM pending_queries")).one()
+        u.session.execute(text("UPDATE pending_queries SET next_at = '2000-01-01 00:00:00'"))
+        u.commit()
+    assert attempts == 2
+    state["up"] = True
+    with uow() as u:
+        assert handlers.retry_pending(u, {"border_guard": sometimes}) == 1
+        events = [r.event_type for r in u.session.execute(select(metadata.tables["outbox"]))]
+        left = u.session.execute(select(func.count()).select_from(metadata.tables["pending_queries"])).scalar()
+    assert events == ["registry.facts_found"] and left == 0
+
+
+def test_role_and_consent_decide_which_registries_are_asked(uow):
+    asked = []
+    ports = {"health": lambda *a: asked.append(a) or answering(), "border_guard": answering}
+    with uow() as u:
+        answers = handlers.lookup_person(QUERY, u, ports, role="operator")
+    assert {a.status for a in answers} == {Status.DENIED} and not asked
+    with uow() as u:
+        answers = handlers.lookup_person(QUERY, u, ports, consent_recorded=True)
+    assert {a.status for a in answers} == {Status.OK} and asked

@@ -26,18 +26,20 @@ REGISTRY_STATUS_PENDING: RegistryStatus
 REGISTRY_STATUS_DENIED: RegistryStatus
 
 class LookupPersonRequest(_message.Message):
-    __slots__ = ("rnokpp", "unzr", "case_number", "purpose", "registries")
+    __slots__ = ("rnokpp", "unzr", "case_number", "purpose", "registries", "consent_recorded")
     RNOKPP_FIELD_NUMBER: _ClassVar[int]
     UNZR_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     REGISTRIES_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_RECORDED_FIELD_NUMBER: _ClassVar[int]
     rnokpp: str
     unzr: str
     case_number: str
     purpose: str
     registries: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, rnokpp: _Optional[str] = ..., unzr: _Optional[str] = ..., case_number: _Optional[str] = ..., purpose: _Optional[str] = ..., registries: _Optional[_Iterable[str]] = ...) -> None: ...
+    consent_recorded: bool
+    def __init__(self, rnokpp: _Optional[str] = ..., unzr: _Optional[str] = ..., case_number: _Optional[str] = ..., purpose: _Optional[str] = ..., registries: _Optional[_Iterable[str]] = ..., consent_recorded: _Optional[bool] = ...) -> None: ...
 
 class RegistryFact(_message.Message):
     __slots__ = ("kind", "occurred_on", "attributes")

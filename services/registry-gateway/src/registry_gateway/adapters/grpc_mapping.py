@@ -7,7 +7,7 @@ from registry_gateway.domain.lookup import Evidence, Query, RegistryAnswer, Stat
 
 STATUSES = {Status.OK: registry_pb2.REGISTRY_STATUS_OK, Status.NOT_FOUND: registry_pb2.REGISTRY_STATUS_NOT_FOUND,
             Status.UNAVAILABLE: registry_pb2.REGISTRY_STATUS_UNAVAILABLE,
-            Status.DENIED: registry_pb2.REGISTRY_STATUS_DENIED}
+            Status.DENIED: registry_pb2.REGISTRY_STATUS_DENIED, Status.PENDING: registry_pb2.REGISTRY_STATUS_PENDING}
 
 
 def query_from(request: registry_pb2.LookupPersonRequest, user_id: str) -> Query:

@@ -1,5 +1,5 @@
 """The registry gateway's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import Column, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
@@ -28,4 +28,15 @@ feed_records = Table(
     Column("document", Text, nullable=False),
     Column("received_at", UtcDateTime(), nullable=False),
     UniqueConstraint("partner_id", "source_id", name="feed_records_once"),
+)
+
+pending_queries = Table(
+    "pending_queries", metadata,
+    Column("pending_id", String(36), primary_key=True),
+    Column("registry", String(32), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("next_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -17,6 +17,7 @@ class Status(str, Enum):
     OK = "ok"
     NOT_FOUND = "not_found"
     UNAVAILABLE = "unavailable"
+    PENDING = "pending"       # asked again later; the answer reaches the case's history
     DENIED = "denied"
 
 
