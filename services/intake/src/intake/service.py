@@ -1,7 +1,9 @@
 """The intake service: thin nameko entrypoints over service_layer.handlers."""
 from ekm.intake.v1 import intake_pb2_grpc
 from nameko.events import event_handler
-from nameko.rpc import rpc
+from functools import partial
+
+from nameko.rpc import ServiceRpc, rpc
 from nameko_grpc.entrypoint import Grpc
 
 from ekm_platform.dependencies import Auth, Database, handle_event
@@ -26,6 +28,7 @@ class IntakeService(StandardGrpc):
     db = Database(metadata, AppealRepository)
     outbox = OutboxRelay()
     auth = Auth()
+    gateway = ServiceRpc("registry_gateway")
 
     @grpc
     @endpoint
@@ -59,6 +62,11 @@ class IntakeService(StandardGrpc):
     @event_handler("cases", "case.opened", requeue_on_error=True)
     def on_case_opened(self, body):
         handle_event(self.db, "intake.on_case_opened", body, handlers.record_case_opened)
+
+    @event_handler("registry_gateway", "registry.person.returned_from_service", requeue_on_error=True)
+    def on_returned_from_service(self, body):
+        handler = partial(handlers.open_outreach_appeal, fetch_subject=self.gateway.get_signal_subject)
+        handle_event(self.db, "intake.on_returned_from_service", body, handler)
 
     @event_handler("cases", "case.appeal_linked", requeue_on_error=True)
     def on_appeal_linked(self, body):

@@ -19,3 +19,17 @@ class Registries(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.ports
+
+
+class Feeds(DependencyProvider):
+    """Registry feeds the gateway polls (each behind a circuit breaker)."""
+
+    def setup(self):
+        from registry_gateway.domain.resilience import CircuitBreaker
+        self.border_guard = BorderGuardClient(timeout=Policy.from_environment("border_guard", os.environ).timeout)
+        self.breaker = CircuitBreaker(threshold=3, reset_after=60)
+
+    def get_dependency(self, worker_ctx):
+        class Ports:
+            new_returns = staticmethod(lambda since: self.breaker.call(lambda: self.border_guard.new_returns(since)))
+        return Ports

@@ -1,5 +1,6 @@
 """The registry gateway: thin nameko entrypoints over service_layer.handlers."""
 from ekm.registry.v1 import registry_pb2_grpc
+from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
@@ -11,8 +12,8 @@ from ekm_platform.tracing import tag_current_span
 from registry_gateway.adapters import grpc_mapping
 from registry_gateway.adapters.orm import metadata
 from registry_gateway.adapters.repository import EvidenceRepository
-from registry_gateway.dependencies import Registries
-from registry_gateway.service_layer import handlers
+from registry_gateway.dependencies import Feeds, Registries
+from registry_gateway.service_layer import handlers, signals
 
 grpc = Grpc.implementing(registry_pb2_grpc.RegistryGatewayStub)
 
@@ -27,6 +28,7 @@ class RegistryGatewayService(StandardGrpc):
     outbox = OutboxRelay()
     auth = Auth()
     registries = Registries()
+    feeds = Feeds()
 
     @grpc
     @endpoint
@@ -44,6 +46,18 @@ class RegistryGatewayService(StandardGrpc):
         """Queries a registry could not answer are asked again, with backoff."""
         with self.db() as uow:
             handlers.retry_pending(uow, self.registries)
+
+    @timer(interval=int(__import__("os").environ.get("EKM_RETURNS_POLL_SECONDS", "30")))
+    def poll_new_returns(self):
+        """The border guard's feed of returns from service becomes registry signals."""
+        with self.db() as uow:
+            signals.poll_new_returns(uow, self.feeds.new_returns)
+
+    @rpc
+    def get_signal_subject(self, signal_id):
+        """The person a registry signal is about — for intake's proactive outreach only."""
+        with self.db() as uow:
+            return signals.signal_subject(uow, signal_id)
 
     @grpc
     @endpoint

@@ -75,3 +75,10 @@ def test_the_simulator_rejects_missing_xroad_headers_and_hostile_xml(simulator):
               b'<x>&lol2;</x></soapenv:Body></soapenv:Envelope>')
     assert b"DTDs and entities are forbidden" in post(base, laughs)
     assert b"malformed XML" in post(base, b"<soapenv:Envelope")
+
+
+def test_the_feed_of_new_returns(simulator):
+    base, set_fault = simulator
+    set_fault("none")
+    records, xroad_id, digest = BorderGuardClient(f"{base}/border-guard", timeout=3).new_returns(date(2026, 11, 1))
+    assert [r["source_id"] for r in records] == ["dpsu-ret-000102"] and xroad_id and len(digest) == 64

@@ -45,8 +45,11 @@ def _person(prefix: str, person: PersonData, need_identity: bool) -> list[FieldV
     return problems
 
 
-def validate(submission: Submission) -> None:
-    """Raise ``ValidationError`` listing every invalid field; return None when valid."""
+def validate(submission: Submission, proactive: bool = False) -> None:
+    """Raise ``ValidationError`` listing every invalid field; return None when valid.
+
+    ``proactive``: an appeal the platform opens itself from a registry signal — there is no
+    applicant to contact yet and the processing rests on the law, not on consent."""
     problems = _person("applicant.person", submission.applicant,
                        need_identity=submission.applicant_is_subject and not submission.subject.identified)
     if not (submission.applicant_is_subject and not submission.subject.identified):
@@ -57,11 +60,11 @@ def validate(submission: Submission) -> None:
         problems.append(FieldViolation("description", "обов'язкове поле / required"))
     elif len(submission.description.encode("utf-8")) > MAX_DESCRIPTION_BYTES:
         problems.append(FieldViolation("description", "більше 64 КіБ / longer than 64 KiB"))
-    if not submission.consent_to_processing:
+    if not submission.consent_to_processing and not proactive:
         problems.append(FieldViolation(
             "consent_to_processing",
             "потрібна згода на обробку персональних даних / consent to processing is required"))
-    if not (submission.applicant_phone or submission.applicant_email):
+    if not (submission.applicant_phone or submission.applicant_email) and not proactive:
         problems.append(FieldViolation("applicant.phone", "потрібен телефон або e-mail / phone or e-mail is required"))
     if submission.applicant_phone and not _PHONE.match(submission.applicant_phone):
         problems.append(FieldViolation("applicant.phone", "формат +380XXXXXXXXX / E.164 format"))

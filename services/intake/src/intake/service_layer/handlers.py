@@ -1,14 +1,15 @@
 """Intake's use cases. Each takes a unit of work; none knows about gRPC or nameko."""
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
-from ekm_platform.errors import NotFound
+from ekm_platform.errors import NotFound, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
-from intake.domain.model import Appeal, Submission
+from intake.domain.model import Appeal, Channel, PersonData, Submission
 from intake.domain.validation import validate
 
 APPEAL_ACCEPTED = "appeal.accepted"
@@ -25,6 +26,38 @@ def submit_appeal(submission: Submission, uow: UnitOfWork) -> Appeal:
     uow.repo.add(appeal)
     uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
     uow.commit()
+    return appeal
+
+
+OUTREACH_EVENTS = set(os.environ.get("EKM_OUTREACH_EVENTS", "registry.person.returned_from_service").split(","))
+
+
+def open_outreach_appeal(event: Envelope, uow: UnitOfWork, fetch_subject) -> Appeal | None:
+    """A configured registry signal (e.g. a service member just returned) becomes a
+    proactive appeal, once per signal, so that the person gets contacted."""
+    if event.event_type not in OUTREACH_EVENTS:
+        return None
+    signal_id = event.data.get("signal_id")
+    if not signal_id:
+        raise PermanentEventError("registry signal without signal_id")
+    request_id = f"signal:{signal_id}"[:64]
+    existing = uow.repo.by_client_request_id(request_id)
+    if existing:
+        return existing
+    subject = fetch_subject(signal_id)  # before any write
+    person = PersonData(**{k: subject["person"].get(k, "") for k in ("rnokpp", "unzr", "last_name", "first_name")})
+    submission = Submission(
+        applicant=person, subject=PersonData(), channel=Channel.REGISTRY_SIGNAL, applicant_is_subject=True,
+        description=f"Проактивне звернення: {event.event_type} ({event.data.get('occurred_on', '')}) / "
+                    f"proactive outreach after a registry signal",
+        consent_to_processing=False, client_request_id=request_id)
+    try:
+        validate(submission, proactive=True)
+    except ValidationError as exc:
+        raise PermanentEventError(f"registry signal {signal_id}: {exc.message}") from exc
+    appeal = Appeal.accept(submission)
+    uow.repo.add(appeal)
+    uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
     return appeal
 
 

@@ -15,13 +15,15 @@ ContactSource = Callable[[str], dict]
 
 
 def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactSource,
-                       senders: dict) -> Delivery:
+                       senders: dict) -> Delivery | None:
     """``intake.appeal.accepted``: tell the applicant their tracking number.
 
     The message is sent before the transaction that logs it commits; a crash in
     between sends it again on redelivery (at least once, never lost).
     """
     appeal_id, tracking_number = event.data.get("appeal_id"), event.data.get("tracking_number")
+    if event.data.get("channel") == "registry_signal":
+        return None  # a proactive appeal: nobody applied, the case manager makes the first contact
     if not appeal_id or not tracking_number:
         raise PermanentEventError("appeal.accepted without appeal_id or tracking_number")
     raw = fetch_contact(appeal_id)

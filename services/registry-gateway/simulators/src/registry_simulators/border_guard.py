@@ -16,9 +16,30 @@ def _text(request, name: str) -> str:
     return (element.text or "").strip() if element is not None else ""
 
 
-def get_border_crossings(request):
+def handle(request):
+    if request.tag == f"{{{NS}}}GetNewReturns":
+        return get_new_returns(request)
     if request.tag != f"{{{NS}}}GetBorderCrossings":
         raise SoapFault("Client", f"Невідома операція / unknown operation {request.tag}", 400)
+    return get_border_crossings(request)
+
+
+def get_new_returns(request):
+    try:
+        since = date.fromisoformat(_text(request, "since"))
+    except ValueError as exc:
+        raise SoapFault("Client", "since: дата РРРР-ММ-ДД / a YYYY-MM-DD date", 400) from exc
+    response = etree.Element(f"{{{NS}}}GetNewReturnsResponse", nsmap={"bg": NS})
+    for item in demo_people.NEW_RETURNS:
+        if item["returnedOn"] >= since:
+            element = etree.SubElement(response, f"{{{NS}}}return")
+            for key in ("sourceId", "rnokpp", "unzr", "lastName", "firstName", "returnedOn", "checkpoint"):
+                value = item[key]
+                etree.SubElement(element, f"{{{NS}}}{key}").text = value.isoformat() if hasattr(value, "isoformat") else value
+    return response
+
+
+def get_border_crossings(request):
     rnokpp, unzr = _text(request, "rnokpp"), _text(request, "unzr")
     if not (rnokpp or unzr):
         raise SoapFault("Client", "Потрібен rnokpp або unzr / rnokpp or unzr is required", 400)

@@ -21,3 +21,12 @@ def find(rnokpp: str = "", unzr: str = ""):
         if (rnokpp and person["rnokpp"] == rnokpp) or (unzr and person["unzr"] == unzr):
             return person
     return None
+
+
+# The feed of new returns from service (ДПСУ): people who just came back across the border.
+NEW_RETURNS = [
+    {"sourceId": "dpsu-ret-000101", "rnokpp": "3221512349", "unzr": "19880314-43212", "lastName": "Коваленко",
+     "firstName": "Андрій", "returnedOn": date(2026, 10, 30), "checkpoint": "Ягодин"},
+    {"sourceId": "dpsu-ret-000102", "rnokpp": "3115812358", "unzr": "", "lastName": "Гнатюк",
+     "firstName": "Петро", "returnedOn": date(2026, 11, 15), "checkpoint": "Краковець"},
+]

@@ -16,7 +16,7 @@ from registry_simulators.faults import Faults
 log = logging.getLogger("registry_simulators")
 
 SOAP_REGISTRIES = {
-    "border-guard": ("border_guard.wsdl", border_guard.get_border_crossings),
+    "border-guard": ("border_guard.wsdl", border_guard.handle),
 }
 
 

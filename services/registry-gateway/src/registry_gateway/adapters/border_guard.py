@@ -79,3 +79,29 @@ class BorderGuardClient:
                       "returnedFromService": bool(c["returnedFromService"])} for c in (body["crossing"] or [])]
         return RegistryReply(found=bool(body["found"]), records=crossings, xroad_id=message_id,
                              response_sha256=sha256(raw))
+
+    def new_returns(self, since: date) -> tuple[list[dict], str, str]:
+        """The feed of people returned from service since a date: (records, X-Road id, hash)."""
+        client = self._zeep()
+        message_id = str(uuid.uuid4())
+        headers = xroad.headers(xroad.client_id(), SERVICE, "GetNewReturns", message_id, "ekm-registry-gateway",
+                                "feed")
+        try:
+            with client.settings(raw_response=True):
+                response = client.service.GetNewReturns(since=since, _soapheaders=headers)
+        except (requests.RequestException, OSError) as exc:
+            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        raw = response.content
+        if len(raw) > MAX_RESPONSE or response.status_code >= 400:
+            raise RegistryUnavailable(f"HTTP {response.status_code}, {len(raw)} bytes")
+        binding = client.service._binding
+        try:
+            result = binding.process_reply(client, binding.get("GetNewReturns"), response)
+        except (ZeepError, ValueError) as exc:
+            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        body = result["body"] if hasattr(result, "keys") and "body" in result else result
+        items = body if isinstance(body, list) else ((body["return"] if body is not None else None) or [])
+        records = [{"source_id": r["sourceId"], "rnokpp": r["rnokpp"] or "", "unzr": r["unzr"] or "",
+                    "last_name": r["lastName"], "first_name": r["firstName"], "occurred_on": r["returnedOn"],
+                    "checkpoint": r["checkpoint"]} for r in items]
+        return records, message_id, sha256(raw)

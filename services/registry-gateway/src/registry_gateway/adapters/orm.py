@@ -40,3 +40,21 @@ pending_queries = Table(
     Column("next_at", UtcDateTime(), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+registry_signals = Table(
+    "registry_signals", metadata,
+    Column("signal_id", String(36), primary_key=True),
+    Column("registry", String(32), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("occurred_on", String(10), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("registry", "source_id", name="registry_signals_once"),
+)
+
+feed_cursors = Table(
+    "feed_cursors", metadata,
+    Column("feed", String(64), primary_key=True),
+    Column("position", String(64), nullable=False),
+)
