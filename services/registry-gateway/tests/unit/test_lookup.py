@@ -86,7 +86,8 @@ def test_a_registry_that_is_down_is_asked_again_later_and_its_facts_follow(uow):
 
 def test_role_and_consent_decide_which_registries_are_asked(uow):
     asked = []
-    ports = {"health": lambda *a: asked.append(a) or answering(), "border_guard": answering}
+    health = RegistryReply(True, [{"kind": "rehabilitation", "on": date(2026, 11, 3)}], "x-h", "cd" * 32)
+    ports = {"health": lambda *a: asked.append(a) or health, "border_guard": answering}
     with uow() as u:
         answers = handlers.lookup_person(QUERY, u, ports, role="operator")
     assert {a.status for a in answers} == {Status.DENIED} and not asked

@@ -10,7 +10,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ekm_platform import soap
 
-from registry_simulators import border_guard, education, xroad
+from registry_simulators import border_guard, education, health_social, xroad
 from registry_simulators.faults import Faults
 
 log = logging.getLogger("registry_simulators")
@@ -48,6 +48,12 @@ class Simulators:
             return _respond(start_response, "200 OK", education.openapi(), "application/json")
         if path == "/education/v1/enrolments" and method == "GET":
             return self._rest(environ, start_response, "education", education.enrolments)
+        if path.startswith("/health/fhir/") and method == "GET":
+            return self._rest(environ, start_response, "health", health_social.fhir)
+        if path == "/social/v1/disability" and method == "GET":
+            return self._rest(environ, start_response, "disability", health_social.disability)
+        if path == "/restoration/v1/damage" and method == "GET":
+            return self._rest(environ, start_response, "housing", health_social.housing)
         registry = path.strip("/")
         if registry in SOAP_REGISTRIES:
             wsdl, handler = SOAP_REGISTRIES[registry]

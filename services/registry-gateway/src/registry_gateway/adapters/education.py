@@ -16,6 +16,29 @@ REGISTRY = "education"
 MAX_RESPONSE = 2 * 1024 * 1024
 
 
+def rest_get(session, url: str, params: dict, query: Query, timeout: float) -> tuple[dict, str, str]:
+    """GET through X-Road: (JSON body, X-Road id, SHA-256 of the raw body)."""
+    client = xroad.client_id()
+    message_id = str(uuid.uuid4())
+    headers = {"X-Road-Client": "/".join(filter(None, (client.instance, client.member_class, client.member_code,
+                                                        client.subsystem))),
+               "X-Road-Id": message_id, "X-Road-UserId": query.user_id, "X-Road-Issue": query.case_number}
+    try:
+        with session.get(url, params=params, headers=headers, timeout=timeout, stream=True) as response:
+            raw = response.raw.read(MAX_RESPONSE + 1, decode_content=True)
+            status = response.status_code
+    except (requests.RequestException, OSError) as exc:
+        raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    if len(raw) > MAX_RESPONSE:
+        raise RegistryUnavailable(f"response over the {MAX_RESPONSE} byte limit")
+    if status != 200:
+        raise RegistryUnavailable(f"HTTP {status}")
+    try:
+        return json.loads(raw), message_id, sha256(raw)
+    except ValueError as exc:
+        raise RegistryUnavailable(f"malformed response: {exc}") from exc
+
+
 class EducationClient:
     def __init__(self, url: str | None = None, timeout: float = 5.0):
         port = os.environ.get("EKM_SIMULATORS_PORT", "8081")
@@ -26,28 +49,13 @@ class EducationClient:
     def enrolments(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         if not query.rnokpp:
             raise RegistryUnavailable("реєстр освіти шукає за РНОКПП / the education registry needs an RNOKPP")
-        client = xroad.client_id()
-        message_id = str(uuid.uuid4())
-        headers = {"X-Road-Client": "/".join(filter(None, (client.instance, client.member_class, client.member_code,
-                                                            client.subsystem))),
-                   "X-Road-Id": message_id, "X-Road-UserId": query.user_id, "X-Road-Issue": query.case_number}
+        body, message_id, digest = rest_get(self.session, f"{self.url}/enrolments", {"rnokpp": query.rnokpp}, query,
+                                            self.timeout)
         try:
-            with self.session.get(f"{self.url}/enrolments", params={"rnokpp": query.rnokpp}, headers=headers,
-                                  timeout=self.timeout, stream=True) as response:
-                raw = response.raw.read(MAX_RESPONSE + 1, decode_content=True)
-                status = response.status_code
-        except (requests.RequestException, OSError) as exc:
-            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        if len(raw) > MAX_RESPONSE:
-            raise RegistryUnavailable(f"response over the {MAX_RESPONSE} byte limit")
-        if status != 200:
-            raise RegistryUnavailable(f"HTTP {status}")
-        try:
-            body = json.loads(raw)
             records = [{"institution_type": e["institution_type"], "enrolled_on": date.fromisoformat(e["enrolled_on"]),
                         "special_educational_needs": bool(e["special_educational_needs"])}
                        for e in body["enrolments"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise RegistryUnavailable(f"malformed response: {exc}") from exc
         return RegistryReply(found=bool(body.get("found")), records=records, xroad_id=message_id,
-                             response_sha256=sha256(raw))
+                             response_sha256=digest)

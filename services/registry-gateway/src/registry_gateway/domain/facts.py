@@ -43,3 +43,18 @@ def from_enrolments(enrolments: list[dict]) -> list[Fact]:
         if e["special_educational_needs"]:
             facts.append(Fact(SPECIAL_EDUCATIONAL_NEEDS, e["enrolled_on"], {}))
     return sorted(facts, key=lambda f: (f.occurred_on, f.kind))
+
+
+FAMILY_DOCTOR_DECLARED = "registry.health.family_doctor_declared"
+REHABILITATION_EPISODE = "registry.health.rehabilitation_episode"
+DISABILITY_ESTABLISHED = "registry.disability.established"
+HOUSING_DAMAGED = "registry.housing.damaged"
+_KINDS = {"declaration": FAMILY_DOCTOR_DECLARED, "rehabilitation": REHABILITATION_EPISODE,
+          "disability": DISABILITY_ESTABLISHED, "housing": HOUSING_DAMAGED}
+
+
+def from_social_records(records: list[dict]) -> list[Fact]:
+    """Health, disability and housing records ({kind, on, …}) to facts; codes, no diagnoses."""
+    facts = [Fact(_KINDS[r["kind"]], r["on"], {k: str(v) for k, v in r.items() if k in ("group", "category")})
+             for r in records]
+    return sorted(facts, key=lambda f: (f.occurred_on, f.kind))
