@@ -82,3 +82,15 @@ def test_the_feed_of_new_returns(simulator):
     set_fault("none")
     records, xroad_id, digest = BorderGuardClient(f"{base}/border-guard", timeout=3).new_returns(date(2026, 11, 1))
     assert [r["source_id"] for r in records] == ["dpsu-ret-000102"] and xroad_id and len(digest) == 64
+
+
+def test_the_childrens_registry_lists_a_households_children_and_their_status(simulator):
+    from registry_gateway.adapters.children import ChildrenClient
+
+    base, set_fault = simulator
+    set_fault("none")
+    parent = Query("3378612352", "", "CASE-2026-AAAAAAB", "оцінка потреб дітей", "cm-7")
+    reply = ChildrenClient(f"{base}/children", timeout=3).household_children(parent, date(2020, 1, 1), date(2026, 12, 31))
+    found = [(f.kind, f.attributes.get("status")) for f in facts.from_household_children(reply.records)]
+    assert reply.found and ("registry.child.status", "difficult_circumstances") in found
+    assert [k for k, _ in found].count("registry.child.in_household") == 2

@@ -10,13 +10,14 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ekm_platform import soap
 
-from registry_simulators import border_guard, education, health_social, xroad
+from registry_simulators import border_guard, children, education, health_social, xroad
 from registry_simulators.faults import Faults
 
 log = logging.getLogger("registry_simulators")
 
 SOAP_REGISTRIES = {
     "border-guard": ("border_guard.wsdl", border_guard.handle),
+    "children": ("children.wsdl", children.handle),
 }
 
 

@@ -48,20 +48,17 @@ class BorderGuardClient:
                     raise RegistryUnavailable(f"WSDL: {exc}") from exc
             return self._client
 
-    def crossings(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
-        """The person's crossings in the period, with the X-Road id and the response hash."""
+    SERVICE, OPERATION = SERVICE, SERVICE_CODE
+
+    def _call(self, query: Query, **arguments):
+        """One SOAP exchange through X-Road: (body, X-Road message id, SHA-256 of the raw reply)."""
         client = self._zeep()
         message_id = str(uuid.uuid4())
-        headers = xroad.headers(xroad.client_id(), SERVICE, SERVICE_CODE, message_id,
+        headers = xroad.headers(xroad.client_id(), self.SERVICE, self.OPERATION, message_id,
                                 query.user_id, query.case_number)
-        arguments = {"dateFrom": date_from, "dateTo": date_to}
-        if query.rnokpp:
-            arguments["rnokpp"] = query.rnokpp
-        if query.unzr:
-            arguments["unzr"] = query.unzr
         try:
             with client.settings(raw_response=True):
-                response = client.service.GetBorderCrossings(_soapheaders=headers, **arguments)
+                response = getattr(client.service, self.OPERATION)(_soapheaders=headers, **arguments)
         except (requests.RequestException, OSError) as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         raw = response.content
@@ -71,14 +68,27 @@ class BorderGuardClient:
             raise RegistryUnavailable(f"HTTP {response.status_code}")
         binding = client.service._binding
         try:
-            result = binding.process_reply(client, binding.get(SERVICE_CODE), response)
+            result = binding.process_reply(client, binding.get(self.OPERATION), response)
         except (ZeepError, ValueError) as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        body = result["body"]
+        try:
+            body = result["body"]  # an output with X-Road headers: {header, body}
+        except (KeyError, TypeError, IndexError, AttributeError):
+            body = result
+        return body, message_id, sha256(raw)
+
+    def crossings(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
+        """The person's crossings in the period, with the X-Road id and the response hash."""
+        arguments = {"dateFrom": date_from, "dateTo": date_to}
+        if query.rnokpp:
+            arguments["rnokpp"] = query.rnokpp
+        if query.unzr:
+            arguments["unzr"] = query.unzr
+        body, message_id, digest = self._call(query, **arguments)
         crossings = [{"date": c["date"], "direction": c["direction"], "checkpoint": c["checkpoint"],
                       "returnedFromService": bool(c["returnedFromService"])} for c in (body["crossing"] or [])]
         return RegistryReply(found=bool(body["found"]), records=crossings, xroad_id=message_id,
-                             response_sha256=sha256(raw))
+                             response_sha256=digest)
 
     def new_returns(self, since: date) -> tuple[list[dict], str, str]:
         """The feed of people returned from service since a date: (records, X-Road id, hash)."""
@@ -99,7 +109,10 @@ class BorderGuardClient:
             result = binding.process_reply(client, binding.get("GetNewReturns"), response)
         except (ZeepError, ValueError) as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        body = result["body"] if hasattr(result, "keys") and "body" in result else result
+        try:
+            body = result["body"]
+        except (KeyError, TypeError, IndexError, AttributeError):
+            body = result
         items = body if isinstance(body, list) else ((body["return"] if body is not None else None) or [])
         records = [{"source_id": r["sourceId"], "rnokpp": r["rnokpp"] or "", "unzr": r["unzr"] or "",
                     "last_name": r["lastName"], "first_name": r["firstName"], "occurred_on": r["returnedOn"],

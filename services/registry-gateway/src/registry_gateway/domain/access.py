@@ -8,7 +8,7 @@ from __future__ import annotations
 
 ROLES = {"border_guard": {"case_manager", "supervisor"}, "education": {"case_manager", "supervisor"},
          "health": {"case_manager", "supervisor"}, "disability": {"case_manager", "supervisor"},
-         "housing": {"case_manager", "supervisor"}}
+         "housing": {"case_manager", "supervisor"}, "children": {"case_manager", "supervisor"}}
 NEEDS_CONSENT = {"health", "disability"}
 
 

@@ -58,3 +58,19 @@ def from_social_records(records: list[dict]) -> list[Fact]:
     facts = [Fact(_KINDS[r["kind"]], r["on"], {k: str(v) for k, v in r.items() if k in ("group", "category")})
              for r in records]
     return sorted(facts, key=lambda f: (f.occurred_on, f.kind))
+
+
+CHILD_IN_HOUSEHOLD = "registry.child.in_household"
+CHILD_STATUS = "registry.child.status"
+
+
+def from_household_children(children: list[dict]) -> list[Fact]:
+    """Children of a household and their status (orphan, under guardianship, difficult
+    circumstances) to facts; the child is referred to by the registry's reference only."""
+    facts = []
+    for child in children:
+        facts.append(Fact(CHILD_IN_HOUSEHOLD, child["birth_date"], {"child_ref": child["child_ref"]}))
+        for status in child["statuses"]:
+            facts.append(Fact(CHILD_STATUS, child["since"] or child["birth_date"],
+                              {"child_ref": child["child_ref"], "status": status}))
+    return sorted(facts, key=lambda f: (f.occurred_on, f.kind))

@@ -19,10 +19,11 @@ FACTS_FOUND = "registry.facts_found"  # identifiers, kinds and dates only
 RegistryPort = Callable[[Query, date, date], RegistryReply]
 NORMALISERS = {"border_guard": facts.from_border_crossings, "education": facts.from_enrolments,
                "health": facts.from_social_records, "disability": facts.from_social_records,
-               "housing": facts.from_social_records}
+               "housing": facts.from_social_records, "children": facts.from_household_children}
 NAMES = {"border_guard": "ДПСУ / State Border Guard Service", "education": "Реєстр освіти / education registry",
          "health": "ЕСОЗ / e-health", "disability": "ЦБІ / disability data bank",
-         "housing": "Реєстр пошкодженого майна / housing damage register"}
+         "housing": "Реєстр пошкодженого майна / housing damage register",
+         "children": "ЄІАС «Діти» / children's registry"}
 
 
 RETRY_FIRST, RETRY_MAX = 30.0, 3600.0
