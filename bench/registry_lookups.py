@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import pathlib
 import tempfile
 import threading
@@ -49,7 +50,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as home, running_platform(
                 pathlib.Path(home), uri, services=("registry-gateway",), simulators=True,
-                extra_env={"EKM_REGISTRY_BORDER_GUARD_CONCURRENCY": "32"}) as platform:
+                extra_env={"EKM_REGISTRY_BORDER_GUARD_CONCURRENCY": "32",
+                           **({"EKM_TRACING": "off"} if os.environ.get("EKM_TRACING") == "off" else {})}) as platform:
             md = platform.bearer("case_manager", "cm-bench")
             with platform.channel("registry-gateway") as channel:
                 stub = registry_pb2_grpc.RegistryGatewayStub(channel)
