@@ -40,6 +40,7 @@ def publish(uri: str, n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=20000)
+    parser.add_argument("--http", action="store_true", help="measure the REST and SOAP inbound instead")
     args = parser.parse_args()
     raw = pika_publish_consume(args.records)
     vhost, uri = broker.create_vhost("ekm-bench")
@@ -65,5 +66,75 @@ def main() -> None:
     print(f"  published in {published:.2f}s; all {count} stored after {elapsed:.2f}s; target ≥ 5,000/s")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--http" not in __import__("sys").argv:
     main()
+
+
+def http_inbound(records: int = 2000, threads: int = 8) -> dict:
+    """REST and SOAP partner inbound over HTTPS with client certificates (one process)."""
+    import http.client
+    import ssl
+    import subprocess
+    import sys
+    import threading
+
+    from ekm_platform.migrations import migrate
+    from ekm_platform.testing.pki import make_pki
+
+    results = {}
+    with tempfile.TemporaryDirectory() as home:
+        home = pathlib.Path(home)
+        pki = make_pki(home / "pki", clients=("partner-dcz",))
+        database = home / "gateway.db"
+        migrate(f"sqlite:///{database}", "registry_gateway.adapters.migrations")
+        env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
+               "EKM_PARTNERS_FILE": str(PARTNERS), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
+               "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem")}
+        process = subprocess.Popen([sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            port = int(process.stdout.readline().split()[1])
+            context = ssl.create_default_context(cafile=str(pki / "ca.pem"))
+            context.load_cert_chain(str(pki / "partner-dcz.pem"), str(pki / "partner-dcz.key"))
+            counter = iter(range(10**9))
+            lock = threading.Lock()
+
+            def body(kind):
+                with lock:
+                    n = next(counter)
+                fields = {"source_id": f"h-{kind}-{n}", "rnokpp": make_rnokpp(f"{200000000 + n:09d}"),
+                          "registered_on": "2026-11-20", "center_code": "KYIV-01"}
+                if kind == "rest":
+                    return "/partner/v1/records/employment.registered", json.dumps(fields).encode(), "application/json"
+                parts = "".join(f'<p:field name="{k}">{v}</p:field>' for k, v in fields.items())
+                xml = ('<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
+                       ' xmlns:p="http://ekm.gov.ua/partner/v1"><soapenv:Body><p:SubmitRecord><p:recordType>'
+                       f'employment.registered</p:recordType>{parts}</p:SubmitRecord></soapenv:Body></soapenv:Envelope>')
+                return "/partner/soap", xml.encode(), "text/xml"
+
+            for kind in ("rest", "soap"):
+                def worker(count):
+                    for _ in range(count):
+                        path, payload, content_type = body(kind)
+                        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
+                        connection.request("POST", path, payload, {"Content-Type": content_type})
+                        assert connection.getresponse().status == 200
+                        connection.close()
+                started = time.perf_counter()
+                workers = [threading.Thread(target=worker, args=(records // threads,)) for _ in range(threads)]
+                for w in workers:
+                    w.start()
+                for w in workers:
+                    w.join()
+                results[kind] = (records // threads * threads) / (time.perf_counter() - started)
+        finally:
+            process.terminate()
+            process.wait(10)
+    return results
+
+
+if __name__ == "__main__" and "--http" in __import__("sys").argv:
+    rates = http_inbound()
+    raw = pika_publish_consume(5000)
+    format_row("REST partner records per second (HTTPS, mTLS)", rates["rest"], raw["per_second"], "/s")
+    format_row("SOAP partner records per second (HTTPS, mTLS)", rates["soap"], raw["per_second"], "/s")
