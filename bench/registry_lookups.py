@@ -51,7 +51,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as home, running_platform(
                 pathlib.Path(home), uri, services=("registry-gateway",), simulators=True,
                 extra_env={"EKM_REGISTRY_BORDER_GUARD_CONCURRENCY": "32",
-                           **({"EKM_TRACING": "off"} if os.environ.get("EKM_TRACING") == "off" else {})}) as platform:
+                           **{k: os.environ[k] for k in ("EKM_TRACING", "EKM_TRACE_STORE") if k in os.environ}}) as platform:
             md = platform.bearer("case_manager", "cm-bench")
             with platform.channel("registry-gateway") as channel:
                 stub = registry_pb2_grpc.RegistryGatewayStub(channel)

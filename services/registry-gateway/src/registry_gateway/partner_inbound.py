@@ -69,7 +69,30 @@ class PartnerInbound:
 
     def _ingest(self, partner_id, record_type, body: bytes):
         with UnitOfWork(self.sessions, metadata.tables, "registry_gateway", EvidenceRepository) as uow:
-            return ingest(uow, [Incoming(partner_id, record_type, body)], self.partners)[0]
+            outcome = ingest(uow, [Incoming(partner_id, record_type, body)], self.partners)[0]
+        if outcome.status == "dead":
+            self._dead_letter(partner_id, record_type, body, outcome.reason)
+        return outcome
+
+    def _dead_letter(self, partner_id, record_type, body: bytes, reason: str) -> None:
+        """A well-formed but unusable record also goes to the partner feed's dead-letter
+        queue, with its reason, for the operator (the partner got the error already)."""
+        import pika
+
+        from registry_gateway.feed_consumer import DEAD, declare
+        try:
+            connection = pika.BlockingConnection(pika.URLParameters(config.amqp_uri()))
+            try:
+                channel = connection.channel()
+                declare(channel)
+                channel.basic_publish("", DEAD, body, pika.BasicProperties(
+                    delivery_mode=2, content_type="application/json",
+                    headers={"x-ekm-reason": reason[:500], "x-ekm-partner": partner_id or "",
+                             "x-ekm-record-type": record_type, "x-ekm-channel": "https"}))
+            finally:
+                connection.close()
+        except pika.exceptions.AMQPError:
+            log.exception("could not dead-letter a refused record (the partner was told: %s)", reason)
 
     def _body(self, environ) -> bytes:
         try:

@@ -26,21 +26,24 @@ def inbound(tmp_path_factory):
     pki = make_pki(home / "pki", clients=("partner-dcz", "partner-unknown"))
     database = home / "gateway.db"
     migrate(f"sqlite:///{database}", "registry_gateway.adapters.migrations")
-    env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
+    from ekm_platform.testing import broker
+    vhost, amqp_uri = broker.create_vhost("ekm-inbound")
+    env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_AMQP_URI": amqp_uri, "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
            "EKM_PARTNERS_FILE": str(PARTNERS), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
            "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem")}
     process = subprocess.Popen([sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         port = int(process.stdout.readline().split()[1])
-        yield port, pki, database
+        yield port, pki, database, amqp_uri
     finally:
         process.terminate()
         process.wait(10)
+        broker.delete_vhost(vhost)
 
 
 def call(inbound, path, body: bytes, client="partner-dcz", headers=None, content_type="application/json"):
-    port, pki, _ = inbound
+    port, pki = inbound[0], inbound[1]
     context = ssl.create_default_context(cafile=str(pki / "ca.pem"))
     if client:
         context.load_cert_chain(str(pki / f"{client}.pem"), str(pki / f"{client}.key"))
@@ -87,10 +90,15 @@ def test_rest_records_are_stored_once_and_bad_ones_refused(inbound):
                         client="partner-unknown")
     assert status == 403 and "not authenticated" in text
     assert stored(inbound) == 1
+    import pika
+    connection = pika.BlockingConnection(pika.URLParameters(inbound[3]))
+    dead = connection.channel().queue_declare("partner.feed.dead", durable=True).method.message_count
+    connection.close()
+    assert dead == 5  # the refused records wait for the operator with their reasons
 
 
 def test_a_huge_body_is_refused_before_it_is_read(inbound):
-    port, pki, _ = inbound
+    port, pki = inbound[0], inbound[1]
     context = ssl.create_default_context(cafile=str(pki / "ca.pem"))
     context.load_cert_chain(str(pki / "partner-dcz.pem"), str(pki / "partner-dcz.key"))
     connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
