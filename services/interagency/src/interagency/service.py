@@ -41,9 +41,10 @@ class InteragencyService(StandardGrpc):
     @grpc
     @endpoint
     def GetReferral(self, request, context):
-        self.auth.require(*READERS)
+        principal = self.auth.require(*READERS)
+        agency = principal.organisation if principal.role == "partner_agency" else None
         with self.db() as uow:
-            referral = handlers.get_referral(uow, request.referral_id)
+            referral = handlers.get_referral(uow, request.referral_id, agency)
         return grpc_mapping.referral_message(referral)
 
 

@@ -45,3 +45,12 @@ def test_idempotent_by_client_request_id_and_not_found(uow):
         assert handlers.create_referral(u, lambda n: True, client_request_id="r-1", **ARGS) == first
         with pytest.raises(NotFound):
             handlers.get_referral(u, "nope")
+
+
+def test_a_partner_agency_sees_only_referrals_addressed_to_it(uow):
+    with uow() as u:
+        referral = handlers.create_referral(u, lambda n: True, **ARGS)
+    with uow() as u:
+        assert handlers.get_referral(u, referral.referral_id, agency_code="12345678") == referral
+        with pytest.raises(NotFound):
+            handlers.get_referral(u, referral.referral_id, agency_code="87654321")

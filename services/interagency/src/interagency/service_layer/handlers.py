@@ -32,8 +32,9 @@ def create_referral(uow: UnitOfWork, case_is_open: CaseCheck, case_number: str, 
     return referral
 
 
-def get_referral(uow: UnitOfWork, referral_id: str) -> Referral:
+def get_referral(uow: UnitOfWork, referral_id: str, agency_code: str | None = None) -> Referral:
+    """A partner agency (``agency_code`` = its organisation) sees only referrals addressed to it."""
     referral = uow.repo.get(referral_id.strip())
-    if referral is None:
+    if referral is None or (agency_code is not None and referral.agency_code != agency_code):
         raise NotFound("Направлення не знайдено / referral not found")
     return referral
