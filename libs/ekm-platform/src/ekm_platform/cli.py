@@ -102,7 +102,8 @@ def cmd_token(args) -> int:
     from ekm_platform.auth import ensure_dev_keys, issue_token
 
     ensure_dev_keys()
-    print(issue_token(args.user, args.role, community_code=args.community, ttl_seconds=args.ttl))
+    print(issue_token(args.user, args.role, community_code=args.community, organisation=args.org,
+                      ttl_seconds=args.ttl))
     return 0
 
 
@@ -191,6 +192,7 @@ def main(argv=None) -> int:
     p.add_argument("--role", required=True)
     p.add_argument("--user", required=True)
     p.add_argument("--community", default="")
+    p.add_argument("--org", default="", help="the organisation (ЄДРПОУ) of a partner agency")
     p.add_argument("--ttl", type=int, default=8 * 3600)
     p.set_defaults(func=cmd_token)
 
