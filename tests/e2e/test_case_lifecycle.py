@@ -89,6 +89,12 @@ def test_assessment_plan_and_stages_with_the_errors_a_frontend_must_handle(platf
             steps=[pb.Step(step_id="s1", goal_id="g1", what="Візит", responsible_kind="person", due_on="2026-12-01")],
             services=[pb.PlannedService(service_id="sv1", service_type="rehabilitation", provider="Центр",
                                         frequency="щотижня")])), metadata=cm, timeout=5)
+        status(grpc.StatusCode.FAILED_PRECONDITION)(lambda: stub.AgreePlan(pb.AgreePlanRequest(
+            case_id=case.case_id, version=plan.version, channel="in_person"), metadata=cm))
+        queue = stub.GetSupervisionQueue(pb.GetSupervisionQueueRequest(), metadata=sv, timeout=5)
+        assert [i.kind for i in queue.items] == ["plan_approval"]
+        assert stub.ApprovePlan(pb.ApprovePlanRequest(case_id=case.case_id, version=plan.version), metadata=sv,
+                                timeout=5).approved_by == "sv-7"
         agreed = stub.AgreePlan(pb.AgreePlanRequest(case_id=case.case_id, version=plan.version, channel="in_person"),
                                 metadata=cm, timeout=5)
         assert agreed.agreement_channel == "in_person" and agreed.HasField("agreed_at")

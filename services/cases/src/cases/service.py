@@ -58,6 +58,13 @@ class CasesService(StandardGrpc):
 
     @grpc
     @endpoint
+    def ApproveClosure(self, request, context):
+        with self.db() as uow:
+            return m.case_message(stages.approve_closure(uow, self.auth.principal, request.case_id,
+                                                         request.expected_version))
+
+    @grpc
+    @endpoint
     def SaveAssessment(self, request, context):
         draft = m.assessment_from(request.assessment)
         with self.db() as uow:
@@ -104,6 +111,12 @@ class CasesService(StandardGrpc):
     def GetPlan(self, request, context):
         with self.db() as uow:
             return m.plan_message(plans.get_plan(uow, self.auth.principal, request.case_id, request.version))
+
+    @grpc
+    @endpoint
+    def ApprovePlan(self, request, context):
+        with self.db() as uow:
+            return m.plan_message(plans.approve_plan(uow, self.auth.principal, request.case_id, request.version))
 
     @grpc
     @endpoint

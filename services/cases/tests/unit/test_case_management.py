@@ -82,6 +82,12 @@ def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
         plans.save_plan(u, CM, plan, current(uow, case).version)
     with uow() as u, pytest.raises(FailedPrecondition, match="agreement"):
         stages.transition_case(u, CM, case.case_id, Stage.IMPLEMENTATION, current(uow, case).version)
+    with uow() as u, pytest.raises(FailedPrecondition, match="supervisor approves"):
+        plans.agree_plan(u, CM, case.case_id, 1, "in_person")
+    with uow() as u:
+        assert [i.kind for i in supervision.queue(u, SV)] == ["plan_approval"]
+    with uow() as u:
+        plans.approve_plan(u, SV, case.case_id, 1)
     with uow() as u:
         plans.agree_plan(u, CM, case.case_id, 1, "in_person")
     for target in (Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW):
@@ -93,8 +99,16 @@ def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
         plans.record_review(u, CM, Review(case.case_id, "2026-12-20", True, {"g1": "achieved"}, "Працює"),
                             current(uow, case).version)
     with uow() as u:
-        closed = stages.transition_case(u, CM, case.case_id, Stage.CLOSED, current(uow, case).version, Outcome.RESOLVED)
-    assert (closed.stage, closed.outcome) == (Stage.CLOSED, "resolved")
+        requested = stages.transition_case(u, CM, case.case_id, Stage.CLOSED, current(uow, case).version,
+                                           Outcome.RESOLVED)
+    assert (requested.stage, requested.closure_requested) == (Stage.REVIEW, "resolved")  # waits for the supervisor
+    with uow() as u:
+        assert "closure_approval" in [i.kind for i in supervision.queue(u, SV)]
+    with uow() as u, pytest.raises(PermissionDenied):
+        stages.approve_closure(u, CM, case.case_id, current(uow, case).version)
+    with uow() as u:
+        closed = stages.approve_closure(u, SV, case.case_id, current(uow, case).version)
+    assert (closed.stage, closed.outcome, closed.closure_requested) == (Stage.CLOSED, "resolved", "")
     with uow() as u:
         reopened = stages.transition_case(u, CM, case.case_id, Stage.ASSESSMENT, current(uow, case).version)
     assert reopened.stage is Stage.ASSESSMENT and reopened.outcome == ""
@@ -104,6 +118,7 @@ def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
         events = [r.event_type for r in u.session.execute(select(metadata.tables["outbox"]))]
     assert {"appeal", "case.opened", "assessment", "plan", "review", "case.stage"} <= set(kinds)
     assert events.count("case.stage_changed") == 6 and "case.plan_agreed" in events
+    assert "case.closure_requested" in events
     with uow() as u:
         assert chain_pending(u.session.connection(), audit_log) > 10
         u.commit()
@@ -158,6 +173,8 @@ def test_review_can_send_the_case_back_to_assessment(uow, case):
         plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Лікування"),)),
                         current(uow, case).version)
     with uow() as u:
+        plans.approve_plan(u, SV, case.case_id, 1)
+    with uow() as u:
         plans.agree_plan(u, CM, case.case_id, 1, "in_person")
     for target in (Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW):
         with uow() as u:
@@ -189,6 +206,8 @@ def planned(uow, case):
                                            Step("s2", "g1", "Направлення", "case_manager", "cm-1", "2099-01-01")),
                                     services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),)),
                         current(uow, case).version)
+    with uow() as u:
+        plans.approve_plan(u, SV, case.case_id, 1)
 
 
 def test_the_person_agrees_marks_own_steps_and_rates(uow, case):

@@ -33,8 +33,11 @@ def test_a_valid_plan_and_goals_tied_to_assessed_needs():
             "steps[0].status", "steps[0].what", "services[0].service_type", "services[0].provider"} <= violations(bad)
 
 
-def test_agreement_revision_and_steps():
-    agreed = PLAN.agree("cabinet", datetime(2026, 11, 21, tzinfo=timezone.utc))
+def test_approval_agreement_revision_and_steps():
+    with pytest.raises(FailedPrecondition, match="supervisor approves"):
+        PLAN.agree("cabinet", datetime(2026, 11, 21, tzinfo=timezone.utc))
+    agreed = PLAN.approve("sv-1").agree("cabinet", datetime(2026, 11, 21, tzinfo=timezone.utc))
+    assert not agreed.revise().approved_by
     assert agreed.agreed and not agreed.revise().agreed and agreed.revise().version == 2
     with pytest.raises(FailedPrecondition):
         agreed.agree("in_person", datetime.now(timezone.utc))

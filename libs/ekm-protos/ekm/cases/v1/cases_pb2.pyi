@@ -61,7 +61,7 @@ VETERAN_STATUS_RETURNED_FROM_SERVICE: VeteranStatus
 VETERAN_STATUS_RELEASED_FROM_CAPTIVITY: VeteranStatus
 
 class Case(_message.Message):
-    __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version", "complexity", "overdue", "stage_entered_at", "assignment_explanation", "outcome")
+    __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version", "complexity", "overdue", "stage_entered_at", "assignment_explanation", "outcome", "closure_requested")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -77,6 +77,7 @@ class Case(_message.Message):
     STAGE_ENTERED_AT_FIELD_NUMBER: _ClassVar[int]
     ASSIGNMENT_EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    CLOSURE_REQUESTED_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     stage: Stage
@@ -92,7 +93,8 @@ class Case(_message.Message):
     stage_entered_at: _timestamp_pb2.Timestamp
     assignment_explanation: str
     outcome: Outcome
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., appeal_id: _Optional[str] = ..., community_code: _Optional[str] = ..., person_id: _Optional[str] = ..., assigned_to: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., complexity: _Optional[str] = ..., overdue: _Optional[bool] = ..., stage_entered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assignment_explanation: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ...) -> None: ...
+    closure_requested: Outcome
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., appeal_id: _Optional[str] = ..., community_code: _Optional[str] = ..., person_id: _Optional[str] = ..., assigned_to: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., complexity: _Optional[str] = ..., overdue: _Optional[bool] = ..., stage_entered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assignment_explanation: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., closure_requested: _Optional[_Union[Outcome, str]] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
     __slots__ = ("case_number", "case_id", "purpose")
@@ -343,7 +345,7 @@ class PlannedService(_message.Message):
     def __init__(self, service_id: _Optional[str] = ..., service_type: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ...) -> None: ...
 
 class Plan(_message.Message):
-    __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel")
+    __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel", "approved_by")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     GOALS_FIELD_NUMBER: _ClassVar[int]
@@ -351,6 +353,7 @@ class Plan(_message.Message):
     SERVICES_FIELD_NUMBER: _ClassVar[int]
     AGREED_AT_FIELD_NUMBER: _ClassVar[int]
     AGREEMENT_CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_BY_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     version: int
     goals: _containers.RepeatedCompositeFieldContainer[Goal]
@@ -358,7 +361,8 @@ class Plan(_message.Message):
     services: _containers.RepeatedCompositeFieldContainer[PlannedService]
     agreed_at: _timestamp_pb2.Timestamp
     agreement_channel: str
-    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., goals: _Optional[_Iterable[_Union[Goal, _Mapping]]] = ..., steps: _Optional[_Iterable[_Union[Step, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[PlannedService, _Mapping]]] = ..., agreed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agreement_channel: _Optional[str] = ...) -> None: ...
+    approved_by: str
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., goals: _Optional[_Iterable[_Union[Goal, _Mapping]]] = ..., steps: _Optional[_Iterable[_Union[Step, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[PlannedService, _Mapping]]] = ..., agreed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agreement_channel: _Optional[str] = ..., approved_by: _Optional[str] = ...) -> None: ...
 
 class SavePlanRequest(_message.Message):
     __slots__ = ("plan", "expected_case_version")
@@ -799,3 +803,19 @@ class MergePersonsRequest(_message.Message):
     merge_person_id: str
     reason: str
     def __init__(self, keep_person_id: _Optional[str] = ..., merge_person_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ApproveClosureRequest(_message.Message):
+    __slots__ = ("case_id", "expected_version")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    expected_version: int
+    def __init__(self, case_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class ApprovePlanRequest(_message.Message):
+    __slots__ = ("case_id", "version")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    version: int
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...

@@ -49,6 +49,11 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.TransitionCaseRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
                 _registered_method=True)
+        self.ApproveClosure = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ApproveClosure',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ApproveClosureRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
         self.SaveAssessment = channel.unary_unary(
                 '/ekm.cases.v1.CaseService/SaveAssessment',
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SaveAssessmentRequest.SerializeToString,
@@ -82,6 +87,11 @@ class CaseServiceStub:
         self.GetPlan = channel.unary_unary(
                 '/ekm.cases.v1.CaseService/GetPlan',
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetPlanRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+                _registered_method=True)
+        self.ApprovePlan = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ApprovePlan',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ApprovePlanRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
                 _registered_method=True)
         self.AgreePlan = channel.unary_unary(
@@ -204,7 +214,14 @@ class CaseServiceServicer:
 
     def TransitionCase(self, request, context):
         """Moves a case to another stage; FAILED_PRECONDITION names the missing step, ABORTED on a stale version.
+        A case manager's move to CLOSED is a closure request: the supervisor approves it.
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveClosure(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -250,6 +267,13 @@ class CaseServiceServicer:
 
     def GetPlan(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApprovePlan(self, request, context):
+        """supervisor; before the person agrees
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -402,6 +426,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.TransitionCaseRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
             ),
+            'ApproveClosure': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveClosure,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ApproveClosureRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
+            ),
             'SaveAssessment': grpc.unary_unary_rpc_method_handler(
                     servicer.SaveAssessment,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.SaveAssessmentRequest.FromString,
@@ -435,6 +464,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
             'GetPlan': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPlan,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetPlanRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.SerializeToString,
+            ),
+            'ApprovePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApprovePlan,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ApprovePlanRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.SerializeToString,
             ),
             'AgreePlan': grpc.unary_unary_rpc_method_handler(
@@ -630,6 +664,33 @@ class CaseService:
             _registered_method=True)
 
     @staticmethod
+    def ApproveClosure(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ApproveClosure',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ApproveClosureRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def SaveAssessment(request,
             target,
             options=(),
@@ -807,6 +868,33 @@ class CaseService:
             target,
             '/ekm.cases.v1.CaseService/GetPlan',
             ekm_dot_cases_dot_v1_dot_cases__pb2.GetPlanRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApprovePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ApprovePlan',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ApprovePlanRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.Plan.FromString,
             options,
             channel_credentials,

@@ -44,7 +44,8 @@ def case_message(case: Case, deadlines: Deadlines | None = None) -> cases_pb2.Ca
         overdue=is_overdue(case.stage, entered, case.screening_level, datetime.now(timezone.utc),
                            deadlines or Deadlines()),
         assignment_explanation=case.assignment_explanation,
-        outcome=OUTCOMES[Outcome(case.outcome)] if case.outcome else 0)
+        outcome=OUTCOMES[Outcome(case.outcome)] if case.outcome else 0,
+        closure_requested=OUTCOMES[Outcome(case.closure_requested)] if case.closure_requested else 0)
 
 
 def stage_from(number: int, field: str = "target_stage") -> Stage:
@@ -104,6 +105,7 @@ def scoring_message(result: ScoringResult) -> cases_pb2.ScoringResult:
 def plan_from(message: cases_pb2.Plan) -> Plan:
     data = _dict(message)
     data.pop("agreed_at", None)
+    data.pop("approved_by", None)  # only a supervisor's ApprovePlan sets it
     for step in data.get("steps", []):
         step["status"] = step.get("status") or "planned"
     return Plan.from_dict({**data, "version": data.get("version") or 1, "agreement_channel": ""})

@@ -43,6 +43,7 @@ cases = Table(
     Column("outcome", String(16), nullable=False, default=""),
     Column("stage_entered_at", UtcDateTime()),
     Column("assignment_explanation", Text, nullable=False, default=""),
+    Column("closure_requested", String(16), nullable=False, default=""),
 )
 
 case_appeals = Table(

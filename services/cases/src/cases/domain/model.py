@@ -67,6 +67,7 @@ class Case:
     outcome: str = ""
     stage_entered_at: datetime | None = None
     assignment_explanation: str = ""
+    closure_requested: str = ""     # the outcome a case manager asked to close with
 
     @classmethod
     def open(cls, person_id: str, appeal_id: str, screening_level: str, community_code: str,

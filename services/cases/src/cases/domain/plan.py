@@ -51,12 +51,20 @@ class Plan:
     services: tuple[PlannedService, ...] = ()
     agreed_at: str = ""          # ISO timestamp of the person's agreement
     agreement_channel: str = ""
+    approved_by: str = ""        # the supervisor who approved this version
+
+    def approve(self, supervisor_id: str) -> "Plan":
+        if self.approved_by:
+            raise FailedPrecondition("План уже затверджено / the plan is already approved")
+        return replace(self, approved_by=supervisor_id)
 
     @property
     def agreed(self) -> bool:
         return bool(self.agreed_at)
 
     def agree(self, channel: str, at: datetime) -> "Plan":
+        if not self.approved_by:
+            raise FailedPrecondition("Спершу план затверджує керівник / a supervisor approves the plan first")
         if channel not in AGREEMENT_CHANNELS:
             raise ValidationError.single("channel", "cabinet або in_person / cabinet or in_person")
         if self.agreed:
@@ -65,7 +73,7 @@ class Plan:
 
     def revise(self) -> "Plan":
         """A new version to change; the person agrees to it again."""
-        return replace(self, version=self.version + 1, agreed_at="", agreement_channel="")
+        return replace(self, version=self.version + 1, agreed_at="", agreement_channel="", approved_by="")
 
     def mark_step_done(self, step_id: str, by_role: str) -> "Plan":
         step = next((s for s in self.steps if s.step_id == step_id), None)
@@ -85,7 +93,8 @@ class Plan:
                    goals=tuple(Goal(**g) for g in data.get("goals", ())),
                    steps=tuple(Step(**s) for s in data.get("steps", ())),
                    services=tuple(PlannedService(**s) for s in data.get("services", ())),
-                   agreed_at=data.get("agreed_at", ""), agreement_channel=data.get("agreement_channel", ""))
+                   agreed_at=data.get("agreed_at", ""), agreement_channel=data.get("agreement_channel", ""),
+                   approved_by=data.get("approved_by", ""))
 
 
 def validate_plan(plan: Plan, assessment: Assessment) -> None:

@@ -35,7 +35,7 @@ def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_v
     validate_plan(plan, assessment)
     latest = uow.repo.latest_plan(case.case_id)
     version = 1 if latest is None else latest.version + latest.agreed
-    plan = replace(plan, version=version, agreed_at="", agreement_channel="")
+    plan = replace(plan, version=version, agreed_at="", agreement_channel="", approved_by="")
     uow.repo.save_case(case, expected_case_version)
     uow.repo.save_plan(plan)
     uow.repo.add_history(case.person_id, "plan", case.case_number, f"індивідуальний план v{version}", "cases")
@@ -51,6 +51,21 @@ def get_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int =
     audit(uow, principal, "plan.read", case, version=plan.version)
     uow.commit()
     return plan
+
+
+def approve_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int) -> Plan:
+    """A supervisor approves a plan version; then the person can agree to it."""
+    require_staff(principal, "supervisor")
+    case = load_case(uow, principal, case_id=case_id)
+    plan = _plan(uow, case.case_id, version)
+    if plan.version != _plan(uow, case.case_id).version:
+        raise FailedPrecondition("Затверджують лише чинну версію плану / only the current plan version is approved")
+    approved = plan.approve(principal.user_id)
+    uow.repo.save_plan(approved)
+    uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{plan.version} затверджено", "cases")
+    audit(uow, principal, "plan.approve", case, version=plan.version)
+    uow.commit()
+    return approved
 
 
 def agree_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int, channel: str) -> Plan:

@@ -6,7 +6,9 @@ from datetime import datetime, timezone
 from ekm_platform.auth import Principal
 from ekm_platform.unit_of_work import UnitOfWork
 
-from cases.domain.lifecycle import CaseFacts, Outcome, apply_transition
+from ekm_platform.errors import FailedPrecondition
+
+from cases.domain.lifecycle import CaseFacts, Outcome, apply_transition, check_transition
 from cases.domain.model import Case, Stage
 from cases.service_layer.access import audit, check_version, load_case, require_staff
 
@@ -26,6 +28,8 @@ def move(uow: UnitOfWork, principal: Principal, case: Case, target: Stage, expec
     change = apply_transition(case.stage, target, facts_of(uow, case), principal.user_id, principal.role,
                               datetime.now(timezone.utc), reason, outcome)
     case.stage, case.stage_entered_at = target, change.at
+    if target is Stage.CLOSED:
+        case.closure_requested = ""
     case.outcome = outcome.value if outcome else ("" if target is not Stage.CLOSED else case.outcome)
     uow.repo.save_case(case, expected_version)
     uow.repo.add_stage_change(case.case_id, change)
@@ -41,10 +45,34 @@ def move(uow: UnitOfWork, principal: Principal, case: Case, target: Stage, expec
 
 def transition_case(uow: UnitOfWork, principal: Principal, case_id: str, target: Stage,
                     expected_version: int, outcome: Outcome | None = None, reason: str = "") -> Case:
+    """Move a case on. A case manager's closure is a request that waits for the supervisor."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
     check_version(case, expected_version)
+    if target is Stage.CLOSED and principal.role == "case_manager":
+        check_transition(case.stage, target, facts_of(uow, case), outcome)
+        case.closure_requested = outcome.value
+        uow.repo.save_case(case, expected_version)
+        uow.repo.add_history(case.person_id, "case.closure_requested", case.case_number,
+                             f"запит на закриття ({outcome.value})", "cases")
+        audit(uow, principal, "case.closure_request", case, outcome=outcome.value)
+        uow.publish("case.closure_requested", {"case_id": case.case_id, "outcome": outcome.value})
+        uow.commit()
+        return case
     move(uow, principal, case, target, expected_version, outcome, reason)
     audit(uow, principal, "case.transition", case, to_stage=target.value)
+    uow.commit()
+    return case
+
+
+def approve_closure(uow: UnitOfWork, principal: Principal, case_id: str, expected_version: int) -> Case:
+    """The supervisor approves a case manager's closure request: the case closes."""
+    require_staff(principal, "supervisor")
+    case = load_case(uow, principal, case_id=case_id)
+    check_version(case, expected_version)
+    if not case.closure_requested:
+        raise FailedPrecondition("Запиту на закриття немає / no closure was requested")
+    move(uow, principal, case, Stage.CLOSED, expected_version, Outcome(case.closure_requested), "закриття затверджено")
+    audit(uow, principal, "case.close", case)
     uow.commit()
     return case

@@ -51,6 +51,16 @@ def queue(uow: UnitOfWork, principal: Principal, community_code: str = "",
                        f"оцінка v{r.version} чекає затвердження / assessment v{r.version} awaits approval",
                        r.updated_at)
              for r in uow.repo.submitted_assessments([c.case_id for c in found])]
+    for c in found:
+        plan = uow.repo.latest_plan(c.case_id) if c.is_open else None
+        if plan is not None and not plan.approved_by:
+            items.append(QueueItem("plan_approval", c.case_id, c.case_number,
+                                   f"план v{plan.version} чекає затвердження / plan v{plan.version} awaits approval",
+                                   c.stage_entered_at or c.opened_at))
+        if c.closure_requested:
+            items.append(QueueItem("closure_approval", c.case_id, c.case_number,
+                                   f"запит на закриття ({c.closure_requested}) / closure requested",
+                                   c.stage_entered_at or c.opened_at))
     items += [QueueItem("unassigned_case", c.case_id, c.case_number, c.assignment_explanation, c.opened_at)
               for c in uow.repo.unassigned(community)]
     now = datetime.now(timezone.utc)
