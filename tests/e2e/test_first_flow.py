@@ -81,10 +81,14 @@ def test_an_appeal_becomes_a_case_and_an_acknowledgement_under_one_trace(platfor
 
     store = TraceStore(platform.home / "var" / "traces.db")
 
+    wanted = {("intake", "intake.SubmitAppeal"), ("cases", "cases.on_appeal_accepted"),
+              ("intake", "intake.get_appeal_subject"), ("notifications", "notifications.on_appeal_accepted")}
+
     def services_in_trace():
+        # a parent span is exported when it ends, often after its children: wait for all of them
         for trace_id in store.find_trace_ids(accepted.tracking_number):
             spans = store.spans(trace_id)
-            if {"intake", "cases", "notifications"} <= {s["service"] for s in spans}:
+            if wanted <= {(s["service"], s["name"]) for s in spans}:
                 return spans
     spans = until(services_in_trace, timeout=15)
     assert spans, "intake, cases and notifications spans should share one trace id"
