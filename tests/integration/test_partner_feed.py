@@ -16,19 +16,23 @@ from ekm_platform.testing import broker
 from ekm_platform.testing.platform import running_platform
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
-PARTNERS = pathlib.Path(__file__).resolve().parents[2] / "deploy" / "demo" / "partners.json"
+
+
+PARTNER = f"partner-dcz-{uuid.uuid4().hex[:6]}"  # broker users are global: one per test run
 
 
 @pytest.fixture
 def platform(tmp_path, ekm_amqp_uri):
     vhost = ekm_amqp_uri.rsplit("/", 1)[1]
-    broker.create_user("partner-dcz", "dcz-secret", vhost, write=r"^partner\.feed$")
+    partners = tmp_path / "partners.json"
+    partners.write_text(json.dumps([{"partner_id": PARTNER, "record_types": ["employment.registered"]}]))
+    broker.create_user(PARTNER, "dcz-secret", vhost, write=r"^partner\.feed$")
     try:
         with running_platform(tmp_path, ekm_amqp_uri, services=("registry-gateway",),
-                              extra_env={"EKM_PARTNERS_FILE": str(PARTNERS)}) as running:
+                              extra_env={"EKM_PARTNERS_FILE": str(partners)}) as running:
             yield running
     finally:
-        broker.delete_user("partner-dcz")
+        broker.delete_user(PARTNER)
 
 
 def record(**changes):
@@ -44,7 +48,7 @@ def stored(platform):
 
 
 def test_records_are_authenticated_validated_stored_once_and_poison_goes_dead(platform):
-    uri = platform.env["EKM_AMQP_URI"].replace("guest:guest", "partner-dcz:dcz-secret")
+    uri = platform.env["EKM_AMQP_URI"].replace("guest:guest", f"{PARTNER}:dcz-secret")
     spy_connection = pika.BlockingConnection(pika.URLParameters(platform.env["EKM_AMQP_URI"]))
     spy = spy_connection.channel()
     spy_queue = spy.queue_declare("", exclusive=True).method.queue
@@ -57,7 +61,7 @@ def test_records_are_authenticated_validated_stored_once_and_poison_goes_dead(pl
     def push(record_type, body):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         channel.basic_publish("partner.feed", record_type, data,
-                              pika.BasicProperties(user_id="partner-dcz", delivery_mode=2))
+                              pika.BasicProperties(user_id=PARTNER, delivery_mode=2))
 
     good = record()
     push("employment.registered", good)
@@ -74,10 +78,12 @@ def test_records_are_authenticated_validated_stored_once_and_poison_goes_dead(pl
     deadline = time.monotonic() + 30
     while stored(platform) < 1 and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(1)
+    listing = ""
+    while "4 dead record(s)" not in listing and time.monotonic() < deadline + 20:
+        listing = subprocess.run([sys.executable, "-m", "registry_gateway.feed_consumer", "--dead", "list"],
+                                 env=platform.env, capture_output=True, text=True, timeout=30).stdout
+        time.sleep(0.2)
     assert stored(platform) == 1
-    listing = subprocess.run([sys.executable, "-m", "registry_gateway.feed_consumer", "--dead", "list"],
-                             env=platform.env, capture_output=True, text=True, timeout=30).stdout
     assert "4 dead record(s)" in listing
     for reason in ("check digit", "unknown fields: salary", "not authorised", "invalid JSON"):
         assert reason in listing
@@ -90,4 +96,4 @@ def test_records_are_authenticated_validated_stored_once_and_poison_goes_dead(pl
     spy_connection.close()
     event = json.loads(body)
     assert event["event_type"] == "registry.person.registered_job_seeker"
-    assert good["rnokpp"] not in body.decode() and event["data"]["partner_id"] == "partner-dcz"
+    assert good["rnokpp"] not in body.decode() and event["data"]["partner_id"] == PARTNER
