@@ -12,7 +12,8 @@ from ekm_platform.tracing import TraceStore
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("key", help="tracking number, appeal id, case number or a 32-hex trace id")
-    parser.add_argument("--db", type=pathlib.Path, default=None, help="trace store (default var/traces.db)")
+    parser.add_argument("--db", type=pathlib.Path, default=None,
+                        help="trace store (default $EKM_TRACE_DB or var/traces.db)")
     parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait for the trace to appear")
     parser.add_argument("--json", action="store_true", help="print the spans as JSON")
 
@@ -41,17 +42,21 @@ def summary(trace_id: str, spans: list[dict]) -> str:
     start = min(s["start_ns"] for s in spans)
     end = max(s["end_ns"] for s in spans)
     services = sorted({s["service"] for s in spans})
-    return (f"trace {trace_id}: {len(spans)} spans, services: {', '.join(services)}, "
-            f"total {(end - start) / 1e6:.2f} ms")
+    return (f"Траса / trace {trace_id}: {len(spans)} спанів / spans; "
+            f"сервіси / services: {', '.join(services)}; загалом / total {(end - start) / 1e6:.2f} ms")
+
+
+def find_traces(store: TraceStore, key: str) -> list[tuple[str, list[dict]]]:
+    """(trace id, spans) of every trace with at least one stored span, earliest first."""
+    traces = [(t, store.spans(t)) for t in store.find_trace_ids(key)]
+    return sorted([(t, s) for t, s in traces if s], key=lambda item: min(x["start_ns"] for x in item[1]))
 
 
 def run(args) -> int:
     store = TraceStore(args.db)
     deadline = time.monotonic() + args.wait
-    while not (trace_ids := store.find_trace_ids(args.key)) and time.monotonic() < deadline:
+    while not (traces := find_traces(store, args.key)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    traces = [(t, store.spans(t)) for t in trace_ids]
-    traces = sorted([(t, s) for t, s in traces if s], key=lambda item: min(x["start_ns"] for x in item[1]))
     if not traces:
         print(f"Трасу не знайдено / trace not found: {args.key}", file=sys.stderr)
         return 1

@@ -6,11 +6,14 @@ machine (``EKM_TRACE_DB``, default ``var/traces.db``) so that ``ekm trace`` can 
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import pathlib
 import re
 import sqlite3
+import sys
 import threading
 
 from opentelemetry import trace
@@ -28,6 +31,7 @@ CREATE TABLE IF NOT EXISTS trace_keys (key TEXT, trace_id TEXT, PRIMARY KEY (key
 """
 _provider: TracerProvider | None = None
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def trace_db_path() -> pathlib.Path:
@@ -65,7 +69,8 @@ class SqliteSpanExporter(SpanExporter):
             keys += [(str(attributes[k]), trace_id) for k in LOOKUP_ATTRIBUTES if k in attributes]
         try:
             _off_the_hub(self._write, rows, keys)
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            log.warning("trace store %s: %d spans not written: %s", self.path, len(rows), error)
             return SpanExportResult.FAILURE
         return SpanExportResult.SUCCESS
 
@@ -84,10 +89,9 @@ class SqliteSpanExporter(SpanExporter):
 
 
 def _eventlet_active() -> bool:
-    try:
-        from eventlet import patcher
-    except ImportError:
+    if "eventlet" not in sys.modules:  # never imported: cannot have patched anything
         return False
+    from eventlet import patcher
     return patcher.is_monkey_patched("thread")
 
 
@@ -125,6 +129,7 @@ def setup_tracing(service_name: str) -> TracerProvider:
 
 
 def shutdown_tracing() -> None:
+    """Export what is still queued, then stop the exporters (at process exit)."""
     if _provider is not None:
         _provider.force_flush()
         _provider.shutdown()
@@ -144,20 +149,31 @@ class TraceStore:
     """The read side of the local store."""
 
     def __init__(self, path: pathlib.Path | None = None):
-        self.path = path or trace_db_path()
+        self.path = pathlib.Path(path) if path else trace_db_path()
 
-    def find_trace_ids(self, key: str) -> list[str]:
-        if not self.path.exists():
-            return []
+    def find_trace_ids(self, key_or_trace_id: str) -> list[str]:
+        """A 32-hex string is a trace id; anything else is looked up in ``trace_keys``."""
+        key = key_or_trace_id.strip()
         if _TRACE_ID.match(key.lower()):
             return [key.lower()]
-        with _connect(self.path) as conn:
+        with self._read() as conn:
+            if conn is None:
+                return []
             return [r[0] for r in conn.execute("SELECT trace_id FROM trace_keys WHERE key = ?", (key,))]
 
     def spans(self, trace_id: str) -> list[dict]:
-        if not self.path.exists():
-            return []
-        with _connect(self.path) as conn:
+        """The spans of one trace in start order, ``attributes`` decoded."""
+        with self._read() as conn:
+            if conn is None:
+                return []
             conn.row_factory = sqlite3.Row
             rows = conn.execute("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns", (trace_id,))
             return [dict(r, attributes=json.loads(r["attributes"])) for r in rows]
+
+    @contextlib.contextmanager
+    def _read(self):
+        if not self.path.exists():
+            yield None
+            return
+        with contextlib.closing(_connect(self.path)) as conn:
+            yield conn

@@ -106,13 +106,19 @@ def validate_plan(plan: Plan, assessment: Assessment) -> None:
     if not plan.goals:
         problems.append(FieldViolation("goals", "потрібна хоча б одна мета / at least one goal"))
     for i, goal in enumerate(plan.goals):
+        if goal.goal_id in goal_ids:
+            problems.append(FieldViolation(f"goals[{i}].goal_id", "id повторюється / duplicate id"))
         goal_ids.add(goal.goal_id)
         if goal.need_domain not in needs:
             problems.append(FieldViolation(f"goals[{i}].need_domain",
                                            "мета має відповідати оціненій потребі / a goal must answer an assessed need"))
         if not goal.description.strip():
             problems.append(FieldViolation(f"goals[{i}].description", "обов'язкове поле / required"))
+    step_ids = set()
     for i, step in enumerate(plan.steps):
+        if step.step_id in step_ids:
+            problems.append(FieldViolation(f"steps[{i}].step_id", "id повторюється / duplicate id"))
+        step_ids.add(step.step_id)
         if step.goal_id not in goal_ids:
             problems.append(FieldViolation(f"steps[{i}].goal_id", "невідома мета / unknown goal"))
         if step.responsible_kind not in RESPONSIBLE:
