@@ -186,6 +186,8 @@ def test_review_can_send_the_case_back_to_assessment(uow, case):
     with uow() as u:
         draft = assessments.get_assessment(u, CM, case.case_id)
     assert (draft.version, draft.status.value) == (2, "draft")
+    with uow() as u, pytest.raises(FailedPrecondition, match="approved needs assessment"):  # the old approval no longer counts
+        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
 
 
 # Recipient cabinet, ratings, the supervision queue and quality KPIs ----------------------------

@@ -38,3 +38,8 @@ def test_the_fee_is_never_negative_never_above_the_tariff_and_free_categories_pa
     assert Decimal(0) <= decision.amount <= tariff and decision.explanation
     if categories & {"combatant", "child"}:
         assert decision.free and decision.amount == 0
+
+
+def test_thresholds_compare_the_exact_ratio_not_the_rounded_one():
+    assert compute_fee(Decimal("6041"), PM, set(), Decimal("2000")).free          # 1.995 × is below 2 ×
+    assert compute_fee(Decimal("9068"), PM, set(), Decimal("2000")).amount == Decimal("500.00")  # 2.995 × < 3 ×

@@ -230,3 +230,9 @@ def test_a_review_survives_json_storage():
 def test_the_next_review_is_one_interval_after_the_last(last, interval):
     due = next_review_due(last, interval)
     assert (due - last).days == interval and due > last
+
+
+def test_a_finished_or_cancelled_step_cannot_be_marked_done_again():
+    done = PLAN.mark_step_done(PLAN.steps[0].step_id, "case_manager")
+    with pytest.raises(FailedPrecondition):
+        done.mark_step_done(PLAN.steps[0].step_id, "case_manager")

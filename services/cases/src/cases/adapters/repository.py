@@ -236,8 +236,10 @@ class CaseRepository:
                 document=document, updated_at=now()))
 
     def has_approved_assessment(self, case_id: str) -> bool:
-        return self.session.execute(select(assessments.c.version).where(
-            assessments.c.case_id == case_id, assessments.c.status == Status.APPROVED.value).limit(1)).first() is not None
+        """The latest version is approved (a re-assessment in progress does not count as approved)."""
+        latest = self.session.execute(select(assessments.c.status).where(assessments.c.case_id == case_id)
+                                      .order_by(assessments.c.version.desc()).limit(1)).scalar()
+        return latest == Status.APPROVED.value
 
     def latest_plan(self, case_id: str, version: int = 0) -> Plan | None:
         query = select(plans.c.document).where(plans.c.case_id == case_id)

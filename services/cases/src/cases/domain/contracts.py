@@ -48,16 +48,17 @@ def compute_fee(average_monthly_income: Decimal, subsistence_minimum: Decimal, c
         return FeeDecision(True, Decimal("0.00"), (
             f"Безоплатно: категорія {', '.join(free_categories)} / free of charge: category {', '.join(free_categories)}",),
             version)
-    multiple = (average_monthly_income / subsistence_minimum).quantize(Decimal("0.01"))
+    ratio = average_monthly_income / subsistence_minimum   # compared unrounded; rounded only to show
+    multiple = ratio.quantize(Decimal("0.01"))
     threshold = Decimal(rules["free_below_subsistence_multiple"])
     income_line = (f"Середньомісячний дохід {average_monthly_income} = {multiple} прожиткового мінімуму "
                    f"({subsistence_minimum}) / average monthly income is {multiple} × the subsistence minimum")
-    if multiple < threshold:
+    if ratio < threshold:
         return FeeDecision(True, Decimal("0.00"), (income_line, f"менше {threshold} ПМ — безоплатно / below "
                                                                f"{threshold} × — free of charge"), version)
     for band in rules["bands"]:
         limit = band["up_to_subsistence_multiple"]
-        if limit is None or multiple < Decimal(limit):
+        if limit is None or ratio < Decimal(limit):
             share = Decimal(band["share_of_tariff"])
             amount = (tariff * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             bound = f"до {limit} ПМ" if limit else "понад межі / above the bands"

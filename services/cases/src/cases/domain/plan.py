@@ -79,6 +79,8 @@ class Plan:
         step = next((s for s in self.steps if s.step_id == step_id), None)
         if step is None:
             raise NotFound("Крок не знайдено / step not found")
+        if step.status in ("done", "cancelled"):
+            raise FailedPrecondition(f"Крок уже {step.status} / the step is already {step.status}")
         if by_role == "recipient" and step.responsible_kind != "person":
             raise PermissionDenied("Отримувач позначає лише власні кроки / a recipient marks only their own steps")
         return replace(self, steps=tuple(replace(s, status="done") if s.step_id == step_id else s
