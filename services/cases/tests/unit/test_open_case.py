@@ -108,3 +108,26 @@ def test_a_new_case_goes_to_the_best_case_manager_and_only_they_see_it(uow):
         audit = u.session.execute(select(metadata.tables["audit_log"])).all()
     assert [(a.actor_id, a.action) for a in audit] == [("cm-1", "case.read")]
     assert PERSON["rnokpp"] not in audit[0].details
+
+
+def test_without_a_skilled_case_manager_with_capacity_the_case_says_it_went_to_one_without_the_skills(uow):
+    from cases.adapters.orm import history
+    from cases.domain.workload import CaseManager
+    from cases.service_layer import workload
+
+    with uow() as u:
+        workload.register_manager(u, CaseManager("cm-vet", "UA80000000000093317", 1, frozenset({"veterans"}), "sv-1"))
+        workload.register_manager(u, CaseManager("cm-gen", "UA80000000000093317", 10, frozenset(), "sv-1"))
+    case = run(uow, accepted("a-1"), subject_source())  # unscored: weight 2, more than cm-vet's capacity
+    assert case.assigned_to == "cm-gen"
+    assert case.assignment_explanation.startswith(
+        "Громада UA80000000000093317; жоден кейс-менеджер із потрібними навичками (veterans) не мав вільної "
+        "ємності, тому випадок передано найкращому доступному кейс-менеджеру без них; ")
+    assert (" / community UA80000000000093317; no case manager with the needed skills (veterans) had capacity, "
+            "so the case went to the best available manager without them; ") in case.assignment_explanation
+    assert "навички: —" not in case.assignment_explanation
+    with uow() as u:
+        stored = u.repo.get(case_id=case.case_id)
+        summary = u.session.execute(select(history.c.summary).where(history.c.kind == "case.opened")).scalar()
+    assert stored.assignment_explanation == case.assignment_explanation
+    assert case.assignment_explanation in summary

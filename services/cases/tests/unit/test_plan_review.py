@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 
 from cases.domain.assessment import Assessment, ChildNeeds, Domain, DomainAssessment, FamilyMember
-from cases.domain.plan import (RESPONSIBLE, Goal, Plan, PlannedService, Step, due_steps, overdue_steps,
+from cases.domain.plan import (NO_SIGN_OFF, RESPONSIBLE, Goal, Plan, PlannedService, Step, due_steps, overdue_steps,
                                validate_plan)
 from cases.domain.review import RESULTS, Review, next_review_due, validate_review
 from cases.domain.scoring import SERVICE_CATALOGUE
@@ -103,21 +103,45 @@ def test_goal_and_step_ids_are_unique():
 
 def test_approval_then_agreement_in_the_cabinet_or_in_person():
     with pytest.raises(FailedPrecondition):
-        PLAN.agree("in_person", AT)
-    approved = PLAN.approve("sv-1")
+        PLAN.agree("in_person", AT, "p-1")
+    approved = PLAN.approve("sv-1", AT)
     with pytest.raises(FailedPrecondition):
-        approved.approve("sv-2")
+        approved.approve("sv-2", AT)
     with pytest.raises(ValidationError) as caught:
-        approved.agree("telegram", AT)
+        approved.agree("telegram", AT, "p-1")
     assert [v.field for v in caught.value.violations] == ["channel"]
     for channel in ("cabinet", "in_person"):
-        agreed = approved.agree(channel, AT)
+        agreed = approved.agree(channel, AT, "p-1")
         assert (agreed.agreed, agreed.agreement_channel, agreed.agreed_at) == (True, channel, AT.isoformat())
     assert not approved.agreed and not PLAN.approved_by
 
 
+def test_the_sign_off_records_who_approved_and_agreed_and_when():
+    approved_at, agreed_at = AT, AT + timedelta(days=2)
+    approved = PLAN.approve("sv-1", approved_at)
+    assert (approved.approved_by, approved.approved_at) == ("sv-1", approved_at.isoformat())
+    assert (approved.agreed_by, approved.agreed_at, approved.agreement_channel) == ("", "", "")
+    agreed = approved.agree("in_person", agreed_at, " p-1 ")
+    assert (agreed.agreed_by, agreed.agreed_at, agreed.agreement_channel) == ("p-1", agreed_at.isoformat(),
+                                                                              "in_person")
+    assert (agreed.approved_by, agreed.approved_at) == ("sv-1", approved_at.isoformat())  # the approval stays
+
+
+@pytest.mark.parametrize("who", ["", "   "])
+def test_an_agreement_without_who_agreed_is_refused(who):
+    with pytest.raises(ValidationError) as caught:
+        PLAN.approve("sv-1", AT).agree("cabinet", AT, who)
+    assert [v.field for v in caught.value.violations] == ["by_person_id"]
+    assert " / " in caught.value.violations[0].description
+
+
+def test_a_revision_clears_the_whole_sign_off():
+    revised = PLAN.approve("sv-1", AT).agree("cabinet", AT, "p-1").revise()
+    assert {name: getattr(revised, name) for name in NO_SIGN_OFF} == NO_SIGN_OFF
+
+
 def test_a_revision_is_a_new_version_to_approve_and_agree_again_and_the_old_one_stays():
-    agreed = PLAN.approve("sv-1").agree("cabinet", AT)
+    agreed = PLAN.approve("sv-1", AT).agree("cabinet", AT, "p-1")
     revised = agreed.revise()
     assert (revised.version, revised.approved_by, revised.agreed, revised.goals) == (2, "", False, agreed.goals)
     assert (agreed.version, agreed.agreed) == (1, True)
@@ -174,8 +198,15 @@ def test_a_step_is_never_both_due_and_overdue_and_closed_steps_are_neither(offse
 
 
 def test_a_plan_survives_json_storage():
-    agreed = PLAN.approve("sv-1").agree("in_person", AT)
+    agreed = PLAN.approve("sv-1", AT).agree("in_person", AT, "p-1")
     assert Plan.from_dict(json.loads(json.dumps(agreed.to_dict(), ensure_ascii=False))) == agreed
+
+
+def test_a_plan_stored_before_the_sign_off_fields_reads_with_them_empty():
+    old = PLAN.approve("sv-1", AT).agree("cabinet", AT, "p-1").to_dict()
+    del old["agreed_by"], old["approved_at"]
+    plan = Plan.from_dict(old)
+    assert (plan.agreed, plan.approved_by, plan.agreed_by, plan.approved_at) == (True, "sv-1", "", "")
 
 
 # --- review ----------------------------------------------------------------------------------------------------

@@ -35,12 +35,13 @@ def test_a_valid_plan_and_goals_tied_to_assessed_needs():
 
 def test_approval_agreement_revision_and_steps():
     with pytest.raises(FailedPrecondition, match="supervisor approves"):
-        PLAN.agree("cabinet", datetime(2026, 11, 21, tzinfo=timezone.utc))
-    agreed = PLAN.approve("sv-1").agree("cabinet", datetime(2026, 11, 21, tzinfo=timezone.utc))
+        PLAN.agree("cabinet", datetime(2026, 11, 21, tzinfo=timezone.utc), "p-1")
+    agreed = PLAN.approve("sv-1", datetime(2026, 11, 20, tzinfo=timezone.utc)).agree(
+        "cabinet", datetime(2026, 11, 21, tzinfo=timezone.utc), "p-1")
     assert not agreed.revise().approved_by
     assert agreed.agreed and not agreed.revise().agreed and agreed.revise().version == 2
     with pytest.raises(FailedPrecondition):
-        agreed.agree("in_person", datetime.now(timezone.utc))
+        agreed.agree("in_person", datetime.now(timezone.utc), "p-1")
     assert agreed.mark_step_done("s1", "recipient").steps[0].status == "done"
     with pytest.raises(PermissionDenied):
         agreed.mark_step_done("s2", "recipient")

@@ -63,7 +63,26 @@ def test_an_unscored_case_weighs_as_medium():
 def test_without_a_skilled_colleague_with_capacity_someone_local_still_takes_the_case():
     loads = {"cm-olena": 12, "cm-taras": 10}
     chosen = choose_case_manager(KYIV, {"veterans"}, "low", TEAM, loads)
-    assert chosen.manager_id == "cm-iryna" and "навички: —" in chosen.explanation_uk
+    assert chosen.manager_id == "cm-iryna" and chosen.lacks_skills
+    assert chosen.explanation_uk == (
+        f"Громада {KYIV}; жоден кейс-менеджер із потрібними навичками (veterans) не мав вільної ємності, "
+        f"тому випадок передано найкращому доступному кейс-менеджеру без них; вільна ємність 20 з 20; вага випадку 1")
+    assert chosen.explanation_en == (
+        f"community {KYIV}; no case manager with the needed skills (veterans) had capacity, so the case went to "
+        f"the best available manager without them; free capacity 20 of 20; case weight 1")
+    assert "навички: —" not in chosen.explanation
+
+
+def test_a_fallback_to_someone_with_only_some_of_the_needed_skills_names_what_they_have():
+    chosen = choose_case_manager(KYIV, {"veterans", "children"}, "low", TEAM, {"cm-olena": 12})
+    assert chosen.manager_id == "cm-iryna" and chosen.lacks_skills
+    assert "(children, veterans)" in chosen.explanation_uk and "(з потрібних має: children)" in chosen.explanation_uk
+    assert "(children, veterans)" in chosen.explanation_en and "(has some of them: children)" in chosen.explanation_en
+
+
+def test_a_skilled_choice_and_a_case_needing_no_skills_are_not_a_fallback():
+    assert not choose_case_manager(KYIV, {"veterans"}, "low", TEAM, {}).lacks_skills
+    assert not choose_case_manager(KYIV, set(), "low", TEAM, {}).lacks_skills
 
 
 def test_nobody_in_the_community_means_failed_precondition_naming_it():
@@ -96,9 +115,12 @@ def test_the_choice_is_local_within_capacity_skilled_when_possible_and_the_frees
         with pytest.raises(FailedPrecondition):
             choose_case_manager(KYIV, set(skills), complexity, team, loads)
         return
-    chosen = next(m for m in team if m.manager_id == choose_case_manager(KYIV, set(skills), complexity, team,
-                                                                         loads).manager_id)
+    assignment = choose_case_manager(KYIV, set(skills), complexity, team, loads)
+    chosen = next(m for m in team if m.manager_id == assignment.manager_id)
     skilled = [m for m in fitting if skills <= m.skills]
     pool = skilled or fitting
     assert chosen in pool
+    assert assignment.lacks_skills == (not skilled)
+    assert ("жоден кейс-менеджер із потрібними навичками" in assignment.explanation_uk) == (not skilled)
+    assert ("no case manager with the needed skills" in assignment.explanation_en) == (not skilled)
     assert free[chosen.manager_id] == max(free[m.manager_id] for m in pool)

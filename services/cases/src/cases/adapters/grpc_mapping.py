@@ -14,7 +14,7 @@ from cases.domain.assessment import Assessment, Domain
 from cases.domain.deadlines import Deadlines, is_overdue
 from cases.domain.lifecycle import Outcome
 from cases.domain.model import Case, Stage
-from cases.domain.plan import Plan
+from cases.domain.plan import NO_SIGN_OFF, Plan
 from cases.domain.review import Review
 from cases.domain.scoring import ScoringResult
 
@@ -102,18 +102,23 @@ def scoring_message(result: ScoringResult) -> cases_pb2.ScoringResult:
         explanation=[reason(r) for r in result.explanation])
 
 
+# Plan fields the public contract has no place for yet (kept and stored, not sent).
+PLAN_FIELDS_NOT_IN_PROTO = ("agreed_by", "approved_at")
+
+
 def plan_from(message: cases_pb2.Plan) -> Plan:
+    """A plan as written: the sign-off comes only from ApprovePlan and AgreePlan."""
     data = _dict(message)
-    data.pop("agreed_at", None)
-    data.pop("approved_by", None)  # only a supervisor's ApprovePlan sets it
     for step in data.get("steps", []):
         step["status"] = step.get("status") or "planned"
-    return Plan.from_dict({**data, "version": data.get("version") or 1, "agreement_channel": ""})
+    return Plan.from_dict({**data, "version": data.get("version") or 1, **NO_SIGN_OFF})
 
 
 def plan_message(plan: Plan) -> cases_pb2.Plan:
     data = plan.to_dict()
     agreed_at = data.pop("agreed_at")
+    for name in PLAN_FIELDS_NOT_IN_PROTO:
+        data.pop(name)
     message = json_format.ParseDict(data, cases_pb2.Plan())
     if agreed_at:
         message.agreed_at.CopyFrom(timestamp(datetime.fromisoformat(agreed_at)))

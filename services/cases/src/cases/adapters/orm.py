@@ -82,6 +82,11 @@ plans = Table(
     Column("agreed", Boolean, nullable=False),
     Column("document", Text, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("agreed_by", String(64), nullable=False, default=""),
+    Column("agreed_at", UtcDateTime()),
+    Column("agreement_channel", String(16), nullable=False, default=""),
+    Column("approved_by", String(64), nullable=False, default=""),
+    Column("approved_at", UtcDateTime()),
 )
 
 reviews = Table(

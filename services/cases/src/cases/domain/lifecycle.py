@@ -3,9 +3,10 @@
 screening → assessment → planning → implementation → monitoring → review → closed.
 A transition is allowed only along the graph below and only when what it needs exists:
 no plan before an approved assessment, no implementation before the person agreed to
-the plan, no closure without a review — except closures that a review cannot precede
-(the person refused, moved away, died, or the case was transferred). A closed case can
-be reopened into assessment.
+the plan, no closure without a review: a case closes as resolved or minimised only from
+the review stage, once a review is recorded. Closures that a review cannot precede (the
+person refused, moved away, died, or the case was transferred) close from any open
+stage. A closed case can be reopened into assessment.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ class Outcome(str, Enum):
     DECEASED = "deceased"
 
 
-# Closures that need no review first: the case ends for a reason outside the plan.
+# Closures that need no review first: the case ends for a reason outside the plan. Any
+# other outcome closes only from the review stage.
 CLOSE_WITHOUT_REVIEW = {Outcome.TRANSFERRED, Outcome.REFUSED, Outcome.MOVED, Outcome.DECEASED}
 
 ALLOWED = {
@@ -72,6 +74,10 @@ def check_transition(current: Stage, target: Stage, facts: CaseFacts, outcome: O
     if target is Stage.CLOSED:
         if outcome is None:
             raise FailedPrecondition("Для закриття потрібен результат / closing needs an outcome")
+        if outcome not in CLOSE_WITHOUT_REVIEW and current is not Stage.REVIEW:
+            raise FailedPrecondition(
+                f"Спершу переведіть випадок на етап перегляду: з результатом {outcome.value} закривають лише з "
+                f"нього / move the case to the review stage first: closing as {outcome.value} happens only there")
         if outcome not in CLOSE_WITHOUT_REVIEW and not facts.has_review:
             raise FailedPrecondition(
                 "Спершу потрібен перегляд випадку / a review is required before closure")

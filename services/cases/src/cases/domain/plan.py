@@ -1,5 +1,6 @@
 """The individual plan: goals tied to assessed needs, steps with who and by when, the
-services chosen with the person, and the person's agreement. Versioned."""
+services chosen with the person, the supervisor's approval and the person's agreement
+(who and when, and the channel of the agreement). Versioned."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
@@ -14,6 +15,8 @@ from cases.domain.scoring import SERVICE_CATALOGUE
 RESPONSIBLE = ("person", "case_manager", "agency", "provider")
 STEP_STATUSES = ("planned", "in_progress", "done", "cancelled")
 AGREEMENT_CHANNELS = ("cabinet", "in_person")
+# A plan version as written, before anyone signed it off: no approval, no agreement.
+NO_SIGN_OFF = {"approved_by": "", "approved_at": "", "agreed_by": "", "agreed_at": "", "agreement_channel": ""}
 
 
 @dataclass(frozen=True)
@@ -52,28 +55,32 @@ class Plan:
     agreed_at: str = ""          # ISO timestamp of the person's agreement
     agreement_channel: str = ""
     approved_by: str = ""        # the supervisor who approved this version
+    agreed_by: str = ""          # the person who agreed (their person id; the recipient's user id in the cabinet)
+    approved_at: str = ""        # ISO timestamp of the supervisor's approval
 
-    def approve(self, supervisor_id: str) -> "Plan":
+    def approve(self, supervisor_id: str, at: datetime) -> "Plan":
         if self.approved_by:
             raise FailedPrecondition("План уже затверджено / the plan is already approved")
-        return replace(self, approved_by=supervisor_id)
+        return replace(self, approved_by=supervisor_id, approved_at=at.isoformat())
 
     @property
     def agreed(self) -> bool:
         return bool(self.agreed_at)
 
-    def agree(self, channel: str, at: datetime) -> "Plan":
+    def agree(self, channel: str, at: datetime, by_person_id: str) -> "Plan":
         if not self.approved_by:
             raise FailedPrecondition("Спершу план затверджує керівник / a supervisor approves the plan first")
         if channel not in AGREEMENT_CHANNELS:
             raise ValidationError.single("channel", "cabinet або in_person / cabinet or in_person")
+        if not by_person_id.strip():
+            raise ValidationError.single("by_person_id", "потрібно вказати, хто погодив / who agreed is required")
         if self.agreed:
             raise FailedPrecondition("План уже погоджено / the plan is already agreed")
-        return replace(self, agreed_at=at.isoformat(), agreement_channel=channel)
+        return replace(self, agreed_at=at.isoformat(), agreement_channel=channel, agreed_by=by_person_id.strip())
 
     def revise(self) -> "Plan":
-        """A new version to change; the person agrees to it again."""
-        return replace(self, version=self.version + 1, agreed_at="", agreement_channel="", approved_by="")
+        """A new version to change; the supervisor approves it and the person agrees to it again."""
+        return replace(self, version=self.version + 1, **NO_SIGN_OFF)
 
     def mark_step_done(self, step_id: str, by_role: str) -> "Plan":
         step = next((s for s in self.steps if s.step_id == step_id), None)
@@ -96,7 +103,8 @@ class Plan:
                    steps=tuple(Step(**s) for s in data.get("steps", ())),
                    services=tuple(PlannedService(**s) for s in data.get("services", ())),
                    agreed_at=data.get("agreed_at", ""), agreement_channel=data.get("agreement_channel", ""),
-                   approved_by=data.get("approved_by", ""))
+                   approved_by=data.get("approved_by", ""), agreed_by=data.get("agreed_by", ""),
+                   approved_at=data.get("approved_at", ""))
 
 
 def validate_plan(plan: Plan, assessment: Assessment) -> None:

@@ -22,6 +22,7 @@ class Assignment:
     manager_id: str
     explanation_uk: str
     explanation_en: str
+    lacks_skills: bool = False       # nobody with the needed skills had capacity
 
     @property
     def explanation(self) -> str:
@@ -31,7 +32,9 @@ class Assignment:
 def choose_case_manager(community_code: str, needed_skills: set[str], complexity: str,
                         managers: list[CaseManager], loads: dict[str, int]) -> Assignment:
     """The case manager of the community with the needed skills and the most free
-    capacity after taking the case; ties go to the lower current load, then the id."""
+    capacity after taking the case; ties go to the lower current load, then the id. When
+    nobody with the needed skills has capacity, the best available one without them, and
+    the explanation says so."""
     weight = WEIGHTS.get(complexity, 2)
     local = [m for m in managers if m.community_code == community_code]
     fitting = [m for m in local if m.capacity - loads.get(m.manager_id, 0) >= weight]
@@ -39,14 +42,31 @@ def choose_case_manager(community_code: str, needed_skills: set[str], complexity
         raise FailedPrecondition(
             f"У громаді {community_code or '—'} немає вільного кейс-менеджера / "
             f"no case manager with free capacity in the community")
-    skilled = [m for m in fitting if needed_skills <= set(m.skills)] or fitting
-    best = min(skilled, key=lambda m: (-(m.capacity - loads.get(m.manager_id, 0)), loads.get(m.manager_id, 0),
-                                       m.manager_id))
+    skilled = [m for m in fitting if needed_skills <= set(m.skills)]
+    best = min(skilled or fitting, key=lambda m: (-(m.capacity - loads.get(m.manager_id, 0)),
+                                                  loads.get(m.manager_id, 0), m.manager_id))
     free = best.capacity - loads.get(best.manager_id, 0)
-    skills = ", ".join(sorted(needed_skills & set(best.skills))) or "—"
+    if skilled:
+        skills = ", ".join(sorted(needed_skills & set(best.skills))) or "—"
+        skills_uk, skills_en = f"навички: {skills}", f"skills: {skills}"
+    else:
+        skills_uk, skills_en = _no_skilled_capacity(needed_skills, best.skills)
     return Assignment(
         best.manager_id,
-        f"Громада {community_code}; навички: {skills}; вільна ємність {free} з {best.capacity}; "
+        f"Громада {community_code}; {skills_uk}; вільна ємність {free} з {best.capacity}; "
         f"вага випадку {weight}",
-        f"community {community_code}; skills: {skills}; free capacity {free} of {best.capacity}; "
-        f"case weight {weight}")
+        f"community {community_code}; {skills_en}; free capacity {free} of {best.capacity}; "
+        f"case weight {weight}",
+        lacks_skills=not skilled)
+
+
+def _no_skilled_capacity(needed: set[str], has: frozenset) -> tuple[str, str]:
+    """Why the case went to someone without the needed skills, in Ukrainian and English."""
+    names, some = ", ".join(sorted(needed)), ", ".join(sorted(needed & set(has)))
+    uk = (f"жоден кейс-менеджер із потрібними навичками ({names}) не мав вільної ємності, тому випадок "
+          f"передано найкращому доступному кейс-менеджеру без них")
+    en = (f"no case manager with the needed skills ({names}) had capacity, so the case went to the best "
+          f"available manager without them")
+    if some:
+        uk, en = f"{uk} (з потрібних має: {some})", f"{en} (has some of them: {some})"
+    return uk, en

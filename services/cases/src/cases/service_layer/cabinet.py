@@ -52,7 +52,7 @@ def agree_in_cabinet(uow: UnitOfWork, principal: Principal, plan_version: int) -
     plan = uow.repo.latest_plan(case.case_id)
     if plan is None or plan.version != plan_version:
         raise FailedPrecondition("Погоджують чинну версію плану / only the current plan version can be agreed")
-    uow.repo.save_plan(plan.agree("cabinet", datetime.now(timezone.utc)))
+    uow.repo.save_plan(plan.agree("cabinet", datetime.now(timezone.utc), principal.user_id))
     uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{plan.version} погоджено в кабінеті",
                          "cabinet")
     audit(uow, principal, "plan.agree", case, "кабінет отримувача / recipient cabinet", channel="cabinet")

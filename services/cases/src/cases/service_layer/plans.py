@@ -9,7 +9,7 @@ from ekm_platform.errors import FailedPrecondition, NotFound
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.model import Stage
-from cases.domain.plan import Plan, validate_plan
+from cases.domain.plan import NO_SIGN_OFF, Plan, validate_plan
 from cases.domain.review import Review, validate_review
 from cases.service_layer.access import audit, check_version, load_case, require_staff
 from cases.service_layer.stages import move
@@ -35,7 +35,7 @@ def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_v
     validate_plan(plan, assessment)
     latest = uow.repo.latest_plan(case.case_id)
     version = 1 if latest is None else latest.version + latest.agreed
-    plan = replace(plan, version=version, agreed_at="", agreement_channel="", approved_by="")
+    plan = replace(plan, version=version, **NO_SIGN_OFF)
     uow.repo.save_case(case, expected_case_version)
     uow.repo.save_plan(plan)
     uow.repo.add_history(case.person_id, "plan", case.case_number, f"індивідуальний план v{version}", "cases")
@@ -60,7 +60,7 @@ def approve_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: i
     plan = _plan(uow, case.case_id, version)
     if plan.version != _plan(uow, case.case_id).version:
         raise FailedPrecondition("Затверджують лише чинну версію плану / only the current plan version is approved")
-    approved = plan.approve(principal.user_id)
+    approved = plan.approve(principal.user_id, datetime.now(timezone.utc))
     uow.repo.save_plan(approved)
     uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{plan.version} затверджено", "cases")
     audit(uow, principal, "plan.approve", case, version=plan.version)
@@ -69,14 +69,14 @@ def approve_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: i
 
 
 def agree_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int, channel: str) -> Plan:
-    """The person agrees: recorded by the case manager in person (the recipient cabinet
-    records it with channel "cabinet")."""
+    """The person of the case agrees: recorded by the case manager in person (the recipient
+    cabinet records it with channel "cabinet")."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
     plan = _plan(uow, case.case_id, version)
     if plan.version != _plan(uow, case.case_id).version:
         raise FailedPrecondition("Погоджують лише чинну версію плану / only the current plan version is agreed")
-    agreed = plan.agree(channel, datetime.now(timezone.utc))
+    agreed = plan.agree(channel, datetime.now(timezone.utc), case.person_id)
     uow.repo.save_plan(agreed)
     uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{agreed.version} погоджено ({channel})",
                          "cases")
