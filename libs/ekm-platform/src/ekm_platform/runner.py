@@ -45,6 +45,19 @@ def instrument(service: str) -> None:
     unwrap(Engine, "connect")
 
 
+def tune_garbage_collector() -> None:
+    """Everything loaded at start-up (modules, WSDLs, the service's objects) is frozen out
+    of the collector's sight, and young collections run every 20,000 allocations instead
+    of 700: a request's objects rarely form cycles, and each full pass over the start-up
+    heap cost a service several per cent of its CPU. ``EKM_GC_THRESHOLD=700`` restores
+    the interpreter's default."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(int(os.environ.get("EKM_GC_THRESHOLD", "20000")), 20, 20)
+
+
 def run(service: str) -> None:
     from nameko import config
     from nameko.runners import ServiceRunner
@@ -67,6 +80,7 @@ def run(service: str) -> None:
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
     runner.start()
+    tune_garbage_collector()
     logging.getLogger("ekm").info(
         "%s started; gRPC on %s:%s", service, settings.grpc_host(), settings.grpc_port(service))
     waiter = eventlet.spawn(runner.wait)

@@ -62,7 +62,7 @@ class UnitOfWork:
         envelope = Envelope(event_type=event_type, source=self.source, data=data)
         carrier: dict = {}
         inject(carrier)
-        self.session.execute(self._tables["outbox"].insert().values(
+        self.session.execute(self._tables["outbox"].insert(), dict(
             event_id=envelope.event_id,
             event_type=event_type,
             payload=json.dumps(envelope.to_message(), ensure_ascii=False),
@@ -96,11 +96,11 @@ class UnitOfWork:
         return found is not None
 
     def mark_handled(self, event_id: str, consumer: str) -> None:
-        self.session.execute(self._tables["inbox"].insert().values(
+        self.session.execute(self._tables["inbox"].insert(), dict(
             event_id=event_id, consumer=consumer, handled_at=now()))
 
     def dead_letter(self, consumer: str, event_id: str | None, reason: str, payload) -> None:
-        self.session.execute(self._tables["dead_letters"].insert().values(
+        self.session.execute(self._tables["dead_letters"].insert(), dict(
             consumer=consumer, event_id=event_id, reason=reason,
             payload=json.dumps(payload, ensure_ascii=False, default=str), created_at=now()))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select, update
@@ -41,6 +41,28 @@ def _person_row(person: Person) -> dict:
     return values
 
 
+def _moment(text: str) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _iso(at: datetime | None) -> str:
+    return at.isoformat() if at else ""
+
+
+def _plan(row) -> Plan:
+    """The plan's document with its sign-off (who approved and agreed, when, how) from its columns."""
+    return replace(Plan.from_dict(json.loads(row.document)), agreed_by=row.agreed_by, agreed_at=_iso(row.agreed_at),
+                   agreement_channel=row.agreement_channel, approved_by=row.approved_by,
+                   approved_at=_iso(row.approved_at))
+
+
+def _plan_row(plan: Plan) -> dict:
+    return {"agreed": plan.agreed, "document": json.dumps(plan.to_dict(), ensure_ascii=False),
+            "agreed_by": plan.agreed_by, "agreed_at": _moment(plan.agreed_at),
+            "agreement_channel": plan.agreement_channel, "approved_by": plan.approved_by,
+            "approved_at": _moment(plan.approved_at), "updated_at": now()}
+
+
 def _case(row, appeal_ids=()) -> Case:
     data = {k: getattr(row, k) for k in CASE_FIELDS}
     data["stage"] = Stage(data["stage"])
@@ -56,7 +78,7 @@ class CaseRepository:
         done = self.session.execute(update(transfers).where(transfers.c.transfer_id == transfer.transfer_id)
                                     .values(state=transfer.state, accepted_at=transfer.accepted_at))
         if done.rowcount == 0:
-            self.session.execute(transfers.insert().values(**values))
+            self.session.execute(transfers.insert(), dict(**values))
 
     def get_transfer(self, transfer_id: str):
         from cases.domain.transfer import Transfer
@@ -65,7 +87,7 @@ class CaseRepository:
         return Transfer(**row._asdict()) if row else None
 
     def add_contract(self, draft, service_id: str) -> None:
-        self.session.execute(contracts.insert().values(
+        self.session.execute(contracts.insert(), dict(
             contract_id=draft.contract_id, case_id=draft.case_id, service_id=service_id, provider=draft.provider,
             service_type=draft.service_type, free_of_charge=draft.fee.free, amount=draft.fee.amount,
             explanation=json.dumps(draft.fee.explanation, ensure_ascii=False), rules_version=draft.fee.rules_version,
@@ -87,7 +109,7 @@ class CaseRepository:
         return result
 
     def mark_reminded(self, case_id: str, step_id: str, kind: str) -> None:
-        self.session.execute(step_reminders.insert().values(case_id=case_id, step_id=step_id, kind=kind,
+        self.session.execute(step_reminders.insert(), dict(case_id=case_id, step_id=step_id, kind=kind,
                                                             sent_at=now()))
 
     @property
@@ -124,7 +146,7 @@ class CaseRepository:
         return _person(row) if row else None
 
     def add_person(self, person: Person) -> None:
-        self.session.execute(persons.insert().values(**_person_row(person), created_at=now()))
+        self.session.execute(persons.insert(), dict(**_person_row(person), created_at=now()))
 
     def save_person(self, person: Person) -> None:
         values = _person_row(person)
@@ -142,7 +164,7 @@ class CaseRepository:
         values = {"address": address, "members": json.dumps(members, ensure_ascii=False), "updated_at": now()}
         if self.session.execute(update(households).where(households.c.case_id == case_id)
                                 .values(**values)).rowcount == 0:
-            self.session.execute(households.insert().values(household_id=household_id, case_id=case_id, **values))
+            self.session.execute(households.insert(), dict(household_id=household_id, case_id=case_id, **values))
 
     def household_of(self, case_id: str):
         row = self.session.execute(select(households).where(households.c.case_id == case_id)).first()
@@ -153,7 +175,7 @@ class CaseRepository:
         values = asdict(case)
         appeal_ids = values.pop("appeal_ids")
         values["stage"] = case.stage.value
-        self.session.execute(cases.insert().values(**values))
+        self.session.execute(cases.insert(), dict(**values))
         for appeal_id in appeal_ids:
             self.link_appeal(case.case_id, appeal_id)
 
@@ -170,7 +192,7 @@ class CaseRepository:
         return case
 
     def link_appeal(self, case_id: str, appeal_id: str) -> None:
-        self.session.execute(case_appeals.insert().values(appeal_id=appeal_id, case_id=case_id, linked_at=now()))
+        self.session.execute(case_appeals.insert(), dict(appeal_id=appeal_id, case_id=case_id, linked_at=now()))
 
     def case_for_appeal(self, appeal_id: str) -> Case | None:
         row = self.session.execute(
@@ -208,7 +230,7 @@ class CaseRepository:
         return [_case(row) for row in self.session.execute(query)]
 
     def add_stage_change(self, case_id: str, change: StageChange) -> None:
-        self.session.execute(stage_changes.insert().values(
+        self.session.execute(stage_changes.insert(), dict(
             case_id=case_id, from_stage=change.from_stage.value, to_stage=change.to_stage.value,
             actor_id=change.actor_id, actor_role=change.actor_role, at=change.at, reason=change.reason,
             outcome=change.outcome.value if change.outcome else ""))
@@ -231,7 +253,7 @@ class CaseRepository:
         done = self.session.execute(update(assessments).where(key).values(
             status=assessment.status.value, document=document, updated_at=now()))
         if done.rowcount == 0:
-            self.session.execute(assessments.insert().values(
+            self.session.execute(assessments.insert(), dict(
                 case_id=assessment.case_id, version=assessment.version, status=assessment.status.value,
                 document=document, updated_at=now()))
 
@@ -242,27 +264,25 @@ class CaseRepository:
         return latest == Status.APPROVED.value
 
     def latest_plan(self, case_id: str, version: int = 0) -> Plan | None:
-        query = select(plans.c.document).where(plans.c.case_id == case_id)
+        query = select(plans).where(plans.c.case_id == case_id)
         query = query.where(plans.c.version == version) if version else query
-        document = self.session.execute(query.order_by(plans.c.version.desc()).limit(1)).scalar()
-        return Plan.from_dict(json.loads(document)) if document else None
+        row = self.session.execute(query.order_by(plans.c.version.desc()).limit(1)).first()
+        return _plan(row) if row else None
 
     def save_plan(self, plan: Plan) -> None:
         self.session.execute(plan_steps.delete().where(plan_steps.c.case_id == plan.case_id))
         for step in plan.steps:  # the current version's steps, indexed for reminders
-            self.session.execute(plan_steps.insert().values(case_id=plan.case_id, step_id=step.step_id,
+            self.session.execute(plan_steps.insert(), dict(case_id=plan.case_id, step_id=step.step_id,
                                                             due_on=step.due_on, status=step.status,
                                                             responsible_kind=step.responsible_kind))
-        document = json.dumps(plan.to_dict(), ensure_ascii=False)
+        values = _plan_row(plan)
         key = (plans.c.case_id == plan.case_id) & (plans.c.version == plan.version)
-        done = self.session.execute(update(plans).where(key).values(agreed=plan.agreed, document=document,
-                                                                     updated_at=now()))
+        done = self.session.execute(update(plans).where(key).values(**values))
         if done.rowcount == 0:
-            self.session.execute(plans.insert().values(case_id=plan.case_id, version=plan.version,
-                                                       agreed=plan.agreed, document=document, updated_at=now()))
+            self.session.execute(plans.insert(), dict(case_id=plan.case_id, version=plan.version, **values))
 
     def add_review(self, review: Review) -> None:
-        self.session.execute(reviews.insert().values(
+        self.session.execute(reviews.insert(), dict(
             case_id=review.case_id, held_on=review.held_on,
             document=json.dumps(review.to_dict(), ensure_ascii=False)))
 
@@ -284,7 +304,7 @@ class CaseRepository:
         done = self.session.execute(update(case_managers).where(
             case_managers.c.manager_id == manager.manager_id).values(**values))
         if done.rowcount == 0:
-            self.session.execute(case_managers.insert().values(manager_id=manager.manager_id, **values))
+            self.session.execute(case_managers.insert(), dict(manager_id=manager.manager_id, **values))
 
     def loads(self, manager_ids: list[str]) -> dict[str, tuple[int, int]]:
         """manager id -> (weighted load, open cases)."""
@@ -301,7 +321,7 @@ class CaseRepository:
     # social history and audit ---------------------------------------------------
     def add_history(self, person_id: str, kind: str, reference: str, summary: str, source: str,
                     source_id: str | None = None, at: datetime | None = None) -> None:
-        self.session.execute(history.insert().values(
+        self.session.execute(history.insert(), dict(
             person_id=person_id, at=at or now(), kind=kind, reference=reference, summary=summary,
             source=source, source_id=source_id))
 
@@ -314,7 +334,7 @@ class CaseRepository:
                                     .offset(offset).limit(limit)).all()
 
     def audit(self, entry: AuditEntry) -> None:
-        self.session.execute(audit_log.insert().values(**entry.row()))
+        self.session.execute(audit_log.insert(), dict(**entry.row()))
 
 
 class Ratings:
@@ -328,7 +348,7 @@ class Ratings:
         key = (ratings.c.case_id == case.case_id) & (ratings.c.service_id == service_id)
         values = {"rating": rating, "comment": comment, "at": at}
         if self.session.execute(update(ratings).where(key).values(**values)).rowcount == 0:
-            self.session.execute(ratings.insert().values(case_id=case.case_id, service_id=service_id,
+            self.session.execute(ratings.insert(), dict(case_id=case.case_id, service_id=service_id,
                                                          person_id=case.person_id,
                                                          community_code=case.community_code, **values))
         return at

@@ -6,7 +6,7 @@ import logging
 import socketserver
 import time
 from importlib import resources
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
 from ekm_platform import soap
 
@@ -28,6 +28,70 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
 class QuietHandler(WSGIRequestHandler):
     def log_message(self, format, *args):
         log.info("%s %s", self.address_string(), format % args)
+
+
+class BodyReader:
+    """The request body as the application sees it: at most Content-Length bytes."""
+
+    def __init__(self, stream, length: int):
+        self.stream, self.remaining = stream, length
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.remaining if size is None or size < 0 else min(size, self.remaining)
+        data = self.stream.read(size) if size else b""
+        self.remaining -= len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        size = self.remaining if size is None or size < 0 else min(size, self.remaining)
+        data = self.stream.readline(size) if size else b""
+        self.remaining -= len(data)
+        return data
+
+
+class KeepAliveHandler(QuietHandler):
+    """HTTP/1.1 with persistent connections, as a registry's security server keeps them:
+    the gateway's connection pool then reuses its connections instead of opening one per
+    call. A body the application left unread (up to 64 KiB) is skipped so that the next
+    request starts at its own first byte; a larger one closes the connection."""
+
+    protocol_version = "HTTP/1.1"
+    DRAIN_LIMIT = 64 * 1024
+    disable_nagle_algorithm = True  # headers and body are written separately
+
+    def handle(self):
+        self.close_connection = True
+        self.handle_one()
+        while not self.close_connection:
+            self.handle_one()
+
+    def handle_one(self):
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        if len(self.raw_requestline) > 65536:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414)
+            self.close_connection = True
+            return
+        if not self.parse_request():
+            return
+        try:
+            length = max(0, int(self.headers.get("Content-Length") or 0))
+        except ValueError:
+            self.send_error(400, "bad Content-Length")
+            self.close_connection = True
+            return
+        body = BodyReader(self.rfile, length)
+        handler = ServerHandler(body, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
+        handler.http_version = "1.1"
+        handler.request_handler = self
+        handler.run(self.server.get_app())
+        if body.remaining > self.DRAIN_LIMIT:
+            self.close_connection = True
+        elif body.remaining:
+            body.read()
 
 
 def _respond(start_response, status: str, body: bytes, content_type="text/xml; charset=utf-8"):
@@ -132,4 +196,4 @@ class Simulators:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8081):
-    return make_server(host, port, Simulators(), server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    return make_server(host, port, Simulators(), server_class=ThreadingWSGIServer, handler_class=KeepAliveHandler)

@@ -12,10 +12,10 @@ import uuid
 from datetime import date
 
 import requests
+import urllib3
 import zeep
 from zeep import Settings
 from zeep.exceptions import Error as ZeepError
-from zeep.transports import Transport
 
 from registry_gateway.adapters import xroad
 from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, sha256
@@ -24,6 +24,7 @@ REGISTRY = "border_guard"
 SERVICE = xroad.MemberId("UA", "GOV", "14321469", "DPSU")  # ДПСУ, ЄДРПОУ 14321469
 SERVICE_CODE = "GetBorderCrossings"
 MAX_RESPONSE = 2 * 1024 * 1024
+NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError)
 
 
 class BorderGuardClient:
@@ -40,8 +41,7 @@ class BorderGuardClient:
             if self._client is None:
                 settings = Settings(strict=True, forbid_dtd=True, forbid_entities=True,
                                     forbid_external=True, xml_huge_tree=False)
-                transport = Transport(session=xroad.tls_session(), timeout=self.timeout,
-                                      operation_timeout=self.timeout)
+                transport = xroad.zeep_transport(self.timeout, MAX_RESPONSE)
                 try:
                     self._client = zeep.Client(f"{self.url}?wsdl", settings=settings, transport=transport)
                 except (requests.RequestException, ZeepError, OSError) as exc:
@@ -59,7 +59,7 @@ class BorderGuardClient:
         try:
             with client.settings(raw_response=True):
                 response = getattr(client.service, self.OPERATION)(_soapheaders=headers, **arguments)
-        except (requests.RequestException, OSError) as exc:
+        except NETWORK_ERRORS as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         raw = response.content
         if len(raw) > MAX_RESPONSE:
@@ -99,7 +99,7 @@ class BorderGuardClient:
         try:
             with client.settings(raw_response=True):
                 response = client.service.GetNewReturns(since=since, _soapheaders=headers)
-        except (requests.RequestException, OSError) as exc:
+        except NETWORK_ERRORS as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         raw = response.content
         if len(raw) > MAX_RESPONSE or response.status_code >= 400:

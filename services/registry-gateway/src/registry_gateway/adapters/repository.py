@@ -18,7 +18,7 @@ class EvidenceRepository:
         self.session = session
 
     def add(self, item: Evidence) -> None:
-        self.session.execute(evidence.insert().values(**asdict(item)))
+        self.session.execute(evidence.insert(), dict(**asdict(item)))
 
     def get(self, query_id: str) -> Evidence | None:
         row = self.session.execute(select(evidence).where(evidence.c.query_id == query_id)).first()
@@ -28,7 +28,7 @@ class EvidenceRepository:
     def add_pending(self, registry: str, query: Query, error: str, retry_in: float) -> str:
         now = datetime.now(timezone.utc)
         pending_id = str(uuid.uuid4())
-        self.session.execute(pending_queries.insert().values(
+        self.session.execute(pending_queries.insert(), dict(
             pending_id=pending_id, registry=registry, query=json.dumps(asdict(query), ensure_ascii=False),
             attempts=1, last_error=error[:500], next_at=now + timedelta(seconds=retry_in), created_at=now))
         return pending_id

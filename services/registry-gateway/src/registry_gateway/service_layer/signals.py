@@ -38,7 +38,7 @@ def poll_new_returns(uow: UnitOfWork, fetch: FeedPort, today: date | None = None
             continue
         signal_id = str(uuid.uuid4())
         subject = {k: record.get(k, "") for k in ("rnokpp", "unzr", "last_name", "first_name")}
-        uow.session.execute(registry_signals.insert().values(
+        uow.session.execute(registry_signals.insert(), dict(
             signal_id=signal_id, registry="border_guard", kind=RETURNED_FROM_SERVICE, source_id=record["source_id"],
             subject=json.dumps(subject, ensure_ascii=False), occurred_on=occurred.isoformat(),
             received_at=datetime.now(timezone.utc)))
@@ -47,7 +47,7 @@ def poll_new_returns(uow: UnitOfWork, fetch: FeedPort, today: date | None = None
         added += 1
     values = {"position": latest.isoformat()}
     if position is None:
-        uow.session.execute(feed_cursors.insert().values(feed=RETURNS_FEED, **values))
+        uow.session.execute(feed_cursors.insert(), dict(feed=RETURNS_FEED, **values))
     else:
         uow.session.execute(update(feed_cursors).where(feed_cursors.c.feed == RETURNS_FEED).values(**values))
     uow.commit()
