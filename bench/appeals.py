@@ -23,10 +23,14 @@ from ekm_platform import config
 from ekm_platform.testing.broker import create_vhost, delete_vhost
 from ekm_platform.testing.platform import running_platform
 
+from bench import nameko_baseline
 from bench.baselines import format_row, grpc_echo, percentiles, pika_publish_consume
 from tests.appeals import appeal_request
 
 SERVICES = ("intake", "cases", "notifications")
+# cases and notifications each ask intake once (subject, contact); appeal.accepted reaches
+# cases and notifications, case.opened reaches intake.
+RPCS_PER_APPEAL, EVENTS_PER_APPEAL = 2, 3
 
 
 def timed_calls(call, n: int, concurrency: int) -> tuple[float, list[float], list[str]]:
@@ -109,6 +113,7 @@ def main() -> None:
     amqp = pika_publish_consume()
     vhost, uri = create_vhost("ekm-bench")
     try:
+        raw_nameko = nameko_baseline.measure(uri)
         with tempfile.TemporaryDirectory() as home, \
                 running_platform(pathlib.Path(home), uri, args.database_url, services=SERVICES) as platform:
             md = platform.bearer("case_manager", "bench")
@@ -148,6 +153,14 @@ def main() -> None:
     format_row("SubmitAppeal p99, 16 clients", many_p99, echo16["p99_ms"], "ms")
     format_row("SubmitAppeal accepted/s, 16 clients", len(many) / many_s, echo16["per_second"], "/s")
     format_row("end to end (case + SMS logged)/s, 16 clients", len(many) / drained, amqp["per_second"], "/s")
+    format_row("end to end/s against raw nameko RPC", len(many) / drained, raw_nameko["rpc_per_second"], "/s")
+    format_row("end to end/s against raw nameko events", len(many) / drained, raw_nameko["events_per_second"], "/s")
+    rpc_ms, event_ms = 1000 / raw_nameko["rpc_per_second"], 1000 / raw_nameko["events_per_second"]
+    print(f"  nameko alone (no database, no tracing, 16 green threads): one RPC round trip {rpc_ms:.2f} ms, "
+          f"one event dispatched and handled {event_ms:.2f} ms of its throughput; an appeal takes "
+          f"{RPCS_PER_APPEAL} round trips and {EVENTS_PER_APPEAL} event deliveries: "
+          f"{RPCS_PER_APPEAL * rpc_ms + EVENTS_PER_APPEAL * event_ms:.1f} ms, a ceiling of "
+          f"{1000 / (RPCS_PER_APPEAL * rpc_ms + EVENTS_PER_APPEAL * event_ms):.0f} appeals/s before any other work")
     print(f"  every case opened {cases_after:.2f}s and every acknowledgement logged {notes_after:.2f}s "
           f"after the last accepted appeal ({len(many)} appeals in {many_s:.2f}s)")
     print(f"  nothing lost: accepted {accepted}, cases {cases}, acknowledgements {deliveries}"
