@@ -106,13 +106,17 @@ def test_a_reviewed_case_back_in_monitoring_cannot_close_as_resolved_or_minimise
     assert (closed.stage, closed.outcome) == (Stage.CLOSED, outcome.value)
 
 
-def test_a_closure_request_is_approved_only_while_the_case_is_in_review(uow, case):
+def test_a_closure_request_lapses_when_the_case_moves_on_and_cannot_be_approved_later(uow, case):
     reviewed(uow, case)
-    to(uow, case, Stage.CLOSED, outcome=Outcome.RESOLVED)
+    assert to(uow, case, Stage.CLOSED, outcome=Outcome.RESOLVED).closure_requested == "resolved"
     moved_on = to(uow, case, Stage.MONITORING)
-    with uow() as u, pytest.raises(FailedPrecondition, match=REVIEW_STAGE_FIRST):
+    assert moved_on.closure_requested == ""  # it leaves the supervisor's queue
+    with uow() as u, pytest.raises(FailedPrecondition, match="no closure was requested"):
         stages.approve_closure(u, SV, case.case_id, moved_on.version)
     assert current(uow, case).stage is Stage.MONITORING
+    with uow() as u:
+        kinds = [entry.kind for entry in u.repo.history_of(case.person_id, 0, 100)]
+    assert "case.closure_request_lapsed" in kinds
 
 
 @pytest.mark.parametrize("outcome", [Outcome.REFUSED, Outcome.MOVED, Outcome.DECEASED, Outcome.TRANSFERRED])

@@ -28,8 +28,11 @@ def move(uow: UnitOfWork, principal: Principal, case: Case, target: Stage, expec
     change = apply_transition(case.stage, target, facts_of(uow, case), principal.user_id, principal.role,
                               datetime.now(timezone.utc), reason, outcome)
     case.stage, case.stage_entered_at = target, change.at
-    if target is Stage.CLOSED:
-        case.closure_requested = ""
+    if case.closure_requested and target is not Stage.CLOSED:
+        uow.repo.add_history(case.person_id, "case.closure_request_lapsed", case.case_number,
+                             f"запит на закриття ({case.closure_requested}) знято: випадок перейшов на інший етап / "
+                             f"closure request withdrawn: the case moved to another stage", "cases")
+    case.closure_requested = ""  # a pending request is decided by closing, or lapses when the case moves on
     case.outcome = outcome.value if outcome else ("" if target is not Stage.CLOSED else case.outcome)
     uow.repo.save_case(case, expected_version)
     uow.repo.add_stage_change(case.case_id, change)
