@@ -94,3 +94,20 @@ def test_the_childrens_registry_lists_a_households_children_and_their_status(sim
     found = [(f.kind, f.attributes.get("status")) for f in facts.from_household_children(reply.records)]
     assert reply.found and ("registry.child.status", "difficult_circumstances") in found
     assert [k for k, _ in found].count("registry.child.in_household") == 2
+
+
+def test_a_reply_that_echoes_another_x_road_message_id_is_refused(simulator, monkeypatch):
+    """The security server echoes the request's headers; a reply carrying another
+    message's id (a mixed-up or replayed reply) is not taken as this query's answer."""
+    from registry_gateway.adapters import border_guard
+
+    base, set_fault = simulator
+    set_fault("none")
+    real_read = border_guard.read_reply
+    monkeypatch.setattr(border_guard, "read_reply",
+                        lambda client, operation, response, message_id: real_read(client, operation, response,
+                                                                                  "another-message"))
+    with pytest.raises(RegistryUnavailable, match="not 'another-message'"):
+        ask(base)
+    monkeypatch.setattr(border_guard, "read_reply", real_read)
+    assert ask(base).found

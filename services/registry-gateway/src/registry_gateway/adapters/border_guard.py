@@ -15,7 +15,9 @@ import requests
 import urllib3
 import zeep
 from zeep import Settings
+from lxml import etree
 from zeep.exceptions import Error as ZeepError
+from zeep.loader import parse_xml
 
 from registry_gateway.adapters import xroad
 from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, sha256
@@ -25,6 +27,26 @@ SERVICE = xroad.MemberId("UA", "GOV", "14321469", "DPSU")  # ДПСУ, ЄДРП�
 SERVICE_CODE = "GetBorderCrossings"
 MAX_RESPONSE = 2 * 1024 * 1024
 NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError)
+
+
+def read_reply(client: zeep.Client, operation_name: str, response, message_id: str):
+    """zeep's ``SoapBinding.process_reply`` for one X-Road reply, parsed with the client's
+    hardened settings. The reply's X-Road header must echo our message id (the security
+    server returns the request's headers); once checked, it is taken out before zeep reads
+    the body, so that it is not deserialised through the schema for nothing."""
+    binding = client.service._binding
+    operation = binding.get(operation_name)
+    document = parse_xml(response.content, client.transport, settings=client.settings)
+    fault = document.find("soap-env:Body/soap-env:Fault", namespaces=binding.nsmap)
+    if response.status_code != 200 or fault is not None:
+        return binding.process_error(document, operation)  # raises zeep's Fault
+    header = document.find("soap-env:Header", namespaces=binding.nsmap)
+    if header is not None:
+        echoed = header.findtext(f"{{{xroad.XROAD}}}id")
+        if echoed is not None and echoed != message_id:
+            raise ValueError(f"the reply answers X-Road message {echoed!r}, not {message_id!r}")
+        document.remove(header)
+    return operation.process_reply(document)
 
 
 class BorderGuardClient:
@@ -66,10 +88,9 @@ class BorderGuardClient:
             raise RegistryUnavailable(f"response of {len(raw)} bytes is over the {MAX_RESPONSE} limit")
         if response.status_code >= 400 and b"Fault" not in raw:
             raise RegistryUnavailable(f"HTTP {response.status_code}")
-        binding = client.service._binding
         try:
-            result = binding.process_reply(client, binding.get(self.OPERATION), response)
-        except (ZeepError, ValueError) as exc:
+            result = read_reply(client, self.OPERATION, response, message_id)
+        except (ZeepError, ValueError, etree.XMLSyntaxError) as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         try:
             body = result["body"]  # an output with X-Road headers: {header, body}
