@@ -184,7 +184,7 @@ def test_a_new_version_starts_unsigned_and_the_old_one_keeps_its_sign_off(uow, c
         assert u.repo.latest_plan(case.case_id, 1) == first
 
 
-def test_the_grpc_plan_carries_the_sign_off_the_contract_has_fields_for(uow, case):
+def test_the_grpc_plan_carries_the_whole_sign_off(uow, case):
     planned(uow, case)
     with uow() as u:
         plans.approve_plan(u, SV, case.case_id, 1)
@@ -193,14 +193,18 @@ def test_the_grpc_plan_carries_the_sign_off_the_contract_has_fields_for(uow, cas
     message = grpc_mapping.plan_message(agreed)
     assert (message.approved_by, message.agreement_channel) == ("sv-1", "in_person")
     assert message.agreed_at.ToDatetime(timezone.utc) == datetime.fromisoformat(agreed.agreed_at)
+    assert message.approved_at.ToDatetime(timezone.utc) == datetime.fromisoformat(agreed.approved_at)
+    assert message.agreed_by == case.person_id
     written = grpc_mapping.plan_from(message)  # what a client sends back never signs a plan off
     assert (written.approved_by, written.agreed_at, written.agreement_channel) == ("", "", "")
+    assert (written.agreed_by, written.approved_at) == ("", "")
     assert written.goals == agreed.goals
 
 
 def test_the_grpc_plan_of_an_unsigned_plan_has_no_agreement_time():
     message = grpc_mapping.plan_message(Plan("case-1", 1, goals=(Goal("g1", "health", "Реабілітація"),)))
-    assert not message.HasField("agreed_at") and message.approved_by == ""
+    assert not message.HasField("agreed_at") and not message.HasField("approved_at")
+    assert message.approved_by == message.agreed_by == ""
     assert isinstance(message, cases_pb2.Plan)
 
 

@@ -345,7 +345,7 @@ class PlannedService(_message.Message):
     def __init__(self, service_id: _Optional[str] = ..., service_type: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ...) -> None: ...
 
 class Plan(_message.Message):
-    __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel", "approved_by")
+    __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel", "approved_by", "agreed_by", "approved_at")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     GOALS_FIELD_NUMBER: _ClassVar[int]
@@ -354,6 +354,8 @@ class Plan(_message.Message):
     AGREED_AT_FIELD_NUMBER: _ClassVar[int]
     AGREEMENT_CHANNEL_FIELD_NUMBER: _ClassVar[int]
     APPROVED_BY_FIELD_NUMBER: _ClassVar[int]
+    AGREED_BY_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_AT_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     version: int
     goals: _containers.RepeatedCompositeFieldContainer[Goal]
@@ -362,7 +364,9 @@ class Plan(_message.Message):
     agreed_at: _timestamp_pb2.Timestamp
     agreement_channel: str
     approved_by: str
-    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., goals: _Optional[_Iterable[_Union[Goal, _Mapping]]] = ..., steps: _Optional[_Iterable[_Union[Step, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[PlannedService, _Mapping]]] = ..., agreed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agreement_channel: _Optional[str] = ..., approved_by: _Optional[str] = ...) -> None: ...
+    agreed_by: str
+    approved_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., goals: _Optional[_Iterable[_Union[Goal, _Mapping]]] = ..., steps: _Optional[_Iterable[_Union[Step, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[PlannedService, _Mapping]]] = ..., agreed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agreement_channel: _Optional[str] = ..., approved_by: _Optional[str] = ..., agreed_by: _Optional[str] = ..., approved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SavePlanRequest(_message.Message):
     __slots__ = ("plan", "expected_case_version")

@@ -102,8 +102,8 @@ def scoring_message(result: ScoringResult) -> cases_pb2.ScoringResult:
         explanation=[reason(r) for r in result.explanation])
 
 
-# Plan fields the public contract has no place for yet (kept and stored, not sent).
-PLAN_FIELDS_NOT_IN_PROTO = ("agreed_by", "approved_at")
+# The sign-off times travel as Timestamps, not as the domain's ISO strings.
+PLAN_TIMES = ("agreed_at", "approved_at")
 
 
 def plan_from(message: cases_pb2.Plan) -> Plan:
@@ -116,12 +116,11 @@ def plan_from(message: cases_pb2.Plan) -> Plan:
 
 def plan_message(plan: Plan) -> cases_pb2.Plan:
     data = plan.to_dict()
-    agreed_at = data.pop("agreed_at")
-    for name in PLAN_FIELDS_NOT_IN_PROTO:
-        data.pop(name)
+    times = {name: data.pop(name) for name in PLAN_TIMES}
     message = json_format.ParseDict(data, cases_pb2.Plan())
-    if agreed_at:
-        message.agreed_at.CopyFrom(timestamp(datetime.fromisoformat(agreed_at)))
+    for name, value in times.items():
+        if value:
+            getattr(message, name).CopyFrom(timestamp(datetime.fromisoformat(value)))
     return message
 
 
