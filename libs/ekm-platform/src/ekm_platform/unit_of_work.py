@@ -106,6 +106,10 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self._after_commit()
+
+    def _after_commit(self) -> None:
+        """Once the transaction is committed: wake the outbox relay if events were added."""
         self._committed = True
         if self.published:
             for listener in list(_commit_listeners):

@@ -6,6 +6,7 @@ from nameko_grpc.entrypoint import Grpc
 
 from ekm_platform.dependencies import Auth, Database
 from ekm_platform.grpc_support import StandardGrpc, endpoint
+from ekm_platform.group_commit import GroupCommit
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
@@ -25,6 +26,7 @@ class RegistryGatewayService(StandardGrpc):
     name = "registry_gateway"
 
     db = Database(metadata, EvidenceRepository)
+    evidence_store = GroupCommit(metadata, EvidenceRepository)  # lookups only add rows: committed together
     outbox = OutboxRelay()
     auth = Auth()
     registries = Registries()
@@ -35,7 +37,7 @@ class RegistryGatewayService(StandardGrpc):
     def LookupPerson(self, request, context):
         principal = self.auth.require(*ASKERS)
         query = grpc_mapping.query_from(request, principal.user_id)
-        with self.db() as uow:
+        with self.evidence_store() as uow:
             answers = handlers.lookup_person(query, uow, self.registries, list(request.registries) or None,
                                              role=principal.role, consent_recorded=request.consent_recorded)
         tag_current_span(case_number=query.case_number)
