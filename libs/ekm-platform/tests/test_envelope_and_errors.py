@@ -34,3 +34,12 @@ def test_errors_map_to_grpc_status_with_field_violations():
     assert error.status.details  # google.rpc.BadRequest attached
     assert to_grpc_error(NotFound("x")).code == StatusCode.NOT_FOUND
     assert to_grpc_error(FailedPrecondition("x")).code == StatusCode.FAILED_PRECONDITION
+
+
+def test_the_message_body_has_every_field_of_the_envelope():
+    from dataclasses import fields
+
+    envelope = Envelope("thing.happened", "svc", {"thing_id": "t1", "nested": {"n": 1}})
+    body = envelope.to_message()
+    assert set(body) == {f.name for f in fields(Envelope)}
+    assert Envelope.from_message(body) == envelope

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 SCHEMA_VERSION = 1
@@ -41,7 +41,9 @@ class Envelope:
     schema_version: int = SCHEMA_VERSION
 
     def to_message(self) -> dict:
-        return asdict(self)
+        """The message body (``data`` is shared, not copied: the body is serialised at once)."""
+        return {"event_type": self.event_type, "source": self.source, "data": self.data,
+                "event_id": self.event_id, "occurred_at": self.occurred_at, "schema_version": self.schema_version}
 
     @classmethod
     def from_message(cls, body) -> "Envelope":

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from ekm_platform.unit_of_work import UnitOfWork
 
@@ -27,6 +27,20 @@ class Outcome:
     status: str                 # stored | duplicate | dead
     reason: str = ""
     record_id: str = ""
+
+
+def _already_stored(uow: UnitOfWork, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (partner, source id) pairs among ``keys`` stored before: one query per partner
+    (a batch usually comes from one), by source id."""
+    by_partner: dict[str, list[str]] = {}
+    for partner_id, source_id in keys:
+        by_partner.setdefault(partner_id, []).append(source_id)
+    seen = set()
+    for partner_id, source_ids in by_partner.items():
+        seen.update((partner_id, source_id) for source_id in uow.session.execute(
+            select(feed_records.c.source_id).where(feed_records.c.partner_id == partner_id,
+                                                   feed_records.c.source_id.in_(source_ids))).scalars())
+    return seen
 
 
 def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]) -> list[Outcome]:
@@ -51,9 +65,7 @@ def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]
             valid.append((i, item, kind, record))
         except InvalidRecord as exc:
             outcomes[i] = Outcome("dead", str(exc))
-    keys = {(item.partner_id, record["source_id"]) for _, item, _, record in valid}
-    seen = set(uow.session.execute(select(feed_records.c.partner_id, feed_records.c.source_id).where(
-        tuple_(feed_records.c.partner_id, feed_records.c.source_id).in_(list(keys))))) if keys else set()
+    seen = _already_stored(uow, {(item.partner_id, record["source_id"]) for _, item, _, record in valid})
     rows, events, now = [], [], datetime.now(timezone.utc)
     for i, item, kind, record in valid:
         key = (item.partner_id, record["source_id"])
