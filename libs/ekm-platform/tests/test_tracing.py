@@ -250,3 +250,30 @@ def test_eventlet_processes_write_the_same_store_concurrently(db):
         trace_ids = store.find_trace_ids(f"{name}-1")
         assert len(trace_ids) == 100
         assert all(store.spans(t)[0]["service"] == name for t in trace_ids[:5])
+
+
+def test_entrypoint_spans_do_not_bind_call_arguments_unless_payloads_are_sent(monkeypatch):
+    from types import SimpleNamespace
+
+    from nameko_opentelemetry import entrypoints
+
+    from ekm_platform.nameko_patches import trace_entrypoints_without_call_args
+
+    trace_entrypoints_without_call_args()
+    pool = SimpleNamespace(running=lambda: 1, free=lambda: 9)
+
+    class Service:
+        def method(self, request, context):
+            return None
+
+    entrypoint = SimpleNamespace(method_name="method", sensitive_arguments=None,
+                                 container=SimpleNamespace(service_cls=Service))
+    worker_ctx = SimpleNamespace(entrypoint=entrypoint, service_name="svc", args=("req", "ctx"), kwargs={},
+                                 data={}, container=SimpleNamespace(_worker_pool=pool))
+    bound = []
+    real = entrypoints.inspect.getcallargs
+    monkeypatch.setattr(entrypoints.inspect, "getcallargs", lambda *a, **k: bound.append(1) or real(*a, **k))
+    attributes = entrypoints.EntrypointAdapter({}).get_attributes(worker_ctx)
+    assert attributes["method_name"] == "method" and attributes["active_workers"] == 1 and not bound
+    with_payloads = entrypoints.EntrypointAdapter({"send_request_payloads": True}).get_attributes(worker_ctx)
+    assert bound and "call_args" in with_payloads

@@ -27,3 +27,32 @@ def declare_reply_queue_once() -> None:
 
     ReplyListener.setup = setup
     ReplyListener._ekm_patched = True
+
+
+def trace_entrypoints_without_call_args() -> None:
+    """nameko-opentelemetry binds every call's arguments to the method's signature
+    (``inspect.getcallargs``) for the span's attributes, even when request payloads are
+    not sent — and we never send them (they would carry personal data). The binding alone
+    cost ~5 % of a gRPC call; here it is done only when payloads are configured."""
+    from nameko_opentelemetry.entrypoints import EntrypointAdapter
+
+    if getattr(EntrypointAdapter, "_ekm_patched", False):
+        return
+    original = EntrypointAdapter.get_attributes
+
+    def get_attributes(self, worker_ctx):
+        if self.config.get("send_request_payloads"):
+            return original(self, worker_ctx)
+        entrypoint = worker_ctx.entrypoint
+        attributes = {
+            "service_name": worker_ctx.service_name,
+            "entrypoint_type": type(entrypoint).__name__,
+            "method_name": entrypoint.method_name,
+            "active_workers": worker_ctx.container._worker_pool.running(),
+            "available_workers": worker_ctx.container._worker_pool.free(),
+        }
+        attributes.update(self.get_header_attributes(worker_ctx) or {})
+        return attributes
+
+    EntrypointAdapter.get_attributes = get_attributes
+    EntrypointAdapter._ekm_patched = True

@@ -37,6 +37,8 @@ def instrument(service: str) -> None:
 
     setup_tracing(service)
     NamekoInstrumentor().instrument()
+    from ekm_platform.nameko_patches import trace_entrypoints_without_call_args
+    trace_entrypoints_without_call_args()
     SQLAlchemyInstrumentor().instrument(enable_commenter=False)
     # A "connect" span per pool checkout says nothing an operator needs and costs every
     # request a span; statements stay traced.
