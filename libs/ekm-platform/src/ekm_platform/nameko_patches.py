@@ -56,3 +56,36 @@ def trace_entrypoints_without_call_args() -> None:
 
     EntrypointAdapter.get_attributes = get_attributes
     EntrypointAdapter._ekm_patched = True
+
+
+def untraced_health_checks() -> None:
+    """The standard gRPC health service (probed every few seconds by Kubernetes and load
+    balancers) gets no spans: they would fill the trace store with noise and cost every
+    probe a span. Every other entrypoint is traced as before."""
+    from grpc_health.v1 import health_pb2_grpc
+    from nameko.containers import ServiceContainer
+    from nameko_grpc.entrypoint import Grpc
+
+    if getattr(ServiceContainer, "_ekm_untraced_health", False):
+        return
+    traced_setup, traced_result = ServiceContainer._worker_setup, ServiceContainer._worker_result
+    plain_setup = getattr(traced_setup, "__wrapped__", traced_setup)
+    plain_result = getattr(traced_result, "__wrapped__", traced_result)
+
+    def is_probe(worker_ctx) -> bool:
+        entrypoint = worker_ctx.entrypoint
+        return isinstance(entrypoint, Grpc) and entrypoint.stub is health_pb2_grpc.HealthStub
+
+    def _worker_setup(self, worker_ctx):
+        if is_probe(worker_ctx):
+            return plain_setup(self, worker_ctx)
+        return traced_setup.__get__(self, type(self))(worker_ctx)
+
+    def _worker_result(self, worker_ctx, result=None, exc_info=None):
+        if is_probe(worker_ctx):
+            return plain_result(self, worker_ctx, result, exc_info)
+        return traced_result.__get__(self, type(self))(worker_ctx, result, exc_info)
+
+    ServiceContainer._worker_setup = _worker_setup
+    ServiceContainer._worker_result = _worker_result
+    ServiceContainer._ekm_untraced_health = True

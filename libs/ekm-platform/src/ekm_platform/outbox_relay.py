@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 
 import kombu
 from nameko import config
@@ -29,6 +30,7 @@ tracer = trace.get_tracer("ekm_platform.outbox")
 
 BATCH = 200
 POLL_SECONDS = 1.0
+IDLE_SECONDS = 30.0
 
 
 class OutboxRelay(DependencyProvider):
@@ -74,17 +76,25 @@ class OutboxRelay(DependencyProvider):
             self.done.set()
 
     def _publish_until_empty(self):
+        """Publish what is there; stay connected, looking again when woken and at least
+        every POLL_SECONDS (rows written by another process wake nobody here), and
+        disconnect after IDLE_SECONDS without rows."""
         uri = config["AMQP_URI"]
         with kombu.Connection(uri, transport_options={"confirm_publish": True}) as connection:
             producer = connection.Producer()
             self.exchange(producer.channel).declare()
-            while self.running and self._publish_batch(producer) == BATCH:
-                pass
-            # stay connected while work keeps coming
-            while self.running and self.wake.wait(POLL_SECONDS * 5):
+            idle_since = time.monotonic()
+            while self.running:
+                published = batch = self._publish_batch(producer)
+                while self.running and batch == BATCH:  # a full batch: there may be more
+                    batch = self._publish_batch(producer)
+                    published += batch
+                if published:
+                    idle_since = time.monotonic()
+                elif time.monotonic() - idle_since > IDLE_SECONDS:
+                    return
+                self.wake.wait(POLL_SECONDS)
                 self.wake.clear()
-                while self.running and self._publish_batch(producer) == BATCH:
-                    pass
 
     def _publish_batch(self, producer) -> int:
         """Rows are read, published and deleted in one transaction. On PostgreSQL the rows

@@ -37,8 +37,9 @@ def instrument(service: str) -> None:
 
     setup_tracing(service)
     NamekoInstrumentor().instrument()
-    from ekm_platform.nameko_patches import trace_entrypoints_without_call_args
+    from ekm_platform.nameko_patches import trace_entrypoints_without_call_args, untraced_health_checks
     trace_entrypoints_without_call_args()
+    untraced_health_checks()
     SQLAlchemyInstrumentor().instrument(enable_commenter=False)
     # A "connect" span per pool checkout says nothing an operator needs and costs every
     # request a span; statements stay traced.
