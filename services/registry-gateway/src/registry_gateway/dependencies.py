@@ -40,7 +40,8 @@ class Feeds(DependencyProvider):
         self.border_guard = BorderGuardClient(timeout=Policy.from_environment("border_guard", os.environ).timeout)
         self.breaker = CircuitBreaker(threshold=3, reset_after=60)
 
+    def new_returns(self, since):
+        return self.breaker.call(lambda: self.border_guard.new_returns(since))
+
     def get_dependency(self, worker_ctx):
-        class Ports:
-            new_returns = staticmethod(lambda since: self.breaker.call(lambda: self.border_guard.new_returns(since)))
-        return Ports
+        return self

@@ -62,7 +62,8 @@ class BorderGuardClient:
         with self._lock:
             if self._client is None:
                 settings = Settings(strict=True, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True, xml_huge_tree=False)
+                                    forbid_external=True, xml_huge_tree=False,
+                                    raw_response=True)  # replies are size-checked, then read by read_reply
                 transport = xroad.zeep_transport(self.timeout, MAX_RESPONSE)
                 try:
                     self._client = zeep.Client(f"{self.url}?wsdl", settings=settings, transport=transport)
@@ -79,8 +80,7 @@ class BorderGuardClient:
         headers = xroad.headers(xroad.client_id(), self.SERVICE, self.OPERATION, message_id,
                                 query.user_id, query.case_number)
         try:
-            with client.settings(raw_response=True):
-                response = getattr(client.service, self.OPERATION)(_soapheaders=headers, **arguments)
+            response = getattr(client.service, self.OPERATION)(_soapheaders=headers, **arguments)
         except NETWORK_ERRORS as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         raw = response.content
@@ -118,17 +118,15 @@ class BorderGuardClient:
         headers = xroad.headers(xroad.client_id(), SERVICE, "GetNewReturns", message_id, "ekm-registry-gateway",
                                 "feed")
         try:
-            with client.settings(raw_response=True):
-                response = client.service.GetNewReturns(since=since, _soapheaders=headers)
+            response = client.service.GetNewReturns(since=since, _soapheaders=headers)
         except NETWORK_ERRORS as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         raw = response.content
         if len(raw) > MAX_RESPONSE or response.status_code >= 400:
             raise RegistryUnavailable(f"HTTP {response.status_code}, {len(raw)} bytes")
-        binding = client.service._binding
         try:
-            result = binding.process_reply(client, binding.get("GetNewReturns"), response)
-        except (ZeepError, ValueError) as exc:
+            result = read_reply(client, "GetNewReturns", response, message_id)
+        except (ZeepError, ValueError, etree.XMLSyntaxError) as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         try:
             body = result["body"]
