@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import signal
 import sys
 import time
 
@@ -139,6 +140,12 @@ def cmd_run(args) -> int:
     ensure_dev_keys()
     simulators = _simulators_installed()
     supervisor = Supervisor(programs(simulators=simulators))
+
+    def stop_on_signal(signum, frame):  # `kill`, a closed terminal, systemd: stop like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
     supervisor.start()
     try:
         for service in config.SERVICES:

@@ -97,6 +97,9 @@ def run(service: str) -> None:
 
 
 def main(argv=None) -> None:
+    from ekm_platform.supervisor import die_with_parent
+
+    die_with_parent()
     parser = argparse.ArgumentParser(prog="ekm-service", description="Run one ЕКМ service")
     parser.add_argument("service", choices=settings.SERVICES)
     run(parser.parse_args(argv).service)

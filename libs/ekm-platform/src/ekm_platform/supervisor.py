@@ -14,6 +14,24 @@ from ekm_platform import config
 RESTART_LIMIT = 5  # per process, within a minute
 
 
+def die_with_parent() -> None:
+    """Called first thing by every supervised process: when its supervisor dies, however
+    it dies (SIGKILL included), the process gets SIGTERM and shuts down cleanly, so that
+    nothing keeps running behind a dead ``ekm run`` or test. Linux only; a no-op elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = int(os.environ.get("EKM_PARENT_PID") or os.getppid())  # set by the supervisor
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the supervisor died before the call
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 @dataclass
 class Program:
     name: str
@@ -48,9 +66,10 @@ class Supervisor:
 
     def _spawn(self, program: Program) -> None:
         log = open(self.log_dir / f"{program.name}.log", "ab")
+        env = {**(self.env if self.env is not None else os.environ), "EKM_PARENT_PID": str(os.getpid())}
         program.process = subprocess.Popen(
             program.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=self.env)
+            start_new_session=True, env=env)
         log.close()
 
     def check(self) -> list[str]:

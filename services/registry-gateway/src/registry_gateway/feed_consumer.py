@@ -123,6 +123,9 @@ def dead_letters(amqp_uri: str, replay: bool) -> int:
 
 
 def main(argv=None) -> None:
+    from ekm_platform.supervisor import die_with_parent
+
+    die_with_parent()
     parser = argparse.ArgumentParser(prog="registry_gateway.feed_consumer")
     parser.add_argument("--dead", choices=["list", "replay"])
     args = parser.parse_args(argv)

@@ -8,6 +8,9 @@ from registry_simulators.server import serve
 
 
 def main() -> None:
+    from ekm_platform.supervisor import die_with_parent
+
+    die_with_parent()
     parser = argparse.ArgumentParser(prog="registry_simulators")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
