@@ -142,3 +142,34 @@ def test_a_stopped_writer_refuses_instead_of_hanging(writer):
         uow.repo.add("late")
         with pytest.raises(RuntimeError, match="stopped"):
             uow.commit()
+
+
+def test_rows_whose_caller_gave_up_waiting_are_never_written_later(writer, monkeypatch):
+    busy, release, insert = threading.Event(), threading.Event(), writer._insert
+    writer._insert = lambda rows: (busy.set(), release.wait(10), insert(rows))[2]  # the first batch holds the writer
+    first = threading.Thread(target=lambda: _add(writer, "first"))
+    first.start()
+    assert busy.wait(10)
+    monkeypatch.setattr(writer, "WAIT_SECONDS", 0.2)
+    with pytest.raises(TimeoutError):
+        _add(writer, "late")  # queued behind the first batch; its caller times out
+    release.set()
+    first.join(10)
+    _add(writer, "after")  # the writer carries on
+    with writer.engine.connect() as conn:
+        assert set(conn.execute(select(NOTES.c.note_id)).scalars()) == {"first", "after"}
+
+
+def test_statements_other_than_a_plain_insert_of_one_row_are_refused(writer):
+    with writer.get_dependency(None)() as uow:
+        for statement, params in ((NOTES.insert().values(note_id="x"), {}),
+                                  (NOTES.insert().returning(NOTES.c.note_id), {"note_id": "y"}),
+                                  (NOTES.insert(), [{"note_id": "z"}])):
+            with pytest.raises(TypeError, match="only inserts single rows"):
+                uow.session.execute(statement, params)
+
+
+def _add(writer, note_id):
+    with writer.get_dependency(None)() as uow:
+        uow.repo.add(note_id)
+        uow.commit()

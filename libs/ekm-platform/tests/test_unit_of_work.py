@@ -86,3 +86,22 @@ def test_a_failing_handler_changes_nothing_and_can_be_retried(uow_factory):
     assert _rows(uow_factory, "outbox") == [] and _rows(uow_factory, "inbox") == []
     assert handle_event(uow_factory, "consumer", body, lambda e, u: u.publish("thing.followed", {})) is True
     assert len(_rows(uow_factory, "outbox")) == 1
+
+
+def test_an_insert_naming_a_column_its_table_lacks_is_refused(tmp_path):
+    from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+
+    from ekm_platform.db import UnknownColumns
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    things = Table("things", MetaData(), Column("id", Integer, primary_key=True), Column("name", String))
+    things.create(engine)
+    with engine.begin() as conn:
+        conn.execute(things.insert(), {"id": 1, "name": "a"})
+        conn.execute(things.insert(), [{"id": 2, "name": "b"}, {"id": 3, "name": "c"}])
+    for rows in ({"id": 4, "nmae": "typo"}, [{"id": 5, "extra": 1}]):
+        with pytest.raises(UnknownColumns, match="things has no column"), engine.begin() as conn:
+            conn.execute(things.insert(), rows)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(things)).scalar() == 3
+    engine.dispose()

@@ -145,9 +145,10 @@ def cmd_run(args) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_on_signal)
-    signal.signal(signal.SIGHUP, stop_on_signal)
-    supervisor.start()
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # under nohup, logging out stops nothing
+        signal.signal(signal.SIGHUP, stop_on_signal)
     try:
+        supervisor.start()
         for service in config.SERVICES:
             client.wait_healthy(service, timeout=60)
         print("\nЕКМ працює / EKM is running. gRPC endpoints (health + reflection on each):")
@@ -169,6 +170,8 @@ def cmd_run(args) -> int:
         print("\nЗупинка / stopping…")
         return 0
     finally:
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # a second signal must not cut the stop short
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
         supervisor.stop()
 
 

@@ -5,7 +5,7 @@ import logging
 
 from datetime import timezone
 
-from sqlalchemy import DateTime, TypeDecorator, create_engine, event, text
+from sqlalchemy import DateTime, Insert, Table, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +25,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class UnknownColumns(ValueError):
+    """An insert named columns its table does not have: refused, instead of SQLAlchemy
+    silently leaving them out (a domain field missing from the ORM would go unstored)."""
+
+
+def _refuse_unknown_columns(conn, clauseelement, multiparams, params, execution_options) -> None:
+    if not isinstance(clauseelement, Insert) or not isinstance(clauseelement.table, Table):
+        return
+    row = multiparams[0] if multiparams else params
+    unknown = row.keys() - clauseelement.table.c.keys() if isinstance(row, dict) else ()
+    if unknown:
+        raise UnknownColumns(f"{clauseelement.table.name} has no column(s) {', '.join(sorted(unknown))}")
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine with the settings every service uses."""
     if is_sqlite(url):
@@ -32,10 +46,12 @@ def make_engine(url: str, **kwargs) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_execute", _refuse_unknown_columns)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

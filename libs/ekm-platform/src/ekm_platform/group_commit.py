@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import Callable
 
 from nameko import config
@@ -21,6 +21,7 @@ from nameko.extensions import DependencyProvider
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import Insert, MetaData, Table
+from sqlalchemy.exc import DataError, IntegrityError
 
 from ekm_platform.db import make_engine
 from ekm_platform.unit_of_work import UnitOfWork
@@ -39,7 +40,9 @@ class InsertOnlySession:
         self.rows: Rows = []
 
     def execute(self, statement, parameters=None):
-        if not isinstance(statement, Insert) or not isinstance(parameters, dict):
+        plain_insert = (isinstance(statement, Insert) and not statement._values and not statement._multi_values
+                        and not statement._returning and not statement._post_values_clause)
+        if not plain_insert or not isinstance(parameters, dict):
             raise TypeError("a batched unit of work only inserts single rows: execute(table.insert(), {...})")
         self.rows.append((statement.table, dict(parameters)))
 
@@ -71,6 +74,7 @@ class _Submission:
         self.rows = rows
         self.done = threading.Event()
         self.error: BaseException | None = None
+        self.cancelled = False  # its caller gave up: never write it later behind its back
 
 
 class GroupCommit(DependencyProvider):
@@ -86,7 +90,7 @@ class GroupCommit(DependencyProvider):
 
     def setup(self):
         self.engine = make_engine(config["DATABASE_URL"])
-        self.pending: list[_Submission] = []
+        self.pending: deque[_Submission] = deque()
         self.wake = threading.Event()
         self.running = False
         self.stopped = threading.Event()
@@ -116,37 +120,55 @@ class GroupCommit(DependencyProvider):
         submission = _Submission(rows)
         self.pending.append(submission)
         self.wake.set()
-        if not submission.done.wait(self.WAIT_SECONDS):
+        try:
+            finished = submission.done.wait(self.WAIT_SECONDS)
+        except BaseException:  # the worker is killed while waiting
+            submission.cancelled = True
+            raise
+        if not finished:
+            submission.cancelled = True  # skipped if still queued (a batch already writing finishes)
             raise TimeoutError(f"rows not committed within {self.WAIT_SECONDS} s")
         if submission.error is not None:
             raise submission.error
 
     def _run(self):
+        batch: list[_Submission] = []
         try:
             while self.running or self.pending:
                 self.wake.wait(1.0)
                 self.wake.clear()
                 while self.pending:
-                    batch, self.pending = self.pending[:self.MAX_BATCH], self.pending[self.MAX_BATCH:]
+                    batch = []
+                    while self.pending and len(batch) < self.MAX_BATCH:
+                        submission = self.pending.popleft()
+                        if not submission.cancelled:
+                            batch.append(submission)
                     self._commit(batch)
+                    batch = []
         finally:
-            for submission in self.pending:
-                submission.error = RuntimeError("group commit stopped")
-                submission.done.set()
+            for submission in [*batch, *self.pending]:
+                if not submission.done.is_set():
+                    submission.error = RuntimeError("group commit stopped")
+                    submission.done.set()
             self.stopped.set()
 
     def _commit(self, batch: list[_Submission]) -> None:
         try:
-            self._insert([row for submission in batch for row in submission.rows])
-        except Exception:
+            if batch:
+                self._insert([row for submission in batch for row in submission.rows])
+        except (IntegrityError, DataError):
             if len(batch) == 1:
                 batch[0].error = _current_error()
-            else:  # one bad request must not fail the others: each alone
+            else:  # a request's bad data must not fail the others: each alone
                 for submission in batch:
                     try:
                         self._insert(submission.rows)
                     except Exception:
                         submission.error = _current_error()
+        except Exception:  # the database itself failed (locked, away): the whole batch fails
+            error = _current_error()
+            for submission in batch:
+                submission.error = error
         for submission in batch:
             submission.done.set()
 

@@ -22,7 +22,7 @@ def die_with_parent() -> None:
         return
     import ctypes
 
-    parent = int(os.environ.get("EKM_PARENT_PID") or os.getppid())  # set by the supervisor
+    parent = int(os.environ.pop("EKM_PARENT_PID", "") or os.getppid())  # set by the supervisor, for us only
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG

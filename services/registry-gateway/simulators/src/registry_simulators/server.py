@@ -49,6 +49,14 @@ class BodyReader:
         return data
 
 
+class _TrackingHandler(ServerHandler):
+    failed = False
+
+    def handle_error(self):
+        self.failed = True
+        super().handle_error()
+
+
 class KeepAliveHandler(QuietHandler):
     """HTTP/1.1 with persistent connections, as a registry's security server keeps them:
     the gateway's connection pool then reuses its connections instead of opening one per
@@ -56,14 +64,18 @@ class KeepAliveHandler(QuietHandler):
     request starts at its own first byte; a larger one closes the connection."""
 
     protocol_version = "HTTP/1.1"
+    timeout = 30  # an idle or stalled connection is closed after this many seconds
     DRAIN_LIMIT = 64 * 1024
     disable_nagle_algorithm = True  # headers and body are written separately
 
     def handle(self):
         self.close_connection = True
-        self.handle_one()
-        while not self.close_connection:
+        try:
             self.handle_one()
+            while not self.close_connection:
+                self.handle_one()
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
 
     def handle_one(self):
         self.raw_requestline = self.rfile.readline(65537)
@@ -77,17 +89,19 @@ class KeepAliveHandler(QuietHandler):
             return
         if not self.parse_request():
             return
-        try:
-            length = max(0, int(self.headers.get("Content-Length") or 0))
-        except ValueError:
-            self.send_error(400, "bad Content-Length")
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if "Transfer-Encoding" in self.headers or not declared.isdigit():
+            self.send_error(400, "a body needs a plain Content-Length")  # no chunked bodies here
             self.close_connection = True
             return
+        length = int(declared)
         body = BodyReader(self.rfile, length)
-        handler = ServerHandler(body, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
+        handler = _TrackingHandler(body, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
         handler.http_version = "1.1"
         handler.request_handler = self
         handler.run(self.server.get_app())
+        if handler.failed:
+            self.close_connection = True  # the response may be cut short: never reuse the connection
         if body.remaining > self.DRAIN_LIMIT:
             self.close_connection = True
         elif body.remaining:

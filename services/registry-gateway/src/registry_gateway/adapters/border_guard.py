@@ -41,11 +41,10 @@ def read_reply(client: zeep.Client, operation_name: str, response, message_id: s
     if response.status_code != 200 or fault is not None:
         return binding.process_error(document, operation)  # raises zeep's Fault
     header = document.find("soap-env:Header", namespaces=binding.nsmap)
-    if header is not None:
-        echoed = header.findtext(f"{{{xroad.XROAD}}}id")
-        if echoed is not None and echoed != message_id:
-            raise ValueError(f"the reply answers X-Road message {echoed!r}, not {message_id!r}")
-        document.remove(header)
+    echoed = header.findtext(f"{{{xroad.XROAD}}}id") if header is not None else None
+    if echoed != message_id:
+        raise ValueError(f"the reply answers X-Road message {echoed!r}, not {message_id!r}")
+    document.remove(header)
     return operation.process_reply(document)
 
 

@@ -91,11 +91,13 @@ class RawReply:
 def http_pool():
     """One urllib3 pool with the same mTLS settings as ``tls_session`` (client certificate,
     trusted CA), no proxies from the environment and no retries of its own."""
+    import certifi
     import urllib3
 
     cert, key, ca = (os.environ.get(f"EKM_XROAD_TLS_{n}") for n in ("CERT", "KEY", "CA"))
+    trust = {"ca_cert_dir": ca} if ca and os.path.isdir(ca) else {"ca_certs": ca or certifi.where()}
     return urllib3.PoolManager(num_pools=8, maxsize=32, cert_file=cert or None, key_file=key or None,
-                               ca_certs=ca or None, cert_reqs="CERT_REQUIRED", retries=False)
+                               cert_reqs="CERT_REQUIRED", retries=False, **trust)
 
 
 def zeep_transport(timeout: float, max_bytes: int):
