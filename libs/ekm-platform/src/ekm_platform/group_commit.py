@@ -79,7 +79,10 @@ class _Submission:
 
 class GroupCommit(DependencyProvider):
     """Injects ``uow()``: a ``BatchedUnitOfWork`` over this service's database, committed
-    together with the other requests' in one transaction by one writer thread."""
+    together with the other requests' in one transaction by one writer thread.
+
+    Rows are grouped by table for the write, so it suits tables with no foreign keys
+    between them (the gateway's evidence, outbox and pending queries)."""
 
     MAX_BATCH = 500
     WAIT_SECONDS = 60.0
