@@ -6,12 +6,15 @@ inserts are collected instead of executed; ``commit`` hands them to the service'
 writer and waits until they are committed, so nothing is answered before it is stored.
 The writer takes everything that arrived while the previous batch was being written and
 commits it as one transaction: one statement per table and one commit for many requests,
-instead of a statement, a commit and a span each. If a batch fails, each request's rows
-are tried again in a transaction of their own, so that one bad request fails alone.
+instead of a statement, a commit and a span each. If a batch fails on bad data, each
+request's rows are tried again in a transaction of their own, so that one bad request
+fails alone; if the database itself fails, the whole batch fails. A request whose caller
+stopped waiting is never written afterwards.
 """
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections import defaultdict, deque
 from typing import Callable
@@ -185,8 +188,6 @@ class GroupCommit(DependencyProvider):
 
 
 def _current_error() -> BaseException:
-    import sys
-
     error = sys.exc_info()[1]
     log.warning("group commit failed: %s", error)
     return error

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 
 import kombu
 from nameko import config
@@ -30,7 +29,6 @@ tracer = trace.get_tracer("ekm_platform.outbox")
 
 BATCH = 200
 POLL_SECONDS = 1.0
-IDLE_SECONDS = 30.0
 
 
 class OutboxRelay(DependencyProvider):
@@ -66,7 +64,7 @@ class OutboxRelay(DependencyProvider):
         try:
             while self.running:
                 try:
-                    self._publish_until_empty()
+                    self._publish_while_running()
                 except Exception:  # broker or database away: keep the rows, try again
                     log.exception("outbox relay failed; retrying")
                     self.wake.wait(POLL_SECONDS)
@@ -75,24 +73,16 @@ class OutboxRelay(DependencyProvider):
         finally:
             self.done.set()
 
-    def _publish_until_empty(self):
-        """Publish what is there; stay connected, looking again when woken and at least
-        every POLL_SECONDS (rows written by another process wake nobody here), and
-        disconnect after IDLE_SECONDS without rows."""
+    def _publish_while_running(self):
+        """Publish what is there and stay connected, looking again when woken and at least
+        every POLL_SECONDS (rows written by another process wake nobody here)."""
         uri = config["AMQP_URI"]
         with kombu.Connection(uri, transport_options={"confirm_publish": True}) as connection:
             producer = connection.Producer()
             self.exchange(producer.channel).declare()
-            idle_since = time.monotonic()
             while self.running:
-                published = batch = self._publish_batch(producer)
-                while self.running and batch == BATCH:  # a full batch: there may be more
-                    batch = self._publish_batch(producer)
-                    published += batch
-                if published:
-                    idle_since = time.monotonic()
-                elif time.monotonic() - idle_since > IDLE_SECONDS:
-                    return
+                while self.running and self._publish_batch(producer) == BATCH:  # full: there may be more
+                    pass
                 self.wake.wait(POLL_SECONDS)
                 self.wake.clear()
 

@@ -78,7 +78,7 @@ class CaseRepository:
         done = self.session.execute(update(transfers).where(transfers.c.transfer_id == transfer.transfer_id)
                                     .values(state=transfer.state, accepted_at=transfer.accepted_at))
         if done.rowcount == 0:
-            self.session.execute(transfers.insert(), dict(**values))
+            self.session.execute(transfers.insert(), values)
 
     def get_transfer(self, transfer_id: str):
         from cases.domain.transfer import Transfer
@@ -175,7 +175,7 @@ class CaseRepository:
         values = asdict(case)
         appeal_ids = values.pop("appeal_ids")
         values["stage"] = case.stage.value
-        self.session.execute(cases.insert(), dict(**values))
+        self.session.execute(cases.insert(), values)
         for appeal_id in appeal_ids:
             self.link_appeal(case.case_id, appeal_id)
 
@@ -334,7 +334,7 @@ class CaseRepository:
                                     .offset(offset).limit(limit)).all()
 
     def audit(self, entry: AuditEntry) -> None:
-        self.session.execute(audit_log.insert(), dict(**entry.row()))
+        self.session.execute(audit_log.insert(), entry.row())
 
 
 class Ratings:

@@ -68,7 +68,7 @@ class AppealRepository:
         self.session = session
 
     def add(self, appeal: Appeal) -> None:
-        self.session.execute(appeals.insert(), dict(**_row(appeal)))
+        self.session.execute(appeals.insert(), _row(appeal))
 
     def save_case(self, appeal: Appeal) -> None:
         self.session.execute(appeals.update().where(appeals.c.appeal_id == appeal.appeal_id).values(

@@ -25,7 +25,7 @@ class ReferralRepository:
         values = asdict(referral)
         values.update(sector=referral.sector.value, state=referral.state.value,
                       client_request_id=referral.client_request_id or None)
-        self.session.execute(referrals.insert(), dict(**values))
+        self.session.execute(referrals.insert(), values)
 
     def get(self, referral_id: str) -> Referral | None:
         row = self.session.execute(select(referrals).where(referrals.c.referral_id == referral_id)).first()

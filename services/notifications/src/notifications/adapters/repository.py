@@ -15,7 +15,7 @@ class DeliveryRepository:
         self.session = session
 
     def add(self, delivery: Delivery) -> None:
-        self.session.execute(deliveries.insert(), dict(**asdict(delivery)))
+        self.session.execute(deliveries.insert(), asdict(delivery))
 
     def for_reference(self, reference: str) -> list[Delivery]:
         rows = self.session.execute(

@@ -73,13 +73,16 @@ class BorderGuardClient:
     SERVICE, OPERATION = SERVICE, SERVICE_CODE
 
     def _call(self, query: Query, **arguments):
+        """The registry's query for a case: the case manager is ``userId``, the case ``issue``."""
+        return self._exchange(self.OPERATION, query.user_id, query.case_number, **arguments)
+
+    def _exchange(self, operation: str, user_id: str, issue: str, **arguments):
         """One SOAP exchange through X-Road: (body, X-Road message id, SHA-256 of the raw reply)."""
         client = self._zeep()
         message_id = str(uuid.uuid4())
-        headers = xroad.headers(xroad.client_id(), self.SERVICE, self.OPERATION, message_id,
-                                query.user_id, query.case_number)
+        headers = xroad.headers(xroad.client_id(), self.SERVICE, operation, message_id, user_id, issue)
         try:
-            response = getattr(client.service, self.OPERATION)(_soapheaders=headers, **arguments)
+            response = getattr(client.service, operation)(_soapheaders=headers, **arguments)
         except NETWORK_ERRORS as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         raw = response.content
@@ -88,7 +91,7 @@ class BorderGuardClient:
         if response.status_code >= 400 and b"Fault" not in raw:
             raise RegistryUnavailable(f"HTTP {response.status_code}")
         try:
-            result = read_reply(client, self.OPERATION, response, message_id)
+            result = read_reply(client, operation, response, message_id)
         except (ZeepError, ValueError, etree.XMLSyntaxError) as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         try:
@@ -112,27 +115,9 @@ class BorderGuardClient:
 
     def new_returns(self, since: date) -> tuple[list[dict], str, str]:
         """The feed of people returned from service since a date: (records, X-Road id, hash)."""
-        client = self._zeep()
-        message_id = str(uuid.uuid4())
-        headers = xroad.headers(xroad.client_id(), SERVICE, "GetNewReturns", message_id, "ekm-registry-gateway",
-                                "feed")
-        try:
-            response = client.service.GetNewReturns(since=since, _soapheaders=headers)
-        except NETWORK_ERRORS as exc:
-            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        raw = response.content
-        if len(raw) > MAX_RESPONSE or response.status_code >= 400:
-            raise RegistryUnavailable(f"HTTP {response.status_code}, {len(raw)} bytes")
-        try:
-            result = read_reply(client, "GetNewReturns", response, message_id)
-        except (ZeepError, ValueError, etree.XMLSyntaxError) as exc:
-            raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        try:
-            body = result["body"]
-        except (KeyError, TypeError, IndexError, AttributeError):
-            body = result
+        body, message_id, digest = self._exchange("GetNewReturns", "ekm-registry-gateway", "feed", since=since)
         items = body if isinstance(body, list) else ((body["return"] if body is not None else None) or [])
         records = [{"source_id": r["sourceId"], "rnokpp": r["rnokpp"] or "", "unzr": r["unzr"] or "",
                     "last_name": r["lastName"], "first_name": r["firstName"], "occurred_on": r["returnedOn"],
                     "checkpoint": r["checkpoint"]} for r in items]
-        return records, message_id, sha256(raw)
+        return records, message_id, digest

@@ -18,7 +18,7 @@ class EvidenceRepository:
         self.session = session
 
     def add(self, item: Evidence) -> None:
-        self.session.execute(evidence.insert(), dict(**asdict(item)))
+        self.session.execute(evidence.insert(), asdict(item))
 
     def get(self, query_id: str) -> Evidence | None:
         row = self.session.execute(select(evidence).where(evidence.c.query_id == query_id)).first()
