@@ -94,7 +94,12 @@ def test_a_consumer_crash_loses_nothing(platform):
         tracking = [stub.SubmitAppeal(appeal_request(), metadata=md, timeout=10).tracking_number for _ in range(10)]
     assert not any(case_number(platform, t, md) for t in tracking)
     platform.supervisor.check()  # restarts what died, as `ekm run` does every second
-    numbers = until(lambda: all(case_number(platform, t, md) for t in tracking), timeout=60)
+
+    def every_case_opened():
+        platform.supervisor.check()  # and keeps doing so while we wait, as `ekm run` does
+        return all(case_number(platform, t, md) for t in tracking)
+
+    numbers = until(every_case_opened, timeout=60)
     assert numbers, platform.log("cases")[-2000:]
     assert len({case_number(platform, t, md) for t in tracking}) == 10
 
