@@ -104,6 +104,11 @@ class UnitOfWork:
             consumer=consumer, event_id=event_id, reason=reason,
             payload=json.dumps(payload, ensure_ascii=False, default=str), created_at=now()))
 
+    def audit(self, entry) -> None:
+        """Append an ``ekm_platform.audit.AuditEntry`` to this service's audit log, in this
+        transaction (the service's metadata must hold ``audit_table(metadata)``)."""
+        self.session.execute(self._tables["audit_log"].insert(), entry.row())
+
     def commit(self) -> None:
         self.session.commit()
         self._after_commit()
