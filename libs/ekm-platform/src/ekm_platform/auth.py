@@ -25,6 +25,18 @@ class Principal:
     community_code: str = ""
     organisation: str = ""
 
+    def as_actor(self) -> dict:
+        """The caller as it crosses an internal AMQP RPC (never the token itself)."""
+        return {"user_id": self.user_id, "role": self.role, "community_code": self.community_code,
+                "organisation": self.organisation}
+
+    @classmethod
+    def from_actor(cls, actor: dict) -> "Principal":
+        if not isinstance(actor, dict) or actor.get("role") not in ROLES or not actor.get("user_id"):
+            raise PermissionDenied("Невідомий виконавець / unknown actor")
+        return cls(str(actor["user_id"]), actor["role"], str(actor.get("community_code") or ""),
+                   str(actor.get("organisation") or ""))
+
 
 def generate_keys(private_path: pathlib.Path, public_path: pathlib.Path) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
