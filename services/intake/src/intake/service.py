@@ -6,13 +6,14 @@ from functools import partial
 from nameko.rpc import ServiceRpc, rpc
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.dependencies import Auth, Database, handle_event
+from ekm_platform.auth import Principal
+from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
 from intake.adapters import grpc_mapping
-from intake.adapters.orm import metadata
+from intake.adapters.orm import audit_log, metadata
 from intake.adapters.repository import AppealRepository
 from intake.service_layer import handlers
 
@@ -27,6 +28,7 @@ class IntakeService(StandardGrpc):
 
     db = Database(metadata, AppealRepository)
     outbox = OutboxRelay()
+    audit_chain = AuditChainer(audit_log)
     auth = Auth()
     gateway = ServiceRpc("registry_gateway")
 
@@ -58,6 +60,20 @@ class IntakeService(StandardGrpc):
     def get_applicant_contact(self, appeal_id):
         with self.db() as uow:
             return handlers.applicant_contact(appeal_id, uow)
+
+    @rpc
+    def get_appeal_details(self, appeal_id, actor):
+        """Internal: the appeal as its case worker sees it (cases checks the relation first);
+        ``actor`` is ``Principal.as_actor()`` of the person asking. None for an unknown appeal."""
+        principal = Principal.from_actor(actor)
+        with self.db() as uow:
+            return handlers.appeal_details(appeal_id, principal, uow)
+
+    @rpc
+    def appeal_case_number(self, appeal_id):
+        """Internal: the case number the appeal opened or attached to, or None."""
+        with self.db() as uow:
+            return handlers.appeal_case_number(appeal_id, uow)
 
     @event_handler("cases", "case.opened", requeue_on_error=True)
     def on_case_opened(self, body):

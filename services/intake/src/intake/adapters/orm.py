@@ -1,11 +1,13 @@
 """Intake's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
 from sqlalchemy import Boolean, Column, MetaData, String, Table, Text
 
+from ekm_platform.audit import audit_table
 from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
 messaging_tables(metadata)
+audit_log = audit_table(metadata)  # who read or wrote which appeal's personal data (ekm audit-verify)
 
 appeals = Table(
     "appeals",

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import asdict
 
+from ekm_platform.audit import AuditEntry
+from ekm_platform.auth import Principal
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import NotFound, ValidationError
@@ -102,3 +104,47 @@ def applicant_contact(appeal_id: str, uow: UnitOfWork) -> dict:
     return {"appeal_id": appeal_id, "tracking_number": appeal.tracking_number,
             "phone": s.applicant_phone, "email": s.applicant_email, "locale": "uk",
             "first_name": s.applicant.first_name}
+
+
+def audit(uow: UnitOfWork, actor_id: str, actor_role: str, action: str, appeal: Appeal, purpose: str,
+          **details) -> None:
+    """One entry of intake's audit log: identifiers only (appeal id, tracking and case numbers)."""
+    uow.audit(AuditEntry(actor_id, actor_role, action, "appeal", appeal.appeal_id, purpose[:200],
+                         {"tracking_number": appeal.tracking_number, "case_number": appeal.case_number,
+                          **details}))
+
+
+CASE_APPEAL_VIEW = "картка випадку: звернення / the case's appeal, for its case worker"
+
+
+def appeal_details(appeal_id: str, principal: Principal, uow: UnitOfWork) -> dict | None:
+    """What the case worker needs to see of an appeal, for the cases service (internal RPC:
+    cases checks the caller's relation to the case before it asks). None for an unknown appeal.
+    The read is audited with the person who asked (``principal``), in intake's own log."""
+    appeal = uow.repo.get(appeal_id)
+    if appeal is None:
+        return None
+    s = appeal.submission
+    audit(uow, principal.user_id, principal.role, "appeal.read", appeal, CASE_APPEAL_VIEW)
+    uow.commit()
+    applicant = s.applicant
+    return {
+        "appeal_id": appeal.appeal_id, "tracking_number": appeal.tracking_number,
+        "case_number": appeal.case_number, "state": appeal.state.value,
+        "screening_level": appeal.screening_level.value, "urgent": s.urgent,
+        "channel": s.channel.value, "community_code": s.community_code,
+        "description": s.description,
+        # where the appeal came from outside a person's hands: "signal:<id>" for a registry signal
+        "source_reference": s.client_request_id if s.channel is Channel.REGISTRY_SIGNAL else "",
+        "submitted_at": appeal.submitted_at.isoformat(),
+        "applicant": {"last_name": applicant.last_name, "first_name": applicant.first_name,
+                      "patronymic": applicant.patronymic, "is_subject": s.applicant_is_subject,
+                      "relation_to_subject": s.relation_to_subject},
+        "contact": {"phone": s.applicant_phone, "email": s.applicant_email},
+    }
+
+
+def appeal_case_number(appeal_id: str, uow: UnitOfWork) -> str | None:
+    """The case the appeal opened or was attached to; None while there is none (or no such appeal)."""
+    appeal = uow.repo.get(appeal_id)
+    return (appeal.case_number or None) if appeal else None
