@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x65km/registry/v1/registry.proto\x12\x0f\x65km.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x87\x01\n\x13LookupPersonRequest\x12\x0e\n\x06rnokpp\x18\x01 \x01(\t\x12\x0c\n\x04unzr\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x03 \x01(\t\x12\x0f\n\x07purpose\x18\x04 \x01(\t\x12\x12\n\nregistries\x18\x05 \x03(\t\x12\x18\n\x10\x63onsent_recorded\x18\x06 \x01(\x08\"\xa7\x01\n\x0cRegistryFact\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0boccurred_on\x18\x02 \x01(\t\x12\x41\n\nattributes\x18\x03 \x03(\x0b\x32-.ekm.registry.v1.RegistryFact.AttributesEntry\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xa4\x01\n\x0eRegistryResult\x12\x10\n\x08registry\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.ekm.registry.v1.RegistryStatus\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x10\n\x08query_id\x18\x04 \x01(\t\x12,\n\x05\x66\x61\x63ts\x18\x05 \x03(\x0b\x32\x1d.ekm.registry.v1.RegistryFact\"H\n\x14LookupPersonResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x1f.ekm.registry.v1.RegistryResult\"&\n\x12GetEvidenceRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\"\xbc\x01\n\x08\x45vidence\x12\x10\n\x08query_id\x18\x01 \x01(\t\x12\x10\n\x08registry\x18\x02 \x01(\t\x12\x10\n\x08xroad_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\r\n\x05issue\x18\x05 \x01(\t\x12\x0f\n\x07purpose\x18\x06 \x01(\t\x12\x17\n\x0fresponse_sha256\x18\x07 \x01(\t\x12\x30\n\x0crequested_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xc2\x01\n\x0eRegistryStatus\x12\x1f\n\x1bREGISTRY_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12REGISTRY_STATUS_OK\x10\x01\x12\x1d\n\x19REGISTRY_STATUS_NOT_FOUND\x10\x02\x12\x1f\n\x1bREGISTRY_STATUS_UNAVAILABLE\x10\x03\x12\x1b\n\x17REGISTRY_STATUS_PENDING\x10\x04\x12\x1a\n\x16REGISTRY_STATUS_DENIED\x10\x05\x32\xbd\x01\n\x0fRegistryGateway\x12[\n\x0cLookupPerson\x12$.ekm.registry.v1.LookupPersonRequest\x1a%.ekm.registry.v1.LookupPersonResponse\x12M\n\x0bGetEvidence\x12#.ekm.registry.v1.GetEvidenceRequest\x1a\x19.ekm.registry.v1.Evidenceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x65km/registry/v1/registry.proto\x12\x0f\x65km.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x87\x01\n\x13LookupPersonRequest\x12\x0e\n\x06rnokpp\x18\x01 \x01(\t\x12\x0c\n\x04unzr\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x03 \x01(\t\x12\x0f\n\x07purpose\x18\x04 \x01(\t\x12\x12\n\nregistries\x18\x05 \x03(\t\x12\x18\n\x10\x63onsent_recorded\x18\x06 \x01(\x08\"\xa7\x01\n\x0cRegistryFact\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0boccurred_on\x18\x02 \x01(\t\x12\x41\n\nattributes\x18\x03 \x03(\x0b\x32-.ekm.registry.v1.RegistryFact.AttributesEntry\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xb8\x01\n\x0eRegistryResult\x12\x10\n\x08registry\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.ekm.registry.v1.RegistryStatus\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x10\n\x08query_id\x18\x04 \x01(\t\x12,\n\x05\x66\x61\x63ts\x18\x05 \x03(\x0b\x32\x1d.ekm.registry.v1.RegistryFact\x12\x12\n\nfrom_cache\x18\x06 \x01(\x08\"H\n\x14LookupPersonResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x1f.ekm.registry.v1.RegistryResult\"&\n\x12GetEvidenceRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\"\xff\x01\n\x08\x45vidence\x12\x10\n\x08query_id\x18\x01 \x01(\t\x12\x10\n\x08registry\x18\x02 \x01(\t\x12\x10\n\x08xroad_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\r\n\x05issue\x18\x05 \x01(\t\x12\x0f\n\x07purpose\x18\x06 \x01(\t\x12\x17\n\x0fresponse_sha256\x18\x07 \x01(\t\x12\x30\n\x0crequested_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nfrom_cache\x18\t \x01(\x08\x12\x19\n\x11original_query_id\x18\n \x01(\t\x12\x12\n\nconsent_id\x18\x0b \x01(\t*\xe6\x01\n\x0eRegistryStatus\x12\x1f\n\x1bREGISTRY_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12REGISTRY_STATUS_OK\x10\x01\x12\x1d\n\x19REGISTRY_STATUS_NOT_FOUND\x10\x02\x12\x1f\n\x1bREGISTRY_STATUS_UNAVAILABLE\x10\x03\x12\x1b\n\x17REGISTRY_STATUS_PENDING\x10\x04\x12\x1a\n\x16REGISTRY_STATUS_DENIED\x10\x05\x12\"\n\x1eREGISTRY_STATUS_NOT_APPLICABLE\x10\x06\x32\xbd\x01\n\x0fRegistryGateway\x12[\n\x0cLookupPerson\x12$.ekm.registry.v1.LookupPersonRequest\x1a%.ekm.registry.v1.LookupPersonResponse\x12M\n\x0bGetEvidence\x12#.ekm.registry.v1.GetEvidenceRequest\x1a\x19.ekm.registry.v1.Evidenceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,8 +34,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_REGISTRYFACT_ATTRIBUTESENTRY']._loaded_options = None
   _globals['_REGISTRYFACT_ATTRIBUTESENTRY']._serialized_options = b'8\001'
-  _globals['_REGISTRYSTATUS']._serialized_start=865
-  _globals['_REGISTRYSTATUS']._serialized_end=1059
+  _globals['_REGISTRYSTATUS']._serialized_start=952
+  _globals['_REGISTRYSTATUS']._serialized_end=1182
   _globals['_LOOKUPPERSONREQUEST']._serialized_start=85
   _globals['_LOOKUPPERSONREQUEST']._serialized_end=220
   _globals['_REGISTRYFACT']._serialized_start=223
@@ -43,13 +43,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REGISTRYFACT_ATTRIBUTESENTRY']._serialized_start=341
   _globals['_REGISTRYFACT_ATTRIBUTESENTRY']._serialized_end=390
   _globals['_REGISTRYRESULT']._serialized_start=393
-  _globals['_REGISTRYRESULT']._serialized_end=557
-  _globals['_LOOKUPPERSONRESPONSE']._serialized_start=559
-  _globals['_LOOKUPPERSONRESPONSE']._serialized_end=631
-  _globals['_GETEVIDENCEREQUEST']._serialized_start=633
-  _globals['_GETEVIDENCEREQUEST']._serialized_end=671
-  _globals['_EVIDENCE']._serialized_start=674
-  _globals['_EVIDENCE']._serialized_end=862
-  _globals['_REGISTRYGATEWAY']._serialized_start=1062
-  _globals['_REGISTRYGATEWAY']._serialized_end=1251
+  _globals['_REGISTRYRESULT']._serialized_end=577
+  _globals['_LOOKUPPERSONRESPONSE']._serialized_start=579
+  _globals['_LOOKUPPERSONRESPONSE']._serialized_end=651
+  _globals['_GETEVIDENCEREQUEST']._serialized_start=653
+  _globals['_GETEVIDENCEREQUEST']._serialized_end=691
+  _globals['_EVIDENCE']._serialized_start=694
+  _globals['_EVIDENCE']._serialized_end=949
+  _globals['_REGISTRYGATEWAY']._serialized_start=1185
+  _globals['_REGISTRYGATEWAY']._serialized_end=1374
 # @@protoc_insertion_point(module_scope)

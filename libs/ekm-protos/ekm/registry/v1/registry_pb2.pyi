@@ -18,12 +18,14 @@ class RegistryStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REGISTRY_STATUS_UNAVAILABLE: _ClassVar[RegistryStatus]
     REGISTRY_STATUS_PENDING: _ClassVar[RegistryStatus]
     REGISTRY_STATUS_DENIED: _ClassVar[RegistryStatus]
+    REGISTRY_STATUS_NOT_APPLICABLE: _ClassVar[RegistryStatus]
 REGISTRY_STATUS_UNSPECIFIED: RegistryStatus
 REGISTRY_STATUS_OK: RegistryStatus
 REGISTRY_STATUS_NOT_FOUND: RegistryStatus
 REGISTRY_STATUS_UNAVAILABLE: RegistryStatus
 REGISTRY_STATUS_PENDING: RegistryStatus
 REGISTRY_STATUS_DENIED: RegistryStatus
+REGISTRY_STATUS_NOT_APPLICABLE: RegistryStatus
 
 class LookupPersonRequest(_message.Message):
     __slots__ = ("rnokpp", "unzr", "case_number", "purpose", "registries", "consent_recorded")
@@ -59,18 +61,20 @@ class RegistryFact(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., occurred_on: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class RegistryResult(_message.Message):
-    __slots__ = ("registry", "status", "message", "query_id", "facts")
+    __slots__ = ("registry", "status", "message", "query_id", "facts", "from_cache")
     REGISTRY_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     QUERY_ID_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
+    FROM_CACHE_FIELD_NUMBER: _ClassVar[int]
     registry: str
     status: RegistryStatus
     message: str
     query_id: str
     facts: _containers.RepeatedCompositeFieldContainer[RegistryFact]
-    def __init__(self, registry: _Optional[str] = ..., status: _Optional[_Union[RegistryStatus, str]] = ..., message: _Optional[str] = ..., query_id: _Optional[str] = ..., facts: _Optional[_Iterable[_Union[RegistryFact, _Mapping]]] = ...) -> None: ...
+    from_cache: bool
+    def __init__(self, registry: _Optional[str] = ..., status: _Optional[_Union[RegistryStatus, str]] = ..., message: _Optional[str] = ..., query_id: _Optional[str] = ..., facts: _Optional[_Iterable[_Union[RegistryFact, _Mapping]]] = ..., from_cache: _Optional[bool] = ...) -> None: ...
 
 class LookupPersonResponse(_message.Message):
     __slots__ = ("results",)
@@ -85,7 +89,7 @@ class GetEvidenceRequest(_message.Message):
     def __init__(self, query_id: _Optional[str] = ...) -> None: ...
 
 class Evidence(_message.Message):
-    __slots__ = ("query_id", "registry", "xroad_id", "user_id", "issue", "purpose", "response_sha256", "requested_at")
+    __slots__ = ("query_id", "registry", "xroad_id", "user_id", "issue", "purpose", "response_sha256", "requested_at", "from_cache", "original_query_id", "consent_id")
     QUERY_ID_FIELD_NUMBER: _ClassVar[int]
     REGISTRY_FIELD_NUMBER: _ClassVar[int]
     XROAD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -94,6 +98,9 @@ class Evidence(_message.Message):
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_SHA256_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
+    FROM_CACHE_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_QUERY_ID_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
     query_id: str
     registry: str
     xroad_id: str
@@ -102,4 +109,7 @@ class Evidence(_message.Message):
     purpose: str
     response_sha256: str
     requested_at: _timestamp_pb2.Timestamp
-    def __init__(self, query_id: _Optional[str] = ..., registry: _Optional[str] = ..., xroad_id: _Optional[str] = ..., user_id: _Optional[str] = ..., issue: _Optional[str] = ..., purpose: _Optional[str] = ..., response_sha256: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    from_cache: bool
+    original_query_id: str
+    consent_id: str
+    def __init__(self, query_id: _Optional[str] = ..., registry: _Optional[str] = ..., xroad_id: _Optional[str] = ..., user_id: _Optional[str] = ..., issue: _Optional[str] = ..., purpose: _Optional[str] = ..., response_sha256: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., from_cache: _Optional[bool] = ..., original_query_id: _Optional[str] = ..., consent_id: _Optional[str] = ...) -> None: ...
