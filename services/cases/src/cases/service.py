@@ -16,7 +16,7 @@ from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager
-from cases.service_layer import (assessments, cabinet, handlers, persons, plans, stages, supervision,
+from cases.service_layer import (assessments, cabinet, consents, handlers, persons, plans, stages, supervision,
                                  transfers, workload)
 
 grpc = Grpc.implementing(cases_pb2_grpc.CaseServiceStub)
@@ -254,6 +254,18 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             return m.person_message(persons.merge_persons(uow, self.auth.principal, request.keep_person_id.strip(),
                                                           request.merge_person_id.strip(), request.reason))
+
+    @rpc
+    def check_case_access(self, actor, case_number, subject=None):
+        """May ``actor`` see the case, and is ``subject`` its person or a household member (see consents)."""
+        with self.db() as uow:
+            return consents.check_case_access(uow, actor, case_number, subject)
+
+    @rpc
+    def active_consent(self, person_id, purpose, recipient):
+        """The person's stored, unexpired, not withdrawn consent for this purpose and recipient, or None."""
+        with self.db() as uow:
+            return consents.active_consent(uow, person_id, purpose, recipient)
 
     @rpc
     def case_is_open(self, case_number):

@@ -145,7 +145,7 @@ class TransitionCaseRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., target_stage: _Optional[_Union[Stage, str]] = ..., expected_version: _Optional[int] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class FamilyMember(_message.Message):
-    __slots__ = ("full_name", "birth_date", "relation", "disability", "legal_capacity", "work_or_study", "registration", "phone")
+    __slots__ = ("full_name", "birth_date", "relation", "disability", "legal_capacity", "work_or_study", "registration", "phone", "rnokpp", "unzr")
     FULL_NAME_FIELD_NUMBER: _ClassVar[int]
     BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
     RELATION_FIELD_NUMBER: _ClassVar[int]
@@ -154,6 +154,8 @@ class FamilyMember(_message.Message):
     WORK_OR_STUDY_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
+    RNOKPP_FIELD_NUMBER: _ClassVar[int]
+    UNZR_FIELD_NUMBER: _ClassVar[int]
     full_name: str
     birth_date: str
     relation: str
@@ -162,7 +164,9 @@ class FamilyMember(_message.Message):
     work_or_study: str
     registration: str
     phone: str
-    def __init__(self, full_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., relation: _Optional[str] = ..., disability: _Optional[str] = ..., legal_capacity: _Optional[str] = ..., work_or_study: _Optional[str] = ..., registration: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
+    rnokpp: str
+    unzr: str
+    def __init__(self, full_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., relation: _Optional[str] = ..., disability: _Optional[str] = ..., legal_capacity: _Optional[str] = ..., work_or_study: _Optional[str] = ..., registration: _Optional[str] = ..., phone: _Optional[str] = ..., rnokpp: _Optional[str] = ..., unzr: _Optional[str] = ...) -> None: ...
 
 class DomainAssessment(_message.Message):
     __slots__ = ("domain", "need_level", "strengths", "notes")

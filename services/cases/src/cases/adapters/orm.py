@@ -157,6 +157,30 @@ transfers = Table(
     Column("requested_by", String(64), nullable=False),
     Column("requested_at", UtcDateTime(), nullable=False),
     Column("accepted_at", UtcDateTime()),
+    Column("consent_id", String(36), nullable=False, default=""),
+)
+
+consents = Table(
+    "consents", metadata,
+    Column("consent_id", String(36), primary_key=True),
+    Column("person_id", String(36), nullable=False),
+    Column("case_id", String(36), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("recipient", String(64), nullable=False),
+    Column("data_categories", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("given_by", String(32), nullable=False),
+    Column("representative_name", String(500), nullable=False),
+    Column("representative_basis", String(500), nullable=False),
+    Column("method", String(32), nullable=False),
+    Column("document_reference", String(500), nullable=False),
+    Column("given_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("withdrawn_at", UtcDateTime()),
+    Column("withdrawn_by", String(64), nullable=False, default=""),
+    Column("withdrawal_reason", Text, nullable=False, default=""),
 )
 
 households = Table(

@@ -116,6 +116,11 @@ class CaseRepository:
     def ratings(self) -> "Ratings":
         return Ratings(self.session)
 
+    @property
+    def consents(self):
+        from cases.adapters.consent_store import Consents
+        return Consents(self.session)
+
     def stage_entries(self, case_ids: list[str]) -> list:
         """(case_id, to_stage, at) of every stage change of these cases, oldest first."""
         return self.session.execute(select(stage_changes.c.case_id, stage_changes.c.to_stage, stage_changes.c.at)
@@ -157,6 +162,8 @@ class CaseRepository:
         """Re-point the duplicate's cases and history to the kept person; both histories stay."""
         self.session.execute(update(cases).where(cases.c.person_id == merge_id).values(person_id=keep_id))
         self.session.execute(update(history).where(history.c.person_id == merge_id).values(person_id=keep_id))
+        from cases.adapters.orm import consents  # a consent given by either is the kept person's
+        self.session.execute(update(consents).where(consents.c.person_id == merge_id).values(person_id=keep_id))
         self.session.execute(update(persons).where(persons.c.person_id == merge_id).values(
             merged_into=keep_id, rnokpp=None, unzr=None))
 
@@ -204,6 +211,12 @@ class CaseRepository:
         row = self.session.execute(select(cases).where(
             cases.c.person_id == person_id, cases.c.stage != Stage.CLOSED.value)).first()
         return _case(row) if row else None
+
+    def latest_case_of(self, person_id: str) -> Case | None:
+        """The person's open case, else the one closed last (a closed case stays readable)."""
+        return self.open_case_of(person_id) or next(iter(_case(r) for r in self.session.execute(
+            select(cases).where(cases.c.person_id == person_id)
+            .order_by(cases.c.updated_at.desc(), cases.c.case_id).limit(1))), None)
 
     def get(self, case_id: str = "", case_number: str = "") -> Case | None:
         condition = cases.c.case_id == case_id if case_id else cases.c.case_number == case_number

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
+from ekm_platform.identifiers import rnokpp_problem, unzr_problem
 
 
 class Domain(str, Enum):
@@ -36,6 +37,8 @@ class FamilyMember:
     work_or_study: str = ""
     registration: str = ""
     phone: str = ""
+    rnokpp: str = ""              # optional: identifies the member (registry lookups about them)
+    unzr: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,10 @@ def validate_assessment(a: Assessment, complete: bool = False, today: date | Non
         born = _date(m.birth_date)
         if born is None or born > today:
             problems.append(FieldViolation(f"family[{i}].birth_date", "дата РРРР-ММ-ДД у минулому / a past date"))
+        if m.rnokpp and (problem := rnokpp_problem(m.rnokpp)):
+            problems.append(FieldViolation(f"family[{i}].rnokpp", problem))
+        if m.unzr and (problem := unzr_problem(m.unzr)):
+            problems.append(FieldViolation(f"family[{i}].unzr", problem))
     for i, c in enumerate(a.children):
         if c.child_ref not in children:
             problems.append(FieldViolation(f"children[{i}].child_ref",

@@ -26,6 +26,7 @@ class Transfer:
     transfer_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     requested_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     accepted_at: datetime | None = None
+    consent_id: str = ""            # the stored consent (purpose "transfer") the person's data moves under
 
     def accept(self, at: datetime | None = None) -> "Transfer":
         if self.state != "requested":
