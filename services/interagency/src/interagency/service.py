@@ -1,15 +1,17 @@
 """The interagency service: thin nameko entrypoints over service_layer.handlers."""
 from ekm.interagency.v1 import interagency_pb2_grpc
+from nameko import config
 from nameko.rpc import ServiceRpc
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.dependencies import Auth, Database
+from ekm_platform.case_access import bounded
+from ekm_platform.dependencies import Auth, AuditChainer, Database
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
 from interagency.adapters import grpc_mapping
-from interagency.adapters.orm import metadata
+from interagency.adapters.orm import audit_log, metadata
 from interagency.adapters.repository import ReferralRepository
 from interagency.service_layer import handlers
 
@@ -24,8 +26,13 @@ class InteragencyService(StandardGrpc):
 
     db = Database(metadata, ReferralRepository)
     outbox = OutboxRelay()
+    audit_chain = AuditChainer(audit_log)
     auth = Auth()
     cases = ServiceRpc("cases")
+
+    def _case_access(self):
+        """``cases.check_case_access`` with a deadline (a silent cases service is UNAVAILABLE)."""
+        return bounded(self.cases.check_case_access, float(config.get("RPC_TIMEOUT", 10)), "cases")
 
     @grpc
     @endpoint
@@ -33,8 +40,7 @@ class InteragencyService(StandardGrpc):
         principal = self.auth.require(*REFERRERS)
         arguments = grpc_mapping.create_arguments(request)
         with self.db() as uow:
-            referral = handlers.create_referral(uow, self.cases.case_is_open,
-                                                created_by=principal.user_id, **arguments)
+            referral = handlers.create_referral(uow, self._case_access(), principal, **arguments)
         tag_current_span(case_number=referral.case_number, referral_id=referral.referral_id)
         return grpc_mapping.referral_message(referral)
 
@@ -42,9 +48,9 @@ class InteragencyService(StandardGrpc):
     @endpoint
     def GetReferral(self, request, context):
         principal = self.auth.require(*READERS)
-        agency = principal.organisation if principal.role == "partner_agency" else None
         with self.db() as uow:
-            referral = handlers.get_referral(uow, request.referral_id, agency)
+            referral = handlers.get_referral(uow, self._case_access(), principal, request.referral_id)
+        tag_current_span(case_number=referral.case_number, referral_id=referral.referral_id)
         return grpc_mapping.referral_message(referral)
 
 

@@ -1,11 +1,13 @@
 """The interagency service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
 from sqlalchemy import Column, MetaData, String, Table, Text
 
+from ekm_platform.audit import audit_table
 from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
 messaging_tables(metadata)
+audit_log = audit_table(metadata)  # who created or read which referral (ekm audit-verify interagency)
 
 referrals = Table(
     "referrals", metadata,
