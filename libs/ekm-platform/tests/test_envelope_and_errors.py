@@ -1,9 +1,12 @@
+from datetime import date
+
 import pytest
 from grpc import StatusCode
 
 from ekm_platform.envelope import Envelope, EnvelopeError, PersonalDataInEvent, check_no_personal_data
 from ekm_platform.errors import FailedPrecondition, NotFound, ValidationError
 from ekm_platform.grpc_support import to_grpc_error
+from ekm_platform.identifiers import make_rnokpp, make_unzr
 
 
 def test_envelope_round_trip():
@@ -43,3 +46,34 @@ def test_the_message_body_has_every_field_of_the_envelope():
     body = envelope.to_message()
     assert set(body) == {f.name for f in fields(Envelope)}
     assert Envelope.from_message(body) == envelope
+
+
+def test_personal_data_keys_are_refused_inside_lists():
+    with pytest.raises(PersonalDataInEvent, match=r"facts\[0\]\.rnokpp"):
+        check_no_personal_data({"facts": [{"rnokpp": "3012345678"}]})
+    with pytest.raises(PersonalDataInEvent):
+        check_no_personal_data({"groups": [[{"kind": "x"}, {"phone": "x"}]]})
+
+
+@pytest.mark.parametrize("value", [
+    make_rnokpp("301234567"),                       # a valid РНОКПП under an innocent key
+    int(make_rnokpp("301234567")),
+    f"person {make_rnokpp('245678901')} returned",  # inside free text
+    make_unzr(date(1990, 5, 17), 1234),
+    make_unzr(date(1990, 5, 17), 1234).replace("-", ""),
+    "+380671234567", "380 67 123 45 67", "+38 (067) 123-45-67", "0441234567", "067-123-45-67",
+    "olena.petrenko@example.com", "звернулася: o.p+1@mail.ua",
+])
+def test_values_that_look_like_personal_data_are_refused_whatever_their_key(value):
+    with pytest.raises(PersonalDataInEvent, match="looks like personal data"):
+        check_no_personal_data({"case_id": "c1", "meta": [{"note": value}]})
+
+
+@pytest.mark.parametrize("value", [
+    "6f1c1a5e-8d7e-4d55-9d89-201234567890", "EKM-261203-7K2M9QX4", "CASE-2026-1234567", "UA12345678901234567",
+    "12345678", "2026-12-03T11:46:25.123456+00:00", "2026-12-03", "1234567890",  # 1234567890: wrong check digit
+    make_unzr(date(1990, 5, 17), 1234)[:-1] + "0" if make_unzr(date(1990, 5, 17), 1234)[-1] != "0" else "19900517-12341",
+    5, 2026, 3.5, True, None, "border_guard", "registry.facts_found",
+])
+def test_identifiers_dates_and_codes_pass(value):
+    check_no_personal_data({"case_id": "c1", "meta": [{"note": value}], "value": value})

@@ -1,9 +1,12 @@
 """The message envelope every event travels in, and the guard against personal data in it."""
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+
+from ekm_platform.identifiers import rnokpp_problem, unzr_problem
 
 SCHEMA_VERSION = 1
 
@@ -23,12 +26,47 @@ class PersonalDataInEvent(ValueError):
     """Raised when code tries to publish an event carrying personal data."""
 
 
-def check_no_personal_data(data: dict, path: str = "") -> None:
-    for key, value in data.items():
-        if key.lower() in PERSONAL_DATA_KEYS:
-            raise PersonalDataInEvent(f"event field '{path}{key}' would carry personal data")
-        if isinstance(value, dict):
+_EDGE = r"(?<![0-9A-Za-z])"
+_END = r"(?![0-9A-Za-z])"
+_TEN_DIGITS = re.compile(_EDGE + r"\d{10}" + _END)
+_UNZR_LIKE = re.compile(_EDGE + r"\d{8}-?\d{5}" + _END)
+# A Ukrainian phone number: +380 / 380 / 0, a 2-digit operator or area code, 7 digits;
+# spaces, dashes and brackets allowed between the groups (+38 (067) 123-45-67, 380 67 123 45 67).
+_PHONE = re.compile(r"(?<![\w+])(?:\+?38[\s-]?)?\(?0[\s-]?\(?[3-9]\d\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?![\w-])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def personal_data_in(value: str) -> str | None:
+    """What kind of personal data ``value`` looks like it holds, or None: a valid РНОКПП or
+    УНЗР (check digit and all), a Ukrainian phone number or an e-mail address."""
+    for match in _UNZR_LIKE.finditer(value):
+        if unzr_problem(match.group()) is None:
+            return "УНЗР / UNZR"
+    for match in _TEN_DIGITS.finditer(value):
+        if rnokpp_problem(match.group()) is None:
+            return "РНОКПП / RNOKPP"
+    if _PHONE.search(value):
+        return "телефон / phone number"
+    if _EMAIL.search(value):
+        return "e-mail"
+    return None
+
+
+def check_no_personal_data(data, path: str = "") -> None:
+    """Refuse an event whose data holds personal data: a key that names it (at any depth,
+    inside objects and lists), or a value that looks like it whatever its key."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if str(key).lower() in PERSONAL_DATA_KEYS:
+                raise PersonalDataInEvent(f"event field '{path}{key}' would carry personal data")
             check_no_personal_data(value, f"{path}{key}.")
+    elif isinstance(data, (list, tuple, set, frozenset)):
+        for i, value in enumerate(data):
+            check_no_personal_data(value, f"{path.rstrip('.')}[{i}].")
+    elif isinstance(data, (str, int)) and not isinstance(data, bool):
+        kind = personal_data_in(str(data))
+        if kind:
+            raise PersonalDataInEvent(f"event field '{path.rstrip('.')}' looks like personal data ({kind})")
 
 
 @dataclass(frozen=True)
