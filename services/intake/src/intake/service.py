@@ -13,6 +13,7 @@ from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
 from intake.adapters import grpc_mapping
+from intake.adapters.calling_service import CallingService
 from intake.adapters.orm import audit_log, metadata
 from intake.adapters.repository import AppealRepository
 from intake.service_layer import handlers
@@ -30,36 +31,38 @@ class IntakeService(StandardGrpc):
     outbox = OutboxRelay()
     audit_chain = AuditChainer(audit_log)
     auth = Auth()
+    caller_service = CallingService()
     gateway = ServiceRpc("registry_gateway")
+    cases = ServiceRpc("cases")
 
     @grpc
     @endpoint
     def SubmitAppeal(self, request, context):
-        self.auth.require(*SUBMITTERS)
+        principal = self.auth.require(*SUBMITTERS)
         submission = grpc_mapping.submission_from_proto(request)
         with self.db() as uow:
-            appeal = handlers.submit_appeal(submission, uow)
+            appeal = handlers.submit_appeal(submission, uow, principal)
         tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
         return grpc_mapping.submit_response(appeal)
 
     @grpc
     @endpoint
     def GetAppealStatus(self, request, context):
-        self.auth.require(*READERS)
+        principal = self.auth.require(*READERS)
         with self.db() as uow:
-            appeal = handlers.appeal_status(request.tracking_number, uow)
+            appeal = handlers.appeal_status(request.tracking_number, uow, principal, self.cases.check_case_access)
         tag_current_span(tracking_number=appeal.tracking_number)
         return grpc_mapping.status_response(appeal)
 
     @rpc
     def get_appeal_subject(self, appeal_id):
         with self.db() as uow:
-            return handlers.appeal_subject(appeal_id, uow)
+            return handlers.appeal_subject(appeal_id, uow, self.caller_service)
 
     @rpc
     def get_applicant_contact(self, appeal_id):
         with self.db() as uow:
-            return handlers.applicant_contact(appeal_id, uow)
+            return handlers.applicant_contact(appeal_id, uow, self.caller_service)
 
     @rpc
     def get_appeal_details(self, appeal_id, actor):

@@ -3,6 +3,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
+from ekm_platform.auth import Principal
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import NotFound, ValidationError
 
@@ -11,6 +12,7 @@ from intake.adapters.repository import AppealRepository
 from intake.domain.model import AppealState
 from intake.service_layer import handlers
 
+CM = Principal("cm-1", "case_manager", "UA80000000000093317")
 
 
 @pytest.fixture
@@ -25,17 +27,17 @@ def count(uow, table):
 
 def test_submit_stores_the_appeal_and_its_event_together(uow, valid):
     with uow() as u:
-        appeal = handlers.submit_appeal(valid, u)
+        appeal = handlers.submit_appeal(valid, u, CM)
     assert appeal.tracking_number.startswith("EKM-")
     with uow() as u:
-        stored = handlers.appeal_status(appeal.tracking_number.lower(), u)
+        stored = handlers.appeal_status(appeal.tracking_number.lower(), u, CM)
     assert stored.submission == valid and stored.state is AppealState.ACCEPTED
     assert count(uow, metadata.tables["outbox"]) == 1
 
 
 def test_the_event_carries_no_personal_data(uow, valid):
     with uow() as u:
-        handlers.submit_appeal(valid, u)
+        handlers.submit_appeal(valid, u, CM)
     with uow() as u:
         payload = u.session.execute(select(metadata.tables["outbox"].c.payload)).scalar()
     for secret in (valid.applicant.rnokpp, valid.applicant.last_name, valid.applicant_phone, valid.description):
@@ -44,40 +46,40 @@ def test_the_event_carries_no_personal_data(uow, valid):
 
 def test_invalid_input_stores_nothing(uow, valid):
     with uow() as u, pytest.raises(ValidationError):
-        handlers.submit_appeal(replace(valid, consent_to_processing=False), u)
+        handlers.submit_appeal(replace(valid, consent_to_processing=False), u, CM)
     assert count(uow, appeals) == 0 and count(uow, metadata.tables["outbox"]) == 0
 
 
 def test_the_same_client_request_id_gives_the_same_appeal(uow, valid):
     submission = replace(valid, client_request_id="frontend-42")
     with uow() as u:
-        first = handlers.submit_appeal(submission, u)
+        first = handlers.submit_appeal(submission, u, CM)
     with uow() as u:
-        second = handlers.submit_appeal(submission, u)
+        second = handlers.submit_appeal(submission, u, CM)
     assert first.tracking_number == second.tracking_number
     assert count(uow, appeals) == 1 and count(uow, metadata.tables["outbox"]) == 1
 
 
 def test_case_opened_sets_the_case_number(uow, valid):
     with uow() as u:
-        appeal = handlers.submit_appeal(valid, u)
+        appeal = handlers.submit_appeal(valid, u, CM)
     event = Envelope("case.opened", "cases", {"appeal_id": appeal.appeal_id, "case_number": "CASE-2026-AAAAAAA"})
     with uow() as u:
         handlers.record_case_opened(event, u)
         u.commit()
     with uow() as u:
-        status = handlers.appeal_status(appeal.tracking_number, u)
+        status = handlers.appeal_status(appeal.tracking_number, u, CM)
     assert status.case_number == "CASE-2026-AAAAAAA" and status.state is AppealState.CASE_OPENED
 
 
 def test_unknown_tracking_number(uow, valid):
     with uow() as u, pytest.raises(NotFound):
-        handlers.appeal_status("EKM-000000-XXXXXXXX", u)
+        handlers.appeal_status("EKM-000000-XXXXXXXX", u, CM)
 
 
 def test_subject_and_contact_for_other_services(uow, valid):
     with uow() as u:
-        appeal = handlers.submit_appeal(valid, u)
+        appeal = handlers.submit_appeal(valid, u, CM)
     with uow() as u:
         assert handlers.appeal_subject(appeal.appeal_id, u)["person"]["rnokpp"] == valid.applicant.rnokpp
         assert handlers.applicant_contact(appeal.appeal_id, u)["phone"] == valid.applicant_phone

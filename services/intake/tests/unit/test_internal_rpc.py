@@ -34,7 +34,7 @@ def test_details_for_the_case_worker_are_audited_with_identifiers_only(uow, vali
     submission = replace(valid, applicant=mother, applicant_is_subject=False, relation_to_subject="мати",
                          subject=valid.applicant, applicant_email="m@example.org")
     with uow() as u:
-        appeal = handlers.submit_appeal(submission, u)
+        appeal = handlers.submit_appeal(submission, u, CM)
     before = len(entries(uow))
     with uow() as u:
         details = handlers.appeal_details(appeal.appeal_id, CM, u)
@@ -60,7 +60,7 @@ def test_details_of_an_unknown_appeal_are_none_and_not_audited(uow):
 
 def test_case_number_of_an_appeal(uow, valid):
     with uow() as u:
-        appeal = handlers.submit_appeal(valid, u)
+        appeal = handlers.submit_appeal(valid, u, CM)
     with uow() as u:
         assert handlers.appeal_case_number(appeal.appeal_id, u) is None
         assert handlers.appeal_case_number("no-such-appeal", u) is None
@@ -75,7 +75,7 @@ def test_case_number_of_an_appeal(uow, valid):
 def test_the_rpc_entrypoints_take_the_actor_as_it_crosses_amqp(uow, valid):
     service = worker_factory(IntakeService, db=uow)
     with uow() as u:
-        appeal = handlers.submit_appeal(valid, u)
+        appeal = handlers.submit_appeal(valid, u, CM)
     details = service.get_appeal_details(appeal.appeal_id, CM.as_actor())
     assert details["appeal_id"] == appeal.appeal_id
     assert entries(uow)[-1]["actor_id"] == "cm-1"
@@ -84,3 +84,13 @@ def test_the_rpc_entrypoints_take_the_actor_as_it_crosses_amqp(uow, valid):
         service.get_appeal_details(appeal.appeal_id, {"user_id": "x", "role": "nobody"})
     with pytest.raises(PermissionDenied):
         service.get_appeal_details(appeal.appeal_id, None)
+
+
+def test_the_calling_service_is_read_from_the_call_id_stack():
+    from types import SimpleNamespace
+
+    from intake.adapters.calling_service import CallingService
+    provider = CallingService()
+    ctx = SimpleNamespace(immediate_parent_call_id="cases.on_appeal_accepted.2f0c")
+    assert provider.get_dependency(ctx) == "cases"
+    assert provider.get_dependency(SimpleNamespace(immediate_parent_call_id=None)) == ""

@@ -31,6 +31,7 @@ def request_from(submission):
                                  "first_name": submission.applicant.first_name},
                       "phone": submission.applicant_phone, "is_subject": True},
         "channel": "CHANNEL_PHONE", "description": submission.description, "consent_to_processing": True,
+        "community_code": submission.community_code,
     }, intake_pb2.SubmitAppealRequest())
 
 

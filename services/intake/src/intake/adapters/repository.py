@@ -5,10 +5,12 @@ import json
 from dataclasses import asdict
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from intake.adapters.orm import appeals
-from intake.domain.model import Appeal, AppealState, Channel, PersonData, ScreeningLevel, Submission
+from intake.adapters.orm import appeals, communities
+from intake.domain.model import (Appeal, AppealState, Channel, DuplicateRequest, PersonData, ScreeningLevel,
+                                 Submission)
 
 
 def _row(appeal: Appeal) -> dict:
@@ -32,6 +34,9 @@ def _row(appeal: Appeal) -> dict:
         "subject": json.dumps(asdict(s.subject), ensure_ascii=False),
         "submitted_at": appeal.submitted_at,
         "updated_at": appeal.updated_at,
+        "submitted_by": appeal.submitted_by,
+        "submitter_role": appeal.submitter_role,
+        "request_hash": appeal.request_hash,
     }
 
 
@@ -60,6 +65,9 @@ def _appeal(row) -> Appeal:
         submitted_at=row.submitted_at,
         updated_at=row.updated_at,
         case_number=row.case_number,
+        submitted_by=row.submitted_by,
+        submitter_role=row.submitter_role,
+        request_hash=row.request_hash,
     )
 
 
@@ -68,7 +76,12 @@ class AppealRepository:
         self.session = session
 
     def add(self, appeal: Appeal) -> None:
-        self.session.execute(appeals.insert(), _row(appeal))
+        """Raises ``DuplicateRequest`` when the caller's idempotency key is already stored
+        (the session must then be rolled back)."""
+        try:
+            self.session.execute(appeals.insert(), _row(appeal))
+        except IntegrityError as exc:
+            raise DuplicateRequest(appeal.submission.client_request_id) from exc
 
     def save_case(self, appeal: Appeal) -> None:
         self.session.execute(appeals.update().where(appeals.c.appeal_id == appeal.appeal_id).values(
@@ -84,5 +97,13 @@ class AppealRepository:
     def by_tracking_number(self, tracking_number: str) -> Appeal | None:
         return self._one(appeals.c.tracking_number == tracking_number)
 
-    def by_client_request_id(self, client_request_id: str) -> Appeal | None:
-        return self._one(appeals.c.client_request_id == client_request_id)
+    def by_client_request_id(self, submitted_by: str, client_request_id: str) -> Appeal | None:
+        """Idempotency keys are scoped per caller."""
+        return self._one((appeals.c.submitted_by == submitted_by) & (appeals.c.client_request_id == client_request_id))
+
+    def community_served(self, code: str) -> bool:
+        return self.session.execute(select(communities.c.code).where(communities.c.code == code)).first() is not None
+
+    def served_communities(self, limit: int = 2) -> list[str]:
+        return list(self.session.execute(select(communities.c.code).order_by(communities.c.code).limit(limit))
+                    .scalars())

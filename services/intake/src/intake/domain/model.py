@@ -1,8 +1,10 @@
 """Appeals ("звернення") and their screening. Plain Python."""
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from enum import Enum
 
@@ -67,6 +69,20 @@ class Submission:
         return self.applicant if self.applicant_is_subject and not self.subject.identified else self.subject
 
 
+def request_hash(submission: Submission) -> str:
+    """A SHA-256 of the request as received, idempotency key left out: the same key with a
+    different request is refused instead of answered with someone else's appeal."""
+    fields = {k: v for k, v in asdict(submission).items() if k != "client_request_id"}
+    fields["channel"] = submission.channel.value if submission.channel else ""
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class DuplicateRequest(Exception):
+    """The store already holds an appeal under this caller's idempotency key (a concurrent
+    submission won the race): the use case answers with the stored appeal."""
+
+
 def screen(submission: Submission) -> ScreeningLevel:
     """The screening rule of the first flow: urgent appeals are crises, the rest are assessed."""
     return ScreeningLevel.CRISIS if submission.urgent else ScreeningLevel.ASSESSMENT
@@ -87,12 +103,17 @@ class Appeal:
     submitted_at: datetime
     updated_at: datetime
     case_number: str = ""
+    submitted_by: str = ""     # the token subject of whoever submitted it (a recipient's person id)
+    submitter_role: str = ""
+    request_hash: str = ""
     events: list = field(default_factory=list, compare=False)
 
     @classmethod
-    def accept(cls, submission: Submission, now: datetime | None = None) -> "Appeal":
+    def accept(cls, submission: Submission, now: datetime | None = None, submitted_by: str = "",
+               submitter_role: str = "", request_hash: str = "") -> "Appeal":
         now = now or datetime.now(timezone.utc)
         return cls(
+            submitted_by=submitted_by, submitter_role=submitter_role, request_hash=request_hash,
             appeal_id=str(uuid.uuid4()),
             tracking_number=new_tracking_number(now),
             submission=submission,
