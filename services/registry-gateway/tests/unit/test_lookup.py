@@ -19,6 +19,11 @@ def uow(sqlite_uow):
     return sqlite_uow("registry-gateway", metadata, EvidenceRepository)
 
 
+@pytest.fixture(autouse=True)
+def case_of_the_person(cases):
+    cases.open_case(QUERY.case_number, "cm-7", "person-1", rnokpp=QUERY.rnokpp)
+
+
 def answering(*args):
     return RegistryReply(True, RECORDS, "xroad-1", "ab" * 32)
 
@@ -27,15 +32,15 @@ def down(*args):
     raise RegistryUnavailable("timeout")
 
 
-def test_partial_results_with_a_status_per_registry_and_evidence_for_answers(uow):
+def test_partial_results_with_a_status_per_registry_and_evidence_for_answers(uow, cases, actor):
     with uow() as u:
-        answers = handlers.lookup_person(QUERY, u, {"border_guard": answering, "health": down},
+        answers = handlers.lookup_person(QUERY, u, {"border_guard": answering, "health": down}, cases, actor(),
                                          wanted=["border_guard", "health", "education"])
     assert [(a.registry, a.status) for a in answers] == [
         ("border_guard", Status.OK), ("health", Status.DENIED), ("education", Status.DENIED)]
     assert "consent" in answers[1].message and "not connected" in answers[2].message
     with uow() as u:
-        stored = handlers.get_evidence(answers[0].evidence.query_id, u)
+        stored = handlers.get_evidence(answers[0].evidence.query_id, u, cases, actor())
         assert u.session.execute(select(func.count()).select_from(evidence)).scalar() == 1
     assert (stored.user_id, stored.issue, stored.purpose, stored.xroad_id) == ("cm-7", "CASE-2026-AAAAAAA", "оцінка потреб", "xroad-1")
 
@@ -43,19 +48,20 @@ def test_partial_results_with_a_status_per_registry_and_evidence_for_answers(uow
 @pytest.mark.parametrize("change, field", [({"rnokpp": "3221512348"}, "rnokpp"), ({"rnokpp": ""}, "rnokpp"),
                                            ({"unzr": "19880314-43213"}, "unzr"), ({"case_number": ""}, "case_number"),
                                            ({"purpose": ""}, "purpose")])
-def test_bad_queries_name_the_field_and_ask_nobody(uow, change, field):
+def test_bad_queries_name_the_field_and_ask_nobody(uow, cases, actor, change, field):
     asked = []
     with uow() as u, pytest.raises(ValidationError) as caught:
-        handlers.lookup_person(Query(**{**QUERY.__dict__, **change}), u, {"border_guard": lambda *a: asked.append(a)})
-    assert field in {v.field for v in caught.value.violations} and not asked
+        handlers.lookup_person(Query(**{**QUERY.__dict__, **change}), u, {"border_guard": lambda *a: asked.append(a)},
+                               cases, actor())
+    assert field in {v.field for v in caught.value.violations} and not asked and not cases.calls
 
 
-def test_unknown_evidence(uow):
+def test_unknown_evidence(uow, cases, actor):
     with uow() as u, pytest.raises(NotFound):
-        handlers.get_evidence("nope", u)
+        handlers.get_evidence("nope", u, cases, actor())
 
 
-def test_a_registry_that_is_down_is_asked_again_later_and_its_facts_follow(uow):
+def test_a_registry_that_is_down_is_unavailable_is_asked_again_later_and_its_facts_follow(uow, cases, actor):
     state = {"up": False}
 
     def sometimes(*args):
@@ -64,8 +70,8 @@ def test_a_registry_that_is_down_is_asked_again_later_and_its_facts_follow(uow):
         return answering()
 
     with uow() as u:
-        [answer] = handlers.lookup_person(QUERY, u, {"border_guard": sometimes})
-    assert answer.status is Status.PENDING and "pending from registry border_guard" in answer.message
+        [answer] = handlers.lookup_person(QUERY, u, {"border_guard": sometimes}, cases, actor())
+    assert answer.status is Status.UNAVAILABLE and "registry border_guard unavailable" in answer.message
     with uow() as u:
         u.session.execute(text("UPDATE pending_queries SET next_at = '2000-01-01 00:00:00'"))
         u.commit()
@@ -80,17 +86,5 @@ def test_a_registry_that_is_down_is_asked_again_later_and_its_facts_follow(uow):
     with uow() as u:
         assert handlers.retry_pending(u, {"border_guard": sometimes}) == 1
         events = [r.event_type for r in u.session.execute(select(metadata.tables["outbox"]))]
-        left = u.session.execute(select(func.count()).select_from(metadata.tables["pending_queries"])).scalar()
-    assert events == ["registry.facts_found"] and left == 0
-
-
-def test_role_and_consent_decide_which_registries_are_asked(uow):
-    asked = []
-    health = RegistryReply(True, [{"kind": "rehabilitation", "on": date(2026, 11, 3)}], "x-h", "cd" * 32)
-    ports = {"health": lambda *a: asked.append(a) or health, "border_guard": answering}
-    with uow() as u:
-        answers = handlers.lookup_person(QUERY, u, ports, role="operator")
-    assert {a.status for a in answers} == {Status.DENIED} and not asked
-    with uow() as u:
-        answers = handlers.lookup_person(QUERY, u, ports, consent_recorded=True)
-    assert {a.status for a in answers} == {Status.OK} and asked
+        state, answered_by = u.session.execute(text("SELECT state, answer_query_id FROM pending_queries")).one()
+    assert events == ["registry.facts_found"] and state == "answered" and answered_by

@@ -78,4 +78,21 @@ def test_bulkhead_fails_fast_when_full():
 def test_resilient_port_composes_retry_cache_and_breaker():
     port = ResilientPort(flaky(1), Policy(retries=1, backoff=0, failure_threshold=1), sleep=lambda s: None)
     first = port(QUERY, "2020-01-01", "2026-01-01")
-    assert port(QUERY, "2020-01-01", "2026-01-01") is first and port.cache_hits == 1
+    again = port(QUERY, "2020-01-01", "2026-01-01")
+    assert not first.from_cache and again.from_cache and port.cache_hits == 1
+    assert (again.xroad_id, again.exchange_query_id) == (first.xroad_id, first.exchange_query_id)  # the same exchange
+
+
+def test_a_search_the_registry_cannot_make_is_never_retried_nor_trips_the_breaker():
+    from registry_gateway.domain.lookup import NotApplicable
+    calls = []
+
+    def needs_rnokpp(*args):
+        calls.append(args)
+        raise NotApplicable("needs an RNOKPP")
+
+    port = ResilientPort(needs_rnokpp, Policy(retries=2, backoff=0, failure_threshold=2), sleep=lambda s: None)
+    for _ in range(5):
+        with pytest.raises(NotApplicable):
+            port(QUERY, "2020-01-01", "2026-01-01")
+    assert len(calls) == 5 and port.breaker.state == "closed"

@@ -7,7 +7,7 @@ from datetime import date
 
 from registry_gateway.adapters import xroad
 from registry_gateway.adapters.border_guard import BorderGuardClient
-from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable
+from registry_gateway.domain.lookup import NotApplicable, Query, RegistryReply
 
 SERVICE = xroad.MemberId("UA", "GOV", "00015622", "EIAS-DITY")
 
@@ -23,7 +23,7 @@ class ChildrenClient(BorderGuardClient):
 
     def household_children(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         if not query.rnokpp:
-            raise RegistryUnavailable("ЄІАС «Діти» шукає за РНОКПП батьків / the registry needs the parent's RNOKPP")
+            raise NotApplicable("ЄІАС «Діти» шукає за РНОКПП батьків / the registry needs the parent's RNOKPP")
         body, message_id, digest = self._call(query, parentRnokpp=query.rnokpp)
         records = [{"child_ref": c["childRef"], "birth_date": c["birthDate"], "statuses": list(c["status"] or []),
                     "since": c["statusSince"]} for c in (body["child"] or [])]

@@ -10,7 +10,7 @@ from datetime import date
 import requests
 
 from registry_gateway.adapters import xroad
-from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, sha256
+from registry_gateway.domain.lookup import NotApplicable, Query, RegistryReply, RegistryUnavailable, sha256
 
 REGISTRY = "education"
 MAX_RESPONSE = 2 * 1024 * 1024
@@ -48,7 +48,7 @@ class EducationClient:
 
     def enrolments(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         if not query.rnokpp:
-            raise RegistryUnavailable("реєстр освіти шукає за РНОКПП / the education registry needs an RNOKPP")
+            raise NotApplicable("реєстр освіти шукає за РНОКПП / the education registry needs an RNOKPP")
         body, message_id, digest = rest_get(self.session, f"{self.url}/enrolments", {"rnokpp": query.rnokpp}, query,
                                             self.timeout)
         try:

@@ -8,7 +8,7 @@ from datetime import date
 
 from registry_gateway.adapters import xroad
 from registry_gateway.adapters.education import rest_get
-from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable
+from registry_gateway.domain.lookup import NotApplicable, Query, RegistryReply
 
 
 def _base(name: str, path: str) -> str:
@@ -18,7 +18,7 @@ def _base(name: str, path: str) -> str:
 
 def _need_rnokpp(query: Query, registry: str) -> None:
     if not query.rnokpp:
-        raise RegistryUnavailable(f"{registry}: пошук за РНОКПП / the search needs an RNOKPP")
+        raise NotApplicable(f"{registry}: пошук за РНОКПП / the search needs an RNOKPP")
 
 
 class HealthClient:

@@ -1,11 +1,13 @@
 """The registry gateway's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
 
+from ekm_platform.audit import audit_table
 from ekm_platform.db import UtcDateTime
 from ekm_platform.messaging_tables import messaging_tables
 
 metadata = MetaData()
 messaging_tables(metadata)
+audit_log = audit_table(metadata)
 
 evidence = Table(
     "evidence", metadata,
@@ -17,6 +19,9 @@ evidence = Table(
     Column("purpose", String(200), nullable=False),
     Column("response_sha256", String(64), nullable=False),
     Column("requested_at", UtcDateTime(), nullable=False),
+    Column("consent_id", String(36), nullable=False, default=""),
+    Column("from_cache", Boolean, nullable=False, default=False),
+    Column("original_query_id", String(36), nullable=False, default=""),
 )
 
 feed_records = Table(
@@ -27,6 +32,10 @@ feed_records = Table(
     Column("source_id", String(64), nullable=False),
     Column("document", Text, nullable=False),
     Column("received_at", UtcDateTime(), nullable=False),
+    Column("xroad_id", String(200)),        # the X-Road request's id, userId, client and issue
+    Column("xroad_user_id", String(200)),   # (SOAP/REST inbound; none for the AMQP feed)
+    Column("xroad_client", String(200)),
+    Column("xroad_issue", String(200)),
     UniqueConstraint("partner_id", "source_id", name="feed_records_once"),
 )
 
@@ -39,6 +48,10 @@ pending_queries = Table(
     Column("last_error", Text, nullable=False),
     Column("next_at", UtcDateTime(), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("state", String(16), nullable=False, default="pending"),  # pending | answered | failed | refused
+    Column("context", Text, nullable=False, default="{}"),
+    Column("finished_at", UtcDateTime()),
+    Column("answer_query_id", String(36), nullable=False, default=""),
 )
 
 registry_signals = Table(

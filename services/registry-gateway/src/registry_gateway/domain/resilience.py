@@ -6,6 +6,7 @@ adapters compose them around a registry port: bulkhead → breaker → cache →
 """
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import time
@@ -119,7 +120,11 @@ class Bulkhead:
 
 
 class ResilientPort:
-    """A registry port wrapped in the four protections, with the policy of that registry."""
+    """A registry port wrapped in the four protections, with the policy of that registry.
+
+    Only ``RegistryUnavailable`` is retried and counted by the breaker: a search the
+    registry cannot make (``NotApplicable``) is bad input and passes straight through. A
+    reply served from the cache comes back marked ``from_cache`` (same exchange id)."""
 
     def __init__(self, port: Callable, policy: Policy, sleep=time.sleep, clock=time.monotonic):
         self.port, self.policy, self.sleep = port, policy, sleep
@@ -137,4 +142,6 @@ class ResilientPort:
 
         value, hit = self.bulkhead.call(lambda: self.cache.get_or_call(key, lambda: self.breaker.call(fetch)))
         self.cache_hits += hit
+        if hit and dataclasses.is_dataclass(value) and hasattr(value, "from_cache"):
+            return dataclasses.replace(value, from_cache=True)  # said so: its evidence is a cache hit, not a copy
         return value
