@@ -4,7 +4,7 @@
     ekm run [--no-demo]           run the whole platform on this machine (Ctrl-C stops it)
     ekm token --role R --user U   issue a development bearer token
     ekm trace KEY                 print a trace by tracking number or trace id
-    ekm audit-verify SERVICE      verify the audit log's hash chain
+    ekm audit-verify SERVICE      verify the audit log's hash chain against its signed anchors
     ekm dead-letters SERVICE [--replay SEQ]   list or replay events no handler could take
     ekm demo                      submit the demo appeals through gRPC
 """
@@ -38,26 +38,44 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from sqlalchemy import MetaData
+    """Walk the hash chain, then hold it against its signed anchors outside the database
+    (``ekm_platform.audit_anchor``): an edit, a cut tail or a recomputed chain each fail."""
+    from sqlalchemy import MetaData, inspect
 
     from ekm_platform.audit import audit_table, chain_pending, verify
+    from ekm_platform.audit_anchor import AnchorLog, chain_head, check_anchors
     from ekm_platform.db import make_engine
 
     engine = make_engine(config.database_url(args.service))
     table = audit_table(MetaData())
+    anchors = AnchorLog(args.service)
     try:
+        if not inspect(engine).has_table("audit_log"):
+            print(f"У сервісу {args.service} немає журналу аудиту / {args.service} has no audit log "
+                  "(run `ekm migrate` first)", file=sys.stderr)
+            return 2
         with engine.begin() as conn:
             if args.chain:
                 chain_pending(conn, table, limit=10**9)
+        if args.chain:
+            with engine.connect() as conn:
+                anchors.append(*chain_head(conn, table))
+        with engine.connect() as conn:
             result = verify(conn, table)
+            anchored = check_anchors(conn, table, anchors)
     finally:
         engine.dispose()
-    if result.ok:
-        print(f"Журнал аудиту цілий / audit log intact: {result.checked} linked, {result.pending} pending")
-        return 0
-    print(f"Журнал аудиту порушено на записі {result.broken_at} / audit chain broken at entry "
-          f"{result.broken_at} ({result.checked} verified before it)", file=sys.stderr)
-    return 3
+    if not result.ok:
+        print(f"Журнал аудиту порушено на записі {result.broken_at} / audit chain broken at entry "
+              f"{result.broken_at} ({result.checked} verified before it)", file=sys.stderr)
+        return 3
+    if not anchored.ok:
+        for problem in anchored.problems:
+            print(problem, file=sys.stderr)
+        return 3
+    print(f"Журнал аудиту цілий / audit log intact: {result.checked} linked, {result.pending} pending; "
+          f"{anchored.anchors} anchor(s), the newest at position {anchored.latest_pos} ({anchors.path})")
+    return 0
 
 
 def cmd_dead_letters(args) -> int:
@@ -189,8 +207,8 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("audit-verify", help="verify the hash chain of a service's audit log")
-    p.add_argument("service", choices=["cases"])
-    p.add_argument("--chain", action="store_true", help="link pending entries first")
+    p.add_argument("service", choices=config.SERVICES)
+    p.add_argument("--chain", action="store_true", help="link pending entries first (and anchor the head)")
     p.set_defaults(func=cmd_audit_verify)
 
     p = sub.add_parser("dead-letters", help="list a service's dead letters, or replay one")

@@ -103,8 +103,10 @@ class Auth(DependencyProvider):
 
 
 class AuditChainer(DependencyProvider):
-    """Links the audit log's pending entries, about once a second, in its own thread.
-    The injected callable links them now (tests, shutdown)."""
+    """Links the audit log's pending entries, about once a second, in its own thread, and
+    anchors the chain's head outside the database (``ekm_platform.audit_anchor``) at most
+    every ``EKM_AUDIT_ANCHOR_INTERVAL`` seconds, at start and at stop.
+    The injected callable links them (and anchors the head) now (tests, shutdown)."""
 
     INTERVAL = 1.0
 
@@ -114,33 +116,56 @@ class AuditChainer(DependencyProvider):
     def setup(self):
         import threading
 
+        from ekm_platform.audit_anchor import AnchorLog, anchor_interval
+
         self.engine = make_engine(config["DATABASE_URL"])
         self.stopping = threading.Event()
+        self.anchors = AnchorLog(self.container.service_name)
+        self.anchor_interval = anchor_interval()
+        self.anchored_at = float("-inf")
 
     def start(self):
         self.container.spawn_managed_thread(self._run, identifier="audit-chainer")
 
     def stop(self):
         self.stopping.set()
+        try:
+            self.chain(anchor_now=True)
+        except Exception:
+            log.exception("audit chaining at stop failed")
         self.engine.dispose()
 
     def kill(self):
         self.stopping.set()
 
-    def chain(self) -> int:
+    def chain(self, anchor_now: bool = True) -> int:
+        import time
+
         from opentelemetry.instrumentation.utils import suppress_instrumentation
 
         from ekm_platform.audit import chain_pending
+        from ekm_platform.audit_anchor import chain_head
 
-        with suppress_instrumentation(), self.engine.begin() as conn:
-            return chain_pending(conn, self.table)
+        with suppress_instrumentation():
+            with self.engine.begin() as conn:
+                linked = chain_pending(conn, self.table)
+            if anchor_now or time.monotonic() - self.anchored_at >= self.anchor_interval:
+                with self.engine.connect() as conn:
+                    position, head = chain_head(conn, self.table)
+                self.anchors.append(position, head)  # after the commit: never anchor what may roll back
+                self.anchored_at = time.monotonic()
+        return linked
 
     def _run(self):
-        while not self.stopping.wait(self.INTERVAL):
+        first = True
+        while first or not self.stopping.wait(self.INTERVAL):
             try:
-                self.chain()
+                self.chain(anchor_now=first)
+                first = False
             except Exception:  # the database is away: the entries wait, nothing is lost
                 log.exception("audit chaining failed; retrying")
+                if self.stopping.wait(self.INTERVAL):
+                    return
 
     def get_dependency(self, worker_ctx):
         return self.chain
