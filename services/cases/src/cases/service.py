@@ -12,6 +12,7 @@ from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
+from cases.adapters import consent_mapping as cm
 from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
@@ -211,7 +212,7 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             return m.transfer_message(transfers.request_transfer(
                 uow, self.auth.principal, request.case_id, request.to_manager_id, request.to_community_code,
-                request.to_provider, request.consent_recorded, request.reason, request.expected_case_version))
+                request.to_provider, request.reason, request.expected_case_version))
 
     @grpc
     @endpoint
@@ -254,6 +255,39 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             return m.person_message(persons.merge_persons(uow, self.auth.principal, request.keep_person_id.strip(),
                                                           request.merge_person_id.strip(), request.reason))
+
+    @grpc
+    @endpoint
+    def RecordConsent(self, request, context):
+        draft = cm.consent_from(request.consent)
+        with self.db() as uow:
+            return cm.consent_message(consents.record_consent(uow, self.auth.principal, draft))
+
+    @grpc
+    @endpoint
+    def WithdrawConsent(self, request, context):
+        with self.db() as uow:
+            return cm.consent_message(consents.withdraw_consent(uow, self.auth.principal, request.consent_id,
+                                                                request.reason))
+
+    @grpc
+    @endpoint
+    def ListConsents(self, request, context):
+        with self.db() as uow:
+            return cm.consents_message(consents.list_consents(uow, self.auth.principal, request.case_id))
+
+    @grpc
+    @endpoint
+    def ListMyConsents(self, request, context):
+        with self.db() as uow:
+            return cm.consents_message(consents.my_consents(uow, self.auth.principal))
+
+    @grpc
+    @endpoint
+    def WithdrawMyConsent(self, request, context):
+        with self.db() as uow:
+            return cm.consent_message(consents.withdraw_my_consent(uow, self.auth.principal, request.consent_id,
+                                                                   request.reason))
 
     @rpc
     def check_case_access(self, actor, case_number, subject=None):

@@ -1,5 +1,6 @@
 """The case-management use cases over a real (SQLite) database, no broker."""
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -12,13 +13,14 @@ from ekm_platform.errors import Aborted, FailedPrecondition, NotFound, Permissio
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.assessment import Assessment, Domain, DomainAssessment, FamilyMember
+from cases.domain.consent import Consent
 from cases.domain.lifecycle import Outcome
 from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan, PlannedService, Step
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
-from cases.service_layer import (assessments, cabinet, handlers, persons, plans, stages, supervision, transfers,
-                                 workload)
+from cases.service_layer import (assessments, cabinet, consents, handlers, persons, plans, stages, supervision,
+                                 transfers, workload)
 
 COMMUNITY = "UA80000000000093317"
 CM, OTHER, SV = Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"), Principal("sv-1", "supervisor")
@@ -269,13 +271,18 @@ def test_a_transfer_needs_consent_and_the_receiver_accepts_it_with_the_history(u
     with uow() as u:
         workload.register_manager(u, CaseManager("cm-9", "UA80000000000012345", 10, frozenset(), "sv-9"))
     version = current(uow, case).version
-    with uow() as u, pytest.raises(FailedPrecondition, match="consent"):
-        transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "", False, "переїзд", version)
+    with uow() as u, pytest.raises(FailedPrecondition, match="consent"):  # no stored consent of the person
+        transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "", "переїзд", version)
+    with uow() as u:  # the person's written consent to move their data to the receiving community, on record
+        consents.record_consent(u, CM, Consent(
+            "", case.case_id, "transfer", "UA80000000000012345", ("identity", "case_history"), "person", "written",
+            datetime.now(timezone.utc) - timedelta(hours=1), datetime.now(timezone.utc) + timedelta(days=30), ""))
     with uow() as u, pytest.raises(ValidationError):
-        transfers.request_transfer(u, CM, case.case_id, "cm-404", "UA80000000000012345", "", True, "переїзд", version)
+        transfers.request_transfer(u, CM, case.case_id, "cm-404", "UA80000000000012345", "", "переїзд", version)
     with uow() as u:
-        transfer = transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "", True,
+        transfer = transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "",
                                               "переїзд", version)
+    assert transfer.consent_id
     assert current(uow, case).assigned_to == "cm-1"  # nothing moves before acceptance
     with uow() as u, pytest.raises(NotFound):
         transfers.accept_transfer(u, OTHER, transfer.transfer_id)

@@ -39,6 +39,34 @@ class VeteranStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VETERAN_STATUS_WOUNDED: _ClassVar[VeteranStatus]
     VETERAN_STATUS_RETURNED_FROM_SERVICE: _ClassVar[VeteranStatus]
     VETERAN_STATUS_RELEASED_FROM_CAPTIVITY: _ClassVar[VeteranStatus]
+
+class ConsentPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONSENT_PURPOSE_UNSPECIFIED: _ClassVar[ConsentPurpose]
+    CONSENT_PURPOSE_REGISTRY_LOOKUP: _ClassVar[ConsentPurpose]
+    CONSENT_PURPOSE_TRANSFER: _ClassVar[ConsentPurpose]
+    CONSENT_PURPOSE_REFERRAL: _ClassVar[ConsentPurpose]
+
+class ConsentMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONSENT_METHOD_UNSPECIFIED: _ClassVar[ConsentMethod]
+    CONSENT_METHOD_WRITTEN: _ClassVar[ConsentMethod]
+    CONSENT_METHOD_ORAL: _ClassVar[ConsentMethod]
+    CONSENT_METHOD_ELECTRONIC_CABINET: _ClassVar[ConsentMethod]
+    CONSENT_METHOD_DIIA: _ClassVar[ConsentMethod]
+
+class ConsentGiver(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONSENT_GIVER_UNSPECIFIED: _ClassVar[ConsentGiver]
+    CONSENT_GIVER_PERSON: _ClassVar[ConsentGiver]
+    CONSENT_GIVER_LEGAL_REPRESENTATIVE: _ClassVar[ConsentGiver]
+
+class ConsentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONSENT_STATE_UNSPECIFIED: _ClassVar[ConsentState]
+    CONSENT_STATE_ACTIVE: _ClassVar[ConsentState]
+    CONSENT_STATE_EXPIRED: _ClassVar[ConsentState]
+    CONSENT_STATE_WITHDRAWN: _ClassVar[ConsentState]
 STAGE_UNSPECIFIED: Stage
 STAGE_SCREENING: Stage
 STAGE_ASSESSMENT: Stage
@@ -59,6 +87,22 @@ VETERAN_STATUS_COMBATANT: VeteranStatus
 VETERAN_STATUS_WOUNDED: VeteranStatus
 VETERAN_STATUS_RETURNED_FROM_SERVICE: VeteranStatus
 VETERAN_STATUS_RELEASED_FROM_CAPTIVITY: VeteranStatus
+CONSENT_PURPOSE_UNSPECIFIED: ConsentPurpose
+CONSENT_PURPOSE_REGISTRY_LOOKUP: ConsentPurpose
+CONSENT_PURPOSE_TRANSFER: ConsentPurpose
+CONSENT_PURPOSE_REFERRAL: ConsentPurpose
+CONSENT_METHOD_UNSPECIFIED: ConsentMethod
+CONSENT_METHOD_WRITTEN: ConsentMethod
+CONSENT_METHOD_ORAL: ConsentMethod
+CONSENT_METHOD_ELECTRONIC_CABINET: ConsentMethod
+CONSENT_METHOD_DIIA: ConsentMethod
+CONSENT_GIVER_UNSPECIFIED: ConsentGiver
+CONSENT_GIVER_PERSON: ConsentGiver
+CONSENT_GIVER_LEGAL_REPRESENTATIVE: ConsentGiver
+CONSENT_STATE_UNSPECIFIED: ConsentState
+CONSENT_STATE_ACTIVE: ConsentState
+CONSENT_STATE_EXPIRED: ConsentState
+CONSENT_STATE_WITHDRAWN: ConsentState
 
 class Case(_message.Message):
     __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version", "complexity", "overdue", "stage_entered_at", "assignment_explanation", "outcome", "closure_requested")
@@ -486,18 +530,28 @@ class GetSocialHistoryRequest(_message.Message):
     def __init__(self, person_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class HistoryEntry(_message.Message):
-    __slots__ = ("at", "kind", "reference", "summary", "source")
+    __slots__ = ("at", "kind", "reference", "summary", "source", "entry_id", "erroneous", "erroneous_reason", "marked_erroneous_by", "marked_erroneous_at")
     AT_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    ERRONEOUS_FIELD_NUMBER: _ClassVar[int]
+    ERRONEOUS_REASON_FIELD_NUMBER: _ClassVar[int]
+    MARKED_ERRONEOUS_BY_FIELD_NUMBER: _ClassVar[int]
+    MARKED_ERRONEOUS_AT_FIELD_NUMBER: _ClassVar[int]
     at: _timestamp_pb2.Timestamp
     kind: str
     reference: str
     summary: str
     source: str
-    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[str] = ..., reference: _Optional[str] = ..., summary: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+    entry_id: int
+    erroneous: bool
+    erroneous_reason: str
+    marked_erroneous_by: str
+    marked_erroneous_at: _timestamp_pb2.Timestamp
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[str] = ..., reference: _Optional[str] = ..., summary: _Optional[str] = ..., source: _Optional[str] = ..., entry_id: _Optional[int] = ..., erroneous: _Optional[bool] = ..., erroneous_reason: _Optional[str] = ..., marked_erroneous_by: _Optional[str] = ..., marked_erroneous_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SocialHistory(_message.Message):
     __slots__ = ("entries", "next_page_token")
@@ -542,7 +596,7 @@ class CabinetService(_message.Message):
     def __init__(self, service_id: _Optional[str] = ..., service_type: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ..., my_rating: _Optional[int] = ...) -> None: ...
 
 class Cabinet(_message.Message):
-    __slots__ = ("case_number", "stage", "plan_version", "plan_agreed", "goals", "steps", "services")
+    __slots__ = ("case_number", "stage", "plan_version", "plan_agreed", "goals", "steps", "services", "read_only", "closed_at", "rating_open_until")
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
     PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -550,6 +604,9 @@ class Cabinet(_message.Message):
     GOALS_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
     SERVICES_FIELD_NUMBER: _ClassVar[int]
+    READ_ONLY_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
+    RATING_OPEN_UNTIL_FIELD_NUMBER: _ClassVar[int]
     case_number: str
     stage: Stage
     plan_version: int
@@ -557,7 +614,10 @@ class Cabinet(_message.Message):
     goals: _containers.RepeatedScalarFieldContainer[str]
     steps: _containers.RepeatedCompositeFieldContainer[CabinetStep]
     services: _containers.RepeatedCompositeFieldContainer[CabinetService]
-    def __init__(self, case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., plan_version: _Optional[int] = ..., plan_agreed: _Optional[bool] = ..., goals: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[CabinetStep, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[CabinetService, _Mapping]]] = ...) -> None: ...
+    read_only: bool
+    closed_at: _timestamp_pb2.Timestamp
+    rating_open_until: _timestamp_pb2.Timestamp
+    def __init__(self, case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., plan_version: _Optional[int] = ..., plan_agreed: _Optional[bool] = ..., goals: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[CabinetStep, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[CabinetService, _Mapping]]] = ..., read_only: _Optional[bool] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rating_open_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class AgreePlanInCabinetRequest(_message.Message):
     __slots__ = ("plan_version",)
@@ -719,7 +779,7 @@ class AcceptTransferRequest(_message.Message):
     def __init__(self, transfer_id: _Optional[str] = ...) -> None: ...
 
 class Transfer(_message.Message):
-    __slots__ = ("transfer_id", "case_id", "from_manager_id", "to_manager_id", "to_community_code", "to_provider", "state", "requested_at", "accepted_at")
+    __slots__ = ("transfer_id", "case_id", "from_manager_id", "to_manager_id", "to_community_code", "to_provider", "state", "requested_at", "accepted_at", "consent_id")
     TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     FROM_MANAGER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -729,6 +789,7 @@ class Transfer(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
     transfer_id: str
     case_id: str
     from_manager_id: str
@@ -738,7 +799,8 @@ class Transfer(_message.Message):
     state: str
     requested_at: _timestamp_pb2.Timestamp
     accepted_at: _timestamp_pb2.Timestamp
-    def __init__(self, transfer_id: _Optional[str] = ..., case_id: _Optional[str] = ..., from_manager_id: _Optional[str] = ..., to_manager_id: _Optional[str] = ..., to_community_code: _Optional[str] = ..., to_provider: _Optional[str] = ..., state: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    consent_id: str
+    def __init__(self, transfer_id: _Optional[str] = ..., case_id: _Optional[str] = ..., from_manager_id: _Optional[str] = ..., to_manager_id: _Optional[str] = ..., to_community_code: _Optional[str] = ..., to_provider: _Optional[str] = ..., state: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., consent_id: _Optional[str] = ...) -> None: ...
 
 class Person(_message.Message):
     __slots__ = ("person_id", "identity", "phone", "email", "veteran_statuses", "disability_group", "merged_into")
@@ -827,3 +889,87 @@ class ApprovePlanRequest(_message.Message):
     case_id: str
     version: int
     def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class Consent(_message.Message):
+    __slots__ = ("consent_id", "case_id", "person_id", "purpose", "recipient", "data_categories", "legal_basis", "given_by", "representative_name", "representative_basis", "method", "document_reference", "given_at", "expires_at", "recorded_by", "recorded_at", "state", "withdrawn_at", "withdrawn_by", "withdrawal_reason")
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    DATA_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_BY_FIELD_NUMBER: _ClassVar[int]
+    REPRESENTATIVE_NAME_FIELD_NUMBER: _ClassVar[int]
+    REPRESENTATIVE_BASIS_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_AT_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_BY_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWAL_REASON_FIELD_NUMBER: _ClassVar[int]
+    consent_id: str
+    case_id: str
+    person_id: str
+    purpose: ConsentPurpose
+    recipient: str
+    data_categories: _containers.RepeatedScalarFieldContainer[str]
+    legal_basis: str
+    given_by: ConsentGiver
+    representative_name: str
+    representative_basis: str
+    method: ConsentMethod
+    document_reference: str
+    given_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    recorded_by: str
+    recorded_at: _timestamp_pb2.Timestamp
+    state: ConsentState
+    withdrawn_at: _timestamp_pb2.Timestamp
+    withdrawn_by: str
+    withdrawal_reason: str
+    def __init__(self, consent_id: _Optional[str] = ..., case_id: _Optional[str] = ..., person_id: _Optional[str] = ..., purpose: _Optional[_Union[ConsentPurpose, str]] = ..., recipient: _Optional[str] = ..., data_categories: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., given_by: _Optional[_Union[ConsentGiver, str]] = ..., representative_name: _Optional[str] = ..., representative_basis: _Optional[str] = ..., method: _Optional[_Union[ConsentMethod, str]] = ..., document_reference: _Optional[str] = ..., given_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_by: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[ConsentState, str]] = ..., withdrawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawn_by: _Optional[str] = ..., withdrawal_reason: _Optional[str] = ...) -> None: ...
+
+class RecordConsentRequest(_message.Message):
+    __slots__ = ("consent",)
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    consent: Consent
+    def __init__(self, consent: _Optional[_Union[Consent, _Mapping]] = ...) -> None: ...
+
+class WithdrawConsentRequest(_message.Message):
+    __slots__ = ("consent_id", "reason")
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    consent_id: str
+    reason: str
+    def __init__(self, consent_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListConsentsRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class ListMyConsentsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListConsentsResponse(_message.Message):
+    __slots__ = ("consents",)
+    CONSENTS_FIELD_NUMBER: _ClassVar[int]
+    consents: _containers.RepeatedCompositeFieldContainer[Consent]
+    def __init__(self, consents: _Optional[_Iterable[_Union[Consent, _Mapping]]] = ...) -> None: ...
+
+class MarkHistoryEntryErroneousRequest(_message.Message):
+    __slots__ = ("person_id", "entry_id", "reason")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    entry_id: int
+    reason: str
+    def __init__(self, person_id: _Optional[str] = ..., entry_id: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...

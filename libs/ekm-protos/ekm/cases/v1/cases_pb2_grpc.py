@@ -194,6 +194,36 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MergePersonsRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
                 _registered_method=True)
+        self.RecordConsent = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/RecordConsent',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RecordConsentRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
+                _registered_method=True)
+        self.WithdrawConsent = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/WithdrawConsent',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
+                _registered_method=True)
+        self.ListConsents = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ListConsents',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsResponse.FromString,
+                _registered_method=True)
+        self.ListMyConsents = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ListMyConsents',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListMyConsentsRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsResponse.FromString,
+                _registered_method=True)
+        self.WithdrawMyConsent = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/WithdrawMyConsent',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
+                _registered_method=True)
+        self.MarkHistoryEntryErroneous = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/MarkHistoryEntryErroneous',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkHistoryEntryErroneousRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.HistoryEntry.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -408,6 +438,50 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordConsent(self, request, context):
+        """Consent records of the case's person (the shape of ISO/IEC TS 27560): purpose, data
+        categories, recipient, legal basis, who gave it and how, when, expiry; withdrawn (who,
+        when, why), never deleted. Recorded and withdrawn by the case's manager or supervisor
+        (GetCase's relation rule), each audited and shown in the social history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawConsent(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListConsents(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMyConsents(self, request, context):
+        """Recipient cabinet: the person's own consents, which they may withdraw themselves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawMyConsent(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkHistoryEntryErroneous(self, request, context):
+        """A supervisor of the case's team / community marks a social-history entry as erroneous
+        (e.g. registry facts written to the wrong person's history): kept, never deleted,
+        flagged with who, when and why, audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -570,6 +644,36 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.MergePersons,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MergePersonsRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Person.SerializeToString,
+            ),
+            'RecordConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordConsent,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.RecordConsentRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.SerializeToString,
+            ),
+            'WithdrawConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawConsent,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.SerializeToString,
+            ),
+            'ListConsents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConsents,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsResponse.SerializeToString,
+            ),
+            'ListMyConsents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyConsents,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListMyConsentsRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsResponse.SerializeToString,
+            ),
+            'WithdrawMyConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawMyConsent,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.SerializeToString,
+            ),
+            'MarkHistoryEntryErroneous': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkHistoryEntryErroneous,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkHistoryEntryErroneousRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.HistoryEntry.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1436,6 +1540,168 @@ class CaseService:
             '/ekm.cases.v1.CaseService/MergePersons',
             ekm_dot_cases_dot_v1_dot_cases__pb2.MergePersonsRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/RecordConsent',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.RecordConsentRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/WithdrawConsent',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConsents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ListConsents',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyConsents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ListMyConsents',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ListMyConsentsRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawMyConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/WithdrawMyConsent',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkHistoryEntryErroneous(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/MarkHistoryEntryErroneous',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.MarkHistoryEntryErroneousRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.HistoryEntry.FromString,
             options,
             channel_credentials,
             insecure,

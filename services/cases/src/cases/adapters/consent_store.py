@@ -43,6 +43,11 @@ class Consents:
                                     .order_by(consents.c.recorded_at.desc(), consents.c.consent_id))
         return [_consent(r) for r in rows]
 
+    def of_person(self, person_id: str) -> list[Consent]:
+        rows = self.session.execute(select(consents).where(consents.c.person_id == person_id)
+                                    .order_by(consents.c.recorded_at.desc(), consents.c.consent_id))
+        return [_consent(r) for r in rows]
+
     def active(self, person_id: str, purpose: str, recipient: str, at: datetime | None = None) -> Consent | None:
         """The latest-expiring active consent of the person for this purpose and recipient."""
         at = at or datetime.now(timezone.utc)

@@ -190,7 +190,8 @@ def transfer_message(t) -> cases_pb2.Transfer:
     return cases_pb2.Transfer(
         transfer_id=t.transfer_id, case_id=t.case_id, from_manager_id=t.from_manager_id,
         to_manager_id=t.to_manager_id, to_community_code=t.to_community_code, to_provider=t.to_provider,
-        state=t.state, requested_at=timestamp(t.requested_at), accepted_at=timestamp(t.accepted_at))
+        state=t.state, requested_at=timestamp(t.requested_at), accepted_at=timestamp(t.accepted_at),
+        consent_id=t.consent_id)
 
 
 VETERAN = {"combatant": cases_pb2.VETERAN_STATUS_COMBATANT, "wounded": cases_pb2.VETERAN_STATUS_WOUNDED,

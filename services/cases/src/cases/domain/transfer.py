@@ -1,7 +1,8 @@
 """Transfer of a case to another case manager, community or provider, with its history.
 
 The receiving side accepts it; until then the case stays where it is. The person's data
-moves only with their recorded consent.
+moves only under a stored, active consent record of theirs (purpose "transfer", recipient the
+receiving community); the request names it. A flag set by the caller proves nothing.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ class Transfer:
     to_manager_id: str
     to_community_code: str
     to_provider: str
-    consent_recorded: bool
+    consent_recorded: bool          # kept for old rows: True when a stored consent was found
     reason: str
     requested_by: str
     state: str = "requested"
@@ -42,6 +43,8 @@ def validate_transfer(t: Transfer) -> None:
         problems.append(FieldViolation("reason", "обов'язкове поле / required"))
     if problems:
         raise ValidationError(problems)
-    if not t.consent_recorded:
-        raise FailedPrecondition("Потрібна зафіксована згода особи на передачу її даних / "
-                                 "the person's recorded consent to move their data is required")
+    if not t.consent_id:
+        raise FailedPrecondition(
+            f"Потрібна чинна згода особи на передачу її даних громаді {t.to_community_code} (RecordConsent, мета "
+            f"«передача») / the person's stored active consent (purpose transfer, recipient "
+            f"{t.to_community_code}) is required")

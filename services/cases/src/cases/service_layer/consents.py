@@ -7,15 +7,17 @@ it, and whether the person's consent for that purpose and recipient is on record
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from ekm_platform.auth import Principal
-from ekm_platform.errors import PermissionDenied
+from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.identifiers import normalise_unzr
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain.consent import DEFAULT_LEGAL_BASIS, Consent, summary, validate_consent
 from cases.domain.model import Case
-from cases.service_layer.access import may_see
+from cases.service_layer.access import audit, load_case, may_see, require_staff
 
 NOT_FOUND = {"status": "not_found"}
 NOT_IN_CASE = {"status": "person_not_in_case"}
@@ -98,3 +100,89 @@ def active_consent(uow: UnitOfWork, person_id: str, purpose: str, recipient: str
                                      at or datetime.now(timezone.utc))
     return found.as_record() if found else None
 
+
+
+# Consent records through the API -----------------------------------------------------------------
+def record_consent(uow: UnitOfWork, principal: Principal, draft: Consent) -> Consent:
+    """The case's manager or supervisor records a consent the person (or their legal
+    representative) gave; it names the case's person whatever the request said."""
+    require_staff(principal)
+    case = load_case(uow, principal, case_id=draft.case_id)
+    if not case.is_open:
+        raise FailedPrecondition("Випадок закрито: нову згоду не фіксують / the case is closed: no new consent "
+                                 "is recorded")
+    consent = replace(draft, person_id=case.person_id, case_id=case.case_id, recorded_by=principal.user_id,
+                      recipient=draft.recipient.strip(), legal_basis=draft.legal_basis.strip() or DEFAULT_LEGAL_BASIS,
+                      representative_name=draft.representative_name.strip(),
+                      representative_basis=draft.representative_basis.strip(),
+                      document_reference=draft.document_reference.strip(),
+                      data_categories=tuple(dict.fromkeys(c.strip() for c in draft.data_categories)),
+                      recorded_at=datetime.now(timezone.utc), withdrawn_at=None, withdrawn_by="",
+                      withdrawal_reason="")
+    validate_consent(consent)
+    uow.repo.consents.add(consent)
+    uow.repo.add_history(case.person_id, "consent.recorded", case.case_number, summary(consent), "cases",
+                         source_id=f"consent:{consent.consent_id}:recorded")
+    audit(uow, principal, "consent.record", case, consent_id=consent.consent_id, consent_purpose=consent.purpose,
+          recipient=consent.recipient)
+    uow.commit()
+    return consent
+
+
+def _withdraw(uow: UnitOfWork, principal: Principal, consent: Consent, case: Case, reason: str) -> Consent:
+    withdrawn = consent.withdraw(principal.user_id, reason)
+    if not uow.repo.consents.save_withdrawal(withdrawn):
+        raise FailedPrecondition("Згоду вже відкликано / the consent was already withdrawn")
+    uow.repo.add_history(case.person_id, "consent.withdrawn", case.case_number,
+                         f"згоду відкликано: {consent.purpose} → {consent.recipient}; {withdrawn.withdrawal_reason} / "
+                         f"consent withdrawn", "cabinet" if principal.role == "recipient" else "cases",
+                         source_id=f"consent:{consent.consent_id}:withdrawn")
+    audit(uow, principal, "consent.withdraw", case, consent_id=consent.consent_id, consent_purpose=consent.purpose,
+          recipient=consent.recipient)
+    uow.commit()
+    return withdrawn
+
+
+def withdraw_consent(uow: UnitOfWork, principal: Principal, consent_id: str, reason: str) -> Consent:
+    """Withdrawn, never deleted; a closed case's consents can be withdrawn too."""
+    require_staff(principal)
+    consent = uow.repo.consents.get(consent_id.strip()) if consent_id.strip() else None
+    if consent is None:
+        raise NotFound("Згоду не знайдено / consent not found")
+    case = load_case(uow, principal, case_id=consent.case_id)  # NOT_FOUND for those who may not see the case
+    return _withdraw(uow, principal, consent, case, reason)
+
+
+def list_consents(uow: UnitOfWork, principal: Principal, case_id: str) -> list[Consent]:
+    require_staff(principal)
+    if not case_id.strip():
+        raise ValidationError.single("case_id", "обов'язкове поле / required")
+    case = load_case(uow, principal, case_id=case_id)
+    found = uow.repo.consents.of_case(case.case_id)
+    audit(uow, principal, "consent.list", case)
+    uow.commit()
+    return found
+
+
+def _recipient(principal: Principal) -> None:
+    if principal.role != "recipient":
+        raise PermissionDenied("Лише для отримувача / for recipients only")
+
+
+def my_consents(uow: UnitOfWork, principal: Principal) -> list[Consent]:
+    """The person's own consents, in every case of theirs (the cabinet)."""
+    _recipient(principal)
+    found = uow.repo.consents.of_person(principal.user_id)
+    case = uow.repo.latest_case_of(principal.user_id)
+    if case is not None:
+        audit(uow, principal, "consent.list", case, "кабінет отримувача / recipient cabinet")
+        uow.commit()
+    return found
+
+
+def withdraw_my_consent(uow: UnitOfWork, principal: Principal, consent_id: str, reason: str) -> Consent:
+    _recipient(principal)
+    consent = uow.repo.consents.get(consent_id.strip()) if consent_id.strip() else None
+    if consent is None or consent.person_id != principal.user_id:
+        raise NotFound("Згоду не знайдено / consent not found")
+    return _withdraw(uow, principal, consent, uow.repo.get(case_id=consent.case_id), reason)
