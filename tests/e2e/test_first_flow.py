@@ -71,10 +71,11 @@ def test_an_appeal_becomes_a_case_and_an_acknowledgement_under_one_trace(platfor
                                                           metadata=operator, timeout=5)
     assert case.appeal_id == accepted.appeal_id and case.stage == cases_pb2.STAGE_ASSESSMENT
 
-    with platform.channel("notifications") as ch:
+    with platform.channel("notifications") as ch:  # the operator: cm-e2e owns no case (relation checked)
         stub = notifications_pb2_grpc.NotificationServiceStub(ch)
         deliveries = until(lambda: stub.ListDeliveries(
-            notifications_pb2.ListDeliveriesRequest(reference=accepted.appeal_id), metadata=md, timeout=5).deliveries)
+            notifications_pb2.ListDeliveriesRequest(reference=accepted.appeal_id), metadata=operator,
+            timeout=5).deliveries)
     assert [(d.channel, d.status, d.template) for d in deliveries] == [("sms", "sent", "appeal.accepted")]
     sent = (platform.home / "var" / "outgoing" / "sms.jsonl").read_text(encoding="utf-8")
     assert accepted.tracking_number in sent

@@ -2,16 +2,18 @@
 from functools import partial
 
 from ekm.notifications.v1 import notifications_pb2_grpc
+from nameko import config
 from nameko.events import event_handler
 from nameko.rpc import ServiceRpc
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.dependencies import Auth, Database, handle_event
+from ekm_platform.case_access import bounded
+from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 
 from notifications.adapters import grpc_mapping
-from notifications.adapters.orm import metadata
+from notifications.adapters.orm import audit_log, metadata
 from notifications.adapters.repository import DeliveryRepository
 from notifications.dependencies import Senders
 from notifications.service_layer import handlers
@@ -26,16 +28,22 @@ class NotificationsService(StandardGrpc):
 
     db = Database(metadata, DeliveryRepository)
     outbox = OutboxRelay()
+    audit_chain = AuditChainer(audit_log)
     auth = Auth()
     intake = ServiceRpc("intake")
+    cases = ServiceRpc("cases")
     senders = Senders()
 
     @grpc
     @endpoint
     def ListDeliveries(self, request, context):
-        self.auth.require(*LOG_READERS)
+        principal = self.auth.require(*LOG_READERS)
+        timeout = float(config.get("RPC_TIMEOUT", 10))
         with self.db() as uow:
-            found = handlers.deliveries_for(request.reference, uow)
+            found = handlers.deliveries_for(
+                request.reference, principal, uow,
+                case_of_appeal=bounded(self.intake.appeal_case_number, timeout, "intake"),
+                check_case_access=bounded(self.cases.check_case_access, timeout, "cases"))
         return grpc_mapping.deliveries_response(found)
 
     @event_handler("intake", "appeal.accepted", requeue_on_error=True)

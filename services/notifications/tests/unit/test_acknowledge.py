@@ -44,7 +44,7 @@ def test_sms_in_ukrainian_with_the_tracking_number(uow):
     [message] = senders["sms"].sent
     assert "EKM-261122-ABCDEFGH" in message.text and "звернення" in message.text
     with uow() as u:
-        [logged] = handlers.deliveries_for("a-1", u)
+        [logged] = u.repo.for_reference("a-1")
     assert logged.status == "sent" and logged.recipient_masked == "+380*****01" == delivery.recipient_masked
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from notifications.adapters.orm import deliveries
@@ -18,6 +18,19 @@ class DeliveryRepository:
         self.session.execute(deliveries.insert(), asdict(delivery))
 
     def for_reference(self, reference: str) -> list[Delivery]:
+        return self.for_references([reference])
+
+    def for_references(self, references) -> list[Delivery]:
         rows = self.session.execute(
-            select(deliveries).where(deliveries.c.reference == reference).order_by(deliveries.c.created_at))
+            select(deliveries).where(deliveries.c.reference.in_(list(references)))
+            .order_by(deliveries.c.created_at, deliveries.c.delivery_id))
         return [Delivery(**row._asdict()) for row in rows]
+
+    def for_purpose(self, reference: str, purpose: str) -> Delivery | None:
+        row = self.session.execute(select(deliveries).where(
+            deliveries.c.reference == reference, deliveries.c.purpose == purpose)).first()
+        return Delivery(**row._asdict()) if row else None
+
+    def record_result(self, delivery_id: str, status: str, provider_id: str) -> None:
+        self.session.execute(update(deliveries).where(deliveries.c.delivery_id == delivery_id)
+                             .values(status=status, provider_id=provider_id))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Protocol
 
@@ -61,3 +61,14 @@ class Delivery:
     provider_id: str = ""
     delivery_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # what the message is for: at most one delivery per (reference, purpose) — a unique key in
+    # the database, so a re-sent event never sends the same message twice (None: logged before m0003)
+    purpose: str | None = None
+
+    def identifiers_only(self) -> "Delivery":
+        """As an operator sees it: identifiers and statuses, not even the masked address."""
+        return replace(self, recipient_masked="")
+
+
+# The purposes of the messages this service sends (one delivery per reference and purpose).
+APPEAL_ACKNOWLEDGEMENT = "appeal.acknowledgement"
