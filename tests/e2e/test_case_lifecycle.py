@@ -45,7 +45,10 @@ def test_assessment_plan_and_stages_with_the_errors_a_frontend_must_handle(platf
                      platform.bearer("case_manager", "cm-8"))
     with platform.channel("intake") as ch:
         intake = intake_pb2_grpc.IntakeServiceStub(ch)
-        tracking = intake.SubmitAppeal(appeal_request(), metadata=cm, timeout=10).tracking_number
+        request = appeal_request()  # a person the registry simulators know (looked up below)
+        request.applicant.person.rnokpp, request.applicant.person.unzr = "3221512349", "19880314-43212"
+        request.applicant.person.birth_date = "1988-03-14"
+        tracking = intake.SubmitAppeal(request, metadata=cm, timeout=10).tracking_number
         number = until(lambda: intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(
             tracking_number=tracking), metadata=cm, timeout=5).case_number)
     with platform.channel("cases") as ch:

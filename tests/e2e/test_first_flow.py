@@ -180,16 +180,26 @@ def test_calls_without_a_valid_token_are_unauthenticated(platform):
 def test_registry_lookup_through_xroad_to_the_simulator_with_evidence(platform):
     from ekm.registry.v1 import registry_pb2, registry_pb2_grpc
 
-    md = platform.bearer("case_manager", "cm-e2e")
+    # a lookup is bound to a case the caller may see whose person is the one looked up: the
+    # supervisor sees the community's unassigned case of the person the simulators know
+    md = platform.bearer("supervisor", "sv-e2e")
+    request = appeal_request()
+    request.applicant.person.rnokpp, request.applicant.person.unzr = "3221512349", "19880314-43212"
+    request.applicant.person.birth_date = "1988-03-14"
+    with platform.channel("intake") as ch:
+        intake = intake_pb2_grpc.IntakeServiceStub(ch)
+        tracking = intake.SubmitAppeal(request, metadata=md, timeout=10).tracking_number
+        number = until(lambda: intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(
+            tracking_number=tracking), metadata=md, timeout=5).case_number)
     with platform.channel("registry-gateway") as ch:
         stub = registry_pb2_grpc.RegistryGatewayStub(ch)
         reply = stub.LookupPerson(registry_pb2.LookupPersonRequest(
-            rnokpp="3221512349", case_number="CASE-2026-AAAAAAA", purpose="оцінка потреб"), metadata=md, timeout=20)
+            rnokpp="3221512349", case_number=number, purpose="оцінка потреб"), metadata=md, timeout=20)
         results = {r.registry: r for r in reply.results}
         assert results["education"].status == registry_pb2.REGISTRY_STATUS_NOT_FOUND  # an adult: no enrolments
         result = results["border_guard"]
         assert result.status == registry_pb2.REGISTRY_STATUS_OK, result.message
         assert "registry.person.returned_from_service" in {f.kind for f in result.facts}
         evidence = stub.GetEvidence(registry_pb2.GetEvidenceRequest(query_id=result.query_id), metadata=md, timeout=5)
-    assert (evidence.user_id, evidence.issue, evidence.registry) == ("cm-e2e", "CASE-2026-AAAAAAA", "border_guard")
+    assert (evidence.user_id, evidence.issue, evidence.registry) == ("sv-e2e", number, "border_guard")
     assert len(evidence.response_sha256) == 64 and evidence.xroad_id
