@@ -3,10 +3,12 @@ hostile input is refused with a 4xx or a SOAP fault and never stored."""
 import http.client
 import json
 import pathlib
+import socket
 import sqlite3
 import ssl
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -18,6 +20,14 @@ from ekm_platform.testing.pki import make_pki
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 PARTNERS = pathlib.Path(__file__).resolve().parents[4] / "deploy" / "demo" / "partners.json"
 NS = "http://ekm.gov.ua/partner/v1"
+MAX_CONNECTIONS = 6
+
+
+def xroad_rest(**changes):
+    headers = {"X-Road-Client": "UA/GOV/37508470/DCZ", "X-Road-Id": f"dcz-{uuid.uuid4()}",
+               "X-Road-UserId": "dcz-officer-7", "X-Road-Issue": "DCZ-2026-118"}
+    headers.update(changes)
+    return {k: v for k, v in headers.items() if v is not None}
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +40,15 @@ def inbound(tmp_path_factory):
     vhost, amqp_uri = broker.create_vhost("ekm-inbound")
     env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_AMQP_URI": amqp_uri, "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
            "EKM_PARTNERS_FILE": str(PARTNERS), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
-           "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem")}
+           "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
+           "EKM_PARTNER_HANDSHAKE_TIMEOUT": "2", "EKM_PARTNER_HEADER_TIMEOUT": "2", "EKM_PARTNER_BODY_TIMEOUT": "2",
+           "EKM_PARTNER_MAX_HEADER_BYTES": "8192", "EKM_PARTNER_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
+           "EKM_TRACE_DB": str(home / "traces.db")}
     process = subprocess.Popen([sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         port = int(process.stdout.readline().split()[1])
-        yield port, pki, database, amqp_uri
+        yield port, pki, database, amqp_uri, home
     finally:
         process.terminate()
         process.wait(10)
@@ -48,8 +61,11 @@ def call(inbound, path, body: bytes, client="partner-dcz", headers=None, content
     if client:
         context.load_cert_chain(str(pki / f"{client}.pem"), str(pki / f"{client}.key"))
     connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
-    connection.request("POST", path, body, {"Content-Type": content_type, **(headers or {})})
+    if headers is None:
+        headers = xroad_rest() if path.startswith("/partner/v1/") else {}
+    connection.request("POST", path, body, {"Content-Type": content_type, **headers})
     response = connection.getresponse()
+    call.last_headers = dict(response.getheaders())
     return response.status, response.read().decode()
 
 
@@ -59,10 +75,27 @@ def record(**changes):
     return {**body, **changes}
 
 
-def soap_body(fields, record_type="employment.registered", ns=NS) -> bytes:
+XROAD_HEADERS = {
+    "client": '<xrd:client id:objectType="SUBSYSTEM"><id:xRoadInstance>UA</id:xRoadInstance>'
+              '<id:memberClass>GOV</id:memberClass><id:memberCode>37508470</id:memberCode>'
+              '<id:subsystemCode>DCZ</id:subsystemCode></xrd:client>',
+    "service": '<xrd:service id:objectType="SERVICE"><id:xRoadInstance>UA</id:xRoadInstance>'
+               '<id:memberClass>GOV</id:memberClass><id:memberCode>00000000</id:memberCode>'
+               '<id:subsystemCode>EKM</id:subsystemCode><id:serviceCode>SubmitRecord</id:serviceCode></xrd:service>',
+    "id": "<xrd:id>{message_id}</xrd:id>", "userId": "<xrd:userId>dcz-officer-7</xrd:userId>",
+    "issue": "<xrd:issue>DCZ-2026-118</xrd:issue>", "protocolVersion": "<xrd:protocolVersion>4.0</xrd:protocolVersion>",
+}
+
+
+def soap_body(fields, record_type="employment.registered", ns=NS, without=(), message_id=None,
+              service_code="SubmitRecord") -> bytes:
     parts = "".join(f'<p:field name="{k}">{v}</p:field>' for k, v in fields.items())
+    header = "".join(v.format(message_id=message_id or f"dcz-{uuid.uuid4()}") for k, v in XROAD_HEADERS.items()
+                     if k not in without).replace(">SubmitRecord<", f">{service_code}<")
     return (f'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-            f'xmlns:p="{ns}"><soapenv:Body><p:SubmitRecord><p:recordType>{record_type}</p:recordType>{parts}'
+            f'xmlns:xrd="http://x-road.eu/xsd/xroad.xsd" xmlns:id="http://x-road.eu/xsd/identifiers" '
+            f'xmlns:p="{ns}"><soapenv:Header>{header}</soapenv:Header><soapenv:Body><p:SubmitRecord>'
+            f'<p:recordType>{record_type}</p:recordType>{parts}'
             f'</p:SubmitRecord></soapenv:Body></soapenv:Envelope>').encode()
 
 
@@ -104,6 +137,8 @@ def test_a_huge_body_is_refused_before_it_is_read(inbound):
     connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
     connection.putrequest("POST", "/partner/v1/records/employment.registered")
     connection.putheader("Content-Length", str(100 * 1024 * 1024))
+    for name, value in xroad_rest().items():
+        connection.putheader(name, value)
     connection.endheaders()
     connection.send(b"{" * 1024)  # a 100 MB body announced, a little sent
     assert connection.getresponse().status == 413
@@ -134,3 +169,177 @@ def test_soap_records_and_hostile_xml(inbound):
 def test_without_a_client_certificate_there_is_no_connection(inbound):
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
         call(inbound, "/partner/v1/records/employment.registered", b"{}", client=None)
+
+
+# --- X-Road 4.0 service provider -----------------------------------------------------------
+
+def evidence(inbound, record_id):
+    with sqlite3.connect(inbound[2]) as db:
+        return db.execute("SELECT xroad_id, xroad_user_id, xroad_client, xroad_issue FROM feed_records "
+                          "WHERE record_id = ?", (record_id,)).fetchone()
+
+
+def test_rest_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
+    before = stored(inbound)
+    path = "/partner/v1/records/employment.registered"
+    for missing in ("X-Road-Client", "X-Road-Id", "X-Road-UserId"):
+        status, text = call(inbound, path, json.dumps(record()).encode(), headers=xroad_rest(**{missing: None}))
+        assert status == 400 and f"missing header {missing}" in text, text
+    status, text = call(inbound, path, json.dumps(record()).encode(), headers=xroad_rest(**{"X-Road-Client": "DCZ"}))
+    assert status == 400 and "INSTANCE/CLASS/CODE" in text
+    assert stored(inbound) == before
+    headers = xroad_rest()
+    status, text = call(inbound, path, json.dumps(record()).encode(), headers=headers)
+    assert status == 200, text
+    echoed = {k.lower(): v for k, v in call.last_headers.items()}
+    assert all(echoed[name.lower()] == value for name, value in headers.items()), echoed
+    assert evidence(inbound, json.loads(text)["record_id"]) == (
+        headers["X-Road-Id"], "dcz-officer-7", "UA/GOV/37508470/DCZ", "DCZ-2026-118")
+
+
+def test_soap_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
+    from lxml import etree
+
+    before = stored(inbound)
+    for missing in ("client", "service", "id", "userId", "protocolVersion"):
+        status, text = call(inbound, "/partner/soap", soap_body(record(), without=(missing,)), content_type="text/xml")
+        assert status == 400 and "Fault" in text and f"missing X-Road header '{missing}'" in text, text
+    status, text = call(inbound, "/partner/soap", soap_body(record(), service_code="DeleteEverything"),
+                        content_type="text/xml")
+    assert status == 400 and "another X-Road service" in text
+    assert stored(inbound) == before
+    status, text = call(inbound, "/partner/soap", soap_body(record(), message_id="dcz-msg-42"), content_type="text/xml")
+    assert status == 200, text
+    reply = etree.fromstring(text.encode())
+    header = reply.find("{http://schemas.xmlsoap.org/soap/envelope/}Header")
+    echoed = {el.tag.split("}")[1]: el for el in header}
+    assert list(echoed) == ["client", "service", "id", "userId", "issue", "protocolVersion"]
+    assert echoed["id"].text == "dcz-msg-42" and echoed["userId"].text == "dcz-officer-7"
+    assert echoed["client"].findtext("{http://x-road.eu/xsd/identifiers}memberCode") == "37508470"
+    record_id = reply.findtext(f".//{{{NS}}}recordId")
+    assert evidence(inbound, record_id) == ("dcz-msg-42", "dcz-officer-7", "UA/GOV/37508470/DCZ", "DCZ-2026-118")
+
+
+def test_the_wsdl_declares_the_xroad_headers(inbound):
+    import zeep
+
+    port, pki = inbound[0], inbound[1]
+    context = ssl.create_default_context(cafile=str(pki / "ca.pem"))
+    context.load_cert_chain(str(pki / "partner-dcz.pem"), str(pki / "partner-dcz.key"))
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+    connection.request("GET", "/partner/soap?wsdl")
+    wsdl = connection.getresponse().read()
+    path = pathlib.Path(inbound[4]) / "partner.wsdl"
+    path.write_bytes(wsdl)
+    operation = zeep.Client(str(path)).service._binding._operations["SubmitRecord"]
+    for message in (operation.input, operation.output):
+        names = [name for name, _ in message.header.type.elements]
+        assert names == ["client", "service", "id", "userId", "issue", "protocolVersion"]
+
+
+# --- one client never stalls the others ----------------------------------------------------
+
+def timed_post(inbound) -> float:
+    started = time.monotonic()
+    status, text = call(inbound, "/partner/v1/records/employment.registered", json.dumps(record()).encode())
+    assert status == 200, text
+    return time.monotonic() - started
+
+
+def client_hello(inbound) -> bytes:
+    context = ssl.create_default_context(cafile=str(inbound[1] / "ca.pem"))
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    with pytest.raises(ssl.SSLWantReadError):
+        tls.do_handshake()
+    return outgoing.read()
+
+
+def test_a_silent_connection_or_half_a_hello_does_not_stall_another_partner(inbound):
+    port = inbound[0]
+    silent = socket.create_connection(("127.0.0.1", port))
+    half = socket.create_connection(("127.0.0.1", port))
+    hello = client_hello(inbound)
+    half.sendall(hello[: len(hello) // 2])
+    try:
+        assert timed_post(inbound) < 1.0
+        assert timed_post(inbound) < 1.0
+        # and the server lets them go after its handshake timeout (2 s here)
+        for sock in (silent, half):
+            sock.settimeout(6)
+            started = time.monotonic()
+            assert sock.recv(1024) == b""
+            assert time.monotonic() - started < 4
+    finally:
+        silent.close()
+        half.close()
+
+
+def tls_connection(inbound):
+    context = ssl.create_default_context(cafile=str(inbound[1] / "ca.pem"))
+    context.load_cert_chain(str(inbound[1] / "partner-dcz.pem"), str(inbound[1] / "partner-dcz.key"))
+    return context.wrap_socket(socket.create_connection(("127.0.0.1", inbound[0]), timeout=10),
+                               server_hostname="127.0.0.1")
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_off(inbound):
+    slow = tls_connection(inbound)
+    started = time.monotonic()
+    try:
+        slow.sendall(b"POST /partner/v1/records/employment.registered HTTP/1.1\r\nHost: x\r\n")
+        assert timed_post(inbound) < 1.0
+        slow.settimeout(0.3)
+        while time.monotonic() - started < 8:
+            try:
+                slow.sendall(b"X")  # a head that never ends
+                if slow.recv(1024) == b"":
+                    break
+            except TimeoutError:
+                continue
+            except (ConnectionError, ssl.SSLError):
+                break
+        closed_after = time.monotonic() - started
+    finally:
+        slow.close()
+    assert closed_after < 4  # the head timeout is 2 s here
+
+
+def test_a_body_that_never_comes_is_refused(inbound):
+    slow = tls_connection(inbound)
+    try:
+        head = "".join(f"{k}: {v}\r\n" for k, v in xroad_rest().items())
+        slow.sendall(f"POST /partner/v1/records/employment.registered HTTP/1.1\r\nHost: x\r\n{head}"
+                     f"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{{".encode())
+        started = time.monotonic()
+        reply = slow.recv(4096)
+        assert reply.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 4, reply
+    finally:
+        slow.close()
+
+
+def test_an_oversized_head_is_refused(inbound):  # (an oversized body: test_a_huge_body_is_refused_before_it_is_read)
+    before = stored(inbound)
+    status, text = call(inbound, "/partner/v1/records/employment.registered", json.dumps(record()).encode(),
+                        headers={**xroad_rest(), "X-Padding": "x" * 20000})
+    assert status == 431 and "headers over" in text
+    head = tls_connection(inbound)  # a head that never ends, bigger than the limit, in one go
+    try:
+        head.sendall(b"POST /partner/v1/records/employment.registered HTTP/1.1\r\nX-Padding: " + b"x" * 40000)
+        assert head.recv(4096).startswith(b"HTTP/1.1 400")
+    finally:
+        head.close()
+    assert stored(inbound) == before
+
+
+def test_connections_over_the_limit_are_refused(inbound):
+    before = stored(inbound)
+    idle = [tls_connection(inbound) for _ in range(MAX_CONNECTIONS)]
+    try:
+        status, text = call(inbound, "/partner/v1/records/employment.registered", json.dumps(record()).encode())
+        assert status == 503, text
+    finally:
+        for sock in idle:
+            sock.close()
+    time.sleep(0.2)
+    assert timed_post(inbound) < 1.0
+    assert stored(inbound) == before + 1

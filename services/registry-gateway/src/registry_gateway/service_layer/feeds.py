@@ -20,6 +20,7 @@ class Incoming:
     partner_id: str | None      # authenticated by the transport (AMQP user, mTLS subject)
     record_type: str
     body: bytes
+    xroad: dict | None = None   # X-Road request evidence: id, user_id, client, issue (inbound SOAP/REST)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ def _already_stored(uow: UnitOfWork, keys: set[tuple[str, str]]) -> set[tuple[st
             select(feed_records.c.source_id).where(feed_records.c.partner_id == partner_id,
                                                    feed_records.c.source_id.in_(source_ids))).scalars())
     return seen
+
+
+def _xroad_columns(evidence: dict | None) -> dict:
+    evidence = evidence or {}
+    return {"xroad_id": evidence.get("id"), "xroad_user_id": evidence.get("user_id"),
+            "xroad_client": evidence.get("client"), "xroad_issue": evidence.get("issue")}
 
 
 def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]) -> list[Outcome]:
@@ -76,7 +83,7 @@ def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]
         record_id = str(uuid.uuid4())
         rows.append({"record_id": record_id, "partner_id": item.partner_id, "record_type": kind.name,
                      "source_id": record["source_id"], "document": json.dumps(record, ensure_ascii=False),
-                     "received_at": now})
+                     "received_at": now, **_xroad_columns(item.xroad)})
         events.append(canonical_event(kind, record_id, item.partner_id, record))
         outcomes[i] = Outcome("stored", record_id=record_id)
     if rows:
