@@ -218,6 +218,15 @@ def test_a_different_request_under_a_used_key_is_refused(uow, valid):
     assert count(uow) == 1 and count(uow, metadata.tables["outbox"]) == 1
 
 
+def test_a_repeated_submission_gets_the_same_answer_after_the_case_opened(uow, valid):
+    keyed = replace(valid, client_request_id="frontend-42")
+    first = submit(uow, keyed, CM)
+    open_case(uow, first)
+    again = submit(uow, keyed, CM)
+    assert (again.appeal_id, again.tracking_number, again.state, again.case_number) == (
+        first.appeal_id, first.tracking_number, first.state, "")
+
+
 def test_the_key_is_scoped_per_caller(uow, valid):
     keyed = replace(valid, client_request_id="frontend-42")
     mine, theirs = submit(uow, keyed, ALICE), submit(uow, keyed, BOB)

@@ -123,6 +123,11 @@ class Appeal:
             updated_at=now,
         )
 
+    def as_accepted(self) -> "Appeal":
+        """The appeal as it was when accepted: what a repeated submission is answered with,
+        so that every answer under one idempotency key is the same."""
+        return replace(self, state=AppealState.ACCEPTED, case_number="", updated_at=self.submitted_at)
+
     def with_case(self, case_number: str, now: datetime | None = None) -> "Appeal":
         return replace(self, case_number=case_number, state=AppealState.CASE_OPENED,
                        updated_at=now or datetime.now(timezone.utc))

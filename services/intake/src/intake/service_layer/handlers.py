@@ -58,7 +58,7 @@ def _replayed(existing: Appeal, fingerprint: str) -> Appeal:
     if existing.request_hash and existing.request_hash != fingerprint:
         raise AlreadyExists("client_request_id: цей ключ уже використано для іншого звернення / "
                             "this client_request_id was already used for a different appeal")
-    return existing
+    return existing.as_accepted()
 
 
 OUTREACH_EVENTS = set(os.environ.get("EKM_OUTREACH_EVENTS", "registry.person.returned_from_service").split(","))
