@@ -137,3 +137,31 @@ def test_a_second_users_cached_lookup_gets_its_own_honest_evidence(platform, gat
     refused(lambda: gateway.GetEvidence(rg.GetEvidenceRequest(query_id=second.query_id),
                                         metadata=platform.bearer("case_manager", "cm-b"), timeout=10),
             grpc.StatusCode.NOT_FOUND)
+
+
+def test_a_registry_that_is_down_is_unavailable_and_a_search_it_cannot_make_is_not_applicable(platform, gateway):
+    import json
+    import urllib.request
+
+    def fault(mode):
+        urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{platform.env['EKM_SIMULATORS_PORT']}/_control/faults", method="POST",
+            data=json.dumps({"registry": "border-guard", "mode": mode}).encode()), timeout=5).read()
+
+    fault("http_500")
+    try:
+        reply = gateway.LookupPerson(rg.LookupPersonRequest(
+            unzr="19880314-43212", case_number=platform.case_number, purpose="оцінка потреб",
+            registries=["border_guard", "education"]), metadata=platform.bearer("case_manager", "cm-a"), timeout=30)
+    finally:
+        fault("none")
+    results = {r.registry: r for r in reply.results}
+    assert results["border_guard"].status == rg.REGISTRY_STATUS_UNAVAILABLE, results["border_guard"]
+    assert results["education"].status == rg.REGISTRY_STATUS_NOT_APPLICABLE and "RNOKPP" in results["education"].message
+    engine = create_engine(f"sqlite:///{platform.home / 'var' / 'registry_gateway.db'}")
+    try:
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT registry, state FROM pending_queries")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in kept] == [("border_guard", "pending")]  # asked again later, a bounded number of times
