@@ -27,7 +27,7 @@ STRANGER = "2918112360"    # a real person of the simulators, but not of this ca
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory, ekm_amqp_uri):
     with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, services=("intake", "cases", "registry-gateway"),
-                          simulators=True) as running:
+                          simulators=True, extra_env={"EKM_AUDIT_ANCHOR_INTERVAL": "1"}) as running:
         with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
             cases.register_case_manager("cm-a", COMMUNITY, 10, ["veterans"], "sv-a")
         person = common_pb2.PersonIdentity(rnokpp=PERSON, unzr="19880314-43212", last_name="Коваленко",
@@ -165,3 +165,35 @@ def test_a_registry_that_is_down_is_unavailable_and_a_search_it_cannot_make_is_n
     finally:
         engine.dispose()
     assert [tuple(row) for row in kept] == [("border_guard", "pending")]  # asked again later, a bounded number of times
+
+
+def test_every_lookup_and_evidence_read_is_in_the_gateways_hash_chained_audit_log(platform, gateway):
+    import subprocess
+    import sys
+
+    [answer] = lookup(gateway, platform, "cm-a", purpose="аудит").results
+    gateway.GetEvidence(rg.GetEvidenceRequest(query_id=answer.query_id),
+                        metadata=platform.bearer("case_manager", "cm-a"), timeout=10)
+    engine = create_engine(f"sqlite:///{platform.home / 'var' / 'registry_gateway.db'}")
+    try:
+        for _ in range(100):  # the chainer links entries about once a second
+            with engine.connect() as conn:
+                rows = conn.execute(text("SELECT actor_id, action, purpose, details, hash FROM audit_log "
+                                         "ORDER BY seq")).all()
+            if rows and all(row.hash for row in rows):
+                break
+            time.sleep(0.1)
+    finally:
+        engine.dispose()
+    assert ("cm-a", "registry.lookup", "аудит") in {(r.actor_id, r.action, r.purpose) for r in rows}
+    assert any(r.action == "evidence.read" and answer.query_id in r.details for r in rows)
+    assert not any(r.actor_id == "cm-b" for r in rows)  # refused lookups leave nothing
+    assert all(PERSON not in r.details for r in rows)   # identifiers only
+    for _ in range(20):  # the chain head is anchored (signed, outside the database) every few seconds
+        checked = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "audit-verify", "registry-gateway"],
+                                 env=platform.env, capture_output=True, text=True, timeout=60)
+        if checked.returncode == 0:
+            break
+        time.sleep(1)
+    assert checked.returncode == 0, checked.stderr
+    assert f"{len(rows)} linked" in checked.stdout, checked.stdout
