@@ -17,6 +17,7 @@ from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager
+from cases.service_layer import corrections
 from cases.service_layer import (assessments, cabinet, consents, handlers, persons, plans, stages, supervision,
                                  transfers, workload)
 
@@ -160,6 +161,13 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             rows = handlers.social_history(uow, self.auth.principal, request.person_id, offset, limit)
         return m.history_message(rows, offset, limit)
+
+    @grpc
+    @endpoint
+    def MarkHistoryEntryErroneous(self, request, context):
+        with self.db() as uow:
+            return m.history_entry_message(corrections.mark_erroneous(
+                uow, self.auth.principal, request.person_id, request.entry_id, request.reason))
 
     @grpc
     @endpoint

@@ -140,10 +140,17 @@ def workload_message(rows) -> cases_pb2.WorkloadReport:
                               weighted_load=weighted, open_cases=count) for m, weighted, count in rows])
 
 
+def history_entry_message(r) -> cases_pb2.HistoryEntry:
+    """An entry as it was written, with a supervisor's erroneous flag (who, when, why) when it has one."""
+    return cases_pb2.HistoryEntry(at=timestamp(r.at), kind=r.kind, reference=r.reference, summary=r.summary,
+                                  source=r.source, entry_id=r.seq, erroneous=r.erroneous_at is not None,
+                                  erroneous_reason=r.erroneous_reason or "", marked_erroneous_by=r.erroneous_by or "",
+                                  marked_erroneous_at=timestamp(r.erroneous_at))
+
+
 def history_message(rows, offset: int, limit: int) -> cases_pb2.SocialHistory:
     return cases_pb2.SocialHistory(
-        entries=[cases_pb2.HistoryEntry(at=timestamp(r.at), kind=r.kind, reference=r.reference, summary=r.summary,
-                                        source=r.source) for r in rows],
+        entries=[history_entry_message(r) for r in rows],
         next_page_token=encode_page_token(offset + len(rows)) if len(rows) == limit else "")
 
 
@@ -152,6 +159,8 @@ def cabinet_message(view) -> cases_pb2.Cabinet:
     return cases_pb2.Cabinet(
         case_number=view.case.case_number, stage=STAGES[view.case.stage],
         plan_version=plan.version if plan else 0, plan_agreed=bool(plan and plan.agreed),
+        read_only=view.read_only, closed_at=timestamp(view.closed_at),
+        rating_open_until=timestamp(view.rating_open_until),
         goals=[g.description for g in plan.goals] if plan else [],
         steps=[cases_pb2.CabinetStep(step_id=s.step_id, what=s.what, responsible_kind=s.responsible_kind,
                                      due_on=s.due_on, status=s.status, mine=s.responsible_kind == "person")

@@ -116,6 +116,9 @@ history = Table(
     Column("summary", Text, nullable=False),
     Column("source", String(64), nullable=False),
     Column("source_id", String(128), unique=True),
+    Column("erroneous_at", UtcDateTime()),      # marked erroneous by a supervisor: kept, flagged
+    Column("erroneous_by", String(64), nullable=False, default=""),
+    Column("erroneous_reason", Text, nullable=False, default=""),
 )
 
 ratings = Table(

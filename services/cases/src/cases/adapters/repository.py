@@ -346,6 +346,14 @@ class CaseRepository:
                                     .order_by(history.c.at.desc(), history.c.seq.desc())
                                     .offset(offset).limit(limit)).all()
 
+    def history_entry(self, seq: int):
+        return self.session.execute(select(history).where(history.c.seq == seq)).first()
+
+    def mark_history_erroneous(self, seq: int, by: str, reason: str, at: datetime) -> bool:
+        """Flag an entry (once); the entry itself is never changed or deleted."""
+        return self.session.execute(update(history).where(history.c.seq == seq, history.c.erroneous_at.is_(None))
+                                    .values(erroneous_at=at, erroneous_by=by, erroneous_reason=reason)).rowcount == 1
+
     def audit(self, entry: AuditEntry) -> None:
         self.session.execute(audit_log.insert(), entry.row())
 

@@ -3,6 +3,9 @@ the plan, marks their own steps done, and rates the services they received.
 
 A recipient's token names the person (``sub`` = the person's id, as the identity
 provider maps it); internal notes, assessments and other people's data never reach it.
+
+A closed case stays in the cabinet, read-only: the person still sees their plan and steps,
+and rates the services they received for ``EKM_RATING_AFTER_CLOSURE_DAYS`` after closure.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain.closure import closed_at, rating_days, rating_open_until, require_open, require_rating_open
 from cases.domain.model import Case
 from cases.domain.plan import Plan
 from cases.service_layer.access import audit
@@ -25,19 +29,24 @@ class CabinetView:
     case: Case
     plan: Plan | None
     my_ratings: dict
+    read_only: bool = False                  # the case is closed
+    closed_at: datetime | None = None
+    rating_open_until: datetime | None = None
 
 
 def _own_case(uow: UnitOfWork, principal: Principal) -> Case:
     if principal.role != "recipient":
         raise PermissionDenied("Кабінет отримувача — лише для отримувача / the cabinet is for recipients")
-    case = uow.repo.open_case_of(principal.user_id)
+    case = uow.repo.latest_case_of(principal.user_id)  # the open case, else the one closed last
     if case is None:
-        raise NotFound("Відкритого випадку немає / no open case")
+        raise NotFound("Випадку немає / no case")
     return case
 
 
 def _view(uow, case) -> CabinetView:
-    return CabinetView(case, uow.repo.latest_plan(case.case_id), uow.repo.ratings.of_case(case.case_id))
+    return CabinetView(case, uow.repo.latest_plan(case.case_id), uow.repo.ratings.of_case(case.case_id),
+                       read_only=not case.is_open, closed_at=closed_at(case),
+                       rating_open_until=rating_open_until(case, rating_days()))
 
 
 def cabinet(uow: UnitOfWork, principal: Principal) -> CabinetView:
@@ -49,6 +58,7 @@ def cabinet(uow: UnitOfWork, principal: Principal) -> CabinetView:
 
 def agree_in_cabinet(uow: UnitOfWork, principal: Principal, plan_version: int) -> CabinetView:
     case = _own_case(uow, principal)
+    require_open(case, "план не погоджують")
     plan = uow.repo.latest_plan(case.case_id)
     if plan is None or plan.version != plan_version:
         raise FailedPrecondition("Погоджують чинну версію плану / only the current plan version can be agreed")
@@ -63,6 +73,7 @@ def agree_in_cabinet(uow: UnitOfWork, principal: Principal, plan_version: int) -
 
 def mark_own_step_done(uow: UnitOfWork, principal: Principal, step_id: str) -> CabinetView:
     case = _own_case(uow, principal)
+    require_open(case, "кроки плану не змінюють")
     plan = uow.repo.latest_plan(case.case_id)
     if plan is None:
         raise NotFound("План не знайдено / plan not found")
@@ -74,6 +85,7 @@ def mark_own_step_done(uow: UnitOfWork, principal: Principal, step_id: str) -> C
 
 def rate_service(uow: UnitOfWork, principal: Principal, service_id: str, rating: int, comment: str):
     case = _own_case(uow, principal)
+    require_rating_open(case, datetime.now(timezone.utc), rating_days())
     if not 1 <= rating <= 5:
         raise ValidationError.single("rating", "від 1 до 5 / from 1 to 5")
     if len(comment) > MAX_COMMENT:

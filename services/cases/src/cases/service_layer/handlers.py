@@ -123,7 +123,7 @@ def case_is_open(uow: UnitOfWork, case_number: str) -> bool:
 
 def social_history(uow: UnitOfWork, principal: Principal, person_id: str, offset: int, limit: int) -> list:
     require_staff(principal)
-    case = uow.repo.open_case_of(person_id)
+    case = uow.repo.latest_case_of(person_id)  # the open case, else the last closed one: it stays readable
     if case is None or not load_case(uow, principal, case_id=case.case_id):
         raise NotFound("Особу не знайдено / person not found")
     entries = uow.repo.history_of(person_id, offset, limit)

@@ -10,6 +10,7 @@ from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, Va
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.assessment import FamilyMember
+from cases.domain.closure import require_open
 from cases.domain.model import VETERAN_STATUSES, Person
 from cases.service_layer.access import audit, load_case, require_staff
 
@@ -18,7 +19,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 
 
 def _case_of_person(uow: UnitOfWork, principal: Principal, person_id: str):
-    case = uow.repo.open_case_of(person_id)
+    case = uow.repo.latest_case_of(person_id)  # the open case, else the last closed one: it stays readable
     if case is None:
         raise NotFound("Особу не знайдено / person not found")
     return load_case(uow, principal, case_id=case.case_id)
@@ -62,6 +63,7 @@ def save_household(uow: UnitOfWork, principal: Principal, case_id: str, address:
 
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
+    require_open(case, "склад сім'ї не змінюють")
     # the family table follows the same rules as in the assessment act
     validate_assessment(Assessment(case.case_id, 1, "2000-01-01", "-", family=tuple(members)))
     if not members:

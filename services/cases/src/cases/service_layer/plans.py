@@ -8,6 +8,7 @@ from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, NotFound
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain.closure import require_open
 from cases.domain.model import Stage
 from cases.domain.plan import NO_SIGN_OFF, Plan, validate_plan
 from cases.domain.review import Review, validate_review
@@ -57,6 +58,7 @@ def approve_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: i
     """A supervisor approves a plan version; then the person can agree to it."""
     require_staff(principal, "supervisor")
     case = load_case(uow, principal, case_id=case_id)
+    require_open(case, "план не затверджують")
     plan = _plan(uow, case.case_id, version)
     if plan.version != _plan(uow, case.case_id).version:
         raise FailedPrecondition("Затверджують лише чинну версію плану / only the current plan version is approved")
@@ -73,6 +75,7 @@ def agree_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int
     cabinet records it with channel "cabinet")."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
+    require_open(case, "план не погоджують")
     plan = _plan(uow, case.case_id, version)
     if plan.version != _plan(uow, case.case_id).version:
         raise FailedPrecondition("Погоджують лише чинну версію плану / only the current plan version is agreed")
@@ -89,6 +92,7 @@ def agree_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int
 def mark_step_done(uow: UnitOfWork, principal: Principal, case_id: str, step_id: str) -> Plan:
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
+    require_open(case, "кроки плану не змінюють")
     plan = _plan(uow, case.case_id).mark_step_done(step_id, principal.role)
     uow.repo.save_plan(plan)
     audit(uow, principal, "plan.step_done", case, step_id=step_id)

@@ -31,6 +31,8 @@ class DeliveryRepository:
             deliveries.c.reference == reference, deliveries.c.purpose == purpose)).first()
         return Delivery(**row._asdict()) if row else None
 
-    def record_result(self, delivery_id: str, status: str, provider_id: str) -> None:
-        self.session.execute(update(deliveries).where(deliveries.c.delivery_id == delivery_id)
-                             .values(status=status, provider_id=provider_id))
+    def record_result(self, delivery: Delivery) -> None:
+        """A claimed delivery, once its channel is chosen and the message handed over."""
+        self.session.execute(update(deliveries).where(deliveries.c.delivery_id == delivery.delivery_id).values(
+            channel=delivery.channel, status=delivery.status, recipient_masked=delivery.recipient_masked,
+            locale=delivery.locale, provider_id=delivery.provider_id))

@@ -35,8 +35,10 @@ def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactS
 
     A delivery is keyed by (appeal, purpose) in the database (a unique index): a re-sent
     ``appeal.accepted`` under a new event id finds it and sends nothing. The delivery row is
-    written before the message goes out, so a concurrent twin of the event waits on that key
-    and fails (to be retried, and then find it) instead of sending a second message.
+    written (claimed) before the contact is read and the message goes out, so a concurrent twin
+    of the event waits on that key and fails (to be retried, and then find it) instead of
+    sending a second message. A failed send stays logged as failed; a re-sent event does not
+    retry it.
     The message is sent before the transaction that logs it commits; a crash in between sends
     it again on redelivery (at least once, never lost). The contact fetched and the message sent
     are in the audit log (identifiers only).
@@ -48,24 +50,25 @@ def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactS
         raise PermanentEventError("appeal.accepted without appeal_id or tracking_number")
     if uow.repo.for_purpose(appeal_id, APPEAL_ACKNOWLEDGEMENT) is not None:
         return None  # already acknowledged (the same appeal announced again)
+    template = "appeal.accepted.crisis" if event.data.get("screening_level") == "crisis" else "appeal.accepted"
+    claim = Delivery(reference=appeal_id, template=template, channel="", status="queued", recipient_masked="",
+                     locale="", purpose=APPEAL_ACKNOWLEDGEMENT)
+    uow.repo.add(claim)  # claims (appeal, purpose) before any contact is read or anything is sent
     raw = fetch_contact(appeal_id)
     _audit(uow, "contact.read", appeal_id, PURPOSE_ACKNOWLEDGE, event_id=event.event_id)
     contact = Contact(phone=raw.get("phone", ""), email=raw.get("email", ""), locale=raw.get("locale", "uk"))
-    template = "appeal.accepted.crisis" if event.data.get("screening_level") == "crisis" else "appeal.accepted"
     rendered = render(template, contact.locale, {"tracking_number": tracking_number})
     try:
         channel, address = choose_channel(contact)
     except NoChannel as exc:
         raise PermanentEventError(f"appeal {appeal_id}: {exc}") from exc
-    delivery = Delivery(reference=appeal_id, template=template, channel=channel, status="queued",
-                        recipient_masked=mask(address), locale=rendered.locale, purpose=APPEAL_ACKNOWLEDGEMENT)
-    uow.repo.add(delivery)  # claims (appeal, purpose) before anything is sent
     try:
         provider_id, status = senders[channel].send(Outgoing(channel, address, rendered.text, appeal_id)), "sent"
     except OSError:
         provider_id, status = "", "failed"
-    uow.repo.record_result(delivery.delivery_id, status, provider_id)
-    delivery = replace(delivery, status=status, provider_id=provider_id)
+    delivery = replace(claim, channel=channel, status=status, recipient_masked=mask(address),
+                       locale=rendered.locale, provider_id=provider_id)
+    uow.repo.record_result(delivery)
     _audit(uow, "message.send", appeal_id, PURPOSE_ACKNOWLEDGE, delivery_id=delivery.delivery_id,
            channel=channel, template=template, status=status)
     return delivery
