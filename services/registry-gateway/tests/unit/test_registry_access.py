@@ -290,3 +290,19 @@ def test_concurrent_lookups_commit_their_audit_rows_with_their_evidence_through_
         result = verify(conn, audit_log)
     engine.dispose()
     assert result.ok and result.checked == 8
+
+
+def test_a_cases_service_that_does_not_answer_is_unavailable_not_a_guess():
+    import eventlet
+
+    from ekm_platform.errors import Unavailable
+    from registry_gateway.adapters.cases_client import CasesClient
+
+    class Silent:
+        def check_case_access(self, *args):
+            eventlet.sleep(5)
+            return {"status": "ok"}
+
+    with pytest.raises(Unavailable) as caught:
+        CasesClient(Silent(), timeout=0.05).check_case_access({"user_id": "cm-7"}, CASE, {"rnokpp": PERSON})
+    assert "cases service" in caught.value.message
