@@ -156,6 +156,8 @@ def cmd_run(args) -> int:
     from ekm_platform.supervisor import Supervisor, programs
 
     ensure_dev_keys()
+    from ekm_platform.dev_pki import partner_tls_environment
+    partner_tls_environment()  # development partner certificates under var/pki/ on first run
     simulators = _simulators_installed()
     supervisor = Supervisor(programs(simulators=simulators))
 
@@ -174,6 +176,7 @@ def cmd_run(args) -> int:
             print(f"  {service:18} {client.address(service)}")
         if simulators:
             print(f"  registry simulators http://127.0.0.1:{__import__('os').environ.get('EKM_SIMULATORS_PORT', '8081')}/")
+        _print_partner_inbound()
         print(f"Logs: {supervisor.log_dir}/<service>.log   Token: .venv/bin/ekm token --role case_manager --user cm-1")
         if not args.no_demo:
             cmd_demo(argparse.Namespace(file=args.demo_file))
@@ -191,6 +194,27 @@ def cmd_run(args) -> int:
         for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # a second signal must not cut the stop short
             signal.signal(getattr(signal, name), signal.SIG_IGN)
         supervisor.stop()
+
+
+def _print_partner_inbound() -> None:
+    """Where partners post records (HTTPS, mTLS), once it listens, with a curl to try."""
+    import os
+    import socket
+
+    port = int(os.environ.get("EKM_PARTNER_PORT", "8443"))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        print(f"  partner inbound    not listening on {port} yet: see var/log/registry-gateway-partners.log")
+        return
+    pki = pathlib.Path(os.environ.get("EKM_PARTNER_TLS_CLIENT_CA", "var/pki/ca.pem")).parent
+    print(f"  partner inbound    https://127.0.0.1:{port}/partner/v1/records/<type>, SOAP /partner/soap?wsdl "
+          f"(mTLS; demo partner certificate {pki}/partner-dcz.pem, see the README for a curl)")
 
 
 def _simulators_installed() -> bool:

@@ -15,6 +15,7 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko_grpc.entrypoint import Grpc
 from nameko_grpc.errors import GrpcError
 from nameko_grpc.inspection import Inspector
+from opentelemetry import trace
 
 from ekm_platform import errors
 
@@ -57,6 +58,9 @@ def endpoint(method):
 
     @functools.wraps(method)
     def wrapper(self, request, context):
+        case_number = getattr(request, "case_number", None)
+        if case_number and isinstance(case_number, str):  # `ekm trace CASE-…` finds refused calls too
+            trace.get_current_span().set_attribute("ekm.case_number", case_number)
         try:
             return method(self, request, context)
         except GrpcError:

@@ -41,6 +41,8 @@ def instrument(service: str) -> None:
     trace_entrypoints_without_call_args()
     untraced_health_checks()
     SQLAlchemyInstrumentor().instrument(enable_commenter=False)
+    from ekm_platform.tracing import instrument_http_clients
+    instrument_http_clients()  # outbound SOAP/REST (registries) as client spans, traceparent injected
     # A "connect" span per pool checkout says nothing an operator needs and costs every
     # request a span; statements stay traced.
     from opentelemetry.instrumentation.utils import unwrap

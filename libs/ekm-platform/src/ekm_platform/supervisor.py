@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ekm_platform import config
 
 RESTART_LIMIT = 5  # per process, within a minute
+PARTNER_INBOUND = "registry-gateway-partners"
 
 
 def die_with_parent() -> None:
@@ -49,6 +50,9 @@ def programs(services=config.SERVICES, simulators: bool = True, env=None) -> lis
     for service in services:
         result.append(Program(service, [python, "-m", "ekm_platform.runner", service]))
         result += [Program(name, [python, "-m", module]) for name, module in config.COMPANIONS.get(service, ())]
+        if service == "registry-gateway" and (env or os.environ).get("EKM_PARTNER_TLS_CERT"):
+            # partner inbound over HTTPS (mTLS): only where partner certificates are configured
+            result.append(Program(PARTNER_INBOUND, [python, "-m", "registry_gateway.partner_inbound"]))
     return result
 
 

@@ -7,6 +7,7 @@ machine (``EKM_TRACE_DB``, default ``var/traces.db``) so that ``ekm trace`` can 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
-LOOKUP_ATTRIBUTES = ("ekm.tracking_number", "ekm.case_number", "ekm.appeal_id")
+LOOKUP_ATTRIBUTES = ("ekm.tracking_number", "ekm.case_number", "ekm.appeal_id", "ekm.xroad_id")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS spans (trace_id TEXT, span_id TEXT, parent_span_id TEXT, name TEXT,
   service TEXT, kind TEXT, start_ns INTEGER, end_ns INTEGER, status TEXT, attributes TEXT,
@@ -140,6 +141,51 @@ def tag_current_span(**attributes) -> None:
     span = trace.get_current_span()
     for key, value in attributes.items():
         span.set_attribute(key if key.startswith("ekm.") else f"ekm.{key}", value)
+
+
+# --- outbound HTTP (registries over X-Road) -------------------------------------------------
+
+_outbound: contextvars.ContextVar[dict] = contextvars.ContextVar("ekm_outbound_identifiers", default={})
+
+
+@contextlib.contextmanager
+def outbound_identifiers(**identifiers):
+    """Identifiers (never personal data) for the HTTP client spans of the calls made inside:
+    e.g. ``case_number``, ``xroad_id``, ``registry``, ``operation``. Nested blocks add to
+    the outer one's."""
+    token = _outbound.set({**_outbound.get(), **{k: v for k, v in identifiers.items() if v}})
+    try:
+        yield
+    finally:
+        _outbound.reset(token)
+
+
+def _strip_query(url: str) -> str:
+    """A registry is asked by RNOKPP in the query string: a span keeps only the path."""
+    return url.split("?", 1)[0]
+
+
+def _tag_client_span(span, pool, request_info) -> None:
+    identifiers = _outbound.get()
+    if not identifiers or not span.is_recording():
+        return
+    for key, value in identifiers.items():
+        span.set_attribute(f"ekm.{key}", str(value))
+    name = " ".join(str(identifiers[k]) for k in ("registry", "operation") if identifiers.get(k))
+    if name:
+        span.update_name(f"{request_info.method} {name}")
+
+
+def instrument_http_clients() -> None:
+    """A CLIENT span for every urllib3 request (zeep's SOAP calls and requests' REST calls
+    both go through urllib3), with the W3C ``traceparent`` injected into the request's
+    headers, the URL without its query string, and the identifiers of
+    ``outbound_identifiers``. Idempotent."""
+    from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor
+
+    instrumentor = URLLib3Instrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument(url_filter=_strip_query, request_hook=_tag_client_span)
 
 
 _TRACE_ID = re.compile(r"^[0-9a-f]{32}$")

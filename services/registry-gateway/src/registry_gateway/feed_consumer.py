@@ -17,6 +17,8 @@ import sys
 import time
 
 import pika
+from opentelemetry import trace
+from opentelemetry.propagate import extract
 
 from ekm_platform import config
 from ekm_platform.db import make_engine, make_session_factory
@@ -84,9 +86,28 @@ class FeedConsumer:
         return properties.user_id
 
     def handle(self, channel, batch) -> None:
+        """One CONSUMER span per batch (linked to every traced record in it), and for each
+        record that came with a ``traceparent`` header a CONSUMER span in the partner's own
+        trace, with the record's identifiers (never its contents)."""
         items = [Incoming(self.sender(p), m.routing_key, b) for m, p, b in batch]
-        with self.uow() as uow:
-            outcomes = ingest(uow, items, self.partners)
+        traced = [(i, context) for i, (_, p, _) in enumerate(batch) if (context := _incoming_context(p))]
+        links = [trace.Link(trace.get_current_span(c).get_span_context()) for _, c in traced]
+        started = time.time_ns()
+        with _tracer.start_as_current_span(f"{QUEUE} process", kind=trace.SpanKind.CONSUMER, links=links, attributes={
+                "messaging.system": "rabbitmq", "messaging.destination.name": QUEUE,
+                "messaging.operation": "process", "messaging.batch.message_count": len(batch)}) as batch_span:
+            with self.uow() as uow:
+                outcomes = ingest(uow, items, self.partners)
+        ended = time.time_ns()
+        for i, context in traced:
+            method, outcome = batch[i][0], outcomes[i]
+            span = _tracer.start_span(f"{QUEUE} receive {method.routing_key}", context=context,
+                                      kind=trace.SpanKind.CONSUMER, start_time=started,
+                                      links=[trace.Link(batch_span.get_span_context())], attributes={
+                                          "messaging.system": "rabbitmq", "messaging.destination.name": QUEUE,
+                                          "ekm.partner": items[i].partner_id or "", "ekm.record_type": method.routing_key,
+                                          "ekm.record_id": outcome.record_id, "ekm.outcome": outcome.status})
+            span.end(end_time=ended)
         for (method, properties, body), outcome in zip(batch, outcomes):
             if outcome.status == "dead":
                 log.warning("dead record from %s (%s): %s", properties.user_id, method.routing_key, outcome.reason)
@@ -95,6 +116,31 @@ class FeedConsumer:
                     headers={"x-ekm-reason": outcome.reason[:500], "x-ekm-partner": properties.user_id or "",
                              "x-ekm-record-type": method.routing_key}))
         channel.basic_ack(batch[-1][0].delivery_tag, multiple=True)
+
+
+_tracer = trace.get_tracer("registry_gateway.feed_consumer")
+
+
+def _header_text(carrier: dict, key: str):
+    value = carrier.get(key)
+    return [value.decode("latin-1") if isinstance(value, bytes) else str(value)] if value is not None else None
+
+
+class _HeadersGetter:
+    def get(self, carrier, key):
+        return _header_text(carrier, key)
+
+    def keys(self, carrier):
+        return list(carrier)
+
+
+def _incoming_context(properties):
+    """The trace context a partner sent in the AMQP headers (W3C ``traceparent``), or None."""
+    headers = properties.headers or {}
+    if "traceparent" not in headers:
+        return None
+    context = extract(headers, getter=_HeadersGetter())
+    return context if trace.get_current_span(context).get_span_context().is_valid else None
 
 
 def dead_letters(amqp_uri: str, replay: bool) -> int:
@@ -132,6 +178,12 @@ def main(argv=None) -> None:
     if args.dead:
         sys.exit(dead_letters(config.amqp_uri(), args.dead == "replay"))
     setup_logging("registry-gateway-feed")
+    if os.environ.get("EKM_TRACING", "on") != "off":
+        from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+        from ekm_platform.tracing import setup_tracing
+        setup_tracing("registry-gateway-feed")
+        SQLAlchemyInstrumentor().instrument(enable_commenter=False)
     consumer = FeedConsumer(config.amqp_uri(), config.database_url("registry-gateway"))
     signal.signal(signal.SIGTERM, lambda *a: setattr(consumer, "running", False))
     while consumer.running:
@@ -140,6 +192,8 @@ def main(argv=None) -> None:
         except pika.exceptions.AMQPConnectionError:
             log.warning("broker unavailable; retrying in 2 s")
             time.sleep(2)
+    from ekm_platform.tracing import shutdown_tracing
+    shutdown_tracing()
 
 
 if __name__ == "__main__":

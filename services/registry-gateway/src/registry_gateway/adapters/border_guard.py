@@ -19,6 +19,8 @@ from lxml import etree
 from zeep.exceptions import Error as ZeepError
 from zeep.loader import parse_xml
 
+from ekm_platform.tracing import outbound_identifiers
+
 from registry_gateway.adapters import xroad
 from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, sha256
 
@@ -74,7 +76,8 @@ class BorderGuardClient:
 
     def _call(self, query: Query, **arguments):
         """The registry's query for a case: the case manager is ``userId``, the case ``issue``."""
-        return self._exchange(self.OPERATION, query.user_id, query.case_number, **arguments)
+        with outbound_identifiers(case_number=query.case_number):
+            return self._exchange(self.OPERATION, query.user_id, query.case_number, **arguments)
 
     def _exchange(self, operation: str, user_id: str, issue: str, **arguments):
         """One SOAP exchange through X-Road: (body, X-Road message id, SHA-256 of the raw reply)."""
@@ -82,7 +85,8 @@ class BorderGuardClient:
         message_id = str(uuid.uuid4())
         headers = xroad.headers(xroad.client_id(), self.SERVICE, operation, message_id, user_id, issue)
         try:
-            response = getattr(client.service, operation)(_soapheaders=headers, **arguments)
+            with outbound_identifiers(registry=self.SERVICE.subsystem, operation=operation, xroad_id=message_id):
+                response = getattr(client.service, operation)(_soapheaders=headers, **arguments)
         except NETWORK_ERRORS as exc:
             raise RegistryUnavailable(f"{type(exc).__name__}: {exc}") from exc
         raw = response.content

@@ -28,7 +28,8 @@ class HealthClient:
     def records(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         _need_rnokpp(query, "health")
         patients, xroad_id, first = rest_get(self.session, f"{self.url}/Patient",
-                                             {"identifier": f"urn:ekm:rnokpp|{query.rnokpp}"}, query, self.timeout)
+                                             {"identifier": f"urn:ekm:rnokpp|{query.rnokpp}"}, query, self.timeout,
+                                             registry="health")
         entries = patients.get("entry") or []
         if not entries:
             return RegistryReply(False, [], xroad_id, first)
@@ -41,7 +42,7 @@ class HealthClient:
                 records.append({"kind": "declaration", "on": date.fromisoformat(signed)})
         for resource in ("Encounter", "Condition"):
             bundle, _, digest = rest_get(self.session, f"{self.url}/{resource}", {"patient": patient["id"]}, query,
-                                         self.timeout)
+                                         self.timeout, registry="health")
             digests.append(digest)
             for entry in bundle.get("entry") or []:
                 item = entry["resource"]
@@ -64,7 +65,7 @@ class SocialRegistriesClient:
     def disability(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         _need_rnokpp(query, "disability")
         body, xroad_id, digest = rest_get(self.session, self.disability_url, {"rnokpp": query.rnokpp}, query,
-                                          self.timeout)
+                                          self.timeout, registry="disability")
         found = body.get("disability")
         records = [{"kind": "disability", "on": date.fromisoformat(found["established_on"]),
                     "group": found["group"]}] if found else []
@@ -72,7 +73,8 @@ class SocialRegistriesClient:
 
     def housing(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         _need_rnokpp(query, "housing")
-        body, xroad_id, digest = rest_get(self.session, self.housing_url, {"rnokpp": query.rnokpp}, query, self.timeout)
+        body, xroad_id, digest = rest_get(self.session, self.housing_url, {"rnokpp": query.rnokpp}, query, self.timeout,
+                                          registry="housing")
         found = body.get("damage")
         records = [{"kind": "housing", "on": date.fromisoformat(found["assessed_on"]),
                     "category": found["damage_category"]}] if found else []
