@@ -61,7 +61,8 @@ def test_assessment_plan_and_stages_with_the_errors_a_frontend_must_handle(platf
         assert "approved needs assessment" in detail
 
         act = pb.Assessment(case_id=case.case_id, started_on="2026-11-20", specialist_id="cm-7",
-                            family=[pb.FamilyMember(full_name="Тестенко Олена", birth_date="1990-01-01", relation="self")],
+                            family=[pb.FamilyMember(full_name="Тестенко Олена", birth_date="1990-01-01",
+                                                    relation=pb.RELATION_SELF)],
                             domains=[pb.DomainAssessment(domain=d, need_level=2 if d == "health" else 0) for d in (
                                 "health", "disability", "mental_health", "self_care", "employment",
                                 "social_contacts", "housing")])
@@ -81,17 +82,17 @@ def test_assessment_plan_and_stages_with_the_errors_a_frontend_must_handle(platf
         assert stub.ApproveAssessment(pb.ApproveAssessmentRequest(case_id=case.case_id, version=1),
                                       metadata=sv, timeout=5).approved_by == "sv-7"
         scoring = stub.ScoreAssessment(pb.ScoreAssessmentRequest(case_id=case.case_id), metadata=cm, timeout=5)
-        rehab = next(r for r in scoring.recommendations if r.service_type == "rehabilitation")
+        rehab = next(r for r in scoring.recommendations if r.service_type == pb.SERVICE_TYPE_REHABILITATION)
         assert rehab.because[0].field == "domains.health.need_level" and scoring.complexity == "medium"
 
         case = stub.GetCase(pb.GetCaseRequest(case_id=case.case_id), metadata=cm, timeout=5)
-        case = stub.TransitionCase(pb.TransitionCaseRequest(case_id=case.case_id, target_stage=pb.STAGE_PLANNING,
-                                                            expected_version=case.version), metadata=cm, timeout=5)
+        assert case.stage == pb.STAGE_PLANNING  # the approved assessment moved the case on
         plan = stub.SavePlan(pb.SavePlanRequest(expected_case_version=case.version, plan=pb.Plan(
             case_id=case.case_id, goals=[pb.Goal(goal_id="g1", need_domain="health", description="Реабілітація")],
-            steps=[pb.Step(step_id="s1", goal_id="g1", what="Візит", responsible_kind="person", due_on="2026-12-01")],
-            services=[pb.PlannedService(service_id="sv1", service_type="rehabilitation", provider="Центр",
-                                        frequency="щотижня")])), metadata=cm, timeout=5)
+            steps=[pb.Step(step_id="s1", goal_id="g1", what="Візит", responsible_kind=pb.RESPONSIBLE_KIND_PERSON,
+                           due_on="2026-12-01")],
+            services=[pb.PlannedService(service_id="sv1", service_type=pb.SERVICE_TYPE_REHABILITATION,
+                                        provider="Центр", frequency="щотижня")])), metadata=cm, timeout=5)
         status(grpc.StatusCode.FAILED_PRECONDITION)(lambda: stub.AgreePlan(pb.AgreePlanRequest(
             case_id=case.case_id, version=plan.version, channel="in_person"), metadata=cm))
         queue = stub.GetSupervisionQueue(pb.GetSupervisionQueueRequest(), metadata=sv, timeout=5)

@@ -76,7 +76,8 @@ def test_an_appeal_becomes_a_case_and_an_acknowledgement_under_one_trace(platfor
         deliveries = until(lambda: stub.ListDeliveries(
             notifications_pb2.ListDeliveriesRequest(reference=accepted.appeal_id), metadata=operator,
             timeout=5).deliveries)
-    assert [(d.channel, d.status, d.template) for d in deliveries] == [("sms", "sent", "appeal.accepted")]
+    assert [(d.channel, d.status, d.template) for d in deliveries] == [
+        (notifications_pb2.DELIVERY_CHANNEL_SMS, notifications_pb2.DELIVERY_STATUS_SENT, "appeal.accepted")]
     sent = (platform.home / "var" / "outgoing" / "sms.jsonl").read_text(encoding="utf-8")
     assert accepted.tracking_number in sent
 

@@ -15,11 +15,15 @@ from ekm_platform.tracing import tag_current_span
 from cases.adapters import consent_mapping as cm
 from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
+from cases.adapters.intake_client import appeal_details_source
 from cases.adapters.repository import CaseRepository
+from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
 from cases.service_layer import corrections
-from cases.service_layer import (assessments, cabinet, consents, handlers, persons, plans, stages, supervision,
-                                 transfers, workload)
+from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
+                                 supervision, transfers, workload)
+
+Deadlines.configured()  # a process with an unreadable EKM_DEADLINE_*_DAYS refuses to start
 
 grpc = Grpc.implementing(cases_pb2_grpc.CaseServiceStub)
 
@@ -46,8 +50,8 @@ class CasesService(StandardGrpc):
     def ListCases(self, request, context):
         filters = m.list_filters(request)
         with self.db() as uow:
-            found = handlers.list_cases(uow, self.auth.principal, **filters)
-        return m.list_response(found, filters)
+            rows = handlers.worklist(uow, self.auth.principal, **filters)
+        return m.list_response(rows, filters)
 
     @grpc
     @endpoint
@@ -209,10 +213,48 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def DraftContract(self, request, context):
+        categories = m.categories_from(request.categories)
         with self.db() as uow:
-            return m.contract_message(plans.draft_contract(
+            return m.contract_message(contracts.draft_contract(
                 uow, self.auth.principal, request.case_id, request.service_id, request.average_monthly_income,
-                request.subsistence_minimum, list(request.categories), request.tariff))
+                request.subsistence_minimum, categories, request.tariff))
+
+    @grpc
+    @endpoint
+    def CalculateFee(self, request, context):
+        categories = m.categories_from(request.categories)
+        with self.db() as uow:
+            return m.contract_message(contracts.calculate_fee(
+                uow, self.auth.principal, request.case_id, request.service_id, request.average_monthly_income,
+                request.subsistence_minimum, categories, request.tariff))
+
+    @grpc
+    @endpoint
+    def ListContracts(self, request, context):
+        with self.db() as uow:
+            return m.contracts_message(contracts.list_contracts(uow, self.auth.principal, request.case_id))
+
+    @grpc
+    @endpoint
+    def GetContract(self, request, context):
+        with self.db() as uow:
+            return m.contract_message(contracts.get_contract(uow, self.auth.principal, request.contract_id))
+
+    @grpc
+    @endpoint
+    def GetCaseAppeal(self, request, context):
+        fetch = appeal_details_source(self.intake)
+        with self.db() as uow:
+            found = appeals.case_appeal(uow, self.auth.principal, fetch, request.case_id, request.case_number,
+                                        request.appeal_id, request.purpose)
+        tag_current_span(case_number=found.case.case_number)
+        return m.case_appeal_message(found)
+
+    @grpc
+    @endpoint
+    def GetCatalogue(self, request, context):
+        self.auth.require()  # any authenticated caller
+        return m.catalogue_message()
 
     @grpc
     @endpoint

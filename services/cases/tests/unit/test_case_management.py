@@ -19,8 +19,8 @@ from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan, PlannedService, Step
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
-from cases.service_layer import (assessments, cabinet, consents, handlers, persons, plans, stages, supervision,
-                                 transfers, workload)
+from cases.service_layer import (assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
+                                 supervision, transfers, workload)
 
 COMMUNITY = "UA80000000000093317"
 CM, OTHER, SV = Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"), Principal("sv-1", "supervisor")
@@ -74,9 +74,7 @@ def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
     with uow() as u:
         result = assessments.score_assessment(u, CM, case.case_id)
     assert "rehabilitation" in {r.service_type for r in result.recommendations}
-
-    with uow() as u:
-        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
+    assert current(uow, case).stage is Stage.PLANNING  # the approval moved the case on
     plan = Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
                 steps=(Step("s1", "g1", "Візит до лікаря", "person", "p", "2026-12-01"),),
                 services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),))
@@ -168,9 +166,7 @@ def test_review_can_send_the_case_back_to_assessment(uow, case):
     with uow() as u:
         assessments.save_assessment(u, CM, act(case, health=2), current(uow, case).version, submit=True)
     with uow() as u:
-        assessments.approve_assessment(u, SV, case.case_id, 1)
-    with uow() as u:
-        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
+        assessments.approve_assessment(u, SV, case.case_id, 1)  # moves the case on to planning
     with uow() as u:
         plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Лікування"),)),
                         current(uow, case).version)
@@ -201,9 +197,7 @@ def planned(uow, case):
         queued = supervision.queue(u, SV)
     assert [i.kind for i in queued] == ["assessment_approval"]
     with uow() as u:
-        assessments.approve_assessment(u, SV, case.case_id, 1)
-    with uow() as u:
-        stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
+        assessments.approve_assessment(u, SV, case.case_id, 1)  # moves the case on to planning
     with uow() as u:
         plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
                                     steps=(Step("s1", "g1", "Візит", "person", "p", "2026-01-01"),
@@ -257,12 +251,12 @@ def test_overdue_steps_count_and_an_unagreed_plan_cannot_start(uow, case):
 def test_a_contract_for_a_planned_service_with_its_explained_fee(uow, case):
     planned(uow, case)
     with uow() as u:
-        draft = plans.draft_contract(u, CM, case.case_id, "sv1", "7000", "3028.00", [], "2000")
+        draft = contracts.draft_contract(u, CM, case.case_id, "sv1", "7000", "3028.00", [], "2000")
     assert (draft.provider, draft.fee.free, str(draft.fee.amount)) == ("Центр", False, "500.00")
-    with uow() as u:
-        assert plans.draft_contract(u, CM, case.case_id, "sv1", "7000", "3028", ["combatant"], "2000").fee.free
+    with uow() as u:  # what-if: a category the person's record does not prove yet
+        assert contracts.calculate_fee(u, CM, case.case_id, "sv1", "7000", "3028", ["combatant"], "2000").fee.free
     with uow() as u, pytest.raises(ValidationError) as caught:
-        plans.draft_contract(u, CM, case.case_id, "nope", "lots", "3028", [], "NaN")
+        contracts.draft_contract(u, CM, case.case_id, "nope", "lots", "3028", [], "NaN")
     assert {v.field for v in caught.value.violations} == {"service_id", "average_monthly_income", "tariff"}
 
 

@@ -66,8 +66,7 @@ def planned(uow, case):
     with uow() as u:
         assessments.save_assessment(u, CM, act, current(uow, case).version, submit=True)
     with uow() as u:
-        assessments.approve_assessment(u, SV, case.case_id, 1)
-    to(uow, case, Stage.PLANNING)
+        assessments.approve_assessment(u, SV, case.case_id, 1)  # moves the case on to planning
     with uow() as u:
         plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),)),
                         current(uow, case).version)

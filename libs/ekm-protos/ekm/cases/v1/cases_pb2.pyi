@@ -1,6 +1,7 @@
 import datetime
 
 from ekm.common.v1 import common_pb2 as _common_pb2
+from ekm.common.v1 import labels_pb2 as _labels_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -32,6 +33,67 @@ class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OUTCOME_MOVED: _ClassVar[Outcome]
     OUTCOME_DECEASED: _ClassVar[Outcome]
 
+class Relation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RELATION_UNSPECIFIED: _ClassVar[Relation]
+    RELATION_SELF: _ClassVar[Relation]
+    RELATION_SPOUSE: _ClassVar[Relation]
+    RELATION_CHILD: _ClassVar[Relation]
+    RELATION_PARENT: _ClassVar[Relation]
+    RELATION_SIBLING: _ClassVar[Relation]
+    RELATION_GRANDPARENT: _ClassVar[Relation]
+    RELATION_GRANDCHILD: _ClassVar[Relation]
+    RELATION_GUARDIAN: _ClassVar[Relation]
+    RELATION_PARTNER: _ClassVar[Relation]
+    RELATION_OTHER: _ClassVar[Relation]
+
+class LegalCapacity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LEGAL_CAPACITY_UNSPECIFIED: _ClassVar[LegalCapacity]
+    LEGAL_CAPACITY_FULL: _ClassVar[LegalCapacity]
+    LEGAL_CAPACITY_INCOMPLETE: _ClassVar[LegalCapacity]
+    LEGAL_CAPACITY_PARTIAL: _ClassVar[LegalCapacity]
+    LEGAL_CAPACITY_LIMITED: _ClassVar[LegalCapacity]
+    LEGAL_CAPACITY_NONE: _ClassVar[LegalCapacity]
+
+class GoalResult(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    GOAL_RESULT_UNSPECIFIED: _ClassVar[GoalResult]
+    GOAL_RESULT_ACHIEVED: _ClassVar[GoalResult]
+    GOAL_RESULT_PARTLY: _ClassVar[GoalResult]
+    GOAL_RESULT_NOT_ACHIEVED: _ClassVar[GoalResult]
+
+class ResponsibleKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RESPONSIBLE_KIND_UNSPECIFIED: _ClassVar[ResponsibleKind]
+    RESPONSIBLE_KIND_PERSON: _ClassVar[ResponsibleKind]
+    RESPONSIBLE_KIND_CASE_MANAGER: _ClassVar[ResponsibleKind]
+    RESPONSIBLE_KIND_AGENCY: _ClassVar[ResponsibleKind]
+    RESPONSIBLE_KIND_PROVIDER: _ClassVar[ResponsibleKind]
+
+class ServiceType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SERVICE_TYPE_UNSPECIFIED: _ClassVar[ServiceType]
+    SERVICE_TYPE_CONSULTATION: _ClassVar[ServiceType]
+    SERVICE_TYPE_REPRESENTATION_OF_INTERESTS: _ClassVar[ServiceType]
+    SERVICE_TYPE_HOME_CARE: _ClassVar[ServiceType]
+    SERVICE_TYPE_IN_KIND_HELP: _ClassVar[ServiceType]
+    SERVICE_TYPE_SOCIAL_SUPPORT_OF_FAMILIES: _ClassVar[ServiceType]
+    SERVICE_TYPE_SOCIAL_ADAPTATION: _ClassVar[ServiceType]
+    SERVICE_TYPE_CRISIS_INTERVENTION: _ClassVar[ServiceType]
+    SERVICE_TYPE_REHABILITATION: _ClassVar[ServiceType]
+    SERVICE_TYPE_PROSTHETICS_AND_ASSISTIVE_DEVICES: _ClassVar[ServiceType]
+    SERVICE_TYPE_PAYMENTS: _ClassVar[ServiceType]
+
+class FeeCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FEE_CATEGORY_UNSPECIFIED: _ClassVar[FeeCategory]
+    FEE_CATEGORY_COMBATANT: _ClassVar[FeeCategory]
+    FEE_CATEGORY_DISABLED_DUE_TO_WAR: _ClassVar[FeeCategory]
+    FEE_CATEGORY_FAMILY_OF_FALLEN_DEFENDER: _ClassVar[FeeCategory]
+    FEE_CATEGORY_RELEASED_FROM_CAPTIVITY: _ClassVar[FeeCategory]
+    FEE_CATEGORY_CHILD: _ClassVar[FeeCategory]
+
 class VeteranStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     VETERAN_STATUS_UNSPECIFIED: _ClassVar[VeteranStatus]
@@ -39,6 +101,8 @@ class VeteranStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VETERAN_STATUS_WOUNDED: _ClassVar[VeteranStatus]
     VETERAN_STATUS_RETURNED_FROM_SERVICE: _ClassVar[VeteranStatus]
     VETERAN_STATUS_RELEASED_FROM_CAPTIVITY: _ClassVar[VeteranStatus]
+    VETERAN_STATUS_DISABLED_DUE_TO_WAR: _ClassVar[VeteranStatus]
+    VETERAN_STATUS_FAMILY_OF_FALLEN_DEFENDER: _ClassVar[VeteranStatus]
 
 class ConsentPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -82,11 +146,56 @@ OUTCOME_TRANSFERRED: Outcome
 OUTCOME_REFUSED: Outcome
 OUTCOME_MOVED: Outcome
 OUTCOME_DECEASED: Outcome
+RELATION_UNSPECIFIED: Relation
+RELATION_SELF: Relation
+RELATION_SPOUSE: Relation
+RELATION_CHILD: Relation
+RELATION_PARENT: Relation
+RELATION_SIBLING: Relation
+RELATION_GRANDPARENT: Relation
+RELATION_GRANDCHILD: Relation
+RELATION_GUARDIAN: Relation
+RELATION_PARTNER: Relation
+RELATION_OTHER: Relation
+LEGAL_CAPACITY_UNSPECIFIED: LegalCapacity
+LEGAL_CAPACITY_FULL: LegalCapacity
+LEGAL_CAPACITY_INCOMPLETE: LegalCapacity
+LEGAL_CAPACITY_PARTIAL: LegalCapacity
+LEGAL_CAPACITY_LIMITED: LegalCapacity
+LEGAL_CAPACITY_NONE: LegalCapacity
+GOAL_RESULT_UNSPECIFIED: GoalResult
+GOAL_RESULT_ACHIEVED: GoalResult
+GOAL_RESULT_PARTLY: GoalResult
+GOAL_RESULT_NOT_ACHIEVED: GoalResult
+RESPONSIBLE_KIND_UNSPECIFIED: ResponsibleKind
+RESPONSIBLE_KIND_PERSON: ResponsibleKind
+RESPONSIBLE_KIND_CASE_MANAGER: ResponsibleKind
+RESPONSIBLE_KIND_AGENCY: ResponsibleKind
+RESPONSIBLE_KIND_PROVIDER: ResponsibleKind
+SERVICE_TYPE_UNSPECIFIED: ServiceType
+SERVICE_TYPE_CONSULTATION: ServiceType
+SERVICE_TYPE_REPRESENTATION_OF_INTERESTS: ServiceType
+SERVICE_TYPE_HOME_CARE: ServiceType
+SERVICE_TYPE_IN_KIND_HELP: ServiceType
+SERVICE_TYPE_SOCIAL_SUPPORT_OF_FAMILIES: ServiceType
+SERVICE_TYPE_SOCIAL_ADAPTATION: ServiceType
+SERVICE_TYPE_CRISIS_INTERVENTION: ServiceType
+SERVICE_TYPE_REHABILITATION: ServiceType
+SERVICE_TYPE_PROSTHETICS_AND_ASSISTIVE_DEVICES: ServiceType
+SERVICE_TYPE_PAYMENTS: ServiceType
+FEE_CATEGORY_UNSPECIFIED: FeeCategory
+FEE_CATEGORY_COMBATANT: FeeCategory
+FEE_CATEGORY_DISABLED_DUE_TO_WAR: FeeCategory
+FEE_CATEGORY_FAMILY_OF_FALLEN_DEFENDER: FeeCategory
+FEE_CATEGORY_RELEASED_FROM_CAPTIVITY: FeeCategory
+FEE_CATEGORY_CHILD: FeeCategory
 VETERAN_STATUS_UNSPECIFIED: VeteranStatus
 VETERAN_STATUS_COMBATANT: VeteranStatus
 VETERAN_STATUS_WOUNDED: VeteranStatus
 VETERAN_STATUS_RETURNED_FROM_SERVICE: VeteranStatus
 VETERAN_STATUS_RELEASED_FROM_CAPTIVITY: VeteranStatus
+VETERAN_STATUS_DISABLED_DUE_TO_WAR: VeteranStatus
+VETERAN_STATUS_FAMILY_OF_FALLEN_DEFENDER: VeteranStatus
 CONSENT_PURPOSE_UNSPECIFIED: ConsentPurpose
 CONSENT_PURPOSE_REGISTRY_LOOKUP: ConsentPurpose
 CONSENT_PURPOSE_TRANSFER: ConsentPurpose
@@ -105,7 +214,7 @@ CONSENT_STATE_EXPIRED: ConsentState
 CONSENT_STATE_WITHDRAWN: ConsentState
 
 class Case(_message.Message):
-    __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version", "complexity", "overdue", "stage_entered_at", "assignment_explanation", "outcome", "closure_requested")
+    __slots__ = ("case_id", "case_number", "stage", "screening_level", "appeal_id", "community_code", "person_id", "assigned_to", "opened_at", "version", "complexity", "overdue", "stage_entered_at", "assignment_explanation", "outcome", "closure_requested", "person_name", "stage_due_at", "next_step_due_on", "overdue_steps")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +231,10 @@ class Case(_message.Message):
     ASSIGNMENT_EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     CLOSURE_REQUESTED_FIELD_NUMBER: _ClassVar[int]
+    PERSON_NAME_FIELD_NUMBER: _ClassVar[int]
+    STAGE_DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_STEP_DUE_ON_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_STEPS_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     stage: Stage
@@ -138,7 +251,11 @@ class Case(_message.Message):
     assignment_explanation: str
     outcome: Outcome
     closure_requested: Outcome
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., appeal_id: _Optional[str] = ..., community_code: _Optional[str] = ..., person_id: _Optional[str] = ..., assigned_to: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., complexity: _Optional[str] = ..., overdue: _Optional[bool] = ..., stage_entered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assignment_explanation: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., closure_requested: _Optional[_Union[Outcome, str]] = ...) -> None: ...
+    person_name: str
+    stage_due_at: _timestamp_pb2.Timestamp
+    next_step_due_on: str
+    overdue_steps: int
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., stage: _Optional[_Union[Stage, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., appeal_id: _Optional[str] = ..., community_code: _Optional[str] = ..., person_id: _Optional[str] = ..., assigned_to: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., complexity: _Optional[str] = ..., overdue: _Optional[bool] = ..., stage_entered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assignment_explanation: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., closure_requested: _Optional[_Union[Outcome, str]] = ..., person_name: _Optional[str] = ..., stage_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_step_due_on: _Optional[str] = ..., overdue_steps: _Optional[int] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
     __slots__ = ("case_number", "case_id", "purpose")
@@ -151,20 +268,22 @@ class GetCaseRequest(_message.Message):
     def __init__(self, case_number: _Optional[str] = ..., case_id: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
 
 class ListCasesRequest(_message.Message):
-    __slots__ = ("stage", "community_code", "page_size", "page_token", "overdue_only", "assigned_to")
+    __slots__ = ("stage", "community_code", "page_size", "page_token", "overdue_only", "assigned_to", "search")
     STAGE_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     OVERDUE_ONLY_FIELD_NUMBER: _ClassVar[int]
     ASSIGNED_TO_FIELD_NUMBER: _ClassVar[int]
+    SEARCH_FIELD_NUMBER: _ClassVar[int]
     stage: Stage
     community_code: str
     page_size: int
     page_token: str
     overdue_only: bool
     assigned_to: str
-    def __init__(self, stage: _Optional[_Union[Stage, str]] = ..., community_code: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., overdue_only: _Optional[bool] = ..., assigned_to: _Optional[str] = ...) -> None: ...
+    search: str
+    def __init__(self, stage: _Optional[_Union[Stage, str]] = ..., community_code: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., overdue_only: _Optional[bool] = ..., assigned_to: _Optional[str] = ..., search: _Optional[str] = ...) -> None: ...
 
 class ListCasesResponse(_message.Message):
     __slots__ = ("cases", "next_page_token")
@@ -189,28 +308,28 @@ class TransitionCaseRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., target_stage: _Optional[_Union[Stage, str]] = ..., expected_version: _Optional[int] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class FamilyMember(_message.Message):
-    __slots__ = ("full_name", "birth_date", "relation", "disability", "legal_capacity", "work_or_study", "registration", "phone", "rnokpp", "unzr")
+    __slots__ = ("full_name", "birth_date", "disability", "work_or_study", "registration", "phone", "relation", "legal_capacity", "rnokpp", "unzr")
     FULL_NAME_FIELD_NUMBER: _ClassVar[int]
     BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
-    RELATION_FIELD_NUMBER: _ClassVar[int]
     DISABILITY_FIELD_NUMBER: _ClassVar[int]
-    LEGAL_CAPACITY_FIELD_NUMBER: _ClassVar[int]
     WORK_OR_STUDY_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
+    RELATION_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_CAPACITY_FIELD_NUMBER: _ClassVar[int]
     RNOKPP_FIELD_NUMBER: _ClassVar[int]
     UNZR_FIELD_NUMBER: _ClassVar[int]
     full_name: str
     birth_date: str
-    relation: str
     disability: str
-    legal_capacity: str
     work_or_study: str
     registration: str
     phone: str
+    relation: Relation
+    legal_capacity: LegalCapacity
     rnokpp: str
     unzr: str
-    def __init__(self, full_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., relation: _Optional[str] = ..., disability: _Optional[str] = ..., legal_capacity: _Optional[str] = ..., work_or_study: _Optional[str] = ..., registration: _Optional[str] = ..., phone: _Optional[str] = ..., rnokpp: _Optional[str] = ..., unzr: _Optional[str] = ...) -> None: ...
+    def __init__(self, full_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., disability: _Optional[str] = ..., work_or_study: _Optional[str] = ..., registration: _Optional[str] = ..., phone: _Optional[str] = ..., relation: _Optional[_Union[Relation, str]] = ..., legal_capacity: _Optional[_Union[LegalCapacity, str]] = ..., rnokpp: _Optional[str] = ..., unzr: _Optional[str] = ...) -> None: ...
 
 class DomainAssessment(_message.Message):
     __slots__ = ("domain", "need_level", "strengths", "notes")
@@ -331,12 +450,12 @@ class Reason(_message.Message):
     def __init__(self, field: _Optional[str] = ..., value: _Optional[str] = ..., rule_id: _Optional[str] = ..., text_uk: _Optional[str] = ..., text_en: _Optional[str] = ...) -> None: ...
 
 class Recommendation(_message.Message):
-    __slots__ = ("service_type", "because")
-    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("because", "service_type")
     BECAUSE_FIELD_NUMBER: _ClassVar[int]
-    service_type: str
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     because: _containers.RepeatedCompositeFieldContainer[Reason]
-    def __init__(self, service_type: _Optional[str] = ..., because: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ...) -> None: ...
+    service_type: ServiceType
+    def __init__(self, because: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., service_type: _Optional[_Union[ServiceType, str]] = ...) -> None: ...
 
 class ScoringResult(_message.Message):
     __slots__ = ("rules_version", "complexity", "long_term", "recommendations", "explanation")
@@ -363,34 +482,34 @@ class Goal(_message.Message):
     def __init__(self, goal_id: _Optional[str] = ..., need_domain: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
 
 class Step(_message.Message):
-    __slots__ = ("step_id", "goal_id", "what", "responsible_kind", "responsible_ref", "due_on", "status")
+    __slots__ = ("step_id", "goal_id", "what", "responsible_ref", "due_on", "status", "responsible_kind")
     STEP_ID_FIELD_NUMBER: _ClassVar[int]
     GOAL_ID_FIELD_NUMBER: _ClassVar[int]
     WHAT_FIELD_NUMBER: _ClassVar[int]
-    RESPONSIBLE_KIND_FIELD_NUMBER: _ClassVar[int]
     RESPONSIBLE_REF_FIELD_NUMBER: _ClassVar[int]
     DUE_ON_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_KIND_FIELD_NUMBER: _ClassVar[int]
     step_id: str
     goal_id: str
     what: str
-    responsible_kind: str
     responsible_ref: str
     due_on: str
     status: str
-    def __init__(self, step_id: _Optional[str] = ..., goal_id: _Optional[str] = ..., what: _Optional[str] = ..., responsible_kind: _Optional[str] = ..., responsible_ref: _Optional[str] = ..., due_on: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+    responsible_kind: ResponsibleKind
+    def __init__(self, step_id: _Optional[str] = ..., goal_id: _Optional[str] = ..., what: _Optional[str] = ..., responsible_ref: _Optional[str] = ..., due_on: _Optional[str] = ..., status: _Optional[str] = ..., responsible_kind: _Optional[_Union[ResponsibleKind, str]] = ...) -> None: ...
 
 class PlannedService(_message.Message):
-    __slots__ = ("service_id", "service_type", "provider", "frequency")
+    __slots__ = ("service_id", "provider", "frequency", "service_type")
     SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
-    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     FREQUENCY_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     service_id: str
-    service_type: str
     provider: str
     frequency: str
-    def __init__(self, service_id: _Optional[str] = ..., service_type: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ...) -> None: ...
+    service_type: ServiceType
+    def __init__(self, service_id: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ..., service_type: _Optional[_Union[ServiceType, str]] = ...) -> None: ...
 
 class Plan(_message.Message):
     __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel", "approved_by", "agreed_by", "approved_at")
@@ -451,29 +570,29 @@ class MarkStepDoneRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., step_id: _Optional[str] = ...) -> None: ...
 
 class Review(_message.Message):
-    __slots__ = ("case_id", "held_on", "services_relevant", "goal_results", "impact", "reassessment_needed", "reviewer_id")
+    __slots__ = ("case_id", "held_on", "services_relevant", "impact", "reassessment_needed", "reviewer_id", "goal_results")
     class GoalResultsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
-        value: str
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+        value: GoalResult
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[GoalResult, str]] = ...) -> None: ...
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     HELD_ON_FIELD_NUMBER: _ClassVar[int]
     SERVICES_RELEVANT_FIELD_NUMBER: _ClassVar[int]
-    GOAL_RESULTS_FIELD_NUMBER: _ClassVar[int]
     IMPACT_FIELD_NUMBER: _ClassVar[int]
     REASSESSMENT_NEEDED_FIELD_NUMBER: _ClassVar[int]
     REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    GOAL_RESULTS_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     held_on: str
     services_relevant: bool
-    goal_results: _containers.ScalarMap[str, str]
     impact: str
     reassessment_needed: bool
     reviewer_id: str
-    def __init__(self, case_id: _Optional[str] = ..., held_on: _Optional[str] = ..., services_relevant: _Optional[bool] = ..., goal_results: _Optional[_Mapping[str, str]] = ..., impact: _Optional[str] = ..., reassessment_needed: _Optional[bool] = ..., reviewer_id: _Optional[str] = ...) -> None: ...
+    goal_results: _containers.ScalarMap[str, GoalResult]
+    def __init__(self, case_id: _Optional[str] = ..., held_on: _Optional[str] = ..., services_relevant: _Optional[bool] = ..., impact: _Optional[str] = ..., reassessment_needed: _Optional[bool] = ..., reviewer_id: _Optional[str] = ..., goal_results: _Optional[_Mapping[str, GoalResult]] = ...) -> None: ...
 
 class RecordReviewRequest(_message.Message):
     __slots__ = ("review", "expected_case_version")
@@ -566,34 +685,34 @@ class GetCabinetRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class CabinetStep(_message.Message):
-    __slots__ = ("step_id", "what", "responsible_kind", "due_on", "status", "mine")
+    __slots__ = ("step_id", "what", "due_on", "status", "mine", "responsible_kind")
     STEP_ID_FIELD_NUMBER: _ClassVar[int]
     WHAT_FIELD_NUMBER: _ClassVar[int]
-    RESPONSIBLE_KIND_FIELD_NUMBER: _ClassVar[int]
     DUE_ON_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     MINE_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_KIND_FIELD_NUMBER: _ClassVar[int]
     step_id: str
     what: str
-    responsible_kind: str
     due_on: str
     status: str
     mine: bool
-    def __init__(self, step_id: _Optional[str] = ..., what: _Optional[str] = ..., responsible_kind: _Optional[str] = ..., due_on: _Optional[str] = ..., status: _Optional[str] = ..., mine: _Optional[bool] = ...) -> None: ...
+    responsible_kind: ResponsibleKind
+    def __init__(self, step_id: _Optional[str] = ..., what: _Optional[str] = ..., due_on: _Optional[str] = ..., status: _Optional[str] = ..., mine: _Optional[bool] = ..., responsible_kind: _Optional[_Union[ResponsibleKind, str]] = ...) -> None: ...
 
 class CabinetService(_message.Message):
-    __slots__ = ("service_id", "service_type", "provider", "frequency", "my_rating")
+    __slots__ = ("service_id", "provider", "frequency", "my_rating", "service_type")
     SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
-    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     FREQUENCY_FIELD_NUMBER: _ClassVar[int]
     MY_RATING_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     service_id: str
-    service_type: str
     provider: str
     frequency: str
     my_rating: int
-    def __init__(self, service_id: _Optional[str] = ..., service_type: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ..., my_rating: _Optional[int] = ...) -> None: ...
+    service_type: ServiceType
+    def __init__(self, service_id: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ..., my_rating: _Optional[int] = ..., service_type: _Optional[_Union[ServiceType, str]] = ...) -> None: ...
 
 class Cabinet(_message.Message):
     __slots__ = ("case_number", "stage", "plan_version", "plan_agreed", "goals", "steps", "services", "read_only", "closed_at", "rating_open_until")
@@ -719,40 +838,72 @@ class QualityKpis(_message.Message):
     def __init__(self, open_cases: _Optional[int] = ..., caseload_per_manager: _Optional[float] = ..., overdue_cases: _Optional[int] = ..., overdue_steps: _Optional[int] = ..., days_to_assessment: _Optional[float] = ..., days_to_plan: _Optional[float] = ..., days_to_closure: _Optional[float] = ..., outcomes: _Optional[_Mapping[str, int]] = ..., average_rating: _Optional[float] = ..., ratings: _Optional[int] = ...) -> None: ...
 
 class DraftContractRequest(_message.Message):
-    __slots__ = ("case_id", "service_id", "average_monthly_income", "subsistence_minimum", "categories", "tariff")
+    __slots__ = ("case_id", "service_id", "average_monthly_income", "subsistence_minimum", "tariff", "categories")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
     AVERAGE_MONTHLY_INCOME_FIELD_NUMBER: _ClassVar[int]
     SUBSISTENCE_MINIMUM_FIELD_NUMBER: _ClassVar[int]
-    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     TARIFF_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     service_id: str
     average_monthly_income: str
     subsistence_minimum: str
-    categories: _containers.RepeatedScalarFieldContainer[str]
     tariff: str
-    def __init__(self, case_id: _Optional[str] = ..., service_id: _Optional[str] = ..., average_monthly_income: _Optional[str] = ..., subsistence_minimum: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., tariff: _Optional[str] = ...) -> None: ...
+    categories: _containers.RepeatedScalarFieldContainer[FeeCategory]
+    def __init__(self, case_id: _Optional[str] = ..., service_id: _Optional[str] = ..., average_monthly_income: _Optional[str] = ..., subsistence_minimum: _Optional[str] = ..., tariff: _Optional[str] = ..., categories: _Optional[_Iterable[_Union[FeeCategory, str]]] = ...) -> None: ...
 
 class ContractDraft(_message.Message):
-    __slots__ = ("contract_id", "case_id", "provider", "service_type", "free_of_charge", "amount", "explanation", "rules_version")
+    __slots__ = ("contract_id", "case_id", "provider", "free_of_charge", "amount", "explanation", "rules_version", "service_type", "service_id", "categories", "stored", "tariff", "created_by", "created_at", "status")
     CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
-    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     FREE_OF_CHARGE_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    STORED_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     contract_id: str
     case_id: str
     provider: str
-    service_type: str
     free_of_charge: bool
     amount: str
     explanation: _containers.RepeatedScalarFieldContainer[str]
     rules_version: str
-    def __init__(self, contract_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., service_type: _Optional[str] = ..., free_of_charge: _Optional[bool] = ..., amount: _Optional[str] = ..., explanation: _Optional[_Iterable[str]] = ..., rules_version: _Optional[str] = ...) -> None: ...
+    service_type: ServiceType
+    service_id: str
+    categories: _containers.RepeatedScalarFieldContainer[FeeCategory]
+    stored: bool
+    tariff: str
+    created_by: str
+    created_at: _timestamp_pb2.Timestamp
+    status: str
+    def __init__(self, contract_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., free_of_charge: _Optional[bool] = ..., amount: _Optional[str] = ..., explanation: _Optional[_Iterable[str]] = ..., rules_version: _Optional[str] = ..., service_type: _Optional[_Union[ServiceType, str]] = ..., service_id: _Optional[str] = ..., categories: _Optional[_Iterable[_Union[FeeCategory, str]]] = ..., stored: _Optional[bool] = ..., tariff: _Optional[str] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., status: _Optional[str] = ...) -> None: ...
+
+class ListContractsRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class ListContractsResponse(_message.Message):
+    __slots__ = ("contracts",)
+    CONTRACTS_FIELD_NUMBER: _ClassVar[int]
+    contracts: _containers.RepeatedCompositeFieldContainer[ContractDraft]
+    def __init__(self, contracts: _Optional[_Iterable[_Union[ContractDraft, _Mapping]]] = ...) -> None: ...
+
+class GetContractRequest(_message.Message):
+    __slots__ = ("contract_id",)
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    contract_id: str
+    def __init__(self, contract_id: _Optional[str] = ...) -> None: ...
 
 class RequestTransferRequest(_message.Message):
     __slots__ = ("case_id", "to_manager_id", "to_community_code", "to_provider", "consent_recorded", "reason", "expected_case_version")
@@ -889,6 +1040,96 @@ class ApprovePlanRequest(_message.Message):
     case_id: str
     version: int
     def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class GetCaseAppealRequest(_message.Message):
+    __slots__ = ("case_id", "case_number", "appeal_id", "purpose")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    case_number: str
+    appeal_id: str
+    purpose: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., appeal_id: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+
+class Applicant(_message.Message):
+    __slots__ = ("last_name", "first_name", "patronymic", "is_subject", "relation_to_subject", "phone", "email")
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATRONYMIC_FIELD_NUMBER: _ClassVar[int]
+    IS_SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    RELATION_TO_SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    last_name: str
+    first_name: str
+    patronymic: str
+    is_subject: bool
+    relation_to_subject: str
+    phone: str
+    email: str
+    def __init__(self, last_name: _Optional[str] = ..., first_name: _Optional[str] = ..., patronymic: _Optional[str] = ..., is_subject: _Optional[bool] = ..., relation_to_subject: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
+class CaseAppeal(_message.Message):
+    __slots__ = ("case_id", "case_number", "appeal_id", "tracking_number", "description", "channel", "source_reference", "submitted_at", "applicant", "urgent", "screening_level", "appeal_ids")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_FIELD_NUMBER: _ClassVar[int]
+    URGENT_FIELD_NUMBER: _ClassVar[int]
+    SCREENING_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    APPEAL_IDS_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    case_number: str
+    appeal_id: str
+    tracking_number: str
+    description: str
+    channel: _common_pb2.Channel
+    source_reference: str
+    submitted_at: _timestamp_pb2.Timestamp
+    applicant: Applicant
+    urgent: bool
+    screening_level: _common_pb2.ScreeningLevel
+    appeal_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., appeal_id: _Optional[str] = ..., tracking_number: _Optional[str] = ..., description: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., source_reference: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., applicant: _Optional[_Union[Applicant, _Mapping]] = ..., urgent: _Optional[bool] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., appeal_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetCatalogueRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CatalogueEntry(_message.Message):
+    __slots__ = ("number", "name", "code", "label_uk", "label_en")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_UK_FIELD_NUMBER: _ClassVar[int]
+    LABEL_EN_FIELD_NUMBER: _ClassVar[int]
+    number: int
+    name: str
+    code: str
+    label_uk: str
+    label_en: str
+    def __init__(self, number: _Optional[int] = ..., name: _Optional[str] = ..., code: _Optional[str] = ..., label_uk: _Optional[str] = ..., label_en: _Optional[str] = ...) -> None: ...
+
+class CatalogueList(_message.Message):
+    __slots__ = ("enum", "entries")
+    ENUM_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    enum: str
+    entries: _containers.RepeatedCompositeFieldContainer[CatalogueEntry]
+    def __init__(self, enum: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[CatalogueEntry, _Mapping]]] = ...) -> None: ...
+
+class Catalogue(_message.Message):
+    __slots__ = ("lists",)
+    LISTS_FIELD_NUMBER: _ClassVar[int]
+    lists: _containers.RepeatedCompositeFieldContainer[CatalogueList]
+    def __init__(self, lists: _Optional[_Iterable[_Union[CatalogueList, _Mapping]]] = ...) -> None: ...
 
 class Consent(_message.Message):
     __slots__ = ("consent_id", "case_id", "person_id", "purpose", "recipient", "data_categories", "legal_basis", "given_by", "representative_name", "representative_basis", "method", "document_reference", "given_at", "expires_at", "recorded_by", "recorded_at", "state", "withdrawn_at", "withdrawn_by", "withdrawal_reason")

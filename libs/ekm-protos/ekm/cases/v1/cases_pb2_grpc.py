@@ -224,6 +224,31 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkHistoryEntryErroneousRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.HistoryEntry.FromString,
                 _registered_method=True)
+        self.GetCaseAppeal = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetCaseAppeal',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetCaseAppealRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.CaseAppeal.FromString,
+                _registered_method=True)
+        self.CalculateFee = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/CalculateFee',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
+                _registered_method=True)
+        self.ListContracts = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ListContracts',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListContractsRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListContractsResponse.FromString,
+                _registered_method=True)
+        self.GetContract = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetContract',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetContractRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
+                _registered_method=True)
+        self.GetCatalogue = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/GetCatalogue',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetCatalogueRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Catalogue.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -482,6 +507,42 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCaseAppeal(self, request, context):
+        """The appeal behind a case, as its case manager sees it: description, channel, the
+        applicant (who may not be the person of the case) and the applicant's contact.
+        Only for those who may see the case; every read is audited (here and in intake).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CalculateFee(self, request, context):
+        """What-if: the fee a contract would carry (nothing is stored). DraftContract stores a draft.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListContracts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetContract(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCatalogue(self, request, context):
+        """Every closed code list of the cases API (and the notifications delivery codes) with
+        Ukrainian and English labels, for frontends. Any authenticated caller.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -674,6 +735,31 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.MarkHistoryEntryErroneous,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkHistoryEntryErroneousRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.HistoryEntry.SerializeToString,
+            ),
+            'GetCaseAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseAppeal,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetCaseAppealRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.CaseAppeal.SerializeToString,
+            ),
+            'CalculateFee': grpc.unary_unary_rpc_method_handler(
+                    servicer.CalculateFee,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.SerializeToString,
+            ),
+            'ListContracts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListContracts,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListContractsRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListContractsResponse.SerializeToString,
+            ),
+            'GetContract': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetContract,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetContractRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.SerializeToString,
+            ),
+            'GetCatalogue': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCatalogue,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetCatalogueRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Catalogue.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1702,6 +1788,141 @@ class CaseService:
             '/ekm.cases.v1.CaseService/MarkHistoryEntryErroneous',
             ekm_dot_cases_dot_v1_dot_cases__pb2.MarkHistoryEntryErroneousRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.HistoryEntry.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetCaseAppeal',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetCaseAppealRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.CaseAppeal.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CalculateFee(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/CalculateFee',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListContracts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ListContracts',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ListContractsRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ListContractsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetContract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetContract',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetContractRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ContractDraft.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCatalogue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/GetCatalogue',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.GetCatalogueRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Catalogue.FromString,
             options,
             channel_credentials,
             insecure,

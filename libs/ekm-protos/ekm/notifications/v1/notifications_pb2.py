@@ -22,22 +22,41 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ekm.common.v1 import labels_pb2 as ekm_dot_common_dot_v1_dot_labels__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(ekm/notifications/v1/notifications.proto\x12\x14\x65km.notifications.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"*\n\x15ListDeliveriesRequest\x12\x11\n\treference\x18\x01 \x01(\t\"\xbf\x01\n\x08\x44\x65livery\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x11\n\treference\x18\x02 \x01(\t\x12\x10\n\x08template\x18\x03 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x18\n\x10recipient_masked\x18\x06 \x01(\t\x12\x0e\n\x06locale\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"L\n\x16ListDeliveriesResponse\x12\x32\n\ndeliveries\x18\x01 \x03(\x0b\x32\x1e.ekm.notifications.v1.Delivery2\x82\x01\n\x13NotificationService\x12k\n\x0eListDeliveries\x12+.ekm.notifications.v1.ListDeliveriesRequest\x1a,.ekm.notifications.v1.ListDeliveriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(ekm/notifications/v1/notifications.proto\x12\x14\x65km.notifications.v1\x1a\x1a\x65km/common/v1/labels.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"*\n\x15ListDeliveriesRequest\x12\x11\n\treference\x18\x01 \x01(\t\"\x98\x02\n\x08\x44\x65livery\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x11\n\treference\x18\x02 \x01(\t\x12\x10\n\x08template\x18\x03 \x01(\t\x12\x18\n\x10recipient_masked\x18\x06 \x01(\t\x12\x0e\n\x06locale\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x07\x63hannel\x18\t \x01(\x0e\x32%.ekm.notifications.v1.DeliveryChannel\x12\x34\n\x06status\x18\n \x01(\x0e\x32$.ekm.notifications.v1.DeliveryStatusJ\x04\x08\x04\x10\x05J\x04\x08\x05\x10\x06\"L\n\x16ListDeliveriesResponse\x12\x32\n\ndeliveries\x18\x01 \x03(\x0b\x32\x1e.ekm.notifications.v1.Delivery*\x8a\x03\n\x0f\x44\x65liveryChannel\x12 \n\x1c\x44\x45LIVERY_CHANNEL_UNSPECIFIED\x10\x00\x12/\n\x14\x44\x45LIVERY_CHANNEL_SMS\x10\x01\x1a\x15\xca\xf3\x18\x03SMS\xd2\xf3\x18\x03SMS\xda\xf3\x18\x03sms\x12R\n\x16\x44\x45LIVERY_CHANNEL_EMAIL\x10\x02\x1a\x36\xca\xf3\x18\x1f\xd0\x95\xd0\xbb\xd0\xb5\xd0\xba\xd1\x82\xd1\x80\xd0\xbe\xd0\xbd\xd0\xbd\xd0\xb0 \xd0\xbf\xd0\xbe\xd1\x88\xd1\x82\xd0\xb0\xd2\xf3\x18\x06\x45-mail\xda\xf3\x18\x05\x65mail\x12h\n\x15\x44\x45LIVERY_CHANNEL_PUSH\x10\x03\x1aM\xca\xf3\x18,\xd0\xa1\xd0\xbf\xd0\xbe\xd0\xb2\xd1\x96\xd1\x89\xd0\xb5\xd0\xbd\xd0\xbd\xd1\x8f \xd0\xb2 \xd0\xb7\xd0\xb0\xd1\x81\xd1\x82\xd0\xbe\xd1\x81\xd1\x83\xd0\xbd\xd0\xba\xd1\x83\xd2\xf3\x18\x11Push notification\xda\xf3\x18\x04push\x12\x66\n\x14\x44\x45LIVERY_CHANNEL_LOG\x10\x04\x1aL\xca\xf3\x18*\xd0\x96\xd1\x83\xd1\x80\xd0\xbd\xd0\xb0\xd0\xbb (\xd0\xb1\xd0\xb5\xd0\xb7 \xd0\xbd\xd0\xb0\xd0\xb4\xd1\x81\xd0\xb8\xd0\xbb\xd0\xb0\xd0\xbd\xd0\xbd\xd1\x8f)\xd2\xf3\x18\x13Log only (not sent)\xda\xf3\x18\x03log*\x92\x02\n\x0e\x44\x65liveryStatus\x12\x1f\n\x1b\x44\x45LIVERY_STATUS_UNSPECIFIED\x10\x00\x12\x41\n\x16\x44\x45LIVERY_STATUS_QUEUED\x10\x01\x1a%\xca\xf3\x18\r\xd0\xa3 \xd1\x87\xd0\xb5\xd1\x80\xd0\xb7\xd1\x96\xd2\xf3\x18\x06Queued\xda\xf3\x18\x06queued\x12@\n\x14\x44\x45LIVERY_STATUS_SENT\x10\x02\x1a&\xca\xf3\x18\x12\xd0\x9d\xd0\xb0\xd0\xb4\xd1\x96\xd1\x81\xd0\xbb\xd0\xb0\xd0\xbd\xd0\xbe\xd2\xf3\x18\x04Sent\xda\xf3\x18\x04sent\x12Z\n\x16\x44\x45LIVERY_STATUS_FAILED\x10\x03\x1a>\xca\xf3\x18&\xd0\x9d\xd0\xb5 \xd0\xb2\xd0\xb4\xd0\xb0\xd0\xbb\xd0\xbe\xd1\x81\xd1\x8f \xd0\xbd\xd0\xb0\xd0\xb4\xd1\x96\xd1\x81\xd0\xbb\xd0\xb0\xd1\x82\xd0\xb8\xd2\xf3\x18\x06\x46\x61iled\xda\xf3\x18\x06\x66\x61iled2\x82\x01\n\x13NotificationService\x12k\n\x0eListDeliveries\x12+.ekm.notifications.v1.ListDeliveriesRequest\x1a,.ekm.notifications.v1.ListDeliveriesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ekm.notifications.v1.notifications_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LISTDELIVERIESREQUEST']._serialized_start=99
-  _globals['_LISTDELIVERIESREQUEST']._serialized_end=141
-  _globals['_DELIVERY']._serialized_start=144
-  _globals['_DELIVERY']._serialized_end=335
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=337
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=413
-  _globals['_NOTIFICATIONSERVICE']._serialized_start=416
-  _globals['_NOTIFICATIONSERVICE']._serialized_end=546
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_SMS"]._loaded_options = None
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_SMS"]._serialized_options = b'\312\363\030\003SMS\322\363\030\003SMS\332\363\030\003sms'
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_EMAIL"]._loaded_options = None
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_EMAIL"]._serialized_options = b'\312\363\030\037\320\225\320\273\320\265\320\272\321\202\321\200\320\276\320\275\320\275\320\260 \320\277\320\276\321\210\321\202\320\260\322\363\030\006E-mail\332\363\030\005email'
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_PUSH"]._loaded_options = None
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_PUSH"]._serialized_options = b'\312\363\030,\320\241\320\277\320\276\320\262\321\226\321\211\320\265\320\275\320\275\321\217 \320\262 \320\267\320\260\321\201\321\202\320\276\321\201\321\203\320\275\320\272\321\203\322\363\030\021Push notification\332\363\030\004push'
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_LOG"]._loaded_options = None
+  _globals['_DELIVERYCHANNEL'].values_by_name["DELIVERY_CHANNEL_LOG"]._serialized_options = b'\312\363\030*\320\226\321\203\321\200\320\275\320\260\320\273 (\320\261\320\265\320\267 \320\275\320\260\320\264\321\201\320\270\320\273\320\260\320\275\320\275\321\217)\322\363\030\023Log only (not sent)\332\363\030\003log'
+  _globals['_DELIVERYSTATUS'].values_by_name["DELIVERY_STATUS_QUEUED"]._loaded_options = None
+  _globals['_DELIVERYSTATUS'].values_by_name["DELIVERY_STATUS_QUEUED"]._serialized_options = b'\312\363\030\r\320\243 \321\207\320\265\321\200\320\267\321\226\322\363\030\006Queued\332\363\030\006queued'
+  _globals['_DELIVERYSTATUS'].values_by_name["DELIVERY_STATUS_SENT"]._loaded_options = None
+  _globals['_DELIVERYSTATUS'].values_by_name["DELIVERY_STATUS_SENT"]._serialized_options = b'\312\363\030\022\320\235\320\260\320\264\321\226\321\201\320\273\320\260\320\275\320\276\322\363\030\004Sent\332\363\030\004sent'
+  _globals['_DELIVERYSTATUS'].values_by_name["DELIVERY_STATUS_FAILED"]._loaded_options = None
+  _globals['_DELIVERYSTATUS'].values_by_name["DELIVERY_STATUS_FAILED"]._serialized_options = b'\312\363\030&\320\235\320\265 \320\262\320\264\320\260\320\273\320\276\321\201\321\217 \320\275\320\260\320\264\321\226\321\201\320\273\320\260\321\202\320\270\322\363\030\006Failed\332\363\030\006failed'
+  _globals['_DELIVERYCHANNEL']._serialized_start=533
+  _globals['_DELIVERYCHANNEL']._serialized_end=927
+  _globals['_DELIVERYSTATUS']._serialized_start=930
+  _globals['_DELIVERYSTATUS']._serialized_end=1204
+  _globals['_LISTDELIVERIESREQUEST']._serialized_start=127
+  _globals['_LISTDELIVERIESREQUEST']._serialized_end=169
+  _globals['_DELIVERY']._serialized_start=172
+  _globals['_DELIVERY']._serialized_end=452
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=454
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=530
+  _globals['_NOTIFICATIONSERVICE']._serialized_start=1207
+  _globals['_NOTIFICATIONSERVICE']._serialized_end=1337
 # @@protoc_insertion_point(module_scope)

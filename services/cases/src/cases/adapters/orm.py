@@ -25,6 +25,7 @@ persons = Table(
     Column("veteran_statuses", Text, nullable=False, default="[]"),
     Column("disability_group", Integer, nullable=False, default=0),
     Column("merged_into", String(36), nullable=False, default=""),
+    Column("search_name", String(320), nullable=False, default=""),   # cases.domain.search.search_key
 )
 
 cases = Table(
@@ -144,6 +145,10 @@ contracts = Table(
     Column("explanation", Text, nullable=False),
     Column("rules_version", String(32), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("categories", Text, nullable=False, default="[]"),       # JSON: the categories the fee used
+    Column("tariff", Numeric(12, 2), nullable=False, default=0),
+    Column("created_by", String(64), nullable=False, default=""),
+    Column("status", String(12), nullable=False, default="draft"),
 )
 
 transfers = Table(

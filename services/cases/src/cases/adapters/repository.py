@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict, replace
 from datetime import datetime, timezone
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case as sql_case, func, or_, select, true, update
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.errors import Aborted
@@ -18,6 +18,7 @@ from cases.domain.lifecycle import StageChange
 from cases.domain.model import Case, Person, Stage
 from cases.domain.plan import Plan
 from cases.domain.review import Review
+from cases.domain.search import search_key
 from cases.domain.workload import WEIGHTS, CaseManager
 
 CASE_FIELDS = [c.name for c in cases.columns]
@@ -30,6 +31,7 @@ def now() -> datetime:
 def _person(row) -> Person:
     data = row._asdict()
     data.pop("created_at")
+    data.pop("search_name", None)
     data["veteran_statuses"] = tuple(json.loads(data.get("veteran_statuses") or "[]"))
     return Person(**{k: (v if v is not None else "") for k, v in data.items()})
 
@@ -37,7 +39,8 @@ def _person(row) -> Person:
 def _person_row(person: Person) -> dict:
     values = asdict(person)
     values.update(rnokpp=person.rnokpp or None, unzr=person.unzr or None,
-                  veteran_statuses=json.dumps(list(person.veteran_statuses)))
+                  veteran_statuses=json.dumps(list(person.veteran_statuses)),
+                  search_name=search_key(person.last_name, person.first_name, person.patronymic))
     return values
 
 
@@ -69,6 +72,18 @@ def _case(row, appeal_ids=()) -> Case:
     return Case(**data, appeal_ids=list(appeal_ids))
 
 
+def _contract(row):
+    from decimal import Decimal
+
+    from cases.domain.contracts import ContractDraft, FeeDecision
+
+    fee = FeeDecision(row.free_of_charge, Decimal(row.amount).quantize(Decimal("0.01")),
+                      tuple(json.loads(row.explanation)), row.rules_version)
+    return ContractDraft(row.case_id, row.provider, row.service_type, fee, row.contract_id, row.service_id,
+                         tuple(json.loads(row.categories or "[]")), Decimal(row.tariff or 0).quantize(Decimal("0.01")),
+                         row.created_by, row.created_at, row.status)
+
+
 class CaseRepository:
     def __init__(self, session):
         self.session = session
@@ -91,7 +106,17 @@ class CaseRepository:
             contract_id=draft.contract_id, case_id=draft.case_id, service_id=service_id, provider=draft.provider,
             service_type=draft.service_type, free_of_charge=draft.fee.free, amount=draft.fee.amount,
             explanation=json.dumps(draft.fee.explanation, ensure_ascii=False), rules_version=draft.fee.rules_version,
-            created_at=now()))
+            created_at=draft.created_at or now(), categories=json.dumps(sorted(draft.categories)),
+            tariff=draft.tariff, created_by=draft.created_by, status=draft.status))
+
+    def contracts_of(self, case_id: str) -> list:
+        rows = self.session.execute(select(contracts).where(contracts.c.case_id == case_id)
+                                    .order_by(contracts.c.created_at, contracts.c.contract_id))
+        return [_contract(r) for r in rows]
+
+    def get_contract(self, contract_id: str):
+        row = self.session.execute(select(contracts).where(contracts.c.contract_id == contract_id)).first()
+        return _contract(row) if row else None
 
     def steps_to_remind(self, due_until: str, today: str, limit: int = 1000) -> list[tuple[str, str, str, str]]:
         """(case_id, step_id, due_on, kind) of open steps due soon or overdue, not yet announced."""
@@ -228,19 +253,56 @@ class CaseRepository:
         return _case(row, appeal_ids)
 
     def list(self, stage: str = "", community_code: str = "", assigned_to: list[str] | None = None,
-             overdue_before: dict | None = None, offset: int = 0, limit: int = 50) -> list[Case]:
+             overdue_before: dict | None = None, offset: int = 0, limit: int = 50,
+             search: tuple[str, str] = ("", "")) -> list[Case]:
+        """``search``: ("rnokpp", digits) or ("name", a search-key prefix) — see cases.domain.search."""
         query = select(cases)
+        kind, value = search
+        if kind:
+            query = query.join(persons, persons.c.person_id == cases.c.person_id)
+            if kind == "rnokpp":
+                query = query.where(persons.c.rnokpp == value)
+            else:
+                escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                query = query.where(persons.c.search_name.like(escaped + "%", escape="\\"))
         if stage:
             query = query.where(cases.c.stage == stage)
         if community_code:
             query = query.where(cases.c.community_code == community_code)
         if assigned_to is not None:
             query = query.where(cases.c.assigned_to.in_(assigned_to))
-        if overdue_before:  # {stage: entered-before datetime}
-            query = query.where(or_(*[(cases.c.stage == s) & (cases.c.stage_entered_at < t)
-                                      for s, t in overdue_before.items()]))
+        if overdue_before:  # {stage or "stage:screening level": entered-before datetime}
+            query = query.where(or_(*[
+                (cases.c.stage == s.partition(":")[0]) & (cases.c.stage_entered_at < t)
+                & ((cases.c.screening_level == s.partition(":")[2]) if ":" in s else true())
+                for s, t in overdue_before.items()]))
         query = query.order_by(cases.c.opened_at.desc(), cases.c.case_id).offset(offset).limit(limit)
         return [_case(row) for row in self.session.execute(query)]
+
+    def worklist_details(self, case_ids: list[str], today: str) -> dict[str, tuple[str, str, int]]:
+        """case id -> (the person's full name, the earliest open step's due date, open steps overdue)."""
+        if not case_ids:
+            return {}
+        names = dict(self.session.execute(
+            select(cases.c.case_id, func.trim(persons.c.last_name + " " + persons.c.first_name + " "
+                                              + persons.c.patronymic))
+            .join(persons, persons.c.person_id == cases.c.person_id).where(cases.c.case_id.in_(case_ids))).all())
+        open_steps = plan_steps.c.status.in_(("planned", "in_progress"))
+        steps = {r.case_id: (r.next_due, r.overdue) for r in self.session.execute(
+            select(plan_steps.c.case_id, func.min(plan_steps.c.due_on).label("next_due"),
+                   func.sum(sql_case((plan_steps.c.due_on < today, 1), else_=0)).label("overdue"))
+            .where(plan_steps.c.case_id.in_(case_ids), open_steps).group_by(plan_steps.c.case_id))}
+        return {cid: (names.get(cid, ""), steps.get(cid, ("", 0))[0] or "", int(steps.get(cid, ("", 0))[1] or 0))
+                for cid in case_ids}
+
+    def closures(self, case_ids: list[str]) -> list[tuple[str, str]]:
+        """(case id, outcome) of every closure of these cases, reopened ones included, oldest first."""
+        if not case_ids:
+            return []
+        return [tuple(r) for r in self.session.execute(
+            select(stage_changes.c.case_id, stage_changes.c.outcome)
+            .where(stage_changes.c.case_id.in_(case_ids), stage_changes.c.to_stage == Stage.CLOSED.value)
+            .order_by(stage_changes.c.at))]
 
     def add_stage_change(self, case_id: str, change: StageChange) -> None:
         self.session.execute(stage_changes.insert(), dict(

@@ -21,6 +21,15 @@ class Domain(str, Enum):
     HOUSING = "housing"
 
 
+# Closed code lists of the family table (the proto enums Relation and LegalCapacity carry
+# the same codes with their labels; a unit test keeps the two equal).
+RELATIONS = ("self", "spouse", "child", "parent", "sibling", "grandparent", "grandchild", "guardian", "partner",
+             "other")
+# "" = not recorded (read as full); incomplete: aged 14-18, partial: under 14 (by age); limited and
+# none: decided by a court.
+LEGAL_CAPACITIES = ("full", "incomplete", "partial", "limited", "none")
+
+
 class Status(str, Enum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -147,6 +156,12 @@ def validate_assessment(a: Assessment, complete: bool = False, today: date | Non
     for i, m in enumerate(a.family):
         if not m.full_name.strip():
             problems.append(FieldViolation(f"family[{i}].full_name", "обов'язкове поле / required"))
+        if m.relation not in RELATIONS:
+            problems.append(FieldViolation(f"family[{i}].relation",
+                                           "оберіть зі списку / choose from the list: " + ", ".join(RELATIONS)))
+        if m.legal_capacity and m.legal_capacity not in LEGAL_CAPACITIES:
+            problems.append(FieldViolation(f"family[{i}].legal_capacity",
+                                           "оберіть зі списку / choose from the list: " + ", ".join(LEGAL_CAPACITIES)))
         born = _date(m.birth_date)
         if born is None or born > today:
             problems.append(FieldViolation(f"family[{i}].birth_date", "дата РРРР-ММ-ДД у минулому / a past date"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from cases.domain.model import Stage
 
@@ -24,13 +25,35 @@ class Deadlines:
     review_interval_days: int = 90
 
     @classmethod
-    def from_environment(cls) -> "Deadlines":
+    def from_environment(cls, environ=None) -> "Deadlines":
+        """``EKM_DEADLINE_CRISIS_ASSESSMENT_DAYS``, ``EKM_DEADLINE_ASSESSMENT_DAYS``,
+        ``EKM_DEADLINE_PLANNING_DAYS``, ``EKM_DEADLINE_REVIEW_INTERVAL_DAYS``: whole days, 0 or more;
+        anything else is refused (the service does not start with a deadline it cannot read)."""
+        environ = os.environ if environ is None else environ
         values = {}
         for name in cls.__dataclass_fields__:
-            key = f"EKM_DEADLINE_{name.upper().removesuffix('_DAYS')}_DAYS"
-            if key in os.environ:
-                values[name] = int(os.environ[key])
+            key = environment_key(name)
+            if environ.get(key, "").strip():
+                text = environ[key].strip()
+                if not text.isdigit():
+                    raise ValueError(f"{key}={text!r}: a whole number of days (0 or more) is expected")
+                values[name] = int(text)
         return cls(**values)
+
+    @classmethod
+    def configured(cls) -> "Deadlines":
+        """The deployment's deadlines (the environment as it is now; parsed once per distinct value)."""
+        return _parsed(tuple(os.environ.get(environment_key(n), "") for n in cls.__dataclass_fields__))
+
+
+def environment_key(field_name: str) -> str:
+    return f"EKM_DEADLINE_{field_name.upper().removesuffix('_DAYS')}_DAYS"
+
+
+@lru_cache(maxsize=8)
+def _parsed(values: tuple) -> Deadlines:
+    return Deadlines.from_environment(dict(zip((environment_key(n) for n in Deadlines.__dataclass_fields__),
+                                               values)))
 
 
 def due_at(stage: Stage, entered_at: datetime, screening_level: str, deadlines: Deadlines) -> datetime | None:

@@ -16,6 +16,7 @@ from enum import Enum
 
 from ekm_platform.errors import FailedPrecondition
 
+from cases.domain import labels
 from cases.domain.model import Stage
 
 
@@ -63,20 +64,22 @@ class StageChange:
 
 
 def _name(stage: Stage) -> str:
-    return stage.value
+    return labels.STAGE[stage.value]
 
 
 def check_transition(current: Stage, target: Stage, facts: CaseFacts, outcome: Outcome | None = None) -> None:
     """Raise FailedPrecondition naming what is missing; return None when allowed."""
     if target not in ALLOWED[current]:
         raise FailedPrecondition(
-            f"Перехід {_name(current)} → {_name(target)} неможливий / transition not allowed")
+            f"Перехід «{_name(current)}» → «{_name(target)}» неможливий / "
+            f"transition {current.value} → {target.value} not allowed")
     if target is Stage.CLOSED:
         if outcome is None:
             raise FailedPrecondition("Для закриття потрібен результат / closing needs an outcome")
         if outcome not in CLOSE_WITHOUT_REVIEW and current is not Stage.REVIEW:
             raise FailedPrecondition(
-                f"Спершу переведіть випадок на етап перегляду: з результатом {outcome.value} закривають лише з "
+                f"Спершу переведіть випадок на етап перегляду: з результатом «{labels.OUTCOME[outcome.value]}» "
+                f"закривають лише з "
                 f"нього / move the case to the review stage first: closing as {outcome.value} happens only there")
         if outcome not in CLOSE_WITHOUT_REVIEW and not facts.has_review:
             raise FailedPrecondition(

@@ -64,7 +64,8 @@ def answers(assessment: Assessment, screening_level: str = "") -> dict:
         sum_need_level=sum(levels.values()),
         domains_with_needs=sum(1 for level in levels.values() if level >= 1),
         children_with_needs=sum(1 for c in assessment.children if c.need_level >= 1),
-        family_without_full_capacity=sum(1 for m in assessment.family if m.legal_capacity not in ("", "full")),
+        # limited or removed by a court; a minor's incomplete or partial capacity comes with age, not a need
+        family_without_full_capacity=sum(1 for m in assessment.family if m.legal_capacity in ("limited", "none")),
         screening_level=screening_level,
     )
     return facts

@@ -11,7 +11,10 @@ from ekm_platform.unit_of_work import UnitOfWork
 from cases.domain.assessment import AgencyContribution, Assessment, Status, validate_assessment
 from cases.domain.model import Stage
 from cases.domain.scoring import ScoringResult, score
+from cases.domain import labels
+from cases.domain.labels import uk
 from cases.service_layer.access import audit, check_version, load_case, require_staff
+from cases.service_layer.stages import move
 
 EDITABLE_STAGES = (Stage.SCREENING, Stage.ASSESSMENT)
 
@@ -43,7 +46,8 @@ def save_assessment(uow: UnitOfWork, principal: Principal, draft: Assessment, ex
     uow.repo.save_case(case, expected_case_version)  # bumps the version: concurrent edits are refused
     uow.repo.save_assessment(assessment)
     uow.repo.add_history(case.person_id, "assessment", case.case_number,
-                         f"оцінка потреб v{version}: {assessment.status.value}", "cases")
+                         f"оцінка потреб, версія {version}: {uk(labels.ASSESSMENT_STATUS, assessment.status.value)}",
+                         "cases")
     audit(uow, principal, "assessment.write", case, version=version)
     uow.commit()
     return assessment
@@ -55,10 +59,14 @@ def approve_assessment(uow: UnitOfWork, principal: Principal, case_id: str, vers
     approved = _latest(uow, case.case_id, version).approve(principal.user_id)
     result = score(approved, case.screening_level)
     case.complexity = result.complexity
-    uow.repo.save_case(case, case.version)
     uow.repo.save_assessment(approved)
     uow.repo.add_history(case.person_id, "assessment", case.case_number,
-                         f"оцінку v{approved.version} затверджено; складність {result.complexity}", "cases")
+                         f"оцінку потреб (версія {approved.version}) затверджено; складність: "
+                         f"{uk(labels.COMPLEXITY, result.complexity)}", "cases")
+    if case.stage is Stage.ASSESSMENT:  # the approved assessment moves the case on to planning
+        move(uow, principal, case, Stage.PLANNING, case.version, reason="оцінку потреб затверджено")
+    else:
+        uow.repo.save_case(case, case.version)
     audit(uow, principal, "assessment.approve", case, version=approved.version)
     uow.publish("case.assessment_approved", {"case_id": case.case_id, "version": approved.version,
                                               "complexity": result.complexity})

@@ -4,18 +4,21 @@ Each use case takes a unit of work; none knows about gRPC or nameko.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
-from ekm_platform.errors import NotFound, ValidationError
+from ekm_platform.errors import NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
-from cases.domain.deadlines import Deadlines, due_at
+from cases.domain.deadlines import Deadlines, due_at, is_overdue
 from cases.domain.model import SCREENING_LEVELS, Case, Person, Stage
-from cases.service_layer.access import STAFF, audit, load_case, require_staff, team_of
+from cases.domain.search import MAX_SEARCH, parse_search
+from cases.service_layer.access import DEFAULT_PURPOSE, STAFF, audit, load_case, require_staff, team_of
 from cases.service_layer.workload import auto_assign
 
 CASE_OPENED = "case.opened"
@@ -82,13 +85,20 @@ def get_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_numb
 
 def list_cases(uow: UnitOfWork, principal: Principal, stage: str = "", community_code: str = "",
                overdue_only: bool = False, assigned_to: str = "", offset: int = 0, limit: int = 50,
-               deadlines: Deadlines | None = None) -> list[Case]:
-    """A worklist: a case manager's own cases; a supervisor's team's (or one member's)."""
+               deadlines: Deadlines | None = None, search: str = "") -> list[Case]:
+    """A worklist: a case manager's own cases; a supervisor's team's (or one member's);
+    ``search``: a РНОКПП or the start of the person's name, among those cases only."""
     require_staff(principal, *STAFF, "operator")
     if stage and stage not in {s.value for s in Stage}:
         raise ValidationError.single("stage", "невідомий етап / unknown stage")
     if not 1 <= limit <= 500:
         raise ValidationError.single("page_size", "від 1 до 500 / between 1 and 500")
+    if len(search) > MAX_SEARCH:
+        raise ValidationError.single("search", f"до {MAX_SEARCH} символів / up to {MAX_SEARCH} characters")
+    wanted = parse_search(search)
+    if wanted[0] and principal.role == "operator":
+        raise PermissionDenied("Оператор бачить лише ідентифікатори випадків і не шукає осіб / "
+                               "an operator sees case identifiers only and does not search for persons")
     if principal.role == "case_manager":
         owners = [principal.user_id]
     elif principal.role == "supervisor":
@@ -99,20 +109,53 @@ def list_cases(uow: UnitOfWork, principal: Principal, stage: str = "", community
             owners = [assigned_to]
     else:
         owners = None
-    overdue = _overdue_cutoffs(deadlines or Deadlines()) if overdue_only else None
+    overdue = _overdue_cutoffs(deadlines or Deadlines.configured()) if overdue_only else None
     return uow.repo.list(stage=stage, community_code=community_code, assigned_to=owners,
-                         overdue_before=overdue, offset=offset, limit=limit)
+                         overdue_before=overdue, offset=offset, limit=limit, search=wanted)
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    case: Case
+    person_name: str          # empty for an operator
+    stage_due_at: datetime | None
+    next_step_due_on: str
+    overdue_steps: int
+    overdue: bool
+
+
+def worklist(uow: UnitOfWork, principal: Principal, deadlines: Deadlines | None = None, **filters) -> list:
+    """``list_cases`` as rows a worklist shows: the person's name (not for an operator), when the
+    stage's work is due and whether it is overdue, the next open step and how many are overdue.
+    Names are personal data: the listing is audited (the case numbers shown, never the search)."""
+    deadlines = deadlines or Deadlines.configured()
+    found = list_cases(uow, principal, deadlines=deadlines, **filters)
+    now = datetime.now(timezone.utc)
+    details = uow.repo.worklist_details([c.case_id for c in found], now.date().isoformat())
+    rows = []
+    for c in found:
+        name, next_due, overdue_steps = details.get(c.case_id, ("", "", 0))
+        entered = c.stage_entered_at or c.opened_at
+        rows.append(WorklistRow(c, "" if principal.role == "operator" else name,
+                                due_at(c.stage, entered, c.screening_level, deadlines), next_due, overdue_steps,
+                                is_overdue(c.stage, entered, c.screening_level, now, deadlines)))
+    if found and principal.role != "operator":
+        uow.repo.audit(AuditEntry(principal.user_id, principal.role, "worklist.read", "worklist", principal.user_id,
+                                  DEFAULT_PURPOSE, {"case_numbers": [c.case_number for c in found],
+                                                    "searched": bool(filters.get("search", "").strip())}))
+        uow.commit()
+    return rows
 
 
 def _overdue_cutoffs(deadlines: Deadlines) -> dict:
-    """A case is overdue when it entered its stage before now minus the stage's term.
-    (Crisis cases use the shorter assessment term; filtering uses the longer one and
-    ``is_overdue`` marks each case exactly.)"""
+    """A case is overdue when it entered its stage before now minus the stage's term (the
+    same rule as ``is_overdue``, so an overdue-only list holds overdue cases only)."""
     now = datetime.now(timezone.utc)
     cutoffs = {}
     for stage in (Stage.ASSESSMENT, Stage.PLANNING, Stage.IMPLEMENTATION, Stage.MONITORING):
-        due = due_at(stage, now, "crisis" if stage is Stage.ASSESSMENT else "", deadlines)
-        cutoffs[stage.value] = now - (due - now)
+        cutoffs[stage.value] = now - (due_at(stage, now, "", deadlines) - now)
+    # a crisis is assessed sooner: its own cutoff, for crisis cases only
+    cutoffs[f"{Stage.ASSESSMENT.value}:crisis"] = now - (due_at(Stage.ASSESSMENT, now, "crisis", deadlines) - now)
     return cutoffs
 
 

@@ -9,6 +9,7 @@ from ekm_platform.errors import FailedPrecondition, NotFound
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.closure import require_open
+from cases.domain.assessment import Status
 from cases.domain.model import Stage
 from cases.domain.plan import NO_SIGN_OFF, Plan, validate_plan
 from cases.domain.review import Review, validate_review
@@ -25,13 +26,32 @@ def _plan(uow, case_id, version=0) -> Plan:
     return found
 
 
+def missing_step_before_plan(uow: UnitOfWork, case) -> str:
+    """What must happen before this case can have a plan, named as the next thing to do."""
+    if case.stage is Stage.CLOSED:
+        return ("Випадок закрито; щоб скласти план, відкрийте його знову (потрібна нова оцінка потреб) / "
+                "the case is closed; reopen it to plan (a new needs assessment is needed)")
+    latest = uow.repo.latest_assessment(case.case_id)
+    if latest is None:
+        return ("Спершу збережіть і подайте оцінку потреб; план складають після її затвердження / "
+                "save and submit the needs assessment first; a plan follows its approval")
+    if latest.status is Status.DRAFT:
+        return (f"Спершу подайте оцінку потреб (версія {latest.version}) на затвердження / "
+                f"submit the needs assessment (version {latest.version}) for approval first")
+    if latest.status is Status.SUBMITTED:
+        return (f"Оцінка потреб (версія {latest.version}) чекає затвердження керівником / "
+                f"the needs assessment (version {latest.version}) awaits the supervisor's approval")
+    return ("Оцінку потреб затверджено: переведіть випадок на етап планування / "
+            "the needs assessment is approved: move the case to the planning stage")
+
+
 def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_version: int) -> Plan:
     """A new plan, or a revision (a new version) once the current one was agreed."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=plan.case_id)
     check_version(case, expected_case_version)
     if case.stage not in PLAN_STAGES:
-        raise FailedPrecondition("План складають після затвердженої оцінки / a plan follows an approved assessment")
+        raise FailedPrecondition(missing_step_before_plan(uow, case))
     assessment = uow.repo.latest_assessment(case.case_id)
     validate_plan(plan, assessment)
     latest = uow.repo.latest_plan(case.case_id)
@@ -124,43 +144,6 @@ def record_review(uow: UnitOfWork, principal: Principal, review: Review, expecte
     audit(uow, principal, "review.write", case)
     uow.commit()
     return review
-
-
-def draft_contract(uow: UnitOfWork, principal: Principal, case_id: str, service_id: str, income: str,
-                   subsistence_minimum: str, categories: list[str], tariff: str):
-    """A contract for a planned service, with its fee decided by the configured rules."""
-    from decimal import Decimal, InvalidOperation
-
-    from ekm_platform.errors import FieldViolation, ValidationError
-
-    from cases.domain.contracts import ContractDraft, compute_fee
-
-    require_staff(principal)
-    case = load_case(uow, principal, case_id=case_id)
-    plan = _plan(uow, case.case_id)
-    service = next((s for s in plan.services if s.service_id == service_id), None)
-    numbers, problems = {}, []
-    for name, text in (("average_monthly_income", income), ("subsistence_minimum", subsistence_minimum),
-                       ("tariff", tariff)):
-        try:
-            numbers[name] = Decimal(text.strip())
-            if not numbers[name].is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, AttributeError):
-            problems.append(FieldViolation(name, "десяткове число, напр. 3028.00 / a decimal number"))
-    if service is None:
-        problems.append(FieldViolation("service_id", "такої послуги немає у плані / no such service in the plan"))
-    if problems:
-        raise ValidationError(problems)
-    fee = compute_fee(numbers["average_monthly_income"], numbers["subsistence_minimum"], set(categories),
-                      numbers["tariff"])
-    draft = ContractDraft(case.case_id, service.provider, service.service_type, fee)
-    uow.repo.add_contract(draft, service_id)
-    uow.repo.add_history(case.person_id, "contract", case.case_number,
-                         f"договір: {service.service_type} ({'безоплатно' if fee.free else fee.amount})", "cases")
-    audit(uow, principal, "contract.draft", case, contract_id=draft.contract_id)
-    uow.commit()
-    return draft
 
 
 STEP_DUE, STEP_OVERDUE = "case.step_due", "case.step_overdue"

@@ -8,6 +8,9 @@ from ekm_platform.unit_of_work import UnitOfWork
 
 from ekm_platform.errors import FailedPrecondition
 
+from cases.domain import labels
+from cases.domain.assessment import Status
+from cases.domain.labels import uk
 from cases.domain.lifecycle import CaseFacts, Outcome, apply_transition, check_transition
 from cases.domain.model import Case, Stage
 from cases.service_layer.access import audit, check_version, load_case, require_staff
@@ -30,20 +33,32 @@ def move(uow: UnitOfWork, principal: Principal, case: Case, target: Stage, expec
     case.stage, case.stage_entered_at = target, change.at
     if case.closure_requested and target is not Stage.CLOSED:
         uow.repo.add_history(case.person_id, "case.closure_request_lapsed", case.case_number,
-                             f"запит на закриття ({case.closure_requested}) знято: випадок перейшов на інший етап / "
+                             f"запит на закриття ({uk(labels.OUTCOME, case.closure_requested)}) знято: випадок "
+                             f"перейшов на інший етап / "
                              f"closure request withdrawn: the case moved to another stage", "cases")
     case.closure_requested = ""  # a pending request is decided by closing, or lapses when the case moves on
     case.outcome = outcome.value if outcome else ("" if target is not Stage.CLOSED else case.outcome)
     uow.repo.save_case(case, expected_version)
     uow.repo.add_stage_change(case.case_id, change)
+    if change.from_stage is Stage.CLOSED:
+        _new_assessment_on_reopening(uow, case)
     uow.repo.add_history(case.person_id, "case.stage", case.case_number,
-                         f"{change.from_stage.value} → {target.value}" + (f" ({outcome.value})" if outcome else ""),
-                         "cases")
+                         f"{uk(labels.STAGE, change.from_stage.value)} → {uk(labels.STAGE, target.value)}"
+                         + (f" ({uk(labels.OUTCOME, outcome.value)})" if outcome else ""), "cases")
     uow.publish(STAGE_CHANGED, {"case_id": case.case_id, "case_number": case.case_number,
                                 "from_stage": change.from_stage.value, "to_stage": target.value,
                                 "outcome": outcome.value if outcome else "", "actor_role": principal.role,
                                 "at": change.at.isoformat()})
     return case
+
+
+def _new_assessment_on_reopening(uow: UnitOfWork, case: Case) -> None:
+    """A reopened case is assessed again: the last approved assessment becomes the draft of a
+    new version (the case cannot go on to planning until that version is approved). The
+    earlier closure and its outcome stay in the stage changes (and in the KPIs)."""
+    latest = uow.repo.latest_assessment(case.case_id)
+    if latest is not None and latest.status is Status.APPROVED:
+        uow.repo.save_assessment(latest.next_version())
 
 
 def transition_case(uow: UnitOfWork, principal: Principal, case_id: str, target: Stage,
@@ -57,7 +72,7 @@ def transition_case(uow: UnitOfWork, principal: Principal, case_id: str, target:
         case.closure_requested = outcome.value
         uow.repo.save_case(case, expected_version)
         uow.repo.add_history(case.person_id, "case.closure_requested", case.case_number,
-                             f"запит на закриття ({outcome.value})", "cases")
+                             f"запит на закриття ({uk(labels.OUTCOME, outcome.value)})", "cases")
         audit(uow, principal, "case.closure_request", case, outcome=outcome.value)
         uow.publish("case.closure_requested", {"case_id": case.case_id, "outcome": outcome.value})
         uow.commit()

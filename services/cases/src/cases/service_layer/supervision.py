@@ -8,7 +8,9 @@ from statistics import mean
 from ekm_platform.auth import Principal
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain import labels
 from cases.domain.deadlines import Deadlines, is_overdue
+from cases.domain.labels import uk
 from cases.domain.model import Stage
 from cases.domain.plan import overdue_steps
 from cases.service_layer.access import require_staff, team_of
@@ -59,15 +61,17 @@ def queue(uow: UnitOfWork, principal: Principal, community_code: str = "",
                                    c.stage_entered_at or c.opened_at))
         if c.closure_requested:
             items.append(QueueItem("closure_approval", c.case_id, c.case_number,
-                                   f"запит на закриття ({c.closure_requested}) / closure requested",
+                                   f"запит на закриття ({uk(labels.OUTCOME, c.closure_requested)}) / "
+                                   f"closure requested ({c.closure_requested})",
                                    c.stage_entered_at or c.opened_at))
     items += [QueueItem("unassigned_case", c.case_id, c.case_number, c.assignment_explanation, c.opened_at)
               for c in uow.repo.unassigned(community)]
     now = datetime.now(timezone.utc)
-    items += [QueueItem("overdue_case", c.case_id, c.case_number, f"етап {c.stage.value} прострочено / overdue",
+    items += [QueueItem("overdue_case", c.case_id, c.case_number, f"етап «{uk(labels.STAGE, c.stage.value)}» прострочено / {c.stage.value} overdue",
                         c.stage_entered_at or c.opened_at)
               for c in found if c.is_open and is_overdue(c.stage, c.stage_entered_at or c.opened_at,
-                                                          c.screening_level, now, deadlines or Deadlines())]
+                                                          c.screening_level, now,
+                                                          deadlines or Deadlines.configured())]
     return sorted(items, key=lambda i: i.since)
 
 
@@ -81,7 +85,7 @@ def kpis(uow: UnitOfWork, principal: Principal, community_code: str = "", deadli
     owners = {c.assigned_to for c in open_cases if c.assigned_to} | set(managers or ())
     result.caseload_per_manager = round(len(open_cases) / len(owners), 2) if owners else 0.0
     result.overdue_cases = sum(is_overdue(c.stage, c.stage_entered_at or c.opened_at, c.screening_level, now,
-                                          deadlines or Deadlines()) for c in open_cases)
+                                          deadlines or Deadlines.configured()) for c in open_cases)
     result.overdue_steps = sum(len(overdue_steps(p, today)) for c in open_cases
                                if (p := uow.repo.latest_plan(c.case_id)) is not None)
     opened = {c.case_id: c.opened_at for c in found}
@@ -94,8 +98,13 @@ def kpis(uow: UnitOfWork, principal: Principal, community_code: str = "", deadli
         return round(mean(spans), 2) if spans else 0.0
     result.days_to_assessment, result.days_to_plan = days(Stage.PLANNING), days(Stage.IMPLEMENTATION)
     result.days_to_closure = days(Stage.CLOSED)
-    for c in found:
-        if c.outcome:
-            result.outcomes[c.outcome] = result.outcomes.get(c.outcome, 0) + 1
+    # every closure counts, a reopened case's earlier one too (a case closed without a recorded
+    # stage change, e.g. loaded data, counts by its outcome)
+    closures = uow.repo.closures(list(opened))
+    closed_ids = {case_id for case_id, _ in closures}
+    outcomes = [outcome for _, outcome in closures if outcome]
+    outcomes += [c.outcome for c in found if c.outcome and c.case_id not in closed_ids]
+    for outcome in outcomes:
+        result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
     result.average_rating, result.ratings = uow.repo.ratings.summary(community_code)
     return result
