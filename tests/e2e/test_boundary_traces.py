@@ -118,6 +118,9 @@ def test_a_lookups_trace_holds_its_outbound_soap_call_and_ekm_trace_prints_it(pl
     printed = ekm_trace(platform, platform.case_number)
     assert "[registry-gateway] POST DPSU GetBorderCrossings (client)" in printed, printed
     assert "LookupPerson" in printed
+    # every trace about the case, not only the lookup: the appeal that opened it too
+    summaries = [line for line in printed.splitlines() if line.startswith("Траса / trace")]
+    assert len(summaries) >= 2 and any("intake" in line and "cases" in line for line in summaries), printed
 
 
 def test_a_refused_lookup_is_found_by_its_case_number_too(platform):

@@ -1,6 +1,8 @@
 """Measured fixes to nameko 3.0.0rc11 internals, applied once per service process."""
 from __future__ import annotations
 
+import re
+
 import kombu
 
 
@@ -29,6 +31,27 @@ def declare_reply_queue_once() -> None:
     ReplyListener._ekm_patched = True
 
 
+_CASE_NUMBER = re.compile(r"^CASE-\d{4}-[0-9A-Z]+$")
+
+
+def case_number_of_call(args, kwargs) -> str | None:
+    """The case a call or an event is about, without binding the arguments: a
+    ``case_number`` keyword, an event whose ``data`` (or a dict argument) names one, or
+    a positional argument shaped like a case number."""
+    value = (kwargs or {}).get("case_number")
+    if isinstance(value, str) and value:
+        return value
+    for arg in args or ():
+        if isinstance(arg, dict):
+            data = arg.get("data") if isinstance(arg.get("data"), dict) else arg
+            value = data.get("case_number")
+            if isinstance(value, str) and value:
+                return value
+        elif isinstance(arg, str) and _CASE_NUMBER.match(arg):
+            return arg
+    return None
+
+
 def trace_entrypoints_without_call_args() -> None:
     """nameko-opentelemetry binds every call's arguments to the method's signature
     (``inspect.getcallargs``) for the span's attributes, even when request payloads are
@@ -52,6 +75,9 @@ def trace_entrypoints_without_call_args() -> None:
             "available_workers": worker_ctx.container._worker_pool.free(),
         }
         attributes.update(self.get_header_attributes(worker_ctx) or {})
+        case_number = case_number_of_call(worker_ctx.args, worker_ctx.kwargs)
+        if case_number:  # `ekm trace CASE-…` finds every handler and RPC about the case
+            attributes["ekm.case_number"] = case_number
         return attributes
 
     EntrypointAdapter.get_attributes = get_attributes

@@ -10,6 +10,7 @@ import json
 from datetime import datetime, timezone
 from typing import Callable
 
+from opentelemetry import trace
 from opentelemetry.propagate import inject
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -60,6 +61,8 @@ class UnitOfWork:
         """Add an event to the outbox of this transaction."""
         check_no_personal_data(data)
         envelope = Envelope(event_type=event_type, source=self.source, data=data)
+        if isinstance(data.get("case_number"), str):  # `ekm trace CASE-…` finds the change that announced it
+            trace.get_current_span().set_attribute("ekm.case_number", data["case_number"])
         carrier: dict = {}
         inject(carrier)
         self.session.execute(self._tables["outbox"].insert(), dict(
