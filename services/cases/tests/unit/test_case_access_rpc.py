@@ -175,3 +175,35 @@ def test_an_active_consent_is_returned_as_a_record(service, case, uow):
                      "legal_basis": record.legal_basis, "given_by": "person", "method": "written",
                      "given_at": record.given_at.isoformat(), "expires_at": record.expires_at.isoformat()}
     assert datetime.fromisoformat(found["expires_at"]) == record.expires_at
+
+
+def test_a_household_members_own_person_record_is_allowed_as_a_household_member(service, case, uow):
+    other = Envelope("appeal.accepted", "intake", {"appeal_id": "a-3", "screening_level": "assessment",
+                                                   "community_code": COMMUNITY})
+    with uow() as u:  # the spouse has a record (and a case) of her own
+        spouse_case = handlers.open_case_for_appeal(other, u, lambda appeal_id: {"person": {
+            **PERSON, "rnokpp": SPOUSE_RNOKPP, "unzr": "", "first_name": "Олена"}})
+        u.commit()
+    found = service.check_case_access(CM, case.case_number, {"person_id": spouse_case.person_id})
+    assert found["status"] == "ok" and found["is_case_person"] is False
+
+
+def test_a_consent_follows_a_merged_duplicate_to_the_kept_person(service, case, uow):
+    other = Envelope("appeal.accepted", "intake", {"appeal_id": "a-4", "screening_level": "assessment",
+                                                   "community_code": COMMUNITY})
+    with uow() as u:  # a duplicate record of the same person, whose case is closed
+        duplicate = handlers.open_case_for_appeal(other, u, lambda appeal_id: {"person": {
+            **PERSON, "rnokpp": STRANGER_RNOKPP, "unzr": ""}})
+        u.commit()
+    store(uow, consent(duplicate))
+    from cases.domain.lifecycle import Outcome
+    from cases.domain.model import Stage
+    from cases.service_layer import stages
+    with uow() as u:
+        stages.transition_case(u, Principal("sv-1", "supervisor"), duplicate.case_id, Stage.CLOSED,
+                               duplicate.version, Outcome.REFUSED, "дублікат")
+    with uow() as u:
+        persons.merge_persons(u, Principal("sv-1", "supervisor"), case.person_id, duplicate.person_id, "дублікат")
+    for person_id in (case.person_id, duplicate.person_id):
+        found = service.active_consent(person_id, "transfer", RECEIVER)
+        assert found is not None and found["person_id"] == case.person_id
