@@ -17,6 +17,7 @@ from cases.adapters import grpc_mapping as m
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.intake_client import appeal_details_source
 from cases.adapters.repository import CaseRepository
+from cases.domain.closure import rating_days
 from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
 from cases.service_layer import corrections
@@ -24,6 +25,7 @@ from cases.service_layer import (appeals, assessments, cabinet, consents, contra
                                  supervision, transfers, workload)
 
 Deadlines.configured()  # a process with an unreadable EKM_DEADLINE_*_DAYS refuses to start
+rating_days()  # nor with an unreadable EKM_RATING_AFTER_CLOSURE_DAYS
 
 grpc = Grpc.implementing(cases_pb2_grpc.CaseServiceStub)
 
