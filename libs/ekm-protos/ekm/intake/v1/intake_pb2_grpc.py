@@ -50,14 +50,18 @@ class IntakeServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
     def SubmitAppeal(self, request, context):
-        """Accepts an appeal and answers with a tracking number. Idempotent per client_request_id.
+        """Accepts an appeal and answers with a tracking number. Idempotent per caller and
+        client_request_id: the same request again (also concurrently) gets the same answer; a
+        different request under a used key is ALREADY_EXISTS. An appeal without a community the
+        platform serves is INVALID_ARGUMENT (field community_code).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetAppealStatus(self, request, context):
-        """The state of an appeal for the applicant, by tracking number.
+        """The state of an appeal for the applicant, by tracking number. A recipient gets only
+        their own appeals (submitted by them, or the one that opened their case): NOT_FOUND otherwise.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
