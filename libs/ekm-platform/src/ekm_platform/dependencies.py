@@ -52,7 +52,9 @@ def handle_event(uow_factory: Callable[[], UnitOfWork], consumer: str, body,
 
     The handler may read and call other services, then write; the inbox row is
     written just before the commit, in the same transaction as the handler's effects.
-    Bad events are stored as dead letters with their reason and acknowledged.
+    Bad events are stored as dead letters with their reason and acknowledged. Any other
+    error propagates: ``ekm_platform.events.event_handler`` tries the event again with a
+    back-off and makes it a dead letter after ``EKM_EVENT_MAX_ATTEMPTS`` attempts.
     """
     try:
         envelope = Envelope.from_message(body)

@@ -2,7 +2,7 @@
 from functools import partial
 
 from ekm.cases.v1 import cases_pb2_grpc
-from nameko.events import event_handler
+from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from nameko.rpc import ServiceRpc, rpc
 from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
@@ -364,7 +364,7 @@ class CasesService(StandardGrpc):
             workload.register_manager(uow, CaseManager(manager_id, community_code, int(capacity),
                                                        frozenset(skills), supervisor_id))
 
-    @event_handler("registry_gateway", "registry.facts_found", requeue_on_error=True)
+    @event_handler("registry_gateway", "registry.facts_found")
     def on_registry_facts(self, body):
         handle_event(self.db, "cases.on_registry_facts", body, handlers.apply_registry_facts)
 
@@ -375,7 +375,7 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             plans.announce_due_steps(uow, date.today())
 
-    @event_handler("intake", "appeal.accepted", requeue_on_error=True)
+    @event_handler("intake", "appeal.accepted")
     def on_appeal_accepted(self, body):
         handler = partial(handlers.open_case_for_appeal, fetch_subject=self.intake.get_appeal_subject)
         handle_event(self.db, "cases.on_appeal_accepted", body, handler)

@@ -1,6 +1,6 @@
 """The intake service: thin nameko entrypoints over service_layer.handlers."""
 from ekm.intake.v1 import intake_pb2_grpc
-from nameko.events import event_handler
+from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from functools import partial
 
 from nameko.rpc import ServiceRpc, rpc
@@ -78,16 +78,16 @@ class IntakeService(StandardGrpc):
         with self.db() as uow:
             return handlers.appeal_case_number(appeal_id, uow)
 
-    @event_handler("cases", "case.opened", requeue_on_error=True)
+    @event_handler("cases", "case.opened")
     def on_case_opened(self, body):
         handle_event(self.db, "intake.on_case_opened", body, handlers.record_case_opened)
 
-    @event_handler("registry_gateway", "registry.person.returned_from_service", requeue_on_error=True)
+    @event_handler("registry_gateway", "registry.person.returned_from_service")
     def on_returned_from_service(self, body):
         handler = partial(handlers.open_outreach_appeal, fetch_subject=self.gateway.get_signal_subject)
         handle_event(self.db, "intake.on_returned_from_service", body, handler)
 
-    @event_handler("cases", "case.appeal_linked", requeue_on_error=True)
+    @event_handler("cases", "case.appeal_linked")
     def on_appeal_linked(self, body):
         handle_event(self.db, "intake.on_appeal_linked", body, handlers.record_case_opened)
 

@@ -3,7 +3,7 @@ from functools import partial
 
 from ekm.notifications.v1 import notifications_pb2_grpc
 from nameko import config
-from nameko.events import event_handler
+from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from nameko.rpc import ServiceRpc
 from nameko_grpc.entrypoint import Grpc
 
@@ -46,7 +46,7 @@ class NotificationsService(StandardGrpc):
                 check_case_access=bounded(self.cases.check_case_access, timeout, "cases"))
         return grpc_mapping.deliveries_response(found)
 
-    @event_handler("intake", "appeal.accepted", requeue_on_error=True)
+    @event_handler("intake", "appeal.accepted")
     def on_appeal_accepted(self, body):
         handler = partial(handlers.acknowledge_appeal, fetch_contact=self.intake.get_applicant_contact,
                           senders=self.senders)
