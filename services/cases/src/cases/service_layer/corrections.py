@@ -33,7 +33,8 @@ def mark_erroneous(uow: UnitOfWork, principal: Principal, person_id: str, entry_
     if not uow.repo.mark_history_erroneous(entry.seq, principal.user_id, reason, datetime.now(timezone.utc)):
         raise FailedPrecondition("Запис уже позначено як помилковий / the entry is already marked erroneous")
     uow.repo.add_history(case.person_id, "history.marked_erroneous", str(entry.seq),
-                         f"запис #{entry.seq} ({entry.kind}) позначено як помилковий / entry marked erroneous",
+                         f"запис #{entry.seq} позначено як помилковий / entry #{entry.seq} ({entry.kind}) "
+                         f"marked erroneous",
                          "cases")
     audit(uow, principal, "history.mark_erroneous", case, person_id=case.person_id, entry_id=entry.seq,
           entry_kind=entry.kind)
