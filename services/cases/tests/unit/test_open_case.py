@@ -121,7 +121,7 @@ def test_without_a_skilled_case_manager_with_capacity_the_case_says_it_went_to_o
     case = run(uow, accepted("a-1"), subject_source())  # unscored: weight 2, more than cm-vet's capacity
     assert case.assigned_to == "cm-gen"
     assert case.assignment_explanation.startswith(
-        "Громада UA80000000000093317; жоден кейс-менеджер із потрібними навичками (veterans) не мав вільної "
+        "Громада UA80000000000093317; жоден кейс-менеджер із потрібними навичками (робота з ветеранами) не мав вільної "
         "ємності, тому випадок передано найкращому доступному кейс-менеджеру без них; ")
     assert (" / community UA80000000000093317; no case manager with the needed skills (veterans) had capacity, "
             "so the case went to the best available manager without them; ") in case.assignment_explanation

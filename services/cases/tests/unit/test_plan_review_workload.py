@@ -64,7 +64,7 @@ MANAGERS = [CaseManager("cm-a", "UA1", 10, frozenset({"veterans"})),
 
 def test_assignment_prefers_community_skills_then_free_capacity_and_explains():
     chosen = choose_case_manager("UA1", {"veterans"}, "high", MANAGERS, {"cm-a": 2, "cm-b": 0})
-    assert chosen.manager_id == "cm-a" and "veterans" in chosen.explanation_uk and "5 з 10" not in chosen.explanation_uk
+    assert chosen.manager_id == "cm-a" and "робота з ветеранами" in chosen.explanation_uk and "5 з 10" not in chosen.explanation_uk
     assert choose_case_manager("UA1", set(), "low", MANAGERS, {"cm-a": 2}).manager_id == "cm-b"
     assert choose_case_manager("UA1", {"veterans"}, "high", MANAGERS, {"cm-a": 9}).manager_id == "cm-b"
     with pytest.raises(FailedPrecondition, match="no case manager"):

@@ -21,6 +21,9 @@ from datetime import datetime, timedelta, timezone
 
 from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
 
+from cases.domain import labels
+from cases.domain.labels import uk
+
 PURPOSES = ("registry_lookup", "transfer", "referral")
 METHODS = ("written", "oral", "electronic_cabinet", "diia")
 GIVERS = ("person", "legal_representative")
@@ -89,7 +92,7 @@ def recipient_problem(purpose: str, recipient: str) -> str | None:
     if not recipient:
         return REQUIRED
     if purpose == "registry_lookup" and recipient not in REGISTRIES:
-        return f"невідомий реєстр; один із: {', '.join(REGISTRIES)} / unknown registry"
+        return f"невідомий реєстр / unknown registry; one of: {', '.join(REGISTRIES)}"
     if purpose == "transfer" and not _COMMUNITY.match(recipient):
         return "код громади: UA і 17 цифр / a community code: UA and 17 digits"
     if purpose == "referral" and not _AGENCY.match(recipient):
@@ -102,14 +105,14 @@ def validate_consent(c: Consent, now: datetime | None = None) -> None:
     now = now or datetime.now(timezone.utc)
     problems = []
     if c.purpose not in PURPOSES:
-        problems.append(FieldViolation("purpose", f"одна з: {', '.join(PURPOSES)} / one of these purposes"))
+        problems.append(FieldViolation("purpose", f"невідома мета / one of these purposes: {', '.join(PURPOSES)}"))
     elif problem := recipient_problem(c.purpose, c.recipient):
         problems.append(FieldViolation("recipient", problem))
     if not c.data_categories:
         problems.append(FieldViolation("data_categories", REQUIRED))
     elif unknown := sorted(set(c.data_categories) - set(DATA_CATEGORIES)):
-        problems.append(FieldViolation("data_categories", f"невідомі категорії: {', '.join(unknown)} / "
-                                                          f"unknown categories; known: {', '.join(DATA_CATEGORIES)}"))
+        problems.append(FieldViolation("data_categories", f"невідомі категорії даних / unknown categories "
+                                                          f"{', '.join(unknown)}; known: {', '.join(DATA_CATEGORIES)}"))
     if c.given_by not in GIVERS:
         problems.append(FieldViolation("given_by", "особа або законний представник / the person or a legal "
                                                    "representative"))
@@ -121,7 +124,7 @@ def validate_consent(c: Consent, now: datetime | None = None) -> None:
             problems.append(FieldViolation("representative_basis", "потрібна підстава представництва (документ) / "
                                                                    "the document making them the representative"))
     if c.method not in METHODS:
-        problems.append(FieldViolation("method", f"один із: {', '.join(METHODS)} / one of these methods"))
+        problems.append(FieldViolation("method", f"невідомий спосіб / one of these methods: {', '.join(METHODS)}"))
     if not c.legal_basis.strip():
         problems.append(FieldViolation("legal_basis", REQUIRED))
     if c.given_at is None:
@@ -146,5 +149,8 @@ def validate_consent(c: Consent, now: datetime | None = None) -> None:
 
 def summary(c: Consent) -> str:
     """The social-history line: purpose, recipient, term; no names."""
-    return (f"згода: {c.purpose} → {c.recipient} ({', '.join(c.data_categories)}), {c.method}, "
+    recipient = uk(labels.REGISTRY, c.recipient) if c.purpose == "registry_lookup" else c.recipient
+    return (f"згода: {uk(labels.CONSENT_PURPOSE, c.purpose)} → {recipient} "
+            f"({', '.join(uk(labels.DATA_CATEGORY, d) for d in c.data_categories)}), "
+            f"{uk(labels.CONSENT_METHOD, c.method)}, "
             f"до {c.expires_at.date().isoformat()} / consent recorded")

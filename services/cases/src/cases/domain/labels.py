@@ -32,6 +32,17 @@ ROLE = {"case_manager": "кейс-менеджер", "supervisor": "керівн
 SKILL = {"veterans": "робота з ветеранами", "children": "робота з дітьми", "disability": "інвалідність",
          "crisis": "кризове втручання"}
 
+CONSENT_PURPOSE = {"registry_lookup": "запит до реєстру", "transfer": "передача випадку", "referral": "направлення"}
+CONSENT_METHOD = {"written": "письмово", "oral": "усно", "electronic_cabinet": "в електронному кабінеті",
+                  "diia": "через Дію"}
+DATA_CATEGORY = {"identity": "особа", "contacts": "контакти", "family": "сім'я", "health": "здоров'я",
+                 "disability": "інвалідність", "social_benefits": "соціальні виплати", "income": "доходи",
+                 "education": "освіта", "housing": "житло", "veteran_status": "статус ветерана",
+                 "case_history": "історія випадку", "border_crossings": "перетин кордону"}
+REGISTRY = {"border_guard": "Держприкордонслужба", "education": "освіта", "health": "охорона здоров'я",
+            "disability": "банк даних про інвалідність", "housing": "реєстр пошкодженого майна",
+            "children": "ЄІАС «Діти»"}
+
 
 def uk(table: dict, code: str) -> str:
     """The Ukrainian label; an unlisted code (free data, not a closed list) is shown in quotes."""

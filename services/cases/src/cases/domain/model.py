@@ -22,7 +22,8 @@ class Stage(str, Enum):
 SCREENING_LEVELS = ("information", "assessment", "crisis")
 
 
-VETERAN_STATUSES = ("combatant", "wounded", "returned_from_service", "released_from_captivity")
+VETERAN_STATUSES = ("combatant", "wounded", "returned_from_service", "released_from_captivity",
+                    "disabled_due_to_war", "family_of_fallen_defender")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from enum import Enum
 
 from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, PermissionDenied, ValidationError
 
+from cases.domain import labels
 from cases.domain.assessment import Assessment, Domain
+from cases.domain.labels import uk
 from cases.domain.scoring import SERVICE_CATALOGUE
 
 RESPONSIBLE = ("person", "case_manager", "agency", "provider")
@@ -71,7 +73,7 @@ class Plan:
         if not self.approved_by:
             raise FailedPrecondition("Спершу план затверджує керівник / a supervisor approves the plan first")
         if channel not in AGREEMENT_CHANNELS:
-            raise ValidationError.single("channel", "cabinet або in_person / cabinet or in_person")
+            raise ValidationError.single("channel", "у кабінеті або особисто / cabinet or in_person")
         if not by_person_id.strip():
             raise ValidationError.single("by_person_id", "потрібно вказати, хто погодив / who agreed is required")
         if self.agreed:
@@ -87,7 +89,8 @@ class Plan:
         if step is None:
             raise NotFound("Крок не знайдено / step not found")
         if step.status in ("done", "cancelled"):
-            raise FailedPrecondition(f"Крок уже {step.status} / the step is already {step.status}")
+            raise FailedPrecondition(f"Крок уже {uk(labels.STEP_STATUS, step.status)} / "
+                                     f"the step is already {step.status}")
         if by_role == "recipient" and step.responsible_kind != "person":
             raise PermissionDenied("Отримувач позначає лише власні кроки / a recipient marks only their own steps")
         return replace(self, steps=tuple(replace(s, status="done") if s.step_id == step_id else s
@@ -117,7 +120,7 @@ def validate_plan(plan: Plan, assessment: Assessment) -> None:
         problems.append(FieldViolation("goals", "потрібна хоча б одна мета / at least one goal"))
     for i, goal in enumerate(plan.goals):
         if goal.goal_id in goal_ids:
-            problems.append(FieldViolation(f"goals[{i}].goal_id", "id повторюється / duplicate id"))
+            problems.append(FieldViolation(f"goals[{i}].goal_id", "ідентифікатор повторюється / duplicate id"))
         goal_ids.add(goal.goal_id)
         if goal.need_domain not in needs:
             problems.append(FieldViolation(f"goals[{i}].need_domain",
@@ -127,14 +130,16 @@ def validate_plan(plan: Plan, assessment: Assessment) -> None:
     step_ids = set()
     for i, step in enumerate(plan.steps):
         if step.step_id in step_ids:
-            problems.append(FieldViolation(f"steps[{i}].step_id", "id повторюється / duplicate id"))
+            problems.append(FieldViolation(f"steps[{i}].step_id", "ідентифікатор повторюється / duplicate id"))
         step_ids.add(step.step_id)
         if step.goal_id not in goal_ids:
             problems.append(FieldViolation(f"steps[{i}].goal_id", "невідома мета / unknown goal"))
         if step.responsible_kind not in RESPONSIBLE:
-            problems.append(FieldViolation(f"steps[{i}].responsible_kind", "/".join(RESPONSIBLE)))
+            problems.append(FieldViolation(f"steps[{i}].responsible_kind",
+                                           "оберіть виконавця зі списку / one of: " + ", ".join(RESPONSIBLE)))
         if step.status not in STEP_STATUSES:
-            problems.append(FieldViolation(f"steps[{i}].status", "/".join(STEP_STATUSES)))
+            problems.append(FieldViolation(f"steps[{i}].status",
+                                           "оберіть стан зі списку / one of: " + ", ".join(STEP_STATUSES)))
         try:
             date.fromisoformat(step.due_on)
         except ValueError:

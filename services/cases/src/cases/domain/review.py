@@ -37,7 +37,8 @@ def validate_review(review: Review, plan: Plan | None) -> None:
         if goal_id not in goals:
             problems.append(FieldViolation(f"goal_results.{goal_id}", "немає такої мети в плані / no such goal"))
         elif result not in RESULTS:
-            problems.append(FieldViolation(f"goal_results.{goal_id}", "/".join(RESULTS)))
+            problems.append(FieldViolation(f"goal_results.{goal_id}",
+                                           "оберіть результат зі списку / one of: " + ", ".join(RESULTS)))
     missing = goals - set(review.goal_results)
     if missing:
         problems.append(FieldViolation("goal_results", "без результату / without a result: " + ", ".join(sorted(missing))))

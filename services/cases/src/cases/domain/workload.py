@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from ekm_platform.errors import FailedPrecondition
 
+from cases.domain import labels
+from cases.domain.labels import uk
+
 WEIGHTS = {"low": 1, "medium": 2, "high": 3, "": 2}  # unscored cases weigh as medium
 
 
@@ -47,8 +50,9 @@ def choose_case_manager(community_code: str, needed_skills: set[str], complexity
                                                   loads.get(m.manager_id, 0), m.manager_id))
     free = best.capacity - loads.get(best.manager_id, 0)
     if skilled:
-        skills = ", ".join(sorted(needed_skills & set(best.skills))) or "—"
-        skills_uk, skills_en = f"навички: {skills}", f"skills: {skills}"
+        matched = sorted(needed_skills & set(best.skills))
+        skills_uk = f"навички: {', '.join(uk(labels.SKILL, s) for s in matched) or '—'}"
+        skills_en = f"skills: {', '.join(matched) or '—'}"
     else:
         skills_uk, skills_en = _no_skilled_capacity(needed_skills, best.skills)
     return Assignment(
@@ -63,10 +67,12 @@ def choose_case_manager(community_code: str, needed_skills: set[str], complexity
 def _no_skilled_capacity(needed: set[str], has: frozenset) -> tuple[str, str]:
     """Why the case went to someone without the needed skills, in Ukrainian and English."""
     names, some = ", ".join(sorted(needed)), ", ".join(sorted(needed & set(has)))
-    uk = (f"жоден кейс-менеджер із потрібними навичками ({names}) не мав вільної ємності, тому випадок "
-          f"передано найкращому доступному кейс-менеджеру без них")
+    names_uk = ", ".join(uk(labels.SKILL, s) for s in sorted(needed))
+    some_uk = ", ".join(uk(labels.SKILL, s) for s in sorted(needed & set(has)))
+    text_uk = (f"жоден кейс-менеджер із потрібними навичками ({names_uk}) не мав вільної ємності, тому випадок "
+               f"передано найкращому доступному кейс-менеджеру без них")
     en = (f"no case manager with the needed skills ({names}) had capacity, so the case went to the best "
           f"available manager without them")
     if some:
-        uk, en = f"{uk} (з потрібних має: {some})", f"{en} (has some of them: {some})"
-    return uk, en
+        text_uk, en = f"{text_uk} (з потрібних має: {some_uk})", f"{en} (has some of them: {some})"
+    return text_uk, en

@@ -13,6 +13,8 @@ from ekm_platform.auth import Principal
 from ekm_platform.errors import Aborted, NotFound, PermissionDenied
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain import labels
+from cases.domain.labels import uk
 from cases.domain.model import Case
 
 STAFF = ("case_manager", "supervisor")
@@ -46,7 +48,8 @@ def load_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_num
 
 def require_staff(principal: Principal, *roles: str) -> None:
     if principal.role not in (roles or STAFF):
-        raise PermissionDenied(f"Роль '{principal.role}' не може цього / role '{principal.role}' may not do this")
+        raise PermissionDenied(f"Роль «{uk(labels.ROLE, principal.role)}» не може цього / "
+                               f"role '{principal.role}' may not do this")
 
 
 def audit(uow: UnitOfWork, principal: Principal, action: str, case: Case, purpose: str = "", **details) -> None:

@@ -15,6 +15,8 @@ from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, 
 from ekm_platform.identifiers import normalise_unzr
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain import labels
+from cases.domain.labels import uk
 from cases.domain.consent import DEFAULT_LEGAL_BASIS, Consent, summary, validate_consent
 from cases.domain.model import Case
 from cases.service_layer.access import audit, load_case, may_see, require_staff
@@ -134,7 +136,8 @@ def _withdraw(uow: UnitOfWork, principal: Principal, consent: Consent, case: Cas
     if not uow.repo.consents.save_withdrawal(withdrawn):
         raise FailedPrecondition("Згоду вже відкликано / the consent was already withdrawn")
     uow.repo.add_history(case.person_id, "consent.withdrawn", case.case_number,
-                         f"згоду відкликано: {consent.purpose} → {consent.recipient}; {withdrawn.withdrawal_reason} / "
+                         f"згоду відкликано: {uk(labels.CONSENT_PURPOSE, consent.purpose)} → {consent.recipient}; "
+                         f"{withdrawn.withdrawal_reason} / "
                          f"consent withdrawn", "cabinet" if principal.role == "recipient" else "cases",
                          source_id=f"consent:{consent.consent_id}:withdrawn")
     audit(uow, principal, "consent.withdraw", case, consent_id=consent.consent_id, consent_purpose=consent.purpose,

@@ -15,7 +15,9 @@ from ekm_platform.envelope import Envelope
 from ekm_platform.errors import NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain import labels
 from cases.domain.deadlines import Deadlines, due_at, is_overdue
+from cases.domain.labels import uk
 from cases.domain.model import SCREENING_LEVELS, Case, Person, Stage
 from cases.domain.search import MAX_SEARCH, parse_search
 from cases.service_layer.access import DEFAULT_PURPOSE, STAFF, audit, load_case, require_staff, team_of
@@ -53,7 +55,8 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
             "rnokpp", "unzr", "last_name", "first_name", "patronymic", "birth_date")})
         uow.repo.add_person(person)
     uow.repo.add_history(person.person_id, "appeal", appeal_id,
-                         f"звернення {event.data.get('tracking_number', '')} ({event.data.get('channel', '')})",
+                         f"звернення {event.data.get('tracking_number', '')} "
+                         f"({uk(labels.CHANNEL, event.data.get('channel', ''))})",
                          "intake", source_id=f"appeal:{appeal_id}")
     case = uow.repo.open_case_of(person.person_id)
     if case is not None:
@@ -74,7 +77,8 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
 def get_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_number: str = "",
              purpose: str = "") -> Case:
     if not (case_id or case_number):
-        raise ValidationError.single("case_number", "потрібен номер або id випадку / case_number or case_id is required")
+        raise ValidationError.single("case_number", "потрібен номер або ідентифікатор випадку / "
+                                                     "case_number or case_id is required")
     require_staff(principal, *STAFF, "operator")
     case = load_case(uow, principal, case_id=case_id, case_number=case_number)
     if principal.role != "operator":

@@ -9,7 +9,9 @@ from ekm_platform.errors import FailedPrecondition, NotFound
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.closure import require_open
+from cases.domain import labels
 from cases.domain.assessment import Status
+from cases.domain.labels import uk
 from cases.domain.model import Stage
 from cases.domain.plan import NO_SIGN_OFF, Plan, validate_plan
 from cases.domain.review import Review, validate_review
@@ -101,7 +103,8 @@ def agree_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int
         raise FailedPrecondition("Погоджують лише чинну версію плану / only the current plan version is agreed")
     agreed = plan.agree(channel, datetime.now(timezone.utc), case.person_id)
     uow.repo.save_plan(agreed)
-    uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{agreed.version} погоджено ({channel})",
+    uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{agreed.version} погоджено "
+                         f"({uk(labels.AGREEMENT_CHANNEL, channel)})",
                          "cases")
     audit(uow, principal, "plan.agree", case, version=agreed.version, channel=channel)
     uow.publish("case.plan_agreed", {"case_id": case.case_id, "version": agreed.version, "channel": channel})
