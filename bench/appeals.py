@@ -1,11 +1,13 @@
 """SubmitAppeal end to end, beside raw grpcio and raw pika measured in the same run.
 
-    .venv/bin/python -m bench.appeals [--n1 300] [--n16 3000] [--database-url URL]
+    .venv/bin/python -m bench.appeals [--n1 300] [--n16 3000] [--n-status 1000] [--database-url URL]
 
 Starts intake, cases and notifications as real processes (own home folder, own vhost),
-then measures: the gRPC edge (health check through nameko-grpc) against raw grpcio
-echo; SubmitAppeal with 1 and 16 concurrent clients (accepted/s, p50/p99); the time
-until every accepted appeal has its case and its acknowledgement; nothing lost.
+then measures: the gRPC edge against raw grpcio echo, on the health check (through
+nameko-grpc) and on a real authenticated call (GetAppealStatus: token verified, the
+appeal read, the read audited); SubmitAppeal with 1 and 16 concurrent clients
+(accepted/s, p50/p99); the time until every accepted appeal has its case and its
+acknowledgement; nothing lost.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import time
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sqlalchemy import create_engine, func, select, table
 
-from ekm.intake.v1 import intake_pb2_grpc
+from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 from ekm_platform import config
 from ekm_platform.testing.broker import create_vhost, delete_vhost
 from ekm_platform.testing.platform import running_platform
@@ -105,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n1", type=int, default=300)
     parser.add_argument("--n16", type=int, default=3000)
+    parser.add_argument("--n-status", type=int, default=1000, help="GetAppealStatus calls, 1 client")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
@@ -124,7 +127,11 @@ def main() -> None:
                 timed_calls(check, 200, 1)
                 edge_s, edge_lat, _ = timed_calls(check, 2000, 1)
                 submit = lambda: intake.SubmitAppeal(appeal_request(), metadata=md, timeout=30)  # noqa: E731
-                timed_calls(submit, 50, 4)  # warm-up
+                _, _, warm = timed_calls(submit, 50, 4)  # warm-up
+                asked = intake_pb2.GetAppealStatusRequest(tracking_number=warm[0].tracking_number)
+                status = lambda: intake.GetAppealStatus(asked, metadata=md, timeout=10)  # noqa: E731
+                timed_calls(status, 100, 1)
+                status_s, status_lat, _ = timed_calls(status, args.n_status, 1)
                 one_s, one_lat, one = timed_calls(submit, args.n1, 1)
                 start16 = time.perf_counter()
                 many_s, many_lat, many = timed_calls(submit, args.n16, 16)
@@ -146,6 +153,9 @@ def main() -> None:
           f"{'PostgreSQL' if args.database_url else 'SQLite'}")
     format_row("gRPC edge p50 (health check, 1 client)", edge_p50, echo1["p50_ms"], "ms")
     format_row("gRPC edge p99 (health check, 1 client)", edge_p99, echo1["p99_ms"], "ms")
+    status_p50, status_p99 = percentiles(status_lat)
+    format_row("GetAppealStatus p50 (auth + audit, 1 client)", status_p50, echo1["p50_ms"], "ms")
+    format_row("GetAppealStatus p99 (auth + audit, 1 client)", status_p99, echo1["p99_ms"], "ms")
     format_row("SubmitAppeal p50, 1 client", one_p50, echo1["p50_ms"], "ms")
     format_row("SubmitAppeal p99, 1 client", one_p99, echo1["p99_ms"], "ms")
     format_row("SubmitAppeal accepted/s, 1 client", len(one) / one_s, echo1["per_second"], "/s")
