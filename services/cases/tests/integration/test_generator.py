@@ -23,7 +23,12 @@ def test_generated_data_is_valid_and_counted():
             counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("cases", "persons", "history")]
             rnokpps = [r[0] for r in conn.execute("SELECT rnokpp FROM persons LIMIT 200")]
             managers = conn.execute("SELECT count(DISTINCT assigned_to) FROM cases").fetchone()[0]
-        assert counts == [500, 1500, 5000]
+            unsearchable = conn.execute("SELECT count(*) FROM persons WHERE search_name = ''").fetchone()[0]
+            conn.execute("SET enable_seqscan = off")  # tiny tables: ask whether the index can serve a prefix search
+            plan = " ".join(r[0] for r in conn.execute(
+                "EXPLAIN SELECT person_id FROM persons WHERE search_name LIKE 'коваленко%'"))
+        assert counts == [500, 1500, 5000] and unsearchable == 0
+        assert "persons_by_search_name" in plan, plan
         assert all(rnokpp_problem(r) is None for r in rnokpps) and managers > 1
     finally:
         drop_database(url)

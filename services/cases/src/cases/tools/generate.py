@@ -5,7 +5,8 @@
 
 The database is migrated first (the same migrations as production). Every case's person
 is distinct (one open case per person), cases are spread over communities and case
-managers (~40 weighted units each), stages and stage dates are spread so that some
+managers (one per 20 cases: with the defaults 50 per community, 50,000 in all, ~34 weighted
+units of open cases each), stages and stage dates are spread so that some
 work is overdue, and each case's person gets history entries. Identifiers are valid
 (check digits) and belong to nobody; names are drawn from short lists.
 """
@@ -23,6 +24,8 @@ from sqlalchemy.engine import make_url
 
 from ekm_platform.identifiers import make_rnokpp, make_unzr
 from ekm_platform.migrations import migrate
+
+from cases.domain.search import search_key
 
 LAST = ["Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Мельник", "Лисенко"]
 FIRST = ["Андрій", "Олена", "Сергій", "Марія", "Іван", "Наталія", "Дмитро", "Оксана"]
@@ -51,6 +54,14 @@ class Progress:
             sys.stderr.flush()
 
 
+CASES_PER_MANAGER = 20
+
+
+def managers_per_community(n_cases: int, communities: int) -> int:
+    """One case manager per 20 cases of a community (at least one)."""
+    return max(1, n_cases // communities // CASES_PER_MANAGER)
+
+
 def psycopg_url(url: str) -> str:
     parsed = make_url(url)
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -61,26 +72,27 @@ def generate(url: str, n_cases: int, n_persons: int, n_history: int, communities
     migrate(url, "cases.adapters.migrations")
     now = datetime.now(timezone.utc)
     community_codes = [f"UA{8000000000000000 + i:017d}"[:19] for i in range(communities)]
-    managers_per_community = max(1, n_cases // communities // 20)
+    per_community = managers_per_community(n_cases, communities)
     with psycopg.connect(psycopg_url(url), autocommit=False) as conn, conn.cursor() as cur:
-        progress = Progress("managers", communities * managers_per_community)
+        progress = Progress("managers", communities * per_community)
         with cur.copy("COPY case_managers (manager_id, community_code, capacity, skills, supervisor_id) FROM STDIN") as copy:
             for c, code in enumerate(community_codes):
-                for m in range(managers_per_community):
+                for m in range(per_community):
                     copy.write_row((f"cm-{c}-{m}", code, 60, '["veterans"]', f"sv-{c}"))
                     progress.add()
         person_ids, per_day = [], {}
         progress = Progress("persons", n_persons)
         with cur.copy("COPY persons (person_id, rnokpp, unzr, last_name, first_name, patronymic, birth_date, "
-                      "created_at) FROM STDIN") as copy:
+                      "created_at, search_name) FROM STDIN") as copy:
             for i in range(n_persons):
                 born = date(1940, 1, 1) + timedelta(days=rng.randrange(80 * 365))
                 days = (born - date(1899, 12, 31)).days
                 serial = per_day[days] = per_day.get(days, -1) + 1  # РНОКПП: birth day + serial
                 person_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
                 person_ids.append(person_id)
+                last, first = rng.choice(LAST), rng.choice(FIRST)
                 copy.write_row((person_id, make_rnokpp(f"{days:05d}{serial:04d}") if serial < 10000 else None,
-                                None, rng.choice(LAST), rng.choice(FIRST), "", born.isoformat(), now))
+                                None, last, first, "", born.isoformat(), now, search_key(last, first)))
                 progress.add()
         stage_names = [s for s, _ in STAGES]
         weights = [w for _, w in STAGES]
@@ -98,7 +110,7 @@ def generate(url: str, n_cases: int, n_persons: int, n_history: int, communities
                 case_people.append(person_id)
                 copy.write_row((str(uuid.UUID(int=rng.getrandbits(128), version=4)), f"CASE-G{i:09d}", person_id,
                                 stage, rng.choice(("assessment", "assessment", "crisis")), community_codes[c],
-                                f"cm-{c}-{rng.randrange(managers_per_community)}", opened, entered, 1,
+                                f"cm-{c}-{rng.randrange(per_community)}", opened, entered, 1,
                                 rng.choice(("low", "medium", "high")),
                                 rng.choice(OUTCOMES) if stage == "closed" else "", entered, "згенеровано / generated"))
                 progress.add()
@@ -115,7 +127,7 @@ def generate(url: str, n_cases: int, n_persons: int, n_history: int, communities
         cur.execute("ANALYZE")
 
 
-def main(argv=None) -> None:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ekm-cases-generate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
@@ -123,12 +135,20 @@ def main(argv=None) -> None:
     parser.add_argument("--persons", type=int, default=3_000_000)
     parser.add_argument("--history", type=int, default=20_000_000)
     parser.add_argument("--communities", type=int, default=1000)
+    return parser
+
+
+def main(argv=None) -> None:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if make_url(args.database_url).get_backend_name() != "postgresql":
         parser.error("the generator writes to PostgreSQL")
     if args.persons < args.cases:
         parser.error("--persons must be at least --cases (one open case per person)")
     started = time.monotonic()
+    managers = args.communities * managers_per_community(args.cases, args.communities)
+    sys.stderr.write(f"{args.cases:,} cases, {args.persons:,} persons, {args.history:,} history entries, "
+                     f"{managers:,} case managers in {args.communities:,} communities\n")
     generate(args.database_url, args.cases, args.persons, args.history, args.communities)
     sys.stderr.write(f"done in {time.monotonic() - started:,.0f} s\n")
 
