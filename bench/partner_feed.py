@@ -78,6 +78,7 @@ if __name__ == "__main__" and "--http" not in __import__("sys").argv:
 def http_inbound(records: int = 2000, threads: int = 8) -> dict:
     """REST and SOAP partner inbound over HTTPS with client certificates (one process)."""
     import http.client
+    import os
     import ssl
     import subprocess
     import sys
@@ -94,7 +95,8 @@ def http_inbound(records: int = 2000, threads: int = 8) -> dict:
         migrate(f"sqlite:///{database}", "registry_gateway.adapters.migrations")
         env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
                "EKM_PARTNERS_FILE": str(PARTNERS), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
-               "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem")}
+               "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
+               "EKM_TRACING": os.environ.get("EKM_TRACING", "on")}  # EKM_TRACING=off: to measure tracing's cost
         process = subprocess.Popen([sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
@@ -110,20 +112,40 @@ def http_inbound(records: int = 2000, threads: int = 8) -> dict:
                 fields = {"source_id": f"h-{kind}-{n}", "rnokpp": make_rnokpp(f"{200000000 + n:09d}"),
                           "registered_on": "2026-11-20", "center_code": "KYIV-01"}
                 if kind == "rest":
-                    return "/partner/v1/records/employment.registered", json.dumps(fields).encode(), "application/json"
+                    return ("/partner/v1/records/employment.registered", json.dumps(fields).encode(), "application/json",
+                            {"X-Road-Client": "UA/GOV/37508470/DCZ", "X-Road-Id": f"bench-{n}",
+                             "X-Road-UserId": "dcz-officer-1"})
                 parts = "".join(f'<p:field name="{k}">{v}</p:field>' for k, v in fields.items())
+                ids = 'xmlns:id="http://x-road.eu/xsd/identifiers"'
+                header = (f'<x:client {ids} id:objectType="SUBSYSTEM"><id:xRoadInstance>UA</id:xRoadInstance>'
+                          '<id:memberClass>GOV</id:memberClass><id:memberCode>37508470</id:memberCode>'
+                          f'<id:subsystemCode>DCZ</id:subsystemCode></x:client><x:service {ids} id:objectType="SERVICE">'
+                          '<id:xRoadInstance>UA</id:xRoadInstance><id:memberClass>GOV</id:memberClass>'
+                          '<id:memberCode>00000000</id:memberCode><id:subsystemCode>EKM</id:subsystemCode>'
+                          '<id:serviceCode>SubmitRecord</id:serviceCode></x:service>'
+                          f'<x:id>bench-{n}</x:id><x:userId>dcz-officer-1</x:userId><x:protocolVersion>4.0</x:protocolVersion>')
                 xml = ('<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
-                       ' xmlns:p="http://ekm.gov.ua/partner/v1"><soapenv:Body><p:SubmitRecord><p:recordType>'
+                       ' xmlns:x="http://x-road.eu/xsd/xroad.xsd" xmlns:p="http://ekm.gov.ua/partner/v1">'
+                       f'<soapenv:Header>{header}</soapenv:Header><soapenv:Body><p:SubmitRecord><p:recordType>'
                        f'employment.registered</p:recordType>{parts}</p:SubmitRecord></soapenv:Body></soapenv:Envelope>')
-                return "/partner/soap", xml.encode(), "text/xml"
+                return "/partner/soap", xml.encode(), "text/xml", {}
 
-            for kind in ("rest", "soap"):
+            for name, kind, keep_alive in (("rest", "rest", False), ("soap", "soap", False),
+                                           ("rest_keep_alive", "rest", True)):
                 def worker(count):
+                    connection = None
                     for _ in range(count):
-                        path, payload, content_type = body(kind)
-                        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
-                        connection.request("POST", path, payload, {"Content-Type": content_type})
-                        assert connection.getresponse().status == 200
+                        path, payload, content_type, headers = body(kind)
+                        if connection is None:
+                            connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
+                        connection.request("POST", path, payload, {"Content-Type": content_type, **headers})
+                        response = connection.getresponse()
+                        assert response.status == 200, response.read()
+                        response.read()
+                        if not keep_alive:
+                            connection.close()
+                            connection = None
+                    if connection is not None:
                         connection.close()
                 started = time.perf_counter()
                 workers = [threading.Thread(target=worker, args=(records // threads,)) for _ in range(threads)]
@@ -131,7 +153,7 @@ def http_inbound(records: int = 2000, threads: int = 8) -> dict:
                     w.start()
                 for w in workers:
                     w.join()
-                results[kind] = (records // threads * threads) / (time.perf_counter() - started)
+                results[name] = (records // threads * threads) / (time.perf_counter() - started)
         finally:
             process.terminate()
             process.wait(10)
@@ -143,3 +165,4 @@ if __name__ == "__main__" and "--http" in __import__("sys").argv:
     raw = pika_publish_consume(5000)
     format_row("REST partner records per second (HTTPS, mTLS)", rates["rest"], raw["per_second"], "/s")
     format_row("SOAP partner records per second (HTTPS, mTLS)", rates["soap"], raw["per_second"], "/s")
+    format_row("REST records per second, kept-alive connections", rates["rest_keep_alive"], raw["per_second"], "/s")

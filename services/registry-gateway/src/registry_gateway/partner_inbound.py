@@ -19,7 +19,9 @@ handshake ``EKM_PARTNER_HANDSHAKE_TIMEOUT`` (5 s), request head ``EKM_PARTNER_HE
 (5 s, also the keep-alive), body ``EKM_PARTNER_BODY_TIMEOUT`` (10 s), head size
 ``EKM_PARTNER_MAX_HEADER_BYTES`` (16 KiB), body 1 MiB (refused before it is read, and a
 Content-Length is required), open connections ``EKM_PARTNER_MAX_CONNECTIONS`` (256; over it:
-503). Records are stored by ``EKM_PARTNER_WORKERS`` (4) threads.
+503). Records are stored by one writer thread, each transaction holding every record that
+arrived while the previous one committed (at most ``EKM_PARTNER_MAX_BATCH``, 64): each
+partner is answered after its own record is committed, and a bad record fails alone.
 
 Hostile or invalid input gets an HTTP 4xx or a SOAP fault naming the problem, is logged,
 and is never stored: XML with a DTD or entities is refused, JSON and fields are validated,
@@ -30,13 +32,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextvars
 import json
 import logging
 import os
+import queue
+import signal
 import socket
 import ssl
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 
 from lxml import etree
@@ -66,7 +70,7 @@ HEADER_TIMEOUT = _setting("HEADER_TIMEOUT", 5)
 BODY_TIMEOUT = _setting("BODY_TIMEOUT", 10)
 MAX_HEADER_BYTES = int(_setting("MAX_HEADER_BYTES", 16 * 1024))
 MAX_CONNECTIONS = int(_setting("MAX_CONNECTIONS", 256))
-WORKERS = int(_setting("WORKERS", 4))
+MAX_BATCH = int(_setting("MAX_BATCH", 64))
 
 
 class Refused(Exception):
@@ -75,21 +79,17 @@ class Refused(Exception):
         self.status, self.message, self.code = status, message, code
 
 
-STATUS_TEXT = {400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found", 408: "408 Request Timeout",
-               411: "411 Length Required", 413: "413 Payload Too Large",
-               431: "431 Request Header Fields Too Large"}
-
-
 class PartnerInbound:
     """The ASGI application. The partner comes from the connection's client certificate
     (``scope["extensions"]["tls"]``, filled by ``MutualTLSProtocol``)."""
 
-    def __init__(self, database_url: str, workers: int = WORKERS):
+    def __init__(self, database_url: str):
         engine = make_engine(database_url)
         self.sessions = make_session_factory(engine)
         self.partners = load_partners()
         self.wsdl = (resources.files("registry_gateway") / "wsdl" / "partner_records.wsdl").read_bytes()
-        self.executor = ThreadPoolExecutor(workers, thread_name_prefix="partner-ingest")
+        self.writer = GroupWriter(self._store, max_batch=MAX_BATCH)
+        self.dead_letters = ThreadPoolExecutor(1, thread_name_prefix="partner-dead-letters")
         self.our_member = _our_member_code()
 
     # --- ASGI --------------------------------------------------------------------------
@@ -97,7 +97,8 @@ class PartnerInbound:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
-            self.executor.shutdown(wait=True)
+            self.writer.close()
+            self.dead_letters.shutdown(wait=True)
             await send({"type": "lifespan.shutdown.complete"})
             return
         if scope["type"] != "http":
@@ -121,7 +122,8 @@ class PartnerInbound:
             return await _reply(send, 404, b'{"error": "not found"}')
         except (soap.SoapFault, Refused) as refused:
             message, status = refused.message, refused.status
-            status = status if status in STATUS_TEXT else 400
+            if isinstance(refused, soap.SoapFault) and not 400 <= status < 500:
+                status = 400  # a SOAP fault about the request (the client's fault)
             log.warning("refused from %s: %s", partner, message)
             if is_soap:
                 return await _reply(send, status, soap.fault(refused.code, message), "text/xml; charset=utf-8",
@@ -154,22 +156,22 @@ class PartnerInbound:
                 return b"".join(chunks)
 
     async def _ingest(self, partner_id, record_type, body: bytes, evidence: dict):
-        """Stored by a worker thread (the database is not asyncio), in this request's trace."""
-        context = contextvars.copy_context()
-        return await asyncio.get_running_loop().run_in_executor(
-            self.executor, context.run, self._ingest_now, partner_id, record_type, body, evidence)
-
-    def _ingest_now(self, partner_id, record_type, body: bytes, evidence: dict):
+        """Stored by the writer thread (the database is not asyncio) together with the
+        records other partners sent meanwhile; this request's span gets the identifiers."""
         from ekm_platform.tracing import tag_current_span
 
         tag_current_span(xroad_id=evidence["id"], partner=partner_id or "", record_type=record_type)
-        with UnitOfWork(self.sessions, metadata.tables, "registry_gateway", EvidenceRepository) as uow:
-            outcome = ingest(uow, [Incoming(partner_id, record_type, body, evidence)], self.partners)[0]
+        outcome = await asyncio.wrap_future(self.writer.submit(Incoming(partner_id, record_type, body, evidence)))
         if outcome.status == "dead":
-            self._dead_letter(partner_id, record_type, body, outcome.reason, evidence)
+            await asyncio.wrap_future(self.dead_letters.submit(
+                self._dead_letter, partner_id, record_type, body, outcome.reason, evidence))
         else:
             tag_current_span(record_id=outcome.record_id)
         return outcome
+
+    def _store(self, batch: list[Incoming]):
+        with UnitOfWork(self.sessions, metadata.tables, "registry_gateway", EvidenceRepository) as uow:
+            return ingest(uow, batch, self.partners)
 
     def _dead_letter(self, partner_id, record_type, body: bytes, reason: str, evidence: dict) -> None:
         """A well-formed but unusable record also goes to the partner feed's dead-letter
@@ -221,6 +223,60 @@ class PartnerInbound:
         etree.SubElement(response, f"{{{NS}}}status").text = outcome.status
         etree.SubElement(response, f"{{{NS}}}recordId").text = outcome.record_id
         return soap.envelope(xroad.echo(found), response)
+
+
+class GroupWriter:
+    """One thread that stores records in batches: ``submit`` returns a future of the
+    record's outcome. ``store(batch)`` returns one outcome per record; when it raises (a
+    database error, e.g. a concurrent insert of the same source id), each record of the
+    batch is stored again on its own, so that only the one at fault fails."""
+
+    def __init__(self, store, max_batch: int = 64):
+        self.store, self.max_batch = store, max_batch
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="partner-writer", daemon=True)
+        self.thread.start()
+
+    def submit(self, item) -> Future:
+        future: Future = Future()
+        self.queue.put((item, future))
+        return future
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(10)
+
+    def _run(self) -> None:
+        while True:
+            first = self.queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    more = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self.queue.put(None)
+                    break
+                batch.append(more)
+            self._write(batch)
+
+    def _write(self, batch) -> None:
+        try:
+            outcomes = self.store([item for item, _ in batch])
+        except Exception:
+            if len(batch) == 1:
+                log.exception("a partner record could not be stored")
+                batch[0][1].set_exception(Refused(500, "Запис не збережено / the record was not stored",
+                                                  code="Server"))
+                return
+            for one in batch:
+                self._write([one])
+            return
+        for (_, future), outcome in zip(batch, outcomes):
+            future.set_result(outcome)
 
 
 def _our_member_code() -> str:
@@ -371,6 +427,10 @@ def main(argv=None) -> None:
     sock = listen(args.port)
     served = server(sock, cert, key, ca, config.database_url("registry-gateway"))
     print(f"LISTENING {sock.getsockname()[1]}", flush=True)
+    # uvicorn stops gracefully on SIGTERM / SIGINT, then raises the signal again for the
+    # handler it found: ours lets the process finish (and export its last spans).
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda *_: None)
     try:
         with asyncio.Runner(loop_factory=_HandshakeTimeoutLoop) as runner:
             runner.run(served.serve(sockets=[sock]))
