@@ -32,8 +32,9 @@ def sample(url: str, n: int) -> list[tuple]:
     dsn = make_url(url).set(drivername="postgresql", database=make_url(url).database + "_cases")
     with psycopg.connect(dsn.render_as_string(hide_password=False)) as conn:
         return conn.execute(
-            "SELECT case_number, assigned_to, community_code FROM cases TABLESAMPLE SYSTEM (1) "
-            "WHERE stage <> 'closed' LIMIT %s", (n,)).fetchall()
+            "SELECT c.case_number, c.assigned_to, c.community_code, p.last_name, p.rnokpp "
+            "FROM cases c TABLESAMPLE SYSTEM (1) JOIN persons p ON p.person_id = c.person_id "
+            "WHERE c.stage <> 'closed' LIMIT %s", (n,)).fetchall()
 
 
 def main() -> None:
@@ -56,19 +57,28 @@ def main() -> None:
                 stub = cases_pb2_grpc.CaseServiceStub(channel)
 
                 def get_case():
-                    number, manager, _ = random.choice(cases)
+                    number, manager, *_ = random.choice(cases)
                     return stub.GetCase(pb.GetCaseRequest(case_number=number), metadata=token(manager), timeout=30)
 
                 def worklist():
-                    _, manager, community = random.choice(cases)
+                    _, manager, community, *_ = random.choice(cases)
                     return stub.ListCases(pb.ListCasesRequest(stage=pb.STAGE_IMPLEMENTATION, overdue_only=True,
                                                               community_code=community, page_size=50),
                                           metadata=token(manager), timeout=30)
 
+                def search():
+                    """The case manager looks for one of their people: by surname prefix or by РНОКПП."""
+                    _, manager, _, last_name, rnokpp = random.choice(cases)
+                    text = rnokpp if rnokpp and random.random() < 0.5 else last_name[:5]
+                    return stub.ListCases(pb.ListCasesRequest(search=text, page_size=50), metadata=token(manager),
+                                          timeout=30)
+
                 timed_calls(get_case, 200, CALLERS)
                 timed_calls(worklist, 200, CALLERS)
+                timed_calls(search, 200, CALLERS)
                 get_s, get_lat, _ = timed_calls(get_case, args.calls, CALLERS)
                 list_s, list_lat, lists = timed_calls(worklist, args.calls, CALLERS)
+                search_s, search_lat, found = timed_calls(search, args.calls, CALLERS)
     finally:
         delete_vhost(vhost)
     g50, g99 = percentiles(get_lat)
@@ -81,6 +91,12 @@ def main() -> None:
     format_row("worklist p99 (target ≤ 50 ms)", l99, echo["p99_ms"], "ms")
     format_row("worklist per second", args.calls / list_s, echo["per_second"], "/s")
     print(f"  worklist rows returned on average: {sum(len(r.cases) for r in lists) / len(lists):.1f}")
+    s50, s99 = percentiles(search_lat)
+    format_row("worklist search p50 (name prefix or РНОКПП)", s50, echo["p50_ms"], "ms")
+    format_row("worklist search p99", s99, echo["p99_ms"], "ms")
+    format_row("worklist search per second", args.calls / search_s, echo["per_second"], "/s")
+    print(f"  search rows returned on average: {sum(len(r.cases) for r in found) / len(found):.1f} "
+          f"(each row named: {all(c.person_name for r in found for c in r.cases)})")
 
 
 if __name__ == "__main__":
