@@ -48,7 +48,8 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
         if existing is None:
             raise
         return _replayed(existing, fingerprint)
-    audit(uow, principal.user_id, principal.role, "appeal.write", appeal, SUBMITTED, channel=appeal.submission.channel.value)
+    audit(uow, principal.user_id, principal.role, "appeal.write", appeal, SUBMITTED,
+          channel=appeal.submission.channel.value)
     uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
     uow.commit()
     return appeal
