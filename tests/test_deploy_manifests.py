@@ -24,5 +24,9 @@ def test_every_service_has_a_deployment_with_grpc_probes_on_its_port():
         [container] = deployment["spec"]["template"]["spec"]["containers"]
         port = config.GRPC_PORTS[service]
         assert container["readinessProbe"]["grpc"]["port"] == port == container["livenessProbe"]["grpc"]["port"]
+        # readiness: the whole check (database and broker); liveness: only whether the process answers,
+        # so a database outage takes pods out of the Service without restarting them all
+        assert "service" not in container["readinessProbe"]["grpc"]
+        assert container["livenessProbe"]["grpc"]["service"] == "liveness"
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert container["resources"]["limits"]
