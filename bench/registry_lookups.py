@@ -44,6 +44,24 @@ def lxml_parse_rate(n: int = 20000) -> float:
     return n / (time.perf_counter() - start)
 
 
+def cpu_seconds(home) -> dict:
+    """CPU seconds used so far by each process of the platform in ``home`` (from /proc)."""
+    found, marker = {}, f"EKM_HOME={home}".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker not in open(f"/proc/{pid}/environ", "rb").read().split(b"\0"):
+                continue
+            name = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parts = [part.decode() for part in name if part]
+        label = (parts[-1] if "ekm_platform.runner" in parts else
+                 "simulators" if "registry_simulators" in parts else " ".join(parts[-2:]))
+        found[label] = found.get(label, 0.0) + (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
 FOUND_PERSON = ("3221512349", "19880314-43212", "1988-03-14")  # the simulators' demo person with crossings
 COMMUNITY = "UA80000000000093317"
 
@@ -103,9 +121,13 @@ def measure(home: pathlib.Path, uri: str, calls: int, cache: bool) -> dict:
 
             for label in ("found", "not_found"):
                 timed_calls(lambda: lookup(label, measured=False), 50, CALLERS)  # warm-up (and the cache filled)
+                before = cpu_seconds(home)
                 seconds, latencies, results = timed_calls(lambda: lookup(label), calls, CALLERS)
+                time.sleep(1)  # the events of found people handled in cases
+                after = cpu_seconds(home)
                 assert results.count(label) == calls
                 figures[label] = (calls / seconds, *percentiles(latencies))
+                figures[label + "_cpu"] = {k: (after[k] - before.get(k, 0.0)) * 1000 / calls for k in after}
     return figures
 
 
@@ -131,6 +153,11 @@ def main() -> None:
         per_second, p50, p99 = figures
         format_row(f"{label} (lookups/s)", per_second, echo["per_second"], "/s")
         print(f"    p50 / p99: {p50:.1f} / {p99:.1f} ms")
+    for label, figures in (("SOAP, found", fresh), ("SOAP, not found", fresh), ("cached, found", cached),
+                           ("cached, not found", cached)):
+        key = ("not_found" if "not found" in label else "found") + "_cpu"
+        print(f"  CPU ms per lookup, {label}: " + ", ".join(
+            f"{name} {ms:.2f}" for name, ms in sorted(figures[key].items()) if ms >= 0.05))
     print(f"  same run, raw: grpcio echo {echo['per_second']:,.0f}/s; lxml parse of the reply {raw_lxml:,.0f}/s; "
           f"nameko RPC round trips {raw_rpc:,.0f}/s (each lookup makes one, to cases); target ≥ 300 SOAP lookups/s")
 

@@ -24,6 +24,7 @@ grpc = Grpc.implementing(registry_pb2_grpc.RegistryGatewayStub)
 ASKERS = ("case_manager", "supervisor")
 EVIDENCE_READERS = ("case_manager", "supervisor", "operator")
 MAX_ATTEMPTS = int(os.environ.get("EKM_REGISTRY_PENDING_MAX_ATTEMPTS", handlers.MAX_ATTEMPTS))
+DELIVERED = handlers.DeliveredFacts()  # facts this process already announced to a case (no repeat events)
 
 
 class RegistryGatewayService(StandardGrpc):
@@ -45,7 +46,8 @@ class RegistryGatewayService(StandardGrpc):
         query = grpc_mapping.query_from(request, principal.user_id)  # request.consent_recorded is ignored
         with self.evidence_store() as uow:  # evidence, pending queries, events and audit rows: one commit
             answers = handlers.lookup_person(query, uow, self.registries, CasesClient(self.cases),
-                                             principal.as_actor(), list(request.registries) or None)
+                                             principal.as_actor(), list(request.registries) or None,
+                                             delivered=DELIVERED)
         tag_current_span(case_number=query.case_number)
         return grpc_mapping.lookup_response(answers)
 

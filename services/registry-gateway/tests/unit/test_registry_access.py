@@ -306,3 +306,27 @@ def test_a_cases_service_that_does_not_answer_is_unavailable_not_a_guess():
     with pytest.raises(Unavailable) as caught:
         CasesClient(Silent(), timeout=0.05).check_case_access({"user_id": "cm-7"}, CASE, {"rnokpp": PERSON})
     assert "cases service" in caught.value.message
+
+
+def test_facts_already_announced_to_the_case_are_not_announced_again_but_each_lookup_has_evidence(
+        uow, cases, actor):
+    delivered = handlers.DeliveredFacts()
+    for _ in range(3):
+        with uow() as u:
+            handlers.lookup_person(query(), u, {"border_guard": Port()}, cases, actor(), delivered=delivered)
+    with uow() as u:  # new facts for the same case are announced
+        handlers.lookup_person(query(), u, {"border_guard": Port(CROSSINGS + [
+            {"date": date(2026, 11, 20), "direction": "out", "checkpoint": "Ягодин", "returnedFromService": False}])},
+            cases, actor(), delivered=delivered)
+    assert counts(uow) == {"evidence": 4, "pending_queries": 0, "outbox": 2, "audit_log": 4}
+
+
+def test_facts_of_a_lookup_that_failed_to_commit_are_announced_by_the_next(uow, cases, actor):
+    delivered = handlers.DeliveredFacts()
+    with uow() as u:
+        u.commit = lambda: (_ for _ in ()).throw(RuntimeError("database away"))
+        with pytest.raises(RuntimeError):
+            handlers.lookup_person(query(), u, {"border_guard": Port()}, cases, actor(), delivered=delivered)
+    with uow() as u:
+        handlers.lookup_person(query(), u, {"border_guard": Port()}, cases, actor(), delivered=delivered)
+    assert counts(uow)["outbox"] == 1

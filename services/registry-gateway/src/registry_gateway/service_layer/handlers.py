@@ -1,6 +1,8 @@
 """The registry gateway's use cases. None knows about gRPC, nameko or SOAP."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Callable, Protocol
 
@@ -57,11 +59,44 @@ def _answer(name: str, query: Query, reply: RegistryReply, consent_id: str = "")
     return RegistryAnswer(name, status, facts=NORMALISERS.get(name, lambda records: [])(reply.records), evidence=evidence)
 
 
-def _record(uow: UnitOfWork, query: Query, access: CaseAccess | None, answer: RegistryAnswer) -> None:
+class DeliveredFacts:
+    """Facts this process has already announced to a case's person (committed), so that a
+    lookup repeating them sends no event that cases would only discard: cases keeps each
+    fact once by (registry, kind, date, person) — the same key. Bounded; after a restart
+    facts are announced again and cases ignores the repeats."""
+
+    def __init__(self, limit: int = 50_000):
+        self.limit, self._keys, self._lock = limit, OrderedDict(), threading.Lock()
+
+    @staticmethod
+    def key(access: CaseAccess, answer: RegistryAnswer) -> tuple:
+        return (access.case_number, access.person_id, answer.registry,
+                tuple(sorted((f.kind, f.occurred_on.isoformat()) for f in answer.facts)))
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._keys
+
+    def add(self, keys) -> None:
+        with self._lock:
+            for key in keys:
+                self._keys[key] = True
+                self._keys.move_to_end(key)
+            while len(self._keys) > self.limit:
+                self._keys.popitem(last=False)
+
+
+def _record(uow: UnitOfWork, query: Query, access: CaseAccess | None, answer: RegistryAnswer,
+            delivered: DeliveredFacts | None = None, announced: list | None = None) -> None:
     """Evidence always; the facts go to the case's history only when the looked-up person is
     the case's person (a household member's facts never land in somebody else's history)."""
     uow.repo.add(answer.evidence)
     if answer.facts and access is not None and access.is_case_person:
+        key = DeliveredFacts.key(access, answer)
+        if delivered is not None and key in delivered:
+            return  # already in the history: this lookup's evidence is enough
+        if announced is not None:
+            announced.append(key)
         uow.publish(FACTS_FOUND, {
             "case_number": access.case_number, "person_id": access.person_id, "registry": answer.registry,
             "query_id": answer.evidence.query_id, "vocabulary_version": facts.VOCABULARY_VERSION,
@@ -80,7 +115,8 @@ def check_access(cases: CasesPort, actor: dict, query: Query) -> CaseAccess:
 
 
 def lookup_person(query: Query, uow: UnitOfWork, registries: dict[str, RegistryPort], cases: CasesPort,
-                  actor: dict, wanted: list[str] | None = None, today: date | None = None) -> list[RegistryAnswer]:
+                  actor: dict, wanted: list[str] | None = None, today: date | None = None,
+                  delivered: DeliveredFacts | None = None) -> list[RegistryAnswer]:
     """Ask each wanted registry that the caller's relation to the case, the role and the
     person's stored consent allow; one registry down never fails the others — it answers
     UNAVAILABLE, and its query is kept and asked again later (a bounded number of times),
@@ -120,9 +156,10 @@ def lookup_person(query: Query, uow: UnitOfWork, registries: dict[str, RegistryP
         except RegistryUnavailable as exc:
             pending.append((name, str(exc), consent_id))
             answers.append(RegistryAnswer(name, Status.UNAVAILABLE, _unavailable(name)))
+    announced: list = []
     for answer in answers:  # written after every call: no transaction is held across the network
         if answer.evidence:
-            _record(uow, query, access, answer)
+            _record(uow, query, access, answer, delivered, announced)
     for name, error, consent_id in pending:
         uow.repo.add_pending(name, query, error, RETRY_FIRST, access, consent_id, role)
     uow.audit(AuditEntry(query.user_id, role, "registry.lookup", "case", access.case_id, query.purpose[:200], {
@@ -133,6 +170,8 @@ def lookup_person(query: Query, uow: UnitOfWork, registries: dict[str, RegistryP
         "consent_ids": {a.registry: a.evidence.consent_id for a in answers if a.evidence and a.evidence.consent_id},
         "from_cache": sorted(a.registry for a in answers if a.evidence and a.evidence.from_cache)}))
     uow.commit()
+    if delivered is not None:
+        delivered.add(announced)  # only once committed: a lookup that failed announced nothing
     return answers
 
 
