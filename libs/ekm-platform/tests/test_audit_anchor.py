@@ -161,3 +161,26 @@ def test_a_linked_log_without_anchors_fails(engine, capsys):
 def test_a_service_without_an_audit_log_says_so(home, capsys):
     assert main(["audit-verify", "cases"]) == 2
     assert "has no audit log" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("service", ["intake", "cases", "registry-gateway", "interagency", "notifications"])
+def test_audit_verify_works_for_every_service_with_an_audit_log(home, monkeypatch, service, capsys):
+    from ekm_platform import config
+    from ekm_platform.migrations import migrate
+
+    url = f"sqlite:///{home / (config.package_name(service) + '.db')}"
+    monkeypatch.setenv(f"EKM_{config.env_key(service)}_DATABASE_URL", url)
+    migrate(url, f"{config.package_name(service)}.adapters.migrations")  # the service's own migrations
+    engine = create_engine(url)
+    try:
+        append(engine, 3)
+        assert main(["audit-verify", service, "--chain"]) == 0
+        assert "3 linked" in capsys.readouterr().out
+        with engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+            conn.execute(text("DELETE FROM audit_log WHERE chain_pos = 3"))
+        assert main(["audit-verify", service]) == 3
+        assert "tail was cut" in capsys.readouterr().err
+    finally:
+        engine.dispose()
