@@ -210,7 +210,8 @@ def cabinet_message(view) -> cases_pb2.Cabinet:
         read_only=view.read_only, closed_at=timestamp(view.closed_at),
         rating_open_until=timestamp(view.rating_open_until),
         goals=[g.description for g in plan.goals] if plan else [],
-        steps=[cases_pb2.CabinetStep(step_id=s.step_id, what=s.what, responsible_kind=RESPONSIBLE.number(s.responsible_kind),
+        steps=[cases_pb2.CabinetStep(step_id=s.step_id, what=s.what,
+                                     responsible_kind=RESPONSIBLE.number(s.responsible_kind),
                                      due_on=s.due_on, status=s.status, mine=s.responsible_kind == "person")
                for s in (plan.steps if plan else ())],
         services=[cases_pb2.CabinetService(service_id=s.service_id, service_type=SERVICE_TYPE.number(s.service_type),
@@ -290,7 +291,8 @@ def person_message(person) -> cases_pb2.Person:
         identity=common_pb2.PersonIdentity(rnokpp=person.rnokpp, unzr=person.unzr, last_name=person.last_name,
                                            first_name=person.first_name, patronymic=person.patronymic,
                                            birth_date=person.birth_date),
-        phone=person.phone, email=person.email, veteran_statuses=[VETERAN_STATUS.number(s) for s in person.veteran_statuses],
+        phone=person.phone, email=person.email,
+        veteran_statuses=[VETERAN_STATUS.number(s) for s in person.veteran_statuses],
         disability_group=person.disability_group, merged_into=person.merged_into)
 
 

@@ -67,7 +67,8 @@ def queue(uow: UnitOfWork, principal: Principal, community_code: str = "",
     items += [QueueItem("unassigned_case", c.case_id, c.case_number, c.assignment_explanation, c.opened_at)
               for c in uow.repo.unassigned(community)]
     now = datetime.now(timezone.utc)
-    items += [QueueItem("overdue_case", c.case_id, c.case_number, f"етап «{uk(labels.STAGE, c.stage.value)}» прострочено / {c.stage.value} overdue",
+    items += [QueueItem("overdue_case", c.case_id, c.case_number,
+                        f"етап «{uk(labels.STAGE, c.stage.value)}» прострочено / {c.stage.value} overdue",
                         c.stage_entered_at or c.opened_at)
               for c in found if c.is_open and is_overdue(c.stage, c.stage_entered_at or c.opened_at,
                                                           c.screening_level, now,
