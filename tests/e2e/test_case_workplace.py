@@ -74,6 +74,14 @@ def test_the_case_manager_reads_the_appeal_and_another_manager_gets_not_found(pl
             stub.GetCaseAppeal(pb.GetCaseAppealRequest(case_number=opened["number"]),
                                metadata=platform.bearer("operator", "op-1"), timeout=15)
         assert operator.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    # the read is in both audit logs, by the case manager only (the refused callers reached neither)
+    assert appeal_reads(platform, "cases") == appeal_reads(platform, "intake") == [("cm-w1", "case_manager")]
+
+
+def appeal_reads(platform, service):
+    import sqlite3
+    with sqlite3.connect(platform.home / "var" / f"{service}.db") as db:
+        return db.execute("SELECT actor_id, actor_role FROM audit_log WHERE action = 'appeal.read'").fetchall()
 
 
 def test_the_worklist_finds_the_person_by_name_or_rnokpp_with_deadlines_from_configuration(platform, opened):
