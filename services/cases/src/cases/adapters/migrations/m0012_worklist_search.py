@@ -1,11 +1,18 @@
 """Worklist search: each person's name as a search key (lower case, one apostrophe form),
 indexed for prefix searches (``varchar_pattern_ops`` on PostgreSQL, so ``LIKE 'key%'`` uses
 it whatever the database's collation), and the cases of a person indexed (closed ones too)."""
+import re
+
 import sqlalchemy as sa
 
-from cases.domain.search import search_key
-
 BATCH = 5000
+_APOSTROPHES = re.compile(r"[\u2019\u02bc\u0060\u00b4\u2018\u02b9\u2032]")
+
+
+def search_key(*names: str) -> str:
+    """cases.domain.search.search_key as it was when this migration was written (frozen here)."""
+    text = _APOSTROPHES.sub("'", " ".join(n for n in names if n)).lower()
+    return " ".join(text.split())
 
 
 def upgrade(op):
