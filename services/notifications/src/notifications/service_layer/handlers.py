@@ -35,9 +35,11 @@ def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactS
 
     A delivery is keyed by (appeal, purpose) in the database (a unique index): a re-sent
     ``appeal.accepted`` under a new event id finds it and sends nothing. The delivery row is
-    written (claimed) before the contact is read and the message goes out, so a concurrent twin
+    written (claimed) before the message goes out, so a concurrent twin
     of the event waits on that key and fails (to be retried, and then find it) instead of
-    sending a second message. A failed send stays logged as failed; a re-sent event does not
+    sending a second message. The contact is fetched from intake before anything is written, so
+    no database lock is held across the network call (on SQLite a held write lock would stall
+    every other writer of the process). A failed send stays logged as failed; a re-sent event does not
     retry it.
     The message is sent before the transaction that logs it commits; a crash in between sends
     it again on redelivery (at least once, never lost). The contact fetched and the message sent
@@ -51,10 +53,10 @@ def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactS
     if uow.repo.for_purpose(appeal_id, APPEAL_ACKNOWLEDGEMENT) is not None:
         return None  # already acknowledged (the same appeal announced again)
     template = "appeal.accepted.crisis" if event.data.get("screening_level") == "crisis" else "appeal.accepted"
+    raw = fetch_contact(appeal_id)  # over the network: before this transaction writes (and locks) anything
     claim = Delivery(reference=appeal_id, template=template, channel="", status="queued", recipient_masked="",
                      locale="", purpose=APPEAL_ACKNOWLEDGEMENT)
-    uow.repo.add(claim)  # claims (appeal, purpose) before any contact is read or anything is sent
-    raw = fetch_contact(appeal_id)
+    uow.repo.add(claim)  # claims (appeal, purpose) before anything is sent
     _audit(uow, "contact.read", appeal_id, PURPOSE_ACKNOWLEDGE, event_id=event.event_id)
     contact = Contact(phone=raw.get("phone", ""), email=raw.get("email", ""), locale=raw.get("locale", "uk"))
     rendered = render(template, contact.locale, {"tracking_number": tracking_number})
