@@ -178,12 +178,9 @@ def main(argv=None) -> None:
     if args.dead:
         sys.exit(dead_letters(config.amqp_uri(), args.dead == "replay"))
     setup_logging("registry-gateway-feed")
-    if os.environ.get("EKM_TRACING", "on") != "off":
-        from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-
+    if os.environ.get("EKM_TRACING", "on") != "off":  # a span per batch and per traced record; no SQL spans
         from ekm_platform.tracing import setup_tracing
         setup_tracing("registry-gateway-feed")
-        SQLAlchemyInstrumentor().instrument(enable_commenter=False)
     consumer = FeedConsumer(config.amqp_uri(), config.database_url("registry-gateway"))
     signal.signal(signal.SIGTERM, lambda *a: setattr(consumer, "running", False))
     while consumer.running:
