@@ -380,6 +380,7 @@ def test_unknown_fee_category_numbers_are_refused_at_the_edge():
     (m.VETERAN_STATUS, VETERAN_STATUSES, None),
     (m.CATALOGUE[0], tuple(s.value for s in Stage), labels.STAGE),
     (m.CATALOGUE[1], tuple(o.value for o in Outcome), labels.OUTCOME),
+    (m.CHANNEL, tuple(labels.CHANNEL), labels.CHANNEL),
 ])
 def test_each_proto_enum_carries_the_domains_codes_and_labels(code_list, domain_codes, domain_labels):
     assert set(code_list.codes) == set(domain_codes)
@@ -463,3 +464,23 @@ def test_no_english_code_words_inside_the_ukrainian_part_of_cases_messages():
             if (words and " / " in match.group(1)) or codes:
                 found.append(f"{path.name}:{text[:match.start()].count(chr(10)) + 1}: {sorted(words)} {codes}")
     assert found == []
+
+
+def test_an_intake_that_does_not_answer_is_unavailable_not_a_hung_call():
+    import eventlet
+
+    from ekm_platform.errors import Unavailable
+
+    from cases.adapters.intake_client import appeal_details_source
+
+    class SlowIntake:
+        def get_appeal_details(self, appeal_id, actor):
+            eventlet.sleep(5)
+
+    class Intake:
+        def get_appeal_details(self, appeal_id, actor):
+            return {"appeal_id": appeal_id, "asked_by": actor["user_id"]}
+
+    with pytest.raises(Unavailable, match="intake"):
+        appeal_details_source(SlowIntake(), timeout=0.05)("a-1", CM.as_actor())
+    assert appeal_details_source(Intake(), timeout=1)("a-1", CM.as_actor()) == {"appeal_id": "a-1", "asked_by": "cm-1"}

@@ -22,19 +22,42 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ekm.common.v1 import labels_pb2 as ekm_dot_common_dot_v1_dot_labels__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x65km/common/v1/common.proto\x12\rekm.common.v1\"}\n\x0ePersonIdentity\x12\x0e\n\x06rnokpp\x18\x01 \x01(\t\x12\x0c\n\x04unzr\x18\x02 \x01(\t\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\nfirst_name\x18\x04 \x01(\t\x12\x12\n\npatronymic\x18\x05 \x01(\t\x12\x12\n\nbirth_date\x18\x06 \x01(\t*\xe4\x01\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43HANNEL_IN_PERSON\x10\x01\x12\x11\n\rCHANNEL_PHONE\x10\x02\x12\x1d\n\x19\x43HANNEL_RECIPIENT_CABINET\x10\x03\x12\x16\n\x12\x43HANNEL_MOBILE_APP\x10\x04\x12\x10\n\x0c\x43HANNEL_DIIA\x10\x05\x12\x13\n\x0f\x43HANNEL_CHATBOT\x10\x06\x12\x1b\n\x17\x43HANNEL_AGENCY_REFERRAL\x10\x07\x12\x1b\n\x17\x43HANNEL_REGISTRY_SIGNAL\x10\x08*\x8e\x01\n\x0eScreeningLevel\x12\x1f\n\x1bSCREENING_LEVEL_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSCREENING_LEVEL_INFORMATION\x10\x01\x12\x1e\n\x1aSCREENING_LEVEL_ASSESSMENT\x10\x02\x12\x1a\n\x16SCREENING_LEVEL_CRISIS\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x65km/common/v1/common.proto\x12\rekm.common.v1\x1a\x1a\x65km/common/v1/labels.proto\"}\n\x0ePersonIdentity\x12\x0e\n\x06rnokpp\x18\x01 \x01(\t\x12\x0c\n\x04unzr\x18\x02 \x01(\t\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\nfirst_name\x18\x04 \x01(\t\x12\x12\n\npatronymic\x18\x05 \x01(\t\x12\x12\n\nbirth_date\x18\x06 \x01(\t*\xce\x05\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x45\n\x11\x43HANNEL_IN_PERSON\x10\x01\x1a.\xca\xf3\x18\x10\xd0\x9e\xd1\x81\xd0\xbe\xd0\xb1\xd0\xb8\xd1\x81\xd1\x82\xd0\xbe\xd2\xf3\x18\tIn person\xda\xf3\x18\tin_person\x12;\n\rCHANNEL_PHONE\x10\x02\x1a(\xca\xf3\x18\x12\xd0\xa2\xd0\xb5\xd0\xbb\xd0\xb5\xd1\x84\xd0\xbe\xd0\xbd\xd0\xbe\xd0\xbc\xd2\xf3\x18\x05Phone\xda\xf3\x18\x05phone\x12p\n\x19\x43HANNEL_RECIPIENT_CABINET\x10\x03\x1aQ\xca\xf3\x18#\xd0\x9a\xd0\xb0\xd0\xb1\xd1\x96\xd0\xbd\xd0\xb5\xd1\x82 \xd0\xbe\xd1\x82\xd1\x80\xd0\xb8\xd0\xbc\xd1\x83\xd0\xb2\xd0\xb0\xd1\x87\xd0\xb0\xd2\xf3\x18\x11Recipient cabinet\xda\xf3\x18\x11recipient_cabinet\x12_\n\x12\x43HANNEL_MOBILE_APP\x10\x04\x1aG\xca\xf3\x18\'\xd0\x9c\xd0\xbe\xd0\xb1\xd1\x96\xd0\xbb\xd1\x8c\xd0\xbd\xd0\xb8\xd0\xb9 \xd0\xb7\xd0\xb0\xd1\x81\xd1\x82\xd0\xbe\xd1\x81\xd1\x83\xd0\xbd\xd0\xbe\xd0\xba\xd2\xf3\x18\nMobile app\xda\xf3\x18\nmobile_app\x12,\n\x0c\x43HANNEL_DIIA\x10\x05\x1a\x1a\xca\xf3\x18\x06\xd0\x94\xd1\x96\xd1\x8f\xd2\xf3\x18\x04\x44iia\xda\xf3\x18\x04\x64iia\x12=\n\x0f\x43HANNEL_CHATBOT\x10\x06\x1a(\xca\xf3\x18\r\xd0\xa7\xd0\xb0\xd1\x82-\xd0\xb1\xd0\xbe\xd1\x82\xd2\xf3\x18\x08\x43hat-bot\xda\xf3\x18\x07\x63hatbot\x12\x81\x01\n\x17\x43HANNEL_AGENCY_REFERRAL\x10\x07\x1a\x64\xca\xf3\x18\x30\xd0\x9d\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbd\xd1\x8f \xd1\x96\xd0\xbd\xd1\x88\xd0\xbe\xd0\xb3\xd0\xbe \xd0\xbe\xd1\x80\xd0\xb3\xd0\xb0\xd0\xbd\xd1\x83\xd2\xf3\x18\x19\x41nother agency\'s referral\xda\xf3\x18\x0f\x61gency_referral\x12\x62\n\x17\x43HANNEL_REGISTRY_SIGNAL\x10\x08\x1a\x45\xca\xf3\x18\x1b\xd0\xa1\xd0\xb8\xd0\xb3\xd0\xbd\xd0\xb0\xd0\xbb \xd1\x80\xd0\xb5\xd1\x94\xd1\x81\xd1\x82\xd1\x80\xd1\x83\xd2\xf3\x18\x0fRegistry signal\xda\xf3\x18\x0fregistry_signal*\xe1\x03\n\x0eScreeningLevel\x12\x1f\n\x1bSCREENING_LEVEL_UNSPECIFIED\x10\x00\x12\xa6\x01\n\x1bSCREENING_LEVEL_INFORMATION\x10\x01\x1a\x84\x01\xca\xf3\x18J\xd0\x86\xd0\xbd\xd1\x84\xd0\xbe\xd1\x80\xd0\xbc\xd1\x83\xd0\xb2\xd0\xb0\xd0\xbd\xd0\xbd\xd1\x8f (\xd0\xba\xd0\xbe\xd0\xbd\xd1\x81\xd1\x83\xd0\xbb\xd1\x8c\xd1\x82\xd0\xb0\xd1\x86\xd1\x96\xd1\x8f, \xd0\xb1\xd0\xb5\xd0\xb7 \xd0\xb2\xd0\xb8\xd0\xbf\xd0\xb0\xd0\xb4\xd0\xba\xd1\x83)\xd2\xf3\x18#Information (consultation, no case)\xda\xf3\x18\x0binformation\x12\x89\x01\n\x1aSCREENING_LEVEL_ASSESSMENT\x10\x02\x1ai\xca\xf3\x18;\xd0\x9e\xd1\x86\xd1\x96\xd0\xbd\xd0\xba\xd0\xb0 \xd0\xbf\xd0\xbe\xd1\x82\xd1\x80\xd0\xb5\xd0\xb1 (\xd0\xb2\xd1\x96\xd0\xb4\xd0\xba\xd1\x80\xd0\xb8\xd1\x82\xd0\xb8 \xd0\xb2\xd0\xb8\xd0\xbf\xd0\xb0\xd0\xb4\xd0\xbe\xd0\xba)\xd2\xf3\x18\x18\x41ssessment (open a case)\xda\xf3\x18\nassessment\x12y\n\x16SCREENING_LEVEL_CRISIS\x10\x03\x1a]\xca\xf3\x18\x36\xd0\x9a\xd1\x80\xd0\xb8\xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb5 \xd0\xb2\xd1\x82\xd1\x80\xd1\x83\xd1\x87\xd0\xb0\xd0\xbd\xd0\xbd\xd1\x8f (\xd1\x82\xd0\xbe\xd0\xb3\xd0\xbe \xd0\xb6 \xd0\xb4\xd0\xbd\xd1\x8f)\xd2\xf3\x18\x15\x43risis (the same day)\xda\xf3\x18\x06\x63risisb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ekm.common.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANNEL']._serialized_start=173
-  _globals['_CHANNEL']._serialized_end=401
-  _globals['_SCREENINGLEVEL']._serialized_start=404
-  _globals['_SCREENINGLEVEL']._serialized_end=546
-  _globals['_PERSONIDENTITY']._serialized_start=45
-  _globals['_PERSONIDENTITY']._serialized_end=170
+  _globals['_CHANNEL'].values_by_name["CHANNEL_IN_PERSON"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_IN_PERSON"]._serialized_options = b'\312\363\030\020\320\236\321\201\320\276\320\261\320\270\321\201\321\202\320\276\322\363\030\tIn person\332\363\030\tin_person'
+  _globals['_CHANNEL'].values_by_name["CHANNEL_PHONE"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_PHONE"]._serialized_options = b'\312\363\030\022\320\242\320\265\320\273\320\265\321\204\320\276\320\275\320\276\320\274\322\363\030\005Phone\332\363\030\005phone'
+  _globals['_CHANNEL'].values_by_name["CHANNEL_RECIPIENT_CABINET"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_RECIPIENT_CABINET"]._serialized_options = b'\312\363\030#\320\232\320\260\320\261\321\226\320\275\320\265\321\202 \320\276\321\202\321\200\320\270\320\274\321\203\320\262\320\260\321\207\320\260\322\363\030\021Recipient cabinet\332\363\030\021recipient_cabinet'
+  _globals['_CHANNEL'].values_by_name["CHANNEL_MOBILE_APP"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_MOBILE_APP"]._serialized_options = b'\312\363\030\'\320\234\320\276\320\261\321\226\320\273\321\214\320\275\320\270\320\271 \320\267\320\260\321\201\321\202\320\276\321\201\321\203\320\275\320\276\320\272\322\363\030\nMobile app\332\363\030\nmobile_app'
+  _globals['_CHANNEL'].values_by_name["CHANNEL_DIIA"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_DIIA"]._serialized_options = b'\312\363\030\006\320\224\321\226\321\217\322\363\030\004Diia\332\363\030\004diia'
+  _globals['_CHANNEL'].values_by_name["CHANNEL_CHATBOT"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_CHATBOT"]._serialized_options = b'\312\363\030\r\320\247\320\260\321\202-\320\261\320\276\321\202\322\363\030\010Chat-bot\332\363\030\007chatbot'
+  _globals['_CHANNEL'].values_by_name["CHANNEL_AGENCY_REFERRAL"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_AGENCY_REFERRAL"]._serialized_options = b'\312\363\0300\320\235\320\260\320\277\321\200\320\260\320\262\320\273\320\265\320\275\320\275\321\217 \321\226\320\275\321\210\320\276\320\263\320\276 \320\276\321\200\320\263\320\260\320\275\321\203\322\363\030\031Another agency\'s referral\332\363\030\017agency_referral'
+  _globals['_CHANNEL'].values_by_name["CHANNEL_REGISTRY_SIGNAL"]._loaded_options = None
+  _globals['_CHANNEL'].values_by_name["CHANNEL_REGISTRY_SIGNAL"]._serialized_options = b'\312\363\030\033\320\241\320\270\320\263\320\275\320\260\320\273 \321\200\320\265\321\224\321\201\321\202\321\200\321\203\322\363\030\017Registry signal\332\363\030\017registry_signal'
+  _globals['_SCREENINGLEVEL'].values_by_name["SCREENING_LEVEL_INFORMATION"]._loaded_options = None
+  _globals['_SCREENINGLEVEL'].values_by_name["SCREENING_LEVEL_INFORMATION"]._serialized_options = b'\312\363\030J\320\206\320\275\321\204\320\276\321\200\320\274\321\203\320\262\320\260\320\275\320\275\321\217 (\320\272\320\276\320\275\321\201\321\203\320\273\321\214\321\202\320\260\321\206\321\226\321\217, \320\261\320\265\320\267 \320\262\320\270\320\277\320\260\320\264\320\272\321\203)\322\363\030#Information (consultation, no case)\332\363\030\013information'
+  _globals['_SCREENINGLEVEL'].values_by_name["SCREENING_LEVEL_ASSESSMENT"]._loaded_options = None
+  _globals['_SCREENINGLEVEL'].values_by_name["SCREENING_LEVEL_ASSESSMENT"]._serialized_options = b'\312\363\030;\320\236\321\206\321\226\320\275\320\272\320\260 \320\277\320\276\321\202\321\200\320\265\320\261 (\320\262\321\226\320\264\320\272\321\200\320\270\321\202\320\270 \320\262\320\270\320\277\320\260\320\264\320\276\320\272)\322\363\030\030Assessment (open a case)\332\363\030\nassessment'
+  _globals['_SCREENINGLEVEL'].values_by_name["SCREENING_LEVEL_CRISIS"]._loaded_options = None
+  _globals['_SCREENINGLEVEL'].values_by_name["SCREENING_LEVEL_CRISIS"]._serialized_options = b'\312\363\0306\320\232\321\200\320\270\320\267\320\276\320\262\320\265 \320\262\321\202\321\200\321\203\321\207\320\260\320\275\320\275\321\217 (\321\202\320\276\320\263\320\276 \320\266 \320\264\320\275\321\217)\322\363\030\025Crisis (the same day)\332\363\030\006crisis'
+  _globals['_CHANNEL']._serialized_start=201
+  _globals['_CHANNEL']._serialized_end=919
+  _globals['_SCREENINGLEVEL']._serialized_start=922
+  _globals['_SCREENINGLEVEL']._serialized_end=1403
+  _globals['_PERSONIDENTITY']._serialized_start=73
+  _globals['_PERSONIDENTITY']._serialized_end=198
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+from ekm.common.v1 import labels_pb2 as _labels_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message

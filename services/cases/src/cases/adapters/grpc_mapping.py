@@ -31,8 +31,9 @@ RESPONSIBLE = CodeList(cases_pb2.ResponsibleKind)
 SERVICE_TYPE = CodeList(cases_pb2.ServiceType)
 FEE_CATEGORY = CodeList(cases_pb2.FeeCategory)
 VETERAN_STATUS = CodeList(cases_pb2.VeteranStatus)
+CHANNEL = CodeList(common_pb2.Channel)
 CATALOGUE = (CodeList(cases_pb2.Stage), CodeList(cases_pb2.Outcome), RELATION, LEGAL_CAPACITY, GOAL_RESULT,
-             RESPONSIBLE, SERVICE_TYPE, FEE_CATEGORY, VETERAN_STATUS)
+             RESPONSIBLE, SERVICE_TYPE, FEE_CATEGORY, VETERAN_STATUS, CHANNEL, CodeList(common_pb2.ScreeningLevel))
 LEVELS = {"information": common_pb2.SCREENING_LEVEL_INFORMATION,
           "assessment": common_pb2.SCREENING_LEVEL_ASSESSMENT,
           "crisis": common_pb2.SCREENING_LEVEL_CRISIS}
@@ -312,13 +313,12 @@ def case_appeal_message(found) -> cases_pb2.CaseAppeal:
     """``appeals.CaseAppeal``: intake's answer (``intake.get_appeal_details``) for the wire."""
     d, case = found.details, found.case
     applicant, contact = d.get("applicant") or {}, d.get("contact") or {}
-    channel = d.get("channel") or ""
+    channel = d.get("channel") or ""   # intake's code, e.g. "phone"
     submitted = d.get("submitted_at") or ""
     return cases_pb2.CaseAppeal(
         case_id=case.case_id, case_number=case.case_number, appeal_id=d.get("appeal_id", ""),
         tracking_number=d.get("tracking_number", ""), description=d.get("description", ""),
-        channel=common_pb2.Channel.Value(f"CHANNEL_{channel.upper()}")
-        if f"CHANNEL_{channel.upper()}" in common_pb2.Channel.keys() else 0,
+        channel=CHANNEL.number(channel),
         source_reference=d.get("source_reference", ""),
         submitted_at=timestamp(datetime.fromisoformat(submitted)) if submitted else None,
         urgent=bool(d.get("urgent")), screening_level=LEVELS.get(d.get("screening_level", ""), 0),
