@@ -398,7 +398,8 @@ def server(sock: socket.socket, cert: str, key: str, client_ca: str, database_ur
         instrument(PartnerInbound(database_url)), http=_protocol_class(), lifespan="on",
         ssl_context_factory=lambda _config, _default: context,
         limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=int(max(1, HEADER_TIMEOUT)),
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES,  # an incomplete head over it: 400; a complete one: 431 backlog=1024, server_header=False,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,  # an incomplete head over it: 400; a complete one: 431
+        backlog=1024, server_header=False,
         log_config=None, access_log=False, timeout_graceful_shutdown=5)
     return uvicorn.Server(settings)
 

@@ -193,6 +193,7 @@ def test_rest_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
     assert status == 200, text
     echoed = {k.lower(): v for k, v in call.last_headers.items()}
     assert all(echoed[name.lower()] == value for name, value in headers.items()), echoed
+    assert "server" not in echoed  # the server does not name itself
     assert evidence(inbound, json.loads(text)["record_id"]) == (
         headers["X-Road-Id"], "dcz-officer-7", "UA/GOV/37508470/DCZ", "DCZ-2026-118")
 
