@@ -484,3 +484,16 @@ def test_an_intake_that_does_not_answer_is_unavailable_not_a_hung_call():
     with pytest.raises(Unavailable, match="intake"):
         appeal_details_source(SlowIntake(), timeout=0.05)("a-1", CM.as_actor())
     assert appeal_details_source(Intake(), timeout=1)("a-1", CM.as_actor()) == {"appeal_id": "a-1", "asked_by": "cm-1"}
+
+
+def test_a_registry_fact_reads_in_ukrainian_in_the_social_history(uow, case):
+    event = Envelope("registry.facts_found", "registry_gateway", {
+        "case_number": case.case_number, "registry": "border_guard", "query_id": "q-1",
+        "facts": [{"kind": "registry.person.returned_from_service", "occurred_on": "2026-11-01"}]})
+    with uow() as u:
+        assert handlers.apply_registry_facts(event, u) == 1
+        u.commit()
+    with uow() as u:
+        [entry] = [e for e in u.repo.history_of(case.person_id, 0, 50) if e.source == "registry-gateway"]
+    assert (entry.kind, entry.summary) == ("registry.person.returned_from_service",
+                                           "Держприкордонслужба: повернення зі служби")

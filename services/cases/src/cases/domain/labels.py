@@ -43,6 +43,19 @@ REGISTRY = {"border_guard": "Держприкордонслужба", "education
             "disability": "банк даних про інвалідність", "housing": "реєстр пошкодженого майна",
             "children": "ЄІАС «Діти»"}
 
+FACT_KIND = {"registry.person.returned_from_service": "повернення зі служби",
+             "registry.person.crossed_border": "перетин кордону",
+             "registry.person.registered_job_seeker": "реєстрація як шукача роботи",
+             "registry.person.rehabilitation_started": "початок реабілітації",
+             "registry.health.family_doctor_declared": "декларація з сімейним лікарем",
+             "registry.health.rehabilitation_episode": "епізод реабілітації",
+             "registry.disability.established": "встановлено інвалідність",
+             "registry.housing.damaged": "пошкоджене житло",
+             "registry.child.enrolled": "дитина навчається",
+             "registry.child.in_household": "дитина в домогосподарстві",
+             "registry.child.special_educational_needs": "особливі освітні потреби дитини",
+             "registry.child.status": "статус дитини"}
+
 
 def uk(table: dict, code: str) -> str:
     """The Ukrainian label; an unlisted code (free data, not a closed list) is shown in quotes."""

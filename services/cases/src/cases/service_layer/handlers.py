@@ -195,7 +195,9 @@ def apply_registry_facts(event: Envelope, uow: UnitOfWork) -> int:
             at = datetime.fromisoformat(fact["occurred_on"]).replace(tzinfo=timezone.utc)
         except (KeyError, TypeError, ValueError) as exc:
             raise PermanentEventError(f"registry fact without a date: {fact!r}") from exc
-        uow.repo.add_history(case.person_id, fact["kind"], query_id, f"{event.data.get('registry')}: {fact['kind']}",
+        uow.repo.add_history(case.person_id, fact["kind"], query_id,
+                             f"{uk(labels.REGISTRY, str(event.data.get('registry')))}: "
+                             f"{uk(labels.FACT_KIND, fact['kind'])}",
                              "registry-gateway", source_id=source_id, at=at)
         added += 1
     return added
