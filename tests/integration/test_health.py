@@ -5,6 +5,7 @@ The database is made unreachable without touching the shared servers: a PostgreS
 database of this test refuses connections (and its sessions are ended); a SQLite file is
 moved away. The broker: the test's own RabbitMQ user is deleted (the broker closes its
 connections and refuses new ones), then created again."""
+import signal
 import subprocess
 import sys
 import threading
@@ -143,6 +144,10 @@ def test_health_is_not_serving_without_the_database_or_the_broker(tmp_path, own_
             with pytest.raises(grpc.RpcError) as unknown:
                 status(platform, "ekm.nosuch.v1.Nothing")
             assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+
+            process = platform.supervisor.programs[0].process  # an open Watch must not hold up a stop
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(10) == 0
         finally:
             watcher.channel.close()
             try:

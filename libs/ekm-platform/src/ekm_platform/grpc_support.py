@@ -74,7 +74,18 @@ def endpoint(method):
     return wrapper
 
 
-health = Grpc.implementing(health_pb2_grpc.HealthStub)
+class _HealthGrpc(Grpc):
+    """The health entrypoints. Stopping them ends the open Watch streams: the container
+    waits for every worker before it stops, and a Watch would otherwise never end."""
+
+    def stop(self):
+        for dependency in self.container.dependencies:
+            if isinstance(dependency, HealthProbe):
+                dependency.stopping = True
+        super().stop()
+
+
+health = _HealthGrpc.implementing(health_pb2_grpc.HealthStub)
 reflection = Grpc.implementing(reflection_pb2_grpc.ServerReflectionStub)
 
 
