@@ -30,3 +30,19 @@ def test_every_service_has_a_deployment_with_grpc_probes_on_its_port():
         assert container["livenessProbe"]["grpc"]["service"] == "liveness"
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert container["resources"]["limits"]
+
+
+def test_partner_inbound_runs_as_ekm_run_starts_it_with_its_certificates_mounted():
+    from ekm_platform.supervisor import PARTNER_INBOUND, programs
+
+    docs = list(yaml.safe_load_all((K8S / "base" / f"{PARTNER_INBOUND}.yaml").read_text(encoding="utf-8")))
+    [deployment] = [d for d in docs if d["kind"] == "Deployment"]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    [program] = [p for p in programs(("registry-gateway",), simulators=False, env={"EKM_PARTNER_TLS_CERT": "x"})
+                 if p.name == PARTNER_INBOUND]
+    assert container["command"][1:] == program.argv[1:]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert all(env[f"EKM_PARTNER_TLS_{n}"].startswith(mounts["partner-tls"]) for n in ("CERT", "KEY", "CLIENT_CA"))
+    assert container["readinessProbe"]["tcpSocket"]["port"] == 8443 == int(env["EKM_PARTNER_PORT"])
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
