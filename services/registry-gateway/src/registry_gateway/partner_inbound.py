@@ -126,8 +126,8 @@ class PartnerInbound:
                 status = 400  # a SOAP fault about the request (the client's fault)
             log.warning("refused from %s: %s", partner, message)
             if is_soap:
-                return await _reply(send, status, soap.fault(refused.code, message), "text/xml; charset=utf-8",
-                                    close=True)
+                return await _reply(send, status, _fault(refused.code, message, getattr(refused, "xroad", None)),
+                                    "text/xml; charset=utf-8", close=True)
             return await _reply(send, status, json.dumps({"error": message}, ensure_ascii=False).encode(),
                                 extra=echo, close=True)
 
@@ -206,6 +206,13 @@ class PartnerInbound:
     async def _soap(self, scope, receive, partner) -> bytes:
         header, request = soap.parse(await self._body(scope, receive))
         found = xroad.check(header)
+        try:
+            return await self._submit(request, found, partner)
+        except (soap.SoapFault, Refused) as refused:
+            refused.xroad = found  # a fault about a request with valid X-Road headers returns them too
+            raise
+
+    async def _submit(self, request, found: dict, partner) -> bytes:
         service = xroad.identifier(found["service"])
         if service.get("serviceCode") != SERVICE_CODE or service.get("memberCode") != self.our_member:
             raise soap.SoapFault("Client", f"Запит адресовано іншій службі X-Road / the request is for another "
@@ -277,6 +284,15 @@ class GroupWriter:
             return
         for (_, future), outcome in zip(batch, outcomes):
             future.set_result(outcome)
+
+
+def _fault(code: str, message: str, found: dict | None) -> bytes:
+    if not found:
+        return soap.fault(code, message)
+    element = etree.Element(f"{{{soap.SOAP_ENV}}}Fault")
+    etree.SubElement(element, "faultcode").text = f"soapenv:{code}"
+    etree.SubElement(element, "faultstring").text = message
+    return soap.envelope(xroad.echo(found), element)
 
 
 def _our_member_code() -> str:

@@ -208,6 +208,10 @@ def test_soap_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
     status, text = call(inbound, "/partner/soap", soap_body(record(), service_code="DeleteEverything"),
                         content_type="text/xml")
     assert status == 400 and "another X-Road service" in text
+    status, text = call(inbound, "/partner/soap", soap_body(record(salary="1"), message_id="dcz-bad-1"),
+                        content_type="text/xml")
+    assert status == 400 and "unknown fields" in text
+    assert etree.fromstring(text.encode()).findtext(".//{http://x-road.eu/xsd/xroad.xsd}id") == "dcz-bad-1"  # returned
     assert stored(inbound) == before
     status, text = call(inbound, "/partner/soap", soap_body(record(), message_id="dcz-msg-42"), content_type="text/xml")
     assert status == 200, text
