@@ -81,7 +81,8 @@ class BorderGuardClient:
 
     def _exchange(self, operation: str, user_id: str, issue: str, **arguments):
         """One SOAP exchange through X-Road: (body, X-Road message id, SHA-256 of the raw reply)."""
-        client = self._zeep()
+        with outbound_identifiers(registry=self.SERVICE.subsystem, operation="WSDL"):  # loaded on first use
+            client = self._zeep()
         message_id = str(uuid.uuid4())
         headers = xroad.headers(xroad.client_id(), self.SERVICE, operation, message_id, user_id, issue)
         try:
