@@ -127,3 +127,30 @@ def test_messages_that_cannot_be_decoded_are_dead_letters_not_dropped(platform):
     replay = dead_letters(platform, "--replay", seq)
     assert replay.returncode == 1 and "not a replayable event" in replay.stderr
     assert queue_depths(platform, [QUEUE]) == {QUEUE: 0}
+
+
+def test_the_attempt_count_survives_a_restart_of_the_service(tmp_path, ekm_amqp_uri, monkeypatch):
+    """The count travels with the message (a header), so a crash between attempts neither
+    resets it nor loses the event."""
+    slow = {**RETRIES, "EKM_EVENT_RETRY_DELAY": "3"}
+    with running_platform(tmp_path, ekm_amqp_uri, services=("intake", "notifications"), extra_env=slow) as platform:
+        for name, value in platform.env.items():
+            if name.startswith("EKM_"):
+                monkeypatch.setenv(name, value)
+        engine = make_engine(config.database_url("notifications"))
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE deliveries RENAME TO deliveries_away"))
+            md = platform.bearer("case_manager", "cm-int")
+            with platform.channel("intake") as ch:
+                intake_pb2_grpc.IntakeServiceStub(ch).SubmitAppeal(appeal_request(), metadata=md, timeout=10)
+            assert until(lambda: "attempt 1 of 3" in platform.log("notifications"))
+            program = next(p for p in platform.supervisor.programs if p.name == "notifications")
+            program.process.kill()  # SIGKILL while the event waits in the delay queue
+            program.process.wait(10)
+            platform.supervisor.check()  # restarted, as `ekm run` does
+            assert until(lambda: listing_with(platform, "3 attempts failed"), 60), platform.log("notifications")[-3000:]
+            log = platform.log("notifications")
+            assert log.count("attempt 1 of 3") == 1 and log.count("attempt 2 of 3") == 1
+        finally:
+            engine.dispose()
