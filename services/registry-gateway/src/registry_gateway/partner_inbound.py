@@ -116,7 +116,7 @@ class PartnerInbound:
                 return await _reply(send, 200, await self._soap(scope, receive, partner), "text/xml; charset=utf-8")
             if path.startswith("/partner/v1/records/") and method == "POST":
                 found = xroad.rest_check(_headers(scope))
-                echo = [(name.lower().encode(), value.encode()) for name, value in found.items()]
+                echo = [(name.lower().encode(), value.encode("latin-1")) for name, value in found.items()]
                 body = await self._rest(scope, receive, partner, path.rsplit("/", 1)[1], found)
                 return await _reply(send, 200, body, extra=echo)
             return await _reply(send, 404, b'{"error": "not found"}')
