@@ -303,6 +303,9 @@ def test_a_cases_service_that_does_not_answer_is_unavailable_not_a_guess():
             eventlet.sleep(5)
             return {"status": "ok"}
 
+        def active_consent(self, *args):
+            eventlet.sleep(5)
+
     with pytest.raises(Unavailable) as caught:
         CasesClient(Silent(), timeout=0.05).check_case_access({"user_id": "cm-7"}, CASE, {"rnokpp": PERSON})
     assert "cases service" in caught.value.message
