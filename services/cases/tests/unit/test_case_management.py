@@ -349,3 +349,18 @@ def test_registry_facts_enter_the_history_once_by_source_id(uow, case):
     assert kinds.count("registry.person.returned_from_service") == 1
     with uow() as u, pytest.raises(PermanentEventError):
         handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway", {"case_number": "X"}), u)
+
+
+def test_registry_facts_about_somebody_else_never_enter_the_case_persons_history(uow, case):
+    from ekm_platform.dependencies import PermanentEventError
+    body = {"case_number": case.case_number, "registry": "border_guard", "query_id": "q-9",
+            "person_id": "somebody-else",
+            "facts": [{"kind": "registry.person.returned_from_service", "occurred_on": "2026-10-30"}]}
+    with uow() as u, pytest.raises(PermanentEventError):
+        handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway", body), u)
+    with uow() as u:
+        kinds = [e.kind for e in handlers.social_history(u, CM, case.person_id, 0, 50)]
+    assert "registry.person.returned_from_service" not in kinds
+    with uow() as u:  # about the case's own person: it is written
+        assert handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway",
+                                                      {**body, "person_id": case.person_id}), u) == 1

@@ -179,6 +179,11 @@ def social_history(uow: UnitOfWork, principal: Principal, person_id: str, offset
     return entries
 
 
+def _merged_into(uow: UnitOfWork, person_id: str, keep_id: str) -> bool:
+    person = uow.repo.get_person(person_id)
+    return person is not None and getattr(person, "merged_into", "") == keep_id
+
+
 def apply_registry_facts(event: Envelope, uow: UnitOfWork) -> int:
     """``registry_gateway.registry.facts_found``: what a registry knows goes into the
     person's social history, once per fact (its source id), however often it arrives."""
@@ -186,6 +191,10 @@ def apply_registry_facts(event: Envelope, uow: UnitOfWork) -> int:
     facts, query_id = event.data.get("facts"), event.data.get("query_id")
     if case is None or not isinstance(facts, list) or not query_id:
         raise PermanentEventError("registry.facts_found without a known case, facts or query_id")
+    about = str(event.data.get("person_id") or "")
+    if about and about != case.person_id and not _merged_into(uow, about, case.person_id):
+        # the gateway looked up somebody else (a household member): never into this person's history
+        raise PermanentEventError(f"registry facts about person {about} are not about case {case.case_number}'s person")
     added = 0
     for fact in facts:
         source_id = f"{event.data.get('registry')}:{fact.get('kind')}:{fact.get('occurred_on')}:{case.person_id}"
