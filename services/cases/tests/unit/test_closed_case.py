@@ -162,6 +162,8 @@ def test_staff_cannot_change_the_plan_of_a_closed_case(uow, closed):
         consents.record_consent(u, CM, Consent(
             "", closed.case_id, "transfer", COMMUNITY, ("identity",), "person", "oral",
             datetime.now(timezone.utc), datetime.now(timezone.utc) + timedelta(days=5), ""))
+    with uow() as u, pytest.raises(FailedPrecondition, match=CLOSED):
+        assessments.add_contribution(u, CM, closed.case_id, "cnap-1", "Довідка про стан здоров'я")
 
 
 def test_the_configured_period_must_be_a_whole_number_of_days():

@@ -9,6 +9,7 @@ from ekm_platform.errors import FailedPrecondition, NotFound
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.assessment import AgencyContribution, Assessment, Status, validate_assessment
+from cases.domain.closure import require_open
 from cases.domain.model import Stage
 from cases.domain.scoring import ScoringResult, score
 from cases.domain import labels
@@ -88,6 +89,7 @@ def add_contribution(uow: UnitOfWork, principal: Principal, case_id: str, agency
     with interagency referrals; for now a case manager records it)."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
+    require_open(case, "внесок іншої установи не додати")
     if not text.strip() or not agency_code.strip():
         from ekm_platform.errors import ValidationError
         raise ValidationError.single("text" if agency_code.strip() else "agency_code", "обов'язкове поле / required")
