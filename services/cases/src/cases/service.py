@@ -20,7 +20,7 @@ from cases.adapters.repository import CaseRepository
 from cases.domain.closure import rating_days
 from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
-from cases.service_layer import corrections
+from cases.service_layer import corrections, notices
 from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
                                  supervision, transfers, workload)
 
@@ -368,12 +368,21 @@ class CasesService(StandardGrpc):
     def on_registry_facts(self, body):
         handle_event(self.db, "cases.on_registry_facts", body, handlers.apply_registry_facts)
 
-    @timer(interval=900)
+    @timer(interval=notices.due_scan_interval())
     def announce_due_steps(self):
-        """Every 15 minutes: steps due within 3 days or overdue go out once, for notifications."""
-        from datetime import date
+        """Every 15 minutes (``EKM_DUE_SCAN_INTERVAL_SECONDS``): steps due within 3 days or overdue
+        go out once, for notifications."""
+        from datetime import date, datetime, timezone
         with self.db() as uow:
             plans.announce_due_steps(uow, date.today())
+        with self.db() as uow:  # reviews due within a week, or overdue: once per stage entry
+            notices.announce_due_reviews(uow, datetime.now(timezone.utc))
+
+    @rpc
+    def case_parties(self, case_ref, step_id=""):
+        """Internal: who is in the case now (identifiers), for notifications to address a message."""
+        with self.db() as uow:
+            return notices.case_parties(uow, case_ref, step_id)
 
     @event_handler("intake", "appeal.accepted")
     def on_appeal_accepted(self, body):

@@ -216,3 +216,10 @@ step_reminders = Table(
     Column("kind", String(8), primary_key=True),
     Column("sent_at", UtcDateTime(), nullable=False),
 )
+
+review_reminders = Table(  # m0019: reviews announced as due, once per case and due date
+    "review_reminders", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("due_on", String(10), primary_key=True),
+    Column("sent_at", UtcDateTime(), nullable=False),
+)

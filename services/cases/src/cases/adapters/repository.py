@@ -146,6 +146,12 @@ class CaseRepository:
         from cases.adapters.consent_store import Consents
         return Consents(self.session)
 
+    @property
+    def notices(self):
+        """Who is in a case, and the reviews announced as due (cases.service_layer.notices)."""
+        from cases.adapters.notice_store import Notices
+        return Notices(self.session)
+
     def stage_entries(self, case_ids: list[str]) -> list:
         """(case_id, to_stage, at) of every stage change of these cases, oldest first."""
         return self.session.execute(select(stage_changes.c.case_id, stage_changes.c.to_stage, stage_changes.c.at)

@@ -19,6 +19,7 @@ from cases.service_layer.access import audit, check_version, load_case, require_
 from cases.service_layer.stages import move
 
 PLAN_STAGES = (Stage.PLANNING, Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW)
+PLAN_CHANGED = "case.plan_changed"
 
 
 def _plan(uow, case_id, version=0) -> Plan:
@@ -63,6 +64,9 @@ def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_v
     uow.repo.save_plan(plan)
     uow.repo.add_history(case.person_id, "plan", case.case_number, f"індивідуальний план v{version}", "cases")
     audit(uow, principal, "plan.write", case, version=version)
+    if latest is not None and latest.agreed:  # a revision of an agreed plan: the person is told (notifications)
+        uow.publish(PLAN_CHANGED, {"case_id": case.case_id, "case_number": case.case_number, "version": version,
+                                   "previous_version": latest.version})
     uow.commit()
     return plan
 
