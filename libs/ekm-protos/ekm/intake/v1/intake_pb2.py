@@ -23,28 +23,55 @@ _sym_db = _symbol_database.Default()
 
 
 from ekm.common.v1 import common_pb2 as ekm_dot_common_dot_v1_dot_common__pb2
+from ekm.common.v1 import labels_pb2 as ekm_dot_common_dot_v1_dot_labels__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x65km/intake/v1/intake.proto\x12\rekm.intake.v1\x1a\x1a\x65km/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x89\x01\n\tApplicant\x12-\n\x06person\x18\x01 \x01(\x0b\x32\x1d.ekm.common.v1.PersonIdentity\x12\r\n\x05phone\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x12\n\nis_subject\x18\x04 \x01(\x08\x12\x1b\n\x13relation_to_subject\x18\x05 \x01(\t\"\x92\x02\n\x13SubmitAppealRequest\x12+\n\tapplicant\x18\x01 \x01(\x0b\x32\x18.ekm.intake.v1.Applicant\x12.\n\x07subject\x18\x02 \x01(\x0b\x32\x1d.ekm.common.v1.PersonIdentity\x12\'\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x16.ekm.common.v1.Channel\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x1d\n\x15\x63onsent_to_processing\x18\x05 \x01(\x08\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x12\x16\n\x0e\x63ommunity_code\x18\x07 \x01(\t\x12\x19\n\x11\x63lient_request_id\x18\x08 \x01(\t\"\xa5\x01\n\x14SubmitAppealResponse\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12\x11\n\tappeal_id\x18\x02 \x01(\t\x12\x36\n\x0fscreening_level\x18\x03 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12)\n\x05state\x18\x04 \x01(\x0e\x32\x1a.ekm.intake.v1.AppealState\"1\n\x16GetAppealStatusRequest\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\"\x81\x02\n\x0c\x41ppealStatus\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12)\n\x05state\x18\x02 \x01(\x0e\x32\x1a.ekm.intake.v1.AppealState\x12\x36\n\x0fscreening_level\x18\x03 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x30\n\x0csubmitted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\x80\x01\n\x0b\x41ppealState\x12\x1c\n\x18\x41PPEAL_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15\x41PPEAL_STATE_ACCEPTED\x10\x01\x12\x1c\n\x18\x41PPEAL_STATE_CASE_OPENED\x10\x02\x12\x1a\n\x16\x41PPEAL_STATE_CONSULTED\x10\x03\x32\xbf\x01\n\rIntakeService\x12W\n\x0cSubmitAppeal\x12\".ekm.intake.v1.SubmitAppealRequest\x1a#.ekm.intake.v1.SubmitAppealResponse\x12U\n\x0fGetAppealStatus\x12%.ekm.intake.v1.GetAppealStatusRequest\x1a\x1b.ekm.intake.v1.AppealStatusb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x65km/intake/v1/intake.proto\x12\rekm.intake.v1\x1a\x1a\x65km/common/v1/common.proto\x1a\x1a\x65km/common/v1/labels.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x89\x01\n\tApplicant\x12-\n\x06person\x18\x01 \x01(\x0b\x32\x1d.ekm.common.v1.PersonIdentity\x12\r\n\x05phone\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x12\n\nis_subject\x18\x04 \x01(\x08\x12\x1b\n\x13relation_to_subject\x18\x05 \x01(\t\"\xc6\x02\n\x13SubmitAppealRequest\x12+\n\tapplicant\x18\x01 \x01(\x0b\x32\x18.ekm.intake.v1.Applicant\x12.\n\x07subject\x18\x02 \x01(\x0b\x32\x1d.ekm.common.v1.PersonIdentity\x12\'\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x16.ekm.common.v1.Channel\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x1d\n\x15\x63onsent_to_processing\x18\x05 \x01(\x08\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x12\x16\n\x0e\x63ommunity_code\x18\x07 \x01(\t\x12\x19\n\x11\x63lient_request_id\x18\x08 \x01(\t\x12\x18\n\x10source_reference\x18\x14 \x01(\t\x12\x18\n\x10information_only\x18\x15 \x01(\x08\"\xd2\x01\n\x14SubmitAppealResponse\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12\x11\n\tappeal_id\x18\x02 \x01(\t\x12\x36\n\x0fscreening_level\x18\x03 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12)\n\x05state\x18\x04 \x01(\x0e\x32\x1a.ekm.intake.v1.AppealState\x12+\n\tscreening\x18\x14 \x01(\x0b\x32\x18.ekm.intake.v1.Screening\"1\n\x16GetAppealStatusRequest\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\"\xda\x02\n\x0c\x41ppealStatus\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12)\n\x05state\x18\x02 \x01(\x0e\x32\x1a.ekm.intake.v1.AppealState\x12\x36\n\x0fscreening_level\x18\x03 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x30\n\x0csubmitted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0estate_label_uk\x18\x14 \x01(\t\x12\x16\n\x0estate_label_en\x18\x15 \x01(\t\x12\'\n\x07\x63hannel\x18\x16 \x01(\x0e\x32\x16.ekm.common.v1.Channel\")\n\x14ListMyAppealsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\"E\n\x15ListMyAppealsResponse\x12,\n\x07\x61ppeals\x18\x01 \x03(\x0b\x32\x1b.ekm.intake.v1.AppealStatus\"n\n\tFiredRule\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12.\n\x07outcome\x18\x02 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12\x0f\n\x07text_uk\x18\x03 \x01(\t\x12\x0f\n\x07text_en\x18\x04 \x01(\t\"\x94\x02\n\tScreening\x12\x36\n\x0fscreening_level\x18\x01 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12\x15\n\rrules_version\x18\x02 \x01(\t\x12-\n\x0b\x66ired_rules\x18\x03 \x03(\x0b\x32\x18.ekm.intake.v1.FiredRule\x12\x12\n\ndecided_by\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x35\n\x0eprevious_level\x18\x06 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12.\n\ndecided_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"{\n\x18OverrideScreeningRequest\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12\x36\n\x0fscreening_level\x18\x02 \x01(\x0e\x32\x1d.ekm.common.v1.ScreeningLevel\x12\x0e\n\x06reason\x18\x03 \x01(\t\"T\n\x19RecordConsultationRequest\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x64vice\x18\x02 \x01(\t\x12\x0e\n\x06topics\x18\x03 \x03(\t\"\xa4\x01\n\x0c\x43onsultation\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x64vice\x18\x02 \x01(\t\x12\x0e\n\x06topics\x18\x03 \x03(\t\x12\x12\n\nadvised_by\x18\x04 \x01(\t\x12\x17\n\x0f\x61\x64vised_by_role\x18\x05 \x01(\t\x12.\n\nadvised_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"2\n\x17GetAppealHistoryRequest\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\"~\n\x12\x41ppealHistoryEntry\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x12\n\nactor_role\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\"\xec\x02\n\rAppealHistory\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12)\n\x05state\x18\x02 \x01(\x0e\x32\x1a.ekm.intake.v1.AppealState\x12\'\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x16.ekm.common.v1.Channel\x12\x18\n\x10source_reference\x18\x04 \x01(\t\x12+\n\tscreening\x18\x05 \x01(\x0b\x32\x18.ekm.intake.v1.Screening\x12+\n\tdecisions\x18\x06 \x03(\x0b\x32\x18.ekm.intake.v1.Screening\x12\x31\n\x0c\x63onsultation\x18\x07 \x01(\x0b\x32\x1b.ekm.intake.v1.Consultation\x12\x32\n\x07\x65ntries\x18\x08 \x03(\x0b\x32!.ekm.intake.v1.AppealHistoryEntry\x12\x13\n\x0b\x63\x61se_number\x18\t \x01(\t*\xbf\x02\n\x0b\x41ppealState\x12\x1c\n\x18\x41PPEAL_STATE_UNSPECIFIED\x10\x00\x12G\n\x15\x41PPEAL_STATE_ACCEPTED\x10\x01\x1a,\xca\xf3\x18\x10\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb9\xd0\xbd\xd1\x8f\xd1\x82\xd0\xbe\xd2\xf3\x18\x08\x41\x63\x63\x65pted\xda\xf3\x18\x08\x61\x63\x63\x65pted\x12_\n\x18\x41PPEAL_STATE_CASE_OPENED\x10\x02\x1a\x41\xca\xf3\x18\x1f\xd0\x92\xd1\x96\xd0\xb4\xd0\xba\xd1\x80\xd0\xb8\xd1\x82\xd0\xbe \xd0\xb2\xd0\xb8\xd0\xbf\xd0\xb0\xd0\xb4\xd0\xbe\xd0\xba\xd2\xf3\x18\x0b\x43\x61se opened\xda\xf3\x18\x0b\x63\x61se_opened\x12h\n\x16\x41PPEAL_STATE_CONSULTED\x10\x03\x1aL\xca\xf3\x18%\xd0\x9d\xd0\xb0\xd0\xb4\xd0\xb0\xd0\xbd\xd0\xbe \xd0\xba\xd0\xbe\xd0\xbd\xd1\x81\xd1\x83\xd0\xbb\xd1\x8c\xd1\x82\xd0\xb0\xd1\x86\xd1\x96\xd1\x8e\xd2\xf3\x18\x12\x43onsultation given\xda\xf3\x18\tconsulted2\xaa\x04\n\rIntakeService\x12W\n\x0cSubmitAppeal\x12\".ekm.intake.v1.SubmitAppealRequest\x1a#.ekm.intake.v1.SubmitAppealResponse\x12U\n\x0fGetAppealStatus\x12%.ekm.intake.v1.GetAppealStatusRequest\x1a\x1b.ekm.intake.v1.AppealStatus\x12Z\n\rListMyAppeals\x12#.ekm.intake.v1.ListMyAppealsRequest\x1a$.ekm.intake.v1.ListMyAppealsResponse\x12V\n\x11OverrideScreening\x12\'.ekm.intake.v1.OverrideScreeningRequest\x1a\x18.ekm.intake.v1.Screening\x12[\n\x12RecordConsultation\x12(.ekm.intake.v1.RecordConsultationRequest\x1a\x1b.ekm.intake.v1.Consultation\x12X\n\x10GetAppealHistory\x12&.ekm.intake.v1.GetAppealHistoryRequest\x1a\x1c.ekm.intake.v1.AppealHistoryb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ekm.intake.v1.intake_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_APPEALSTATE']._serialized_start=1003
-  _globals['_APPEALSTATE']._serialized_end=1131
-  _globals['_APPLICANT']._serialized_start=107
-  _globals['_APPLICANT']._serialized_end=244
-  _globals['_SUBMITAPPEALREQUEST']._serialized_start=247
-  _globals['_SUBMITAPPEALREQUEST']._serialized_end=521
-  _globals['_SUBMITAPPEALRESPONSE']._serialized_start=524
-  _globals['_SUBMITAPPEALRESPONSE']._serialized_end=689
-  _globals['_GETAPPEALSTATUSREQUEST']._serialized_start=691
-  _globals['_GETAPPEALSTATUSREQUEST']._serialized_end=740
-  _globals['_APPEALSTATUS']._serialized_start=743
-  _globals['_APPEALSTATUS']._serialized_end=1000
-  _globals['_INTAKESERVICE']._serialized_start=1134
-  _globals['_INTAKESERVICE']._serialized_end=1325
+  _globals['_APPEALSTATE'].values_by_name["APPEAL_STATE_ACCEPTED"]._loaded_options = None
+  _globals['_APPEALSTATE'].values_by_name["APPEAL_STATE_ACCEPTED"]._serialized_options = b'\312\363\030\020\320\237\321\200\320\270\320\271\320\275\321\217\321\202\320\276\322\363\030\010Accepted\332\363\030\010accepted'
+  _globals['_APPEALSTATE'].values_by_name["APPEAL_STATE_CASE_OPENED"]._loaded_options = None
+  _globals['_APPEALSTATE'].values_by_name["APPEAL_STATE_CASE_OPENED"]._serialized_options = b'\312\363\030\037\320\222\321\226\320\264\320\272\321\200\320\270\321\202\320\276 \320\262\320\270\320\277\320\260\320\264\320\276\320\272\322\363\030\013Case opened\332\363\030\013case_opened'
+  _globals['_APPEALSTATE'].values_by_name["APPEAL_STATE_CONSULTED"]._loaded_options = None
+  _globals['_APPEALSTATE'].values_by_name["APPEAL_STATE_CONSULTED"]._serialized_options = b'\312\363\030%\320\235\320\260\320\264\320\260\320\275\320\276 \320\272\320\276\320\275\321\201\321\203\320\273\321\214\321\202\320\260\321\206\321\226\321\216\322\363\030\022Consultation given\332\363\030\tconsulted'
+  _globals['_APPEALSTATE']._serialized_start=2647
+  _globals['_APPEALSTATE']._serialized_end=2966
+  _globals['_APPLICANT']._serialized_start=135
+  _globals['_APPLICANT']._serialized_end=272
+  _globals['_SUBMITAPPEALREQUEST']._serialized_start=275
+  _globals['_SUBMITAPPEALREQUEST']._serialized_end=601
+  _globals['_SUBMITAPPEALRESPONSE']._serialized_start=604
+  _globals['_SUBMITAPPEALRESPONSE']._serialized_end=814
+  _globals['_GETAPPEALSTATUSREQUEST']._serialized_start=816
+  _globals['_GETAPPEALSTATUSREQUEST']._serialized_end=865
+  _globals['_APPEALSTATUS']._serialized_start=868
+  _globals['_APPEALSTATUS']._serialized_end=1214
+  _globals['_LISTMYAPPEALSREQUEST']._serialized_start=1216
+  _globals['_LISTMYAPPEALSREQUEST']._serialized_end=1257
+  _globals['_LISTMYAPPEALSRESPONSE']._serialized_start=1259
+  _globals['_LISTMYAPPEALSRESPONSE']._serialized_end=1328
+  _globals['_FIREDRULE']._serialized_start=1330
+  _globals['_FIREDRULE']._serialized_end=1440
+  _globals['_SCREENING']._serialized_start=1443
+  _globals['_SCREENING']._serialized_end=1719
+  _globals['_OVERRIDESCREENINGREQUEST']._serialized_start=1721
+  _globals['_OVERRIDESCREENINGREQUEST']._serialized_end=1844
+  _globals['_RECORDCONSULTATIONREQUEST']._serialized_start=1846
+  _globals['_RECORDCONSULTATIONREQUEST']._serialized_end=1930
+  _globals['_CONSULTATION']._serialized_start=1933
+  _globals['_CONSULTATION']._serialized_end=2097
+  _globals['_GETAPPEALHISTORYREQUEST']._serialized_start=2099
+  _globals['_GETAPPEALHISTORYREQUEST']._serialized_end=2149
+  _globals['_APPEALHISTORYENTRY']._serialized_start=2151
+  _globals['_APPEALHISTORYENTRY']._serialized_end=2277
+  _globals['_APPEALHISTORY']._serialized_start=2280
+  _globals['_APPEALHISTORY']._serialized_end=2644
+  _globals['_INTAKESERVICE']._serialized_start=2969
+  _globals['_INTAKESERVICE']._serialized_end=3523
 # @@protoc_insertion_point(module_scope)

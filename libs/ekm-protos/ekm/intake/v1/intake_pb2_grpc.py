@@ -44,6 +44,26 @@ class IntakeServiceStub:
                 request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealStatusRequest.SerializeToString,
                 response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.FromString,
                 _registered_method=True)
+        self.ListMyAppeals = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/ListMyAppeals',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMyAppealsRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMyAppealsResponse.FromString,
+                _registered_method=True)
+        self.OverrideScreening = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/OverrideScreening',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.OverrideScreeningRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.Screening.FromString,
+                _registered_method=True)
+        self.RecordConsultation = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/RecordConsultation',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.RecordConsultationRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.Consultation.FromString,
+                _registered_method=True)
+        self.GetAppealHistory = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/GetAppealHistory',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealHistoryRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealHistory.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -67,6 +87,39 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMyAppeals(self, request, context):
+        """The recipient cabinet: the appeals the calling recipient submitted, newest first, with
+        their statuses (labels in Ukrainian and English).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OverrideScreening(self, request, context):
+        """A case manager or supervisor of the appeal's community changes the screening outcome,
+        with a reason (audited, in the appeal's history). An appeal that has a case already is
+        FAILED_PRECONDITION; another community's appeal NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordConsultation(self, request, context):
+        """An information-level appeal answered with a consultation (what was advised; the caller is
+        who advised): the appeal becomes CONSULTED and no case is opened. Staff of the community.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAppealHistory(self, request, context):
+        """Staff of the appeal's community: its channel and source, every screening decision with the
+        rules that fired, the consultation and the history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -79,6 +132,26 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.GetAppealStatus,
                     request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealStatusRequest.FromString,
                     response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.SerializeToString,
+            ),
+            'ListMyAppeals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyAppeals,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMyAppealsRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMyAppealsResponse.SerializeToString,
+            ),
+            'OverrideScreening': grpc.unary_unary_rpc_method_handler(
+                    servicer.OverrideScreening,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.OverrideScreeningRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.Screening.SerializeToString,
+            ),
+            'RecordConsultation': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordConsultation,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.RecordConsultationRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.Consultation.SerializeToString,
+            ),
+            'GetAppealHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAppealHistory,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealHistoryRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealHistory.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -135,6 +208,114 @@ class IntakeService:
             '/ekm.intake.v1.IntakeService/GetAppealStatus',
             ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealStatusRequest.SerializeToString,
             ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyAppeals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/ListMyAppeals',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.ListMyAppealsRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.ListMyAppealsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OverrideScreening(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/OverrideScreening',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.OverrideScreeningRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.Screening.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordConsultation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/RecordConsultation',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.RecordConsultationRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.Consultation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAppealHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/GetAppealHistory',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealHistoryRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.AppealHistory.FromString,
             options,
             channel_credentials,
             insecure,
