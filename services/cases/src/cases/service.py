@@ -21,6 +21,7 @@ from cases.domain.closure import rating_days
 from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
 from cases.service_layer import corrections, notices
+from cases.service_layer.contacts import person_contact
 from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
                                  supervision, transfers, workload)
 
@@ -352,6 +353,12 @@ class CasesService(StandardGrpc):
         """The person's stored, unexpired, not withdrawn consent for this purpose and recipient, or None."""
         with self.db() as uow:
             return consents.active_consent(uow, person_id, purpose, recipient)
+
+    @rpc
+    def get_person_contact(self, person_id, caller="notifications"):
+        """Internal (notifications): the person's phone, e-mail, locale and time zone, or None; audited."""
+        with self.db() as uow:
+            return person_contact(uow, person_id, caller)
 
     @rpc
     def case_is_open(self, case_number):

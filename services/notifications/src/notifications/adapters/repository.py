@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifications.adapters.orm import deliveries
@@ -16,6 +17,27 @@ class DeliveryRepository:
 
     def add(self, delivery: Delivery) -> None:
         self.session.execute(deliveries.insert(), asdict(delivery))
+
+    def id_for_dedupe_key(self, dedupe_key: str) -> str | None:
+        return self.session.execute(select(deliveries.c.delivery_id)
+                                    .where(deliveries.c.dedupe_key == dedupe_key)).scalar()
+
+    def add_notification(self, delivery: Delivery) -> str:
+        """Insert a queued notification; when a concurrent transaction stored the same dedupe key
+        first (it waits on the unique index), the first one's id (a savepoint keeps the caller's
+        transaction usable)."""
+        if self.session.get_bind().dialect.name == "sqlite":  # one writer at a time: the check before it holds
+            self.session.execute(deliveries.insert(), asdict(delivery))  # (pysqlite savepoints would commit)
+            return delivery.delivery_id
+        try:
+            with self.session.begin_nested():
+                self.session.execute(deliveries.insert(), asdict(delivery))
+        except IntegrityError:
+            existing = self.id_for_dedupe_key(delivery.dedupe_key)
+            if existing is None:
+                raise
+            return existing
+        return delivery.delivery_id
 
     def for_reference(self, reference: str) -> list[Delivery]:
         return self.for_references([reference])

@@ -64,6 +64,20 @@ class Delivery:
     # what the message is for: at most one delivery per (reference, purpose) — a unique key in
     # the database, so a re-sent event never sends the same message twice (None: logged before m0003)
     purpose: str | None = None
+    # the outbound pipeline (m0005): the queued notification this row is
+    dedupe_key: str | None = None
+    recipient_kind: str = ""
+    recipient_id: str = ""
+    variables: str = "{}"           # JSON, as stored
+    template_version: int = 0
+    urgent: bool = False
+    not_before: datetime | None = None
+    due_at: datetime | None = None  # when the dispatcher may take it; None once it is done
+    attempts: int = 0
+    error: str = ""
+    claimed_by: str = ""
+    claimed_until: datetime | None = None
+    sent_at: datetime | None = None
 
     def identifiers_only(self) -> "Delivery":
         """As an operator sees it: identifiers and statuses, not even the masked address."""
