@@ -1,5 +1,5 @@
 """The intake service: thin nameko entrypoints over service_layer.handlers."""
-from ekm.intake.v1 import intake_pb2_grpc
+from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from functools import partial
 
@@ -12,16 +12,22 @@ from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
-from intake.adapters import grpc_mapping
+from ekm_platform.errors import PlatformError
+
+from intake.adapters import channel_mapping, grpc_mapping
 from intake.adapters.calling_service import CallingService
 from intake.adapters.orm import audit_log, metadata
 from intake.adapters.repository import AppealRepository
+from intake.domain.model import Channel
+from intake.domain.screening import configured_version, load_rules
 from intake.service_layer import handlers
 
 grpc = Grpc.implementing(intake_pb2_grpc.IntakeServiceStub)
 
 SUBMITTERS = ("case_manager", "supervisor", "recipient", "partner_agency", "operator")
 READERS = ("case_manager", "supervisor", "recipient", "operator")
+STAFF = ("case_manager", "supervisor", "operator")
+load_rules(configured_version())  # an unusable screening table stops the service at start, naming the problem
 
 
 class IntakeService(StandardGrpc):
@@ -53,6 +59,73 @@ class IntakeService(StandardGrpc):
             appeal = handlers.appeal_status(request.tracking_number, uow, principal, self.cases.check_case_access)
         tag_current_span(tracking_number=appeal.tracking_number)
         return grpc_mapping.status_response(appeal)
+
+    @grpc
+    @endpoint
+    def ListMyAppeals(self, request, context):
+        principal = self.auth.require("recipient")
+        with self.db() as uow:
+            found = handlers.my_appeals(uow, principal, request.page_size or 20)
+        return intake_pb2.ListMyAppealsResponse(appeals=[grpc_mapping.status_response(a) for a in found])
+
+    @grpc
+    @endpoint
+    def OverrideScreening(self, request, context):
+        principal = self.auth.require("case_manager", "supervisor")
+        with self.db() as uow:
+            appeal = handlers.override_screening(uow, principal, request.tracking_number,
+                                                 grpc_mapping.LEVEL_CODES.get(request.screening_level, ""),
+                                                 request.reason)
+        tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
+        return grpc_mapping.screening(appeal.screening)
+
+    @grpc
+    @endpoint
+    def RecordConsultation(self, request, context):
+        principal = self.auth.require(*STAFF)
+        with self.db() as uow:
+            appeal, consultation = handlers.record_consultation(uow, principal, request.tracking_number,
+                                                                request.advice, list(request.topics))
+        tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
+        return grpc_mapping.consultation(appeal, consultation)
+
+    @grpc
+    @endpoint
+    def GetAppealHistory(self, request, context):
+        principal = self.auth.require(*STAFF)
+        with self.db() as uow:
+            found = handlers.appeal_history(uow, principal, request.tracking_number)
+        tag_current_span(tracking_number=found[0].tracking_number)
+        return grpc_mapping.history_response(*found)
+
+    @rpc
+    def submit_chatbot_appeal(self, bot, message):
+        """Internal, from the signed webhook (``intake.webhook``) only: ``bot`` is
+        ``{"bot_id", "community_code"}`` of the verified bot, ``message`` the JSON it sent.
+        Answers ``channel_mapping.accepted`` or ``refused`` (nothing stored)."""
+        principal = Principal(f"chatbot:{bot['bot_id']}"[:64], "chatbot", str(bot.get("community_code") or ""))
+        return self._submit_json(principal, message, Channel.CHATBOT, "message_id", "conversation_id",
+                                 f"chatbot:{bot['bot_id']}:")
+
+    @rpc
+    def submit_agency_referral(self, actor, referral):
+        """Internal, from interagency: another agency's referral as an appeal. ``actor`` is the
+        partner agency (``Principal.as_actor()``, role partner_agency); ``referral`` has the
+        chat-bot message's fields with ``referral_number`` as its key and source reference."""
+        principal = Principal.from_actor(actor)
+        return self._submit_json(principal, referral, Channel.AGENCY_REFERRAL, "referral_number",
+                                 "referral_number", f"agency:{principal.organisation or principal.user_id}:")
+
+    def _submit_json(self, principal, message, channel, key_field, reference_field, prefix):
+        try:
+            submission = channel_mapping.submission_from_message(message, channel, key_field, reference_field,
+                                                                 prefix)
+            with self.db() as uow:
+                appeal = handlers.submit_appeal(submission, uow, principal)
+        except PlatformError as exc:
+            return channel_mapping.refused(exc)
+        tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
+        return channel_mapping.accepted(appeal)
 
     @rpc
     def get_appeal_subject(self, appeal_id):

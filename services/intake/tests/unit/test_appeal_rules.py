@@ -13,6 +13,7 @@ from ekm_platform.errors import AlreadyExists, NotFound, ValidationError
 
 from intake.adapters.orm import appeals, audit_log, metadata
 from intake.adapters.repository import AppealRepository
+from intake.domain.model import Channel
 from intake.domain.routing import outreach_community
 from intake.service_layer import handlers
 
@@ -38,6 +39,8 @@ def entries(uow):
 
 
 def submit(uow, submission, principal):
+    if principal.role == "recipient" and submission.channel is Channel.PHONE:  # a recipient submits themselves
+        submission = replace(submission, channel=Channel.RECIPIENT_CABINET)
     with uow() as u:
         return handlers.submit_appeal(submission, u, principal)
 

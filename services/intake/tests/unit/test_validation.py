@@ -51,5 +51,6 @@ def test_description_of_exactly_64_kib_is_accepted(valid):
 
 
 def test_screening(valid):
-    assert screen(valid) is ScreeningLevel.ASSESSMENT
-    assert screen(replace(valid, urgent=True)) is ScreeningLevel.CRISIS
+    assert screen(valid).outcome == ScreeningLevel.ASSESSMENT.value and screen(valid).rule_ids == ["AS-DEFAULT"]
+    assert screen(replace(valid, urgent=True)).outcome == ScreeningLevel.CRISIS.value
+    assert screen(replace(valid, urgent=True)).rule_ids == ["CR-URGENT"]

@@ -1,5 +1,5 @@
 """Intake's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import Boolean, Column, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from ekm_platform.audit import audit_table
 from ekm_platform.db import UtcDateTime
@@ -30,6 +30,9 @@ appeals = Table(
     Column("submitted_by", String(64), nullable=False, default=""),   # token subject of the submitter
     Column("submitter_role", String(32), nullable=False, default=""),
     Column("request_hash", String(64), nullable=False, default=""),   # SHA-256 of the request as received
+    Column("source_reference", String(200), nullable=False, default=""),  # call/visit number, bot conversation…
+    Column("information_only", Boolean, nullable=False, default=False),
+    Column("screening", Text, nullable=False, default=""),    # JSON: the decision in force and its fired rules
     UniqueConstraint("submitted_by", "client_request_id", name="uq_appeals_caller_request"),
 )
 
@@ -38,4 +41,28 @@ communities = Table(  # the communities appeals are routed to (КАТОТТГ); 
     metadata,
     Column("code", String(19), primary_key=True),
     Column("name", Text, nullable=False),
+)
+
+appeal_history = Table(  # every screening decision and step of an appeal (migrations/m0006)
+    "appeal_history",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("appeal_id", String(36), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("actor_role", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("details", Text, nullable=False),
+)
+
+consultations = Table(  # how an information-level appeal was answered (migrations/m0007)
+    "consultations",
+    metadata,
+    Column("appeal_id", String(36), primary_key=True),
+    Column("advice", Text, nullable=False),
+    Column("topics", Text, nullable=False),
+    Column("advised_by", String(64), nullable=False),
+    Column("advised_by_role", String(32), nullable=False),
+    Column("advised_at", UtcDateTime(), nullable=False),
 )

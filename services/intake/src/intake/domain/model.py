@@ -10,6 +10,9 @@ from enum import Enum
 
 from ekm_platform.identifiers import random_code
 
+from intake.domain import screening as screening_rules
+from intake.domain.screening import ScreeningDecision
+
 
 class Channel(str, Enum):
     IN_PERSON = "in_person"
@@ -63,6 +66,8 @@ class Submission:
     urgent: bool = False
     community_code: str = ""
     client_request_id: str = ""
+    source_reference: str = ""      # where it came from: a call id, a bot conversation, an agency's referral
+    information_only: bool = False  # the applicant asks for information / a consultation only
 
     @property
     def effective_subject(self) -> PersonData:
@@ -72,10 +77,14 @@ class Submission:
 def request_hash(submission: Submission) -> str:
     """A SHA-256 of the request as received, idempotency key left out: the same key with a
     different request is refused instead of answered with someone else's appeal."""
-    fields = {k: v for k, v in asdict(submission).items() if k != "client_request_id"}
+    fields = {k: v for k, v in asdict(submission).items()
+              if k != "client_request_id" and not (k in _LATER_FIELDS and not v)}
     fields["channel"] = submission.channel.value if submission.channel else ""
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+_LATER_FIELDS = ("source_reference", "information_only")  # left out while empty: earlier hashes still match
 
 
 class DuplicateRequest(Exception):
@@ -83,9 +92,14 @@ class DuplicateRequest(Exception):
     submission won the race): the use case answers with the stored appeal."""
 
 
-def screen(submission: Submission) -> ScreeningLevel:
-    """The screening rule of the first flow: urgent appeals are crises, the rest are assessed."""
-    return ScreeningLevel.CRISIS if submission.urgent else ScreeningLevel.ASSESSMENT
+def screen(submission: Submission, table: dict | None = None) -> ScreeningDecision:
+    """The screening table's decision (``screening_rules/<EKM_SCREENING_RULES>.json``)."""
+    subject = submission.effective_subject
+    return screening_rules.screen(screening_rules.facts(
+        urgent=submission.urgent, description=submission.description,
+        channel=submission.channel.value if submission.channel else "",
+        information_only=submission.information_only, subject_birth_date=subject.birth_date,
+        applicant_is_subject=submission.applicant_is_subject), table)
 
 
 def new_tracking_number(now: datetime) -> str:
@@ -107,17 +121,20 @@ class Appeal:
     submitter_role: str = ""
     request_hash: str = ""
     events: list = field(default_factory=list, compare=False)
+    screening: ScreeningDecision | None = field(default=None, compare=False)  # the decision and its rules
 
     @classmethod
     def accept(cls, submission: Submission, now: datetime | None = None, submitted_by: str = "",
                submitter_role: str = "", request_hash: str = "") -> "Appeal":
         now = now or datetime.now(timezone.utc)
+        decision = screen(submission)
         return cls(
+            screening=decision,
             submitted_by=submitted_by, submitter_role=submitter_role, request_hash=request_hash,
             appeal_id=str(uuid.uuid4()),
             tracking_number=new_tracking_number(now),
             submission=submission,
-            screening_level=screen(submission),
+            screening_level=ScreeningLevel(decision.outcome),
             state=AppealState.ACCEPTED,
             submitted_at=now,
             updated_at=now,
@@ -132,6 +149,15 @@ class Appeal:
         return replace(self, case_number=case_number, state=AppealState.CASE_OPENED,
                        updated_at=now or datetime.now(timezone.utc))
 
+    def rescreened(self, decision: ScreeningDecision, now: datetime | None = None) -> "Appeal":
+        """The appeal under a case manager's screening decision (``screening.override``)."""
+        return replace(self, screening=decision, screening_level=ScreeningLevel(decision.outcome),
+                       state=AppealState.ACCEPTED if self.state is AppealState.CONSULTED else self.state,
+                       updated_at=now or datetime.now(timezone.utc))
+
+    def consulted(self, now: datetime | None = None) -> "Appeal":
+        return replace(self, state=AppealState.CONSULTED, updated_at=now or datetime.now(timezone.utc))
+
     def accepted_event(self) -> dict:
         """The ``appeal.accepted`` event: identifiers only, never personal data."""
         return {
@@ -141,4 +167,6 @@ class Appeal:
             "channel": self.submission.channel.value,
             "community_code": self.submission.community_code,
             "urgent": self.submission.urgent,
+            "screening_rules": self.screening.rule_ids if self.screening else [],
+            "rules_version": self.screening.rules_version if self.screening else "",
         }

@@ -9,14 +9,20 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
-from ekm_platform.errors import AlreadyExists, NotFound, ValidationError
+from ekm_platform.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
-from intake.domain.model import Appeal, Channel, DuplicateRequest, PersonData, Submission, request_hash
+from intake.domain import screening
+from intake.domain.channels import channel_problem, source_reference_problem
+from intake.domain.consultation import Consultation, HistoryEntry
+from intake.domain.model import (Appeal, AppealState, Channel, DuplicateRequest, PersonData, ScreeningLevel,
+                                 Submission, request_hash)
 from intake.domain.routing import community_for, outreach_community
 from intake.domain.validation import validate
 
 APPEAL_ACCEPTED = "appeal.accepted"
+APPEAL_RESCREENED = "appeal.rescreened"   # a case manager's override: cases opens a case if it now needs one
+APPEAL_CONSULTED = "appeal.consulted"
 
 
 SUBMITTED = "подання звернення / submitting an appeal"
@@ -31,8 +37,9 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
 
     Idempotent per (caller, ``client_request_id``): the same request again — or the same
     request sent concurrently — gets the stored appeal; a different request under a used key
-    is refused (ALREADY_EXISTS). An appeal no community of the platform would own is refused."""
-    validate(submission)
+    is refused (ALREADY_EXISTS). An appeal no community of the platform would own is refused.
+    The channel must be the caller's (``channels.WHO_MAY``)."""
+    check_submission(submission, principal.role)
     fingerprint = request_hash(submission)
     key = submission.client_request_id
     if key and (existing := uow.repo.by_client_request_id(principal.user_id, key)):
@@ -49,10 +56,35 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
             raise
         return _replayed(existing, fingerprint)
     audit(uow, principal.user_id, principal.role, "appeal.write", appeal, SUBMITTED,
-          channel=appeal.submission.channel.value)
+          channel=appeal.submission.channel.value, screening_rules=appeal.screening.rule_ids,
+          rules_version=appeal.screening.rules_version)
+    _accepted_history(uow, appeal, principal.user_id, principal.role)
     uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
     uow.commit()
     return appeal
+
+
+def check_submission(submission: Submission, role: str, proactive: bool = False) -> None:
+    """Every problem of the request at once, each named by its field: the fields themselves,
+    the channel (is it the caller's?) and the source reference."""
+    extra = [p for p in (channel_problem(submission.channel, role),
+                         source_reference_problem(submission.source_reference)) if p]
+    try:
+        validate(submission, proactive=proactive)
+    except ValidationError as exc:
+        raise ValidationError(exc.violations + extra) from None
+    if extra:
+        raise ValidationError(extra)
+
+
+def _accepted_history(uow: UnitOfWork, appeal: Appeal, actor_id: str, actor_role: str) -> None:
+    d = appeal.screening
+    channel = appeal.submission.channel.value
+    uow.repo.add_history(HistoryEntry(
+        appeal.appeal_id, "accepted", actor_id, actor_role,
+        f"звернення прийнято ({channel}); скринінг за правилами {d.rules_version}: {d.outcome} — {d.explanation}",
+        {"screening": d.as_dict(), "channel": channel, "source_reference": appeal.submission.source_reference},
+        appeal.submitted_at))
 
 
 def _replayed(existing: Appeal, fingerprint: str) -> Appeal:
@@ -88,7 +120,8 @@ def open_outreach_appeal(event: Envelope, uow: UnitOfWork, fetch_subject) -> App
         applicant=person, subject=PersonData(), channel=Channel.REGISTRY_SIGNAL, applicant_is_subject=True,
         description=f"Проактивне звернення: {event.event_type} ({event.data.get('occurred_on', '')}) / "
                     f"proactive outreach after a registry signal",
-        consent_to_processing=False, client_request_id=request_id, community_code=community)
+        consent_to_processing=False, client_request_id=request_id, community_code=community,
+        source_reference=request_id)
     try:
         validate(submission, proactive=True)
     except ValidationError as exc:
@@ -97,6 +130,7 @@ def open_outreach_appeal(event: Envelope, uow: UnitOfWork, fetch_subject) -> App
                            request_hash=request_hash(submission))
     uow.repo.add(appeal)
     audit(uow, actor_id, actor_role, "appeal.write", appeal, OUTREACH, signal_id=signal_id)
+    _accepted_history(uow, appeal, actor_id, actor_role)
     uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
     return appeal
 
@@ -140,6 +174,11 @@ def record_case_opened(event: Envelope, uow: UnitOfWork) -> None:
         raise PermanentEventError(f"case.opened for unknown appeal {appeal_id}")
     if appeal.case_number != case_number:
         uow.repo.save_case(appeal.with_case(case_number))
+        linked = event.event_type != "case.opened"
+        uow.repo.add_history(HistoryEntry(
+            appeal_id, "case_linked" if linked else "case_opened", "cases", "service",
+            f"звернення приєднано до випадку {case_number} / attached to case {case_number}" if linked else
+            f"відкрито випадок {case_number} / case {case_number} opened", {"case_number": case_number}))
 
 
 def _appeal(appeal_id: str, uow: UnitOfWork) -> Appeal:
@@ -204,8 +243,9 @@ def appeal_details(appeal_id: str, principal: Principal, uow: UnitOfWork) -> dic
         "screening_level": appeal.screening_level.value, "urgent": s.urgent,
         "channel": s.channel.value, "community_code": s.community_code,
         "description": s.description,
-        # where the appeal came from outside a person's hands: "signal:<id>" for a registry signal
-        "source_reference": s.client_request_id if s.channel is Channel.REGISTRY_SIGNAL else "",
+        # where it came from: a call or visit number, a bot's conversation, a referral, "signal:<id>"
+        "source_reference": s.source_reference or (
+            s.client_request_id if s.channel is Channel.REGISTRY_SIGNAL else ""),
         "submitted_at": appeal.submitted_at.isoformat(),
         "applicant": {"last_name": applicant.last_name, "first_name": applicant.first_name,
                       "patronymic": applicant.patronymic, "is_subject": s.applicant_is_subject,
@@ -218,3 +258,112 @@ def appeal_case_number(appeal_id: str, uow: UnitOfWork) -> str | None:
     """The case the appeal opened or was attached to; None while there is none (or no such appeal)."""
     appeal = uow.repo.get(appeal_id)
     return (appeal.case_number or None) if appeal else None
+
+
+# --- screening overrides, consultations, the appeal's history, the recipient cabinet --------
+
+OVERRIDERS = ("case_manager", "supervisor")
+COMMUNITY_STAFF = ("operator", "case_manager", "supervisor")
+OVERRIDE = "зміна рішення скринінгу / overriding the screening decision"
+CONSULTED = "консультація за зверненням / a consultation answering the appeal"
+HISTORY_READ = "історія звернення / the appeal's history"
+MY_APPEALS = "кабінет отримувача: мої звернення / recipient cabinet: my appeals"
+
+
+def _community_appeal(uow: UnitOfWork, principal: Principal, tracking_number: str, roles: tuple) -> Appeal:
+    """The appeal, for staff of its community only: another community's appeal is NOT_FOUND,
+    exactly as an unknown one (its existence is not revealed)."""
+    if principal.role not in roles:
+        raise PermissionDenied("Недостатньо прав / not allowed for this role")
+    appeal = uow.repo.by_tracking_number(tracking_number.strip().upper())
+    if appeal is None or not principal.community_code or appeal.submission.community_code != principal.community_code:
+        raise NotFound(f"Звернення {tracking_number!r} не знайдено / appeal not found")
+    return appeal
+
+
+def _decision_of(appeal: Appeal) -> screening.ScreeningDecision:
+    """The decision in force; an appeal stored before screening was recorded gets its level
+    as a decision without fired rules."""
+    return appeal.screening or screening.ScreeningDecision(appeal.screening_level.value, "", ())
+
+
+def override_screening(uow: UnitOfWork, principal: Principal, tracking_number: str, level: str,
+                       reason: str) -> Appeal:
+    """A case manager's screening outcome instead of the table's, with a reason: audited, in
+    the appeal's history, announced (``appeal.rescreened``) so that cases opens a case when
+    the appeal now needs one. Refused once the appeal has a case (the case's priority is
+    then changed in cases)."""
+    appeal = _community_appeal(uow, principal, tracking_number, OVERRIDERS)
+    decision = screening.override(_decision_of(appeal), level, principal.user_id, reason)  # validates
+    if appeal.case_number:
+        raise FailedPrecondition(f"Для звернення вже відкрито випадок {appeal.case_number}: рівень змінюють у "
+                                 f"випадку / the appeal has a case already: change it in the case")
+    changed = appeal.rescreened(decision)
+    uow.repo.save_screening(changed)
+    uow.repo.add_history(HistoryEntry(
+        appeal.appeal_id, "screening.overridden", principal.user_id, principal.role,
+        f"рівень скринінгу змінено з {decision.previous} на {decision.outcome}: {decision.reason} / "
+        f"screening changed from {decision.previous} to {decision.outcome}: {decision.reason}",
+        {"screening": decision.as_dict()}, decision.decided_at))
+    audit(uow, principal.user_id, principal.role, "appeal.screening_override", changed, OVERRIDE,
+          previous=decision.previous, screening_level=decision.outcome)
+    uow.publish(APPEAL_RESCREENED, {**changed.accepted_event(), "previous_level": decision.previous,
+                                    "decided_by": principal.user_id})
+    uow.commit()
+    return changed
+
+
+def record_consultation(uow: UnitOfWork, principal: Principal, tracking_number: str, advice: str,
+                        topics=()) -> tuple[Appeal, Consultation]:
+    """An information-level appeal answered: what was advised, by whom. The appeal becomes
+    CONSULTED; no case is opened. Staff of the appeal's community."""
+    appeal = _community_appeal(uow, principal, tracking_number, COMMUNITY_STAFF)
+    consultation = Consultation.give(appeal.appeal_id, advice, topics, principal.user_id, principal.role)
+    if appeal.screening_level is not ScreeningLevel.INFORMATION or appeal.case_number:
+        raise FailedPrecondition("Консультацією відповідають лише на звернення рівня «інформування» без випадку "
+                                 "(спершу змініть рішення скринінгу) / only an information-level appeal without a "
+                                 "case is answered with a consultation (override the screening first)")
+    if appeal.state is AppealState.CONSULTED:
+        raise AlreadyExists("На звернення вже надано консультацію / the appeal was answered already")
+    try:
+        uow.repo.add_consultation(consultation)
+    except DuplicateRequest:
+        uow.rollback()
+        raise AlreadyExists("На звернення вже надано консультацію / the appeal was answered already") from None
+    consulted = appeal.consulted(consultation.advised_at)
+    uow.repo.save_state(consulted)
+    uow.repo.add_history(HistoryEntry(
+        appeal.appeal_id, "consulted", principal.user_id, principal.role,
+        "надано консультацію; випадок не відкривається / consultation given; no case is opened",
+        {"topics": list(consultation.topics)}, consultation.advised_at))
+    audit(uow, principal.user_id, principal.role, "appeal.consulted", consulted, CONSULTED)
+    uow.publish(APPEAL_CONSULTED, {"appeal_id": appeal.appeal_id, "tracking_number": appeal.tracking_number,
+                                   "community_code": appeal.submission.community_code,
+                                   "advised_by": principal.user_id})
+    uow.commit()
+    return consulted, consultation
+
+
+def appeal_history(uow: UnitOfWork, principal: Principal, tracking_number: str):
+    """(appeal, every decision oldest first, the consultation or None, history entries)."""
+    appeal = _community_appeal(uow, principal, tracking_number, COMMUNITY_STAFF)
+    entries = uow.repo.history(appeal.appeal_id)
+    decisions = [screening.ScreeningDecision.from_dict(e.details["screening"]) for e in entries
+                 if "screening" in e.details]
+    consultation = uow.repo.consultation(appeal.appeal_id)
+    audit(uow, principal.user_id, principal.role, "appeal.history_read", appeal, HISTORY_READ)
+    uow.commit()
+    return appeal, decisions or [_decision_of(appeal)], consultation, entries
+
+
+def my_appeals(uow: UnitOfWork, principal: Principal, limit: int = 20) -> list[Appeal]:
+    """The recipient cabinet: the appeals this recipient submitted, newest first."""
+    if principal.role != "recipient":
+        raise PermissionDenied("Лише для отримувача / recipients only")
+    if not 1 <= limit <= 100:
+        raise ValidationError.single("page_size", "від 1 до 100 / between 1 and 100")
+    found = uow.repo.submitted_by(principal.user_id, limit)
+    for appeal in found:
+        audit(uow, principal.user_id, principal.role, "appeal.status_read", appeal, MY_APPEALS)
+    uow.commit()
+    return found
