@@ -12,6 +12,7 @@ from sqlalchemy import MetaData, text
 from ekm_platform import config
 from ekm_platform.audit import AuditEntry, audit_table
 from ekm_platform.db import make_engine
+from ekm_platform.testing import broker
 from ekm_platform.testing.platform import running_platform
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
@@ -36,8 +37,16 @@ def newest_anchor(home):
     return json.loads(lines[-1]) if lines else {"chain_pos": 0}
 
 
-def test_a_cut_tail_of_a_running_services_log_is_found(tmp_path, ekm_amqp_uri, database_url, monkeypatch):
-    with running_platform(tmp_path, ekm_amqp_uri, database_url=database_url, services=("cases",),
+@pytest.fixture
+def own_vhost():
+    """Its own vhost: events other tests left in the shared one must not write audit entries here."""
+    name, uri = broker.create_vhost("ekm-anchors")
+    yield uri
+    broker.delete_vhost(name)
+
+
+def test_a_cut_tail_of_a_running_services_log_is_found(tmp_path, own_vhost, database_url, monkeypatch):
+    with running_platform(tmp_path, own_vhost, database_url=database_url, services=("cases",),
                           extra_env={"EKM_AUDIT_ANCHOR_INTERVAL": "0.2"}) as platform:
         for name, value in platform.env.items():
             if name.startswith("EKM_"):

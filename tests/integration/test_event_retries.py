@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from ekm_platform import config
 from ekm_platform.db import make_engine
+from ekm_platform.testing import broker
 from ekm_platform.testing.platform import running_platform
 
 from tests.appeals import appeal_request
@@ -68,8 +69,17 @@ def publish_raw(platform, body: bytes, content_type: str | None):
 
 
 @pytest.fixture
-def platform(tmp_path, ekm_amqp_uri, database_url):
-    with running_platform(tmp_path, ekm_amqp_uri, database_url=database_url, services=("intake", "notifications"),
+def own_vhost():
+    """A vhost of this test alone: the junk and the failing events it publishes must not reach
+    the queues other tests of the session declared in the shared one."""
+    name, uri = broker.create_vhost("ekm-retries")
+    yield uri
+    broker.delete_vhost(name)
+
+
+@pytest.fixture
+def platform(tmp_path, own_vhost, database_url):
+    with running_platform(tmp_path, own_vhost, database_url=database_url, services=("intake", "notifications"),
                           extra_env=RETRIES) as running:
         yield running
 
@@ -129,11 +139,11 @@ def test_messages_that_cannot_be_decoded_are_dead_letters_not_dropped(platform):
     assert queue_depths(platform, [QUEUE]) == {QUEUE: 0}
 
 
-def test_the_attempt_count_survives_a_restart_of_the_service(tmp_path, ekm_amqp_uri, monkeypatch):
+def test_the_attempt_count_survives_a_restart_of_the_service(tmp_path, own_vhost, monkeypatch):
     """The count travels with the message (a header), so a crash between attempts neither
     resets it nor loses the event."""
     slow = {**RETRIES, "EKM_EVENT_RETRY_DELAY": "3"}
-    with running_platform(tmp_path, ekm_amqp_uri, services=("intake", "notifications"), extra_env=slow) as platform:
+    with running_platform(tmp_path, own_vhost, services=("intake", "notifications"), extra_env=slow) as platform:
         for name, value in platform.env.items():
             if name.startswith("EKM_"):
                 monkeypatch.setenv(name, value)
