@@ -39,6 +39,36 @@ class NotificationServiceStub:
                 request_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListDeliveriesRequest.SerializeToString,
                 response_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListDeliveriesResponse.FromString,
                 _registered_method=True)
+        self.ListInbox = channel.unary_unary(
+                '/ekm.notifications.v1.NotificationService/ListInbox',
+                request_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListInboxRequest.SerializeToString,
+                response_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListInboxResponse.FromString,
+                _registered_method=True)
+        self.MarkInboxRead = channel.unary_unary(
+                '/ekm.notifications.v1.NotificationService/MarkInboxRead',
+                request_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.MarkInboxReadRequest.SerializeToString,
+                response_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.MarkInboxReadResponse.FromString,
+                _registered_method=True)
+        self.PreviewTemplate = channel.unary_unary(
+                '/ekm.notifications.v1.NotificationService/PreviewTemplate',
+                request_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateRequest.SerializeToString,
+                response_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateResponse.FromString,
+                _registered_method=True)
+        self.SendTest = channel.unary_unary(
+                '/ekm.notifications.v1.NotificationService/SendTest',
+                request_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.SendTestRequest.SerializeToString,
+                response_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.SendTestResponse.FromString,
+                _registered_method=True)
+        self.GetMyPreferences = channel.unary_unary(
+                '/ekm.notifications.v1.NotificationService/GetMyPreferences',
+                request_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.GetMyPreferencesRequest.SerializeToString,
+                response_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.FromString,
+                _registered_method=True)
+        self.SetMyPreferences = channel.unary_unary(
+                '/ekm.notifications.v1.NotificationService/SetMyPreferences',
+                request_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.SerializeToString,
+                response_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
@@ -46,7 +76,52 @@ class NotificationServiceServicer:
 
     def ListDeliveries(self, request, context):
         """Delivery log entries about one reference (an appeal id, a case id).
+        Each notification with every attempt to send it (channel, status, reason). Only for whoever may
+        see the appeal's / case's case (NOT_FOUND otherwise); an operator sees identifiers and statuses only.
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInbox(self, request, context):
+        """The caller's own in-app inbox (a case manager, a supervisor), newest first. Nobody sees another's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkInboxRead(self, request, context):
+        """Marks items of the caller's own inbox read. An id that is not in the caller's inbox: NOT_FOUND, nothing changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewTemplate(self, request, context):
+        """Staff: a template rendered with these variables, both languages. Bad input (an unknown template or
+        variable, a missing variable, an empty text): INVALID_ARGUMENT with the field (e.g. "variables.name").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SendTest(self, request, context):
+        """Supervisor / operator: sends a template to an address, to test a channel. An invalid phone or e-mail,
+        or a template that does not render: INVALID_ARGUMENT with the field, nothing sent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMyPreferences(self, request, context):
+        """A recipient's own channel order, opt-outs, quiet hours and time zone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetMyPreferences(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -58,6 +133,36 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.ListDeliveries,
                     request_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListDeliveriesRequest.FromString,
                     response_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListDeliveriesResponse.SerializeToString,
+            ),
+            'ListInbox': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInbox,
+                    request_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListInboxRequest.FromString,
+                    response_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListInboxResponse.SerializeToString,
+            ),
+            'MarkInboxRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkInboxRead,
+                    request_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.MarkInboxReadRequest.FromString,
+                    response_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.MarkInboxReadResponse.SerializeToString,
+            ),
+            'PreviewTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewTemplate,
+                    request_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateRequest.FromString,
+                    response_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateResponse.SerializeToString,
+            ),
+            'SendTest': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendTest,
+                    request_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.SendTestRequest.FromString,
+                    response_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.SendTestResponse.SerializeToString,
+            ),
+            'GetMyPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMyPreferences,
+                    request_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.GetMyPreferencesRequest.FromString,
+                    response_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.SerializeToString,
+            ),
+            'SetMyPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMyPreferences,
+                    request_deserializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.FromString,
+                    response_serializer=ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -87,6 +192,168 @@ class NotificationService:
             '/ekm.notifications.v1.NotificationService/ListDeliveries',
             ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListDeliveriesRequest.SerializeToString,
             ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInbox(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.notifications.v1.NotificationService/ListInbox',
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListInboxRequest.SerializeToString,
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.ListInboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkInboxRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.notifications.v1.NotificationService/MarkInboxRead',
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.MarkInboxReadRequest.SerializeToString,
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.MarkInboxReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.notifications.v1.NotificationService/PreviewTemplate',
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateRequest.SerializeToString,
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.PreviewTemplateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendTest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.notifications.v1.NotificationService/SendTest',
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.SendTestRequest.SerializeToString,
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.SendTestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMyPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.notifications.v1.NotificationService/GetMyPreferences',
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.GetMyPreferencesRequest.SerializeToString,
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMyPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.notifications.v1.NotificationService/SetMyPreferences',
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.SerializeToString,
+            ekm_dot_notifications_dot_v1_dot_notifications__pb2.NotificationPreferences.FromString,
             options,
             channel_credentials,
             insecure,
