@@ -18,10 +18,18 @@ class AppealState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     APPEAL_STATE_ACCEPTED: _ClassVar[AppealState]
     APPEAL_STATE_CASE_OPENED: _ClassVar[AppealState]
     APPEAL_STATE_CONSULTED: _ClassVar[AppealState]
+    APPEAL_STATE_MERGED: _ClassVar[AppealState]
+    APPEAL_STATE_REGION_QUEUE: _ClassVar[AppealState]
+    APPEAL_STATE_MATCH_REVIEW: _ClassVar[AppealState]
+    APPEAL_STATE_CASE_LINKED: _ClassVar[AppealState]
 APPEAL_STATE_UNSPECIFIED: AppealState
 APPEAL_STATE_ACCEPTED: AppealState
 APPEAL_STATE_CASE_OPENED: AppealState
 APPEAL_STATE_CONSULTED: AppealState
+APPEAL_STATE_MERGED: AppealState
+APPEAL_STATE_REGION_QUEUE: AppealState
+APPEAL_STATE_MATCH_REVIEW: AppealState
+APPEAL_STATE_CASE_LINKED: AppealState
 
 class Applicant(_message.Message):
     __slots__ = ("person", "phone", "email", "is_subject", "relation_to_subject")
@@ -38,7 +46,7 @@ class Applicant(_message.Message):
     def __init__(self, person: _Optional[_Union[_common_pb2.PersonIdentity, _Mapping]] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., is_subject: _Optional[bool] = ..., relation_to_subject: _Optional[str] = ...) -> None: ...
 
 class SubmitAppealRequest(_message.Message):
-    __slots__ = ("applicant", "subject", "channel", "description", "consent_to_processing", "urgent", "community_code", "client_request_id", "source_reference", "information_only")
+    __slots__ = ("applicant", "subject", "channel", "description", "consent_to_processing", "urgent", "community_code", "client_request_id", "registered_address", "actual_address", "source_reference", "information_only")
     APPLICANT_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
@@ -47,6 +55,8 @@ class SubmitAppealRequest(_message.Message):
     URGENT_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
     CLIENT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    ACTUAL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     SOURCE_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     INFORMATION_ONLY_FIELD_NUMBER: _ClassVar[int]
     applicant: Applicant
@@ -57,23 +67,39 @@ class SubmitAppealRequest(_message.Message):
     urgent: bool
     community_code: str
     client_request_id: str
+    registered_address: Address
+    actual_address: Address
     source_reference: str
     information_only: bool
-    def __init__(self, applicant: _Optional[_Union[Applicant, _Mapping]] = ..., subject: _Optional[_Union[_common_pb2.PersonIdentity, _Mapping]] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., description: _Optional[str] = ..., consent_to_processing: _Optional[bool] = ..., urgent: _Optional[bool] = ..., community_code: _Optional[str] = ..., client_request_id: _Optional[str] = ..., source_reference: _Optional[str] = ..., information_only: _Optional[bool] = ...) -> None: ...
+    def __init__(self, applicant: _Optional[_Union[Applicant, _Mapping]] = ..., subject: _Optional[_Union[_common_pb2.PersonIdentity, _Mapping]] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., description: _Optional[str] = ..., consent_to_processing: _Optional[bool] = ..., urgent: _Optional[bool] = ..., community_code: _Optional[str] = ..., client_request_id: _Optional[str] = ..., registered_address: _Optional[_Union[Address, _Mapping]] = ..., actual_address: _Optional[_Union[Address, _Mapping]] = ..., source_reference: _Optional[str] = ..., information_only: _Optional[bool] = ...) -> None: ...
+
+class Address(_message.Message):
+    __slots__ = ("katottg", "region", "settlement", "street")
+    KATOTTG_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    SETTLEMENT_FIELD_NUMBER: _ClassVar[int]
+    STREET_FIELD_NUMBER: _ClassVar[int]
+    katottg: str
+    region: str
+    settlement: str
+    street: str
+    def __init__(self, katottg: _Optional[str] = ..., region: _Optional[str] = ..., settlement: _Optional[str] = ..., street: _Optional[str] = ...) -> None: ...
 
 class SubmitAppealResponse(_message.Message):
-    __slots__ = ("tracking_number", "appeal_id", "screening_level", "state", "screening")
+    __slots__ = ("tracking_number", "appeal_id", "screening_level", "state", "screening", "merged_into_tracking_number")
     TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
     APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
     SCREENING_LEVEL_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     SCREENING_FIELD_NUMBER: _ClassVar[int]
+    MERGED_INTO_TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
     tracking_number: str
     appeal_id: str
     screening_level: _common_pb2.ScreeningLevel
     state: AppealState
     screening: Screening
-    def __init__(self, tracking_number: _Optional[str] = ..., appeal_id: _Optional[str] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., state: _Optional[_Union[AppealState, str]] = ..., screening: _Optional[_Union[Screening, _Mapping]] = ...) -> None: ...
+    merged_into_tracking_number: str
+    def __init__(self, tracking_number: _Optional[str] = ..., appeal_id: _Optional[str] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., state: _Optional[_Union[AppealState, str]] = ..., screening: _Optional[_Union[Screening, _Mapping]] = ..., merged_into_tracking_number: _Optional[str] = ...) -> None: ...
 
 class GetAppealStatusRequest(_message.Message):
     __slots__ = ("tracking_number",)
@@ -82,7 +108,7 @@ class GetAppealStatusRequest(_message.Message):
     def __init__(self, tracking_number: _Optional[str] = ...) -> None: ...
 
 class AppealStatus(_message.Message):
-    __slots__ = ("tracking_number", "state", "screening_level", "case_number", "submitted_at", "updated_at", "state_label_uk", "state_label_en", "channel")
+    __slots__ = ("tracking_number", "state", "screening_level", "case_number", "submitted_at", "updated_at", "state_label_uk", "state_label_en", "channel", "merged_into_tracking_number", "merged_appeals", "community_code", "provider_code", "region_code", "routing_basis")
     TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     SCREENING_LEVEL_FIELD_NUMBER: _ClassVar[int]
@@ -92,6 +118,12 @@ class AppealStatus(_message.Message):
     STATE_LABEL_UK_FIELD_NUMBER: _ClassVar[int]
     STATE_LABEL_EN_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    MERGED_INTO_TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MERGED_APPEALS_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_CODE_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    ROUTING_BASIS_FIELD_NUMBER: _ClassVar[int]
     tracking_number: str
     state: AppealState
     screening_level: _common_pb2.ScreeningLevel
@@ -101,7 +133,13 @@ class AppealStatus(_message.Message):
     state_label_uk: str
     state_label_en: str
     channel: _common_pb2.Channel
-    def __init__(self, tracking_number: _Optional[str] = ..., state: _Optional[_Union[AppealState, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., case_number: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state_label_uk: _Optional[str] = ..., state_label_en: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ...) -> None: ...
+    merged_into_tracking_number: str
+    merged_appeals: int
+    community_code: str
+    provider_code: str
+    region_code: str
+    routing_basis: str
+    def __init__(self, tracking_number: _Optional[str] = ..., state: _Optional[_Union[AppealState, str]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ..., case_number: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state_label_uk: _Optional[str] = ..., state_label_en: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., merged_into_tracking_number: _Optional[str] = ..., merged_appeals: _Optional[int] = ..., community_code: _Optional[str] = ..., provider_code: _Optional[str] = ..., region_code: _Optional[str] = ..., routing_basis: _Optional[str] = ...) -> None: ...
 
 class ListMyAppealsRequest(_message.Message):
     __slots__ = ("page_size",)
@@ -222,3 +260,183 @@ class AppealHistory(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[AppealHistoryEntry]
     case_number: str
     def __init__(self, tracking_number: _Optional[str] = ..., state: _Optional[_Union[AppealState, str]] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., source_reference: _Optional[str] = ..., screening: _Optional[_Union[Screening, _Mapping]] = ..., decisions: _Optional[_Iterable[_Union[Screening, _Mapping]]] = ..., consultation: _Optional[_Union[Consultation, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[AppealHistoryEntry, _Mapping]]] = ..., case_number: _Optional[str] = ...) -> None: ...
+
+class ListMatchReviewsRequest(_message.Message):
+    __slots__ = ("include_decided", "page_size")
+    INCLUDE_DECIDED_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    include_decided: bool
+    page_size: int
+    def __init__(self, include_decided: _Optional[bool] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class MatchReviewSummary(_message.Message):
+    __slots__ = ("review_id", "appeal_id", "tracking_number", "community_code", "state", "best_score", "candidates", "created_at")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    BEST_SCORE_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    appeal_id: str
+    tracking_number: str
+    community_code: str
+    state: str
+    best_score: float
+    candidates: int
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, review_id: _Optional[str] = ..., appeal_id: _Optional[str] = ..., tracking_number: _Optional[str] = ..., community_code: _Optional[str] = ..., state: _Optional[str] = ..., best_score: _Optional[float] = ..., candidates: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListMatchReviewsResponse(_message.Message):
+    __slots__ = ("reviews",)
+    REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    reviews: _containers.RepeatedCompositeFieldContainer[MatchReviewSummary]
+    def __init__(self, reviews: _Optional[_Iterable[_Union[MatchReviewSummary, _Mapping]]] = ...) -> None: ...
+
+class GetMatchReviewRequest(_message.Message):
+    __slots__ = ("review_id",)
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    def __init__(self, review_id: _Optional[str] = ...) -> None: ...
+
+class PersonView(_message.Message):
+    __slots__ = ("last_name", "first_name", "patronymic", "birth_date", "rnokpp_masked", "unzr_masked")
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATRONYMIC_FIELD_NUMBER: _ClassVar[int]
+    BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    RNOKPP_MASKED_FIELD_NUMBER: _ClassVar[int]
+    UNZR_MASKED_FIELD_NUMBER: _ClassVar[int]
+    last_name: str
+    first_name: str
+    patronymic: str
+    birth_date: str
+    rnokpp_masked: str
+    unzr_masked: str
+    def __init__(self, last_name: _Optional[str] = ..., first_name: _Optional[str] = ..., patronymic: _Optional[str] = ..., birth_date: _Optional[str] = ..., rnokpp_masked: _Optional[str] = ..., unzr_masked: _Optional[str] = ...) -> None: ...
+
+class FieldComparison(_message.Message):
+    __slots__ = ("field", "appeal_value", "candidate_value", "verdict", "similarity")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    APPEAL_VALUE_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_VALUE_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    SIMILARITY_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    appeal_value: str
+    candidate_value: str
+    verdict: str
+    similarity: float
+    def __init__(self, field: _Optional[str] = ..., appeal_value: _Optional[str] = ..., candidate_value: _Optional[str] = ..., verdict: _Optional[str] = ..., similarity: _Optional[float] = ...) -> None: ...
+
+class MatchCandidate(_message.Message):
+    __slots__ = ("person_id", "score", "band", "reasons", "person", "case_number", "case_stage", "case_community_code", "comparisons")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CASE_STAGE_FIELD_NUMBER: _ClassVar[int]
+    CASE_COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    COMPARISONS_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    score: float
+    band: str
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    person: PersonView
+    case_number: str
+    case_stage: str
+    case_community_code: str
+    comparisons: _containers.RepeatedCompositeFieldContainer[FieldComparison]
+    def __init__(self, person_id: _Optional[str] = ..., score: _Optional[float] = ..., band: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., person: _Optional[_Union[PersonView, _Mapping]] = ..., case_number: _Optional[str] = ..., case_stage: _Optional[str] = ..., case_community_code: _Optional[str] = ..., comparisons: _Optional[_Iterable[_Union[FieldComparison, _Mapping]]] = ...) -> None: ...
+
+class MatchReview(_message.Message):
+    __slots__ = ("review_id", "appeal_id", "tracking_number", "community_code", "state", "subject", "candidates", "created_at", "decided_person_id", "decided_by", "decided_at", "decision_reason", "auto_link_score", "review_score")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REASON_FIELD_NUMBER: _ClassVar[int]
+    AUTO_LINK_SCORE_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_SCORE_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    appeal_id: str
+    tracking_number: str
+    community_code: str
+    state: str
+    subject: PersonView
+    candidates: _containers.RepeatedCompositeFieldContainer[MatchCandidate]
+    created_at: _timestamp_pb2.Timestamp
+    decided_person_id: str
+    decided_by: str
+    decided_at: _timestamp_pb2.Timestamp
+    decision_reason: str
+    auto_link_score: float
+    review_score: float
+    def __init__(self, review_id: _Optional[str] = ..., appeal_id: _Optional[str] = ..., tracking_number: _Optional[str] = ..., community_code: _Optional[str] = ..., state: _Optional[str] = ..., subject: _Optional[_Union[PersonView, _Mapping]] = ..., candidates: _Optional[_Iterable[_Union[MatchCandidate, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_person_id: _Optional[str] = ..., decided_by: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decision_reason: _Optional[str] = ..., auto_link_score: _Optional[float] = ..., review_score: _Optional[float] = ...) -> None: ...
+
+class DecideMatchReviewRequest(_message.Message):
+    __slots__ = ("review_id", "person_id", "reason")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    person_id: str
+    reason: str
+    def __init__(self, review_id: _Optional[str] = ..., person_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListRegionQueueRequest(_message.Message):
+    __slots__ = ("region_code", "page_size")
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    region_code: str
+    page_size: int
+    def __init__(self, region_code: _Optional[str] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class RegionQueueItem(_message.Message):
+    __slots__ = ("appeal_id", "tracking_number", "region_code", "region_name", "reason", "unit_code", "unit_name", "submitted_at", "screening_level")
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    REGION_NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    SCREENING_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    appeal_id: str
+    tracking_number: str
+    region_code: str
+    region_name: str
+    reason: str
+    unit_code: str
+    unit_name: str
+    submitted_at: _timestamp_pb2.Timestamp
+    screening_level: _common_pb2.ScreeningLevel
+    def __init__(self, appeal_id: _Optional[str] = ..., tracking_number: _Optional[str] = ..., region_code: _Optional[str] = ..., region_name: _Optional[str] = ..., reason: _Optional[str] = ..., unit_code: _Optional[str] = ..., unit_name: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., screening_level: _Optional[_Union[_common_pb2.ScreeningLevel, str]] = ...) -> None: ...
+
+class ListRegionQueueResponse(_message.Message):
+    __slots__ = ("appeals",)
+    APPEALS_FIELD_NUMBER: _ClassVar[int]
+    appeals: _containers.RepeatedCompositeFieldContainer[RegionQueueItem]
+    def __init__(self, appeals: _Optional[_Iterable[_Union[RegionQueueItem, _Mapping]]] = ...) -> None: ...
+
+class AssignRegionQueueAppealRequest(_message.Message):
+    __slots__ = ("appeal_id", "community_code", "reason")
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    appeal_id: str
+    community_code: str
+    reason: str
+    def __init__(self, appeal_id: _Optional[str] = ..., community_code: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

@@ -44,6 +44,31 @@ class IntakeServiceStub:
                 request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealStatusRequest.SerializeToString,
                 response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.FromString,
                 _registered_method=True)
+        self.ListMatchReviews = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/ListMatchReviews',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMatchReviewsRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMatchReviewsResponse.FromString,
+                _registered_method=True)
+        self.GetMatchReview = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/GetMatchReview',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetMatchReviewRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.MatchReview.FromString,
+                _registered_method=True)
+        self.DecideMatchReview = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/DecideMatchReview',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.DecideMatchReviewRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.MatchReview.FromString,
+                _registered_method=True)
+        self.ListRegionQueue = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/ListRegionQueue',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListRegionQueueRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListRegionQueueResponse.FromString,
+                _registered_method=True)
+        self.AssignRegionQueueAppeal = channel.unary_unary(
+                '/ekm.intake.v1.IntakeService/AssignRegionQueueAppeal',
+                request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AssignRegionQueueAppealRequest.SerializeToString,
+                response_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.FromString,
+                _registered_method=True)
         self.ListMyAppeals = channel.unary_unary(
                 '/ekm.intake.v1.IntakeService/ListMyAppeals',
                 request_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMyAppealsRequest.SerializeToString,
@@ -82,6 +107,47 @@ class IntakeServiceServicer:
     def GetAppealStatus(self, request, context):
         """The state of an appeal for the applicant, by tracking number. A recipient gets only
         their own appeals (submitted by them, or the one that opened their case): NOT_FOUND otherwise.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMatchReviews(self, request, context):
+        """De-duplication: uncertain person matches (between the two score bands) wait here for a case
+        manager or supervisor of the appeal's community (others: NOT_FOUND). Identifiers and scores only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMatchReview(self, request, context):
+        """One review, side by side: the appeal's subject and each candidate person (from cases), field by
+        field, with the score and what agreed. The read is audited in intake and cases.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideMatchReview(self, request, context):
+        """The reviewer's decision: the appeal's subject is candidate person_id (the appeal joins that
+        person's open case or opens one), or nobody known (person_id empty: a new person). A reason is
+        required; audited; a decided review is FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRegionQueue(self, request, context):
+        """Routing: appeals that could not be routed to a community the platform serves wait in their
+        region's intake queue, for a supervisor of a community in that region (others: empty / NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignRegionQueueAppeal(self, request, context):
+        """The supervisor routes a queued appeal to a served community of the region (audited); it is then
+        accepted there as any routed appeal.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -131,6 +197,31 @@ def add_IntakeServiceServicer_to_server(servicer, server):
             'GetAppealStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetAppealStatus,
                     request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealStatusRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.SerializeToString,
+            ),
+            'ListMatchReviews': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMatchReviews,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMatchReviewsRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListMatchReviewsResponse.SerializeToString,
+            ),
+            'GetMatchReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMatchReview,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.GetMatchReviewRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.MatchReview.SerializeToString,
+            ),
+            'DecideMatchReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideMatchReview,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.DecideMatchReviewRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.MatchReview.SerializeToString,
+            ),
+            'ListRegionQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRegionQueue,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListRegionQueueRequest.FromString,
+                    response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.ListRegionQueueResponse.SerializeToString,
+            ),
+            'AssignRegionQueueAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignRegionQueueAppeal,
+                    request_deserializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AssignRegionQueueAppealRequest.FromString,
                     response_serializer=ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.SerializeToString,
             ),
             'ListMyAppeals': grpc.unary_unary_rpc_method_handler(
@@ -207,6 +298,141 @@ class IntakeService:
             target,
             '/ekm.intake.v1.IntakeService/GetAppealStatus',
             ekm_dot_intake_dot_v1_dot_intake__pb2.GetAppealStatusRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMatchReviews(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/ListMatchReviews',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.ListMatchReviewsRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.ListMatchReviewsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMatchReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/GetMatchReview',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.GetMatchReviewRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.MatchReview.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideMatchReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/DecideMatchReview',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.DecideMatchReviewRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.MatchReview.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRegionQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/ListRegionQueue',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.ListRegionQueueRequest.SerializeToString,
+            ekm_dot_intake_dot_v1_dot_intake__pb2.ListRegionQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignRegionQueueAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.intake.v1.IntakeService/AssignRegionQueueAppeal',
+            ekm_dot_intake_dot_v1_dot_intake__pb2.AssignRegionQueueAppealRequest.SerializeToString,
             ekm_dot_intake_dot_v1_dot_intake__pb2.AppealStatus.FromString,
             options,
             channel_credentials,
