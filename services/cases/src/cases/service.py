@@ -366,10 +366,12 @@ class CasesService(StandardGrpc):
             return handlers.case_is_open(uow, case_number)
 
     @rpc
-    def register_case_manager(self, manager_id, community_code, capacity, skills=(), supervisor_id=""):
+    def register_case_manager(self, manager_id, community_code, capacity, skills=(), supervisor_id="",
+                              on_duty=False):
+        """The roster (demo data, configuration); ``on_duty``: takes the community's crisis cases."""
         with self.db() as uow:
             workload.register_manager(uow, CaseManager(manager_id, community_code, int(capacity),
-                                                       frozenset(skills), supervisor_id))
+                                                       frozenset(skills), supervisor_id, bool(on_duty)))
 
     @event_handler("registry_gateway", "registry.facts_found")
     def on_registry_facts(self, body):
@@ -395,6 +397,13 @@ class CasesService(StandardGrpc):
     def on_appeal_accepted(self, body):
         handler = partial(handlers.open_case_for_appeal, fetch_subject=self.intake.get_appeal_subject)
         handle_event(self.db, "cases.on_appeal_accepted", body, handler)
+
+    @event_handler("intake", "appeal.rescreened")
+    def on_appeal_rescreened(self, body):
+        """A case manager's screening override: an appeal that now needs a case gets one
+        (crisis: urgent, to the on-duty case manager), exactly as when it was accepted."""
+        handler = partial(handlers.open_case_for_appeal, fetch_subject=self.intake.get_appeal_subject)
+        handle_event(self.db, "cases.on_appeal_rescreened", body, handler)
 
 
 SERVICE = CasesService

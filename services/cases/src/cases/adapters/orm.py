@@ -105,6 +105,7 @@ case_managers = Table(
     Column("capacity", Integer, nullable=False),
     Column("skills", Text, nullable=False),
     Column("supervisor_id", String(64), nullable=False),
+    Column("on_duty", Boolean, nullable=False, default=False),  # the duty roster (m0015)
 )
 
 history = Table(

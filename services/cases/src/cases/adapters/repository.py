@@ -377,11 +377,12 @@ class CaseRepository:
         if community_code:
             query = query.where(case_managers.c.community_code == community_code)
         return [CaseManager(r.manager_id, r.community_code, r.capacity, frozenset(json.loads(r.skills)),
-                            r.supervisor_id) for r in self.session.execute(query)]
+                            r.supervisor_id, bool(r.on_duty)) for r in self.session.execute(query)]
 
     def save_manager(self, manager: CaseManager) -> None:
         values = {"community_code": manager.community_code, "capacity": manager.capacity,
-                  "skills": json.dumps(sorted(manager.skills)), "supervisor_id": manager.supervisor_id}
+                  "skills": json.dumps(sorted(manager.skills)), "supervisor_id": manager.supervisor_id,
+                  "on_duty": manager.on_duty}
         done = self.session.execute(update(case_managers).where(
             case_managers.c.manager_id == manager.manager_id).values(**values))
         if done.rowcount == 0:

@@ -85,8 +85,14 @@ class Case:
     def is_open(self) -> bool:
         return self.stage is not Stage.CLOSED
 
+    @property
+    def priority(self) -> str:
+        """"urgent" for a crisis (the on-duty case manager is notified at once), else "normal"."""
+        return "urgent" if self.screening_level == "crisis" else "normal"
+
     def opened_event(self, appeal_id: str, new_case: bool) -> dict:
         """Identifiers only: never names or tax numbers."""
         return {"case_id": self.case_id, "case_number": self.case_number, "appeal_id": appeal_id,
                 "person_id": self.person_id, "screening_level": self.screening_level,
-                "community_code": self.community_code, "new_case": new_case}
+                "community_code": self.community_code, "new_case": new_case,
+                "priority": self.priority, "assigned_to": self.assigned_to}

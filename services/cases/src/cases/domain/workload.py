@@ -18,6 +18,7 @@ class CaseManager:
     capacity: int                    # weighted units
     skills: frozenset = frozenset()  # e.g. {"veterans", "children"}
     supervisor_id: str = ""
+    on_duty: bool = False            # takes the community's crisis cases at once (the duty roster)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,23 @@ def choose_case_manager(community_code: str, needed_skills: set[str], complexity
         f"community {community_code}; {skills_en}; free capacity {free} of {best.capacity}; "
         f"case weight {weight}",
         lacks_skills=not skilled)
+
+
+def choose_on_duty(community_code: str, managers: list[CaseManager], loads: dict[str, int]) -> Assignment | None:
+    """A crisis case goes at once to the community's on-duty case manager — the least loaded
+    one when several are on duty — whatever their free capacity (a crisis does not wait for
+    capacity). None when nobody of the community is on duty."""
+    on_duty = [m for m in managers if m.community_code == community_code and m.on_duty]
+    if not on_duty:
+        return None
+    best = min(on_duty, key=lambda m: (loads.get(m.manager_id, 0), m.manager_id))
+    load = loads.get(best.manager_id, 0)
+    return Assignment(
+        best.manager_id,
+        f"Громада {community_code}; кризовий випадок — черговому кейс-менеджеру громади; навантаження {load} "
+        f"з {best.capacity}",
+        f"community {community_code}; a crisis case goes to the community's on-duty case manager; load {load} "
+        f"of {best.capacity}")
 
 
 def _no_skilled_capacity(needed: set[str], has: frozenset) -> tuple[str, str]:

@@ -6,7 +6,7 @@ from ekm_platform.errors import FailedPrecondition, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.model import Case
-from cases.domain.workload import Assignment, CaseManager, choose_case_manager
+from cases.domain.workload import Assignment, CaseManager, choose_case_manager, choose_on_duty
 from cases.service_layer.access import audit, load_case, require_staff, team_of
 
 CASE_ASSIGNED = "case.assigned"
@@ -17,6 +17,9 @@ def auto_assign(uow: UnitOfWork, case: Case, needed_skills: set[str]) -> Assignm
     in the supervisors' queue) when nobody has capacity."""
     managers = uow.repo.managers(case.community_code)
     loads = {k: v[0] for k, v in uow.repo.loads([m.manager_id for m in managers]).items()}
+    if case.screening_level == "crisis" and (assignment := choose_on_duty(case.community_code, managers, loads)):
+        case.assigned_to, case.assignment_explanation = assignment.manager_id, assignment.explanation
+        return assignment
     try:
         assignment = choose_case_manager(case.community_code, needed_skills, case.complexity, managers, loads)
     except FailedPrecondition as exc:
