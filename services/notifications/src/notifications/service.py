@@ -5,6 +5,7 @@ from ekm.notifications.v1 import notifications_pb2_grpc
 from nameko import config
 from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from nameko.rpc import ServiceRpc
+from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
 from ekm_platform.case_access import bounded
@@ -16,7 +17,7 @@ from notifications.adapters import grpc_mapping
 from notifications.adapters.orm import audit_log, metadata
 from notifications.adapters.repository import DeliveryRepository
 from notifications.dependencies import Senders
-from notifications.service_layer import handlers
+from notifications.service_layer import handlers, reminders, triggers
 
 grpc = Grpc.implementing(notifications_pb2_grpc.NotificationServiceStub)
 
@@ -52,5 +53,68 @@ class NotificationsService(StandardGrpc):
                           senders=self.senders)
         handle_event(self.db, "notifications.on_appeal_accepted", body, handler)
 
+    # --- triggers (service_layer.triggers): each notifies once per fact, whatever the event id ---
+    def _case_parties(self):
+        return bounded(self.cases.case_parties, float(config.get("RPC_TIMEOUT", 10)), "cases")
 
+    @event_handler("cases", "case.opened")
+    def on_case_opened(self, body):
+        handle_event(self.db, "notifications.on_case_opened", body,
+                     partial(triggers.case_opened, parties=self._case_parties()))
+
+    @event_handler("cases", "case.assigned")
+    def on_case_assigned(self, body):
+        handle_event(self.db, "notifications.on_case_assigned", body,
+                     partial(triggers.case_assigned, parties=self._case_parties()))
+
+    @event_handler("cases", "case.plan_agreed")
+    def on_plan_agreed(self, body):
+        handle_event(self.db, "notifications.on_plan_agreed", body,
+                     partial(triggers.plan_agreed, parties=self._case_parties()))
+
+    @event_handler("cases", "case.plan_changed")
+    def on_plan_changed(self, body):
+        handle_event(self.db, "notifications.on_plan_changed", body,
+                     partial(triggers.plan_changed, parties=self._case_parties()))
+
+    @event_handler("cases", "case.step_due")
+    def on_step_due(self, body):
+        handle_event(self.db, "notifications.on_step_due", body, triggers.step_announced)
+
+    @event_handler("cases", "case.step_overdue")
+    def on_step_overdue(self, body):
+        handle_event(self.db, "notifications.on_step_overdue", body, triggers.step_announced)
+
+    @event_handler("cases", "case.review_due")
+    def on_review_due(self, body):
+        handle_event(self.db, "notifications.on_review_due", body, triggers.review_announced)
+
+    @event_handler("interagency", "referral.accepted")
+    def on_referral_accepted(self, body):
+        handle_event(self.db, "notifications.on_referral_accepted", body,
+                     partial(triggers.referral_answered, parties=self._case_parties()))
+
+    @event_handler("interagency", "referral.rejected")
+    def on_referral_rejected(self, body):
+        handle_event(self.db, "notifications.on_referral_rejected", body,
+                     partial(triggers.referral_answered, parties=self._case_parties()))
+
+    @event_handler("interagency", "referral.completed")
+    def on_referral_completed(self, body):
+        handle_event(self.db, "notifications.on_referral_completed", body,
+                     partial(triggers.referral_answered, parties=self._case_parties()))
+
+    @event_handler("registry_gateway", "registry.facts_found")
+    def on_registry_facts(self, body):
+        handle_event(self.db, "notifications.on_registry_facts", body,
+                     partial(triggers.registry_facts_found, parties=self._case_parties()))
+
+    @timer(interval=reminders.reminder_interval())
+    def send_due_reminders(self):
+        """Reminders whose time has come (rows in the database, so they survive restarts), claimed
+        by this process only (FOR UPDATE SKIP LOCKED on PostgreSQL), handed to the pipeline once."""
+        reminders.run_due(self.db, WORKER, self._case_parties())
+
+
+WORKER = reminders.worker_id()  # this process, as it claims reminders
 SERVICE = NotificationsService

@@ -15,6 +15,12 @@ class DeliveryRepository:
     def __init__(self, session: Session):
         self.session = session
 
+    @property
+    def reminders(self):
+        """Reminder rows with a due time (notifications.adapters.reminder_store)."""
+        from notifications.adapters.reminder_store import Reminders
+        return Reminders(self.session)
+
     def add(self, delivery: Delivery) -> None:
         self.session.execute(deliveries.insert(), asdict(delivery))
 
