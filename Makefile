@@ -18,24 +18,27 @@ setup: ## install what is missing (apt: RabbitMQ; .venv with pinned deps) and st
 setup-postgres: ## the same, plus PostgreSQL
 	@scripts/setup.sh --with-postgres
 
+setup-browser: ## the same, plus Debian's chromium (the web workplace's browser tests)
+	@scripts/setup.sh --with-browser
+
 migrate: setup ## apply migrations and declare event queues for every service
 	@$(EKM) migrate
 
 run: migrate ## set up, migrate, start every service + registry simulators, load demo data
 	@$(EKM) run
 
-test: setup-postgres ## run every test: unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
+test: setup-postgres setup-browser ## run every test: unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
 	@$(MAKE) --no-print-directory proto-check
-	@$(PYTEST) -q libs services tests
+	@$(PYTEST) -q libs services tests web/tests
 
 test-unit: setup ## unit tests only (no broker)
-	@$(PYTEST) -q -m "not integration and not e2e" libs services
+	@$(PYTEST) -q -m "not integration and not e2e" libs services web/tests
 
 test-integration: setup-postgres ## integration tests (real RabbitMQ, SQLite and PostgreSQL)
 	@$(PYTEST) -q -m integration libs services tests
 
-test-e2e: setup ## end-to-end: real processes driven over gRPC
-	@$(PYTEST) -q -m e2e tests
+test-e2e: setup setup-browser ## end-to-end: real processes driven over gRPC
+	@$(PYTEST) -q -m e2e tests web/tests
 
 proto: ## regenerate Python code from proto/ into libs/ekm-protos (pinned grpcio-tools)
 	@$(PY) scripts/gen_protos.py
@@ -65,4 +68,4 @@ trace: setup ## print a trace: make trace ID=<tracking number | trace id>
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres migrate run test test-unit test-integration test-e2e proto proto-check bench scale-data bench-scale token trace clean
+.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check bench scale-data bench-scale token trace clean

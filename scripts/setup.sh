@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WITH_POSTGRES=0
-[[ "${1:-}" == "--with-postgres" ]] && WITH_POSTGRES=1
+WITH_BROWSER=0   # --with-browser: Debian's chromium for the web workplace's browser tests
+for arg in "$@"; do
+  [[ "$arg" == "--with-postgres" ]] && WITH_POSTGRES=1
+  [[ "$arg" == "--with-browser" ]] && WITH_BROWSER=1
+done
 [[ -n "${EKM_DATABASE_URL:-}" ]] && WITH_POSTGRES=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -17,6 +21,7 @@ command -v python3 >/dev/null || packages+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3-venv)
 command -v rabbitmq-server >/dev/null || [[ -x /usr/sbin/rabbitmq-server ]] || packages+=(rabbitmq-server)
 if [[ $WITH_POSTGRES == 1 ]] && ! command -v pg_ctlcluster >/dev/null; then packages+=(postgresql); fi
+if [[ $WITH_BROWSER == 1 ]] && [[ ! -x /usr/bin/chromium ]]; then packages+=(chromium); fi
 if (( ${#packages[@]} )); then
   say "Installing ${packages[*]} (apt)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -56,7 +61,7 @@ if [[ ! -f $stamp ]] || ! cmp -s requirements.lock "$stamp"; then
   [[ -x .venv/bin/python ]] || python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
   editable=()
-  for project in libs/*/pyproject.toml services/*/pyproject.toml services/*/simulators/pyproject.toml; do
+  for project in libs/*/pyproject.toml services/*/pyproject.toml services/*/simulators/pyproject.toml web/pyproject.toml; do
     [[ -f $project ]] && editable+=(-e "$(dirname "$project")")
   done
   .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation "${editable[@]}"

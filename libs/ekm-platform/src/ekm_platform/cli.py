@@ -159,7 +159,8 @@ def cmd_run(args) -> int:
     from ekm_platform.dev_pki import partner_tls_environment
     partner_tls_environment()  # development partner certificates under var/pki/ on first run
     simulators = _simulators_installed()
-    supervisor = Supervisor(programs(simulators=simulators))
+    web = _web_installed()
+    supervisor = Supervisor(programs(simulators=simulators, web=web))
 
     def stop_on_signal(signum, frame):  # `kill`, a closed terminal, systemd: stop like Ctrl-C
         raise KeyboardInterrupt
@@ -177,6 +178,8 @@ def cmd_run(args) -> int:
         if simulators:
             print(f"  registry simulators http://127.0.0.1:{__import__('os').environ.get('EKM_SIMULATORS_PORT', '8081')}/")
         _print_partner_inbound()
+        if web:
+            _print_web()
         print(f"Logs: {supervisor.log_dir}/<service>.log   Token: .venv/bin/ekm token --role case_manager --user cm-1")
         if not args.no_demo:
             cmd_demo(argparse.Namespace(file=args.demo_file))
@@ -215,6 +218,28 @@ def _print_partner_inbound() -> None:
     pki = pathlib.Path(os.environ.get("EKM_PARTNER_TLS_CLIENT_CA", "var/pki/ca.pem")).parent
     print(f"  partner inbound    https://127.0.0.1:{port}/partner/v1/records/<type>, SOAP /partner/soap?wsdl "
           f"(mTLS; demo partner certificate {pki}/partner-dcz.pem, see the README for a curl)")
+
+
+def _web_installed() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("ekm_web") is not None
+
+
+def _print_web() -> None:
+    """Where the web workplace listens, once it does."""
+    import os
+    import socket
+
+    host, port = os.environ.get("EKM_WEB_HOST", "127.0.0.1"), int(os.environ.get("EKM_WEB_PORT", "8080"))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            print(f"  web workplace      http://{host}:{port}/  (sign in as a demo user: see web/README.md)")
+            return
+        except OSError:
+            time.sleep(0.2)
+    print(f"  web workplace      not listening on {port} yet: see var/log/web.log")
 
 
 def _simulators_installed() -> bool:

@@ -13,6 +13,7 @@ from ekm_platform import config
 
 RESTART_LIMIT = 5  # per process, within a minute
 PARTNER_INBOUND = "registry-gateway-partners"
+WEB = "web"
 
 
 def die_with_parent() -> None:
@@ -41,9 +42,11 @@ class Program:
     restarts: list[float] = field(default_factory=list)
 
 
-def programs(services=config.SERVICES, simulators: bool = True, env=None) -> list[Program]:
+def programs(services=config.SERVICES, simulators: bool = True, env=None, web: bool = False) -> list[Program]:
     python = sys.executable
     result = []
+    if web:  # the web workplace (BFF, uvicorn; web/): EKM_WEB_HOST / EKM_WEB_PORT
+        result.append(Program(WEB, [python, "-m", "ekm_web"]))
     if simulators:
         port = (env or os.environ).get("EKM_SIMULATORS_PORT", "8081")
         result.append(Program("registry-simulators", [python, "-m", "registry_simulators", "--port", port]))

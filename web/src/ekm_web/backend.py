@@ -1,0 +1,108 @@
+"""The BFF's view of the services: one plain-grpcio (asyncio) channel per service, every call
+made with the signed-in user's bearer token, errors turned into ``BackendError`` (with the
+field violations of a ``google.rpc.BadRequest`` detail, so a form shows them at the field).
+
+Never import nameko or eventlet here: this process is asyncio (uvicorn)."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+import grpc
+from google.rpc import error_details_pb2, status_pb2
+
+# service -> (module of the generated stubs, stub class)
+STUBS = {
+    "intake": ("ekm.intake.v1.intake_pb2_grpc", "IntakeServiceStub"),
+    "cases": ("ekm.cases.v1.cases_pb2_grpc", "CaseServiceStub"),
+    "registry-gateway": ("ekm.registry.v1.registry_pb2_grpc", "RegistryGatewayStub"),
+    "interagency": ("ekm.interagency.v1.interagency_pb2_grpc", "InteragencyServiceStub"),
+    "notifications": ("ekm.notifications.v1.notifications_pb2_grpc", "NotificationServiceStub"),
+}
+
+
+@dataclass
+class BackendError(Exception):
+    """A service refused or failed a call. ``code`` is the gRPC status name (NOT_FOUND, …),
+    ``message`` the service's text (Ukrainian / English), ``fields`` field path -> message."""
+    code: str
+    message: str = ""
+    fields: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def field_violations(error: grpc.RpcError) -> dict:
+    """The BadRequest field violations carried in the status details, field -> description."""
+    found: dict[str, str] = {}
+    try:
+        trailing = error.trailing_metadata() or ()
+    except Exception:  # noqa: BLE001 - a call that never reached the server has none
+        return found
+    for key, value in trailing:
+        if key != "grpc-status-details-bin":
+            continue
+        status = status_pb2.Status.FromString(value)
+        for detail in status.details:
+            if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+                bad = error_details_pb2.BadRequest()
+                detail.Unpack(bad)
+                for violation in bad.field_violations:
+                    found.setdefault(violation.field, violation.description)
+    return found
+
+
+class Backend:
+    """Channels to the five services; ``await backend.call("cases", "GetCase", request, token)``."""
+
+    def __init__(self, addresses: dict, timeout: float = 10.0):
+        self.addresses = dict(addresses)
+        self.timeout = timeout
+        self._channels: dict = {}
+        self._stubs: dict = {}
+
+    async def start(self) -> None:
+        for service, address in self.addresses.items():
+            module, name = STUBS[service]
+            channel = grpc.aio.insecure_channel(address)
+            self._channels[service] = channel
+            self._stubs[service] = getattr(importlib.import_module(module), name)(channel)
+
+    async def close(self) -> None:
+        for channel in self._channels.values():
+            await channel.close()
+        self._channels.clear()
+        self._stubs.clear()
+
+    async def call(self, service: str, method: str, request, token: str, timeout: float | None = None):
+        if service not in self._stubs:
+            raise BackendError("UNAVAILABLE", "Сервіс недоступний / service not configured")
+        rpc = getattr(self._stubs[service], method)
+        try:
+            return await rpc(request, metadata=(("authorization", f"Bearer {token}"),),
+                             timeout=timeout or self.timeout)
+        except grpc.RpcError as exc:
+            raise BackendError(exc.code().name, exc.details() or "", field_violations(exc)) from None
+
+
+class FakeBackend:
+    """For unit tests: ``FakeBackend({("cases", "GetCase"): lambda request, token: reply})``.
+    A handler may raise ``BackendError``. Every call is recorded in ``calls``."""
+
+    def __init__(self, handlers: dict | None = None):
+        self.handlers = dict(handlers or {})
+        self.calls: list[tuple[str, str, object, str]] = []
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    async def call(self, service: str, method: str, request, token: str, timeout: float | None = None):
+        self.calls.append((service, method, request, token))
+        handler = self.handlers.get((service, method))
+        if handler is None:
+            raise BackendError("UNIMPLEMENTED", f"no fake for {service}.{method}")
+        return handler(request, token)
