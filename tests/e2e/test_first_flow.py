@@ -73,9 +73,9 @@ def test_an_appeal_becomes_a_case_and_an_acknowledgement_under_one_trace(platfor
 
     with platform.channel("notifications") as ch:  # the operator: cm-e2e owns no case (relation checked)
         stub = notifications_pb2_grpc.NotificationServiceStub(ch)
-        deliveries = until(lambda: stub.ListDeliveries(
+        deliveries = until(lambda: [d for d in stub.ListDeliveries(  # queued, then sent by the dispatcher
             notifications_pb2.ListDeliveriesRequest(reference=accepted.appeal_id), metadata=operator,
-            timeout=5).deliveries)
+            timeout=5).deliveries if d.status != notifications_pb2.DELIVERY_STATUS_QUEUED])
     assert [(d.channel, d.status, d.template) for d in deliveries] == [
         (notifications_pb2.DELIVERY_CHANNEL_SMS, notifications_pb2.DELIVERY_STATUS_SENT, "appeal.accepted")]
     sent = (platform.home / "var" / "outgoing" / "sms.jsonl").read_text(encoding="utf-8")

@@ -8,5 +8,11 @@ class Senders(DependencyProvider):
     def setup(self):
         self.senders = senders_from_environment()
 
+    def stop(self):
+        for sender in self.senders.values():
+            close = getattr(sender, "close", None)
+            if close:
+                close()   # the kept-open SMTP connection
+
     def get_dependency(self, worker_ctx):
         return self.senders

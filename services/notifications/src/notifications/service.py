@@ -1,4 +1,6 @@
 """The notifications service: thin nameko entrypoints over service_layer.handlers."""
+import os
+import time
 from functools import partial
 
 from ekm.notifications.v1 import notifications_pb2_grpc
@@ -16,12 +18,16 @@ from ekm_platform.outbox_relay import OutboxRelay
 from notifications.adapters import grpc_mapping
 from notifications.adapters.orm import audit_log, metadata
 from notifications.adapters.repository import DeliveryRepository
+from notifications.adapters.contacts import rpc_resolver
 from notifications.dependencies import Senders
+from notifications.service_layer import dispatch, staff
 from notifications.service_layer import handlers, reminders, triggers
 
 grpc = Grpc.implementing(notifications_pb2_grpc.NotificationServiceStub)
 
 LOG_READERS = ("case_manager", "supervisor", "operator")
+DISPATCH_TICK = float(os.environ.get("EKM_NOTIFY_TICK_SECONDS", "1"))
+DISPATCH_ROUND_SECONDS = 3.0   # one timer worker sends for at most this long, then lets the service stop
 
 
 class NotificationsService(StandardGrpc):
@@ -41,17 +47,76 @@ class NotificationsService(StandardGrpc):
         principal = self.auth.require(*LOG_READERS)
         timeout = float(config.get("RPC_TIMEOUT", 10))
         with self.db() as uow:
-            found = handlers.deliveries_for(
+            found, attempts = handlers.delivery_log(
                 request.reference, principal, uow,
                 case_of_appeal=bounded(self.intake.appeal_case_number, timeout, "intake"),
                 check_case_access=bounded(self.cases.check_case_access, timeout, "cases"))
-        return grpc_mapping.deliveries_response(found)
+        return grpc_mapping.deliveries_response(found, attempts)
 
     @event_handler("intake", "appeal.accepted")
     def on_appeal_accepted(self, body):
-        handler = partial(handlers.acknowledge_appeal, fetch_contact=self.intake.get_applicant_contact,
-                          senders=self.senders)
-        handle_event(self.db, "notifications.on_appeal_accepted", body, handler)
+        handle_event(self.db, "notifications.on_appeal_accepted", body, handlers.acknowledge_appeal)
+
+    # --- the outbound pipeline (service_layer.dispatch, staff) ---
+    @timer(interval=DISPATCH_TICK)
+    def dispatch_due(self):
+        """Every tick: send what is due, batch after batch, for at most a few seconds."""
+        resolve = rpc_resolver(self.intake, self.cases, float(config.get("RPC_TIMEOUT", 10)))
+        settings = dispatch.DispatchSettings.from_environment()
+        started = time.monotonic()
+        while time.monotonic() - started < DISPATCH_ROUND_SECONDS:
+            if dispatch.dispatch_once(self.db, resolve, self.senders, settings) < settings.batch:
+                break
+
+    @grpc
+    @endpoint
+    def ListInbox(self, request, context):
+        principal = self.auth.require(*staff.INBOX_OWNERS)
+        with self.db() as uow:
+            items, unread = staff.list_inbox(uow, principal, request.unread_only, request.page_size)
+        return grpc_mapping.inbox_response(items, unread)
+
+    @grpc
+    @endpoint
+    def MarkInboxRead(self, request, context):
+        principal = self.auth.require(*staff.INBOX_OWNERS)
+        with self.db() as uow:
+            marked = staff.mark_inbox_read(uow, principal, list(request.item_ids))
+        return grpc_mapping.marked_response(marked)
+
+    @grpc
+    @endpoint
+    def PreviewTemplate(self, request, context):
+        principal = self.auth.require(*staff.PREVIEWERS)
+        return grpc_mapping.preview_response(staff.preview(principal, request.template, request.version,
+                                                           dict(request.variables)))
+
+    @grpc
+    @endpoint
+    def SendTest(self, request, context):
+        principal = self.auth.require(*staff.TESTERS)
+        with self.db() as uow:
+            delivery = staff.send_test(uow, principal, self.senders, request.template, dict(request.variables),
+                                       grpc_mapping.CHANNELS.code(request.channel), request.address)
+        return grpc_mapping.send_test_response(delivery)
+
+    @grpc
+    @endpoint
+    def GetMyPreferences(self, request, context):
+        principal = self.auth.require("recipient", *staff.INBOX_OWNERS)
+        with self.db() as uow:
+            return grpc_mapping.preferences_message(staff.my_preferences(uow, principal))
+
+    @grpc
+    @endpoint
+    def SetMyPreferences(self, request, context):
+        principal = self.auth.require("recipient", *staff.INBOX_OWNERS)
+        with self.db() as uow:
+            prefs = staff.set_my_preferences(
+                uow, principal, [grpc_mapping.CHANNELS.code(c) for c in request.channel_order],
+                [grpc_mapping.CHANNELS.code(c) for c in request.opted_out], request.quiet_start.strip(),
+                request.quiet_end.strip(), request.time_zone.strip())
+        return grpc_mapping.preferences_message(prefs)
 
     # --- triggers (service_layer.triggers): each notifies once per fact, whatever the event id ---
     def _case_parties(self):

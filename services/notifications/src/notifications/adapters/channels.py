@@ -1,56 +1,117 @@
-"""Channel adapters behind the ``Sender`` interface.
+"""Channel adapters behind the ``Sender`` interface (``send(Outgoing) -> provider id``).
 
-``FileSink`` is the development channel: it appends each message, as JSON, to
-``var/outgoing/<channel>.jsonl`` instead of handing it to a provider. An SMS gateway or
-SMTP sender for production implements the same ``send`` (``SmtpSender`` below is one).
+- SMS: ``FileSink("sms")`` appends each message, as JSON, to ``var/outgoing/sms.jsonl`` (the
+  development SMS gateway; a provider's HTTP API implements the same ``send``).
+- E-mail: ``SmtpSender`` hands the message to a real SMTP server (``EKM_SMTP_HOST`` /
+  ``EKM_SMTP_PORT``, from ``EKM_SMTP_FROM``), over one connection kept open between messages
+  (reopened when the server closed it). Without ``EKM_SMTP_HOST`` e-mail goes to the file sink.
+- Push / Diia: ``PushGateway`` is the interface; ``LogPushGateway`` writes ``var/outgoing/push.jsonl``.
+The in-app inbox is not a sender: the dispatcher writes it in the database.
 """
 from __future__ import annotations
 
 import json
 import os
 import smtplib
+import threading
 import uuid
 from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Protocol
 
 from ekm_platform import config
 
 from notifications.domain.delivery import Outgoing
 
 
+class PermanentSendError(Exception):
+    """The provider refused this message for good (e.g. SMTP 5xx for the recipient): no retry."""
+
+
 class FileSink:
     def __init__(self, channel: str, folder=None):
         self.channel = channel
         self.folder = folder or (config.var_dir() / "outgoing")
+        self._lock = threading.Lock()
 
     def send(self, message: Outgoing) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
         provider_id = str(uuid.uuid4())
-        with open(self.folder / f"{self.channel}.jsonl", "a", encoding="utf-8") as sink:
-            sink.write(json.dumps({"id": provider_id, "to": message.address, "text": message.text,
-                                   "reference": message.reference}, ensure_ascii=False) + "\n")
+        line = json.dumps({"id": provider_id, "to": message.address, "text": message.text,
+                           "reference": message.reference, "message_id": message.message_id},
+                          ensure_ascii=False) + "\n"
+        with self._lock, open(self.folder / f"{self.channel}.jsonl", "a", encoding="utf-8") as sink:
+            sink.write(line)
         return provider_id
 
 
+class PushGateway(Protocol):
+    """Push to the recipient's app (Diia / the mobile cabinet), addressed by person id."""
+    channel: str
+
+    def send(self, message: Outgoing) -> str: ...
+
+
+class LogPushGateway(FileSink):
+    """The log-backed push gateway (no push provider is reachable from here)."""
+
+    def __init__(self, folder=None):
+        super().__init__("push", folder)
+
+
 class SmtpSender:
+    """E-mail over SMTP, one connection kept open per sender (one sender per dispatcher)."""
     channel = "email"
 
     def __init__(self, host: str, port: int = 25, sender: str = "ekm@localhost", timeout: float = 10):
         self.host, self.port, self.sender, self.timeout = host, port, sender, timeout
+        self._smtp: smtplib.SMTP | None = None
+        self._lock = threading.Lock()
 
     def send(self, message: Outgoing) -> str:
         email = EmailMessage()
-        email["From"], email["To"], email["Subject"] = self.sender, message.address, "ЕКМ / EKM"
-        email.set_content(message.text)
-        provider_id = f"<{uuid.uuid4()}@ekm>"
+        email["From"], email["To"] = self.sender, message.address
+        email["Subject"] = message.subject or "ЕКМ / EKM"
+        email["Date"] = formatdate(localtime=False)
+        provider_id = f"<{message.message_id or uuid.uuid4()}@ekm>"
         email["Message-ID"] = provider_id
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            smtp.send_message(email)
+        email.set_content(message.body or message.text)
+        with self._lock:
+            try:
+                self._connection().send_message(email)
+            except smtplib.SMTPServerDisconnected:
+                self.close()
+                self._connection().send_message(email)   # the kept connection had gone: once more, anew
+            except smtplib.SMTPRecipientsRefused as exc:
+                raise PermanentSendError(f"SMTP refused the recipient: {list(exc.recipients.values())[:1]}") from exc
+            except smtplib.SMTPResponseException as exc:
+                if 500 <= exc.smtp_code < 600:
+                    raise PermanentSendError(f"SMTP {exc.smtp_code}") from exc
+                self.close()
+                raise
+            except OSError:
+                self.close()
+                raise
         return provider_id
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        return self._smtp
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
 
 
 def senders_from_environment() -> dict:
-    """``EKM_SMTP_HOST`` switches e-mail to SMTP; everything else goes to the file sink."""
-    senders = {"sms": FileSink("sms"), "email": FileSink("email")}
+    """``EKM_SMTP_HOST`` switches e-mail to SMTP; SMS and push go to their log files."""
+    senders = {"sms": FileSink("sms"), "email": FileSink("email"), "push": LogPushGateway()}
     if os.environ.get("EKM_SMTP_HOST"):
-        senders["email"] = SmtpSender(os.environ["EKM_SMTP_HOST"], int(os.environ.get("EKM_SMTP_PORT", "25")))
+        senders["email"] = SmtpSender(os.environ["EKM_SMTP_HOST"], int(os.environ.get("EKM_SMTP_PORT", "25")),
+                                      os.environ.get("EKM_SMTP_FROM", "ekm@localhost"))
     return senders

@@ -54,3 +54,32 @@ delivery_attempts = Table(
     Column("provider_id", String(128), nullable=False, default=""),
     Column("at", UtcDateTime(), nullable=False),
 )
+
+# a recipient's own choices (m0006): channel order and opt-outs as JSON lists, quiet hours "HH:MM"
+notification_preferences = Table(
+    "notification_preferences", metadata,
+    Column("recipient_kind", String(16), primary_key=True),
+    Column("recipient_id", String(64), primary_key=True),
+    Column("channel_order", Text, nullable=False, default="[]"),
+    Column("opted_out", Text, nullable=False, default="[]"),
+    Column("quiet_start", String(5), nullable=False, default=""),
+    Column("quiet_end", String(5), nullable=False, default=""),
+    Column("timezone", String(64), nullable=False, default=""),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# the case manager's in-app inbox (m0006): one item per notification (item_id = its delivery_id)
+inbox_items = Table(
+    "inbox_items", metadata,
+    Column("item_id", String(36), primary_key=True),
+    Column("manager_id", String(64), nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("template_version", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("reference", String(64), nullable=False),
+    Column("urgent", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("read_at", UtcDateTime()),
+    Index("ix_inbox_items_manager", "manager_id", "created_at"),
+)

@@ -8,10 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifications.adapters.orm import deliveries
+from notifications.adapters.outbound_store import OutboundStore
 from notifications.domain.delivery import Delivery
 
 
-class DeliveryRepository:
+class DeliveryRepository(OutboundStore):  # the pipeline's queries: adapters/outbound_store.py
     def __init__(self, session: Session):
         self.session = session
 

@@ -16,10 +16,13 @@ class Contact:
 
 @dataclass(frozen=True)
 class Outgoing:
-    channel: str        # "sms" | "email"
+    channel: str        # "sms" | "email" | "push" | "inbox"
     address: str
     text: str
     reference: str      # what it is about: an appeal id, a case id
+    subject: str = ""   # e-mail subject / inbox title
+    body: str = ""      # e-mail body (Ukrainian, then English); "" = text
+    message_id: str = ""  # the notification's id: the same message keeps it when sent again
 
 
 class Sender(Protocol):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Callable
 
 from ekm_platform.audit import AuditEntry
@@ -13,9 +12,9 @@ from ekm_platform.envelope import Envelope
 from ekm_platform.errors import NotFound, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
-from notifications.domain.delivery import (APPEAL_ACKNOWLEDGEMENT, Contact, Delivery, NoChannel, Outgoing,
-                                           choose_channel, mask)
-from notifications.domain.templates import render
+from notifications.domain.delivery import APPEAL_ACKNOWLEDGEMENT, Delivery
+from notifications.domain.requests import NotificationRequest
+from notifications.service_layer.outbound import enqueue
 
 ContactSource = Callable[[str], dict]
 # ``appeal_case_number(appeal_id) -> str | None`` asks intake which case the appeal opened.
@@ -29,51 +28,29 @@ CASE_NUMBER = re.compile(r"^CASE-\d{4}-[A-Z0-9]{7}$")
 NOT_FOUND = "Журнал доставки не знайдено / no delivery log found"
 
 
-def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactSource,
-                       senders: dict) -> Delivery | None:
+def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactSource | None = None,
+                       senders: dict | None = None) -> str | None:
     """``intake.appeal.accepted``: tell the applicant their tracking number — once per appeal.
 
-    A delivery is keyed by (appeal, purpose) in the database (a unique index): a re-sent
-    ``appeal.accepted`` under a new event id finds it and sends nothing. The delivery row is
-    written (claimed) before the message goes out, so a concurrent twin
-    of the event waits on that key and fails (to be retried, and then find it) instead of
-    sending a second message. The contact is fetched from intake before anything is written, so
-    no database lock is held across the network call (on SQLite a held write lock would stall
-    every other writer of the process). A failed send stays logged as failed; a re-sent event does not
-    retry it.
-    The message is sent before the transaction that logs it commits; a crash in between sends
-    it again on redelivery (at least once, never lost). The contact fetched and the message sent
-    are in the audit log (identifiers only).
+    The acknowledgement goes through the outbound pipeline (``outbound.enqueue``): a notification
+    keyed ``appeal.acknowledgement:<appeal id>`` is stored in this event's transaction, so a re-sent
+    ``appeal.accepted`` under a new event id (or two workers with the same event) stores nothing more
+    (acknowledgements logged before m0005 carry the same key). The dispatcher then reads the
+    applicant's contact from intake, sends (SMS first, else e-mail), retries and logs every attempt.
+    It is urgent (no quiet hours): it answers what the person did a moment ago.
+    ``fetch_contact`` and ``senders`` are no longer used here (the dispatcher has them).
     """
     appeal_id, tracking_number = event.data.get("appeal_id"), event.data.get("tracking_number")
     if event.data.get("channel") == "registry_signal":
         return None  # a proactive appeal: nobody applied, the case manager makes the first contact
     if not appeal_id or not tracking_number:
         raise PermanentEventError("appeal.accepted without appeal_id or tracking_number")
-    if uow.repo.for_purpose(appeal_id, APPEAL_ACKNOWLEDGEMENT) is not None:
-        return None  # already acknowledged (the same appeal announced again)
-    template = "appeal.accepted.crisis" if event.data.get("screening_level") == "crisis" else "appeal.accepted"
-    raw = fetch_contact(appeal_id)  # over the network: before this transaction writes (and locks) anything
-    claim = Delivery(reference=appeal_id, template=template, channel="", status="queued", recipient_masked="",
-                     locale="", purpose=APPEAL_ACKNOWLEDGEMENT)
-    uow.repo.add(claim)  # claims (appeal, purpose) before anything is sent
-    _audit(uow, "contact.read", appeal_id, PURPOSE_ACKNOWLEDGE, event_id=event.event_id)
-    contact = Contact(phone=raw.get("phone", ""), email=raw.get("email", ""), locale=raw.get("locale", "uk"))
-    rendered = render(template, contact.locale, {"tracking_number": tracking_number})
-    try:
-        channel, address = choose_channel(contact)
-    except NoChannel as exc:
-        raise PermanentEventError(f"appeal {appeal_id}: {exc}") from exc
-    try:
-        provider_id, status = senders[channel].send(Outgoing(channel, address, rendered.text, appeal_id)), "sent"
-    except OSError:
-        provider_id, status = "", "failed"
-    delivery = replace(claim, channel=channel, status=status, recipient_masked=mask(address),
-                       locale=rendered.locale, provider_id=provider_id)
-    uow.repo.record_result(delivery)
-    _audit(uow, "message.send", appeal_id, PURPOSE_ACKNOWLEDGE, delivery_id=delivery.delivery_id,
-           channel=channel, template=template, status=status)
-    return delivery
+    crisis = event.data.get("screening_level") == "crisis"
+    return enqueue(uow, NotificationRequest(
+        recipient_kind="applicant", recipient_id=appeal_id,
+        template="appeal.accepted.crisis" if crisis else "appeal.accepted",
+        variables={"tracking_number": tracking_number},
+        dedupe_key=f"{APPEAL_ACKNOWLEDGEMENT}:{appeal_id}", urgent=True, reference=appeal_id))
 
 
 def deliveries_for(reference: str, principal: Principal, uow: UnitOfWork, case_of_appeal: CaseOfAppeal,
@@ -111,6 +88,18 @@ def deliveries_for(reference: str, principal: Principal, uow: UnitOfWork, case_o
            deliveries=[d.delivery_id for d in found], identifiers_only=operator)
     uow.commit()
     return found
+
+
+def delivery_log(reference: str, principal: Principal, uow: UnitOfWork, case_of_appeal: CaseOfAppeal,
+                 check_case_access: CaseCheck) -> tuple[list[Delivery], dict[str, list[dict]]]:
+    """``deliveries_for`` (the same relation checks) with every attempt of each delivery; where the
+    delivery is shown by identifiers only, so are its attempts (no masked address)."""
+    found = deliveries_for(reference, principal, uow, case_of_appeal, check_case_access)
+    attempts = uow.repo.attempts_for(d.delivery_id for d in found)
+    for d in found:
+        if not d.recipient_masked:
+            attempts[d.delivery_id] = [dict(a, recipient_masked="") for a in attempts.get(d.delivery_id, [])]
+    return found, attempts
 
 
 def _visible_case(check_case_access: CaseCheck, principal: Principal, case_number: str) -> dict:
