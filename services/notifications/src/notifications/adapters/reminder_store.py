@@ -50,8 +50,8 @@ class Reminders:
         dialect = self.session.get_bind().dialect.name
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(reminders)
         result = self.session.execute(insert.values(**asdict(reminder)).on_conflict_do_nothing(
-            index_elements=["key"]))
-        return result.rowcount == 1
+            index_elements=["key"]).returning(reminders.c.reminder_id))
+        return result.first() is not None
 
     def get(self, key: str) -> Reminder | None:
         row = self.session.execute(select(reminders).where(reminders.c.key == key)).first()
