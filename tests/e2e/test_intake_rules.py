@@ -11,6 +11,7 @@ import uuid
 import grpc
 import pytest
 from ekm.cases.v1 import cases_pb2, cases_pb2_grpc
+from ekm.common.v1 import common_pb2
 from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 from google.rpc import error_details_pb2, status_pb2
 from sqlalchemy import text
@@ -123,8 +124,8 @@ def test_an_appeal_without_a_community_is_refused_naming_the_field(platform):
     with platform.channel("intake") as channel:
         stub = intake_pb2_grpc.IntakeServiceStub(channel)
         with pytest.raises(grpc.RpcError) as caught:
-            stub.SubmitAppeal(appeal_request(community_code=""), metadata=platform.bearer("recipient", "p-x"),
-                              timeout=10)
+            stub.SubmitAppeal(appeal_request(community_code="", channel=common_pb2.CHANNEL_RECIPIENT_CABINET),
+                              metadata=platform.bearer("recipient", "p-x"), timeout=10)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field_violations(caught.value) == ["community_code"]
 
@@ -134,7 +135,8 @@ def test_a_recipient_sees_only_their_own_appeals(platform):
     alice, bob = platform.bearer("recipient", f"p-{uuid.uuid4().hex[:8]}"), platform.bearer("recipient", "p-bob")
     with platform.channel("intake") as channel:
         stub = intake_pb2_grpc.IntakeServiceStub(channel)
-        hers = stub.SubmitAppeal(appeal_request(), metadata=alice, timeout=10)
+        hers = stub.SubmitAppeal(appeal_request(channel=common_pb2.CHANNEL_RECIPIENT_CABINET), metadata=alice,
+                                 timeout=10)
         with pytest.raises(grpc.RpcError) as caught:  # the denied case first
             stub.GetAppealStatus(status(tracking_number=hers.tracking_number), metadata=bob, timeout=10)
         assert caught.value.code() == grpc.StatusCode.NOT_FOUND

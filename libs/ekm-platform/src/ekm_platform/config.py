@@ -29,7 +29,8 @@ GRPC_PORTS = {
 
 
 # Processes a service runs beside its nameko process (not nameko: e.g. a pika consumer).
-COMPANIONS = {"registry-gateway": [("registry-gateway-feed", "registry_gateway.feed_consumer")]}
+COMPANIONS = {"registry-gateway": [("registry-gateway-feed", "registry_gateway.feed_consumer")],
+              "intake": [("intake-webhook", "intake.webhook")]}  # the chat-bot webhook (uvicorn)
 
 
 def env_key(service: str) -> str:

@@ -43,7 +43,8 @@ def platform_env(home: pathlib.Path, amqp_uri: str, database_url: str | None = N
     env = {k: v for k, v in os.environ.items() if not k.startswith("EKM_")}
     env.update(extra or {})
     env.update(EKM_HOME=str(home), EKM_AMQP_URI=amqp_uri, EKM_GRPC_HOST="127.0.0.1",
-               EKM_SIMULATORS_PORT=str(free_port()), EKM_PARTNER_PORT=str(free_port()), PYTHONUNBUFFERED="1")
+               EKM_SIMULATORS_PORT=str(free_port()), EKM_PARTNER_PORT=str(free_port()), EKM_CHATBOT_PORT=str(free_port()),
+               PYTHONUNBUFFERED="1")
     for service in config.SERVICES:
         env[f"EKM_{config.env_key(service)}_GRPC_PORT"] = str(free_port())
     if database_url:
