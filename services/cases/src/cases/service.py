@@ -209,6 +209,14 @@ class CasesService(StandardGrpc):
 
     @grpc
     @endpoint
+    def ReturnForRework(self, request, context):
+        with self.db() as uow:
+            return m.case_message(supervision.return_for_rework(uow, self.auth.principal, request.case_id,
+                                                                request.kind.strip(), request.version,
+                                                                request.reason))
+
+    @grpc
+    @endpoint
     def GetQualityKpis(self, request, context):
         with self.db() as uow:
             return m.kpis_message(supervision.kpis(uow, self.auth.principal, request.community_code.strip()))

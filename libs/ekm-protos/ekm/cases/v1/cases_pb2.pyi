@@ -368,7 +368,7 @@ class AgencyContribution(_message.Message):
     def __init__(self, agency_code: _Optional[str] = ..., author_id: _Optional[str] = ..., text: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Assessment(_message.Message):
-    __slots__ = ("case_id", "version", "started_on", "ended_on", "specialist_id", "family", "domains", "children", "contributions", "status", "approved_by")
+    __slots__ = ("case_id", "version", "started_on", "ended_on", "specialist_id", "family", "domains", "children", "contributions", "status", "approved_by", "returned_by", "returned_reason")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     STARTED_ON_FIELD_NUMBER: _ClassVar[int]
@@ -380,6 +380,8 @@ class Assessment(_message.Message):
     CONTRIBUTIONS_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     APPROVED_BY_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_BY_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_REASON_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     version: int
     started_on: str
@@ -391,7 +393,9 @@ class Assessment(_message.Message):
     contributions: _containers.RepeatedCompositeFieldContainer[AgencyContribution]
     status: str
     approved_by: str
-    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., started_on: _Optional[str] = ..., ended_on: _Optional[str] = ..., specialist_id: _Optional[str] = ..., family: _Optional[_Iterable[_Union[FamilyMember, _Mapping]]] = ..., domains: _Optional[_Iterable[_Union[DomainAssessment, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[ChildNeeds, _Mapping]]] = ..., contributions: _Optional[_Iterable[_Union[AgencyContribution, _Mapping]]] = ..., status: _Optional[str] = ..., approved_by: _Optional[str] = ...) -> None: ...
+    returned_by: str
+    returned_reason: str
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., started_on: _Optional[str] = ..., ended_on: _Optional[str] = ..., specialist_id: _Optional[str] = ..., family: _Optional[_Iterable[_Union[FamilyMember, _Mapping]]] = ..., domains: _Optional[_Iterable[_Union[DomainAssessment, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[ChildNeeds, _Mapping]]] = ..., contributions: _Optional[_Iterable[_Union[AgencyContribution, _Mapping]]] = ..., status: _Optional[str] = ..., approved_by: _Optional[str] = ..., returned_by: _Optional[str] = ..., returned_reason: _Optional[str] = ...) -> None: ...
 
 class SaveAssessmentRequest(_message.Message):
     __slots__ = ("assessment", "expected_case_version", "submit")
@@ -512,7 +516,7 @@ class PlannedService(_message.Message):
     def __init__(self, service_id: _Optional[str] = ..., provider: _Optional[str] = ..., frequency: _Optional[str] = ..., service_type: _Optional[_Union[ServiceType, str]] = ...) -> None: ...
 
 class Plan(_message.Message):
-    __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel", "approved_by", "agreed_by", "approved_at")
+    __slots__ = ("case_id", "version", "goals", "steps", "services", "agreed_at", "agreement_channel", "approved_by", "agreed_by", "approved_at", "returned_by", "returned_reason")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     GOALS_FIELD_NUMBER: _ClassVar[int]
@@ -523,6 +527,8 @@ class Plan(_message.Message):
     APPROVED_BY_FIELD_NUMBER: _ClassVar[int]
     AGREED_BY_FIELD_NUMBER: _ClassVar[int]
     APPROVED_AT_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_BY_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_REASON_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     version: int
     goals: _containers.RepeatedCompositeFieldContainer[Goal]
@@ -533,7 +539,9 @@ class Plan(_message.Message):
     approved_by: str
     agreed_by: str
     approved_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., goals: _Optional[_Iterable[_Union[Goal, _Mapping]]] = ..., steps: _Optional[_Iterable[_Union[Step, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[PlannedService, _Mapping]]] = ..., agreed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agreement_channel: _Optional[str] = ..., approved_by: _Optional[str] = ..., agreed_by: _Optional[str] = ..., approved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    returned_by: str
+    returned_reason: str
+    def __init__(self, case_id: _Optional[str] = ..., version: _Optional[int] = ..., goals: _Optional[_Iterable[_Union[Goal, _Mapping]]] = ..., steps: _Optional[_Iterable[_Union[Step, _Mapping]]] = ..., services: _Optional[_Iterable[_Union[PlannedService, _Mapping]]] = ..., agreed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agreement_channel: _Optional[str] = ..., approved_by: _Optional[str] = ..., agreed_by: _Optional[str] = ..., approved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., returned_by: _Optional[str] = ..., returned_reason: _Optional[str] = ...) -> None: ...
 
 class SavePlanRequest(_message.Message):
     __slots__ = ("plan", "expected_case_version")
@@ -799,6 +807,18 @@ class SupervisionQueue(_message.Message):
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[QueueItem]
     def __init__(self, items: _Optional[_Iterable[_Union[QueueItem, _Mapping]]] = ...) -> None: ...
+
+class ReturnForReworkRequest(_message.Message):
+    __slots__ = ("case_id", "kind", "version", "reason")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    kind: str
+    version: int
+    reason: str
+    def __init__(self, case_id: _Optional[str] = ..., kind: _Optional[str] = ..., version: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class GetQualityKpisRequest(_message.Message):
     __slots__ = ("community_code",)

@@ -154,6 +154,11 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.FromString,
                 _registered_method=True)
+        self.ReturnForRework = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ReturnForRework',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ReturnForReworkRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
+                _registered_method=True)
         self.DraftContract = channel.unary_unary(
                 '/ekm.cases.v1.CaseService/DraftContract',
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.DraftContractRequest.SerializeToString,
@@ -405,6 +410,15 @@ class CaseServiceServicer:
 
     def GetQualityKpis(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReturnForRework(self, request, context):
+        """The supervisor does not approve what waits in the queue and says why: a submitted
+        assessment goes back to a draft, a plan version waits to be saved again, a closure request
+        is withdrawn. The reason is in the social history and on the assessment / plan.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -665,6 +679,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.GetQualityKpis,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.SerializeToString,
+            ),
+            'ReturnForRework': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReturnForRework,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ReturnForReworkRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Case.SerializeToString,
             ),
             'DraftContract': grpc.unary_unary_rpc_method_handler(
                     servicer.DraftContract,
@@ -1410,6 +1429,33 @@ class CaseService:
             '/ekm.cases.v1.CaseService/GetQualityKpis',
             ekm_dot_cases_dot_v1_dot_cases__pb2.GetQualityKpisRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.QualityKpis.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReturnForRework(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ReturnForRework',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ReturnForReworkRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.Case.FromString,
             options,
             channel_credentials,
             insecure,

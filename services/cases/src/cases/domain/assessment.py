@@ -87,6 +87,8 @@ class Assessment:
     contributions: tuple[AgencyContribution, ...] = ()
     status: Status = Status.DRAFT
     approved_by: str = ""
+    returned_by: str = ""          # a supervisor sent the submitted version back (cleared on saving)
+    returned_reason: str = ""
 
     def level(self, domain: Domain) -> int:
         return next((d.need_level for d in self.domains if d.domain is domain), 0)
@@ -101,6 +103,12 @@ class Assessment:
         if self.status is not Status.SUBMITTED:
             raise FailedPrecondition("Спершу оцінку треба подати / the assessment must be submitted first")
         return replace(self, status=Status.APPROVED, approved_by=supervisor_id)
+
+    def return_for_rework(self, supervisor_id: str, reason: str) -> "Assessment":
+        """Not approved: back to a draft of the same version, with the supervisor's reason."""
+        if self.status is not Status.SUBMITTED:
+            raise FailedPrecondition("Оцінка не чекає затвердження / the assessment does not await approval")
+        return replace(self, status=Status.DRAFT, returned_by=supervisor_id, returned_reason=reason)
 
     def contribute(self, contribution: AgencyContribution) -> "Assessment":
         return replace(self, contributions=self.contributions + (contribution,))
@@ -122,7 +130,8 @@ class Assessment:
                                            d.get("notes", "")) for d in data.get("domains", ())),
             children=tuple(ChildNeeds(**c) for c in data.get("children", ())),
             contributions=tuple(AgencyContribution(**c) for c in data.get("contributions", ())),
-            status=Status(data.get("status") or "draft"), approved_by=data.get("approved_by", ""))
+            status=Status(data.get("status") or "draft"), approved_by=data.get("approved_by", ""),
+            returned_by=data.get("returned_by", ""), returned_reason=data.get("returned_reason", ""))
 
 
 def _date(value: str) -> date | None:

@@ -18,7 +18,8 @@ RESPONSIBLE = ("person", "case_manager", "agency", "provider")
 STEP_STATUSES = ("planned", "in_progress", "done", "cancelled")
 AGREEMENT_CHANNELS = ("cabinet", "in_person")
 # A plan version as written, before anyone signed it off: no approval, no agreement.
-NO_SIGN_OFF = {"approved_by": "", "approved_at": "", "agreed_by": "", "agreed_at": "", "agreement_channel": ""}
+NO_SIGN_OFF = {"approved_by": "", "approved_at": "", "agreed_by": "", "agreed_at": "", "agreement_channel": "",
+               "returned_by": "", "returned_reason": ""}
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,21 @@ class Plan:
     approved_by: str = ""        # the supervisor who approved this version
     agreed_by: str = ""          # the person who agreed (their person id; the recipient's user id in the cabinet)
     approved_at: str = ""        # ISO timestamp of the supervisor's approval
+    returned_by: str = ""        # a supervisor sent this version back to the case manager (cleared on saving)
+    returned_reason: str = ""
 
     def approve(self, supervisor_id: str, at: datetime) -> "Plan":
         if self.approved_by:
             raise FailedPrecondition("План уже затверджено / the plan is already approved")
         return replace(self, approved_by=supervisor_id, approved_at=at.isoformat())
+
+    def return_for_rework(self, supervisor_id: str, reason: str) -> "Plan":
+        """The supervisor does not approve this version and says why; the case manager saves it again."""
+        if self.approved_by or self.agreed:
+            raise FailedPrecondition("План уже затверджено / the plan is already approved")
+        if self.returned_by:
+            raise FailedPrecondition("План уже повернуто на доопрацювання / the plan was already returned")
+        return replace(self, returned_by=supervisor_id, returned_reason=reason)
 
     @property
     def agreed(self) -> bool:
@@ -107,7 +118,8 @@ class Plan:
                    services=tuple(PlannedService(**s) for s in data.get("services", ())),
                    agreed_at=data.get("agreed_at", ""), agreement_channel=data.get("agreement_channel", ""),
                    approved_by=data.get("approved_by", ""), agreed_by=data.get("agreed_by", ""),
-                   approved_at=data.get("approved_at", ""))
+                   approved_at=data.get("approved_at", ""), returned_by=data.get("returned_by", ""),
+                   returned_reason=data.get("returned_reason", ""))
 
 
 def validate_plan(plan: Plan, assessment: Assessment) -> None:

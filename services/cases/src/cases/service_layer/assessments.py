@@ -39,8 +39,8 @@ def save_assessment(uow: UnitOfWork, principal: Principal, draft: Assessment, ex
     version = 1 if latest is None else latest.version + (latest.status is Status.APPROVED)
     if latest is not None and latest.status is Status.SUBMITTED and latest.version == version:
         raise FailedPrecondition("Оцінка подана на затвердження / the assessment awaits approval")
-    assessment = replace(draft, version=version, status=Status.DRAFT, approved_by="",
-                         contributions=latest.contributions if latest and latest.version == version else ())
+    assessment = replace(draft, version=version, status=Status.DRAFT, approved_by="", returned_by="",
+                         returned_reason="", contributions=latest.contributions if latest and latest.version == version else ())
     validate_assessment(assessment)
     if submit:
         assessment = assessment.submit()

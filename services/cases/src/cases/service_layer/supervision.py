@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from statistics import mean
 
 from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition, NotFound, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain import labels
@@ -13,7 +14,7 @@ from cases.domain.deadlines import Deadlines, is_overdue
 from cases.domain.labels import uk
 from cases.domain.model import Stage
 from cases.domain.plan import overdue_steps
-from cases.service_layer.access import require_staff, team_of
+from cases.service_layer.access import audit, load_case, require_staff, team_of
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def queue(uow: UnitOfWork, principal: Principal, community_code: str = "",
              for r in uow.repo.submitted_assessments([c.case_id for c in found])]
     for c in found:
         plan = uow.repo.latest_plan(c.case_id) if c.is_open else None
-        if plan is not None and not plan.approved_by:
+        if plan is not None and not plan.approved_by and not plan.returned_by:
             items.append(QueueItem("plan_approval", c.case_id, c.case_number,
                                    f"план v{plan.version} чекає затвердження / plan v{plan.version} awaits approval",
                                    c.stage_entered_at or c.opened_at))
@@ -74,6 +75,57 @@ def queue(uow: UnitOfWork, principal: Principal, community_code: str = "",
                                                           c.screening_level, now,
                                                           deadlines or Deadlines.configured())]
     return sorted(items, key=lambda i: i.since)
+
+
+RETURNABLE = ("assessment_approval", "plan_approval", "closure_approval")
+RETURN_REASON_MAX = 2000
+
+
+def return_for_rework(uow: UnitOfWork, principal: Principal, case_id: str, kind: str, version: int,
+                      reason: str):
+    """A supervisor of the case sends back what waits for approval, with a reason: a submitted
+    assessment becomes a draft again, a plan version leaves the queue until it is saved again,
+    a closure request is withdrawn. Recorded in the history and the audit log."""
+    require_staff(principal, "supervisor")
+    reason = (reason or "").strip()
+    problems = []
+    if kind not in RETURNABLE:
+        problems.append(("kind", "оцінка, план або закриття / assessment_approval, plan_approval or closure_approval"))
+    if not reason:
+        problems.append(("reason", "вкажіть причину / a reason is required"))
+    elif len(reason) > RETURN_REASON_MAX:
+        problems.append(("reason", f"не більше {RETURN_REASON_MAX} символів / at most {RETURN_REASON_MAX} characters"))
+    if problems:
+        from ekm_platform.errors import FieldViolation
+        raise ValidationError([FieldViolation(f, m) for f, m in problems])
+    case = load_case(uow, principal, case_id=case_id)
+    if kind == "assessment_approval":
+        found = uow.repo.latest_assessment(case.case_id, version)
+        if found is None:
+            raise NotFound("Оцінку потреб не знайдено / assessment not found")
+        uow.repo.save_assessment(found.return_for_rework(principal.user_id, reason))
+        what_uk, what_en = f"оцінку потреб (версія {found.version})", f"assessment v{found.version}"
+    elif kind == "plan_approval":
+        plan = uow.repo.latest_plan(case.case_id)
+        if plan is None or (version and plan.version != version):
+            raise FailedPrecondition("Повертають лише чинну версію плану / only the current plan version is returned")
+        uow.repo.save_plan(plan.return_for_rework(principal.user_id, reason))
+        what_uk, what_en = f"план v{plan.version}", f"plan v{plan.version}"
+    else:
+        if not case.closure_requested:
+            raise FailedPrecondition("Запиту на закриття немає / no closure was requested")
+        outcome = case.closure_requested
+        case.closure_requested = ""
+        what_uk, what_en = f"запит на закриття ({uk(labels.OUTCOME, outcome)})", f"closure request ({outcome})"
+    uow.repo.save_case(case, case.version)
+    uow.repo.add_history(case.person_id, "supervision.returned", case.case_number,
+                         f"{what_uk} повернуто на доопрацювання: {reason} / {what_en} returned for rework",
+                         "cases")
+    audit(uow, principal, "supervision.return", case, kind=kind, version=version)
+    uow.publish("case.returned_for_rework", {"case_id": case.case_id, "case_number": case.case_number,
+                                             "kind": kind, "version": version})
+    uow.commit()
+    return case
 
 
 def kpis(uow: UnitOfWork, principal: Principal, community_code: str = "", deadlines: Deadlines | None = None) -> Kpis:
