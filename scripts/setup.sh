@@ -22,6 +22,8 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3-venv)
 command -v rabbitmq-server >/dev/null || [[ -x /usr/sbin/rabbitmq-server ]] || packages+=(rabbitmq-server)
 if [[ $WITH_POSTGRES == 1 ]] && ! command -v pg_ctlcluster >/dev/null; then packages+=(postgresql); fi
 if [[ $WITH_BROWSER == 1 ]] && [[ ! -x /usr/bin/chromium ]]; then packages+=(chromium); fi
+# the web workplace's printable documents (PDF in Ukrainian) embed DejaVu Sans
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || packages+=(fonts-dejavu-core)
 if (( ${#packages[@]} )); then
   say "Installing ${packages[*]} (apt)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
