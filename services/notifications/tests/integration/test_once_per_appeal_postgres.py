@@ -1,13 +1,11 @@
-"""The acknowledgement's key on real PostgreSQL: two workers handling the same appeal at the
-same moment (a re-sent appeal.accepted under a new event id, on two notifications processes)
-send one SMS. The second one's claim of (appeal, purpose) waits for the first transaction and
-then fails, before it reads the contact or sends anything; retried, it finds the delivery and
-sends nothing."""
+"""The pipeline's guarantees on real PostgreSQL: two workers enqueueing the same acknowledgement at
+the same moment store one notification (the second waits on the unique key and gets the first id);
+several dispatchers claiming at once take disjoint batches (FOR UPDATE SKIP LOCKED), so every
+notification is sent exactly once."""
 import threading
 import uuid
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from ekm_platform.db import drop_database, make_engine, make_session_factory
 from ekm_platform.envelope import Envelope
@@ -17,9 +15,12 @@ from ekm_platform.unit_of_work import UnitOfWork
 
 from notifications.adapters.orm import metadata
 from notifications.adapters.repository import DeliveryRepository
+from notifications.domain.requests import NotificationRequest
 from notifications.service_layer import handlers
+from notifications.service_layer.outbound import enqueue
+from notifications.testing import NOON, SETTINGS, Contacts, phone, run, senders
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
 
 @pytest.fixture
@@ -36,51 +37,53 @@ def uow():
         drop_database(url)
 
 
-class Recorder:
-    channel = "sms"
-
-    def __init__(self):
-        self.sent = []
-
-    def send(self, message):
-        self.sent.append(message.reference)
-        return "provider-1"
-
-
 def accepted():
     return Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "tracking_number": "EKM-261203-ABCDEFGH",
                                                   "screening_level": "assessment"})
 
 
-def contact(appeal_id):
-    return {"phone": "+380501110001", "email": "", "locale": "uk"}
-
-
-def test_two_workers_at_once_send_one_sms(uow):
-    first_sms, twin_sms, outcome, twin_asked = Recorder(), Recorder(), {}, []
-
-    def twin_contact(appeal_id):
-        twin_asked.append(appeal_id)
-        return contact(appeal_id)
+def test_two_workers_at_once_store_one_acknowledgement(uow):
     first = uow().__enter__()
-    handlers.acknowledge_appeal(accepted(), first, contact, {"sms": first_sms})  # claimed, sent, not committed
+    first_id = handlers.acknowledge_appeal(accepted(), first, None, None)   # stored, not committed
+    outcome = {}
 
     def twin():
-        with uow() as u:
-            try:  # it looks, finds nothing committed yet, and its claim waits on the first transaction
-                outcome["delivery"] = handlers.acknowledge_appeal(accepted(), u, twin_contact, {"sms": twin_sms})
-                u.commit()
-            except IntegrityError as exc:
-                outcome["error"] = exc
+        with uow() as u:  # finds nothing committed yet; its insert waits on the first transaction's key
+            outcome["id"] = handlers.acknowledge_appeal(accepted(), u, None, None)
+            u.commit()
     thread = threading.Thread(target=twin)
     thread.start()
     thread.join(1.0)
-    assert thread.is_alive(), "the twin should be waiting on the first worker's claim"
+    assert thread.is_alive(), "the twin should be waiting on the first worker's key"
     first.commit()
     first.__exit__(None, None, None)
     thread.join(10)
-    assert isinstance(outcome.get("error"), IntegrityError) and twin_sms.sent == [] and twin_asked == ["a-1"]  # read before its claim; never sent
-    with uow() as u:  # the twin's retry (the event goes back to the queue) finds the delivery
-        assert handlers.acknowledge_appeal(accepted(), u, contact, {"sms": twin_sms}) is None
+    assert outcome["id"] == first_id
+    with uow() as u:
         assert len(u.repo.for_reference("a-1")) == 1
-    assert first_sms.sent == ["a-1"] and twin_sms.sent == []
+
+
+def test_dispatchers_at_once_send_each_notification_once(uow):
+    with uow() as u:
+        for n in range(120):
+            enqueue(u, NotificationRequest("applicant", f"a-{n}", "appeal.accepted", {"tracking_number": f"T-{n}"},
+                                           dedupe_key=f"k-{n}", reference=f"a-{n}"))
+        u.commit()
+    contacts = Contacts({("applicant", f"a-{n}"): phone() for n in range(120)})
+    sendings = [senders() for _ in range(4)]
+    settings = SETTINGS.__class__(batch=10, lease=60, max_attempts=3, retry_base=5, rate_limit=0)
+
+    def dispatcher(sending):
+        while run(uow, contacts, sending, NOON, settings):
+            pass
+    threads = [threading.Thread(target=dispatcher, args=(s,)) for s in sendings]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    sent = [m.reference for s in sendings for m in s["sms"].sent]
+    assert sorted(sent) == sorted(f"a-{n}" for n in range(120))   # each once, none twice
+    assert sum(1 for s in sendings if s["sms"].sent) >= 2            # the work was shared
+    with uow() as u:
+        rows = [d for n in range(120) for d in u.repo.for_reference(f"a-{n}")]
+    assert {d.status for d in rows} == {"sent"} and {d.claimed_by for d in rows} == {""}
