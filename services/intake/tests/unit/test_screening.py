@@ -276,3 +276,55 @@ def test_appeal_states_have_ukrainian_and_english_labels(uow, valid):
     assert (status.state_label_uk, status.state_label_en) == ("Надано консультацію", "Consultation given")
     labelled = {e.code: (e.label_uk, e.label_en) for e in grpc_mapping.STATE_LABELS.entries}
     assert all(labelled.get(s.value, ("", ""))[0] and labelled[s.value][1] for s in AppealState)
+
+
+# --- the internal RPCs of the chat-bot webhook and of interagency -----------------------------
+
+REFERRAL = {"referral_number": "DCZ-2026-0042", "description": "Направлення центру зайнятості: ветеран без роботи",
+            "consent_to_processing": True, "community_code": KYIV,
+            "applicant": {"last_name": "Коваленко", "first_name": "Андрій", "rnokpp": "3221512349",
+                          "is_subject": True, "phone": "+380501110001"}}
+
+
+def rpc_service(uow):
+    from nameko.testing.services import worker_factory
+
+    from intake.service import IntakeService
+    return worker_factory(IntakeService, db=uow)
+
+
+def test_an_agency_referral_over_the_internal_rpc_keeps_its_channel_and_number(uow):
+    service = rpc_service(uow)
+    agency = Principal("pa-1", "partner_agency", KYIV, "12345678").as_actor()
+    answer = service.submit_agency_referral(agency, REFERRAL)
+    assert answer["status"] == "accepted" and answer["screening_level"] == "assessment"
+    assert answer["screening_rules"] == ["AS-REFERRAL"]
+    with uow() as u:
+        stored = u.repo.by_tracking_number(answer["tracking_number"])
+    assert stored.submission.channel is Channel.AGENCY_REFERRAL
+    assert stored.submission.source_reference == "agency:12345678:DCZ-2026-0042"
+    assert service.submit_agency_referral(agency, REFERRAL) == answer  # the same referral again: the same appeal
+    assert count(uow, appeals) == 1
+
+
+def test_a_referral_from_someone_who_is_not_an_agency_is_refused_and_stores_nothing(uow):
+    service = rpc_service(uow)
+    answer = service.submit_agency_referral(CM.as_actor(), REFERRAL)
+    assert answer["status"] == "invalid" and [v["field"] for v in answer["violations"]] == ["channel"]
+    answer = service.submit_agency_referral(Principal("pa-1", "partner_agency", KYIV).as_actor(),
+                                            {**REFERRAL, "iban": "UA00"})
+    assert answer["status"] == "invalid" and [v["field"] for v in answer["violations"]] == ["iban"]
+    assert count(uow, appeals) == 0
+
+
+def test_the_webhooks_rpc_submits_as_the_bot_of_its_community(uow):
+    service = rpc_service(uow)
+    message = {**{k: v for k, v in REFERRAL.items() if k not in ("referral_number", "community_code")},
+               "message_id": "m-9", "conversation_id": "c-9", "description": "Мене б'є чоловік"}
+    answer = service.submit_chatbot_appeal({"bot_id": "demo", "community_code": KYIV}, message)
+    assert (answer["status"], answer["screening_level"]) == ("accepted", "crisis")
+    with uow() as u:
+        stored = u.repo.by_tracking_number(answer["tracking_number"])
+    assert (stored.submitted_by, stored.submitter_role, stored.submission.community_code) == (
+        "chatbot:demo", "chatbot", KYIV)
+    assert stored.submission.source_reference == "chatbot:demo:c-9"
