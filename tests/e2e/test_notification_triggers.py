@@ -1,7 +1,7 @@
 """Triggers and reminders through the real processes (issue 9, item 8): a case opened reaches the
-assigned case manager's inbox (and nobody else's); a plan agreed reaches it too; a step due is a
-reminder row in notifications' database that outlives a restart of notifications and is sent
-once — not again after a second restart."""
+assigned case manager's inbox (and nobody else's); a plan agreed reaches it too; a step due and a
+review due (announced by cases' timer) are reminder rows in notifications' database that outlive a
+restart of notifications and are sent once — not again after a second restart."""
 import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -23,8 +23,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 COMMUNITY = "UA80000000000093317"
 KYIV = ZoneInfo("Europe/Kyiv")
 # cases looks for due steps every second; notifications' reminder timer first waits an hour (so the
-# reminder can only be sent by the process started after the restart, which looks every second)
-ENV = {"EKM_DUE_SCAN_INTERVAL_SECONDS": "1", "EKM_REMINDER_INTERVAL_SECONDS": "3600", "EKM_QUIET_HOURS": "off"}
+# reminder can only be sent by the process started after the restart, which looks every second);
+# reviews every 7 days, so a case entering implementation has its review announced at once
+ENV = {"EKM_DUE_SCAN_INTERVAL_SECONDS": "1", "EKM_REMINDER_INTERVAL_SECONDS": "3600", "EKM_QUIET_HOURS": "off",
+       "EKM_DEADLINE_REVIEW_INTERVAL_DAYS": "7"}
 
 
 @pytest.fixture(scope="module")
@@ -125,26 +127,33 @@ def test_a_step_due_is_reminded_of_once_across_restarts_of_notifications(platfor
         stub.ApprovePlan(pb.ApprovePlanRequest(case_id=case.case_id, version=plan.version), metadata=sv, timeout=5)
         stub.AgreePlan(pb.AgreePlanRequest(case_id=case.case_id, version=plan.version, channel="in_person"),
                        metadata=cm, timeout=5)
+        case = stub.GetCase(pb.GetCaseRequest(case_id=case.case_id), metadata=cm, timeout=5)
+        stub.TransitionCase(pb.TransitionCaseRequest(case_id=case.case_id, target_stage=pb.STAGE_IMPLEMENTATION,
+                                                     expected_version=case.version), metadata=cm, timeout=5)
     # the plan agreed: in the case manager's inbox
     assert until(lambda: items(platform, "cm-n1", "plan.agreed.manager", number)), platform.log("notifications")[-3000:]
 
-    # cases announced the step; notifications keeps the reminder as a row, due now, not yet sent
-    [row] = until(lambda: reminders_of(platform, case.case_id)) or [None]
-    assert row is not None, platform.log("cases")[-3000:]
-    assert (row.kind, row.state, row.due_on, row.attempts) == ("step_due", "pending", due.isoformat(), 0)
-    assert row.due_at <= datetime.now(timezone.utc) + timedelta(seconds=5)
+    # cases announced the step and the review; notifications keeps each reminder as a row, due now, not yet sent
+    rows = until(lambda: len(found := reminders_of(platform, case.case_id)) == 2 and found) or []
+    assert len(rows) == 2, platform.log("cases")[-3000:]
+    step, review = sorted(rows, key=lambda r: r.kind != "step_due")
+    assert (step.kind, step.state, step.due_on, step.attempts) == ("step_due", "pending", due.isoformat(), 0)
+    assert (review.kind, review.state, review.attempts) == ("review_due", "pending", 0)
+    assert step.due_at <= datetime.now(timezone.utc) + timedelta(seconds=5)
     assert items(platform, "cm-n1", "step.due.manager", number) == []
+    assert items(platform, "cm-n1", "review.due.manager", number) == []
 
     platform.env["EKM_REMINDER_INTERVAL_SECONDS"] = "1"   # the next notifications process looks every second
     restart_notifications(platform)
     [item] = until(lambda: items(platform, "cm-n1", "step.due.manager", number)) or [None]
     assert item is not None, platform.log("notifications")[-3000:]
     assert number in item.title and "спливає строк кроку плану" in item.text
-    [row] = reminders_of(platform, case.case_id)
-    assert (row.state, row.attempts) == ("sent", 1)
+    [item] = until(lambda: items(platform, "cm-n1", "review.due.manager", number)) or [None]
+    assert item is not None and f"Строк перегляду випадку {number}" in item.text
+    assert {(r.state, r.attempts) for r in reminders_of(platform, case.case_id)} == {("sent", 1)}
 
-    restart_notifications(platform)   # and once more: the reminder is not sent again
+    restart_notifications(platform)   # and once more: the reminders are not sent again
     time.sleep(4)
     assert len(items(platform, "cm-n1", "step.due.manager", number)) == 1
-    [row] = reminders_of(platform, case.case_id)
-    assert (row.state, row.attempts) == ("sent", 1)
+    assert len(items(platform, "cm-n1", "review.due.manager", number)) == 1
+    assert {(r.state, r.attempts) for r in reminders_of(platform, case.case_id)} == {("sent", 1)}
