@@ -46,3 +46,21 @@ def test_partner_inbound_runs_as_ekm_run_starts_it_with_its_certificates_mounted
     assert all(env[f"EKM_PARTNER_TLS_{n}"].startswith(mounts["partner-tls"]) for n in ("CERT", "KEY", "CLIENT_CA"))
     assert container["readinessProbe"]["tcpSocket"]["port"] == 8443 == int(env["EKM_PARTNER_PORT"])
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
+
+
+def test_the_chatbot_webhook_runs_as_ekm_run_starts_it_with_its_bots_and_secrets():
+    from ekm_platform.supervisor import programs
+
+    docs = list(yaml.safe_load_all((K8S / "base" / "intake-webhook.yaml").read_text(encoding="utf-8")))
+    [deployment] = [d for d in docs if d["kind"] == "Deployment"]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    [program] = [p for p in programs(("intake",), simulators=False, env={}) if p.name == "intake-webhook"]
+    assert container["command"][1:] == program.argv[1:]
+    env = {e["name"]: e for e in container["env"]}
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert env["EKM_CHATBOTS_FILE"]["value"].startswith(mounts["chatbots"])
+    [bots] = [d for d in docs if d["kind"] == "ConfigMap"]
+    import json
+    for bot in json.loads(bots["data"]["chatbots.json"]):  # secrets come from a Secret, never the ConfigMap
+        assert "secret" not in bot and "secretKeyRef" in env[bot["secret_env"]]["valueFrom"]
+    assert container["readinessProbe"]["httpGet"]["port"] == 8090 == int(env["EKM_CHATBOT_PORT"]["value"])
