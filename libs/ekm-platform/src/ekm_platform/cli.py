@@ -133,6 +133,12 @@ def cmd_demo(args) -> int:
     from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
     from ekm_platform import client
 
+    served = pathlib.Path(args.file).with_name("communities.json")  # the demo regions' communities (КАТОТТГ)
+    if served.exists():
+        with ServiceRpcClient("intake", uri=config.amqp_uri(), timeout=60) as intake:
+            for community in json.loads(served.read_text(encoding="utf-8")):
+                intake.register_community(community["code"], community["name"], community.get("providers", []))
+                print(f"  demo community: {community['code']} {community['name']}")
     roster = pathlib.Path(args.file).with_name("case_managers.json")
     if roster.exists():
         with ServiceRpcClient("cases", uri=config.amqp_uri(), timeout=30) as cases:

@@ -20,11 +20,12 @@ from intake.adapters.orm import audit_log, metadata
 from intake.adapters.repository import AppealRepository
 from intake.domain.model import Channel
 from intake.domain.screening import configured_version, load_rules
-from intake.service_layer import handlers
+from intake.service_layer import dedup, handlers, routing
 
 grpc = Grpc.implementing(intake_pb2_grpc.IntakeServiceStub)
 
 SUBMITTERS = ("case_manager", "supervisor", "recipient", "partner_agency", "operator")
+REVIEWERS = ("case_manager", "supervisor")
 READERS = ("case_manager", "supervisor", "recipient", "operator")
 STAFF = ("case_manager", "supervisor", "operator")
 load_rules(configured_version())  # an unusable screening table stops the service at start, naming the problem
@@ -57,8 +58,9 @@ class IntakeService(StandardGrpc):
         principal = self.auth.require(*READERS)
         with self.db() as uow:
             appeal = handlers.appeal_status(request.tracking_number, uow, principal, self.cases.check_case_access)
+            merged = len(uow.repo.merged_into(appeal.appeal_id))
         tag_current_span(tracking_number=appeal.tracking_number)
-        return grpc_mapping.status_response(appeal)
+        return grpc_mapping.status_response(appeal, merged_appeals=merged)
 
     @grpc
     @endpoint
@@ -163,6 +165,67 @@ class IntakeService(StandardGrpc):
     @event_handler("cases", "case.appeal_linked")
     def on_appeal_linked(self, body):
         handle_event(self.db, "intake.on_appeal_linked", body, handlers.record_case_opened)
+
+    # --- de-duplication: the manual review of uncertain person matches; routing: the region queue ---
+
+    @rpc
+    def register_community(self, code, name="", providers=()):
+        """Internal (``ekm demo``, a deployment's set-up): serve a community and its providers."""
+        with self.db() as uow:
+            return routing.register_community(uow, code, name, list(providers))
+
+    @event_handler("cases", "case.match_review_needed")
+    def on_match_review_needed(self, body):
+        handle_event(self.db, "intake.on_match_review_needed", body, dedup.open_match_review)
+
+    @grpc
+    @endpoint
+    def ListMatchReviews(self, request, context):
+        principal = self.auth.require(*REVIEWERS)
+        with self.db() as uow:
+            found = dedup.list_reviews(uow, principal, request.include_decided, request.page_size or 50)
+        return intake_pb2.ListMatchReviewsResponse(
+            reviews=[grpc_mapping.review_summary(r, number) for r, number in found])
+
+    @grpc
+    @endpoint
+    def GetMatchReview(self, request, context):
+        principal = self.auth.require(*REVIEWERS)
+        with self.db() as uow:
+            view = dedup.review_view(uow, principal, request.review_id, self.cases.match_candidates)
+        tag_current_span(appeal_id=view["review"].appeal_id)
+        return grpc_mapping.review_response(view)
+
+    @grpc
+    @endpoint
+    def DecideMatchReview(self, request, context):
+        principal = self.auth.require(*REVIEWERS)
+        with self.db() as uow:
+            view = dedup.decide_review(uow, principal, request.review_id, request.person_id, request.reason,
+                                       self.cases.match_candidates)
+        tag_current_span(appeal_id=view["review"].appeal_id)
+        return grpc_mapping.review_response(view)
+
+    @grpc
+    @endpoint
+    def ListRegionQueue(self, request, context):
+        principal = self.auth.require("supervisor")
+        with self.db() as uow:
+            appeals, names = routing.region_queue(uow, principal, request.region_code.strip(),
+                                                  request.page_size or 50)
+        return intake_pb2.ListRegionQueueResponse(appeals=[
+            grpc_mapping.queue_item(a, names.get(a.region_code, ""), names.get(a.routing_unit, ""), a.routing_unit)
+            for a in appeals])
+
+    @grpc
+    @endpoint
+    def AssignRegionQueueAppeal(self, request, context):
+        principal = self.auth.require("supervisor")
+        with self.db() as uow:
+            appeal = routing.assign_from_queue(uow, principal, request.appeal_id, request.community_code,
+                                               request.reason)
+        tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
+        return grpc_mapping.status_response(appeal)
 
 
 SERVICE = IntakeService

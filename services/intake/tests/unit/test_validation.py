@@ -22,7 +22,7 @@ def test_a_valid_submission_passes(valid, subject):
 @pytest.mark.parametrize("change, field", [
     ({"applicant": {"rnokpp": "3221512348"}}, "applicant.person.rnokpp"),
     ({"applicant": {"unzr": "19880314-43213"}}, "applicant.person.unzr"),
-    ({"applicant": {"rnokpp": "", "unzr": ""}}, "applicant.person.rnokpp"),
+    ({"applicant": {"rnokpp": "", "unzr": "", "birth_date": ""}}, "applicant.person.rnokpp"),
     ({"applicant": {"last_name": ""}}, "applicant.person.last_name"),
     ({"applicant": {"first_name": "A\x00"}}, "applicant.person.first_name"),
     ({"applicant": {"birth_date": "2999-01-01"}}, "applicant.person.birth_date"),
@@ -42,8 +42,14 @@ def test_each_invalid_field_is_named(valid, subject, change, field):
 
 
 def test_a_subject_other_than_the_applicant_needs_an_identifier(valid, subject):
-    submission = replace(valid, applicant_is_subject=False, subject=replace(subject, rnokpp="", unzr=""))
+    submission = replace(valid, applicant_is_subject=False, subject=replace(subject, rnokpp="", unzr="",
+                                                                            birth_date=""))
     assert "subject.rnokpp" in fields(submission)
+
+
+def test_without_an_identifier_a_date_of_birth_will_do(valid, subject):
+    """The person is then matched by name and date of birth (cases; uncertain ones reviewed)."""
+    validate(replace(valid, applicant_is_subject=False, subject=replace(subject, rnokpp="", unzr="")))
 
 
 def test_description_of_exactly_64_kib_is_accepted(valid):

@@ -1,5 +1,5 @@
 """Intake's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
-from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from ekm_platform.audit import audit_table
 from ekm_platform.db import UtcDateTime
@@ -33,6 +33,18 @@ appeals = Table(
     Column("source_reference", String(200), nullable=False, default=""),  # call/visit number, bot conversation…
     Column("information_only", Boolean, nullable=False, default=False),
     Column("screening", Text, nullable=False, default=""),    # JSON: the decision in force and its fired rules
+    # routing and near-duplicates (migrations/m0009)
+    Column("region_code", String(19), nullable=False, default=""),
+    Column("provider_code", String(40), nullable=False, default=""),
+    Column("routing_basis", String(24), nullable=False, default=""),
+    Column("routing_unit", String(19), nullable=False, default=""),
+    Column("routing_reason", Text, nullable=False, default=""),
+    Column("addresses", Text, nullable=False, default=""),           # JSON: registered and actual address
+    Column("merged_into", String(36), nullable=False, default=""),
+    Column("merged_into_tracking", String(32), nullable=False, default=""),
+    Column("subject_rnokpp", String(10), nullable=False, default=""),
+    Column("subject_unzr", String(14), nullable=False, default=""),
+    Column("subject_birth_date", String(10), nullable=False, default=""),
     UniqueConstraint("submitted_by", "client_request_id", name="uq_appeals_caller_request"),
 )
 
@@ -65,4 +77,31 @@ consultations = Table(  # how an information-level appeal was answered (migratio
     Column("advised_by", String(64), nullable=False),
     Column("advised_by_role", String(32), nullable=False),
     Column("advised_at", UtcDateTime(), nullable=False),
+)
+
+providers = Table(  # providers of social services per served community (migrations/m0009)
+    "providers",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("community_code", String(19), nullable=False),
+    Column("settlements", Text, nullable=False, default="[]"),
+    Column("is_default", Boolean, nullable=False, default=False),
+)
+
+match_reviews = Table(  # uncertain person matches waiting for a reviewer (migrations/m0010)
+    "match_reviews",
+    metadata,
+    Column("review_id", String(36), primary_key=True),
+    Column("appeal_id", String(36), nullable=False, unique=True),
+    Column("community_code", String(19), nullable=False),
+    Column("candidates", Text, nullable=False),
+    Column("best_score", Float, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("decided_by", String(64), nullable=False, default=""),
+    Column("decided_role", String(32), nullable=False, default=""),
+    Column("decided_at", UtcDateTime()),
+    Column("decided_person_id", String(36), nullable=False, default=""),
+    Column("decision_reason", Text, nullable=False, default=""),
 )

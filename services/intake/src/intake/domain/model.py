@@ -10,6 +10,8 @@ from enum import Enum
 
 from ekm_platform.identifiers import random_code
 
+from intake.domain.routing import Address
+
 from intake.domain import screening as screening_rules
 from intake.domain.screening import ScreeningDecision
 
@@ -35,6 +37,10 @@ class AppealState(str, Enum):
     ACCEPTED = "accepted"
     CASE_OPENED = "case_opened"
     CONSULTED = "consulted"
+    MERGED = "merged"              # a near-duplicate of an earlier appeal (merged_into)
+    REGION_QUEUE = "region_queue"  # not routed yet: waits in the region's intake queue
+    MATCH_REVIEW = "match_review"  # whether its person is known waits for a reviewer
+    CASE_LINKED = "case_linked"    # attached to the person's open case
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class Submission:
     client_request_id: str = ""
     source_reference: str = ""      # where it came from: a call id, a bot conversation, an agency's referral
     information_only: bool = False  # the applicant asks for information / a consultation only
+    registered_address: Address = Address()  # routing (intake.domain.routing.route)
+    actual_address: Address = Address()
 
     @property
     def effective_subject(self) -> PersonData:
@@ -78,13 +86,18 @@ def request_hash(submission: Submission) -> str:
     """A SHA-256 of the request as received, idempotency key left out: the same key with a
     different request is refused instead of answered with someone else's appeal."""
     fields = {k: v for k, v in asdict(submission).items()
-              if k != "client_request_id" and not (k in _LATER_FIELDS and not v)}
+              if k != "client_request_id" and not (k in _LATER_FIELDS and not _given(v))}
     fields["channel"] = submission.channel.value if submission.channel else ""
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-_LATER_FIELDS = ("source_reference", "information_only")  # left out while empty: earlier hashes still match
+_LATER_FIELDS = ("source_reference", "information_only",  # left out while empty: earlier hashes still match
+                 "registered_address", "actual_address")
+
+
+def _given(value) -> bool:
+    return any(value.values()) if isinstance(value, dict) else bool(value)
 
 
 class DuplicateRequest(Exception):
@@ -122,6 +135,13 @@ class Appeal:
     request_hash: str = ""
     events: list = field(default_factory=list, compare=False)
     screening: ScreeningDecision | None = field(default=None, compare=False)  # the decision and its rules
+    merged_into: str = ""              # MERGED: the first appeal's id ...
+    merged_into_tracking: str = ""     # ... and tracking number (what the applicant follows)
+    region_code: str = ""              # routing: the КАТОТТГ region, the provider, how it was routed
+    provider_code: str = ""
+    routing_basis: str = ""
+    routing_reason: str = ""           # REGION_QUEUE: why no community took it
+    routing_unit: str = ""             # the КАТОТТГ unit it was routed by
 
     @classmethod
     def accept(cls, submission: Submission, now: datetime | None = None, submitted_by: str = "",
@@ -143,10 +163,14 @@ class Appeal:
     def as_accepted(self) -> "Appeal":
         """The appeal as it was when accepted: what a repeated submission is answered with,
         so that every answer under one idempotency key is the same."""
-        return replace(self, state=AppealState.ACCEPTED, case_number="", updated_at=self.submitted_at)
+        if self.merged_into:  # a near-duplicate is answered, every time, with the first appeal's number
+            return replace(self, state=AppealState.MERGED, case_number="", updated_at=self.submitted_at)
+        first = AppealState.REGION_QUEUE if self.routing_basis in ("region_queue", "assigned") else AppealState.ACCEPTED
+        return replace(self, state=first, case_number="", updated_at=self.submitted_at)
 
-    def with_case(self, case_number: str, now: datetime | None = None) -> "Appeal":
-        return replace(self, case_number=case_number, state=AppealState.CASE_OPENED,
+    def with_case(self, case_number: str, now: datetime | None = None, linked: bool = False) -> "Appeal":
+        """``linked``: attached to the person's case that was already open (``case.appeal_linked``)."""
+        return replace(self, case_number=case_number, state=AppealState.CASE_LINKED if linked else AppealState.CASE_OPENED,
                        updated_at=now or datetime.now(timezone.utc))
 
     def rescreened(self, decision: ScreeningDecision, now: datetime | None = None) -> "Appeal":
@@ -167,6 +191,7 @@ class Appeal:
             "channel": self.submission.channel.value,
             "community_code": self.submission.community_code,
             "urgent": self.submission.urgent,
+            "provider_code": self.provider_code,
             "screening_rules": self.screening.rule_ids if self.screening else [],
             "rules_version": self.screening.rules_version if self.screening else "",
         }

@@ -27,9 +27,11 @@ def _person(prefix: str, person: PersonData, need_identity: bool) -> list[FieldV
         if len(value) > MAX_NAME or _CONTROL.search(value):
             problems.append(FieldViolation(
                 f"{prefix}.{name}", f"до {MAX_NAME} символів, без керуючих / up to {MAX_NAME} printable characters"))
-    if need_identity and not person.identified:
+    if need_identity and not person.identified and not person.birth_date:
+        # without an identifier the person is matched by name and date of birth (ekm_platform.matching)
         problems.append(FieldViolation(
-            f"{prefix}.rnokpp", "потрібен РНОКПП або УНЗР / RNOKPP or UNZR is required"))
+            f"{prefix}.rnokpp", "потрібен РНОКПП, УНЗР або дата народження / "
+                                "RNOKPP, UNZR or the date of birth is required"))
     if person.rnokpp and (problem := rnokpp_problem(person.rnokpp)):
         problems.append(FieldViolation(f"{prefix}.rnokpp", problem))
     if person.unzr and (problem := unzr_problem(person.unzr)):

@@ -17,8 +17,9 @@ from intake.domain.channels import channel_problem, source_reference_problem
 from intake.domain.consultation import Consultation, HistoryEntry
 from intake.domain.model import (Appeal, AppealState, Channel, DuplicateRequest, PersonData, ScreeningLevel,
                                  Submission, request_hash)
-from intake.domain.routing import community_for, outreach_community
+from intake.domain.routing import outreach_community
 from intake.domain.validation import validate
+from intake.service_layer import dedup, routing
 
 APPEAL_ACCEPTED = "appeal.accepted"
 APPEAL_RESCREENED = "appeal.rescreened"   # a case manager's override: cases opens a case if it now needs one
@@ -44,9 +45,10 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
     key = submission.client_request_id
     if key and (existing := uow.repo.by_client_request_id(principal.user_id, key)):
         return _replayed(existing, fingerprint)
-    community = community_for(submission.community_code, principal.community_code, uow.repo.community_served)
-    appeal = Appeal.accept(replace(submission, community_code=community), submitted_by=principal.user_id,
-                           submitter_role=principal.role, request_hash=fingerprint)
+    where = routing.route_submission(submission, principal, uow)  # a community, a region's queue, or refused
+    appeal = routing.routed(Appeal.accept(submission, submitted_by=principal.user_id, submitter_role=principal.role,
+                                          request_hash=fingerprint), where)
+    appeal = dedup.merge_if_duplicate(appeal, uow)  # a near-duplicate follows the first appeal
     try:
         uow.repo.add(appeal)
     except DuplicateRequest:  # a concurrent call with the same key was stored first
@@ -56,10 +58,17 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
             raise
         return _replayed(existing, fingerprint)
     audit(uow, principal.user_id, principal.role, "appeal.write", appeal, SUBMITTED,
-          channel=appeal.submission.channel.value, screening_rules=appeal.screening.rule_ids,
+          channel=appeal.submission.channel.value, routing_basis=appeal.routing_basis,
+          merged_into=appeal.merged_into, screening_rules=appeal.screening.rule_ids,
           rules_version=appeal.screening.rules_version)
     _accepted_history(uow, appeal, principal.user_id, principal.role)
-    uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
+    if appeal.merged_into:
+        dedup.merged_history(uow, appeal, principal.user_id, principal.role)
+        uow.publish(dedup.APPEAL_MERGED, dedup.merged_event(appeal))
+    elif where.queued:
+        uow.publish(routing.APPEAL_REGION_QUEUED, routing.region_queued_event(appeal))
+    else:
+        uow.publish(APPEAL_ACCEPTED, appeal.accepted_event())
     uow.commit()
     return appeal
 
@@ -157,6 +166,8 @@ def _may_see(appeal: Appeal, principal: Principal, case_access: CaseAccess | Non
         return True
     if appeal.submitted_by and appeal.submitted_by == principal.user_id:
         return True
+    if any(m.submitted_by == principal.user_id for m in uow.repo.merged_into(appeal.appeal_id)):
+        return True  # they submitted a near-duplicate and were given this appeal's tracking number
     if not appeal.case_number or case_access is None:
         return False
     uow.rollback()  # no transaction is held across the network
@@ -173,8 +184,10 @@ def record_case_opened(event: Envelope, uow: UnitOfWork) -> None:
     if appeal is None:
         raise PermanentEventError(f"case.opened for unknown appeal {appeal_id}")
     if appeal.case_number != case_number:
-        uow.repo.save_case(appeal.with_case(case_number))
         linked = event.event_type != "case.opened"
+        uow.repo.save_case(appeal.with_case(case_number, linked=linked))
+        for merged in uow.repo.merged_into(appeal_id):  # near-duplicates follow the first appeal's case
+            uow.repo.save_case(replace(merged, case_number=case_number))
         uow.repo.add_history(HistoryEntry(
             appeal_id, "case_linked" if linked else "case_opened", "cases", "service",
             f"звернення приєднано до випадку {case_number} / attached to case {case_number}" if linked else
