@@ -25,6 +25,7 @@ HERE = pathlib.Path(__file__).parent
 PAGE_MODULES = [
     "ekm_web.pages.auth",
     "ekm_web.pages.case_manager",
+    "ekm_web.pages.cm_forms",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -62,6 +63,13 @@ class SessionAndHeaders(BaseHTTPMiddleware):
         return response
 
 
+def timestamp(ts) -> str:
+    """A protobuf Timestamp as ``YYYY-MM-DD HH:MM`` (UTC); empty when unset."""
+    if ts is None or not (ts.seconds or ts.nanos):
+        return ""
+    return ts.ToDatetime().strftime("%Y-%m-%d %H:%M")
+
+
 def create_app(settings: Settings | None = None, backend=None) -> Starlette:
     settings = settings or Settings.from_env()
     backend = backend or Backend(settings.grpc_addresses, settings.grpc_timeout)
@@ -81,6 +89,8 @@ def create_app(settings: Settings | None = None, backend=None) -> Starlette:
     app = Starlette(routes=routes, middleware=[Middleware(SessionAndHeaders)], lifespan=lifespan)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
+    env.filters["ts"] = timestamp
+    env.filters["day"] = lambda ts: timestamp(ts)[:10]
     app.state.templates = Jinja2Templates(env=env)
     app.state.settings = settings
     app.state.backend = backend

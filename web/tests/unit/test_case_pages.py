@@ -1,0 +1,149 @@
+"""The case manager's case pages through the BFF with a fake gRPC layer."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ekm.cases.v1 import cases_pb2
+from ekm.common.v1 import common_pb2
+from ekm.registry.v1 import registry_pb2
+from ekm_web.backend import BackendError
+
+NUMBER = "CASE-2026-000042"
+CASE = cases_pb2.Case(case_id="c-42", case_number=NUMBER, stage=cases_pb2.STAGE_ASSESSMENT, person_id="p-1",
+                      version=3, assigned_to="cm-1")
+PERSON = cases_pb2.Person(person_id="p-1", identity=common_pb2.PersonIdentity(
+    rnokpp="3221512349", unzr="19880314-43212", last_name="Коваленко", first_name="Андрій", patronymic="Петрович",
+    birth_date="1988-03-14"))
+
+
+def not_found(request, token):
+    raise BackendError("NOT_FOUND", "не знайдено / not found")
+
+
+@pytest.fixture
+def cases(fake_backend):
+    h = fake_backend.handlers
+    h[("cases", "GetCatalogue")] = lambda r, t: cases_pb2.Catalogue()
+    h[("cases", "GetCase")] = lambda r, t: CASE if r.case_number in (NUMBER, "") else not_found(r, t)
+    h[("cases", "GetPerson")] = lambda r, t: PERSON
+    h[("cases", "GetHousehold")] = not_found
+    h[("cases", "GetAssessment")] = not_found
+    h[("cases", "GetCaseAppeal")] = lambda r, t: cases_pb2.CaseAppeal(
+        case_number=NUMBER, tracking_number="EKM-1", description="Потрібна реабілітація", channel=common_pb2.CHANNEL_PHONE,
+        applicant=cases_pb2.Applicant(last_name="Коваленко", first_name="Марія", relation_to_subject="дружина",
+                                      phone="+380501110001"))
+    return h
+
+
+def test_case_page_shows_person_appeal_applicant_stage_and_next_actions(web, cases):
+    web.sign_in("cm-1")
+    html = web.get(f"/cases/{NUMBER}").text
+    assert "Коваленко Андрій Петрович" in html and "3221512349" in html
+    assert "Потрібна реабілітація" in html and "Марія" in html and "дружина" in html and "Телефоном" in html
+    assert "Оцінка потреб" in html
+    # next allowed actions from the assessment stage: planning or closing
+    options = re.findall(r'<select id="target_stage".*?</select>', html, re.S)[0]
+    assert "Планування" in options and "Закрито" in options and "Моніторинг" not in options
+
+
+def test_supervisor_reads_the_case_without_the_forms_that_change_it(web, cases):
+    web.sign_in("sv-1")
+    html = web.get(f"/cases/{NUMBER}").text
+    assert "Коваленко" in html and 'id="target_stage"' not in html
+    assert web.post(f"/cases/{NUMBER}/transition", {"target_stage": "3"}, csrf_from=f"/cases/{NUMBER}").status_code == 403
+
+
+def test_an_unknown_case_is_404(web, cases):
+    web.sign_in("cm-1")
+    assert web.get("/cases/CASE-2026-999999").status_code == 404
+
+
+def test_assessment_errors_are_shown_at_their_fields_and_nothing_is_lost(web, cases, fake_backend):
+    def refuse(request, token):
+        assert request.assessment.family[0].full_name == "Коваленко Андрій Петрович"
+        raise BackendError("INVALID_ARGUMENT", "Оцінку не збережено / not saved",
+                           {"family[0].birth_date": "дата РРРР-ММ-ДД у минулому / a past date",
+                            "domains.housing.need_level": "від 0 до 3 / from 0 to 3"})
+    cases[("cases", "SaveAssessment")] = refuse
+    web.sign_in("cm-1")
+    page = web.get(f"/cases/{NUMBER}/assessment").text
+    assert 'value="Коваленко Андрій Петрович"' in page     # prefilled from the person
+    form = {"started_on": "2026-12-01", "specialist_id": "cm-1", "family-0-full_name": "Коваленко Андрій Петрович",
+            "family-0-birth_date": "2999-01-01", "family-0-relation": "1", "family-1-full_name": "",
+            "domains-health-need_level": "2", "domains-health-strengths": "Мотивований",
+            "domains-housing-need_level": "3", "expected_case_version": "3"}
+    reply = web.post(f"/cases/{NUMBER}/assessment", form, csrf_from=f"/cases/{NUMBER}/assessment")
+    assert reply.status_code == 400
+    html = reply.text
+    field = re.search(r'<input type="date" name="family-0-birth_date"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="err-family-0-birth_date"' in field
+    assert 'value="2999-01-01"' in field
+    assert re.search(r'id="err-family-0-birth_date">дата РРРР-ММ-ДД у минулому<', html)
+    assert 'aria-describedby="err-domains-housing-need_level"' in html
+    assert "Мотивований" in html                         # what was typed is kept
+    assert 'href="#family-0-birth_date"' in html          # the summary links to the field
+
+
+def test_assessment_saved_redirects_with_the_version(web, cases, fake_backend):
+    sent = []
+
+    def save(request, token):
+        sent.append(request)
+        return cases_pb2.Assessment(case_id="c-42", version=2, status="draft")
+    cases[("cases", "SaveAssessment")] = save
+    web.sign_in("cm-1")
+    form = {"started_on": "2026-12-01", "specialist_id": "cm-1", "family-0-full_name": "Коваленко Андрій",
+            "family-0-birth_date": "1988-03-14", "family-0-relation": "1", "family-3-full_name": "Коваленко Оля",
+            "family-3-birth_date": "2015-01-02", "family-3-relation": "3", "children-0-child_ref": "Коваленко Оля",
+            "children-0-need_level": "2", "submit": "1", "expected_case_version": "3",
+            **{f"domains-{d}-need_level": "1" for d in ("health", "disability", "mental_health", "self_care",
+                                                        "employment", "social_contacts", "housing")}}
+    reply = web.post(f"/cases/{NUMBER}/assessment", form, csrf_from=f"/cases/{NUMBER}/assessment")
+    assert reply.status_code == 303 and reply.headers["location"] == f"/cases/{NUMBER}/assessment"
+    request = sent[0]
+    assert [m.full_name for m in request.assessment.family] == ["Коваленко Андрій", "Коваленко Оля"]
+    assert request.assessment.family[1].relation == cases_pb2.RELATION_CHILD
+    assert len(request.assessment.domains) == 7 and request.submit and request.expected_case_version == 3
+    assert request.assessment.children[0].need_level == 2
+
+
+def test_registry_lookup_never_takes_an_identifier_from_the_form(web, cases, fake_backend):
+    asked = []
+
+    def lookup(request, token):
+        asked.append(request)
+        return registry_pb2.LookupPersonResponse(results=[registry_pb2.RegistryResult(
+            registry="border_guard", status=registry_pb2.REGISTRY_STATUS_OK, query_id="q-1",
+            facts=[registry_pb2.RegistryFact(kind="registry.person.returned_from_service", occurred_on="2026-10-01")])])
+    cases[("registry-gateway", "LookupPerson")] = lookup
+    cases[("registry-gateway", "GetEvidence")] = lambda r, t: registry_pb2.Evidence(
+        query_id=r.query_id, registry="border_guard", xroad_id="x-1", user_id="cm-1", issue=NUMBER,
+        response_sha256="ab" * 32)
+    web.sign_in("cm-1")
+    reply = web.post(f"/cases/{NUMBER}/registry", {"who": "person", "rnokpp": "1111111111",
+                                                   "registries": "border_guard"}, csrf_from=f"/cases/{NUMBER}/registry")
+    assert reply.status_code == 200
+    assert asked[0].rnokpp == "3221512349" and asked[0].case_number == NUMBER and list(asked[0].registries) == ["border_guard"]
+    assert "Знайдено" in reply.text and 'name="query_id" value="q-1"' in reply.text
+    evidence = web.post(f"/cases/{NUMBER}/registry/evidence", {"query_id": "q-1"}, csrf_from=f"/cases/{NUMBER}/registry")
+    assert "x-1" in evidence.text and "ab" * 32 in evidence.text
+
+
+def test_contract_what_if_shows_the_fee_explanation(web, cases, fake_backend):
+    cases[("cases", "GetPlan")] = lambda r, t: cases_pb2.Plan(case_id="c-42", version=1, services=[
+        cases_pb2.PlannedService(service_id="sv1", service_type=cases_pb2.SERVICE_TYPE_REHABILITATION, provider="Центр")])
+    cases[("cases", "ListContracts")] = lambda r, t: cases_pb2.ListContractsResponse()
+    cases[("cases", "CalculateFee")] = lambda r, t: cases_pb2.ContractDraft(
+        free_of_charge=True, explanation=["УБД: безоплатно / combatant: free of charge"], rules_version="fee-1")
+    web.sign_in("cm-1")
+    page = web.get(f"/cases/{NUMBER}/contract").text
+    assert "Реабілітація — Центр" in page
+    reply = web.post(f"/cases/{NUMBER}/contract", {"service_id": "sv1", "income": "5000", "subsistence": "3028",
+                                                   "tariff": "1000", "categories": "1", "action": "calculate"},
+                     csrf_from=f"/cases/{NUMBER}/contract")
+    assert reply.status_code == 200
+    assert "Безоплатно" in reply.text and "УБД: безоплатно" in reply.text and "combatant" not in reply.text
+    calls = [c[2] for c in fake_backend.calls if c[1] == "CalculateFee"]
+    assert calls[0].categories == [cases_pb2.FEE_CATEGORY_COMBATANT]
