@@ -259,3 +259,13 @@ def test_an_override_with_a_reason_opens_the_urgent_case_and_is_in_the_history(p
     actions = [a for (a,) in query(platform, "intake", "SELECT action FROM audit_log WHERE subject_id = :a",
                                    a=info.appeal_id)]
     assert "appeal.screening_override" in actions
+
+
+def test_ekm_demo_sends_a_signed_chatbot_appeal(platform, tmp_path, monkeypatch, capsys):
+    from ekm_platform import cli
+
+    bots = tmp_path / "chatbots.json"
+    bots.write_text(json.dumps([{"bot_id": "e2e-bot", "secret": SECRET}]))
+    monkeypatch.setenv("EKM_CHATBOT_PORT", platform.env["EKM_CHATBOT_PORT"])
+    cli._demo_chatbot_appeal(bots)
+    assert "demo chat-bot appeal accepted: EKM-" in capsys.readouterr().out

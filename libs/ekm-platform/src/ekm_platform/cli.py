@@ -153,6 +153,7 @@ def cmd_demo(args) -> int:
             request = json_format.ParseDict(item, intake_pb2.SubmitAppealRequest())
             reply = stub.SubmitAppeal(request, metadata=metadata, timeout=10)
             print(f"  demo appeal accepted: {reply.tracking_number}")
+    _demo_chatbot_appeal(pathlib.Path(args.file).with_name("chatbots.json"))
     return 0
 
 
@@ -184,6 +185,8 @@ def cmd_run(args) -> int:
         if simulators:
             print(f"  registry simulators http://127.0.0.1:{__import__('os').environ.get('EKM_SIMULATORS_PORT', '8081')}/")
         _print_partner_inbound()
+        print(f"  chat-bot webhook   http://127.0.0.1:{__import__('os').environ.get('EKM_CHATBOT_PORT', '8090')}"
+              "/intake/v1/chatbot/<bot>/appeals (signed: see the README)")
         if web:
             _print_web()
         print(f"Logs: {supervisor.log_dir}/<service>.log   Token: .venv/bin/ekm token --role case_manager --user cm-1")
@@ -203,6 +206,45 @@ def cmd_run(args) -> int:
         for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # a second signal must not cut the stop short
             signal.signal(getattr(signal, name), signal.SIG_IGN)
         supervisor.stop()
+
+
+def _demo_chatbot_appeal(bots_file: pathlib.Path) -> None:
+    """One appeal through the demo chat-bot's signed webhook, as a bot would send it."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    from intake.webhook import sign
+
+    if not bots_file.exists():
+        return
+    bot = json.loads(bots_file.read_text(encoding="utf-8"))[0]
+    secret = bot.get("secret") or os.environ.get(bot.get("secret_env", ""), "")
+    body = json.dumps({"message_id": "demo-chatbot-1", "conversation_id": "demo-conversation-1",
+                       "description": "Повернувся з фронту, не можу знайти роботу, потрібна підтримка",
+                       "consent_to_processing": True,
+                       "applicant": {"last_name": "Мельник", "first_name": "Тарас", "rnokpp": "3101500420",
+                                     "birth_date": "1984-11-30", "is_subject": True, "phone": "+380631110004"}}, ensure_ascii=False).encode()
+    stamp = str(int(time.time()))
+    port = os.environ.get("EKM_CHATBOT_PORT", "8090")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/intake/v1/chatbot/{bot['bot_id']}/appeals", data=body, method="POST",
+        headers={"Content-Type": "application/json", "X-EKM-Timestamp": stamp,
+                 "X-EKM-Signature": sign(secret.encode(), stamp, body)})
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=15) as reply:
+                print(f"  demo chat-bot appeal accepted: {json.loads(reply.read())['tracking_number']}")
+            return
+        except urllib.error.HTTPError as exc:
+            print(f"  demo chat-bot appeal refused: {exc.code} {exc.read()[:300]!r}")
+            return
+        except OSError as exc:  # the webhook may still be starting
+            if time.monotonic() > deadline:
+                print(f"  demo chat-bot appeal not sent: {exc}")
+                return
+            time.sleep(0.5)
 
 
 def _print_partner_inbound() -> None:
