@@ -29,8 +29,8 @@ def test_case_parties_names_who_is_in_the_case_and_nothing_for_an_unknown_one(uo
         by_number = notices.case_parties(u, case.case_number.lower())
         by_id = notices.case_parties(u, case.case_id)
     assert by_number == by_id
-    assert (by_id["person_id"], by_id["assigned_to"], by_id["open"], by_id["step"]) == (
-        case.person_id, "cm-1", True, None)
+    assert (by_id["person_id"], by_id["assigned_to"], by_id["open"], by_id["step"], by_id["supervisors"]) == (
+        case.person_id, "cm-1", True, None, [])
     assert "rnokpp" not in by_id and "last_name" not in by_id  # identifiers only
 
 
@@ -110,3 +110,11 @@ def test_the_scan_interval_is_configuration_and_a_bad_value_is_refused():
     for bad in ("0", "-1", "soon"):
         with pytest.raises(ValueError, match="EKM_DUE_SCAN_INTERVAL_SECONDS"):
             notices.due_scan_interval({"EKM_DUE_SCAN_INTERVAL_SECONDS": bad})
+
+
+def test_an_unassigned_case_names_the_communitys_supervisors(uow, case):
+    with uow() as u:
+        u.session.execute(update(cases_table).where(cases_table.c.case_id == case.case_id).values(assigned_to=""))
+        u.session.commit()
+    with uow() as u:
+        assert notices.case_parties(u, case.case_id)["supervisors"] == ["sv-1", "sv-2"]

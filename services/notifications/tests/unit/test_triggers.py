@@ -82,17 +82,28 @@ def test_an_appeal_linked_to_an_open_case_or_an_unassigned_case_tells_nobody(uow
     assert notifications(uow) == []
 
 
-def test_a_crisis_case_is_urgent_and_the_on_duty_manager_is_told_too_once(uow):
-    crisis = dict(priority="urgent", screening_level="crisis", on_duty="cm-duty")
-    run(uow, "n.opened", opened(**crisis), triggers.case_opened)
-    run(uow, "n.opened", opened(**crisis), triggers.case_opened)
-    assert notifications(uow) == [("case_manager", CM, "case.assigned.urgent", "queued", True),
-                                  ("case_manager", "cm-duty", "case.crisis.on_duty", "queued", True)]
+def test_a_crisis_case_goes_urgent_to_the_manager_cases_gave_it_to_once(uow):
+    crisis = opened(priority="urgent", screening_level="crisis", assigned_to="cm-duty")
+    run(uow, "n.opened", crisis, triggers.case_opened)
+    run(uow, "n.opened", opened(priority="urgent", screening_level="crisis", assigned_to="cm-duty"),
+        triggers.case_opened)
+    assert notifications(uow) == [("case_manager", "cm-duty", "case.assigned.urgent", "queued", True)]
 
 
-def test_the_on_duty_manager_who_has_the_case_is_told_once(uow):
-    run(uow, "n.opened", opened(priority="urgent", on_duty=CM), triggers.case_opened)
-    assert notifications(uow) == [("case_manager", CM, "case.assigned.urgent", "queued", True)]
+def test_a_crisis_nobody_could_be_given_goes_urgent_to_the_communitys_supervisors_once(uow):
+    cases = Cases(assigned_to="", supervisors=["sv-1", "sv-2"])
+    handler = lambda e, u: triggers.case_opened(e, u, cases)  # noqa: E731
+    for _ in range(2):
+        run(uow, "n.opened", opened(priority="urgent", screening_level="crisis", assigned_to=""), handler)
+    assert notifications(uow) == [("case_manager", "sv-1", "case.crisis.unassigned", "queued", True),
+                                  ("case_manager", "sv-2", "case.crisis.unassigned", "queued", True)]
+    assert all(json.loads(r.variables) == {"case_number": NUMBER} for r in stored(uow))
+
+
+def test_an_ordinary_case_nobody_has_yet_tells_nobody_and_asks_nothing(uow):
+    cases = Cases(assigned_to="", supervisors=["sv-1"])
+    run(uow, "n.opened", opened(assigned_to=""), lambda e, u: triggers.case_opened(e, u, cases))
+    assert notifications(uow) == [] and cases.asked == []
 
 
 def test_an_event_without_assigned_to_asks_cases_who_has_the_case(uow):
@@ -209,7 +220,7 @@ def test_every_trigger_template_renders_in_ukrainian_then_english(uow):
               "sector_uk": "x", "sector_en": "x", "reason_uk": "x", "reason_en": "x", "success": False,
               "registry_uk": "x", "registry_en": "x", "count": 1}
     from notifications.domain.rendering import source
-    keys = [n.CASE_ASSIGNED, n.CASE_ASSIGNED_URGENT, n.CRISIS_ON_DUTY, n.PLAN_AGREED_PERSON, n.PLAN_AGREED_MANAGER,
+    keys = [n.CASE_ASSIGNED, n.CASE_ASSIGNED_URGENT, n.CRISIS_UNASSIGNED, n.PLAN_AGREED_PERSON, n.PLAN_AGREED_MANAGER,
             n.PLAN_CHANGED_PERSON, n.PLAN_CHANGED_MANAGER, n.REVIEW_DUE_MANAGER, n.REGISTRY_FACTS,
             *n.STEP_TEMPLATES.values(), *n.REFERRAL_ANSWERED.values()]
     for key in keys:

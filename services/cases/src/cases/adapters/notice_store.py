@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import exists, func, select
 
-from cases.adapters.orm import cases, plan_steps, review_reminders
+from cases.adapters.orm import case_managers, cases, plan_steps, review_reminders
 
 
 class Notices:
@@ -20,6 +20,12 @@ class Notices:
             cases.c.case_id, cases.c.case_number, cases.c.person_id, cases.c.assigned_to, cases.c.community_code,
             cases.c.stage, cases.c.screening_level).where(condition)).first()
         return dict(row._asdict()) if row else None
+
+    def supervisors(self, community_code: str) -> list[str]:
+        """The supervisors of the community's case managers (who take an unassigned case)."""
+        return sorted(self.session.execute(
+            select(case_managers.c.supervisor_id).distinct()
+            .where(case_managers.c.community_code == community_code, case_managers.c.supervisor_id != "")).scalars())
 
     def step(self, case_id: str, step_id: str) -> dict | None:
         row = self.session.execute(select(plan_steps.c.due_on, plan_steps.c.status, plan_steps.c.responsible_kind)

@@ -34,13 +34,16 @@ def due_scan_interval(environ=None) -> float:
 
 def case_parties(uow: UnitOfWork, case_ref: str, step_id: str = "") -> dict | None:
     """``{"case_id", "case_number", "person_id", "assigned_to", "community_code", "stage",
-    "screening_level", "open": bool, "step": {"due_on", "status", "responsible_kind"} | None}``
+    "screening_level", "open": bool, "supervisors": [user ids] (only while nobody is assigned),
+    "step": {"due_on", "status", "responsible_kind"} | None}``
     of the case with this id or number, or None. Internal only (never over gRPC): notifications
     uses it to address a message about the case to whoever is in it now."""
     parties = uow.repo.notices.parties(case_ref)
     if parties is None:
         return None
     parties["open"] = parties["stage"] != Stage.CLOSED.value
+    # who takes the case while nobody has it (an unassigned crisis is told to them)
+    parties["supervisors"] = [] if parties["assigned_to"] else uow.repo.notices.supervisors(parties["community_code"])
     parties["step"] = uow.repo.notices.step(parties["case_id"], step_id) if step_id else None
     return parties
 

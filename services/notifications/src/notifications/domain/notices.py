@@ -8,7 +8,8 @@ pipeline stores one notification per key. Plain Python.
 from __future__ import annotations
 
 # Templates (notifications/templates/<key>.v<N>.toml, Ukrainian first, English second).
-CASE_ASSIGNED, CASE_ASSIGNED_URGENT, CRISIS_ON_DUTY = "case.assigned", "case.assigned.urgent", "case.crisis.on_duty"
+CASE_ASSIGNED, CASE_ASSIGNED_URGENT = "case.assigned", "case.assigned.urgent"
+CRISIS_UNASSIGNED = "case.crisis.unassigned"      # to the community's supervisors
 PLAN_AGREED_PERSON, PLAN_AGREED_MANAGER = "plan.agreed.person", "plan.agreed.manager"
 PLAN_CHANGED_PERSON, PLAN_CHANGED_MANAGER = "plan.changed.person", "plan.changed.manager"
 STEP_DUE_PERSON, STEP_DUE_MANAGER = "step.due.person", "step.due.manager"
@@ -55,8 +56,8 @@ def assigned_key(case_id: str, manager_id: str) -> str:
     return f"case.assigned:{case_id}:{manager_id}"
 
 
-def on_duty_key(case_id: str) -> str:
-    return f"case.crisis.on_duty:{case_id}"
+def unassigned_key(case_id: str, supervisor_id: str) -> str:
+    return f"case.crisis.unassigned:{case_id}:{supervisor_id}"
 
 
 def plan_key(what: str, case_id: str, version: int, recipient_kind: str) -> str:

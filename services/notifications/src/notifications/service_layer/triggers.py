@@ -54,8 +54,9 @@ def _tell(uow: UnitOfWork, kind: str, recipient_id: str, template: str, variable
 # --- a case opened and assigned ---------------------------------------------------------------------------
 
 def case_opened(event: Envelope, uow: UnitOfWork, parties: Parties | None = None) -> list[str]:
-    """``cases.case.opened``: the assigned case manager's inbox; a crisis (priority urgent) at once,
-    ignoring quiet hours, and the community's on-duty case manager too when the event names one.
+    """``cases.case.opened``: the assigned case manager's inbox — a crisis (priority urgent, which
+    cases gives to the community's on-duty manager) at once, ignoring quiet hours. A crisis nobody
+    could be given to goes, urgent, to the community's supervisors, who take or assign it.
     An event without ``assigned_to`` (cases before it carried it) asks cases who has the case."""
     case_id, number = _require(event, "case_id", "case_number")
     data = event.data
@@ -63,17 +64,18 @@ def case_opened(event: Envelope, uow: UnitOfWork, parties: Parties | None = None
         return []
     urgent = data.get("priority") == "urgent" or data.get("screening_level") == "crisis"
     manager = str(data.get("assigned_to") or "")
-    if "assigned_to" not in data and parties is not None:
-        manager = str((parties(case_id) or {}).get("assigned_to") or "")
-    ids = []
+    case = None
+    if parties is not None and ("assigned_to" not in data or (urgent and not manager)):
+        case = parties(case_id) or {}
+        manager = str(case.get("assigned_to") or "")
     if manager:
-        ids.append(_tell(uow, "case_manager", manager, n.CASE_ASSIGNED_URGENT if urgent else n.CASE_ASSIGNED,
-                         {"case_number": number}, n.assigned_key(case_id, manager), number, urgent))
-    on_duty = str(data.get("on_duty") or data.get("on_duty_manager") or "")
-    if urgent and on_duty and on_duty != manager:
-        ids.append(_tell(uow, "case_manager", on_duty, n.CRISIS_ON_DUTY,
-                         {"case_number": number, "assigned": bool(manager)}, n.on_duty_key(case_id), number, True))
-    return ids
+        return [_tell(uow, "case_manager", manager, n.CASE_ASSIGNED_URGENT if urgent else n.CASE_ASSIGNED,
+                      {"case_number": number}, n.assigned_key(case_id, manager), number, urgent)]
+    if urgent and case:
+        return [_tell(uow, "case_manager", supervisor, n.CRISIS_UNASSIGNED, {"case_number": number},
+                      n.unassigned_key(case_id, supervisor), number, True)
+                for supervisor in case.get("supervisors") or []]
+    return []  # an ordinary case nobody has yet waits in the supervisors' queue
 
 
 def case_assigned(event: Envelope, uow: UnitOfWork, parties: Parties) -> list[str]:
