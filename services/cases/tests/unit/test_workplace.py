@@ -399,6 +399,8 @@ def test_the_catalogue_lists_every_closed_code_with_ukrainian_and_english_labels
     assert (spouse.number, spouse.name, spouse.label_uk) == (pb.RELATION_SPOUSE, "RELATION_SPOUSE", "Чоловік / дружина")
     sent = next(e for e in lists["ekm.notifications.v1.DeliveryStatus"].entries if e.code == "sent")
     assert sent.number == notifications_pb2.DELIVERY_STATUS_SENT and sent.label_uk == "Надіслано"
+    consulted = next(e for e in lists["ekm.intake.v1.AppealState"].entries if e.code == "consulted")
+    assert (consulted.label_uk, consulted.label_en) == ("Надано консультацію", "Consultation given")
 
 
 def test_changed_fields_have_new_numbers_and_the_old_ones_are_reserved():

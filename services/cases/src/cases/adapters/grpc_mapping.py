@@ -263,9 +263,11 @@ def categories_from(numbers) -> list[str]:
 
 
 def catalogue_message() -> cases_pb2.Catalogue:
+    from ekm.intake.v1 import intake_pb2
     from ekm.notifications.v1 import notifications_pb2
 
-    lists = CATALOGUE + (CodeList(notifications_pb2.DeliveryChannel), CodeList(notifications_pb2.DeliveryStatus))
+    lists = CATALOGUE + (CodeList(notifications_pb2.DeliveryChannel), CodeList(notifications_pb2.DeliveryStatus),
+                         CodeList(intake_pb2.AppealState))  # an applicant's appeal statuses
     return cases_pb2.Catalogue(lists=[
         cases_pb2.CatalogueList(enum=c.full_name, entries=[
             cases_pb2.CatalogueEntry(number=e.number, name=e.name, code=e.code, label_uk=e.label_uk,
