@@ -185,7 +185,7 @@ class ChatbotWebhook:
         check_signature(bot, headers, body, self.clock())
         try:
             message = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested past any sense
             raise Refused(400, "тіло не є JSON / the body is not JSON") from None
         answer = await self.submit(bot, message)
         if answer.get("status") == "accepted":
