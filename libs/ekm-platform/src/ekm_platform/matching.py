@@ -148,9 +148,13 @@ class Match:
 
 def contradicts(a: Identity, b: Identity) -> bool:
     """Both sides carry the same kind of identifier and they differ: two different people."""
-    ra, rb = compact_rnokpp(a.rnokpp), compact_rnokpp(b.rnokpp)
-    ua, ub = compact_unzr(a.unzr), compact_unzr(b.unzr)
+    ra, rb = _digits(a.rnokpp), _digits(b.rnokpp)  # as written: even an invalid number is somebody's
+    ua, ub = _digits(a.unzr), _digits(b.unzr)
     return bool((ra and rb and ra != rb) or (ua and ub and ua != ub))
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value or "")
 
 
 def _dob_factor(a: str, b: str) -> tuple[float, str]:

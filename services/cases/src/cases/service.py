@@ -20,7 +20,7 @@ from cases.adapters.repository import CaseRepository
 from cases.domain.closure import rating_days
 from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
-from cases.service_layer import corrections, notices
+from cases.service_layer import corrections, matching, notices
 from cases.service_layer.contacts import person_contact
 from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
                                  supervision, transfers, workload)
@@ -405,6 +405,18 @@ class CasesService(StandardGrpc):
     def on_appeal_accepted(self, body):
         handler = partial(handlers.open_case_for_appeal, fetch_subject=self.intake.get_appeal_subject)
         handle_event(self.db, "cases.on_appeal_accepted", body, handler)
+
+    @event_handler("intake", "appeal.match_decided")
+    def on_match_decided(self, body):
+        """A reviewer decided who an uncertain appeal is about: link or open the case as for an accepted appeal."""
+        handler = partial(handlers.open_case_for_appeal, fetch_subject=self.intake.get_appeal_subject)
+        handle_event(self.db, "cases.on_match_decided", body, handler)
+
+    @rpc
+    def match_candidates(self, actor, person_ids):
+        """Internal (intake's match review): the candidates' identity and open case; audited."""
+        with self.db() as uow:
+            return matching.match_candidates(uow, actor, person_ids)
 
     @event_handler("intake", "appeal.rescreened")
     def on_appeal_rescreened(self, body):

@@ -177,6 +177,12 @@ class CaseRepository:
         row = self.session.execute(select(persons).where(or_(*conditions), persons.c.merged_into == "")).first()
         return _person(row) if row else None
 
+    def persons_born_on(self, birth_dates: list[str], limit: int = 200) -> list[Person]:
+        """Candidates for matching by name and date of birth (not merged; m0016's index)."""
+        rows = self.session.execute(select(persons).where(persons.c.birth_date.in_(birth_dates),
+                                                          persons.c.merged_into == "").limit(limit))
+        return [_person(r) for r in rows]
+
     def get_person(self, person_id: str) -> Person | None:
         row = self.session.execute(select(persons).where(persons.c.person_id == person_id)).first()
         return _person(row) if row else None

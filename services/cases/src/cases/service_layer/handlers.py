@@ -21,6 +21,7 @@ from cases.domain.labels import uk
 from cases.domain.model import SCREENING_LEVELS, Case, Person, Stage
 from cases.domain.search import MAX_SEARCH, parse_search
 from cases.service_layer.access import DEFAULT_PURPOSE, STAFF, audit, load_case, require_staff, team_of
+from cases.service_layer import matching
 from cases.service_layer.workload import auto_assign
 
 CASE_OPENED = "case.opened"
@@ -49,11 +50,18 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
         return existing
     subject = fetch_subject(appeal_id)  # before any write: no transaction is held across the network
     identity = subject["person"]
-    person = uow.repo.find_person(identity.get("rnokpp", ""), identity.get("unzr", ""))
-    if person is None:
-        person = Person.new(**{k: identity.get(k, "") for k in (
-            "rnokpp", "unzr", "last_name", "first_name", "patronymic", "birth_date")})
-        uow.repo.add_person(person)
+    # exactly by РНОКПП / УНЗР, else by name and date of birth; uncertain: intake's match review decides
+    decided = event.data.get("person_id", "") if event.event_type == matching.MATCH_DECIDED else None
+    resolution = matching.resolve_person(uow, identity, decided)
+    if resolution.review:
+        uow.publish(matching.MATCH_REVIEW_NEEDED,
+                    matching.review_event(appeal_id, event.data.get("community_code", ""), resolution))
+        return None
+    person = resolution.person
+    match = {"match": resolution.kind, "match_score": resolution.score}
+    if resolution.history_text():
+        uow.repo.add_history(person.person_id, "person.matched", appeal_id, resolution.history_text(), "cases",
+                             source_id=f"match:{appeal_id}")
     uow.repo.add_history(person.person_id, "appeal", appeal_id,
                          f"звернення {event.data.get('tracking_number', '')} "
                          f"({uk(labels.CHANNEL, event.data.get('channel', ''))})",
@@ -61,14 +69,14 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
     case = uow.repo.open_case_of(person.person_id)
     if case is not None:
         uow.repo.link_appeal(case.case_id, appeal_id)
-        uow.publish(APPEAL_LINKED, case.opened_event(appeal_id, new_case=False))
+        uow.publish(APPEAL_LINKED, {**case.opened_event(appeal_id, new_case=False), **match})
         return case
     case = Case.open(person.person_id, appeal_id, level, event.data.get("community_code", ""))
     assignment = auto_assign(uow, case, needed_skills={"veterans"})
     uow.repo.add_case(case)
     uow.repo.add_history(person.person_id, "case.opened", case.case_number,
                          f"випадок відкрито; {case.assignment_explanation}", "cases")
-    uow.publish(CASE_OPENED, case.opened_event(appeal_id, new_case=True))
+    uow.publish(CASE_OPENED, {**case.opened_event(appeal_id, new_case=True), **match})
     if assignment:
         uow.publish("case.assigned", {"case_id": case.case_id, "manager_id": assignment.manager_id, "by": "auto"})
     return case
