@@ -269,3 +269,16 @@ def test_ekm_demo_sends_a_signed_chatbot_appeal(platform, tmp_path, monkeypatch,
     monkeypatch.setenv("EKM_CHATBOT_PORT", platform.env["EKM_CHATBOT_PORT"])
     cli._demo_chatbot_appeal(bots)
     assert "demo chat-bot appeal accepted: EKM-" in capsys.readouterr().out
+
+
+def test_a_chatbot_appeal_is_found_in_the_trace_by_its_tracking_number(platform):
+    from ekm_platform.tracing import TraceStore
+
+    status, answer = post(platform, bot_message("traced-1"))
+    assert status == 200
+    store = TraceStore(platform.home / "var" / "traces.db")
+
+    def services():
+        return {s["service"] for t in store.find_trace_ids(answer["tracking_number"]) for s in store.spans(t)}
+    found = until(lambda: {"intake-webhook", "intake"} <= services() and services())
+    assert {"intake-webhook", "intake"} <= found, found

@@ -189,6 +189,7 @@ class ChatbotWebhook:
             raise Refused(400, "тіло не є JSON / the body is not JSON") from None
         answer = await self.submit(bot, message)
         if answer.get("status") == "accepted":
+            _tag(tracking_number=answer["tracking_number"], bot_id=bot.bot_id)
             return 200, {k: answer[k] for k in ("tracking_number", "state", "screening_level")}
         status = 422 if answer.get("status") == "invalid" else 409
         raise Refused(status, answer.get("message", ""), answer.get("violations", ()))
@@ -207,6 +208,25 @@ class ChatbotWebhook:
             chunks.append(chunk)
             if not event.get("more_body"):
                 return b"".join(chunks)
+
+
+def _tag(**identifiers) -> None:
+    """Identifiers on the request's server span (``ekm trace EKM-…`` finds it)."""
+    if os.environ.get("EKM_TRACING", "on") != "off":
+        from ekm_platform.tracing import tag_current_span
+        tag_current_span(**identifiers)
+
+
+def instrument(app):
+    """Server spans (a bot's ``traceparent`` continues its trace); ``EKM_TRACING=off`` runs without."""
+    if os.environ.get("EKM_TRACING", "on") == "off":
+        return app
+    from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+    from ekm_platform.tracing import setup_tracing
+
+    setup_tracing("intake-webhook")
+    return OpenTelemetryMiddleware(app, exclude_spans=["receive", "send"])
 
 
 def listen(port: int) -> socket.socket:
@@ -234,7 +254,7 @@ def main(argv=None) -> None:
     app = ChatbotWebhook(load_bots(), rpc)
     sock = listen(args.port)
     server = uvicorn.Server(uvicorn.Config(
-        app, http="h11", lifespan="on", limit_concurrency=128, timeout_keep_alive=5,
+        instrument(app), http="h11", lifespan="on", limit_concurrency=128, timeout_keep_alive=5,
         h11_max_incomplete_event_size=16 * 1024, server_header=False, log_config=None, access_log=False,
         timeout_graceful_shutdown=5))
     print(f"LISTENING {sock.getsockname()[1]}", flush=True)
@@ -244,6 +264,8 @@ def main(argv=None) -> None:
         asyncio.run(server.serve(sockets=[sock]))
     finally:
         rpc.close()
+        from ekm_platform.tracing import shutdown_tracing
+        shutdown_tracing()
 
 
 if __name__ == "__main__":
