@@ -26,6 +26,12 @@ PAGE_MODULES = [
     "ekm_web.pages.auth",
     "ekm_web.pages.case_manager",
     "ekm_web.pages.cm_forms",
+    "ekm_web.pages.supervisor",
+    "ekm_web.pages.cabinet",
+    "ekm_web.pages.partner",
+    "ekm_web.pages.donor",
+    "ekm_web.pages.operator",
+    "ekm_web.pages.documents",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

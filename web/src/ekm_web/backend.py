@@ -85,6 +85,20 @@ class Backend:
         except grpc.RpcError as exc:
             raise BackendError(exc.code().name, exc.details() or "", field_violations(exc)) from None
 
+    async def health(self, service: str, timeout: float = 3.0) -> str:
+        """The standard gRPC health check of one service (no token needed): SERVING,
+        NOT_SERVING, … or the status code of a failed call (UNAVAILABLE, DEADLINE_EXCEEDED)."""
+        from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+        channel = self._channels.get(service)
+        if channel is None:
+            return "UNKNOWN"
+        try:
+            reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=timeout)
+        except grpc.RpcError as exc:
+            return exc.code().name
+        return health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+
 
 class FakeBackend:
     """For unit tests: ``FakeBackend({("cases", "GetCase"): lambda request, token: reply})``.
@@ -106,3 +120,8 @@ class FakeBackend:
         if handler is None:
             raise BackendError("UNIMPLEMENTED", f"no fake for {service}.{method}")
         return handler(request, token)
+
+    async def health(self, service: str, timeout: float = 3.0) -> str:
+        self.calls.append((service, "Health.Check", None, ""))
+        handler = self.handlers.get((service, "Health.Check"))
+        return handler() if handler else "SERVING"

@@ -18,6 +18,16 @@ PERSON = cases_pb2.Person(person_id="p-1", identity=common_pb2.PersonIdentity(
     birth_date="1988-03-14"))
 
 
+def _row(request, token):
+    from google.protobuf import timestamp_pb2
+    assert request.search == "3221512349"
+    row = cases_pb2.Case()
+    row.CopyFrom(CASE)
+    row.stage_due_at.CopyFrom(timestamp_pb2.Timestamp(seconds=1796860800))   # 2026-12-10
+    row.next_step_due_on, row.overdue_steps = "2026-12-05", 1
+    return cases_pb2.ListCasesResponse(cases=[row])
+
+
 def not_found(request, token):
     raise BackendError("NOT_FOUND", "не знайдено / not found")
 
@@ -29,6 +39,7 @@ def cases(fake_backend):
     h[("cases", "GetCase")] = lambda r, t: CASE if r.case_number in (NUMBER, "") else not_found(r, t)
     h[("cases", "GetPerson")] = lambda r, t: PERSON
     h[("cases", "GetHousehold")] = not_found
+    h[("cases", "ListCases")] = _row
     h[("cases", "GetAssessment")] = not_found
     h[("cases", "GetCaseAppeal")] = lambda r, t: cases_pb2.CaseAppeal(
         case_number=NUMBER, tracking_number="EKM-1", description="Потрібна реабілітація", channel=common_pb2.CHANNEL_PHONE,
@@ -43,6 +54,7 @@ def test_case_page_shows_person_appeal_applicant_stage_and_next_actions(web, cas
     assert "Коваленко Андрій Петрович" in html and "3221512349" in html
     assert "Потрібна реабілітація" in html and "Марія" in html and "дружина" in html and "Телефоном" in html
     assert "Оцінка потреб" in html
+    assert "2026-12-10" in html and "2026-12-05" in html      # deadlines from the case's worklist row
     # next allowed actions from the assessment stage: planning or closing
     options = re.findall(r'<select id="target_stage".*?</select>', html, re.S)[0]
     assert "Планування" in options and "Закрито" in options and "Моніторинг" not in options

@@ -292,9 +292,24 @@ async def case_page(request: Request, errors: dict | None = None, status_code: i
         optional(call(request, "cases", "GetHousehold", cases_pb2.GetHouseholdRequest(case_id=case.case_id))),
         optional(call(request, "cases", "GetCaseAppeal", cases_pb2.GetCaseAppealRequest(case_id=case.case_id)),
                  "NOT_FOUND", "PERMISSION_DENIED", "UNAVAILABLE"))
+    row = await _worklist_row(request, case, person)
+    if row is not None:   # GetCase carries no deadlines; the worklist row of this case does
+        case = cases_pb2.Case()
+        case.CopyFrom(row)
     return case_render(request, "cm/case.html", case, "", status_code=status_code, person=person,
                        household=household, appeal=appeal, next_stages=NEXT_STAGES.get(case.stage, ()),
                        outcomes=request.app.state.catalogue.entries(cases_pb2.Outcome), errors=errors or {})
+
+
+async def _worklist_row(request: Request, case, person):
+    """The case's worklist row (stage due date, next step, overdue steps), found by the
+    person's РНОКПП among the caller's cases (a POST-free, audited listing of case numbers)."""
+    rnokpp = person.identity.rnokpp if person is not None else ""
+    if not rnokpp:
+        return None
+    reply = await optional(call(request, "cases", "ListCases", cases_pb2.ListCasesRequest(search=rnokpp, page_size=50)),
+                           "NOT_FOUND", "INVALID_ARGUMENT", "PERMISSION_DENIED")
+    return next((c for c in (reply.cases if reply else []) if c.case_id == case.case_id), None)
 
 
 @page(roles=EDITORS)
