@@ -1,4 +1,4 @@
-"""Channels, screening and tracking through the real processes (intake, its chat-bot webhook
+"""Channels, screening and tracking through the real processes, on SQLite and PostgreSQL (intake, its chat-bot webhook
 under uvicorn, cases): a signed chat-bot request becomes an appeal and a bad, stale or
 oversized one stores nothing; an information appeal is answered by a consultation and reaches
 CONSULTED with no case; a crisis opens an urgent case for the community's on-duty case
@@ -8,6 +8,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 import grpc
 import kombu
@@ -20,7 +21,8 @@ from nameko.standalone.rpc import ServiceRpcClient
 from sqlalchemy import text
 
 from ekm_platform import client
-from ekm_platform.db import make_engine
+from ekm_platform.db import drop_database, make_engine
+from ekm_platform.testing.fixtures import postgres_available
 from ekm_platform.testing.platform import running_platform
 
 from intake.webhook import sign
@@ -32,18 +34,29 @@ KYIV = "UA80000000000093317"
 SECRET = "e2e-chatbot-secret-0123456789"
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory, ekm_amqp_uri):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory, ekm_amqp_uri):
+    base = None
+    if request.param == "postgresql":
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        base = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
     home = tmp_path_factory.mktemp("ekm")
     bots = home / "chatbots.json"
     bots.write_text(json.dumps([{"bot_id": "e2e-bot", "community_code": KYIV, "secret": SECRET}]))
-    with running_platform(home, ekm_amqp_uri, services=("intake", "cases"),
-                          extra_env={"EKM_CHATBOTS_FILE": str(bots)}) as running:
-        with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=30) as cases:
-            cases.register_case_manager("cm-e2e-free", KYIV, 40, ["veterans"], "sv-e2e")
-            cases.register_case_manager("cm-e2e-duty", KYIV, 2, [], "sv-e2e", on_duty=True)
-        wait_listening(int(running.env["EKM_CHATBOT_PORT"]))
-        yield running
+    try:
+        with running_platform(home, ekm_amqp_uri, database_url=base, services=("intake", "cases"),
+                              extra_env={"EKM_CHATBOTS_FILE": str(bots)}) as running:
+            running.database_base = base
+            with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=30) as cases:
+                cases.register_case_manager("cm-e2e-free", KYIV, 40, ["veterans"], "sv-e2e")
+                cases.register_case_manager("cm-e2e-duty", KYIV, 2, [], "sv-e2e", on_duty=True)
+            wait_listening(int(running.env["EKM_CHATBOT_PORT"]))
+            yield running
+    finally:
+        if base:
+            for service in ("intake", "cases"):
+                drop_database(f"{base}_{service}")
 
 
 def wait_listening(port, timeout=30.0):
@@ -63,7 +76,8 @@ def token(platform, role, user):
 
 
 def query(platform, service, sql, **params):
-    engine = make_engine(f"sqlite:///{platform.home / 'var' / (service + '.db')}")
+    base = platform.database_base
+    engine = make_engine(f"{base}_{service}" if base else f"sqlite:///{platform.home / 'var' / (service + '.db')}")
     try:
         with engine.connect() as conn:
             return conn.execute(text(sql), params).all()
