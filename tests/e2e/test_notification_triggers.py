@@ -3,6 +3,7 @@ assigned case manager's inbox (and nobody else's); a plan agreed reaches it too;
 review due (announced by cases' timer) are reminder rows in notifications' database that outlive a
 restart of notifications and are sent once — not again after a second restart."""
 import time
+import uuid
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,8 @@ from nameko.standalone.rpc import ServiceRpcClient
 from sqlalchemy import select
 
 from ekm_platform import config
-from ekm_platform.db import make_engine
+from ekm_platform.db import drop_database, make_engine
+from ekm_platform.testing.fixtures import postgres_available
 from ekm_platform.testing.platform import running_platform
 
 from tests.appeals import appeal_request
@@ -29,13 +31,26 @@ ENV = {"EKM_DUE_SCAN_INTERVAL_SECONDS": "1", "EKM_REMINDER_INTERVAL_SECONDS": "3
        "EKM_DEADLINE_REVIEW_INTERVAL_DAYS": "7"}
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory, ekm_amqp_uri):
-    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, services=("intake", "cases", "notifications"),
-                          extra_env=ENV) as running:
-        with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
-            cases.register_case_manager("cm-n1", COMMUNITY, 10, ["veterans"], "sv-n1")
-        yield running
+SERVICES = ("intake", "cases", "notifications")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory, ekm_amqp_uri):
+    base = None
+    if request.param == "postgresql":
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        base = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
+    try:
+        with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, database_url=base, services=SERVICES,
+                              extra_env=dict(ENV)) as running:
+            with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
+                cases.register_case_manager("cm-n1", COMMUNITY, 10, ["veterans"], "sv-n1")
+            yield running
+    finally:
+        if base:
+            for service in SERVICES:
+                drop_database(f"{base}_{service}")
 
 
 def until(probe, timeout=60.0):
