@@ -29,7 +29,8 @@ WHO_MAY = {
     Channel.REGISTRY_SIGNAL: ("service",),
 }
 WHO_MAY_UK = {
-    Channel.IN_PERSON: "працівник (оператор або кейс-менеджер)", Channel.PHONE: "працівник (оператор або кейс-менеджер)",
+    Channel.IN_PERSON: "працівник (оператор або кейс-менеджер)",
+    Channel.PHONE: "працівник (оператор або кейс-менеджер)",
     Channel.RECIPIENT_CABINET: "сам отримувач", Channel.MOBILE_APP: "сам отримувач", Channel.DIIA: "сам отримувач",
     Channel.CHATBOT: "лише підписаний вебхук чат-бота", Channel.AGENCY_REFERRAL: "лише інший орган",
     Channel.REGISTRY_SIGNAL: "лише сама платформа",
