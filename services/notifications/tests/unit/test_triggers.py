@@ -214,6 +214,15 @@ def test_registry_data_tells_the_case_manager_once_per_query_identifiers_only(uo
     assert "2 нові записи" in render(row.template, variables).text
 
 
+def test_registry_data_about_somebody_else_than_the_cases_person_tells_nobody(uow):
+    """Cases keeps facts about another person (a household member looked up) out of this case's
+    history; the case manager is not told that they arrived there."""
+    message = facts()
+    message["data"]["person_id"] = "p-household-member"
+    run(uow, "n.reg", message, lambda e, u: triggers.registry_facts_found(e, u, Cases()))
+    assert notifications(uow) == []
+
+
 def test_every_trigger_template_renders_in_ukrainian_then_english(uow):
     from notifications.domain import notices as n
     values = {"case_number": NUMBER, "due_on": "2026-12-04", "version": 2, "in_cabinet": False, "assigned": True,

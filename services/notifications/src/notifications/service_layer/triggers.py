@@ -183,6 +183,9 @@ def registry_facts_found(event: Envelope, uow: UnitOfWork, parties: Parties) -> 
     if not isinstance(facts, list) or not facts:
         return []
     case = _parties(parties, number, event)
+    about = str(event.data.get("person_id") or "")
+    if about and about != case.get("person_id"):
+        return []  # about somebody else (a household member): cases keeps it out of this history, so nothing to tell
     if not case.get("assigned_to"):
         return []
     registry_uk, registry_en = n.label(n.REGISTRIES, str(event.data.get("registry") or ""))
