@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from datetime import datetime, timezone
 from typing import Callable
@@ -106,10 +107,15 @@ def _failed(uow_factory, reminder: Reminder, error: str, now: datetime) -> str:
     return ("failed" if after.state == "failed" else "retry") if done else "lost"
 
 
-def run_due(uow_factory, worker: str, parties: Parties, now: datetime | None = None, batches: int = 20) -> dict:
-    """What the timer does: up to ``batches`` batches of due reminders; the count of each outcome."""
+def run_due(uow_factory, worker: str, parties: Parties, now: datetime | None = None, batches: int = 20,
+            budget_seconds: float = 3.0) -> dict:
+    """What the timer does: up to ``batches`` batches of due reminders, for at most about
+    ``budget_seconds`` (so a stopping service does not wait long); the count of each outcome."""
     counts: dict[str, int] = {}
+    started = time.monotonic()
     for _ in range(batches):
+        if time.monotonic() - started > budget_seconds:
+            break
         moment = now or datetime.now(timezone.utc)
         claimed = claim(uow_factory, worker, moment)
         for reminder in claimed:
