@@ -328,3 +328,17 @@ def test_the_webhooks_rpc_submits_as_the_bot_of_its_community(uow):
     assert (stored.submitted_by, stored.submitter_role, stored.submission.community_code) == (
         "chatbot:demo", "chatbot", KYIV)
     assert stored.submission.source_reference == "chatbot:demo:c-9"
+
+
+def test_an_appeal_stored_before_screening_was_recorded_keeps_its_level_and_can_be_overridden(uow, valid):
+    appeal = submit(uow, replace(valid, information_only=True))
+    with uow() as u:  # as m0006 leaves an earlier appeal: no decision stored, no history
+        u.session.execute(appeals.update().values(screening=""))
+        u.session.execute(appeal_history.delete())
+        u.commit()
+    with uow() as u:
+        assert u.repo.get(appeal.appeal_id).screening is None
+        _, decisions, _, _ = handlers.appeal_history(u, CM, appeal.tracking_number)
+    assert [(d.outcome, d.rules_version, d.rule_ids) for d in decisions] == [("information", "", [])]
+    changed = override(uow, CM, appeal.tracking_number, "assessment", "потрібна оцінка потреб")
+    assert (changed.screening.previous, changed.screening.outcome) == ("information", "assessment")
