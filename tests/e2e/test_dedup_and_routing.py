@@ -15,7 +15,8 @@ from nameko.standalone.rpc import ServiceRpcClient
 from sqlalchemy import text
 
 from ekm_platform import client
-from ekm_platform.db import make_engine
+from ekm_platform.db import drop_database, make_engine
+from ekm_platform.testing.fixtures import postgres_available
 from ekm_platform.testing.platform import running_platform
 
 from tests.appeals import appeal_request, new_person
@@ -30,9 +31,26 @@ KYIV_OBLAST = "UA32000000000030281"
 S = intake_pb2
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory, ekm_amqp_uri):
-    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, services=("intake", "cases")) as running:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory, ekm_amqp_uri):
+    base = None
+    if request.param == "postgresql":
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        base = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
+    try:
+        yield from _platform(tmp_path_factory, ekm_amqp_uri, base)
+    finally:
+        if base:
+            for service in ("intake", "cases"):
+                drop_database(f"{base}_{service}")
+
+
+def _platform(tmp_path_factory, ekm_amqp_uri, base):
+    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, database_url=base,
+                          services=("intake", "cases")) as running:
+        running.urls = {service: (f"{base}_{service}" if base else f"sqlite:///{running.home / 'var' / f'{service}.db'}")
+                        for service in ("intake", "cases")}
         with ServiceRpcClient("intake", uri=running.env["EKM_AMQP_URI"], timeout=60) as intake:
             intake.register_community(BUCHA, "Бучанська", [{"code": "BUCHA-CNSP", "name": "ЦНСП Буча",
                                                             "default": True}])
@@ -91,7 +109,7 @@ def intake_stub(channel):
 
 
 def rows(platform, service, sql, **params):
-    engine = make_engine(f"sqlite:///{platform.home / 'var' / f'{service}.db'}")
+    engine = make_engine(platform.urls[service])
     try:
         with engine.connect() as conn:
             return conn.execute(text(sql), params).all()
