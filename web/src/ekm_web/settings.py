@@ -34,6 +34,16 @@ class DemoUser:
     demo_rnokpp: str = ""   # recipient: the demo person, found by their РНОКПП at sign-in
 
 
+def _demo_users_path(env) -> pathlib.Path:
+    """EKM_WEB_DEMO_USERS, else deploy/demo/web_users.json under EKM_HOME, else the repository's."""
+    if env.get("EKM_WEB_DEMO_USERS"):
+        return pathlib.Path(env["EKM_WEB_DEMO_USERS"])
+    under_home = config.home() / "deploy" / "demo" / "web_users.json"
+    if under_home.exists():
+        return under_home
+    return pathlib.Path(__file__).resolve().parents[3] / "deploy" / "demo" / "web_users.json"
+
+
 @dataclass
 class Settings:
     host: str = "127.0.0.1"
@@ -61,8 +71,7 @@ class Settings:
             idle_seconds=int(float(env.get("EKM_WEB_IDLE_MINUTES", "15")) * 60),
             session_seconds=int(float(env.get("EKM_WEB_SESSION_HOURS", "8")) * 3600),
             dev_idp=env.get("EKM_WEB_DEV_IDP", "1") not in ("0", "false", "no"),
-            demo_users_path=pathlib.Path(env.get("EKM_WEB_DEMO_USERS",
-                                                 config.home() / "deploy" / "demo" / "web_users.json")),
+            demo_users_path=_demo_users_path(env),
             oidc_issuer=env.get("EKM_WEB_OIDC_ISSUER", ""),
             oidc_client_id=env.get("EKM_WEB_OIDC_CLIENT_ID", ""),
             oidc_redirect_uri=env.get("EKM_WEB_OIDC_REDIRECT_URI", ""),

@@ -207,3 +207,12 @@ def test_plan_contract_registry_history_and_transfer_pages(page, platform, demo_
 
     page.goto(f"/cases/{number}/transfer")
     assert "Активної згоди на передачу немає" in page.locator("main").inner_text()
+
+
+def test_no_personal_data_in_the_web_log_or_any_address(platform, web_url, demo_case):
+    """After every page above (names, РНОКПП, searches, registry lookups): the BFF's log names
+    paths and statuses only — no РНОКПП, УНЗР, name or phone — and no path carries one."""
+    log = platform.log("web")
+    assert "GET /worklist" in log and "POST /worklist" in log
+    for secret in ("3221512349", "19880314-43212", "Коваленко", "Kovalenko", "+380501110001", "380501110001"):
+        assert secret not in log, secret
