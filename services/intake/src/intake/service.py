@@ -26,6 +26,7 @@ grpc = Grpc.implementing(intake_pb2_grpc.IntakeServiceStub)
 
 SUBMITTERS = ("case_manager", "supervisor", "recipient", "partner_agency", "operator")
 REVIEWERS = ("case_manager", "supervisor")
+routing.default_codifier().unit("UA80000000000093317")  # КАТОТТГ parsed (or read from its cache) before serving
 READERS = ("case_manager", "supervisor", "recipient", "operator")
 STAFF = ("case_manager", "supervisor", "operator")
 load_rules(configured_version())  # an unusable screening table stops the service at start, naming the problem
@@ -138,6 +139,12 @@ class IntakeService(StandardGrpc):
     def get_applicant_contact(self, appeal_id):
         with self.db() as uow:
             return handlers.applicant_contact(appeal_id, uow, self.caller_service)
+
+    @rpc
+    def get_applicant_contacts(self, appeal_ids):
+        """Internal (notifications' dispatcher): ``{appeal_id: contact | None}`` for a batch, one call."""
+        with self.db() as uow:
+            return handlers.applicant_contacts(list(appeal_ids), uow, self.caller_service)
 
     @rpc
     def get_appeal_details(self, appeal_id, actor):

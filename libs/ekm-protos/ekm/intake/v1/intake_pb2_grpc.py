@@ -97,8 +97,10 @@ class IntakeServiceServicer:
     def SubmitAppeal(self, request, context):
         """Accepts an appeal and answers with a tracking number. Idempotent per caller and
         client_request_id: the same request again (also concurrently) gets the same answer; a
-        different request under a used key is ALREADY_EXISTS. An appeal without a community the
-        platform serves is INVALID_ARGUMENT (field community_code).
+        different request under a used key is ALREADY_EXISTS. Routed over КАТОТТГ: community_code, else
+        the actual then the registered address, else the caller's community; a known region without a
+        served community: state REGION_QUEUE; no region at all: INVALID_ARGUMENT naming the field. A
+        near-duplicate of a recent appeal: state MERGED, answered with the first appeal's tracking number.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
