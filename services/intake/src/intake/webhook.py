@@ -114,12 +114,28 @@ class IntakeRpc:
             from nameko.standalone.rpc import ServiceRpcClient
             holder = ServiceRpcClient("intake", uri=config.amqp_uri(), timeout=RPC_TIMEOUT)
             client = self.local.client = holder.__enter__()
+            self.local.holder = holder
             self.clients.append(holder)
         return client
 
+    def _drop_client(self) -> None:
+        """After a failed call (broker gone, timeout) the thread's next call opens a new client."""
+        holder = getattr(self.local, "holder", None)
+        self.local.client = self.local.holder = None
+        if holder is not None:
+            self.clients.remove(holder)
+            try:
+                holder.__exit__(None, None, None)
+            except Exception:  # noqa: BLE001 - the connection is already broken
+                pass
+
     def submit(self, bot: Bot, message) -> dict:
-        return self._client().submit_chatbot_appeal({"bot_id": bot.bot_id, "community_code": bot.community_code},
-                                                    message)
+        try:
+            return self._client().submit_chatbot_appeal(
+                {"bot_id": bot.bot_id, "community_code": bot.community_code}, message)
+        except Exception:
+            self._drop_client()
+            raise
 
     async def __call__(self, bot: Bot, message) -> dict:
         return await asyncio.get_running_loop().run_in_executor(self.pool, self.submit, bot, message)

@@ -127,3 +127,38 @@ def test_bots_come_from_configuration_and_a_weak_secret_is_refused(tmp_path, mon
     path.write_text(json.dumps([{"bot_id": "b", "secret": "short"}]))
     with pytest.raises(SystemExit):
         webhook.load_bots(str(path))
+
+
+def test_a_failed_rpc_is_a_503_and_the_next_call_opens_a_new_client(monkeypatch):
+    opened = []
+
+    class Holder:
+        def __init__(self, *args, **kwargs):
+            self.closed = False
+            opened.append(self)
+
+        def __enter__(self):
+            holder = self
+
+            class Proxy:
+                def submit_chatbot_appeal(self, bot, message):
+                    if len(opened) == 1:
+                        raise ConnectionError("broker gone")
+                    return {"status": "accepted", "tracking_number": "EKM-2", "state": "accepted",
+                            "screening_level": "assessment", "holder": holder}
+            return Proxy()
+
+        def __exit__(self, *exc):
+            self.closed = True
+
+    import nameko.standalone.rpc
+    monkeypatch.setattr(nameko.standalone.rpc, "ServiceRpcClient", Holder)
+    rpc = webhook.IntakeRpc(workers=1)
+    try:
+        app = ChatbotWebhook({"demo": BOT}, rpc, clock=lambda: NOW)
+        assert request(app, BODY, signed(BODY))[0] == 503
+        assert request(app, BODY, signed(BODY)) == (200, {"tracking_number": "EKM-2", "state": "accepted",
+                                                          "screening_level": "assessment"})
+        assert len(opened) == 2 and opened[0].closed and not opened[1].closed
+    finally:
+        rpc.close()
