@@ -295,3 +295,21 @@ def test_a_chatbot_appeal_is_found_in_the_trace_by_its_tracking_number(platform)
         return {s["service"] for t in store.find_trace_ids(answer["tracking_number"]) for s in store.spans(t)}
     found = until(lambda: {"intake-webhook", "intake"} <= services() and services())
     assert {"intake-webhook", "intake"} <= found, found
+
+
+def test_another_agencys_referral_keeps_its_channel_and_number_and_is_assessed(platform):
+    key = (platform.home / "var/keys/jwt-private.pem").read_bytes()
+    agency = client.bearer("partner_agency", "pa-dcz-1", community_code=KYIV, private_key=key)
+    with platform.channel("intake") as channel:
+        stub = intake_pb2_grpc.IntakeServiceStub(channel)
+        with pytest.raises(grpc.RpcError) as caught:  # an agency cannot claim a phone line
+            stub.SubmitAppeal(appeal_request(), metadata=agency, timeout=10)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        referred = stub.SubmitAppeal(appeal_request(channel=common_pb2.CHANNEL_AGENCY_REFERRAL,
+                                                    source_reference="ДЦЗ-2026-0042", information_only=True),
+                                     metadata=agency, timeout=10)
+        history = stub.GetAppealHistory(intake_pb2.GetAppealHistoryRequest(tracking_number=referred.tracking_number),
+                                        metadata=token(platform, "supervisor", "sv-e2e"), timeout=10)
+    assert referred.screening_level == common_pb2.SCREENING_LEVEL_ASSESSMENT
+    assert [r.rule_id for r in referred.screening.fired_rules] == ["AS-REFERRAL", "IN-ONLY"]
+    assert (history.channel, history.source_reference) == (common_pb2.CHANNEL_AGENCY_REFERRAL, "ДЦЗ-2026-0042")
