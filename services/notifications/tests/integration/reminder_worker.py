@@ -33,6 +33,9 @@ def main(url, mode, worker, *rest):
                                  DeliveryRepository)
     if mode == "run":
         go, shift = rest[0], float(rest[1]) if len(rest) > 1 else 0.0
+        with factory() as uow:  # connected and imported: ready to start
+            uow.repo.reminders.get("")
+        open(f"{go}.ready-{worker}", "w").close()
         while not os.path.exists(go):
             time.sleep(0.01)
         totals = {}

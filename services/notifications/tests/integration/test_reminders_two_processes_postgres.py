@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -78,7 +79,10 @@ def test_two_processes_share_the_due_reminders_and_send_each_once(database, tmp_
     due_reminders(uow, 300)
     go = tmp_path / "go"
     processes = [worker(url, "run", name, str(go)) for name in ("w-a", "w-b")]
-    go.touch()  # both start together
+    deadline = time.monotonic() + 60
+    while not all(Path(f"{go}.ready-{name}").exists() for name in ("w-a", "w-b")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.touch()  # both start together, once both are connected
     counts = [finish(p) for p in processes]
     assert sum(c.get("sent", 0) for c in counts) == 300, counts
     assert all(c.get("sent", 0) > 0 for c in counts), counts          # both took their share
