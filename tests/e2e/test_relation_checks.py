@@ -34,6 +34,9 @@ def platform(tmp_path_factory, ekm_amqp_uri):
                           extra_env={"EKM_AUDIT_ANCHOR_INTERVAL": "1"}) as running:
         with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
             cases.register_case_manager("cm-rel-1", COMMUNITY, 10, ["veterans"], "sv-rel-1")
+        with ServiceRpcClient("interagency", uri=running.env["EKM_AMQP_URI"], timeout=20) as interagency:
+            interagency.register_agency({"agency_code": AGENCY, "name": "Лікарня", "sector": "health",
+                                         "community_code": COMMUNITY})
         yield running
 
 

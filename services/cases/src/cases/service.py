@@ -20,6 +20,7 @@ from cases.adapters.repository import CaseRepository
 from cases.domain.closure import rating_days
 from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
+from cases.service_layer import referrals as referral_support
 from cases.service_layer import corrections, matching, notices
 from cases.service_layer.contacts import person_contact
 from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
@@ -349,6 +350,45 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             return cm.consent_message(consents.withdraw_my_consent(uow, self.auth.principal, request.consent_id,
                                                                    request.reason))
+
+    @grpc
+    @endpoint
+    def ExportConsentRecords(self, request, context):
+        with self.db() as uow:
+            document, count = consents.export_consents(uow, self.auth.principal, request.case_id)
+        return cm.cases_pb2.ConsentRecordsExport(json=document, count=count)
+
+    @rpc
+    def referral_person_data(self, actor, case_number, categories):
+        """The referred person's fields an agency may see (contact fields; the rest by consent)."""
+        with self.db() as uow:
+            return referral_support.person_data_for_agency(uow, actor, case_number, categories)
+
+    @rpc
+    def add_plan_steps(self, actor, case_number, steps, source):
+        """A case conference's decisions as steps of the case's current plan (see referrals)."""
+        with self.db() as uow:
+            return referral_support.add_plan_steps(uow, actor, case_number, steps, source)
+
+    @event_handler("interagency", "referral.created")
+    def on_referral_created(self, body):
+        handle_event(self.db, "cases.on_referral_created", body, referral_support.apply_referral_event)
+
+    @event_handler("interagency", "referral.accepted")
+    def on_referral_accepted(self, body):
+        handle_event(self.db, "cases.on_referral_accepted", body, referral_support.apply_referral_event)
+
+    @event_handler("interagency", "referral.rejected")
+    def on_referral_rejected(self, body):
+        handle_event(self.db, "cases.on_referral_rejected", body, referral_support.apply_referral_event)
+
+    @event_handler("interagency", "referral.completed")
+    def on_referral_completed(self, body):
+        handle_event(self.db, "cases.on_referral_completed", body, referral_support.apply_referral_event)
+
+    @event_handler("interagency", "referral.revoked")
+    def on_referral_revoked(self, body):
+        handle_event(self.db, "cases.on_referral_revoked", body, referral_support.apply_referral_event)
 
     @rpc
     def check_case_access(self, actor, case_number, subject=None):

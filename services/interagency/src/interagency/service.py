@@ -1,7 +1,7 @@
 """The interagency service: thin nameko entrypoints over service_layer.handlers."""
 from ekm.interagency.v1 import interagency_pb2_grpc
 from nameko import config
-from nameko.rpc import ServiceRpc
+from nameko.rpc import ServiceRpc, rpc
 from nameko_grpc.entrypoint import Grpc
 
 from ekm_platform.case_access import bounded
@@ -10,10 +10,11 @@ from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
 
+from interagency.adapters import fhir
 from interagency.adapters import grpc_mapping
 from interagency.adapters.orm import audit_log, metadata
 from interagency.adapters.repository import ReferralRepository
-from interagency.service_layer import handlers
+from interagency.service_layer import agencies, conferences, handlers
 
 grpc = Grpc.implementing(interagency_pb2_grpc.InteragencyServiceStub)
 
@@ -34,6 +35,10 @@ class InteragencyService(StandardGrpc):
         """``cases.check_case_access`` with a deadline (a silent cases service is UNAVAILABLE)."""
         return bounded(self.cases.check_case_access, float(config.get("RPC_TIMEOUT", 10)), "cases")
 
+    def _cases(self, method: str):
+        """Another ``cases`` RPC with the same deadline (active_consent, referral_person_data, add_plan_steps)."""
+        return bounded(getattr(self.cases, method), float(config.get("RPC_TIMEOUT", 10)), "cases")
+
     @grpc
     @endpoint
     def CreateReferral(self, request, context):
@@ -52,6 +57,127 @@ class InteragencyService(StandardGrpc):
             referral = handlers.get_referral(uow, self._case_access(), principal, request.referral_id)
         tag_current_span(case_number=referral.case_number, referral_id=referral.referral_id)
         return grpc_mapping.referral_message(referral)
+
+    @grpc
+    @endpoint
+    def ListAgencies(self, request, context):
+        principal = self.auth.require(*READERS)
+        with self.db() as uow:
+            found = agencies.list_agencies(uow, principal, grpc_mapping.SECTORS.get(request.sector),
+                                           request.community_code.strip())
+        return grpc_mapping.interagency_pb2.ListAgenciesResponse(
+            agencies=[grpc_mapping.agency_message(a) for a in found])
+
+    @grpc
+    @endpoint
+    def GetReferralDetails(self, request, context):
+        principal = self.auth.require(*READERS)
+        with self.db() as uow:
+            referral, transitions, shared = handlers.referral_details(
+                uow, self._case_access(), principal, request.referral_id, self._cases("active_consent"),
+                self._cases("referral_person_data"))
+        tag_current_span(case_number=referral.case_number, referral_id=referral.referral_id)
+        return grpc_mapping.details_message(referral, transitions, shared)
+
+    @grpc
+    @endpoint
+    def ListReferrals(self, request, context):
+        principal = self.auth.require(*READERS)
+        offset, limit = grpc_mapping.page(request)
+        with self.db() as uow:
+            found = handlers.list_referrals(uow, self._case_access(), principal, request.case_number,
+                                            grpc_mapping.states_from(request.states), offset, limit)
+        return grpc_mapping.referrals_page(found, offset, limit)
+
+    @grpc
+    @endpoint
+    def AcceptReferral(self, request, context):
+        principal = self.auth.require("partner_agency")
+        with self.db() as uow:
+            return grpc_mapping.referral_message(handlers.accept_referral(uow, principal, request.referral_id,
+                                                                          request.note))
+
+    @grpc
+    @endpoint
+    def RejectReferral(self, request, context):
+        principal = self.auth.require("partner_agency")
+        with self.db() as uow:
+            return grpc_mapping.referral_message(handlers.reject_referral(
+                uow, principal, request.referral_id, grpc_mapping.reason_from(request.reason), request.note))
+
+    @grpc
+    @endpoint
+    def CompleteReferral(self, request, context):
+        principal = self.auth.require("partner_agency")
+        with self.db() as uow:
+            return grpc_mapping.referral_message(handlers.complete_referral(
+                uow, principal, request.referral_id, request.outcome, request.success))
+
+    @grpc
+    @endpoint
+    def RevokeReferral(self, request, context):
+        principal = self.auth.require(*REFERRERS)
+        with self.db() as uow:
+            return grpc_mapping.referral_message(handlers.revoke_referral(
+                uow, self._case_access(), principal, request.referral_id, request.reason))
+
+    @grpc
+    @endpoint
+    def ExportReferralFhir(self, request, context):
+        principal = self.auth.require(*READERS)
+        with self.db() as uow:
+            referral = handlers.export_fhir(uow, self._case_access(), principal, request.referral_id)
+        return grpc_mapping.interagency_pb2.FhirDocument(json=fhir.to_json(referral))
+
+    @grpc
+    @endpoint
+    def ImportReferralFhir(self, request, context):
+        principal = self.auth.require(*REFERRERS, "partner_agency")
+        parsed = fhir.parse(request.json)
+        with self.db() as uow:
+            return grpc_mapping.referral_message(handlers.import_fhir(uow, self._case_access(), principal, parsed))
+
+    @grpc
+    @endpoint
+    def CreateConference(self, request, context):
+        principal = self.auth.require(*REFERRERS)
+        draft = grpc_mapping.conference_from(request)
+        with self.db() as uow:
+            return grpc_mapping.conference_message(conferences.create_conference(uow, self._case_access(),
+                                                                                 principal, draft))
+
+    @grpc
+    @endpoint
+    def GetConference(self, request, context):
+        principal = self.auth.require(*REFERRERS, "partner_agency")
+        with self.db() as uow:
+            return grpc_mapping.conference_message(conferences.get_conference(uow, self._case_access(), principal,
+                                                                              request.conference_id))
+
+    @grpc
+    @endpoint
+    def ListConferences(self, request, context):
+        principal = self.auth.require(*REFERRERS, "partner_agency")
+        with self.db() as uow:
+            found = conferences.list_conferences(uow, self._case_access(), principal, request.case_number)
+        return grpc_mapping.interagency_pb2.ListConferencesResponse(
+            conferences=[grpc_mapping.conference_message(c) for c in found])
+
+    @grpc
+    @endpoint
+    def ConcludeConference(self, request, context):
+        principal = self.auth.require(*REFERRERS)
+        decisions = grpc_mapping.decisions_from(request.decisions)
+        with self.db() as uow:
+            return grpc_mapping.conference_message(conferences.conclude_conference(
+                uow, self._case_access(), self._cases("add_plan_steps"), principal, request.conference_id,
+                decisions))
+
+    @rpc
+    def register_agency(self, agency):
+        """Add or update a partner agency of the reference table (``ekm demo``, tests)."""
+        with self.db() as uow:
+            return agencies.register_agency(uow, agency).agency_code
 
 
 SERVICE = InteragencyService

@@ -39,7 +39,13 @@ class FakeCases:
 
 @pytest.fixture
 def uow(sqlite_uow):
-    return sqlite_uow("interagency", metadata, ReferralRepository)
+    factory = sqlite_uow("interagency", metadata, ReferralRepository)
+    from interagency.service_layer.agencies import register_agency
+    for code, sector in (("12345678", "health"), ("87654321", "employment")):
+        with factory() as u:
+            register_agency(u, {"agency_code": code, "name": f"Установа {code}", "sector": sector,
+                                "community_code": "UA80000000000093317"})
+    return factory
 
 
 ARGS = dict(case_number=CASE, sector=Sector.HEALTH, agency_code="12345678", reason="Потрібна реабілітація")
@@ -134,7 +140,8 @@ def test_a_supervisor_refers_a_case_of_their_team(uow):
         assert handlers.create_referral(u, FakeCases(), SUPERVISOR, **ARGS).created_by == "sv-1"
 
 
-@pytest.mark.parametrize("change, field", [({"sector": None}, "sector"), ({"agency_code": "12"}, "agency_code"),
+@pytest.mark.parametrize("change, field", [({"sector": Sector.EDUCATION}, "sector"),
+                                           ({"agency_code": "11111111"}, "agency_code"), ({"agency_code": "12"}, "agency_code"),
                                            ({"reason": ""}, "reason"), ({"reason": "я" * 3000}, "reason"),
                                            ({"case_number": ""}, "case_number")])
 def test_invalid_referrals_name_the_field(uow, change, field):

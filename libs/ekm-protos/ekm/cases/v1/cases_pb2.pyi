@@ -1225,6 +1225,14 @@ class ListConsentsResponse(_message.Message):
     consents: _containers.RepeatedCompositeFieldContainer[Consent]
     def __init__(self, consents: _Optional[_Iterable[_Union[Consent, _Mapping]]] = ...) -> None: ...
 
+class ConsentRecordsExport(_message.Message):
+    __slots__ = ("json", "count")
+    JSON_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    json: str
+    count: int
+    def __init__(self, json: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
 class MarkHistoryEntryErroneousRequest(_message.Message):
     __slots__ = ("person_id", "entry_id", "reason")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]

@@ -224,6 +224,11 @@ class CaseServiceStub:
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.SerializeToString,
                 response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
                 _registered_method=True)
+        self.ExportConsentRecords = channel.unary_unary(
+                '/ekm.cases.v1.CaseService/ExportConsentRecords',
+                request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsRequest.SerializeToString,
+                response_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ConsentRecordsExport.FromString,
+                _registered_method=True)
         self.MarkHistoryEntryErroneous = channel.unary_unary(
                 '/ekm.cases.v1.CaseService/MarkHistoryEntryErroneous',
                 request_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.MarkHistoryEntryErroneousRequest.SerializeToString,
@@ -512,6 +517,13 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportConsentRecords(self, request, context):
+        """The case's consent records as ISO/IEC TS 27560 JSON (the case's manager or supervisor; audited).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def MarkHistoryEntryErroneous(self, request, context):
         """A supervisor of the case's team / community marks a social-history entry as erroneous
         (e.g. registry facts written to the wrong person's history): kept, never deleted,
@@ -749,6 +761,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.WithdrawMyConsent,
                     request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.FromString,
                     response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.SerializeToString,
+            ),
+            'ExportConsentRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportConsentRecords,
+                    request_deserializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsRequest.FromString,
+                    response_serializer=ekm_dot_cases_dot_v1_dot_cases__pb2.ConsentRecordsExport.SerializeToString,
             ),
             'MarkHistoryEntryErroneous': grpc.unary_unary_rpc_method_handler(
                     servicer.MarkHistoryEntryErroneous,
@@ -1807,6 +1824,33 @@ class CaseService:
             '/ekm.cases.v1.CaseService/WithdrawMyConsent',
             ekm_dot_cases_dot_v1_dot_cases__pb2.WithdrawConsentRequest.SerializeToString,
             ekm_dot_cases_dot_v1_dot_cases__pb2.Consent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportConsentRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.cases.v1.CaseService/ExportConsentRecords',
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ListConsentsRequest.SerializeToString,
+            ekm_dot_cases_dot_v1_dot_cases__pb2.ConsentRecordsExport.FromString,
             options,
             channel_credentials,
             insecure,

@@ -44,6 +44,71 @@ class InteragencyServiceStub:
                 request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.SerializeToString,
                 response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
                 _registered_method=True)
+        self.ListAgencies = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ListAgencies',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgenciesRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgenciesResponse.FromString,
+                _registered_method=True)
+        self.GetReferralDetails = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/GetReferralDetails',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferralDetails.FromString,
+                _registered_method=True)
+        self.ListReferrals = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ListReferrals',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListReferralsRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListReferralsResponse.FromString,
+                _registered_method=True)
+        self.AcceptReferral = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/AcceptReferral',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AcceptReferralRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+                _registered_method=True)
+        self.RejectReferral = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/RejectReferral',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.RejectReferralRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+                _registered_method=True)
+        self.CompleteReferral = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/CompleteReferral',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteReferralRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+                _registered_method=True)
+        self.RevokeReferral = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/RevokeReferral',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.RevokeReferralRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+                _registered_method=True)
+        self.ExportReferralFhir = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ExportReferralFhir',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.FhirDocument.FromString,
+                _registered_method=True)
+        self.ImportReferralFhir = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ImportReferralFhir',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.FhirDocument.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+                _registered_method=True)
+        self.CreateConference = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/CreateConference',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CreateConferenceRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
+                _registered_method=True)
+        self.GetConference = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/GetConference',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetConferenceRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
+                _registered_method=True)
+        self.ListConferences = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ListConferences',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListConferencesRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListConferencesResponse.FromString,
+                _registered_method=True)
+        self.ConcludeConference = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ConcludeConference',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ConcludeConferenceRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
+                _registered_method=True)
 
 
 class InteragencyServiceServicer:
@@ -61,6 +126,92 @@ class InteragencyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAgencies(self, request, context):
+        """Agencies a case manager can refer to (by sector and community).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReferralDetails(self, request, context):
+        """The referral with its transitions and, for the agency, the person as the consent allows.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReferrals(self, request, context):
+        """An agency's inbox, or a case's referrals.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptReferral(self, request, context):
+        """The agency's answers: twice, or after a revocation, FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectReferral(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteReferral(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeReferral(self, request, context):
+        """The case manager withdraws the referral.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportReferralFhir(self, request, context):
+        """Health referrals as FHIR R4B JSON: a Bundle of ServiceRequest + Task (HL7 SDOH Clinical
+        Care referral-management shape). Import: a Task from the agency updates its referral.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportReferralFhir(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateConference(self, request, context):
+        """Case conferences: decisions become steps of the case's plan.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetConference(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListConferences(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConcludeConference(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InteragencyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -73,6 +224,71 @@ def add_InteragencyServiceServicer_to_server(servicer, server):
                     servicer.GetReferral,
                     request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.FromString,
                     response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.SerializeToString,
+            ),
+            'ListAgencies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAgencies,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgenciesRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgenciesResponse.SerializeToString,
+            ),
+            'GetReferralDetails': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReferralDetails,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferralDetails.SerializeToString,
+            ),
+            'ListReferrals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReferrals,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListReferralsRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListReferralsResponse.SerializeToString,
+            ),
+            'AcceptReferral': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptReferral,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AcceptReferralRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.SerializeToString,
+            ),
+            'RejectReferral': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectReferral,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.RejectReferralRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.SerializeToString,
+            ),
+            'CompleteReferral': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteReferral,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteReferralRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.SerializeToString,
+            ),
+            'RevokeReferral': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeReferral,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.RevokeReferralRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.SerializeToString,
+            ),
+            'ExportReferralFhir': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportReferralFhir,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.FhirDocument.SerializeToString,
+            ),
+            'ImportReferralFhir': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportReferralFhir,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.FhirDocument.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.SerializeToString,
+            ),
+            'CreateConference': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateConference,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CreateConferenceRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.SerializeToString,
+            ),
+            'GetConference': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetConference,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetConferenceRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.SerializeToString,
+            ),
+            'ListConferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConferences,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListConferencesRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListConferencesResponse.SerializeToString,
+            ),
+            'ConcludeConference': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConcludeConference,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ConcludeConferenceRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -129,6 +345,357 @@ class InteragencyService:
             '/ekm.interagency.v1.InteragencyService/GetReferral',
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.SerializeToString,
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAgencies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ListAgencies',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgenciesRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgenciesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReferralDetails(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/GetReferralDetails',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferralDetails.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReferrals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ListReferrals',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListReferralsRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListReferralsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptReferral(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/AcceptReferral',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.AcceptReferralRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectReferral(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/RejectReferral',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.RejectReferralRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteReferral(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/CompleteReferral',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteReferralRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeReferral(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/RevokeReferral',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.RevokeReferralRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportReferralFhir(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ExportReferralFhir',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetReferralRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.FhirDocument.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportReferralFhir(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ImportReferralFhir',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.FhirDocument.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Referral.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateConference(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/CreateConference',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.CreateConferenceRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetConference(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/GetConference',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetConferenceRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ListConferences',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListConferencesRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListConferencesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConcludeConference(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ConcludeConference',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ConcludeConferenceRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
             options,
             channel_credentials,
             insecure,

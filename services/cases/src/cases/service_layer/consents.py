@@ -189,3 +189,16 @@ def withdraw_my_consent(uow: UnitOfWork, principal: Principal, consent_id: str, 
     if consent is None or consent.person_id != principal.user_id:
         raise NotFound("Згоду не знайдено / consent not found")
     return _withdraw(uow, principal, consent, uow.repo.get(case_id=consent.case_id), reason)
+
+
+def export_consents(uow: UnitOfWork, principal: Principal, case_id: str) -> tuple[str, int]:
+    """The case's consent records as ISO/IEC TS 27560 JSON (``cases.domain.consent_export``)."""
+    import json
+
+    from cases.domain.consent_export import export
+
+    found = list_consents(uow, principal, case_id)  # staff who may see the case; audited as a listing
+    case = uow.repo.get(case_id=case_id.strip())
+    audit(uow, principal, "consent.export", case, count=len(found))
+    uow.commit()
+    return json.dumps(export(found), ensure_ascii=False, sort_keys=True), len(found)
