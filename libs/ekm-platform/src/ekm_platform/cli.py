@@ -152,7 +152,8 @@ def cmd_demo(args) -> int:
         for item in appeals:
             request = json_format.ParseDict(item, intake_pb2.SubmitAppealRequest())
             reply = stub.SubmitAppeal(request, metadata=metadata, timeout=10)
-            print(f"  demo appeal accepted: {reply.tracking_number}")
+            state = intake_pb2.AppealState.Name(reply.state).removeprefix("APPEAL_STATE_").lower()
+            print(f"  demo appeal {item.get('clientRequestId', '')}: {reply.tracking_number} ({state})")
     _demo_chatbot_appeal(pathlib.Path(args.file).with_name("chatbots.json"))
     return 0
 
