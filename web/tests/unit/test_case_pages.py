@@ -159,3 +159,52 @@ def test_contract_what_if_shows_the_fee_explanation(web, cases, fake_backend):
     assert "Безоплатно" in reply.text and "УБД: безоплатно" in reply.text and "combatant" not in reply.text
     calls = [c[2] for c in fake_backend.calls if c[1] == "CalculateFee"]
     assert calls[0].categories == [cases_pb2.FEE_CATEGORY_COMBATANT]
+
+
+def test_labels_come_from_get_catalogue(web, cases):
+    cases[("cases", "GetCatalogue")] = lambda r, t: cases_pb2.Catalogue(lists=[cases_pb2.CatalogueList(
+        enum="ekm.cases.v1.Stage", entries=[cases_pb2.CatalogueEntry(
+            number=cases_pb2.STAGE_ASSESSMENT, name="STAGE_ASSESSMENT", code="assessment",
+            label_uk="Оцінювання (з каталогу)", label_en="Assessment (catalogue)")])])
+    web.sign_in("cm-1")
+    assert "Оцінювання (з каталогу)" in web.get(f"/cases/{NUMBER}").text
+
+
+def test_transfer_needs_a_recorded_consent_which_the_page_records(web, cases, fake_backend):
+    recorded, requested = [], []
+    cases[("cases", "ListConsents")] = lambda r, t: cases_pb2.ListConsentsResponse()
+    cases[("cases", "RecordConsent")] = lambda r, t: recorded.append(r) or r.consent
+    cases[("cases", "RequestTransfer")] = lambda r, t: requested.append(r) or cases_pb2.Transfer(transfer_id="tr-1")
+    web.sign_in("cm-1")
+    assert "Активної згоди на передачу немає" in web.get(f"/cases/{NUMBER}/transfer").text
+    bad = web.post(f"/cases/{NUMBER}/transfer/consent", {"to_community": "UA32080070000050759", "method": "1",
+                                                         "given_at": "2026-12-01", "expires_at": "не дата"},
+                   csrf_from=f"/cases/{NUMBER}/transfer")
+    assert bad.status_code == 400 and 'id="err-consent-expires_at"' in bad.text and recorded == []
+    ok = web.post(f"/cases/{NUMBER}/transfer/consent", {"to_community": "UA32080070000050759", "method": "1",
+                                                        "document": "Згода №7", "given_at": "2026-12-01",
+                                                        "expires_at": "2027-12-01"}, csrf_from=f"/cases/{NUMBER}/transfer")
+    assert ok.status_code == 303
+    consent = recorded[0].consent
+    assert consent.purpose == cases_pb2.CONSENT_PURPOSE_TRANSFER and consent.recipient == "UA32080070000050759"
+    assert consent.case_id == "c-42" and consent.method == cases_pb2.CONSENT_METHOD_WRITTEN
+    assert consent.expires_at.ToDatetime().date().isoformat() == "2027-12-01"
+    moved = web.post(f"/cases/{NUMBER}/transfer", {"to_community": "UA32080070000050759", "reason": "переїзд"},
+                     csrf_from=f"/cases/{NUMBER}/transfer")
+    assert moved.status_code == 303
+    assert requested[0].to_community_code == "UA32080070000050759" and requested[0].expected_case_version == 3
+
+
+def test_a_draft_contract_uses_recorded_categories_only(web, cases, fake_backend):
+    cases[("cases", "GetPlan")] = lambda r, t: cases_pb2.Plan(case_id="c-42", version=1, services=[
+        cases_pb2.PlannedService(service_id="sv1", service_type=cases_pb2.SERVICE_TYPE_HOME_CARE, provider="Центр")])
+    cases[("cases", "ListContracts")] = lambda r, t: cases_pb2.ListContractsResponse()
+    drafts = []
+    cases[("cases", "DraftContract")] = lambda r, t: drafts.append(r) or cases_pb2.ContractDraft(
+        contract_id="k-1", stored=True, amount="120.00", explanation=["Дохід вищий за 2 прожиткові мінімуми / income above"])
+    web.sign_in("cm-1")
+    reply = web.post(f"/cases/{NUMBER}/contract", {"service_id": "sv1", "income": "9000", "subsistence": "3028",
+                                                   "tariff": "1200", "categories": "1", "action": "draft"},
+                     csrf_from=f"/cases/{NUMBER}/contract")
+    assert reply.status_code == 200 and "k-1" in reply.text and "120.00" in reply.text
+    assert list(drafts[0].categories) == []           # what-if categories are never claimed in a draft
