@@ -195,7 +195,9 @@ def test_what_is_not_a_near_duplicate(uow, valid):
     other_person = submit(uow, replace(valid, applicant=replace(valid.applicant, rnokpp="", unzr="",
                                                                 first_name="Олег"),
                                        description="Потрібна реабілітація після поранення"))
-    for appeal in (other_need, urgent, other_person):
+    more = submit(uow, replace(valid, description="Потрібна реабілітація після поранення, а ще житло і робота "
+                                                 "для дружини та школа для дітей"))  # adds needs: not the same ask
+    for appeal in (other_need, urgent, other_person, more):
         assert appeal.merged_into == "" and appeal.state is not AppealState.MERGED
     assert first.state is AppealState.ACCEPTED
 

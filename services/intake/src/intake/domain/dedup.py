@@ -6,7 +6,7 @@ A new appeal is a near-duplicate of an earlier one when, within ``window`` (conf
 
 - its subject is the earlier appeal's: the same РНОКПП / УНЗР, or a name and date of birth that
   ``ekm_platform.matching`` links without review (at or above the auto-link band);
-- it asks the same: the descriptions are alike (rapidfuzz token-set similarity at or above
+- it asks the same: the descriptions are alike (rapidfuzz token-sort similarity at or above
   ``EKM_INTAKE_DUPLICATE_TEXT_SCORE``, default 0.8), so a second, different need is never swallowed;
 - it is not more urgent: an urgent appeal is never merged into one that is not (crisis screening
   must not be lost);
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from ekm_platform.matching import Bands, Identity, compare
 
@@ -48,7 +49,9 @@ def identity(person: PersonData) -> Identity:
 
 
 def text_similarity(a: str, b: str) -> float:
-    return fuzz.token_set_ratio(a.lower(), b.lower()) / 100.0
+    """Case, punctuation and word order aside, how alike two descriptions are (0..1). Not the
+    token-set ratio: a short first appeal would then "contain" a longer one that adds a need."""
+    return fuzz.token_sort_ratio(a, b, processor=default_process) / 100.0
 
 
 OPEN_STATES = {AppealState.ACCEPTED, AppealState.CASE_OPENED, AppealState.CASE_LINKED,
