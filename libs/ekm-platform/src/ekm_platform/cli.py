@@ -145,6 +145,12 @@ def cmd_demo(args) -> int:
             for manager in json.loads(roster.read_text(encoding="utf-8")):
                 cases.register_case_manager(**manager)
                 print(f"  demo case manager: {manager['manager_id']} ({manager['community_code']})")
+    agencies = pathlib.Path(args.file).with_name("agencies.json")
+    if agencies.exists():  # partner agencies of the interagency cabinet (the reference table)
+        with ServiceRpcClient("interagency", uri=config.amqp_uri(), timeout=30) as interagency:
+            for agency in json.loads(agencies.read_text(encoding="utf-8")):
+                interagency.register_agency(agency)
+                print(f"  demo agency: {agency['agency_code']} ({agency['sector']})")
     appeals = json.loads(pathlib.Path(args.file).read_text(encoding="utf-8"))
     metadata = client.bearer("case_manager", "demo-case-manager")
     with client.channel("intake") as channel:

@@ -169,7 +169,7 @@ def list_referrals(uow: UnitOfWork, check_case_access: CaseCheck, principal: Pri
         found = uow.repo.list(case_numbers=[case["case_number"]], states=states, offset=offset, limit=limit)
     else:
         raise PermissionDenied("Роль не може бачити направлень / this role sees no referrals")
-    if found and principal.role != "operator":
+    if principal.role == "partner_agency" or (found and principal.role != "operator"):  # every agency access
         uow.audit(AuditEntry(principal.user_id, principal.role, "referral.list", "referrals",
                              principal.organisation or case_number.strip().upper(), PURPOSE,
                              {"referral_ids": [r.referral_id for r in found]}))
