@@ -58,3 +58,14 @@ def test_search_error_is_shown_at_the_field(web, fake_backend):
     assert reply.status_code == 400
     assert 'aria-invalid="true"' in reply.text and "Введіть щонайменше 2 літери" in reply.text
     assert "at least 2 letters" not in reply.text   # Ukrainian page: the Ukrainian part only
+
+
+def test_a_supervisor_filters_by_a_team_member(web, fake_backend):
+    fake_backend.handlers[("cases", "GetCatalogue")] = lambda r, t: cases_pb2.Catalogue()
+    fake_backend.handlers[("cases", "ListCases")] = _rows
+    web.sign_in("sv-1")
+    html = web.get("/worklist?assigned_to=cm-2").text
+    assert 'id="f-assigned"' in html and "assigned_to=cm-2" in html
+    assert [c[2] for c in fake_backend.calls if c[1] == "ListCases"][-1].assigned_to == "cm-2"
+    web.sign_in("cm-1")
+    assert 'id="f-assigned"' not in web.get("/worklist").text

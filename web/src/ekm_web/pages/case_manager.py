@@ -27,6 +27,7 @@ i18n.register({
     "worklist.stage": ("Етап", "Stage"),
     "worklist.any_stage": ("Будь-який етап", "Any stage"),
     "worklist.overdue_only": ("Лише прострочені", "Overdue only"),
+    "worklist.assigned_to": ("Фахівець команди (ідентифікатор)", "Team case manager (id)"),
     "worklist.community": ("Громада (код КАТОТТГ)", "Community (KATOTTH code)"),
     "worklist.apply": ("Застосувати", "Apply"),
     "worklist.search": ("Пошук за ПІБ або РНОКПП", "Search by name or RNOKPP"),
@@ -204,11 +205,12 @@ def _worklist_request(source) -> tuple[cases_pb2.ListCasesRequest, dict]:
     community = str(source.get("community", "") or "").strip()
     overdue = str(source.get("overdue", "") or "") in ("1", "on", "true")
     token = str(source.get("page_token", "") or "")
+    assigned_to = str(source.get("assigned_to", "") or "").strip()   # supervisors: one team member's list
     request = cases_pb2.ListCasesRequest(page_size=PAGE_SIZE, page_token=token, overdue_only=overdue,
-                                         community_code=community)
+                                         community_code=community, assigned_to=assigned_to)
     if stage and stage.isdigit() and int(stage) in cases_pb2.Stage.values():
         request.stage = int(stage)
-    return request, {"stage": request.stage, "community": community, "overdue": overdue}
+    return request, {"stage": request.stage, "community": community, "overdue": overdue, "assigned_to": assigned_to}
 
 
 @page(roles=STAFF)
