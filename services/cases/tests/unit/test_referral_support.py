@@ -190,8 +190,10 @@ def test_each_referral_transition_is_in_the_history_once_in_ukrainian_first(uow,
     with uow() as u:
         lines = [e.summary for e in u.repo.history_of(case.person_id, 0, 100) if e.kind == "referral"]
     assert sorted(lines) == [   # the repeated event added nothing
-        "направлення до установи 12345678 (охорона здоров'я): в роботі / referral in_progress",
-        "направлення до установи 12345678 (охорона здоров'я): відхилено — брак потужностей / referral rejected"]
+        "направлення до установи 12345678 (охорона здоров'я): в роботі; хто: партнерська установа / "
+        "referral in_progress",
+        "направлення до установи 12345678 (охорона здоров'я): відхилено — брак потужностей; хто: партнерська "
+        "установа / referral rejected"]
 
 
 def test_a_referral_event_of_an_unknown_case_is_a_dead_letter(uow):

@@ -25,6 +25,7 @@ from ekm_platform.errors import NotFound, PermissionDenied, ValidationError
 from ekm_platform.sharing import filter_fields
 from ekm_platform.unit_of_work import UnitOfWork
 
+from cases.domain import labels
 from cases.domain.assessment import Domain
 from cases.domain.plan import NO_SIGN_OFF, Step, validate_plan
 from cases.service_layer.access import audit, load_case, require_staff
@@ -161,6 +162,8 @@ def apply_referral_event(event: Envelope, uow: UnitOfWork) -> bool:
         line += f" — {_uk(REASON, str(data['reason_code']))}"
     if status == "completed" and "success" in data:
         line += ", потребу задоволено" if data["success"] else ", потребу не задоволено"
+    if data.get("by_role"):
+        line += f"; хто: {labels.ROLE.get(str(data['by_role']), str(data['by_role']))}"
     uow.repo.add_history(case.person_id, "referral", referral_id, f"{line} / referral {status}", "interagency",
                          source_id=source_id, at=at)
     return True
