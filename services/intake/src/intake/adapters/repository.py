@@ -1,10 +1,11 @@
 """Appeals in the database: rows to domain objects and back."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -205,6 +206,14 @@ class AppealRepository:
         self.session.execute(appeals.update().where(appeals.c.appeal_id == appeal.appeal_id).values(
             community_code=appeal.submission.community_code, provider_code=appeal.provider_code,
             routing_basis=appeal.routing_basis, state=appeal.state.value, updated_at=appeal.updated_at))
+
+    def lock_subject(self, key: str) -> None:
+        """Serialise the near-duplicate check of one subject until this transaction ends
+        (PostgreSQL: a transaction-scoped advisory lock; on SQLite, the development database, it is
+        not: two near-duplicates at the same instant may both be accepted there)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": number})
 
     def recent_for_subject(self, rnokpp: str, unzr: str, birth_date: str, since, limit: int = 50) -> list[Appeal]:
         """Appeals since ``since`` whose subject has this РНОКПП, УНЗР or date of birth (not merged)."""

@@ -37,6 +37,7 @@ def merge_if_duplicate(appeal: Appeal, uow: UnitOfWork, policy: DuplicatePolicy 
     subject = appeal.submission.effective_subject
     birth = subject.birth_date or implied_birth_date(subject.rnokpp, subject.unzr)
     now = appeal.submitted_at
+    uow.repo.lock_subject(f"appeal-subject:{birth or subject.rnokpp or subject.unzr}")  # concurrent twins
     earlier = uow.repo.recent_for_subject(subject.rnokpp, subject.unzr, birth, now - policy.window)
     first = near_duplicate_of(appeal, earlier, policy, bands or Bands.configured(), now)
     if first is None:
