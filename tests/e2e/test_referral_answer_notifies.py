@@ -68,8 +68,8 @@ def test_each_answer_to_a_referral_is_in_the_case_managers_inbox_once(platform):
         stub = interagency_pb2_grpc.InteragencyServiceStub(ch)
         first = stub.CreateReferral(ipb.CreateReferralRequest(case_number=number, agency_code=AGENCY,
                                                               reason="Потрібна реабілітація"), metadata=cm, timeout=10)
-        second = stub.CreateReferral(ipb.CreateReferralRequest(case_number=number, agency_code=AGENCY,
-                                                               reason="Психологічна підтримка"), metadata=cm, timeout=10)
+        second = stub.CreateReferral(ipb.CreateReferralRequest(
+            case_number=number, agency_code=AGENCY, reason="Психологічна підтримка"), metadata=cm, timeout=10)
         stub.AcceptReferral(ipb.AcceptReferralRequest(referral_id=first.referral_id), metadata=partner(platform),
                             timeout=10)
         stub.RejectReferral(ipb.RejectReferralRequest(referral_id=second.referral_id,

@@ -21,7 +21,7 @@ from cases.domain.closure import rating_days
 from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
 from cases.service_layer import referrals as referral_support
-from cases.service_layer import corrections, matching, notices
+from cases.service_layer import corrections, matching, needs, notices
 from cases.service_layer.contacts import person_contact
 from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
                                  supervision, transfers, workload)
@@ -412,6 +412,18 @@ class CasesService(StandardGrpc):
     def case_is_open(self, case_number):
         with self.db() as uow:
             return handlers.case_is_open(uow, case_number)
+
+    @rpc
+    def case_needs(self, actor, case_number):
+        """A case's assessed needs as service-type codes, for interagency's resource matching (see needs)."""
+        with self.db() as uow:
+            return needs.case_needs(uow, actor, case_number)
+
+    @rpc
+    def community_needs(self, actor, community_code="", region=""):
+        """One row of codes per open assessed case, for interagency's de-identified state report."""
+        with self.db() as uow:
+            return needs.community_needs(uow, actor, community_code, region)
 
     @rpc
     def register_case_manager(self, manager_id, community_code, capacity, skills=(), supervisor_id="",

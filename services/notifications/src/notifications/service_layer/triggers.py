@@ -168,7 +168,8 @@ def referral_answered(event: Envelope, uow: UnitOfWork, parties: Parties) -> lis
     sector_uk, sector_en = n.label(n.SECTORS, str(event.data.get("sector") or ""))
     variables = {"case_number": case["case_number"], "sector_uk": sector_uk, "sector_en": sector_en}
     if status == "rejected":
-        variables["reason_uk"], variables["reason_en"] = n.label(n.REJECTIONS, str(event.data.get("reason_code") or "other"))
+        reason = str(event.data.get("reason_code") or "other")
+        variables["reason_uk"], variables["reason_en"] = n.label(n.REJECTIONS, reason)
     if status == "completed":
         variables["success"] = bool(event.data.get("success"))
     return [_tell(uow, "case_manager", case["assigned_to"], n.REFERRAL_ANSWERED[status], variables,
