@@ -226,3 +226,18 @@ def test_a_conference_decision_becomes_a_plan_step(platform, case):
     step = next(s for s in plan.steps if s.step_id == done.decisions[0].step_id)
     assert step.what == "Огляд у лікаря-реабілітолога" and step.responsible_ref == HEALTH
     assert plan.version == done.plan_version
+
+    # the shared task: the facility sees it and marks it done; the plan step is done in cases
+    employment = agency(platform, "pa-j-1", JOBS)
+    with platform.channel("interagency") as ch:
+        stub = interagency_pb2_grpc.InteragencyServiceStub(ch)
+        [task] = stub.ListAgencyTasks(ia.ListAgencyTasksRequest(), metadata=facility, timeout=10).tasks
+        assert task.decision.step_id == step.step_id and task.case_number == case.case_number
+        assert list(stub.ListAgencyTasks(ia.ListAgencyTasksRequest(), metadata=employment, timeout=10).tasks) == []
+        request = ia.CompleteAgencyTaskRequest(conference_id=called.conference_id, step_id=step.step_id)
+        refused(grpc.StatusCode.NOT_FOUND, lambda: stub.CompleteAgencyTask(request, metadata=employment, timeout=10))
+        assert stub.CompleteAgencyTask(request, metadata=facility, timeout=10).decision.HasField("done_at")
+    with platform.channel("cases") as ch:
+        plan = cases_pb2_grpc.CaseServiceStub(ch).GetPlan(pb.GetPlanRequest(case_id=case.case_id), metadata=cm,
+                                                          timeout=5)
+    assert next(s for s in plan.steps if s.step_id == step.step_id).status == "done"

@@ -370,6 +370,12 @@ class CasesService(StandardGrpc):
         with self.db() as uow:
             return referral_support.add_plan_steps(uow, actor, case_number, steps, source)
 
+    @rpc
+    def mark_agency_step(self, actor, case_number, step_id):
+        """A partner agency marks done a plan step the plan gives to it (a shared task)."""
+        with self.db() as uow:
+            return referral_support.mark_agency_step(uow, actor, case_number, step_id)
+
     @event_handler("interagency", "referral.created")
     def on_referral_created(self, body):
         handle_event(self.db, "cases.on_referral_created", body, referral_support.apply_referral_event)

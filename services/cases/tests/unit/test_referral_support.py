@@ -227,3 +227,20 @@ def test_consent_records_export_as_iso_27560_json_for_the_cases_staff_only(uow, 
     assert [e["event_type"] for e in record["events"]] == ["consent_given", "consent_withdrawn"]
     assert "Коваленко" not in document and "3221512349" not in document   # identifiers only
     assert actions(uow)[-1][0] == "consent.export"
+
+
+def test_an_agency_marks_done_only_the_plan_steps_given_to_it(uow, case):
+    planned(uow, case)
+    with uow() as u:
+        support.add_plan_steps(u, CM.as_actor(), case.case_number, STEPS, "conference:x")
+    with uow() as u:
+        assert support.mark_agency_step(u, OTHER_PARTNER, case.case_number, "conf-abc-1") == {"status": "not_found"}
+        assert support.mark_agency_step(u, PARTNER, case.case_number, "s1") == {"status": "not_found"}
+        assert support.mark_agency_step(u, CM.as_actor(), case.case_number, "conf-abc-1") == {"status": "not_found"}
+    with uow() as u:
+        assert support.mark_agency_step(u, PARTNER, case.case_number, "conf-abc-1")["status"] == "ok"
+    with uow() as u:
+        assert support.mark_agency_step(u, PARTNER, case.case_number, "conf-abc-1")["status"] == "failed_precondition"
+        step = next(s for s in u.repo.latest_plan(case.case_id).steps if s.step_id == "conf-abc-1")
+    assert step.status == "done"
+    assert actions(uow)[-1][0] == "plan.step_done"

@@ -173,6 +173,23 @@ class InteragencyService(StandardGrpc):
                 uow, self._case_access(), self._cases("add_plan_steps"), principal, request.conference_id,
                 decisions))
 
+    @grpc
+    @endpoint
+    def ListAgencyTasks(self, request, context):
+        principal = self.auth.require("partner_agency")
+        with self.db() as uow:
+            found = conferences.agency_tasks(uow, principal)
+        return grpc_mapping.interagency_pb2.ListAgencyTasksResponse(
+            tasks=[grpc_mapping.task_message(c, d) for c, d in found])
+
+    @grpc
+    @endpoint
+    def CompleteAgencyTask(self, request, context):
+        principal = self.auth.require("partner_agency")
+        with self.db() as uow:
+            return grpc_mapping.task_message(*conferences.complete_agency_task(
+                uow, self._cases("mark_agency_step"), principal, request.conference_id, request.step_id))
+
     @rpc
     def register_agency(self, agency):
         """Add or update a partner agency of the reference table (``ekm demo``, tests)."""

@@ -397,3 +397,29 @@ def test_a_decision_for_an_agency_not_at_the_conference_is_refused(uow):
     with uow() as u, pytest.raises(ValidationError) as caught:
         conferences.conclude_conference(u, check, lambda *a: {"status": "ok"}, CM, called.conference_id, DECISIONS)
     assert caught.value.violations[0].field == "decisions[1].responsible_ref"
+
+
+def test_shared_tasks_are_the_agencys_own_and_done_through_the_plan(uow):
+    called = conference(uow)
+    with uow() as u:
+        conferences.conclude_conference(u, check, lambda *a: {"status": "ok", "plan_version": 1}, CM,
+                                        called.conference_id, DECISIONS)
+    with uow() as u:
+        [(c, mine)] = conferences.agency_tasks(u, AGENCY)
+        assert (c.conference_id, mine.responsible_ref) == (called.conference_id, HEALTH)
+        with pytest.raises(PermissionDenied):
+            conferences.agency_tasks(u, CM)
+    marked = []
+
+    def mark(actor, case_number, step_id):
+        marked.append((actor["organisation"], case_number, step_id))
+        return {"status": "ok", "plan_version": 1}
+
+    with uow() as u, pytest.raises(NotFound):   # the employment centre's task is not the facility's
+        conferences.complete_agency_task(u, mark, AGENCY, called.conference_id, f"conf-{called.conference_id[:8]}-2")
+    with uow() as u:
+        _, done = conferences.complete_agency_task(u, mark, AGENCY, called.conference_id, mine.step_id)
+    assert done.done_at and marked == [(HEALTH, CASE, mine.step_id)]
+    with uow() as u, pytest.raises(FailedPrecondition):
+        conferences.complete_agency_task(u, mark, AGENCY, called.conference_id, mine.step_id)
+    assert ("pa-1", "conference.task_done") in audited(uow)

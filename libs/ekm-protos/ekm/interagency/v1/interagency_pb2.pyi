@@ -315,20 +315,22 @@ class ConferenceParticipant(_message.Message):
     def __init__(self, agency_code: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[str] = ...) -> None: ...
 
 class ConferenceDecision(_message.Message):
-    __slots__ = ("text", "goal_id", "responsible_kind", "responsible_ref", "due_on", "step_id")
+    __slots__ = ("text", "goal_id", "responsible_kind", "responsible_ref", "due_on", "step_id", "done_at")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     GOAL_ID_FIELD_NUMBER: _ClassVar[int]
     RESPONSIBLE_KIND_FIELD_NUMBER: _ClassVar[int]
     RESPONSIBLE_REF_FIELD_NUMBER: _ClassVar[int]
     DUE_ON_FIELD_NUMBER: _ClassVar[int]
     STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    DONE_AT_FIELD_NUMBER: _ClassVar[int]
     text: str
     goal_id: str
     responsible_kind: str
     responsible_ref: str
     due_on: str
     step_id: str
-    def __init__(self, text: _Optional[str] = ..., goal_id: _Optional[str] = ..., responsible_kind: _Optional[str] = ..., responsible_ref: _Optional[str] = ..., due_on: _Optional[str] = ..., step_id: _Optional[str] = ...) -> None: ...
+    done_at: _timestamp_pb2.Timestamp
+    def __init__(self, text: _Optional[str] = ..., goal_id: _Optional[str] = ..., responsible_kind: _Optional[str] = ..., responsible_ref: _Optional[str] = ..., due_on: _Optional[str] = ..., step_id: _Optional[str] = ..., done_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Conference(_message.Message):
     __slots__ = ("conference_id", "case_number", "scheduled_at", "agenda", "participants", "organised_by", "status", "decisions", "concluded_at", "plan_version")
@@ -391,3 +393,31 @@ class ConcludeConferenceRequest(_message.Message):
     conference_id: str
     decisions: _containers.RepeatedCompositeFieldContainer[ConferenceDecision]
     def __init__(self, conference_id: _Optional[str] = ..., decisions: _Optional[_Iterable[_Union[ConferenceDecision, _Mapping]]] = ...) -> None: ...
+
+class ListAgencyTasksRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AgencyTask(_message.Message):
+    __slots__ = ("conference_id", "case_number", "decision")
+    CONFERENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    conference_id: str
+    case_number: str
+    decision: ConferenceDecision
+    def __init__(self, conference_id: _Optional[str] = ..., case_number: _Optional[str] = ..., decision: _Optional[_Union[ConferenceDecision, _Mapping]] = ...) -> None: ...
+
+class ListAgencyTasksResponse(_message.Message):
+    __slots__ = ("tasks",)
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[AgencyTask]
+    def __init__(self, tasks: _Optional[_Iterable[_Union[AgencyTask, _Mapping]]] = ...) -> None: ...
+
+class CompleteAgencyTaskRequest(_message.Message):
+    __slots__ = ("conference_id", "step_id")
+    CONFERENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    conference_id: str
+    step_id: str
+    def __init__(self, conference_id: _Optional[str] = ..., step_id: _Optional[str] = ...) -> None: ...

@@ -109,6 +109,16 @@ class InteragencyServiceStub:
                 request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ConcludeConferenceRequest.SerializeToString,
                 response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
                 _registered_method=True)
+        self.ListAgencyTasks = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ListAgencyTasks',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgencyTasksRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgencyTasksResponse.FromString,
+                _registered_method=True)
+        self.CompleteAgencyTask = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/CompleteAgencyTask',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.FromString,
+                _registered_method=True)
 
 
 class InteragencyServiceServicer:
@@ -212,6 +222,19 @@ class InteragencyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAgencyTasks(self, request, context):
+        """Shared tasks: the conference decisions given to the caller's agency (steps of the case's plan).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteAgencyTask(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InteragencyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -289,6 +312,16 @@ def add_InteragencyServiceServicer_to_server(servicer, server):
                     servicer.ConcludeConference,
                     request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ConcludeConferenceRequest.FromString,
                     response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.SerializeToString,
+            ),
+            'ListAgencyTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAgencyTasks,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgencyTasksRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgencyTasksResponse.SerializeToString,
+            ),
+            'CompleteAgencyTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteAgencyTask,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -696,6 +729,60 @@ class InteragencyService:
             '/ekm.interagency.v1.InteragencyService/ConcludeConference',
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.ConcludeConferenceRequest.SerializeToString,
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.Conference.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAgencyTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ListAgencyTasks',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgencyTasksRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListAgencyTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteAgencyTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/CompleteAgencyTask',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.FromString,
             options,
             channel_credentials,
             insecure,

@@ -7,6 +7,7 @@
   the plan's rules (a known goal, who, by when; an agreed plan gets a new version that is
   approved and agreed again), audited and in the social history; the same step ids again add
   nothing;
+- ``mark_agency_step``: an agency marks done a plan step the plan gives to it (a shared task);
 - ``apply_referral_event``: every transition of a referral (``interagency.referral.*``) in the
   person's social history, once per referral and status (identifiers and codes only).
 """
@@ -21,7 +22,7 @@ from ekm_platform.auth import Principal
 from ekm_platform.codes import CodeList
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
-from ekm_platform.errors import NotFound, PermissionDenied, ValidationError
+from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.sharing import filter_fields
 from ekm_platform.unit_of_work import UnitOfWork
 
@@ -167,3 +168,33 @@ def apply_referral_event(event: Envelope, uow: UnitOfWork) -> bool:
     uow.repo.add_history(case.person_id, "referral", referral_id, f"{line} / referral {status}", "interagency",
                          source_id=source_id, at=at)
     return True
+
+
+def mark_agency_step(uow: UnitOfWork, actor: dict, case_number: str, step_id: str) -> dict:
+    """A partner agency marks done a step of the case's current plan that names it as responsible
+    (``responsible_kind`` agency, ``responsible_ref`` its code). Any other step, or another
+    agency's, is ``not_found``; a step already done or a closed case ``failed_precondition``."""
+    try:
+        principal = Principal.from_actor(actor)
+    except PermissionDenied:
+        return NOT_FOUND
+    if principal.role != "partner_agency" or not principal.organisation:
+        return NOT_FOUND
+    case = uow.repo.get(case_number=str(case_number or "").strip().upper()) if case_number else None
+    plan = uow.repo.latest_plan(case.case_id) if case is not None else None
+    step = next((s for s in plan.steps if s.step_id == step_id), None) if plan is not None else None
+    if step is None or step.responsible_kind != "agency" or step.responsible_ref != principal.organisation:
+        return NOT_FOUND
+    if not case.is_open:
+        return {"status": "failed_precondition", "message": "Випадок закрито / the case is closed"}
+    try:
+        done = plan.mark_step_done(step_id, principal.role)
+    except FailedPrecondition as exc:
+        return {"status": "failed_precondition", "message": exc.message}
+    uow.repo.save_plan(done)
+    uow.repo.add_history(case.person_id, "plan", case.case_number,
+                         f"крок плану {step_id} виконано установою {principal.organisation} / a plan step done by "
+                         f"the agency", "interagency", source_id=f"step:{case.case_id}:{plan.version}:{step_id}:done"[:128])
+    audit(uow, principal, "plan.step_done", case, step_id=step_id, agency_code=principal.organisation)
+    uow.commit()
+    return {"status": "ok", "plan_version": plan.version}

@@ -1,5 +1,5 @@
 """Protobuf messages to domain objects and back."""
-from datetime import timezone
+from datetime import datetime, timezone
 
 from ekm.interagency.v1 import interagency_pb2
 
@@ -107,11 +107,18 @@ def conference_message(c: Conference) -> interagency_pb2.Conference:
         agenda=list(c.agenda), organised_by=c.organised_by, status=c.status, plan_version=c.plan_version,
         participants=[interagency_pb2.ConferenceParticipant(agency_code=p.agency_code, user_id=p.user_id,
                                                             role=p.role) for p in c.participants],
-        decisions=[interagency_pb2.ConferenceDecision(text=d.text, goal_id=d.goal_id,
-                                                      responsible_kind=d.responsible_kind,
-                                                      responsible_ref=d.responsible_ref, due_on=d.due_on,
-                                                      step_id=d.step_id) for d in c.decisions],
-        concluded_at=timestamp(c.concluded_at))
+        decisions=[decision_message(d) for d in c.decisions], concluded_at=timestamp(c.concluded_at))
+
+
+def decision_message(d: Decision) -> interagency_pb2.ConferenceDecision:
+    return interagency_pb2.ConferenceDecision(
+        text=d.text, goal_id=d.goal_id, responsible_kind=d.responsible_kind, responsible_ref=d.responsible_ref,
+        due_on=d.due_on, step_id=d.step_id, done_at=timestamp(datetime.fromisoformat(d.done_at)) if d.done_at else None)
+
+
+def task_message(c: Conference, d: Decision) -> interagency_pb2.AgencyTask:
+    return interagency_pb2.AgencyTask(conference_id=c.conference_id, case_number=c.case_number,
+                                      decision=decision_message(d))
 
 
 def page(request) -> tuple[int, int]:

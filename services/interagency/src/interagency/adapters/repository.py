@@ -131,6 +131,10 @@ class ReferralRepository:
         row = self.session.execute(select(conferences).where(conferences.c.conference_id == conference_id)).first()
         return _conference(row) if row else None
 
+    def save_decisions(self, conference: Conference) -> None:
+        self.session.execute(update(conferences).where(conferences.c.conference_id == conference.conference_id)
+                             .values(decisions=_conference_row(conference)["decisions"]))
+
     def conferences(self, case_number: str = "", agency_code: str = "", limit: int = 100) -> list[Conference]:
         query = select(conferences)
         if case_number:

@@ -29,6 +29,7 @@ class Decision:
     responsible_ref: str      # the agency's code when an agency is responsible
     due_on: str               # YYYY-MM-DD
     step_id: str = ""         # the plan step it became
+    done_at: str = ""         # ISO time the responsible agency marked the step done (a shared task)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,15 @@ class Conference:
     def step_ids(self) -> list[str]:
         """Stable per conference and decision: sending them again to cases adds nothing twice."""
         return [f"conf-{self.conference_id[:8]}-{i + 1}" for i in range(len(self.decisions))]
+
+    def task(self, step_id: str, agency_code: str) -> Decision | None:
+        """The decision that became ``step_id``, if it is this agency's task."""
+        return next((d for d in self.decisions if d.step_id == step_id and d.responsible_kind == "agency"
+                     and d.responsible_ref == agency_code), None)
+
+    def task_done(self, step_id: str, at: datetime) -> "Conference":
+        return replace(self, decisions=tuple(replace(d, done_at=at.isoformat()) if d.step_id == step_id else d
+                                             for d in self.decisions))
 
     def conclude(self, decisions: tuple[Decision, ...], by: str, at: datetime | None = None) -> "Conference":
         if self.status == "concluded":

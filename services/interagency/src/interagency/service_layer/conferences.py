@@ -5,6 +5,7 @@ audits the change). None knows about gRPC or nameko."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Callable
 
 from ekm_platform.audit import AuditEntry
@@ -20,6 +21,8 @@ PURPOSE = "міждисциплінарна нарада / case conference"
 STAFF = ("case_manager", "supervisor")
 # ``add_plan_steps(actor, case_number, steps, source) -> dict`` (cases)
 PlanSteps = Callable[[dict, str, list, str], dict]
+# ``mark_agency_step(actor, case_number, step_id) -> dict`` (cases)
+MarkStep = Callable[[dict, str, str], dict]
 
 
 def _audit(uow: UnitOfWork, principal: Principal, action: str, c: Conference, **details) -> None:
@@ -130,3 +133,41 @@ def conclude_conference(uow: UnitOfWork, check_case_access: CaseCheck, add_plan_
            step_ids=[d.step_id for d in concluded.decisions])
     uow.commit()
     return concluded
+
+
+# Shared tasks: the decisions a conference gave to an agency, which are steps of the case's plan --
+def agency_tasks(uow: UnitOfWork, principal: Principal) -> list[tuple[Conference, Decision]]:
+    """The agency's own tasks from concluded conferences (its token's organisation)."""
+    if principal.role != "partner_agency" or not principal.organisation:
+        raise PermissionDenied("Лише для установи-партнера / for a partner agency only")
+    found = [(c, d) for c in uow.repo.conferences(agency_code=principal.organisation, limit=500)
+             if c.status == "concluded" for d in c.decisions
+             if d.responsible_kind == "agency" and d.responsible_ref == principal.organisation]
+    uow.audit(AuditEntry(principal.user_id, principal.role, "conference.tasks_read", "conferences",
+                         principal.organisation, PURPOSE, {"step_ids": [d.step_id for _, d in found]}))
+    uow.commit()
+    return found
+
+
+def complete_agency_task(uow: UnitOfWork, mark_step: MarkStep, principal: Principal, conference_id: str,
+                         step_id: str) -> tuple[Conference, Decision]:
+    """The agency marks its task done: cases marks the plan step done (checking again that the step
+    is this agency's) and the decision records when. Another agency's task is NOT_FOUND."""
+    if principal.role != "partner_agency" or not principal.organisation:
+        raise PermissionDenied("Лише для установи-партнера / for a partner agency only")
+    conference = uow.repo.get_conference(conference_id.strip()) if conference_id.strip() else None
+    decision = conference.task(step_id.strip(), principal.organisation) if conference else None
+    if decision is None:
+        raise NotFound("Завдання не знайдено / task not found")
+    if decision.done_at:
+        raise FailedPrecondition("Завдання вже виконано / the task is already done")
+    answer = mark_step(principal.as_actor(), conference.case_number, decision.step_id) or {}
+    if answer.get("status") == "not_found":
+        raise NotFound("Завдання не знайдено / task not found")
+    if answer.get("status") != "ok":
+        raise FailedPrecondition(answer.get("message", "Крок плану не можна змінити / the plan step cannot change"))
+    updated = conference.task_done(decision.step_id, datetime.now(timezone.utc))
+    uow.repo.save_decisions(updated)
+    _audit(uow, principal, "conference.task_done", updated, step_id=decision.step_id)
+    uow.commit()
+    return updated, updated.task(decision.step_id, principal.organisation)
