@@ -177,6 +177,15 @@ class CaseRepository:
         row = self.session.execute(select(persons).where(or_(*conditions), persons.c.merged_into == "")).first()
         return _person(row) if row else None
 
+    def lock_key(self, key: str) -> None:
+        """Serialise work on one key until this transaction ends (PostgreSQL: a transaction-scoped
+        advisory lock; SQLite, the development database, has none)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            import hashlib
+            from sqlalchemy import text
+            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": number})
+
     def persons_born_on(self, birth_dates: list[str], limit: int = 200) -> list[Person]:
         """Candidates for matching by name and date of birth (not merged; m0016's index)."""
         rows = self.session.execute(select(persons).where(persons.c.birth_date.in_(birth_dates),

@@ -88,11 +88,13 @@ def resolve_person(uow: UnitOfWork, identity: dict, decided: str | None = None,
         if person is None:
             raise PermanentEventError(f"match decided for unknown person {decided}")
         return Resolution(_with_identifiers(uow, person, identity), "decided")
+    wanted = Identity.of(identity)
+    # two appeals about one new person at once must not make two persons: one at a time per birth date
+    uow.repo.lock_key(f"person:{wanted.dob or wanted.rnokpp or wanted.unzr}")
     person = uow.repo.find_person(identity.get("rnokpp", ""), identity.get("unzr", ""))
     if person is not None:
         return Resolution(_with_identifiers(uow, person, identity), "exact", 1.0, ("identifier",))
     bands = bands or Bands.configured()
-    wanted = Identity.of(identity)
     if not wanted.dob:
         return Resolution(_new(uow, identity), "new", 0.0)
     ranked = []
