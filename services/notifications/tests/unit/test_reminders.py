@@ -116,6 +116,12 @@ def test_a_due_reminder_that_comes_too_late_is_left_to_the_overdue_one(uow):
     assert sent(uow) == []
 
 
+def test_an_overdue_step_moved_to_a_later_day_meanwhile_is_not_called_overdue(uow):
+    announce(uow, step_event("case.step_overdue", due_on="2026-12-01"))
+    assert reminders.run_due(uow, "w-1", Cases(due_on="2026-12-20"), now=NOW) == {"cancelled": 1}
+    assert sent(uow) == [] and "not overdue" in rows(uow)[0].last_error
+
+
 def test_an_overdue_step_of_the_persons_tells_the_person_and_the_case_manager_once(uow):
     announce(uow, step_event("case.step_overdue", due_on="2026-12-01"))
     announce(uow, step_event("case.step_overdue", due_on="2026-12-01"))

@@ -135,6 +135,8 @@ def decide(reminder: Reminder, parties: dict | None, now: datetime, zone: ZoneIn
                                 due_at=moved)
         if now.astimezone(zone).date() > parse_day(due_on):  # too late for "due tomorrow": the overdue one tells
             return Decision("cancel", "строк кроку минув / the step is overdue already")
+    elif reminder.kind == STEP_OVERDUE and parse_day(due_on) >= now.astimezone(zone).date():
+        return Decision("cancel", "строк кроку перенесено, він не прострочений / the step was moved: not overdue")
     recipients = tuple(step_recipients(reminder.kind, step.get("responsible_kind", ""), person_id, manager_id))
     if not recipients:
         return Decision("cancel", "нема кому нагадати / nobody to remind")
