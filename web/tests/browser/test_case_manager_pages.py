@@ -71,7 +71,10 @@ def test_assessment_error_is_shown_at_the_field_then_fixed(page, demo_case):
     assert "Оцінку збережено: версія" in page.locator(".flash-ok").inner_text()
     assert page.locator("[aria-invalid='true']").count() == 0
     assert page.input_value("#family-1-full_name") == "Коваленко Оля"
+    assert "Склад домогосподарства оновлено" in page.locator("main").inner_text()
     shot(page, "cm-assessment-saved")
+    page.goto(f"/cases/{number}")
+    assert "Коваленко Оля" in page.locator("#h-household").locator("xpath=..").inner_text()
     page.goto(f"/cases/{number}/scoring")
     assert page.locator("h2", has_text="Результат оцінювання").count() == 1
     assert "Складність випадку" in page.locator("main").inner_text()

@@ -105,8 +105,10 @@ def test_assessment_saved_redirects_with_the_version(web, cases, fake_backend):
         sent.append(request)
         return cases_pb2.Assessment(case_id="c-42", version=2, status="draft")
     cases[("cases", "SaveAssessment")] = save
+    households = []
+    cases[("cases", "SaveHousehold")] = lambda r, t: households.append(r) or r.household
     web.sign_in("cm-1")
-    form = {"started_on": "2026-12-01", "specialist_id": "cm-1", "family-0-full_name": "Коваленко Андрій",
+    form = {"update_household": "1", "household_address": "м. Київ, вул. Тестова, 1", "started_on": "2026-12-01", "specialist_id": "cm-1", "family-0-full_name": "Коваленко Андрій",
             "family-0-birth_date": "1988-03-14", "family-0-relation": "1", "family-3-full_name": "Коваленко Оля",
             "family-3-birth_date": "2015-01-02", "family-3-relation": "3", "children-0-child_ref": "Коваленко Оля",
             "children-0-need_level": "2", "submit": "1", "expected_case_version": "3",
@@ -119,6 +121,9 @@ def test_assessment_saved_redirects_with_the_version(web, cases, fake_backend):
     assert request.assessment.family[1].relation == cases_pb2.RELATION_CHILD
     assert len(request.assessment.domains) == 7 and request.submit and request.expected_case_version == 3
     assert request.assessment.children[0].need_level == 2
+    # the act's family table is recorded as the household when the manager asks
+    assert [m.full_name for m in households[0].household.members] == ["Коваленко Андрій", "Коваленко Оля"]
+    assert households[0].household.address == "м. Київ, вул. Тестова, 1"
 
 
 def test_registry_lookup_never_takes_an_identifier_from_the_form(web, cases, fake_backend):

@@ -60,6 +60,10 @@ i18n.register({
     "assessment.submit_for_approval": ("Подати супервізору на затвердження", "Submit to the supervisor for approval"),
     "assessment.save": ("Зберегти оцінку", "Save the assessment"),
     "assessment.saved": ("Оцінку збережено: версія {v}.", "The assessment was saved: version {v}."),
+    "assessment.update_household": ("Записати цей склад сім'ї як домогосподарство випадку",
+                                    "Record this family table as the case's household"),
+    "assessment.household_address": ("Адреса домогосподарства", "Household address"),
+    "assessment.household_saved": ("Склад домогосподарства оновлено.", "The household was updated."),
     "assessment.contributions": ("Внески інших установ", "Other agencies' contributions"),
     "level.0": ("0 — потреби немає", "0 — no need"),
     "level.1": ("1 — незначна", "1 — minor"),
@@ -156,7 +160,8 @@ def _values_from(assessment, household, person, user_id: str) -> dict:
                        "rnokpp": ident.rnokpp, "unzr": ident.unzr}]
         domains, children = {}, []
         head = {"started_on": today, "ended_on": "", "specialist_id": user_id}
-    return {**head, "family": family, "domains": domains, "children": children}
+    return {**head, "family": family, "domains": domains, "children": children,
+            "household_address": household.address if household else "", "update_household": True}
 
 
 def _values_from_form(form) -> dict:
@@ -167,7 +172,8 @@ def _values_from_form(form) -> dict:
                    "notes": str(form.get(f"domains-{d}-notes", ""))} for d in DOMAINS}
     return {"started_on": str(form.get("started_on", "")).strip(), "ended_on": str(form.get("ended_on", "")).strip(),
             "specialist_id": str(form.get("specialist_id", "")).strip(), "family_rows": family,
-            "children_rows": children, "domains": domains, "submit": form.get("submit") == "1"}
+            "children_rows": children, "domains": domains, "submit": form.get("submit") == "1",
+            "household_address": str(form.get("household_address", "")), "update_household": form.get("update_household") == "1"}
 
 
 def _int(text: str, default: int = 0) -> int:
@@ -232,7 +238,7 @@ async def _assessment_page(request, case, values, assessment=None, errors=None, 
                                                 ("children", CHILD_FIELDS, values["children_rows"]))
              for i, _ in rs for f in fs}
     known |= {f"domains-{d}-{f}" for d in DOMAINS for f in ("need_level", "strengths", "notes")}
-    known |= {"started_on", "ended_on", "specialist_id", "family", "domains", "children"}
+    known |= {"started_on", "ended_on", "specialist_id", "family", "domains", "children", "household_address"}
     return case_render(request, "cm/assessment.html", case, "/assessment", status_code=status_code,
                        assessment=assessment, values=values, errors=errors, known=known, domains=DOMAINS,
                        relations=catalogue.entries(cases_pb2.Relation),
@@ -267,7 +273,20 @@ async def assessment_save(request: Request):
         current = await optional(call(request, "cases", "GetAssessment",
                                       cases_pb2.GetAssessmentRequest(case_id=case.case_id)))
         return await _assessment_page(request, case, values, current, errors, status_code=400)
-    flash(request, "ok", i18n.Translator(request.state.session.lang)("assessment.saved", v=saved.version))
+    t = i18n.Translator(request.state.session.lang)
+    saved_text = t("assessment.saved", v=saved.version)
+    if form.get("update_household") == "1" and len(message.family):
+        # the household is the act's family table (Order 1005): kept in step when the manager asks
+        try:
+            await call(request, "cases", "SaveHousehold", cases_pb2.SaveHouseholdRequest(household=cases_pb2.Household(
+                case_id=case.case_id, address=str(form.get("household_address", "")).strip(),
+                members=list(message.family))))
+            saved_text += " " + t("assessment.household_saved")
+        except BackendError as exc:
+            if exc.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION"):
+                raise
+            flash(request, "error", exc.message)
+    flash(request, "ok", saved_text)   # one message: pages and tests find it as .flash-ok
     return redirect(f"/cases/{case.case_number}/assessment")
 
 
