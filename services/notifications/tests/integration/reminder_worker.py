@@ -20,11 +20,14 @@ from notifications.adapters.repository import DeliveryRepository
 from notifications.service_layer import reminders
 
 
+YESTERDAY = (datetime.now(timezone.utc) - timedelta(days=2)).date().isoformat()  # overdue in any time zone
+
+
 def parties(case_ref, step_id=""):
     time.sleep(0.002)  # a round trip to cases
     return {"case_id": case_ref, "case_number": "CASE-2026-ABC1234", "person_id": f"p-{case_ref}",
             "assigned_to": "cm-1", "stage": "implementation", "open": True,
-            "step": {"due_on": "2026-12-01", "status": "planned", "responsible_kind": "person"} if step_id else None}
+            "step": {"due_on": YESTERDAY, "status": "planned", "responsible_kind": "person"} if step_id else None}
 
 
 def main(url, mode, worker, *rest):

@@ -51,7 +51,8 @@ def due_reminders(uow, count):
     with uow() as u:
         for i in range(count):
             assert u.repo.reminders.add(r.Reminder(key=r.step_key(r.STEP_OVERDUE, f"c-{i}", "s1"), kind=r.STEP_OVERDUE,
-                                                   case_id=f"c-{i}", due_at=now, subject_ref="s1", due_on="2026-12-01"))
+                                                   case_id=f"c-{i}", due_at=now, subject_ref="s1",
+                                                   due_on=(now - timedelta(days=2)).date().isoformat()))
         u.commit()
 
 
