@@ -81,3 +81,30 @@ def test_the_loop_and_conferences_on_both_databases(uow):
         assert [c.conference_id for c in conferences.list_conferences(u, check, jobs)] == [called.conference_id]
         assert conferences.list_conferences(u, check, Principal("pa-3", "partner_agency",
                                                                 organisation="1234567")) == []
+
+
+def test_ten_agency_workers_accepting_at_once_one_wins_the_rest_failed_precondition(uow):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with uow() as u:
+        agencies.register_agency(u, {"agency_code": HEALTH, "name": "Лікарня", "sector": "health",
+                                     "community_code": COMMUNITY})
+    with uow() as u:
+        referral = handlers.create_referral(u, check, CM, CASE, None, HEALTH, "Потреба")
+
+    def accept(i):
+        try:
+            with uow() as u:
+                handlers.accept_referral(u, Principal(f"pa-{i}", "partner_agency", organisation=HEALTH),
+                                         referral.referral_id)
+            return "ok"
+        except FailedPrecondition:
+            return "failed_precondition"
+        except Exception as exc:  # SQLite: "database is locked" would show here
+            return type(exc).__name__
+
+    with ThreadPoolExecutor(10) as pool:
+        results = list(pool.map(accept, range(10)))
+    assert sorted(results) == ["failed_precondition"] * 9 + ["ok"], results
+    with uow() as u:
+        assert [t.to_state for t in u.repo.transitions(referral.referral_id)] == ["in_progress", "accepted"]
