@@ -213,3 +213,29 @@ def test_a_draft_contract_uses_recorded_categories_only(web, cases, fake_backend
                      csrf_from=f"/cases/{NUMBER}/contract")
     assert reply.status_code == 200 and "k-1" in reply.text and "120.00" in reply.text
     assert list(drafts[0].categories) == []           # what-if categories are never claimed in a draft
+
+
+def test_a_move_the_case_is_not_ready_for_names_what_is_missing(web, cases):
+    def refuse(request, token):
+        assert (request.case_id, request.target_stage, request.expected_version) == ("c-42", cases_pb2.STAGE_PLANNING, 3)
+        raise BackendError("FAILED_PRECONDITION", "Спершу потрібна затверджена оцінка потреб / "
+                                                  "an approved needs assessment is required first")
+    cases[("cases", "TransitionCase")] = refuse
+    web.sign_in("cm-1")
+    reply = web.post(f"/cases/{NUMBER}/transition", {"target_stage": "3", "expected_version": "3", "outcome": "0"},
+                     csrf_from=f"/cases/{NUMBER}")
+    assert reply.status_code == 409
+    assert 'id="transition-error">Спершу потрібна затверджена оцінка потреб<' in reply.text
+    assert 'aria-describedby="transition-error"' in reply.text
+
+
+def test_a_case_moved_says_where_to(web, cases):
+    moved = cases_pb2.Case()
+    moved.CopyFrom(CASE)
+    moved.stage = cases_pb2.STAGE_PLANNING
+    cases[("cases", "TransitionCase")] = lambda r, t: moved
+    web.sign_in("cm-1")
+    reply = web.post(f"/cases/{NUMBER}/transition", {"target_stage": "3", "expected_version": "3"},
+                     csrf_from=f"/cases/{NUMBER}")
+    assert reply.status_code == 303
+    assert "Випадок переведено на етап «Планування»" in web.get(f"/cases/{NUMBER}").text
