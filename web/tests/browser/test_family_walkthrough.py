@@ -1,5 +1,6 @@
 """One family through the whole case in Debian's chromium, against the real processes:
-appeal → case → assessment → the supervisor's approval → plan → approval → agreement in the
+appeal → case → assessment → the supervisor's approval → plan → returned by the supervisor with
+a reason (shown in the history) → saved again → approval → agreement in the
 recipient's cabinet (a phone-sized screen) → implementation, a step the person marks done →
 review → closure request → approval → rating in the read-only cabinet → the KPIs show it; the
 Order 1005 act and the plan as Ukrainian PDFs. axe-core checks every page on the way;
@@ -159,9 +160,23 @@ def test_a_family_through_the_whole_case(pages, family):
     cm.click("main form button.primary")
     assert "План збережено: версія 1" in cm.locator("main > .flash-ok").inner_text()
     _check(cm, "walk-05-plan")
+    # the supervisor first returns it with a reason: it leaves the queue, the reason is in the history
+    sv.goto("/supervision")
+    row = sv.locator("tr", has=sv.locator(f"a[href='/cases/{number}']")).filter(has_text="Індивідуальний план")
+    row.locator("textarea").fill("Уточніть строк подання заяви")
+    row.locator("button[value=return]").click()
+    assert f"Повернуто на доопрацювання: {number}" in sv.locator("main > .flash-ok").inner_text()
+    assert sv.locator("tr", has=sv.locator(f"a[href='/cases/{number}']")).filter(
+        has_text="Індивідуальний план").count() == 0
+    cm.goto(f"/cases/{number}/history")
+    assert "Уточніть строк подання заяви" in cm.locator("main").inner_text()
+    cm.goto(f"/cases/{number}/plan")
+    cm.fill("#steps-0-due_on", "2027-01-25")
+    cm.click("main form button.primary")
+    assert "План збережено: версія 1" in cm.locator("main > .flash-ok").inner_text()
     _decide(sv, number, "Індивідуальний план")
     plan = _pdf_text(cm, f"/cases/{number}/documents/plan.pdf")
-    assert "ІНДИВІДУАЛЬНИЙ ПЛАН" in plan and "Подати заяву на компенсацію" in plan
+    assert "ІНДИВІДУАЛЬНИЙ ПЛАН" in plan and "Подати заяву на компенсацію" in plan and "2027-01-25" in plan
 
     # the person agrees to it in the cabinet, on a phone
     sign_in(me, "recipient-2")
@@ -214,7 +229,7 @@ def test_a_family_through_the_whole_case(pages, family):
     # the supervisor's KPIs count the closure and the rating
     sv.goto("/supervision/kpis")
     kpis = sv.locator("main").inner_text()
-    assert "СЖО подолано" in kpis and "оцінок)" in kpis
+    assert "СЖО подолано" in kpis and "(оцінок: " in kpis
     assert sv.locator("svg.chart").count() == 2
     _check(sv, "walk-11-kpis")
     sv.goto("/supervision/workload")

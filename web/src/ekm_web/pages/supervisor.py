@@ -67,7 +67,7 @@ i18n.register({
     "sv.kpis.outcomes": ("Результати закритих випадків", "Outcomes of closed cases"),
     "sv.kpis.no_outcomes": ("Закритих випадків ще немає.", "No closed cases yet."),
     "sv.kpis.rating": ("Оцінка послуг отримувачами", "Recipients' rating of services"),
-    "sv.kpis.rating_value": ("{avg} з 5 ({n} оцінок)", "{avg} of 5 ({n} ratings)"),
+    "sv.kpis.rating_value": ("{avg} з 5 (оцінок: {n})", "{avg} of 5 (ratings: {n})"),
     "sv.kpis.community": ("Громада (код КАТОТТГ; порожньо — ваша команда)",
                           "Community (KATOTTH code; empty: your team)"),
     "sv.kpis.show": ("Показати", "Show"),
