@@ -144,6 +144,7 @@ def test_registry_lookup_never_takes_an_identifier_from_the_form(web, cases, fak
     assert reply.status_code == 200
     assert asked[0].rnokpp == "3221512349" and asked[0].case_number == NUMBER and list(asked[0].registries) == ["border_guard"]
     assert "Знайдено" in reply.text and 'name="query_id" value="q-1"' in reply.text
+    assert "повернення зі служби 2026-10-01" in reply.text          # the fact by its label, not its code
     evidence = web.post(f"/cases/{NUMBER}/registry/evidence", {"query_id": "q-1"}, csrf_from=f"/cases/{NUMBER}/registry")
     assert "x-1" in evidence.text and "ab" * 32 in evidence.text
 

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ekm_web.backend import BackendError
-from ekm_web.i18n import Translator
+from ekm_web.i18n import MESSAGES, Translator
 
 log = logging.getLogger("ekm_web")
 
@@ -62,6 +62,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         request, template,
         {"t": t, "lang": t.lang, "user": user, "csrf": session.csrf, "menu": menu, "flash": flash,
          "label": label, "label_code": label_code, "msg": lambda text: part(text, t.lang),
+         "known_text": lambda key, fallback: t(key) if key in MESSAGES else fallback,
          "path": request.url.path, **context},
         status_code=status_code)
 
