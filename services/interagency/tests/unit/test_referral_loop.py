@@ -423,3 +423,20 @@ def test_shared_tasks_are_the_agencys_own_and_done_through_the_plan(uow):
     with uow() as u, pytest.raises(FailedPrecondition):
         conferences.complete_agency_task(u, mark, AGENCY, called.conference_id, mine.step_id)
     assert ("pa-1", "conference.task_done") in audited(uow)
+
+
+def test_an_operator_sees_identifiers_states_and_dates_only(uow, referral):
+    operator = Principal("op-1", "operator")
+
+    def sees_all(actor, case_number, subject=None):
+        return {"status": "ok", "case_number": case_number, "stage": "planning", "person_id": "p-1"}
+
+    with uow() as u:
+        handlers.reject_referral(u, AGENCY, referral.referral_id, "other", "Особа в лікарні до кінця місяця")
+    with uow() as u:
+        seen, transitions, shared = handlers.referral_details(u, sees_all, operator, referral.referral_id)
+        [listed] = handlers.list_referrals(u, sees_all, operator, CASE)
+        read = handlers.get_referral(u, sees_all, operator, referral.referral_id)
+    for r in (seen, listed, read):
+        assert (r.reason, r.action, r.outcome) == ("", "", "") and r.state is ReferralState.REJECTED
+    assert shared == {} and all(t.note == "" for t in transitions) and transitions[-1].reason_code == "other"

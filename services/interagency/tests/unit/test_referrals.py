@@ -130,7 +130,11 @@ def test_the_manager_their_supervisor_an_operator_and_the_addressed_agency_read_
     with uow() as u:
         referral = handlers.create_referral(u, FakeCases(), CM, **ARGS)
     with uow() as u:
-        assert handlers.get_referral(u, FakeCases(), reader, referral.referral_id) == referral
+        read = handlers.get_referral(u, FakeCases(), reader, referral.referral_id)
+        if reader.role == "operator":  # identifiers, states and dates only
+            assert (read.referral_id, read.state, read.reason) == (referral.referral_id, referral.state, "")
+        else:
+            assert read == referral
     *_, (actor, action, subject, _) = stored(uow)[2]
     assert (actor, action, subject) == (reader.user_id, "referral.read", referral.referral_id)
 

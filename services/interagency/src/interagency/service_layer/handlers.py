@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -117,7 +118,7 @@ def get_referral(uow: UnitOfWork, check_case_access: CaseCheck, principal: Princ
     referral = _visible(uow, check_case_access, principal, referral_id)
     audit(uow, principal, "referral.read", referral)
     uow.commit()
-    return referral
+    return identifiers_for(principal, referral)
 
 
 def referral_details(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, referral_id: str,
@@ -145,7 +146,17 @@ def referral_details(uow: UnitOfWork, check_case_access: CaseCheck, principal: P
         audit(uow, principal, "referral.read", referral)
     transitions = uow.repo.transitions(referral.referral_id)
     uow.commit()
-    return referral, transitions, shared
+    if principal.role == "operator":
+        transitions = [replace(t, note="") for t in transitions]
+    return identifiers_for(principal, referral), transitions, shared
+
+
+def identifiers_for(principal: Principal, referral: Referral) -> Referral:
+    """An operator sees identifiers, states and dates only: the need, the action and the outcome
+    (the case manager's and the agency's words) are blanked."""
+    if principal.role != "operator":
+        return referral
+    return replace(referral, reason="", action="", outcome="")
 
 
 def list_referrals(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, case_number: str = "",
@@ -169,6 +180,7 @@ def list_referrals(uow: UnitOfWork, check_case_access: CaseCheck, principal: Pri
         found = uow.repo.list(case_numbers=[case["case_number"]], states=states, offset=offset, limit=limit)
     else:
         raise PermissionDenied("Роль не може бачити направлень / this role sees no referrals")
+    found = [identifiers_for(principal, r) for r in found]
     if principal.role == "partner_agency" or (found and principal.role != "operator"):  # every agency access
         uow.audit(AuditEntry(principal.user_id, principal.role, "referral.list", "referrals",
                              principal.organisation or case_number.strip().upper(), PURPOSE,
