@@ -12,9 +12,10 @@ from ekm_platform.tracing import tag_current_span
 
 from interagency.adapters import fhir
 from interagency.adapters import grpc_mapping
+from interagency.adapters import resource_mapping as rm
 from interagency.adapters.orm import audit_log, metadata
 from interagency.adapters.repository import ReferralRepository
-from interagency.service_layer import agencies, conferences, handlers
+from interagency.service_layer import agencies, conferences, handlers, resources
 
 grpc = Grpc.implementing(interagency_pb2_grpc.InteragencyServiceStub)
 
@@ -189,6 +190,77 @@ class InteragencyService(StandardGrpc):
         with self.db() as uow:
             return grpc_mapping.task_message(*conferences.complete_agency_task(
                 uow, self._cases("mark_agency_step"), principal, request.conference_id, request.step_id))
+
+    # --- community resource bank, donor cabinet, state reports (service_layer.resources) ---
+    @grpc
+    @endpoint
+    def CreateOffer(self, request, context):
+        principal = self.auth.require(*resources.OFFERERS)
+        with self.db() as uow:
+            return rm.offer_message(resources.create_offer(uow, principal, **rm.create_arguments(request)))
+
+    @grpc
+    @endpoint
+    def GetOffer(self, request, context):
+        with self.db() as uow:
+            return rm.offer_message(resources.get_offer(uow, self.auth.principal, request.offer_id))
+
+    @grpc
+    @endpoint
+    def ListOffers(self, request, context):
+        with self.db() as uow:
+            return rm.offers_message(resources.list_offers(uow, self.auth.principal,
+                                                           rm.SERVICE_TYPE.code(request.service_type),
+                                                           request.region, request.active_only))
+
+    @grpc
+    @endpoint
+    def WithdrawOffer(self, request, context):
+        with self.db() as uow:
+            return rm.offer_message(resources.withdraw_offer(uow, self.auth.principal, request.offer_id))
+
+    @grpc
+    @endpoint
+    def MatchResources(self, request, context):
+        with self.db() as uow:
+            profile, matches = resources.match_resources(uow, self._cases("case_needs"), self.auth.principal,
+                                                         request.case_number)
+        tag_current_span(case_number=profile.case_number)
+        return rm.match_message(profile, matches)
+
+    @grpc
+    @endpoint
+    def BookResource(self, request, context):
+        with self.db() as uow:
+            booking, remaining = resources.book_resource(uow, self._cases("case_needs"), self.auth.principal,
+                                                         request.offer_id, request.case_number,
+                                                         request.client_request_id)
+        tag_current_span(case_number=booking.case_number)
+        return rm.booking_message(booking, remaining)
+
+    @grpc
+    @endpoint
+    def CancelBooking(self, request, context):
+        with self.db() as uow:
+            return rm.booking_message(resources.cancel_booking(uow, self._case_access(), self.auth.principal,
+                                                               request.booking_id))
+
+    @grpc
+    @endpoint
+    def GetDonorReport(self, request, context):
+        with self.db() as uow:
+            table, offers = resources.donor_report(uow, self.auth.principal, request.offer_id, request.k)
+        return rm.pb.DonorReport(recipients=rm.table_message(table), offers=offers)
+
+    @grpc
+    @endpoint
+    def GetCommunityNeedsReport(self, request, context):
+        with self.db() as uow:
+            needs, unmet, truncated = resources.community_needs_report(
+                uow, self._cases("community_needs"), self.auth.principal, request.region, request.community_code,
+                request.k)
+        return rm.pb.CommunityNeedsReport(needs=rm.table_message(needs), unmet=rm.table_message(unmet),
+                                          truncated=truncated)
 
     @rpc
     def register_agency(self, agency):

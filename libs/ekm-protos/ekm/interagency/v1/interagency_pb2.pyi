@@ -1,5 +1,6 @@
 import datetime
 
+from ekm.cases.v1 import cases_pb2 as _cases_pb2
 from ekm.common.v1 import labels_pb2 as _labels_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -43,6 +44,14 @@ class RejectionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REJECTION_REASON_UNABLE_TO_CONTACT: _ClassVar[RejectionReason]
     REJECTION_REASON_DUPLICATE: _ClassVar[RejectionReason]
     REJECTION_REASON_OTHER: _ClassVar[RejectionReason]
+
+class OffererKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OFFERER_KIND_UNSPECIFIED: _ClassVar[OffererKind]
+    OFFERER_KIND_COMMUNITY: _ClassVar[OffererKind]
+    OFFERER_KIND_PROVIDER: _ClassVar[OffererKind]
+    OFFERER_KIND_DONOR: _ClassVar[OffererKind]
+    OFFERER_KIND_NGO: _ClassVar[OffererKind]
 SECTOR_UNSPECIFIED: Sector
 SECTOR_HEALTH: Sector
 SECTOR_EDUCATION: Sector
@@ -67,6 +76,11 @@ REJECTION_REASON_OUT_OF_AREA: RejectionReason
 REJECTION_REASON_UNABLE_TO_CONTACT: RejectionReason
 REJECTION_REASON_DUPLICATE: RejectionReason
 REJECTION_REASON_OTHER: RejectionReason
+OFFERER_KIND_UNSPECIFIED: OffererKind
+OFFERER_KIND_COMMUNITY: OffererKind
+OFFERER_KIND_PROVIDER: OffererKind
+OFFERER_KIND_DONOR: OffererKind
+OFFERER_KIND_NGO: OffererKind
 
 class CreateReferralRequest(_message.Message):
     __slots__ = ("case_number", "sector", "agency_code", "reason", "client_request_id", "action", "complete_by")
@@ -421,3 +435,241 @@ class CompleteAgencyTaskRequest(_message.Message):
     conference_id: str
     step_id: str
     def __init__(self, conference_id: _Optional[str] = ..., step_id: _Optional[str] = ...) -> None: ...
+
+class Eligibility(_message.Message):
+    __slots__ = ("veteran_statuses", "age_bands", "disability_groups", "disability_required")
+    VETERAN_STATUSES_FIELD_NUMBER: _ClassVar[int]
+    AGE_BANDS_FIELD_NUMBER: _ClassVar[int]
+    DISABILITY_GROUPS_FIELD_NUMBER: _ClassVar[int]
+    DISABILITY_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    veteran_statuses: _containers.RepeatedScalarFieldContainer[_cases_pb2.VeteranStatus]
+    age_bands: _containers.RepeatedScalarFieldContainer[str]
+    disability_groups: _containers.RepeatedScalarFieldContainer[int]
+    disability_required: bool
+    def __init__(self, veteran_statuses: _Optional[_Iterable[_Union[_cases_pb2.VeteranStatus, str]]] = ..., age_bands: _Optional[_Iterable[str]] = ..., disability_groups: _Optional[_Iterable[int]] = ..., disability_required: _Optional[bool] = ...) -> None: ...
+
+class ResourceOffer(_message.Message):
+    __slots__ = ("offer_id", "offerer_kind", "offerer_name", "title", "description", "service_type", "region", "community_code", "capacity", "remaining", "eligibility", "valid_from", "valid_until", "state", "created_at")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFERER_KIND_FIELD_NUMBER: _ClassVar[int]
+    OFFERER_NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_FIELD_NUMBER: _ClassVar[int]
+    ELIGIBILITY_FIELD_NUMBER: _ClassVar[int]
+    VALID_FROM_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    offerer_kind: OffererKind
+    offerer_name: str
+    title: str
+    description: str
+    service_type: _cases_pb2.ServiceType
+    region: str
+    community_code: str
+    capacity: int
+    remaining: int
+    eligibility: Eligibility
+    valid_from: str
+    valid_until: str
+    state: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, offer_id: _Optional[str] = ..., offerer_kind: _Optional[_Union[OffererKind, str]] = ..., offerer_name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., service_type: _Optional[_Union[_cases_pb2.ServiceType, str]] = ..., region: _Optional[str] = ..., community_code: _Optional[str] = ..., capacity: _Optional[int] = ..., remaining: _Optional[int] = ..., eligibility: _Optional[_Union[Eligibility, _Mapping]] = ..., valid_from: _Optional[str] = ..., valid_until: _Optional[str] = ..., state: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateOfferRequest(_message.Message):
+    __slots__ = ("offerer_kind", "offerer_name", "title", "description", "service_type", "region", "community_code", "capacity", "eligibility", "valid_from", "valid_until")
+    OFFERER_KIND_FIELD_NUMBER: _ClassVar[int]
+    OFFERER_NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    ELIGIBILITY_FIELD_NUMBER: _ClassVar[int]
+    VALID_FROM_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    offerer_kind: OffererKind
+    offerer_name: str
+    title: str
+    description: str
+    service_type: _cases_pb2.ServiceType
+    region: str
+    community_code: str
+    capacity: int
+    eligibility: Eligibility
+    valid_from: str
+    valid_until: str
+    def __init__(self, offerer_kind: _Optional[_Union[OffererKind, str]] = ..., offerer_name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., service_type: _Optional[_Union[_cases_pb2.ServiceType, str]] = ..., region: _Optional[str] = ..., community_code: _Optional[str] = ..., capacity: _Optional[int] = ..., eligibility: _Optional[_Union[Eligibility, _Mapping]] = ..., valid_from: _Optional[str] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class GetOfferRequest(_message.Message):
+    __slots__ = ("offer_id",)
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    def __init__(self, offer_id: _Optional[str] = ...) -> None: ...
+
+class ListOffersRequest(_message.Message):
+    __slots__ = ("service_type", "region", "active_only")
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    service_type: _cases_pb2.ServiceType
+    region: str
+    active_only: bool
+    def __init__(self, service_type: _Optional[_Union[_cases_pb2.ServiceType, str]] = ..., region: _Optional[str] = ..., active_only: _Optional[bool] = ...) -> None: ...
+
+class ListOffersResponse(_message.Message):
+    __slots__ = ("offers",)
+    OFFERS_FIELD_NUMBER: _ClassVar[int]
+    offers: _containers.RepeatedCompositeFieldContainer[ResourceOffer]
+    def __init__(self, offers: _Optional[_Iterable[_Union[ResourceOffer, _Mapping]]] = ...) -> None: ...
+
+class MatchResourcesRequest(_message.Message):
+    __slots__ = ("case_number",)
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    def __init__(self, case_number: _Optional[str] = ...) -> None: ...
+
+class MatchReason(_message.Message):
+    __slots__ = ("code", "text", "met")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    text: str
+    met: bool
+    def __init__(self, code: _Optional[str] = ..., text: _Optional[str] = ..., met: _Optional[bool] = ...) -> None: ...
+
+class ResourceMatch(_message.Message):
+    __slots__ = ("offer", "need", "eligible", "reasons")
+    OFFER_FIELD_NUMBER: _ClassVar[int]
+    NEED_FIELD_NUMBER: _ClassVar[int]
+    ELIGIBLE_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    offer: ResourceOffer
+    need: _cases_pb2.ServiceType
+    eligible: bool
+    reasons: _containers.RepeatedCompositeFieldContainer[MatchReason]
+    def __init__(self, offer: _Optional[_Union[ResourceOffer, _Mapping]] = ..., need: _Optional[_Union[_cases_pb2.ServiceType, str]] = ..., eligible: _Optional[bool] = ..., reasons: _Optional[_Iterable[_Union[MatchReason, _Mapping]]] = ...) -> None: ...
+
+class MatchResourcesResponse(_message.Message):
+    __slots__ = ("case_number", "needs", "matches", "unmatched_needs")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_FIELD_NUMBER: _ClassVar[int]
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    UNMATCHED_NEEDS_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    needs: _containers.RepeatedScalarFieldContainer[_cases_pb2.ServiceType]
+    matches: _containers.RepeatedCompositeFieldContainer[ResourceMatch]
+    unmatched_needs: _containers.RepeatedScalarFieldContainer[_cases_pb2.ServiceType]
+    def __init__(self, case_number: _Optional[str] = ..., needs: _Optional[_Iterable[_Union[_cases_pb2.ServiceType, str]]] = ..., matches: _Optional[_Iterable[_Union[ResourceMatch, _Mapping]]] = ..., unmatched_needs: _Optional[_Iterable[_Union[_cases_pb2.ServiceType, str]]] = ...) -> None: ...
+
+class BookResourceRequest(_message.Message):
+    __slots__ = ("offer_id", "case_number", "client_request_id")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    case_number: str
+    client_request_id: str
+    def __init__(self, offer_id: _Optional[str] = ..., case_number: _Optional[str] = ..., client_request_id: _Optional[str] = ...) -> None: ...
+
+class ResourceBooking(_message.Message):
+    __slots__ = ("booking_id", "offer_id", "case_number", "service_type", "state", "created_at", "remaining")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    offer_id: str
+    case_number: str
+    service_type: _cases_pb2.ServiceType
+    state: str
+    created_at: _timestamp_pb2.Timestamp
+    remaining: int
+    def __init__(self, booking_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., case_number: _Optional[str] = ..., service_type: _Optional[_Union[_cases_pb2.ServiceType, str]] = ..., state: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remaining: _Optional[int] = ...) -> None: ...
+
+class CancelBookingRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class ReportCell(_message.Message):
+    __slots__ = ("suppressed", "count")
+    SUPPRESSED_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    suppressed: bool
+    count: int
+    def __init__(self, suppressed: _Optional[bool] = ..., count: _Optional[int] = ...) -> None: ...
+
+class ReportRow(_message.Message):
+    __slots__ = ("label", "cells", "total")
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    CELLS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    label: str
+    cells: _containers.RepeatedCompositeFieldContainer[ReportCell]
+    total: int
+    def __init__(self, label: _Optional[str] = ..., cells: _Optional[_Iterable[_Union[ReportCell, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...
+
+class DeidentifiedTable(_message.Message):
+    __slots__ = ("column_labels", "rows", "column_totals", "total", "k", "too_small")
+    COLUMN_LABELS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_TOTALS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    K_FIELD_NUMBER: _ClassVar[int]
+    TOO_SMALL_FIELD_NUMBER: _ClassVar[int]
+    column_labels: _containers.RepeatedScalarFieldContainer[str]
+    rows: _containers.RepeatedCompositeFieldContainer[ReportRow]
+    column_totals: _containers.RepeatedScalarFieldContainer[int]
+    total: int
+    k: int
+    too_small: bool
+    def __init__(self, column_labels: _Optional[_Iterable[str]] = ..., rows: _Optional[_Iterable[_Union[ReportRow, _Mapping]]] = ..., column_totals: _Optional[_Iterable[int]] = ..., total: _Optional[int] = ..., k: _Optional[int] = ..., too_small: _Optional[bool] = ...) -> None: ...
+
+class GetDonorReportRequest(_message.Message):
+    __slots__ = ("offer_id", "k")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    K_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    k: int
+    def __init__(self, offer_id: _Optional[str] = ..., k: _Optional[int] = ...) -> None: ...
+
+class DonorReport(_message.Message):
+    __slots__ = ("recipients", "offers")
+    RECIPIENTS_FIELD_NUMBER: _ClassVar[int]
+    OFFERS_FIELD_NUMBER: _ClassVar[int]
+    recipients: DeidentifiedTable
+    offers: int
+    def __init__(self, recipients: _Optional[_Union[DeidentifiedTable, _Mapping]] = ..., offers: _Optional[int] = ...) -> None: ...
+
+class GetCommunityNeedsReportRequest(_message.Message):
+    __slots__ = ("region", "community_code", "k")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    K_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    community_code: str
+    k: int
+    def __init__(self, region: _Optional[str] = ..., community_code: _Optional[str] = ..., k: _Optional[int] = ...) -> None: ...
+
+class CommunityNeedsReport(_message.Message):
+    __slots__ = ("needs", "unmet", "truncated")
+    NEEDS_FIELD_NUMBER: _ClassVar[int]
+    UNMET_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    needs: DeidentifiedTable
+    unmet: DeidentifiedTable
+    truncated: bool
+    def __init__(self, needs: _Optional[_Union[DeidentifiedTable, _Mapping]] = ..., unmet: _Optional[_Union[DeidentifiedTable, _Mapping]] = ..., truncated: _Optional[bool] = ...) -> None: ...

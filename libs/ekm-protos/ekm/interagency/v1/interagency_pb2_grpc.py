@@ -119,6 +119,51 @@ class InteragencyServiceStub:
                 request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.SerializeToString,
                 response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.FromString,
                 _registered_method=True)
+        self.CreateOffer = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/CreateOffer',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CreateOfferRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.FromString,
+                _registered_method=True)
+        self.GetOffer = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/GetOffer',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetOfferRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.FromString,
+                _registered_method=True)
+        self.ListOffers = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ListOffers',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListOffersRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListOffersResponse.FromString,
+                _registered_method=True)
+        self.WithdrawOffer = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/WithdrawOffer',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetOfferRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.FromString,
+                _registered_method=True)
+        self.MatchResources = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/MatchResources',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.MatchResourcesRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.MatchResourcesResponse.FromString,
+                _registered_method=True)
+        self.BookResource = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/BookResource',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.BookResourceRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceBooking.FromString,
+                _registered_method=True)
+        self.CancelBooking = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/CancelBooking',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CancelBookingRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceBooking.FromString,
+                _registered_method=True)
+        self.GetDonorReport = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/GetDonorReport',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetDonorReportRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.DonorReport.FromString,
+                _registered_method=True)
+        self.GetCommunityNeedsReport = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/GetCommunityNeedsReport',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetCommunityNeedsReportRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CommunityNeedsReport.FromString,
+                _registered_method=True)
 
 
 class InteragencyServiceServicer:
@@ -235,6 +280,71 @@ class InteragencyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateOffer(self, request, context):
+        """Community resource bank. Offers: a donor adds them as a donor, a partner agency as a
+        provider or NGO, a supervisor as the community; a donor or partner sees and withdraws only
+        its own (its token's organisation, else its user): another's is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetOffer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOffers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawOffer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MatchResources(self, request, context):
+        """A case's assessed needs (from cases) against the offers valid today in its region, each
+        match with its reasons; for a case the caller may see (else NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BookResource(self, request, context):
+        """One place for a case: atomic, never beyond capacity; no place left, an expired or withdrawn
+        offer, or an eligibility condition not met: FAILED_PRECONDITION, nothing stored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelBooking(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDonorReport(self, request, context):
+        """Donor/partner cabinet: who received the caller's help, only as de-identified counts
+        (k >= 5; small cells and their complements suppressed; communities and age bands generalised).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCommunityNeedsReport(self, request, context):
+        """For the state: people needing each service and needs unmet, by region or community,
+        de-identified the same way. A supervisor: their community; an operator (state analyst): any.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InteragencyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -322,6 +432,51 @@ def add_InteragencyServiceServicer_to_server(servicer, server):
                     servicer.CompleteAgencyTask,
                     request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.FromString,
                     response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.SerializeToString,
+            ),
+            'CreateOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOffer,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CreateOfferRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.SerializeToString,
+            ),
+            'GetOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOffer,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetOfferRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.SerializeToString,
+            ),
+            'ListOffers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOffers,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListOffersRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListOffersResponse.SerializeToString,
+            ),
+            'WithdrawOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawOffer,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetOfferRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.SerializeToString,
+            ),
+            'MatchResources': grpc.unary_unary_rpc_method_handler(
+                    servicer.MatchResources,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.MatchResourcesRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.MatchResourcesResponse.SerializeToString,
+            ),
+            'BookResource': grpc.unary_unary_rpc_method_handler(
+                    servicer.BookResource,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.BookResourceRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceBooking.SerializeToString,
+            ),
+            'CancelBooking': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelBooking,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CancelBookingRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceBooking.SerializeToString,
+            ),
+            'GetDonorReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDonorReport,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetDonorReportRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.DonorReport.SerializeToString,
+            ),
+            'GetCommunityNeedsReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCommunityNeedsReport,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetCommunityNeedsReportRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CommunityNeedsReport.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -783,6 +938,249 @@ class InteragencyService:
             '/ekm.interagency.v1.InteragencyService/CompleteAgencyTask',
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.SerializeToString,
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/CreateOffer',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.CreateOfferRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/GetOffer',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetOfferRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOffers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ListOffers',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListOffersRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ListOffersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/WithdrawOffer',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetOfferRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceOffer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MatchResources(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/MatchResources',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.MatchResourcesRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.MatchResourcesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BookResource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/BookResource',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.BookResourceRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceBooking.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelBooking(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/CancelBooking',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.CancelBookingRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ResourceBooking.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDonorReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/GetDonorReport',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetDonorReportRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.DonorReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCommunityNeedsReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/GetCommunityNeedsReport',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.GetCommunityNeedsReportRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.CommunityNeedsReport.FromString,
             options,
             channel_credentials,
             insecure,

@@ -76,3 +76,38 @@ conferences = Table(
     Column("concluded_by", String(64), nullable=False, default=""),
     Column("plan_version", Integer, nullable=False, default=0),
 )
+
+# The community resource bank (m0008): offers and bookings; remaining never below zero
+resource_offers = Table(
+    "resource_offers", metadata,
+    Column("offer_id", String(36), primary_key=True),
+    Column("owner", String(80), nullable=False, index=True),   # org:<code> or user:<id>
+    Column("offerer_kind", String(12), nullable=False),
+    Column("offerer_name", String(200), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("service_type", String(40), nullable=False),
+    Column("region", String(4), nullable=False),
+    Column("community_code", String(19), nullable=False, default=""),
+    Column("capacity", Integer, nullable=False),
+    Column("remaining", Integer, nullable=False),
+    Column("eligibility", Text, nullable=False, default="{}"),
+    Column("valid_from", String(10), nullable=False),
+    Column("valid_until", String(10), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+resource_bookings = Table(
+    "resource_bookings", metadata,
+    Column("booking_id", String(36), primary_key=True),
+    Column("offer_id", String(36), nullable=False, index=True),
+    Column("case_number", String(20), nullable=False, index=True),
+    Column("service_type", String(40), nullable=False),
+    Column("community_code", String(19), nullable=False),   # generalised attributes for reports only
+    Column("age_band", String(12), nullable=False),
+    Column("booked_by", String(64), nullable=False),
+    Column("client_request_id", String(64)),
+    Column("state", String(12), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
