@@ -240,3 +240,20 @@ def test_a_case_moved_says_where_to(web, cases):
                      csrf_from=f"/cases/{NUMBER}")
     assert reply.status_code == 303
     assert "Випадок переведено на етап «Планування»" in web.get(f"/cases/{NUMBER}").text
+
+
+def test_history_timeline_names_kinds_and_keeps_erroneous_entries_marked(web, cases):
+    from google.protobuf import timestamp_pb2
+    cases[("cases", "GetSocialHistory")] = lambda r, t: cases_pb2.SocialHistory(entries=[
+        cases_pb2.HistoryEntry(at=timestamp_pb2.Timestamp(seconds=1796860800), kind="case.opened", summary="Відкрито",
+                               entry_id=1),
+        cases_pb2.HistoryEntry(at=timestamp_pb2.Timestamp(seconds=1796860900), kind="registry.housing.damaged",
+                               summary="Пошкоджене житло", entry_id=2, erroneous=True, erroneous_reason="інша особа",
+                               marked_erroneous_by="sv-1")], next_page_token="h2")
+    web.sign_in("cm-1")
+    html = web.get(f"/cases/{NUMBER}/history").text
+    assert "відкрито випадок" in html and "пошкоджене житло" in html
+    assert 'class="erroneous"' in html and "інша особа" in html and "sv-1" in html
+    assert "page_token=h2" in html
+    asked = [c[2] for c in web.app.state.backend.calls if c[1] == "GetSocialHistory"][0]
+    assert asked.person_id == "p-1"
