@@ -17,6 +17,9 @@ from interagency.adapters.orm import audit_log, metadata
 from interagency.adapters.repository import ReferralRepository
 from interagency.service_layer import agencies, conferences, handlers, resources
 
+handlers.response_days()  # a process with an unreadable EKM_REFERRAL_RESPONSE_DAYS refuses to start
+handlers.completion_days()  # nor with an unreadable EKM_REFERRAL_COMPLETION_DAYS
+
 grpc = Grpc.implementing(interagency_pb2_grpc.InteragencyServiceStub)
 
 REFERRERS = ("case_manager", "supervisor")

@@ -440,3 +440,22 @@ def test_an_operator_sees_identifiers_states_and_dates_only(uow, referral):
     for r in (seen, listed, read):
         assert (r.reason, r.action, r.outcome) == ("", "", "") and r.state is ReferralState.REJECTED
     assert shared == {} and all(t.note == "" for t in transitions) and transitions[-1].reason_code == "other"
+
+
+@pytest.mark.parametrize("value", ["five", "0", "400"])
+def test_an_unreadable_referral_deadline_setting_is_refused(monkeypatch, value):
+    monkeypatch.setenv("EKM_REFERRAL_RESPONSE_DAYS", value)
+    with pytest.raises(ValueError, match="EKM_REFERRAL_RESPONSE_DAYS"):
+        handlers.response_days()
+
+
+def test_the_deadlines_follow_the_settings(uow, monkeypatch):
+    monkeypatch.setenv("EKM_REFERRAL_RESPONSE_DAYS", "2")
+    monkeypatch.setenv("EKM_REFERRAL_COMPLETION_DAYS", "10")
+    with uow() as u:
+        r = handlers.create_referral(u, check, CM, CASE, None, HEALTH, "Потреба")
+    assert r.respond_by - r.created_at == timedelta(days=2)
+    assert r.complete_by == (r.created_at + timedelta(days=10)).date().isoformat()
+    with uow() as u, pytest.raises(ValidationError) as caught:
+        handlers.create_referral(u, check, CM, CASE, None, HEALTH, "Потреба", complete_by="2020-01-01")
+    assert caught.value.violations[0].field == "complete_by"
