@@ -98,6 +98,20 @@ class UnitOfWork:
         ).first()
         return found is not None
 
+    def handled_among(self, event_ids, consumer: str) -> set[str]:
+        """Which of ``event_ids`` ``consumer`` has handled already (one query, for a batch)."""
+        inbox = self._tables["inbox"]
+        ids = list(event_ids)
+        if not ids:
+            return set()
+        return set(self.session.execute(select(inbox.c.event_id).where(
+            inbox.c.event_id.in_(ids), inbox.c.consumer == consumer)).scalars())
+
+    def mark_handled_many(self, event_ids, consumer: str) -> None:
+        rows = [dict(event_id=e, consumer=consumer, handled_at=now()) for e in event_ids]
+        if rows:
+            self.session.execute(self._tables["inbox"].insert(), rows)
+
     def mark_handled(self, event_id: str, consumer: str) -> None:
         self.session.execute(self._tables["inbox"].insert(), dict(
             event_id=event_id, consumer=consumer, handled_at=now()))

@@ -22,7 +22,7 @@ from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
 from cases.service_layer import referrals as referral_support
 from cases.service_layer import corrections, matching, needs, notices
-from cases.service_layer.contacts import person_contact
+from cases.service_layer.contacts import person_contact, person_contacts
 from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
                                  supervision, transfers, workload)
 
@@ -413,6 +413,12 @@ class CasesService(StandardGrpc):
         """Internal (notifications): the person's phone, e-mail, locale and time zone, or None; audited."""
         with self.db() as uow:
             return person_contact(uow, person_id, caller)
+
+    @rpc
+    def get_person_contacts(self, person_ids, caller="notifications"):
+        """Internal (notifications' dispatcher): ``{person_id: contact | None}`` for a batch, one call."""
+        with self.db() as uow:
+            return person_contacts(uow, list(person_ids), caller)
 
     @rpc
     def case_is_open(self, case_number):

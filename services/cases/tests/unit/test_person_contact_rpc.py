@@ -41,3 +41,9 @@ def test_contact_of_a_person_is_returned_and_audited(uow):
     with uow() as u:
         rows = u.session.execute(select(audit_log.c.action, audit_log.c.actor_id, audit_log.c.subject_id)).all()
     assert ("person.contact_read", "notifications", person_id) in [tuple(r) for r in rows]
+
+
+def test_contacts_of_many_in_one_call(uow):
+    person_id = _person_id(uow)
+    found = worker_factory(CasesService, db=uow).get_person_contacts([person_id, "no-such-person"])
+    assert found["no-such-person"] is None and found[person_id]["timezone"] == "Europe/Kyiv"

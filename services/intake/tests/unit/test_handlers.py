@@ -83,3 +83,6 @@ def test_subject_and_contact_for_other_services(uow, valid):
     with uow() as u:
         assert handlers.appeal_subject(appeal.appeal_id, u)["person"]["rnokpp"] == valid.applicant.rnokpp
         assert handlers.applicant_contact(appeal.appeal_id, u)["phone"] == valid.applicant_phone
+    with uow() as u:  # many at once, for the notifications dispatcher; an unknown appeal is None
+        found = handlers.applicant_contacts([appeal.appeal_id, "no-such-appeal"], u, "notifications")
+    assert found["no-such-appeal"] is None and found[appeal.appeal_id]["phone"] == valid.applicant_phone

@@ -3,6 +3,8 @@ import os
 import time
 from functools import partial
 
+import eventlet
+
 from ekm.notifications.v1 import notifications_pb2_grpc
 from nameko import config
 from ekm_platform.events import event_handler  # retries with back-off, then dead letters
@@ -10,6 +12,7 @@ from nameko.rpc import ServiceRpc
 from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
+from ekm_platform.batch_events import batch_event_handler, handle_events
 from ekm_platform.case_access import bounded
 from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
 from ekm_platform.grpc_support import StandardGrpc, endpoint
@@ -53,9 +56,10 @@ class NotificationsService(StandardGrpc):
                 check_case_access=bounded(self.cases.check_case_access, timeout, "cases"))
         return grpc_mapping.deliveries_response(found, attempts)
 
-    @event_handler("intake", "appeal.accepted")
-    def on_appeal_accepted(self, body):
-        handle_event(self.db, "notifications.on_appeal_accepted", body, handlers.acknowledge_appeal)
+    @batch_event_handler("intake", "appeal.accepted", batch_size=200)
+    def on_appeal_accepted(self, bodies):
+        """Many at once (one transaction per batch; a failing batch is retried event by event)."""
+        handle_events(self.db, "notifications.on_appeal_accepted", bodies, handlers.acknowledge_appeal)
 
     # --- the outbound pipeline (service_layer.dispatch, staff) ---
     @timer(interval=DISPATCH_TICK)
@@ -63,9 +67,10 @@ class NotificationsService(StandardGrpc):
         """Every tick: send what is due, batch after batch, for at most a few seconds."""
         resolve = rpc_resolver(self.intake, self.cases, float(config.get("RPC_TIMEOUT", 10)))
         settings = dispatch.DispatchSettings.from_environment()
+        pool = eventlet.GreenPool(max(1, settings.lanes))
         started = time.monotonic()
         while time.monotonic() - started < DISPATCH_ROUND_SECONDS:
-            if dispatch.dispatch_once(self.db, resolve, self.senders, settings) < settings.batch:
+            if dispatch.dispatch_once(self.db, resolve, self.senders, settings, map_lanes=pool.imap) < settings.batch:
                 break
 
     @grpc

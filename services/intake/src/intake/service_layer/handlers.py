@@ -228,6 +228,23 @@ def applicant_contact(appeal_id: str, uow: UnitOfWork, caller: str = "") -> dict
             "first_name": s.applicant.first_name}
 
 
+def applicant_contacts(appeal_ids: list[str], uow: UnitOfWork, caller: str = "") -> dict:
+    """``applicant_contact`` for many appeals in one transaction: ``{appeal_id: contact | None}``
+    (None: no such appeal). Each read is audited as ``applicant_contact`` audits it."""
+    found: dict = {}
+    for appeal_id in dict.fromkeys(appeal_ids[:1000]):
+        appeal = uow.repo.get(appeal_id)
+        if appeal is None:
+            found[appeal_id] = None
+            continue
+        audit(uow, caller or "unknown", "service", "appeal.contact_read", appeal, CONTACT_READ)
+        s = appeal.submission
+        found[appeal_id] = {"appeal_id": appeal_id, "tracking_number": appeal.tracking_number,
+                            "phone": s.applicant_phone, "email": s.applicant_email, "locale": "uk"}
+    uow.commit()
+    return found
+
+
 def audit(uow: UnitOfWork, actor_id: str, actor_role: str, action: str, appeal: Appeal, purpose: str,
           **details) -> None:
     """One entry of intake's audit log: identifiers only (appeal id, tracking and case numbers)."""

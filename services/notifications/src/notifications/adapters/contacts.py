@@ -1,5 +1,5 @@
 """Resolving recipients' contacts over AMQP RPC: intake knows an applicant's, cases a person's.
-A batch's calls are sent at once and awaited together (one round trip, not one per recipient)."""
+One call per batch of recipients (one round trip, not one per recipient)."""
 from __future__ import annotations
 
 import eventlet
@@ -9,23 +9,19 @@ from notifications.service_layer.dispatch import ContactUnavailable
 
 
 def rpc_resolver(intake, cases, timeout: float):
-    """``resolve(kind, ids) -> {id: contact | None | ContactUnavailable}`` over the service's RPC proxies."""
+    """``resolve(kind, ids) -> {id: contact | None | ContactUnavailable}`` over the service's RPC proxies:
+    one call per batch (``intake.get_applicant_contacts``, ``cases.get_person_contacts``)."""
     def resolve(kind: str, ids: list) -> dict:
-        method = {"applicant": lambda: intake.get_applicant_contact,
-                  "person": lambda: cases.get_person_contact}.get(kind)
+        method = {"applicant": lambda: intake.get_applicant_contacts,
+                  "person": lambda: cases.get_person_contacts}.get(kind)
         if method is None:
             return {i: None for i in ids}
-        call = method()
-        replies = {i: call.call_async(i) for i in ids}
-        answers: dict = {}
         try:
             with eventlet.Timeout(timeout):
-                for i, reply in replies.items():
-                    try:
-                        answers[i] = reply.result()
-                    except RemoteError as exc:
-                        answers[i] = None if exc.exc_type == "NotFound" else ContactUnavailable(exc.exc_type)
+                answers = method()(list(ids)) or {}
         except eventlet.Timeout:
-            pass
-        return {i: answers.get(i, ContactUnavailable("timeout")) for i in ids}
+            return {i: ContactUnavailable("timeout") for i in ids}
+        except RemoteError as exc:
+            return {i: ContactUnavailable(exc.exc_type) for i in ids}
+        return {i: answers.get(i) if i in answers else ContactUnavailable("no answer") for i in ids}
     return resolve

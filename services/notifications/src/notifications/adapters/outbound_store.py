@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
-from notifications.adapters.orm import delivery_attempts, deliveries, inbox_items, notification_preferences
+from notifications.adapters.orm import (audit_log, delivery_attempts, deliveries, inbox_items,
+                                        notification_preferences)
 from notifications.domain.delivery import Delivery
 from notifications.domain.policy import Preferences
 
@@ -45,6 +46,28 @@ class OutboundStore:
         if inbox is not None and done:
             self.session.execute(inbox_items.insert(), inbox)
         return bool(done)
+
+    FINISH_COLUMNS = ("status", "error", "due_at", "attempts", "channel", "recipient_masked", "locale",
+                      "provider_id", "sent_at")
+
+    def finish_many(self, token: str, outcomes: list[tuple[Delivery, dict, list[dict], dict | None]],
+                    audit_rows: list[dict]) -> None:
+        """``finish`` for a whole batch in a few statements (one UPDATE executed for many rows, one
+        INSERT of all attempts, one of the audit entries). Outcomes with an inbox item go one by
+        one: the item is written only while the claim is held."""
+        plain = [(d, values, attempts) for d, values, attempts, inbox in outcomes if inbox is None]
+        if plain:
+            self.session.execute(_FINISH, [
+                {"b_id": d.delivery_id, "b_token": token, "claimed_by": "", "claimed_until": None,
+                 **{c: values.get(c, getattr(d, c)) for c in self.FINISH_COLUMNS}} for d, values, _ in plain])
+            rows = [a for _, _, attempts in plain for a in attempts]
+            if rows:
+                self.session.execute(delivery_attempts.insert(), rows)
+        for d, values, attempts, inbox in outcomes:
+            if inbox is not None:
+                self.finish(d.delivery_id, token, values, attempts, inbox)
+        if audit_rows:
+            self.session.execute(audit_log.insert(), audit_rows)
 
     def attempts_for(self, delivery_ids) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = {}
@@ -115,6 +138,11 @@ class OutboundStore:
         return self.session.execute(update(inbox_items).where(
             inbox_items.c.manager_id == manager_id, inbox_items.c.item_id.in_(list(item_ids)),
             inbox_items.c.read_at.is_(None)).values(read_at=now)).rowcount
+
+
+_FINISH = (update(deliveries)
+           .where(deliveries.c.delivery_id == bindparam("b_id"), deliveries.c.claimed_by == bindparam("b_token"))
+           .values({c: bindparam(c) for c in ("claimed_by", "claimed_until", *OutboundStore.FINISH_COLUMNS)}))
 
 
 def _preferences(row) -> Preferences:
