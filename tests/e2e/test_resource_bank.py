@@ -1,0 +1,153 @@
+"""The community resource bank through the real processes (issue 10, items 5, 6 and 8), on
+SQLite and PostgreSQL: 50 case managers' calls racing for an offer of 20 places get exactly 20
+bookings and 30 FAILED_PRECONDITION; a donor sees only its own offers and a report of
+de-identified counts; another manager's case is NOT_FOUND and takes no place."""
+import threading
+import time
+import uuid
+
+import grpc
+import pytest
+from ekm.cases.v1 import cases_pb2
+from ekm.interagency.v1 import interagency_pb2 as pb
+from ekm.interagency.v1 import interagency_pb2_grpc
+from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
+from nameko.standalone.rpc import ServiceRpcClient
+
+from ekm_platform.auth import issue_token
+from ekm_platform.db import drop_database
+from ekm_platform.testing.fixtures import postgres_available
+from ekm_platform.testing.platform import running_platform
+
+from tests.appeals import appeal_request
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+COMMUNITY = "UA80000000000093317"
+SERVICES = ("intake", "cases", "interagency")
+CALLERS, CAPACITY = 50, 20
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory, ekm_amqp_uri):
+    base = None
+    if request.param == "postgresql":
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        base = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
+    try:
+        with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, database_url=base,
+                              services=SERVICES) as running:
+            with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
+                cases.register_case_manager("cm-res-1", COMMUNITY, 10, ["veterans"], "sv-res-1")
+            yield running
+    finally:
+        if base:
+            for service in SERVICES:
+                drop_database(f"{base}_{service}")
+
+
+@pytest.fixture(scope="module")
+def case_number(platform):
+    md = platform.bearer("case_manager", "cm-res-1")
+    with platform.channel("intake") as ch:
+        intake = intake_pb2_grpc.IntakeServiceStub(ch)
+        accepted = intake.SubmitAppeal(appeal_request(), metadata=md, timeout=10)
+        deadline = time.monotonic() + 30
+        number = ""
+        while not number and time.monotonic() < deadline:
+            number = intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(
+                tracking_number=accepted.tracking_number), metadata=md, timeout=5).case_number
+            time.sleep(0.2)
+    assert number, platform.log("cases")[-2000:]
+    return number
+
+
+def stub(channel):
+    return interagency_pb2_grpc.InteragencyServiceStub(channel)
+
+
+def new_offer(platform, donor="donor-1", org="fund-1", capacity=CAPACITY):
+    with platform.channel("interagency") as ch:
+        return stub(ch).CreateOffer(pb.CreateOfferRequest(
+            offerer_name="Фонд допомоги", title="Продуктові набори", service_type=cases_pb2.SERVICE_TYPE_IN_KIND_HELP,
+            community_code=COMMUNITY, capacity=capacity, valid_from="2026-01-01", valid_until="2030-12-31"),
+            metadata=donor_md(platform, donor, org), timeout=10)
+
+
+def donor_md(platform, user, org):
+    token = issue_token(user, "donor", organisation=org,
+                        private_key=(platform.home / "var/keys/jwt-private.pem").read_bytes())
+    return [("authorization", f"Bearer {token}")]
+
+
+def code_of(call):
+    with pytest.raises(grpc.RpcError) as caught:
+        call()
+    return caught.value.code()
+
+
+def test_fifty_racing_bookings_of_twenty_places_give_exactly_twenty(platform, case_number):
+    offer = new_offer(platform)
+    md = platform.bearer("case_manager", "cm-res-1")
+    outcomes, start = [], threading.Barrier(CALLERS)
+
+    def one(n):
+        with platform.channel("interagency") as ch:
+            start.wait()
+            try:
+                stub(ch).BookResource(pb.BookResourceRequest(offer_id=offer.offer_id, case_number=case_number,
+                                                             client_request_id=f"race-{n}"), metadata=md, timeout=60)
+                outcomes.append("ok")
+            except grpc.RpcError as exc:
+                outcomes.append(exc.code())
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(CALLERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == CAPACITY, outcomes
+    assert outcomes.count(grpc.StatusCode.FAILED_PRECONDITION) == CALLERS - CAPACITY, outcomes
+    with platform.channel("interagency") as ch:
+        stored = stub(ch).GetOffer(pb.GetOfferRequest(offer_id=offer.offer_id),
+                                   metadata=donor_md(platform, "donor-1", "fund-1"), timeout=10)
+    assert stored.remaining == 0 and stored.capacity == CAPACITY
+
+
+def test_another_managers_case_is_not_found_and_takes_no_place(platform, case_number):
+    offer = new_offer(platform, capacity=1)
+    other = platform.bearer("case_manager", "cm-res-2")
+    with platform.channel("interagency") as ch:
+        assert code_of(lambda: stub(ch).BookResource(pb.BookResourceRequest(
+            offer_id=offer.offer_id, case_number=case_number), metadata=other, timeout=10)) == grpc.StatusCode.NOT_FOUND
+        assert code_of(lambda: stub(ch).MatchResources(pb.MatchResourcesRequest(case_number=case_number),
+                                                       metadata=other, timeout=10)) == grpc.StatusCode.NOT_FOUND
+        again = stub(ch).GetOffer(pb.GetOfferRequest(offer_id=offer.offer_id),
+                                  metadata=donor_md(platform, "donor-1", "fund-1"), timeout=10)
+    assert again.remaining == 1
+
+
+def test_a_donor_sees_only_its_own_offers_and_de_identified_counts(platform, case_number):
+    offer = new_offer(platform, donor="donor-2", org="fund-2", capacity=3)
+    with platform.channel("interagency") as ch:
+        s = stub(ch)
+        s.BookResource(pb.BookResourceRequest(offer_id=offer.offer_id, case_number=case_number),
+                       metadata=platform.bearer("case_manager", "cm-res-1"), timeout=10)
+        other = donor_md(platform, "donor-1", "fund-1")
+        assert code_of(lambda: s.GetOffer(pb.GetOfferRequest(offer_id=offer.offer_id), metadata=other,
+                                          timeout=10)) == grpc.StatusCode.NOT_FOUND
+        assert offer.offer_id not in {o.offer_id for o in s.ListOffers(pb.ListOffersRequest(), metadata=other,
+                                                                       timeout=10).offers}
+        assert code_of(lambda: s.GetDonorReport(pb.GetDonorReportRequest(offer_id=offer.offer_id), metadata=other,
+                                                timeout=10)) == grpc.StatusCode.NOT_FOUND
+        report = s.GetDonorReport(pb.GetDonorReportRequest(), metadata=donor_md(platform, "donor-2", "fund-2"),
+                                  timeout=10)
+        assert code_of(lambda: s.GetDonorReport(pb.GetDonorReportRequest(k=2), metadata=donor_md(
+            platform, "donor-2", "fund-2"), timeout=10)) == grpc.StatusCode.INVALID_ARGUMENT
+        matched = s.MatchResources(pb.MatchResourcesRequest(case_number=case_number),
+                                   metadata=platform.bearer("case_manager", "cm-res-1"), timeout=10)
+    # one person received fund-2's help: fewer than k, so the report says only that it is too small
+    assert report.recipients.too_small and not report.recipients.rows and report.recipients.total == 0
+    assert case_number not in str(report)
+    assert matched.case_number == case_number   # no submitted assessment yet: no needs, no matches
+    assert list(matched.matches) == []
