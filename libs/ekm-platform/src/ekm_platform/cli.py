@@ -174,7 +174,8 @@ def cmd_run(args) -> int:
     partner_tls_environment()  # development partner certificates under var/pki/ on first run
     simulators = _simulators_installed()
     web = _web_installed()
-    supervisor = Supervisor(programs(simulators=simulators, web=web))
+    dev_smtp = _dev_smtp_program()   # e-mail goes to a local SMTP server keeping .eml files (var/outgoing/mail)
+    supervisor = Supervisor(programs(simulators=simulators, web=web) + dev_smtp)
 
     def stop_on_signal(signum, frame):  # `kill`, a closed terminal, systemd: stop like Ctrl-C
         raise KeyboardInterrupt
@@ -194,6 +195,9 @@ def cmd_run(args) -> int:
         _print_partner_inbound()
         print(f"  chat-bot webhook   http://127.0.0.1:{__import__('os').environ.get('EKM_CHATBOT_PORT', '8090')}"
               "/intake/v1/chatbot/<bot>/appeals (signed: see the README)")
+        if dev_smtp:
+            print(f"  dev SMTP server    127.0.0.1:{dev_smtp[0].argv[4]}: e-mail kept in var/outgoing/mail/*.eml "
+                  "(SMS and push in var/outgoing/*.jsonl)")
         if web:
             _print_web()
         print(f"Logs: {supervisor.log_dir}/<service>.log   Token: .venv/bin/ekm token --role case_manager --user cm-1")
@@ -213,6 +217,21 @@ def cmd_run(args) -> int:
         for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # a second signal must not cut the stop short
             signal.signal(getattr(signal, name), signal.SIG_IGN)
         supervisor.stop()
+
+
+def _dev_smtp_program() -> list:
+    """Unless EKM_SMTP_HOST names a real server: a development SMTP server (aiosmtpd) on
+    127.0.0.1:EKM_DEV_SMTP_PORT (8025), and notifications pointed at it."""
+    import os
+
+    from ekm_platform.supervisor import Program
+
+    if os.environ.get("EKM_SMTP_HOST"):
+        return []
+    port = os.environ.get("EKM_DEV_SMTP_PORT", "8025")
+    os.environ["EKM_SMTP_HOST"], os.environ["EKM_SMTP_PORT"] = "127.0.0.1", port
+    return [Program("dev-smtp", [sys.executable, "-m", "notifications.adapters.smtp_sink", "--port", port,
+                                 "--folder", str(config.var_dir() / "outgoing" / "mail")])]
 
 
 def _demo_chatbot_appeal(bots_file: pathlib.Path) -> None:

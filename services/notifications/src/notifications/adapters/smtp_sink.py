@@ -102,6 +102,8 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8025)
     parser.add_argument("--folder", type=Path, required=True)
     args = parser.parse_args(argv)
+    from ekm_platform.supervisor import die_with_parent
+    die_with_parent()
     sink = SmtpSink(args.port, args.folder, keep=False).start()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
