@@ -71,6 +71,9 @@ def test_axe_on_every_page_for_the_role_that_uses_it(page, demo_case, referral):
             assert_accessible(page, user + path.replace("/", "-"))
         if user == "operator":
             assert page.locator("table.spans tbody tr").count() >= 2, "the demo appeal's trace"
+            page.goto("/operator/queues")
+            assert page.locator("main table").first.locator("tbody tr").count() >= 3, "the vhost's event queues"
+            assert "API керування RabbitMQ недоступний" not in page.locator("main").inner_text()
             shot(page, "operator-trace")
         if user == "partner" and referral:
             page.goto(f"/partner/referrals/{referral}")

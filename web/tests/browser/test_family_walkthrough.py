@@ -183,6 +183,9 @@ def test_a_family_through_the_whole_case(pages, family):
     assert me.url.endswith("/cabinet")
     assert "Отримати компенсацію за пошкоджене житло" in me.locator("main").inner_text()
     _check(me, "walk-06-cabinet-plan")
+    me.fill("#tracking_number", family["tracking"])        # the appeal behind the case, by its number
+    me.click("form[action='/cabinet/appeal'] button")
+    assert "Відкрито випадок" in me.locator("#appeal-state").inner_text()
     me.click("form[action='/cabinet/agree'] button")
     assert "погодження записано" in me.locator("main > .flash-ok").inner_text()
     assert me.locator("form[action='/cabinet/agree']").count() == 0

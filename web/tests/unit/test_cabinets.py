@@ -43,6 +43,7 @@ PAGES = {
 POSTS = {
     "/supervision/decide": ("supervisor",),
     "/cabinet/agree": ("recipient",),
+    "/cabinet/appeal": ("recipient",),
     "/cabinet/steps/done": ("recipient",),
     "/cabinet/rate": ("recipient",),
     "/cabinet/consents/withdraw": ("recipient",),
@@ -77,7 +78,12 @@ def cabinet(**kw):
 
 @pytest.fixture
 def fake(fake_backend, tmp_path, monkeypatch):
+    from ekm_platform.testing.platform import free_port
+
     monkeypatch.setenv("EKM_TRACE_DB", str(tmp_path / "traces.db"))
+    monkeypatch.setenv("EKM_HOME", str(tmp_path))                      # no service databases here
+    monkeypatch.delenv("EKM_DATABASE_URL", raising=False)
+    monkeypatch.setenv("EKM_WEB_RABBITMQ_API", f"http://127.0.0.1:{free_port()}")   # nothing listens
     h = fake_backend.handlers
     h[("cases", "GetCatalogue")] = lambda r, t: cases_pb2.Catalogue()
     h[("cases", "ListCases")] = lambda r, t: cases_pb2.ListCasesResponse(
@@ -254,6 +260,23 @@ def test_a_closed_case_is_read_only_and_rated_only_while_the_period_lasts(web, f
     assert 'action="/cabinet/rate"' not in web.get("/cabinet").text
 
 
+def test_the_recipient_checks_an_appeal_by_its_number_and_another_is_not_found(web, fake):
+    def status(r, t):
+        if r.tracking_number != "EKM-261203-MINE":
+            raise BackendError("NOT_FOUND", "Звернення не знайдено / appeal not found")
+        return intake_pb2.AppealStatus(tracking_number=r.tracking_number, state_label_uk="Відкрито випадок",
+                                       case_number=NUMBER)
+    fake.handlers[("intake", "GetAppealStatus")] = status
+    signed_in(web, "recipient")
+    token = csrf_of(web.get("/cabinet").text)
+    reply = web.http.post("/cabinet/appeal", data={"csrf_token": token, "tracking_number": ""})
+    assert reply.status_code == 400 and not [c for c in fake.calls if c[1] == "GetAppealStatus"]
+    reply = web.http.post("/cabinet/appeal", data={"csrf_token": token, "tracking_number": "ekm-261203-mine"})
+    assert reply.status_code == 200 and 'id="appeal-state"' in reply.text and "Відкрито випадок" in reply.text
+    reply = web.http.post("/cabinet/appeal", data={"csrf_token": token, "tracking_number": "EKM-261203-OTHER"})
+    assert reply.status_code == 404 and "не знайдено серед ваших" in reply.text and 'id="appeal-state"' not in reply.text
+
+
 def test_a_recipient_without_a_case_is_told_so(web, fake):
     def none(r, t):
         raise BackendError("NOT_FOUND", "Випадку немає / no case")
@@ -311,6 +334,14 @@ def test_the_operator_sees_each_services_health(web, fake):
     for service in ("intake", "cases", "registry-gateway", "interagency", "notifications"):
         assert f"<td>{service}</td>" in page
     assert "NOT_SERVING" in page and page.count("(SERVING)") == 4
+
+
+def test_the_queues_page_says_when_the_broker_api_is_unreachable_and_creates_no_database(web, fake, tmp_path):
+    signed_in(web, "operator")
+    page = web.get("/operator/queues").text
+    assert "API керування RabbitMQ недоступний" in page
+    assert page.count("no database") == 5
+    assert not list(tmp_path.rglob("*.db"))
 
 
 def test_the_trace_viewer_shows_the_span_tree(web, fake, tmp_path):

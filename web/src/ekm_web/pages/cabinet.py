@@ -23,6 +23,12 @@ i18n.register({
                     "You have no case yet. When a case manager opens one, your plan will appear here."),
     "cab.appeals": ("Мої звернення", "My appeals"),
     "cab.appeals_none": ("Звернень, поданих вами, немає.", "No appeals submitted by you."),
+    "cab.check": ("Стан звернення за номером", "An appeal's state by its number"),
+    "cab.check_hint": ("Номер із повідомлення про прийняття звернення, наприклад EKM-261203-ABCDEFGH.",
+                       "The number from the acknowledgement of your appeal, e.g. EKM-261203-ABCDEFGH."),
+    "cab.check_submit": ("Перевірити", "Check"),
+    "cab.check_not_found": ("Звернення з таким номером не знайдено серед ваших.",
+                            "No appeal of yours has this number."),
     "cab.tracking": ("Номер звернення", "Tracking number"),
     "cab.state": ("Стан", "State"),
     "cab.submitted": ("Подано", "Submitted"),
@@ -88,7 +94,8 @@ def _date(ts) -> str:
 
 
 @page(roles=RECIPIENT)
-async def cabinet(request: Request):
+async def cabinet(request: Request, errors: dict | None = None, checked=None, tracking: str = "",
+                  status_code: int = 200):
     try:
         cab = await call(request, "cases", "GetCabinet", cases_pb2.GetCabinetRequest())
     except BackendError as exc:
@@ -102,8 +109,27 @@ async def cabinet(request: Request):
             raise
         appeals = []
     rating_open = bool(cab and (not cab.read_only or (cab.rating_open_until.seconds and _open(cab))))
-    return render(request, "cabinet/cabinet.html", cab=cab, appeals=appeals, date=_date, rating_open=rating_open,
-                  errors={})
+    return render(request, "cabinet/cabinet.html", status_code=status_code, cab=cab, appeals=appeals, date=_date,
+                  rating_open=rating_open, errors=errors or {}, checked=checked, tracking=tracking)
+
+
+@page(roles=RECIPIENT)
+async def check_appeal(request: Request):
+    """An appeal's state by its tracking number (POSTed: it stays out of URLs and logs). Intake
+    answers only for the recipient's own appeals and the one behind their case: any other
+    number is NOT_FOUND, shown exactly as an unknown one."""
+    tracking = str(request.state.form.get("tracking_number", "")).strip().upper()[:40]
+    if not tracking:
+        return await cabinet.__wrapped__(request, errors={"tracking_number": "common.required"}, status_code=400)
+    try:
+        status = await call(request, "intake", "GetAppealStatus",
+                            intake_pb2.GetAppealStatusRequest(tracking_number=tracking))
+    except BackendError as exc:
+        if exc.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
+            raise
+        return await cabinet.__wrapped__(request, errors={"tracking_number": "cab.check_not_found"},
+                                         tracking=tracking, status_code=404)
+    return await cabinet.__wrapped__(request, checked=status, tracking=tracking)
 
 
 def _open(cab) -> bool:
@@ -170,6 +196,7 @@ async def withdraw(request: Request):
 
 routes = [
     Route("/cabinet", cabinet, methods=["GET"]),
+    Route("/cabinet/appeal", check_appeal, methods=["POST"]),
     Route("/cabinet/agree", agree, methods=["POST"]),
     Route("/cabinet/steps/done", step_done, methods=["POST"]),
     Route("/cabinet/rate", rate, methods=["POST"]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pathlib
 import urllib.parse
 
 from starlette.requests import Request
@@ -39,6 +40,7 @@ i18n.register({
     "op.dead.count": ("{n} мертвих листів", "{n} dead letters"),
     "op.dead.replay": ("Повторити: ekm dead-letters {service} --replay N", "Replay: ekm dead-letters {service} --replay N"),
     "op.dead.unreadable": ("Не вдалося прочитати: {error}", "Could not read: {error}"),
+    "op.dead.no_db": ("Бази даних сервісу ще немає (no database).", "The service has no database yet (no database)."),
     "op.consumer": ("Обробник", "Consumer"),
     "op.event": ("Подія", "Event"),
     "op.when": ("Коли", "When"),
@@ -104,8 +106,14 @@ def dead_letters(service: str, limit: int = 50) -> tuple[int, list[dict], str]:
     from ekm_platform.db import make_engine
     from ekm_platform.messaging_tables import messaging_tables
 
+    from sqlalchemy.engine import make_url
+
     try:
-        engine = _engines.get(service) or _engines.setdefault(service, make_engine(config.database_url(service)))
+        url = config.database_url(service)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database and not pathlib.Path(parsed.database).exists():
+            return 0, [], "no database"   # never create a service's database by looking at it
+        engine = _engines.get(service) or _engines.setdefault(service, make_engine(url))
         if not inspect(engine).has_table("dead_letters"):
             return 0, [], ""
         table = messaging_tables(MetaData())["dead_letters"]
