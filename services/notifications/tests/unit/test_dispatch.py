@@ -231,3 +231,19 @@ def test_a_claimed_notification_is_not_taken_by_another_dispatcher_until_its_lea
         assert not u.repo.finish(n, "dispatcher-a", {"status": "failed"}, [], None)
         u.commit()
     assert state(uow, n)[0].status == "sent" and claimed.delivery_id == n
+
+
+def test_lanes_send_at_once_but_one_recipients_messages_stay_in_one_lane(uow):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from notifications.service_layer.dispatch import dispatch_once
+    settings = DispatchSettings(batch=50, lease=60, max_attempts=3, retry_base=5, rate_limit=2, rate_window=600,
+                                lanes=4)
+    mine = [notify(uow, key=f"mine-{i}") for i in range(3)]
+    others = [notify(uow, recipient=f"p-{n}") for n in range(2, 12)]
+    contacts = Contacts({("person", f"p-{n}"): phone() for n in range(1, 12)})
+    sending = senders()
+    with ThreadPoolExecutor(4) as pool:
+        assert dispatch_once(uow, contacts, sending, settings, now=NOON, map_lanes=pool.map) == 13
+    assert sorted(state(uow, i)[0].status for i in mine) == ["queued", "sent", "sent"]   # the limit held
+    assert {state(uow, i)[0].status for i in others} == {"sent"}
