@@ -241,3 +241,27 @@ def test_a_conference_decision_becomes_a_plan_step(platform, case):
         plan = cases_pb2_grpc.CaseServiceStub(ch).GetPlan(pb.GetPlanRequest(case_id=case.case_id), metadata=cm,
                                                           timeout=5)
     assert next(s for s in plan.steps if s.step_id == step.step_id).status == "done"
+
+
+def test_an_agency_refers_a_person_to_the_social_services_and_a_case_opens(platform):
+    from tests.appeals import new_person
+
+    employment, cm = agency(platform, "pa-j-1", JOBS), platform.bearer("case_manager", "cm-ia-1")
+    person = new_person()
+    request = ia.ReferToSocialServicesRequest(
+        referral_number=f"ЦЗ-{person.rnokpp}", description="Ветеран втратив роботу після поранення; потрібна допомога",
+        person=ia.InboundPerson(rnokpp=person.rnokpp, unzr=person.unzr, last_name=person.last_name,
+                                first_name=person.first_name, patronymic=person.patronymic,
+                                birth_date=person.birth_date),
+        phone="+380671112233", community_code=COMMUNITY, consent_to_processing=True)
+    with platform.channel("interagency") as ch:
+        stub = interagency_pb2_grpc.InteragencyServiceStub(ch)
+        refused(grpc.StatusCode.PERMISSION_DENIED, lambda: stub.ReferToSocialServices(request, metadata=cm, timeout=10))
+        first = stub.ReferToSocialServices(request, metadata=employment, timeout=15)
+        assert first.tracking_number and first.appeal_id
+        assert stub.ReferToSocialServices(request, metadata=employment, timeout=15).appeal_id == first.appeal_id
+    with platform.channel("intake") as ch:
+        intake = intake_pb2_grpc.IntakeServiceStub(ch)
+        number = until(lambda: intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(
+            tracking_number=first.tracking_number), metadata=cm, timeout=5).case_number)
+    assert number, platform.log("intake")[-2000:]

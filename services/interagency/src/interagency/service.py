@@ -15,7 +15,7 @@ from interagency.adapters import grpc_mapping
 from interagency.adapters import resource_mapping as rm
 from interagency.adapters.orm import audit_log, metadata
 from interagency.adapters.repository import ReferralRepository
-from interagency.service_layer import agencies, conferences, handlers, resources
+from interagency.service_layer import agencies, conferences, handlers, inbound, resources
 
 handlers.response_days()  # a process with an unreadable EKM_REFERRAL_RESPONSE_DAYS refuses to start
 handlers.completion_days()  # nor with an unreadable EKM_REFERRAL_COMPLETION_DAYS
@@ -34,6 +34,7 @@ class InteragencyService(StandardGrpc):
     audit_chain = AuditChainer(audit_log)
     auth = Auth()
     cases = ServiceRpc("cases")
+    intake = ServiceRpc("intake")
 
     def _case_access(self):
         """``cases.check_case_access`` with a deadline (a silent cases service is UNAVAILABLE)."""
@@ -264,6 +265,18 @@ class InteragencyService(StandardGrpc):
                 request.k)
         return rm.pb.CommunityNeedsReport(needs=rm.table_message(needs), unmet=rm.table_message(unmet),
                                           truncated=truncated)
+
+    @grpc
+    @endpoint
+    def ReferToSocialServices(self, request, context):
+        principal = self.auth.require("partner_agency")
+        submit = bounded(self.intake.submit_agency_referral, float(config.get("RPC_TIMEOUT", 10)), "intake")
+        with self.db() as uow:
+            answer = inbound.refer_to_social_services(uow, submit, principal, grpc_mapping.inbound_referral(request))
+        tag_current_span(tracking_number=answer.get("tracking_number", ""), appeal_id=answer.get("appeal_id", ""))
+        return grpc_mapping.interagency_pb2.ReferToSocialServicesResponse(
+            tracking_number=answer.get("tracking_number", ""), appeal_id=answer.get("appeal_id", ""),
+            screening_level=answer.get("screening_level", ""), state=answer.get("state", ""))
 
     @rpc
     def register_agency(self, agency):

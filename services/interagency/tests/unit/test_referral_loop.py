@@ -459,3 +459,43 @@ def test_the_deadlines_follow_the_settings(uow, monkeypatch):
     with uow() as u, pytest.raises(ValidationError) as caught:
         handlers.create_referral(u, check, CM, CASE, None, HEALTH, "Потреба", complete_by="2020-01-01")
     assert caught.value.violations[0].field == "complete_by"
+
+
+# --- an agency refers a person to the social services (an appeal through intake) ----------------
+
+def test_an_agency_refers_a_person_to_the_social_services_through_intake(uow):
+    from ekm.interagency.v1 import interagency_pb2 as ia
+
+    from interagency.adapters.grpc_mapping import inbound_referral
+    from interagency.service_layer import inbound
+
+    sent = []
+
+    def submit(actor, referral):
+        sent.append((actor, referral))
+        if not referral.get("description"):
+            return {"status": "invalid", "violations": [{"field": "description", "message": "обов'язкове / required"}]}
+        return {"status": "accepted", "tracking_number": "ЗВ-1", "appeal_id": "a-1", "screening_level": "assessment",
+                "state": "screened"}
+
+    request = ia.ReferToSocialServicesRequest(referral_number="ЦЗ-17", person=ia.InboundPerson(
+        rnokpp="3221512349", last_name="Коваленко", first_name="Андрій"), phone="+380671234567",
+        description="Втратив роботу після поранення", consent_to_processing=True)
+    with uow() as u:
+        with pytest.raises(PermissionDenied):
+            inbound.refer_to_social_services(u, submit, CM, inbound_referral(request))
+        with pytest.raises(PermissionDenied):   # an organisation not in the reference table
+            inbound.refer_to_social_services(u, submit, Principal("x", "partner_agency", organisation="99999999"),
+                                             inbound_referral(request))
+        assert sent == []
+        answer = inbound.refer_to_social_services(u, submit, OTHER_AGENCY, inbound_referral(request))
+    assert answer["tracking_number"] == "ЗВ-1"
+    [(actor, referral)] = sent
+    assert actor["organisation"] == JOBS and referral["referral_number"] == "ЦЗ-17"
+    assert referral["applicant"] == {"rnokpp": "3221512349", "last_name": "Коваленко", "first_name": "Андрій",
+                                     "is_subject": True, "phone": "+380671234567"}
+    request.description = ""
+    with uow() as u, pytest.raises(ValidationError) as caught:
+        inbound.refer_to_social_services(u, submit, OTHER_AGENCY, inbound_referral(request))
+    assert caught.value.violations[0].field == "description"
+    assert audited(uow)[-1] == ("pa-2", "referral.inbound")

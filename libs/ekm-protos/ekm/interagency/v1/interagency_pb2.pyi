@@ -673,3 +673,51 @@ class CommunityNeedsReport(_message.Message):
     unmet: DeidentifiedTable
     truncated: bool
     def __init__(self, needs: _Optional[_Union[DeidentifiedTable, _Mapping]] = ..., unmet: _Optional[_Union[DeidentifiedTable, _Mapping]] = ..., truncated: _Optional[bool] = ...) -> None: ...
+
+class InboundPerson(_message.Message):
+    __slots__ = ("rnokpp", "unzr", "last_name", "first_name", "patronymic", "birth_date")
+    RNOKPP_FIELD_NUMBER: _ClassVar[int]
+    UNZR_FIELD_NUMBER: _ClassVar[int]
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATRONYMIC_FIELD_NUMBER: _ClassVar[int]
+    BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    rnokpp: str
+    unzr: str
+    last_name: str
+    first_name: str
+    patronymic: str
+    birth_date: str
+    def __init__(self, rnokpp: _Optional[str] = ..., unzr: _Optional[str] = ..., last_name: _Optional[str] = ..., first_name: _Optional[str] = ..., patronymic: _Optional[str] = ..., birth_date: _Optional[str] = ...) -> None: ...
+
+class ReferToSocialServicesRequest(_message.Message):
+    __slots__ = ("referral_number", "person", "phone", "email", "description", "urgent", "community_code", "consent_to_processing")
+    REFERRAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    URGENT_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_CODE_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_TO_PROCESSING_FIELD_NUMBER: _ClassVar[int]
+    referral_number: str
+    person: InboundPerson
+    phone: str
+    email: str
+    description: str
+    urgent: bool
+    community_code: str
+    consent_to_processing: bool
+    def __init__(self, referral_number: _Optional[str] = ..., person: _Optional[_Union[InboundPerson, _Mapping]] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., description: _Optional[str] = ..., urgent: _Optional[bool] = ..., community_code: _Optional[str] = ..., consent_to_processing: _Optional[bool] = ...) -> None: ...
+
+class ReferToSocialServicesResponse(_message.Message):
+    __slots__ = ("tracking_number", "appeal_id", "screening_level", "state")
+    TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    SCREENING_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    tracking_number: str
+    appeal_id: str
+    screening_level: str
+    state: str
+    def __init__(self, tracking_number: _Optional[str] = ..., appeal_id: _Optional[str] = ..., screening_level: _Optional[str] = ..., state: _Optional[str] = ...) -> None: ...

@@ -119,6 +119,11 @@ class InteragencyServiceStub:
                 request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.SerializeToString,
                 response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.FromString,
                 _registered_method=True)
+        self.ReferToSocialServices = channel.unary_unary(
+                '/ekm.interagency.v1.InteragencyService/ReferToSocialServices',
+                request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferToSocialServicesRequest.SerializeToString,
+                response_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferToSocialServicesResponse.FromString,
+                _registered_method=True)
         self.CreateOffer = channel.unary_unary(
                 '/ekm.interagency.v1.InteragencyService/CreateOffer',
                 request_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CreateOfferRequest.SerializeToString,
@@ -280,6 +285,14 @@ class InteragencyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReferToSocialServices(self, request, context):
+        """A partner agency refers a person TO the social services: an appeal through intake (channel
+        agency_referral; the referral number is the key: sent again, the same answer).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateOffer(self, request, context):
         """Community resource bank. Offers: a donor adds them as a donor, a partner agency as a
         provider or NGO, a supervisor as the community; a donor or partner sees and withdraws only
@@ -432,6 +445,11 @@ def add_InteragencyServiceServicer_to_server(servicer, server):
                     servicer.CompleteAgencyTask,
                     request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.FromString,
                     response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.SerializeToString,
+            ),
+            'ReferToSocialServices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReferToSocialServices,
+                    request_deserializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferToSocialServicesRequest.FromString,
+                    response_serializer=ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferToSocialServicesResponse.SerializeToString,
             ),
             'CreateOffer': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateOffer,
@@ -938,6 +956,33 @@ class InteragencyService:
             '/ekm.interagency.v1.InteragencyService/CompleteAgencyTask',
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.CompleteAgencyTaskRequest.SerializeToString,
             ekm_dot_interagency_dot_v1_dot_interagency__pb2.AgencyTask.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReferToSocialServices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ekm.interagency.v1.InteragencyService/ReferToSocialServices',
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferToSocialServicesRequest.SerializeToString,
+            ekm_dot_interagency_dot_v1_dot_interagency__pb2.ReferToSocialServicesResponse.FromString,
             options,
             channel_credentials,
             insecure,

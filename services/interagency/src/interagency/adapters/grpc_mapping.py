@@ -133,3 +133,21 @@ def referrals_page(found, offset: int, limit: int) -> interagency_pb2.ListReferr
     return interagency_pb2.ListReferralsResponse(
         referrals=[referral_message(r) for r in found],
         next_page_token=str(offset + limit) if len(found) == limit else "")
+
+
+def inbound_referral(request) -> dict:
+    """The JSON intake's ``submit_agency_referral`` takes: the person is applicant and subject."""
+    person = {k: getattr(request.person, k).strip() for k in ("rnokpp", "unzr", "last_name", "first_name",
+                                                               "patronymic", "birth_date")}
+    person = {k: v for k, v in person.items() if v}
+    applicant = {**person, "is_subject": True}
+    if request.phone.strip():
+        applicant["phone"] = request.phone.strip()
+    if request.email.strip():
+        applicant["email"] = request.email.strip()
+    referral = {"referral_number": request.referral_number.strip(), "applicant": applicant,
+                "description": request.description, "urgent": request.urgent,
+                "consent_to_processing": request.consent_to_processing}
+    if request.community_code.strip():
+        referral["community_code"] = request.community_code.strip()
+    return referral
