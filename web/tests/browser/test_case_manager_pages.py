@@ -195,7 +195,7 @@ def test_plan_contract_registry_history_and_transfer_pages(page, platform, demo_
 
     page.goto(f"/cases/{number}/registry")
     page.check("#reg-border_guard")
-    page.click("main form button.primary")
+    page.click("main form[action$='/registry'] button.primary")
     answers = page.locator("table").inner_text()
     assert "Держприкордонслужба" in answers
     page.locator("form[action$='/registry/evidence'] button").first.click()
@@ -203,6 +203,20 @@ def test_plan_contract_registry_history_and_transfer_pages(page, platform, demo_
     assert "cm-1" in evidence and number in evidence
     assert re.search(r"[0-9a-f]{64}", evidence)
     shot(page, "cm-registry-evidence")
+
+    # a health lookup is denied until the person's consent is recorded, then the registry is asked
+    page.goto(f"/cases/{number}/registry")
+    page.check("#reg-health")
+    page.click("main form[action$='/registry'] button.primary")
+    assert "Заборонено" in page.locator("table").last.inner_text()
+    page.select_option("#consent-registry", "health")
+    page.fill("#consent-expires_at", "2027-06-01")
+    page.click("form[action$='/registry/consent'] button")
+    assert "Згоду записано" in page.locator(".flash-ok").inner_text()
+    page.check("#reg-health")
+    page.click("main form[action$='/registry'] button.primary")
+    assert "Заборонено" not in page.locator("table").last.inner_text()
+    shot(page, "cm-registry-health-with-consent")
 
     page.goto(f"/cases/{number}/history")
     assert page.locator("ol.timeline li").count() >= 2

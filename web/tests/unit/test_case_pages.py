@@ -40,6 +40,7 @@ def cases(fake_backend):
     h[("cases", "GetPerson")] = lambda r, t: PERSON
     h[("cases", "GetHousehold")] = not_found
     h[("cases", "ListCases")] = _row
+    h[("cases", "ListConsents")] = lambda r, t: cases_pb2.ListConsentsResponse()
     h[("cases", "GetAssessment")] = not_found
     h[("cases", "GetCaseAppeal")] = lambda r, t: cases_pb2.CaseAppeal(
         case_number=NUMBER, tracking_number="EKM-1", description="Потрібна реабілітація", channel=common_pb2.CHANNEL_PHONE,
@@ -257,3 +258,21 @@ def test_history_timeline_names_kinds_and_keeps_erroneous_entries_marked(web, ca
     assert "page_token=h2" in html
     asked = [c[2] for c in web.app.state.backend.calls if c[1] == "GetSocialHistory"][0]
     assert asked.person_id == "p-1"
+
+
+def test_a_health_lookup_consent_is_recorded_from_the_registry_page(web, cases):
+    recorded = []
+    cases[("cases", "RecordConsent")] = lambda r, t: recorded.append(r) or r.consent
+    web.sign_in("cm-1")
+    page = web.get(f"/cases/{NUMBER}/registry").text
+    assert "лише за записаною згодою" in page
+    reply = web.post(f"/cases/{NUMBER}/registry/consent", {"registry": "health", "method": "4", "document": "Дія-1",
+                                                           "given_at": "2026-12-01", "expires_at": "2027-06-01"},
+                     csrf_from=f"/cases/{NUMBER}/registry")
+    assert reply.status_code == 303
+    consent = recorded[0].consent
+    assert (consent.purpose, consent.recipient) == (cases_pb2.CONSENT_PURPOSE_REGISTRY_LOOKUP, "health")
+    assert list(consent.data_categories) == ["identity", "health"] and consent.method == cases_pb2.CONSENT_METHOD_DIIA
+    refused = web.post(f"/cases/{NUMBER}/registry/consent", {"registry": "border_guard", "given_at": "2026-12-01",
+                                                             "expires_at": "2027-06-01"}, csrf_from=f"/cases/{NUMBER}/registry")
+    assert refused.status_code == 400 and len(recorded) == 1

@@ -149,6 +149,10 @@ i18n.register({
     "registry.original": ("Оригінальний обмін", "Original exchange"),
     "registry.consent": ("Згода, на яку спирався запит", "Consent relied on"),
     "registry.query_id": ("Ідентифікатор запиту", "Query id"),
+    "registry.consents": ("Згоди особи на запити до реєстрів", "The person's consents to registry lookups"),
+    "registry.consent_needed": ("Запити про здоров'я та інвалідність — лише за записаною згодою особи.",
+                                "Health and disability lookups need the person's recorded consent."),
+    "registry.record_consent": ("Записати згоду на запит", "Record a consent to a lookup"),
     "registry.status.1": ("Знайдено", "Found"),
     "registry.status.2": ("Не знайдено", "Not found"),
     "registry.status.3": ("Реєстр недоступний — запит буде повторено", "Registry unavailable — it will be asked again"),
@@ -380,17 +384,19 @@ async def history(request: Request):
 
 
 async def _registry_context(request: Request, case):
-    household = await optional(call(request, "cases", "GetHousehold",
-                                    cases_pb2.GetHouseholdRequest(case_id=case.case_id)))
+    household, consents = await asyncio.gather(
+        optional(call(request, "cases", "GetHousehold", cases_pb2.GetHouseholdRequest(case_id=case.case_id))),
+        optional(call(request, "cases", "ListConsents", cases_pb2.ListConsentsRequest(case_id=case.case_id))))
     members = [m for m in (household.members if household else []) if m.rnokpp or m.unzr]
-    return {"members": members, "registries": REGISTRIES}
+    lookups = [c for c in (consents.consents if consents else []) if c.purpose == cases_pb2.CONSENT_PURPOSE_REGISTRY_LOOKUP]
+    return {"members": members, "registries": REGISTRIES, "consents": lookups, "today": dt.date.today().isoformat()}
 
 
 @page(roles=STAFF)
 async def registry_form(request: Request):
     case = await load_case(request)
     return case_render(request, "cm/registry.html", case, "/registry", results=None, evidence=None, errors={},
-                       **await _registry_context(request, case))
+                       values={}, **await _registry_context(request, case))
 
 
 @page(roles=EDITORS)
@@ -418,9 +424,10 @@ async def registry_lookup(request: Request):
         if exc.code != "INVALID_ARGUMENT":
             raise
         return case_render(request, "cm/registry.html", case, "/registry", status_code=400, results=None,
-                           evidence=None, errors={"lookup": exc.message, **errors_at_fields(exc.fields)}, **context)
+                           evidence=None, errors={"lookup": exc.message, **errors_at_fields(exc.fields)}, values={},
+                           **context)
     return case_render(request, "cm/registry.html", case, "/registry", results=reply.results, evidence=None,
-                       errors={}, **context)
+                       errors={}, values={}, **context)
 
 
 @page(roles=STAFF)
@@ -430,7 +437,7 @@ async def registry_evidence(request: Request):
     evidence = await call(request, "registry-gateway", "GetEvidence",
                           registry_pb2.GetEvidenceRequest(query_id=str(form.get("query_id", ""))))
     return case_render(request, "cm/registry.html", case, "/registry", results=None, evidence=evidence, errors={},
-                       **await _registry_context(request, case))
+                       values={}, **await _registry_context(request, case))
 
 
 async def _transfer_context(request: Request, case):
@@ -458,16 +465,19 @@ def _ts(day: str) -> timestamp_pb2.Timestamp | None:
     return stamp
 
 
-@page(roles=EDITORS)
-async def transfer_consent(request: Request):
+CONSENT_FIELDS = ("method", "document", "given_at", "expires_at")
+# what a consent covers, by purpose and recipient (ISO/IEC TS 27560 data categories)
+CONSENT_CATEGORIES = {"transfer": ["identity", "contacts", "family", "case_history"],
+                      "health": ["identity", "health"], "disability": ["identity", "disability"]}
+
+
+async def _record_consent(request: Request, case, purpose: int, recipient: str, categories: list[str]):
+    """RecordConsent from the consent fields of a form: ``(recorded, values, errors)``."""
     form = request.state.form
-    case = await load_case(request)
-    values = {k: str(form.get(k, "")) for k in ("to_community", "method", "document", "given_at", "expires_at")}
+    values = {k: str(form.get(k, "")) for k in CONSENT_FIELDS}
     consent = cases_pb2.Consent(
-        case_id=case.case_id, purpose=cases_pb2.CONSENT_PURPOSE_TRANSFER, recipient=values["to_community"].strip(),
-        data_categories=["identity", "contacts", "family", "case_history"],
-        given_by=cases_pb2.CONSENT_GIVER_PERSON,
-        method=int(values["method"]) if values["method"].isdigit() else 0,
+        case_id=case.case_id, purpose=purpose, recipient=recipient, data_categories=categories,
+        given_by=cases_pb2.CONSENT_GIVER_PERSON, method=int(values["method"]) if values["method"].isdigit() else 0,
         document_reference=values["document"].strip())
     errors = {}
     for name in ("given_at", "expires_at"):
@@ -480,14 +490,41 @@ async def transfer_consent(request: Request):
         try:
             await call(request, "cases", "RecordConsent", cases_pb2.RecordConsentRequest(consent=consent))
             flash(request, "ok", i18n.Translator(request.state.session.lang)("consent.recorded"))
-            return redirect(f"/cases/{case.case_number}/transfer")
+            return True, values, {}
         except BackendError as exc:
-            if exc.code != "INVALID_ARGUMENT":
+            if exc.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION"):
                 raise
             errors = {"consent": exc.message}
             errors.update({f"consent-{k.removeprefix('consent.')}": v for k, v in exc.fields.items()})
+    return False, values, errors
+
+
+@page(roles=EDITORS)
+async def transfer_consent(request: Request):
+    case = await load_case(request)
+    to_community = str(request.state.form.get("to_community", "")).strip()
+    recorded, values, errors = await _record_consent(request, case, cases_pb2.CONSENT_PURPOSE_TRANSFER, to_community,
+                                                     CONSENT_CATEGORIES["transfer"])
+    if recorded:
+        return redirect(f"/cases/{case.case_number}/transfer")
+    values["to_community"] = to_community
     return case_render(request, "cm/transfer.html", case, "/transfer", status_code=400, errors=errors, values=values,
                        today=dt.date.today().isoformat(), **await _transfer_context(request, case))
+
+
+@page(roles=EDITORS)
+async def registry_consent(request: Request):
+    """The person's consent to a health or disability lookup (the gateway asks nothing without one)."""
+    case = await load_case(request)
+    registry = str(request.state.form.get("registry", ""))
+    if registry not in ("health", "disability"):
+        raise PageError(400, "error.title")
+    recorded, values, errors = await _record_consent(request, case, cases_pb2.CONSENT_PURPOSE_REGISTRY_LOOKUP,
+                                                     registry, CONSENT_CATEGORIES[registry])
+    if recorded:
+        return redirect(f"/cases/{case.case_number}/registry")
+    return case_render(request, "cm/registry.html", case, "/registry", status_code=400, results=None, evidence=None,
+                       errors=errors, values=values, **await _registry_context(request, case))
 
 
 @page(roles=EDITORS)
@@ -561,6 +598,7 @@ routes = [
     Route("/cases/{case_number}/registry", registry_form, methods=["GET"]),
     Route("/cases/{case_number}/registry", registry_lookup, methods=["POST"]),
     Route("/cases/{case_number}/registry/evidence", registry_evidence, methods=["POST"]),
+    Route("/cases/{case_number}/registry/consent", registry_consent, methods=["POST"]),
     Route("/cases/{case_number}/transfer", transfer_form, methods=["GET"]),
     Route("/cases/{case_number}/transfer/consent", transfer_consent, methods=["POST"]),
     Route("/cases/{case_number}/transfer", transfer_request, methods=["POST"]),
