@@ -89,6 +89,24 @@ def test_axe_on_every_page_for_the_role_that_uses_it(page, demo_case, referral):
     sign_in(page, "sv-1")
     page.goto(f"/cases/{number}")
     assert_accessible(page, "sv-case")
+    if referral:   # every HTML page of the app was checked: a new page is checked or this fails
+        _every_get_route_was_checked()
+
+
+def _every_get_route_was_checked():
+    import importlib
+    import urllib.parse
+
+    from starlette.routing import Route
+
+    from ekm_web.app import PAGE_MODULES
+    from web.tests.browser.a11y import CHECKED
+
+    paths = {urllib.parse.urlsplit(url).path for url in CHECKED}
+    routes = [r for name in PAGE_MODULES for r in importlib.import_module(name).routes
+              if isinstance(r, Route) and "GET" in (r.methods or ()) and r.path != "/" and not r.path.endswith(".pdf")]
+    missed = [r.path for r in routes if not any(r.path_regex.match(p) for p in paths)]
+    assert missed == [], f"pages without an axe check: {missed}"
 
 
 ALL_OWN = {"/supervision": "sv-1", "/supervision/workload": "sv-1", "/supervision/kpis": "sv-1",
