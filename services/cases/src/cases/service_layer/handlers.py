@@ -18,7 +18,7 @@ from ekm_platform.unit_of_work import UnitOfWork
 from cases.domain import labels
 from cases.domain.deadlines import Deadlines, due_at, is_overdue
 from cases.domain.labels import uk
-from cases.domain.model import SCREENING_LEVELS, Case, Person, Stage
+from cases.domain.model import SCREENING_LEVELS, Case, Stage
 from cases.domain.search import MAX_SEARCH, parse_search
 from cases.service_layer.access import DEFAULT_PURPOSE, STAFF, audit, load_case, require_staff, team_of
 from cases.service_layer import matching
