@@ -27,8 +27,8 @@ HEALTH, JOBS = "31000001", "31000002"
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory, ekm_amqp_uri):
-    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri,
-                          services=("intake", "cases", "interagency")) as running:
+    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, services=("intake", "cases", "interagency"),
+                          extra_env={"EKM_AUDIT_ANCHOR_INTERVAL": "1"}) as running:
         with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
             cases.register_case_manager("cm-ia-1", COMMUNITY, 10, ["veterans"], "sv-ia-1")
         with ServiceRpcClient("interagency", uri=running.env["EKM_AMQP_URI"], timeout=20) as interagency:
@@ -265,3 +265,28 @@ def test_an_agency_refers_a_person_to_the_social_services_and_a_case_opens(platf
         number = until(lambda: intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(
             tracking_number=first.tracking_number), metadata=cm, timeout=5).case_number)
     assert number, platform.log("intake")[-2000:]
+
+
+@pytest.mark.parametrize("service", ["interagency", "cases"])
+def test_every_agency_access_is_in_an_intact_audit_chain(platform, case, service):
+    """After the tests above (same module platform, file order): their accesses are all audited."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    with sqlite3.connect(platform.home / "var" / f"{service}.db") as db:
+        actions = {a for (a,) in db.execute("SELECT DISTINCT action FROM audit_log")}
+    wanted = ({"referral.create", "referral.person_shared", "referral.accept", "referral.complete", "referral.revoke",
+               "referral.fhir_export", "conference.create", "conference.conclude", "conference.task_done",
+               "conference.tasks_read", "referral.inbound"} if service == "interagency"
+              else {"person.shared", "plan.steps_added", "plan.step_done", "consent.export"})
+    assert wanted <= actions, wanted - actions
+    outputs = []
+
+    def verified():
+        out = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "audit-verify", service], env=platform.env,
+                             capture_output=True, text=True, timeout=30)
+        outputs.append(out.stdout + out.stderr)
+        return out.returncode == 0 and " 0 pending" in out.stdout
+    assert until(verified, timeout=20), outputs[-1]
+    assert "audit log intact" in outputs[-1]
