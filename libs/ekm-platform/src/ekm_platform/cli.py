@@ -151,6 +151,21 @@ def cmd_demo(args) -> int:
             for agency in json.loads(agencies.read_text(encoding="utf-8")):
                 interagency.register_agency(agency)
                 print(f"  demo agency: {agency['agency_code']} ({agency['sector']})")
+    offers = pathlib.Path(args.file).with_name("resource_offers.json")
+    if offers.exists():  # the community resource bank: a demo donor's offers (added once, by title)
+        from ekm.interagency.v1 import interagency_pb2, interagency_pb2_grpc
+        from ekm_platform.auth import issue_token
+        with client.channel("interagency") as channel:
+            bank = interagency_pb2_grpc.InteragencyServiceStub(channel)
+            for item in json.loads(offers.read_text(encoding="utf-8")):
+                donor = [("authorization", "Bearer " + issue_token(item["donor"]["user_id"], "donor",
+                                                                   organisation=item["donor"]["organisation"]))]
+                titles = {o.title for o in bank.ListOffers(interagency_pb2.ListOffersRequest(), metadata=donor,
+                                                           timeout=10).offers}
+                if item["offer"]["title"] not in titles:
+                    bank.CreateOffer(json_format.ParseDict(item["offer"], interagency_pb2.CreateOfferRequest()),
+                                     metadata=donor, timeout=10)
+                print(f"  demo resource offer: {item['offer']['title']}")
     appeals = json.loads(pathlib.Path(args.file).read_text(encoding="utf-8"))
     metadata = client.bearer("case_manager", "demo-case-manager")
     with client.channel("intake") as channel:
