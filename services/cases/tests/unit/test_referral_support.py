@@ -196,6 +196,17 @@ def test_each_referral_transition_is_in_the_history_once_in_ukrainian_first(uow,
         "установа / referral rejected"]
 
 
+def test_a_referral_created_before_the_closed_loop_without_a_status_is_in_progress(uow, case):
+    event = Envelope("referral.created", "interagency", {"referral_id": "r-0", "case_number": case.case_number,
+                                                         "sector": "health", "agency_code": AGENCY})
+    with uow() as u:
+        assert support.apply_referral_event(event, u)
+        u.commit()
+    with uow() as u:
+        [line] = [e.summary for e in u.repo.history_of(case.person_id, 0, 100) if e.kind == "referral"]
+    assert "в роботі" in line
+
+
 def test_a_referral_event_of_an_unknown_case_is_a_dead_letter(uow):
     from ekm_platform.dependencies import PermanentEventError
     event = Envelope("referral.accepted", "interagency", {"referral_id": "r-1", "case_number": "CASE-2026-NOPE000",

@@ -144,7 +144,10 @@ def _renumber(field: str, first: int) -> str:
 def apply_referral_event(event: Envelope, uow: UnitOfWork) -> bool:
     """``interagency.referral.<status>``: one social-history line per referral and status."""
     data = event.data
-    referral_id, status = str(data.get("referral_id", "")), str(data.get("status", ""))
+    referral_id = str(data.get("referral_id", ""))
+    # events published before the closed loop carried no status: their type says it
+    status = str(data.get("status") or {"created": "in_progress"}.get(event.event_type.rpartition(".")[2],
+                                                                     event.event_type.rpartition(".")[2]))
     case = uow.repo.get(case_number=str(data.get("case_number", "")).upper())
     if case is None or not referral_id or status not in STATE.codes:
         raise PermanentEventError("referral event without a known case, referral_id or status")
