@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itsdangerous import BadSignature, URLSafeSerializer
 
 COOKIE = "ekm_session"
+MAX_SESSIONS = 50_000
 
 
 @dataclass
@@ -81,9 +82,16 @@ class SessionStore:
         return self.serializer.dumps(session.sid)
 
     def _sweep(self) -> None:
+        """Expired sessions go; past ``MAX_SESSIONS`` the oldest anonymous ones (a visitor who
+        never signed in: only a CSRF token and a language) go too, so a flood of cookie-less
+        requests cannot grow the store without bound or push out signed-in users."""
         if len(self._sessions) < 1000:
             return
         now = time.monotonic()
         for sid, s in list(self._sessions.items()):
             if now - s.last_seen > self.idle_seconds or now - s.created > self.max_seconds:
                 self._sessions.pop(sid, None)
+        if len(self._sessions) >= MAX_SESSIONS:
+            anonymous = sorted((s for s in self._sessions.values() if s.user is None), key=lambda s: s.last_seen)
+            for s in anonymous[:len(self._sessions) - int(MAX_SESSIONS * 0.9)]:
+                self._sessions.pop(s.sid, None)

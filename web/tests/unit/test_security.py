@@ -102,3 +102,30 @@ def test_unauthenticated_from_a_service_signs_out(web, fake_backend):
     reply = web.get("/worklist")
     assert reply.status_code == 303 and reply.headers["location"] == "/signin"
     assert web.get("/worklist").status_code == 303
+
+
+def test_a_flood_of_anonymous_visitors_never_pushes_out_a_signed_in_user(monkeypatch):
+    from ekm_web import session as sessions
+    from ekm_web.session import SessionStore, User
+
+    monkeypatch.setattr(sessions, "MAX_SESSIONS", 2000)
+    store = SessionStore("s", idle_seconds=900, max_seconds=3600)
+    signed_in = store.new()
+    signed_in.user = User("cm-1", "case_manager")
+    for _ in range(5000):
+        store.new()
+    assert len(store._sessions) <= 2000
+    assert store.load(store.cookie_value(signed_in))[0] is signed_in
+
+
+def test_a_forged_or_unknown_cookie_is_a_new_anonymous_session(web, fake_backend):
+    fake_backend.handlers[("cases", "GetCatalogue")] = lambda r, t: cases_pb2.Catalogue()
+    fake_backend.handlers[("cases", "ListCases")] = lambda r, t: cases_pb2.ListCasesResponse()
+    web.sign_in("cm-1")
+    good = web.http.cookies.get("ekm_session")
+    web.http.cookies.clear()
+    web.http.cookies.set("ekm_session", good[:-2] + ("AA" if not good.endswith("AA") else "BB"))  # signature broken
+    assert web.get("/worklist").status_code == 303
+    web.http.cookies.clear()
+    web.http.cookies.set("ekm_session", good)                         # the genuine one still works
+    assert web.get("/worklist").status_code == 200
