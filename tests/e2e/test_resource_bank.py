@@ -151,3 +151,20 @@ def test_a_donor_sees_only_its_own_offers_and_de_identified_counts(platform, cas
     assert case_number not in str(report)
     assert matched.case_number == case_number   # no submitted assessment yet: no needs, no matches
     assert list(matched.matches) == []
+
+
+def test_the_state_report_is_for_supervisors_and_operators_only_and_de_identified(platform, case_number):
+    with platform.channel("interagency") as ch:
+        s = stub(ch)
+        for role, user in (("case_manager", "cm-res-1"), ("recipient", "p-1")):
+            assert code_of(lambda: s.GetCommunityNeedsReport(pb.GetCommunityNeedsReportRequest(),
+                                                             metadata=platform.bearer(role, user),
+                                                             timeout=10)) == grpc.StatusCode.PERMISSION_DENIED
+        assert code_of(lambda: s.GetCommunityNeedsReport(pb.GetCommunityNeedsReportRequest(), metadata=donor_md(
+            platform, "donor-1", "fund-1"), timeout=10)) == grpc.StatusCode.PERMISSION_DENIED
+        report = s.GetCommunityNeedsReport(pb.GetCommunityNeedsReportRequest(region="UA80"),
+                                           metadata=platform.bearer("operator", "op-res-1"), timeout=20)
+    # the only case has no submitted assessment: nobody is counted, and nothing below k is shown
+    for table in (report.needs, report.unmet):
+        assert not table.rows and table.total == 0
+    assert case_number not in str(report)

@@ -78,16 +78,17 @@ class ResourceStore:
         return [_offer(row) for row in self.session.execute(query)]
 
     # bookings --------------------------------------------------------------------------------
-    def take_place(self, offer_id: str, today: date) -> bool:
-        """Decrement the offer's remaining places by one if any is left: True if this caller got it."""
+    def take_place(self, offer_id: str, today: date) -> int | None:
+        """Decrement the offer's remaining places by one if any is left: the places left after
+        this caller's, or None when it got none (UPDATE … RETURNING: PostgreSQL, SQLite ≥ 3.35)."""
         day = today.isoformat()
-        done = self.session.execute(
+        return self.session.execute(
             update(resource_offers)
             .where(resource_offers.c.offer_id == offer_id, resource_offers.c.remaining > 0,
                    resource_offers.c.state == "active", resource_offers.c.valid_from <= day,
                    resource_offers.c.valid_until >= day)
-            .values(remaining=resource_offers.c.remaining - 1))
-        return done.rowcount == 1
+            .values(remaining=resource_offers.c.remaining - 1)
+            .returning(resource_offers.c.remaining)).scalar()
 
     def give_back_place(self, offer_id: str) -> None:
         self.session.execute(update(resource_offers)

@@ -165,7 +165,8 @@ def book_resource(uow: UnitOfWork, case_needs: CaseNeeds, principal: Principal, 
     if unmet:
         raise FailedPrecondition("Умови пропозиції не виконано: " + "; ".join(r.text for r in unmet))
     uow.session.rollback()   # end the read: the write transaction starts with the UPDATE (see ResourceStore)
-    if not resources.take_place(offer.offer_id, today):
+    remaining = resources.take_place(offer.offer_id, today)
+    if remaining is None:
         uow.session.rollback()
         current = resources.get_offer(offer.offer_id)
         if current is None or not current.valid_on(today):
@@ -186,7 +187,6 @@ def book_resource(uow: UnitOfWork, case_needs: CaseNeeds, principal: Principal, 
         if existing is None:
             raise
         return existing, resources.get_offer(offer.offer_id).remaining
-    remaining = resources.get_offer(offer.offer_id).remaining
     return booking, remaining
 
 
