@@ -1,15 +1,24 @@
 """The delivery log in the database."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from notifications.adapters.orm import deliveries
 from notifications.adapters.outbound_store import OutboundStore
 from notifications.domain.delivery import Delivery
+
+
+_DELIVERY_FIELDS = tuple(f.name for f in fields(Delivery))
+# INSERT … ON CONFLICT (dedupe_key) DO NOTHING, the same words on SQLite and PostgreSQL; as typed
+# text, so that SQLAlchemy compiles it once (its dialect on_conflict constructs are compiled per call)
+_INSERT_SQL = text(
+    f"INSERT INTO deliveries ({', '.join(_DELIVERY_FIELDS)}) VALUES ({', '.join(':' + f for f in _DELIVERY_FIELDS)}) "
+    "ON CONFLICT (dedupe_key) DO NOTHING").bindparams(*[bindparam(f, type_=deliveries.c[f].type)
+                                                        for f in _DELIVERY_FIELDS])
+_INSERT_IF_NEW = {"sqlite": _INSERT_SQL, "postgresql": _INSERT_SQL}
 
 
 class DeliveryRepository(OutboundStore):  # the pipeline's queries: adapters/outbound_store.py
@@ -30,21 +39,21 @@ class DeliveryRepository(OutboundStore):  # the pipeline's queries: adapters/out
                                     .where(deliveries.c.dedupe_key == dedupe_key)).scalar()
 
     def add_notification(self, delivery: Delivery) -> str:
-        """Insert a queued notification; when a concurrent transaction stored the same dedupe key
-        first (it waits on the unique index), the first one's id (a savepoint keeps the caller's
-        transaction usable)."""
-        if self.session.get_bind().dialect.name == "sqlite":  # one writer at a time: the check before it holds
-            self.session.execute(deliveries.insert(), asdict(delivery))  # (pysqlite savepoints would commit)
-            return delivery.delivery_id
-        try:
-            with self.session.begin_nested():
-                self.session.execute(deliveries.insert(), asdict(delivery))
-        except IntegrityError:
+        """Insert a queued notification unless its dedupe key is stored already (INSERT … ON CONFLICT
+        DO NOTHING: on PostgreSQL a concurrent transaction storing the same key first makes this
+        one wait, then do nothing); returns the id stored under the key."""
+        dialect = self.session.get_bind().dialect.name
+        statement = _INSERT_IF_NEW.get(dialect)
+        row = {f: getattr(delivery, f) for f in _DELIVERY_FIELDS}   # shallow: asdict deep-copies
+        if statement is None:  # another database: look first (the unique index still guards)
             existing = self.id_for_dedupe_key(delivery.dedupe_key)
-            if existing is None:
-                raise
-            return existing
-        return delivery.delivery_id
+            if existing:
+                return existing
+            self.session.execute(deliveries.insert(), row)
+            return delivery.delivery_id
+        if self.session.execute(statement, row).rowcount:
+            return delivery.delivery_id
+        return self.id_for_dedupe_key(delivery.dedupe_key)
 
     def for_reference(self, reference: str) -> list[Delivery]:
         return self.for_references([reference])

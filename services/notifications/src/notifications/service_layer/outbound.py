@@ -27,9 +27,6 @@ def enqueue(uow, request: NotificationRequest) -> str:
     """Store ``request`` in ``uow``'s transaction (the caller commits). Returns the notification's
     id; a second enqueue with the same ``dedupe_key`` changes nothing and returns the first id."""
     request.check()
-    existing = uow.repo.id_for_dedupe_key(request.dedupe_key)
-    if existing:
-        return existing
     now = datetime.now(timezone.utc)
     status, error, version = QUEUED, "", 0
     try:
