@@ -75,6 +75,15 @@ def test_axe_on_every_page_for_the_role_that_uses_it(page, demo_case, referral):
             assert page.locator("main table").first.locator("tbody tr").count() >= 3, "the vhost's event queues"
             assert "API керування RabbitMQ недоступний" not in page.locator("main").inner_text()
             shot(page, "operator-trace")
+        if user == "donor":
+            page.fill("#offerer_name", "Благодійний фонд (демо)")
+            page.fill("#title", "Продуктові набори для родин")
+            page.select_option("#service_type", label="Натуральна допомога")
+            page.click("form[action='/donor/offers'] button.primary")
+            assert "Пропозицію додано" in page.locator("main > .flash-ok").inner_text(), page.locator("main").inner_text()
+            assert "Продуктові набори для родин" in page.locator("main table").first.inner_text()
+            assert_accessible(page, "donor-offer-added")
+            shot(page, "donor-cabinet")
         if user == "partner" and referral:
             page.goto(f"/partner/referrals/{referral}")
             assert "Потрібна реабілітація після поранення" in page.locator("main").inner_text()

@@ -50,6 +50,8 @@ POSTS = {
     "/partner/referrals/r-1/accept": ("partner_agency",),
     "/partner/referrals/r-1/reject": ("partner_agency",),
     "/partner/referrals/r-1/complete": ("partner_agency",),
+    "/donor/offers": ("donor",),
+    "/donor/offers/withdraw": ("donor",),
 }
 USERS = {"case_manager": "cm-1", "supervisor": "sv-1", "recipient": "recipient", "partner_agency": "partner",
          "donor": "donor", "operator": "operator"}
@@ -110,6 +112,16 @@ def fake(fake_backend, tmp_path, monkeypatch):
         referral=interagency_pb2.Referral(referral_id="r-1", case_number=NUMBER, need="Реабілітація після поранення",
                                           state=interagency_pb2.REFERRAL_STATE_ACCEPTED),
         person=interagency_pb2.SharedPerson(last_name="Коваленко", first_name="Андрій", phone="+380501110001"))
+    h[("interagency", "ListOffers")] = lambda r, t: interagency_pb2.ListOffersResponse(offers=[
+        interagency_pb2.ResourceOffer(offer_id="o-1", title="Набори гігієни", region="UA80", capacity=10, remaining=3,
+                                      state="active", service_type=cases_pb2.SERVICE_TYPE_IN_KIND_HELP,
+                                      valid_from="2026-12-01", valid_until="2027-03-01")])
+    h[("interagency", "GetDonorReport")] = lambda r, t: interagency_pb2.DonorReport(offers=1, recipients=(
+        interagency_pb2.DeidentifiedTable(column_labels=["18-34", "35-59, 60+"], k=5, total=12, column_totals=[5, 7],
+                                          rows=[interagency_pb2.ReportRow(label="UA80000000000093317", total=12, cells=[
+                                              interagency_pb2.ReportCell(count=5),
+                                              interagency_pb2.ReportCell(suppressed=True)])])))
+    h[("interagency", "WithdrawOffer")] = lambda r, t: interagency_pb2.ResourceOffer(offer_id=r.offer_id)
     h[("cases", "GetCase")] = lambda r, t: CASE
     h[("cases", "GetPerson")] = lambda r, t: PERSON
     h[("cases", "GetAssessment")] = lambda r, t: cases_pb2.Assessment(
@@ -321,10 +333,36 @@ def test_the_partner_sees_its_referrals_and_answers_them(web, fake):
     assert [c for c in fake.calls if c[1] == "RejectReferral"][0][2].reason == interagency_pb2.REJECTION_REASON_NO_CAPACITY
 
 
-def test_the_donor_page_says_honestly_what_is_not_there(web, fake):
+def test_the_donor_sees_its_offers_and_the_deidentified_report(web, fake):
     signed_in(web, "donor")
     page = web.get("/donor").text
-    assert "не доступні" in page and "вигаданих" in page
+    assert "Набори гігієни" in page and "3 / 10" in page and "UA80" in page
+    assert "приховано" in page and "UA80000000000093317" in page and ">12<" in page
+    token = csrf_of(page)
+    reply = web.http.post("/donor/offers/withdraw", data={"csrf_token": token, "offer_id": "o-1"})
+    assert reply.status_code == 303
+    assert [c for c in fake.calls if c[1] == "WithdrawOffer"][0][2].offer_id == "o-1"
+
+
+def test_a_donors_new_offer_and_its_errors_at_the_fields(web, fake):
+    def create(r, t):
+        if not r.title:
+            raise BackendError("INVALID_ARGUMENT", "title: обов'язкове / required",
+                               {"title": "обов'язкове поле / required"})
+        return interagency_pb2.ResourceOffer(offer_id="o-2", title=r.title)
+    fake.handlers[("interagency", "CreateOffer")] = create
+    signed_in(web, "donor")
+    token = csrf_of(web.get("/donor").text)
+    form = {"csrf_token": token, "offerer_name": "Фонд «Допомога»", "title": "", "service_type": "4",
+            "region": "UA80", "capacity": "5", "valid_from": "2026-12-01", "valid_until": "2027-03-01"}
+    reply = web.http.post("/donor/offers", data=form)
+    assert reply.status_code == 400 and 'id="title" aria-invalid="true"' in reply.text
+    assert 'value="Фонд «Допомога»"' in reply.text                        # nothing typed is lost
+    reply = web.http.post("/donor/offers", data={**form, "title": "Продуктові набори"})
+    assert reply.status_code == 303
+    sent = [c for c in fake.calls if c[1] == "CreateOffer"][-1][2]
+    assert (sent.offerer_kind, sent.title, sent.service_type, sent.capacity) == (
+        interagency_pb2.OFFERER_KIND_DONOR, "Продуктові набори", 4, 5)
 
 
 def test_the_operator_sees_each_services_health(web, fake):
