@@ -14,7 +14,7 @@ CM_PAGES = ("", "/history", "/registry", "/transfer", "/contract", "/assessment"
 OWN = {
     "sv-1": ("/supervision", "/supervision/workload", "/supervision/kpis"),
     "recipient": ("/cabinet", "/cabinet/consents"),
-    "partner": ("/partner/referrals",),
+    "partner": ("/partner/referrals", "/partner/tasks"),
     "donor": ("/donor",),
     "operator": ("/operator/health", "/operator/queues", "/operator/traces"),
 }
@@ -120,6 +120,7 @@ def _every_get_route_was_checked():
 
 ALL_OWN = {"/supervision": "sv-1", "/supervision/workload": "sv-1", "/supervision/kpis": "sv-1",
            "/cabinet": "recipient", "/cabinet/consents": "recipient", "/partner/referrals": "partner",
+           "/partner/tasks": "partner",
            "/donor": "donor", "/operator/health": "operator", "/operator/queues": "operator",
            "/operator/traces": "operator"}
 

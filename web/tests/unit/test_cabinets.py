@@ -33,6 +33,7 @@ PAGES = {
     "/cabinet": ("recipient",),
     "/cabinet/consents": ("recipient",),
     "/partner/referrals": ("partner_agency",),
+    "/partner/tasks": ("partner_agency",),
     "/donor": ("donor",),
     "/operator/health": ("operator",),
     "/operator/queues": ("operator",),
@@ -50,6 +51,7 @@ POSTS = {
     "/partner/referrals/r-1/accept": ("partner_agency",),
     "/partner/referrals/r-1/reject": ("partner_agency",),
     "/partner/referrals/r-1/complete": ("partner_agency",),
+    "/partner/tasks/done": ("partner_agency",),
     "/donor/offers": ("donor",),
     "/donor/offers/withdraw": ("donor",),
 }
@@ -121,6 +123,9 @@ def fake(fake_backend, tmp_path, monkeypatch):
                                           rows=[interagency_pb2.ReportRow(label="UA80000000000093317", total=12, cells=[
                                               interagency_pb2.ReportCell(count=5),
                                               interagency_pb2.ReportCell(suppressed=True)])])))
+    h[("interagency", "ListAgencyTasks")] = lambda r, t: interagency_pb2.ListAgencyTasksResponse(tasks=[
+        interagency_pb2.AgencyTask(conference_id="conf-1", case_number=NUMBER, decision=interagency_pb2.ConferenceDecision(
+            text="Провести огляд у реабілітолога", due_on="2027-01-10", step_id="st-9"))])
     h[("interagency", "WithdrawOffer")] = lambda r, t: interagency_pb2.ResourceOffer(offer_id=r.offer_id)
     h[("cases", "GetCase")] = lambda r, t: CASE
     h[("cases", "GetPerson")] = lambda r, t: PERSON
@@ -331,6 +336,19 @@ def test_the_partner_sees_its_referrals_and_answers_them(web, fake):
         "csrf_token": token, "reason": str(interagency_pb2.REJECTION_REASON_NO_CAPACITY), "note": ""})
     assert reply.status_code == 303
     assert [c for c in fake.calls if c[1] == "RejectReferral"][0][2].reason == interagency_pb2.REJECTION_REASON_NO_CAPACITY
+
+
+def test_the_partner_marks_a_conference_task_done(web, fake):
+    fake.handlers[("interagency", "CompleteAgencyTask")] = lambda r, t: interagency_pb2.AgencyTask(
+        conference_id=r.conference_id)
+    signed_in(web, "partner")
+    page = web.get("/partner/tasks").text
+    assert "Провести огляд у реабілітолога" in page and "2027-01-10" in page
+    reply = web.http.post("/partner/tasks/done", data={"csrf_token": csrf_of(page), "conference_id": "conf-1",
+                                                       "step_id": "st-9"})
+    assert reply.status_code == 303
+    sent = [c for c in fake.calls if c[1] == "CompleteAgencyTask"][0][2]
+    assert (sent.conference_id, sent.step_id) == ("conf-1", "st-9")
 
 
 def test_the_donor_sees_its_offers_and_the_deidentified_report(web, fake):

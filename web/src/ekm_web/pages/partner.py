@@ -55,9 +55,20 @@ i18n.register({
     "pa.outcome_required": ("Опишіть результат.", "Describe the outcome."),
     "pa.reason_required": ("Оберіть причину.", "Choose a reason."),
     "pa.by": ("хто", "by"),
+    "nav.agency_tasks": ("Завдання з конференцій", "Conference tasks"),
+    "pa.tasks.title": ("Завдання нашій установі з конференцій випадку", "Tasks given to our agency by case conferences"),
+    "pa.tasks.none": ("Завдань немає.", "There are no tasks."),
+    "pa.tasks.what": ("Завдання", "Task"),
+    "pa.tasks.due": ("Строк", "Due"),
+    "pa.tasks.done": ("Виконано", "Done"),
+    "pa.tasks.mark": ("Позначити виконаним", "Mark as done"),
+    "pa.tasks.marked": ("Завдання позначено виконаним; крок плану випадку теж.", "The task is marked as done, and so is the plan step."),
 })
 
 nav("/partner/referrals", "nav.referrals", PARTNER)
+HAS_TASKS = hasattr(interagency_pb2, "ListAgencyTasksRequest")
+if HAS_TASKS:
+    nav("/partner/tasks", "nav.agency_tasks", PARTNER)
 ROLE_HOME["partner_agency"] = "/partner/referrals"
 
 
@@ -132,7 +143,33 @@ async def answer(request: Request):
     return redirect(f"/partner/referrals/{referral_id}")
 
 
+@page(roles=PARTNER)
+async def tasks(request: Request):
+    if not HAS_TASKS:
+        raise PageError(404, "error.404", "error.404.text")
+    reply = await call(request, "interagency", "ListAgencyTasks", interagency_pb2.ListAgencyTasksRequest())
+    return render(request, "partner/tasks.html", tasks=reply.tasks, date=_date)
+
+
+@page(roles=PARTNER)
+async def task_done(request: Request):
+    if not HAS_TASKS:
+        raise PageError(404, "error.404", "error.404.text")
+    form = request.state.form
+    try:
+        await call(request, "interagency", "CompleteAgencyTask", interagency_pb2.CompleteAgencyTaskRequest(
+            conference_id=str(form.get("conference_id", "")), step_id=str(form.get("step_id", ""))))
+        flash(request, "ok", i18n.Translator(request.state.session.lang)("pa.tasks.marked"))
+    except BackendError as exc:
+        if exc.code not in ("FAILED_PRECONDITION", "INVALID_ARGUMENT"):
+            raise
+        flash(request, "error", exc.message)
+    return redirect("/partner/tasks")
+
+
 routes = [
+    Route("/partner/tasks", tasks, methods=["GET"]),
+    Route("/partner/tasks/done", task_done, methods=["POST"]),
     Route("/partner/referrals", inbox, methods=["GET"]),
     Route("/partner/referrals/{referral_id}", referral, methods=["GET"]),
     Route("/partner/referrals/{referral_id}/{action}", answer, methods=["POST"]),
