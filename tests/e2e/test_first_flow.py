@@ -84,7 +84,8 @@ def test_an_appeal_becomes_a_case_and_an_acknowledgement_under_one_trace(platfor
     store = TraceStore(platform.home / "var" / "traces.db")
 
     wanted = {("intake", "intake.SubmitAppeal"), ("cases", "cases.on_appeal_accepted"),
-              ("intake", "intake.get_appeal_subject"), ("notifications", "notifications.on_appeal_accepted")}
+              ("intake", "intake.get_appeal_subject"), ("notifications", "notifications.on_appeal_accepted"),
+              ("notifications", "notifications.send")}  # the dispatcher's send joins the appeal's trace
 
     def services_in_trace():
         # a parent span is exported when it ends, often after its children: wait for all of them

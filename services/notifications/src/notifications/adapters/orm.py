@@ -36,6 +36,7 @@ deliveries = Table(
     Column("claimed_by", String(36), nullable=False, default=""),
     Column("claimed_until", UtcDateTime()),
     Column("sent_at", UtcDateTime()),
+    Column("traceparent", String(55)),                         # m0007: the trace it was asked for in
     Index("uq_deliveries_dedupe_key", "dedupe_key", unique=True),
     Index("ix_deliveries_due", "status", "due_at"),
     Index("ix_deliveries_recipient_sent", "recipient_kind", "recipient_id", "sent_at"),

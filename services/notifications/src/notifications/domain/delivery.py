@@ -81,6 +81,7 @@ class Delivery:
     claimed_by: str = ""
     claimed_until: datetime | None = None
     sent_at: datetime | None = None
+    traceparent: str | None = None  # the W3C trace it was asked for in (its sending joins that trace)
 
     def identifiers_only(self) -> "Delivery":
         """As an operator sees it: identifiers and statuses, not even the masked address."""

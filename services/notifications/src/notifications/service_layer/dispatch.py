@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+from opentelemetry import trace
+from opentelemetry.propagate import extract
+from opentelemetry.trace import SpanKind
+
 from ekm_platform.audit import AuditEntry
 
 from notifications.adapters.channels import PermanentSendError
@@ -32,6 +36,7 @@ from notifications.domain.delivery import Delivery, Outgoing, mask
 from notifications.domain.rendering import TemplateProblem, render
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("notifications.dispatch")
 
 # ``resolve(kind, ids) -> {id: contact dict | None (unknown) | Exception (could not ask)}``
 Resolver = Callable[[str, list], dict]
@@ -99,9 +104,9 @@ def dispatch_once(uow_factory, resolve: Resolver, senders: dict, settings: Dispa
         sent = uow.repo.sent_times(recipients, now - timedelta(seconds=settings.rate_window))
 
     def lane(batch: list[Delivery]) -> list[Outcome]:   # one recipient's notifications stay in one lane, in order
-        return [deliver(d, contacts.get((d.recipient_kind, d.recipient_id), {}),
-                        prefs.get((d.recipient_kind, d.recipient_id), policy.Preferences()),
-                        sent, senders, settings, now) for d in batch]
+        return [_traced(d, lambda d=d: deliver(d, contacts.get((d.recipient_kind, d.recipient_id), {}),
+                                               prefs.get((d.recipient_kind, d.recipient_id), policy.Preferences()),
+                                               sent, senders, settings, now)) for d in batch]
     lanes: dict[int, list[Delivery]] = {}
     for d in claimed:
         lanes.setdefault(hash((d.recipient_kind, d.recipient_id)) % max(1, settings.lanes), []).append(d)
@@ -183,6 +188,17 @@ def deliver(d: Delivery, contact, prefs: policy.Preferences, sent: dict, senders
                            sent_at=now),
                    skipped + [attempt(channel, "sent", address=address, provider_id=provider_id[:128])],
                    audit="message.sent")
+
+
+def _traced(d: Delivery, work: Callable[[], Outcome]) -> Outcome:
+    """A span ``notifications.send`` in the trace the notification was asked for in (identifiers only)."""
+    parent = extract({"traceparent": d.traceparent}) if d.traceparent else None
+    with tracer.start_as_current_span("notifications.send", context=parent, kind=SpanKind.PRODUCER) as span:
+        outcome = work()
+        span.set_attributes({"ekm.delivery_id": d.delivery_id, "ekm.template": d.template,
+                             "ekm.channel": outcome.values.get("channel", ""),
+                             "ekm.status": outcome.values.get("status", "queued")})
+        return outcome
 
 
 def _failed(d: Delivery, failed_attempt: dict, settings: DispatchSettings, now: datetime, attempt_no: int,

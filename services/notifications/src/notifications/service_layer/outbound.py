@@ -16,6 +16,8 @@ import json
 import uuid
 from datetime import datetime, timezone
 
+from opentelemetry.propagate import inject
+
 from notifications.domain.delivery import Delivery
 from notifications.domain.rendering import TemplateProblem, current_version, render
 from notifications.domain.requests import NotificationRequest
@@ -40,5 +42,12 @@ def enqueue(uow, request: NotificationRequest) -> str:
                    dedupe_key=request.dedupe_key, recipient_kind=request.recipient_kind,
                    recipient_id=request.recipient_id, template_version=version, urgent=bool(request.urgent),
                    variables=json.dumps(request.variables, ensure_ascii=False, default=str, sort_keys=True),
-                   not_before=request.not_before, due_at=due, error=error, delivery_id=str(uuid.uuid4()))
+                   not_before=request.not_before, due_at=due, error=error, delivery_id=str(uuid.uuid4()),
+                   traceparent=_traceparent())
     return uow.repo.add_notification(row)
+
+
+def _traceparent() -> str | None:
+    carrier: dict = {}
+    inject(carrier)
+    return carrier.get("traceparent")
