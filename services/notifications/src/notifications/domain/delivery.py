@@ -1,17 +1,11 @@
-"""Deliveries: which channel reaches a recipient, and what the delivery log keeps."""
+"""Deliveries: what goes out on a channel, and what the delivery log keeps (the channel rules are in
+``domain.policy``)."""
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Protocol
-
-
-@dataclass(frozen=True)
-class Contact:
-    phone: str = ""
-    email: str = ""
-    locale: str = "uk"
 
 
 @dataclass(frozen=True)
@@ -30,19 +24,6 @@ class Sender(Protocol):
     channel: str
 
     def send(self, message: Outgoing) -> str: ...
-
-
-class NoChannel(Exception):
-    pass
-
-
-def choose_channel(contact: Contact) -> tuple[str, str]:
-    """SMS when there is a phone, else e-mail."""
-    if contact.phone:
-        return "sms", contact.phone
-    if contact.email:
-        return "email", contact.email
-    raise NoChannel("no phone or e-mail")
 
 
 def mask(address: str) -> str:
