@@ -168,3 +168,35 @@ def test_the_state_report_is_for_supervisors_and_operators_only_and_de_identifie
     for table in (report.needs, report.unmet):
         assert not table.rows and table.total == 0
     assert case_number not in str(report)
+
+
+def test_a_submitted_assessment_is_matched_to_offers_with_reasons(platform, case_number):
+    from ekm.cases.v1 import cases_pb2_grpc
+    cm = platform.bearer("case_manager", "cm-res-1")
+    with platform.channel("cases") as ch:
+        cases = cases_pb2_grpc.CaseServiceStub(ch)
+        case = cases.GetCase(cases_pb2.GetCaseRequest(case_number=case_number), metadata=cm, timeout=5)
+        act = cases_pb2.Assessment(
+            case_id=case.case_id, started_on="2026-11-20", specialist_id="cm-res-1",
+            family=[cases_pb2.FamilyMember(full_name="Тестенко Олена", birth_date="1990-01-01",
+                                           relation=cases_pb2.RELATION_SELF)],
+            domains=[cases_pb2.DomainAssessment(domain=d, need_level=2 if d == "health" else 0) for d in (
+                "health", "disability", "mental_health", "self_care", "employment", "social_contacts", "housing")])
+        cases.SaveAssessment(cases_pb2.SaveAssessmentRequest(assessment=act, expected_case_version=case.version,
+                                                             submit=True), metadata=cm, timeout=5)
+    donor = donor_md(platform, "donor-3", "fund-3")
+    with platform.channel("interagency") as ch:
+        s = stub(ch)
+        common = dict(service_type=cases_pb2.SERVICE_TYPE_REHABILITATION, region="UA80", capacity=5,
+                      valid_from="2026-01-01", valid_until="2030-12-31")
+        s.CreateOffer(pb.CreateOfferRequest(title="Реабілітація для УБД", eligibility=pb.Eligibility(
+            veteran_statuses=[cases_pb2.VETERAN_STATUS_COMBATANT]), **common), metadata=donor, timeout=10)
+        s.CreateOffer(pb.CreateOfferRequest(title="Реабілітація для всіх", **common), metadata=donor, timeout=10)
+        matched = s.MatchResources(pb.MatchResourcesRequest(case_number=case_number), metadata=cm, timeout=10)
+    assert cases_pb2.SERVICE_TYPE_REHABILITATION in matched.needs
+    rehab = [m for m in matched.matches if m.need == cases_pb2.SERVICE_TYPE_REHABILITATION]
+    assert [(m.offer.title, m.eligible) for m in rehab] == [("Реабілітація для всіх", True),
+                                                            ("Реабілітація для УБД", False)]
+    assert any(r.code == "need" and "health" in r.text for r in rehab[0].reasons)
+    assert [r.code for r in rehab[1].reasons if not r.met] == ["veteran_status"]
+    assert cases_pb2.SERVICE_TYPE_REHABILITATION not in matched.unmatched_needs
