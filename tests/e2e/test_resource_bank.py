@@ -2,6 +2,8 @@
 SQLite and PostgreSQL: 50 case managers' calls racing for an offer of 20 places get exactly 20
 bookings and 30 FAILED_PRECONDITION; a donor sees only its own offers and a report of
 de-identified counts; another manager's case is NOT_FOUND and takes no place."""
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -13,9 +15,10 @@ from ekm.interagency.v1 import interagency_pb2 as pb
 from ekm.interagency.v1 import interagency_pb2_grpc
 from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 from nameko.standalone.rpc import ServiceRpcClient
+from sqlalchemy import text
 
 from ekm_platform.auth import issue_token
-from ekm_platform.db import drop_database
+from ekm_platform.db import drop_database, make_engine
 from ekm_platform.testing.fixtures import postgres_available
 from ekm_platform.testing.platform import running_platform
 
@@ -36,7 +39,9 @@ def platform(request, tmp_path_factory, ekm_amqp_uri):
         base = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
     try:
         with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, database_url=base,
-                              services=SERVICES) as running:
+                              services=SERVICES, extra_env={"EKM_AUDIT_ANCHOR_INTERVAL": "1"}) as running:
+            running.interagency_url = (f"{base}_interagency" if base else
+                                       f"sqlite:///{running.home / 'var' / 'interagency.db'}")
             with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
                 cases.register_case_manager("cm-res-1", COMMUNITY, 10, ["veterans"], "sv-res-1")
             yield running
@@ -200,3 +205,27 @@ def test_a_submitted_assessment_is_matched_to_offers_with_reasons(platform, case
     assert any(r.code == "need" and "health" in r.text for r in rehab[0].reasons)
     assert [r.code for r in rehab[1].reasons if not r.met] == ["veteran_status"]
     assert cases_pb2.SERVICE_TYPE_REHABILITATION not in matched.unmatched_needs
+
+
+def test_bookings_and_reports_are_in_the_intact_audit_chain_as_identifiers(platform, case_number):
+    engine = make_engine(platform.interagency_url)
+    try:
+        with engine.connect() as conn:
+            entries = conn.execute(text("SELECT action, subject_id, details FROM audit_log")).all()
+    finally:
+        engine.dispose()
+    actions = [a for a, _s, _d in entries]
+    assert actions.count("resource.book") >= CAPACITY and "report.donor" in actions and "offer.create" in actions
+    assert "report.community_needs" in actions and "resources.match" in actions
+    assert all("Тестенко" not in (d or "") for _a, _s, d in entries)
+    outputs = []
+
+    def verified():
+        out = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "audit-verify", "interagency"],
+                             env=platform.env, capture_output=True, text=True, timeout=30)
+        outputs.append(out.stdout + out.stderr)
+        return out.returncode == 0 and " 0 pending" in out.stdout
+    deadline = time.monotonic() + 20
+    while not verified() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert "audit log intact" in outputs[-1] and " 0 pending" in outputs[-1], outputs[-1]
