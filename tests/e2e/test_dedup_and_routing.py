@@ -160,8 +160,10 @@ def test_a_near_duplicate_is_merged_into_the_first_appeal(platform):
     time.sleep(1.0)  # the merged appeal opened nothing of its own
     assert rows(platform, "cases", "SELECT count(*) FROM case_appeals WHERE appeal_id = :a",
                 a=again.appeal_id)[0][0] == 0
-    assert rows(platform, "intake", "SELECT state, merged_into, case_number FROM appeals WHERE appeal_id = :a",
-                a=again.appeal_id)[0] == ("merged", first.appeal_id, number)
+    assert rows(platform, "intake", "SELECT state, merged_into FROM appeals WHERE appeal_id = :a",
+                a=again.appeal_id)[0] == ("merged", first.appeal_id)
+    with ServiceRpcClient("intake", uri=platform.env["EKM_AMQP_URI"], timeout=20) as intake:
+        assert intake.appeal_case_number(again.appeal_id) == number  # the duplicate's case is the first's
 
 
 def test_an_uncertain_match_waits_for_review_and_the_decision_links_the_case(platform):
@@ -262,3 +264,18 @@ def test_routing_by_address_names_the_community_and_provider(platform):
                     registered_address=S.Address(region="Київська", settlement="Буча"))
     got = status(platform, routed.tracking_number)
     assert (got.community_code, got.provider_code, got.routing_basis) == (BUCHA, "BUCHA-CNSP", "registered_address")
+
+
+@pytest.mark.parametrize("service", ["intake", "cases"])
+def test_the_audit_chains_are_intact_after_reviews_and_routing(platform, service):
+    import subprocess
+    import sys
+    outputs = []
+
+    def verified():  # the chainer links (and anchors) the entries within a few seconds
+        out = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "audit-verify", service],
+                             env=platform.env, capture_output=True, text=True, timeout=30)
+        outputs.append(out.stdout + out.stderr)
+        return out.returncode == 0 and " 0 pending" in out.stdout
+    assert until(verified, timeout=20, interval=1.0), outputs[-1]
+    assert "audit log intact" in outputs[-1]

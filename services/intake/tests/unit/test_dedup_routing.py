@@ -331,3 +331,15 @@ def test_a_new_person_decision(uow, valid):
     with uow() as u:
         dedup.decide_review(u, SV_KYIV, review.review_id, "", "інша людина: інше по батькові", fetch_candidates([]))
     assert outbox(uow)[-1][1]["person_id"] == ""
+
+
+def test_a_duplicate_stored_while_the_first_case_opened_still_answers_with_that_case(uow, valid):
+    first = submit(uow, valid)
+    again = submit(uow, replace(valid, applicant_phone="+380501110009"))
+    with uow() as u:  # the first appeal's case opened; the duplicate's own row was not updated
+        u.repo.save_case(first.with_case("CASE-2026-CCCCCCC"))
+        u.commit()
+    with uow() as u:
+        assert handlers.appeal_case_number(again.appeal_id, u) == "CASE-2026-CCCCCCC"
+    with uow() as u:
+        assert handlers.appeal_status(again.tracking_number, u, CM).case_number == "CASE-2026-CCCCCCC"

@@ -49,6 +49,15 @@ def merge_if_duplicate(appeal: Appeal, uow: UnitOfWork, policy: DuplicatePolicy 
                    routing_basis=first.routing_basis)
 
 
+def with_first_case(appeal: Appeal | None, uow: UnitOfWork) -> Appeal | None:
+    """A near-duplicate's case is its first appeal's: read from the first appeal when the merged
+    record has none yet (the first's case may open while the duplicate is being stored)."""
+    if appeal is None or not appeal.merged_into or appeal.case_number:
+        return appeal
+    first = uow.repo.get(appeal.merged_into)
+    return replace(appeal, case_number=first.case_number) if first and first.case_number else appeal
+
+
 def merged_event(appeal: Appeal) -> dict:
     """Identifiers only."""
     return {"appeal_id": appeal.appeal_id, "merged_into": appeal.merged_into,

@@ -153,7 +153,7 @@ def appeal_status(tracking_number: str, uow: UnitOfWork, principal: Principal,
     """The state of an appeal by tracking number. A recipient sees only their own appeals:
     the ones they submitted, or the one that opened their own case (asked of cases); any
     other tracking number is NOT_FOUND for them, exactly as an unknown one."""
-    appeal = uow.repo.by_tracking_number(tracking_number.strip().upper())
+    appeal = dedup.with_first_case(uow.repo.by_tracking_number(tracking_number.strip().upper()), uow)
     if appeal is None or not _may_see(appeal, principal, case_access, uow):
         raise NotFound(f"Звернення {tracking_number!r} не знайдено / appeal not found")
     audit(uow, principal.user_id, principal.role, "appeal.status_read", appeal, STATUS_READ)
@@ -286,7 +286,7 @@ def appeal_details(appeal_id: str, principal: Principal, uow: UnitOfWork) -> dic
 
 def appeal_case_number(appeal_id: str, uow: UnitOfWork) -> str | None:
     """The case the appeal opened or was attached to; None while there is none (or no such appeal)."""
-    appeal = uow.repo.get(appeal_id)
+    appeal = dedup.with_first_case(uow.repo.get(appeal_id), uow)
     return (appeal.case_number or None) if appeal else None
 
 
