@@ -111,7 +111,8 @@ def main() -> None:
             with ServiceRpcClient("cases", uri=platform.env["EKM_AMQP_URI"], timeout=20) as cases:
                 cases.register_case_manager("cm-bench", COMMUNITY, 10, ["veterans"], "sv-bench")
             manager = platform.bearer("case_manager", "cm-bench")
-            donor = [("authorization", f"Bearer {issue_token('donor-bench', 'donor', organisation='fund', private_key=key)}")]
+            token = issue_token("donor-bench", "donor", organisation="fund", private_key=key)
+            donor = [("authorization", f"Bearer {token}")]
             with platform.channel("intake") as ch:
                 intake = intake_pb2_grpc.IntakeServiceStub(ch)
                 accepted = intake.SubmitAppeal(appeal_request(), metadata=manager, timeout=10)

@@ -17,8 +17,8 @@ bands, services). What leaves the platform:
    cell outside every cycle of that graph is fixed by the totals (sum the equations of its
    side), one on a cycle is not. When no published non-zero cell can close a cycle, the rows are
    generalised one step further and the table is suppressed again (a single row always works:
-   each cell is then its column's total, ≥ k). Every hidden cell is ≥ 1 and lies on a cycle, so moving ±1 around the cycle
-   keeps every published number and every cell ≥ 0: each hidden cell has at least two values
+   each cell is then its column's total, ≥ k). Every hidden cell is ≥ 1 and lies on a cycle,
+   so moving ±1 around the cycle keeps every published number and every cell ≥ 0: each hidden cell has at least two values
    consistent with everything published. ``feasible_range`` is the attacker's side of that
    argument (the tests run it against random tables).
 
