@@ -51,6 +51,9 @@ proto-check: ## fail when regenerating the protobuf code would change the tree
 bench: setup ## benchmarks against raw baselines measured in the same run
 	@$(PY) -m bench.appeals
 
+bench-notifications: setup ## 10,000 queued events to a real SMTP server, beside raw pika consume
+	@$(PY) -m bench.notifications --n 10000
+
 SCALE_DB ?= postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmscale
 
 scale-data: setup-postgres ## generate 1M cases, 3M persons, 20M history entries into $(SCALE_DB)_cases
@@ -68,4 +71,4 @@ trace: setup ## print a trace: make trace ID=<tracking number | trace id>
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check bench scale-data bench-scale token trace clean
+.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check bench bench-notifications scale-data bench-scale token trace clean
