@@ -91,10 +91,12 @@ class BatchingEventHandler(RetryingEventHandler):
 
 
 def handle_events(uow_factory: Callable[[], UnitOfWork], consumer: str, bodies: list,
-                  handler: Callable[[Envelope, UnitOfWork], object]) -> int:
+                  handler: Callable[[Envelope, UnitOfWork], object],
+                  batch_handler: Callable[[list[Envelope], UnitOfWork], object] | None = None) -> int:
     """``handle_event`` for a batch: returns how many events were new. A batch of one is
     ``handle_event`` itself (bad events become dead letters); in a larger batch any error is
-    raised, so that the batch is handled again one by one."""
+    raised, so that the batch is handled again one by one. ``batch_handler``, when given, gets
+    all the new events of a larger batch at once (``handler`` still handles a batch of one)."""
     if len(bodies) == 1:
         return int(handle_event(uow_factory, consumer, bodies[0], handler))
     envelopes = []
@@ -110,9 +112,12 @@ def handle_events(uow_factory: Callable[[], UnitOfWork], consumer: str, bodies: 
             if envelope.event_id in seen:
                 continue
             seen.add(envelope.event_id)
-            handler(envelope, uow)
-            new.append(envelope.event_id)
-        uow.mark_handled_many(new, consumer)
+            if batch_handler is None:
+                handler(envelope, uow)
+            new.append(envelope)
+        if batch_handler is not None and new:
+            batch_handler(new, uow)
+        uow.mark_handled_many([e.event_id for e in new], consumer)
         uow.commit()
     return len(new)
 

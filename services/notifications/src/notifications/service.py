@@ -59,7 +59,8 @@ class NotificationsService(StandardGrpc):
     @batch_event_handler("intake", "appeal.accepted", batch_size=200)
     def on_appeal_accepted(self, bodies):
         """Many at once (one transaction per batch; a failing batch is retried event by event)."""
-        handle_events(self.db, "notifications.on_appeal_accepted", bodies, handlers.acknowledge_appeal)
+        handle_events(self.db, "notifications.on_appeal_accepted", bodies, handlers.acknowledge_appeal,
+                      batch_handler=handlers.acknowledge_appeals)
 
     # --- the outbound pipeline (service_layer.dispatch, staff) ---
     @timer(interval=DISPATCH_TICK)

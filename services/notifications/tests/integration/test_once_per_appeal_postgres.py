@@ -87,3 +87,19 @@ def test_dispatchers_at_once_send_each_notification_once(uow):
     with uow() as u:
         rows = [d for n in range(120) for d in u.repo.for_reference(f"a-{n}")]
     assert {d.status for d in rows} == {"sent"} and {d.claimed_by for d in rows} == {""}
+
+
+def test_a_batch_enqueue_stores_each_key_once_and_answers_the_stored_ids(uow):
+    from notifications.service_layer.outbound import enqueue_many
+
+    def request(key):
+        return NotificationRequest("applicant", "a-1", "appeal.accepted", {"tracking_number": "T"}, dedupe_key=key)
+    with uow() as u:
+        first = enqueue(u, request("k-2"))
+        u.commit()
+    with uow() as u:
+        ids = enqueue_many(u, [request("k-1"), request("k-1"), request("k-2"), request("k-3")])
+        u.commit()
+    assert ids[0] == ids[1] and ids[2] == first and len(set(ids)) == 3
+    with uow() as u:
+        assert len(u.repo.for_reference("a-1")) == 3

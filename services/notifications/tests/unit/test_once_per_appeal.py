@@ -114,3 +114,15 @@ def test_the_message_sent_is_audited_with_identifiers_only(uow):
         assert '"status": "sent"' in rows[0]["details"] and '"channel": "sms"' in rows[0]["details"]
         chain_pending(u.session.connection(), audit_log)
         assert verify(u.session.connection(), audit_log).ok
+
+
+def test_a_batch_of_acknowledgements_stores_one_per_appeal(uow):
+    from ekm_platform.batch_events import handle_events
+    bodies = [accepted(), accepted("crisis")] + [
+        Envelope("appeal.accepted", "intake", {"appeal_id": f"a-{n}", "tracking_number": f"T-{n}",
+                                               "screening_level": "assessment"}).to_message() for n in range(2, 6)]
+    assert handle_events(uow, "notifications.on_appeal_accepted", bodies, handlers.acknowledge_appeal,
+                         batch_handler=handlers.acknowledge_appeals) == 6
+    sending = senders()
+    run(uow, Contacts({("applicant", f"a-{n}"): phone() for n in range(1, 6)}), sending)
+    assert sorted(m.reference for m in sending["sms"].sent) == [f"a-{n}" for n in range(1, 6)]

@@ -55,6 +55,18 @@ class DeliveryRepository(OutboundStore):  # the pipeline's queries: adapters/out
             return delivery.delivery_id
         return self.id_for_dedupe_key(delivery.dedupe_key)
 
+    def add_notifications(self, batch: list[Delivery]) -> dict[str, str]:
+        """``add_notification`` for many: ``{dedupe_key: the id stored under it}``."""
+        statement = _INSERT_IF_NEW.get(self.session.get_bind().dialect.name)
+        if statement is None or len(batch) < 2:
+            return {d.dedupe_key: self.add_notification(d) for d in batch}
+        self.session.execute(statement, [{f: getattr(d, f) for f in _DELIVERY_FIELDS} for d in batch])
+        keys, found = list(dict.fromkeys(d.dedupe_key for d in batch)), {}
+        for start in range(0, len(keys), 500):
+            found.update(self.session.execute(select(deliveries.c.dedupe_key, deliveries.c.delivery_id).where(
+                deliveries.c.dedupe_key.in_(keys[start:start + 500]))).all())
+        return found
+
     def for_reference(self, reference: str) -> list[Delivery]:
         return self.for_references([reference])
 

@@ -14,7 +14,7 @@ from ekm_platform.unit_of_work import UnitOfWork
 
 from notifications.domain.delivery import APPEAL_ACKNOWLEDGEMENT, Delivery
 from notifications.domain.requests import NotificationRequest
-from notifications.service_layer.outbound import enqueue
+from notifications.service_layer.outbound import enqueue, enqueue_many
 
 ContactSource = Callable[[str], dict]
 # ``appeal_case_number(appeal_id) -> str | None`` asks intake which case the appeal opened.
@@ -40,17 +40,28 @@ def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactS
     It is urgent (no quiet hours): it answers what the person did a moment ago.
     ``fetch_contact`` and ``senders`` are no longer used here (the dispatcher has them).
     """
+    request = _acknowledgement(event)
+    return enqueue(uow, request) if request is not None else None
+
+
+def _acknowledgement(event: Envelope) -> NotificationRequest | None:
     appeal_id, tracking_number = event.data.get("appeal_id"), event.data.get("tracking_number")
     if event.data.get("channel") == "registry_signal":
         return None  # a proactive appeal: nobody applied, the case manager makes the first contact
     if not appeal_id or not tracking_number:
         raise PermanentEventError("appeal.accepted without appeal_id or tracking_number")
     crisis = event.data.get("screening_level") == "crisis"
-    return enqueue(uow, NotificationRequest(
+    return NotificationRequest(
         recipient_kind="applicant", recipient_id=appeal_id,
         template="appeal.accepted.crisis" if crisis else "appeal.accepted",
         variables={"tracking_number": tracking_number},
-        dedupe_key=f"{APPEAL_ACKNOWLEDGEMENT}:{appeal_id}", urgent=True, reference=appeal_id))
+        dedupe_key=f"{APPEAL_ACKNOWLEDGEMENT}:{appeal_id}", urgent=True, reference=appeal_id)
+
+
+def acknowledge_appeals(events: list[Envelope], uow: UnitOfWork) -> list[str]:
+    """``acknowledge_appeal`` for a batch of ``appeal.accepted``: one statement stores them all."""
+    requests = [r for r in (_acknowledgement(e) for e in events) if r is not None]
+    return enqueue_many(uow, requests) if requests else []
 
 
 def deliveries_for(reference: str, principal: Principal, uow: UnitOfWork, case_of_appeal: CaseOfAppeal,
