@@ -463,3 +463,25 @@ def test_a_case_the_caller_may_not_see_gives_no_document(web, fake):
     signed_in(web, "cm-1")
     assert web.get(f"/cases/{NUMBER}/documents/assessment.pdf").status_code == 404
     assert not [c for c in fake.calls if c[1] in ("GetAssessment", "GetPlan")]
+
+
+def test_every_text_of_these_pages_is_registered_in_both_languages():
+    import pathlib
+
+    from ekm_web import i18n
+    from ekm_web.app import create_app  # noqa: F401 - imports every page module (their texts)
+    import ekm_web.pages.cabinet, ekm_web.pages.donor, ekm_web.pages.operator, ekm_web.pages.partner  # noqa: E401,F401
+    import ekm_web.pages.supervisor  # noqa: F401
+
+    root = pathlib.Path(i18n.__file__).parent / "templates"
+    used = set()
+    for area in ("supervisor", "cabinet", "partner", "donor", "operator"):
+        for template in (root / area).glob("*.html"):
+            used |= set(re.findall(r'\bt\("([a-z0-9_.]+)"', template.read_text(encoding="utf-8")))
+    used = {k for k in used if not k.endswith(".")}           # "sv.kind." ~ kind: built from a code
+    assert len(used) > 80                                       # the scan found the templates' texts
+    missing = sorted(k for k in used if k not in i18n.MESSAGES)
+    assert missing == []
+    for key in used:
+        uk, en = i18n.MESSAGES[key]
+        assert uk and en, key
