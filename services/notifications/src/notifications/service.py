@@ -66,6 +66,8 @@ class NotificationsService(StandardGrpc):
     @timer(interval=DISPATCH_TICK)
     def dispatch_due(self):
         """Every tick: send what is due, batch after batch, for at most a few seconds."""
+        if _sqlite_file_missing(config["DATABASE_URL"]):
+            return  # moved away or not there yet: connecting would create an empty file and keep it open
         resolve = rpc_resolver(self.intake, self.cases, float(config.get("RPC_TIMEOUT", 10)))
         settings = dispatch.DispatchSettings.from_environment()
         pool = eventlet.GreenPool(max(1, settings.lanes))
@@ -188,4 +190,13 @@ class NotificationsService(StandardGrpc):
 
 
 WORKER = reminders.worker_id()  # this process, as it claims reminders
+def _sqlite_file_missing(url: str) -> bool:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and bool(parsed.database) and parsed.database != ":memory:" \
+        and not Path(parsed.database).exists()
+
+
 SERVICE = NotificationsService
