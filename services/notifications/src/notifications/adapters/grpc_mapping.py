@@ -13,7 +13,8 @@ STATUSES = CodeList(notifications_pb2.DeliveryStatus)   # "sent" -> DELIVERY_STA
 ATTEMPTS = CodeList(notifications_pb2.AttemptStatus)     # "failed" -> ATTEMPT_STATUS_FAILED, …
 
 
-def deliveries_response(found: list[Delivery], attempts: dict | None = None) -> notifications_pb2.ListDeliveriesResponse:
+def deliveries_response(found: list[Delivery],
+                        attempts: dict | None = None) -> notifications_pb2.ListDeliveriesResponse:
     attempts = attempts or {}
     return notifications_pb2.ListDeliveriesResponse(deliveries=[delivery_message(d, attempts.get(d.delivery_id, []))
                                                                 for d in found])
