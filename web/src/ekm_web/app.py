@@ -28,6 +28,7 @@ PAGE_MODULES = [
     "ekm_web.pages.cm_forms",
     "ekm_web.pages.supervisor",
     "ekm_web.pages.cabinet",
+    "ekm_web.pages.appeals",
     "ekm_web.pages.partner",
     "ekm_web.pages.donor",
     "ekm_web.pages.operator",

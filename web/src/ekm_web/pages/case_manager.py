@@ -92,6 +92,10 @@ i18n.register({
     "case.closure_asked": ("Запит на закриття передано супервізору.", "The closure request went to the supervisor."),
     "case.none_allowed": ("Дій на цьому етапі немає.", "No actions at this stage."),
     "case.deadlines": ("Строки", "Deadlines"),
+    "case.documents": ("Документи для друку (PDF)", "Printable documents (PDF)"),
+    "case.doc_assessment": ("Акт оцінки потреб (наказ № 1005)", "Act of needs assessment (Order No. 1005)"),
+    "case.doc_plan": ("Індивідуальний план", "Individual plan"),
+    "case.doc_contract": ("Договір: {provider}", "Contract: {provider}"),
     "case.next_step_due": ("Найближчий крок плану", "Next plan step due"),
     "case.overdue_steps": ("Прострочені кроки", "Overdue steps"),
     "case.read_only": ("Лише перегляд: зміни вносить фахівець випадку.", "Read only: the case manager makes changes."),
@@ -329,13 +333,35 @@ async def case_page(request: Request, errors: dict | None = None, status_code: i
         optional(call(request, "cases", "GetHousehold", cases_pb2.GetHouseholdRequest(case_id=case.case_id))),
         optional(call(request, "cases", "GetCaseAppeal", cases_pb2.GetCaseAppealRequest(case_id=case.case_id)),
                  "NOT_FOUND", "PERMISSION_DENIED", "UNAVAILABLE"))
-    row = await _worklist_row(request, case, person)
+    row, documents = await asyncio.gather(_worklist_row(request, case, person), _documents(request, case))
     if row is not None:   # GetCase carries no deadlines; the worklist row of this case does
         case = cases_pb2.Case()
         case.CopyFrom(row)
     return case_render(request, "cm/case.html", case, "", status_code=status_code, person=person,
                        household=household, appeal=appeal, next_stages=NEXT_STAGES.get(case.stage, ()),
+                       documents=documents,
                        outcomes=request.app.state.catalogue.entries(cases_pb2.Outcome), errors=errors or {})
+
+
+async def _documents(request: Request, case) -> dict:
+    """Which printable documents the case has: the Order 1005 act once an assessment was
+    approved (the case got past the assessment stage), the plan once one is saved, the
+    contracts drafted. Before planning there is nothing to print and nothing is asked."""
+    docs = {"assessment": False, "plan": False, "contracts": []}
+    if case.stage < cases_pb2.STAGE_PLANNING:
+        return docs
+    quiet = ("NOT_FOUND", "PERMISSION_DENIED", "FAILED_PRECONDITION", "UNAVAILABLE")
+    reads = [optional(call(request, "cases", "GetPlan", cases_pb2.GetPlanRequest(case_id=case.case_id)), *quiet),
+             optional(call(request, "cases", "ListContracts", cases_pb2.ListContractsRequest(case_id=case.case_id)),
+                      *quiet)]
+    if case.stage == cases_pb2.STAGE_CLOSED:   # a case may be closed without an assessment
+        reads.append(optional(call(request, "cases", "GetAssessment",
+                                   cases_pb2.GetAssessmentRequest(case_id=case.case_id)), *quiet))
+    plan, contracts, *assessment = await asyncio.gather(*reads)
+    docs["assessment"] = bool(assessment[0] and assessment[0].version) if assessment else True
+    docs["plan"] = bool(plan is not None and plan.version)
+    docs["contracts"] = [c for c in (contracts.contracts if contracts else []) if c.contract_id]
+    return docs
 
 
 async def _worklist_row(request: Request, case, person):
