@@ -13,10 +13,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 CM_PAGES = ("", "/history", "/registry", "/transfer", "/contract", "/assessment", "/scoring", "/plan", "/review")
 OWN = {
     "sv-1": ("/supervision", "/supervision/workload", "/supervision/kpis"),
-    "recipient": ("/cabinet", "/cabinet/consents"),
+    "recipient": ("/cabinet", "/cabinet/consents", "/cabinet/appeals/new"),
     "partner": ("/partner/referrals", "/partner/tasks"),
     "donor": ("/donor",),
-    "operator": ("/operator/health", "/operator/queues", "/operator/traces"),
+    "operator": ("/appeals/new", "/operator/health", "/operator/queues", "/operator/traces"),
 }
 
 
@@ -49,7 +49,7 @@ def test_axe_on_every_page_for_the_role_that_uses_it(page, demo_case, referral):
     page.goto("/signin")
     assert_accessible(page, "signin")
     sign_in(page, "cm-1")
-    for suffix in ("/worklist",) + tuple(f"/cases/{number}{p}" for p in CM_PAGES):
+    for suffix in ("/worklist", "/appeals/new") + tuple(f"/cases/{number}{p}" for p in CM_PAGES):
         response = page.goto(suffix)
         assert response.status == 200, suffix
         assert_accessible(page, "cm" + suffix.replace("/", "-"))
@@ -119,7 +119,8 @@ def _every_get_route_was_checked():
 
 
 ALL_OWN = {"/supervision": "sv-1", "/supervision/workload": "sv-1", "/supervision/kpis": "sv-1",
-           "/cabinet": "recipient", "/cabinet/consents": "recipient", "/partner/referrals": "partner",
+           "/cabinet": "recipient", "/cabinet/consents": "recipient", "/cabinet/appeals/new": "recipient",
+           "/partner/referrals": "partner",
            "/partner/tasks": "partner",
            "/donor": "donor", "/operator/health": "operator", "/operator/queues": "operator",
            "/operator/traces": "operator"}
@@ -130,6 +131,8 @@ def test_a_role_never_reaches_another_roles_pages(page, demo_case, user):
     sign_in(page, user)
     number = demo_case["case_number"]
     forbidden = [p for p, owner in ALL_OWN.items() if owner != user]
+    if user in ("recipient", "partner", "donor"):   # staff (and the operator) enter appeals
+        forbidden.append("/appeals/new")
     if user not in ("cm-1", "sv-1"):
         forbidden += [f"/cases/{number}/documents/assessment.pdf", f"/cases/{number}/documents/plan.pdf"]
     for path in forbidden:

@@ -1,5 +1,5 @@
 """One family through the whole case in Debian's chromium, against the real processes:
-appeal → case → assessment → the supervisor's approval → plan → returned by the supervisor with
+the appeal entered on the case manager's "Нове звернення" page → case → assessment → the supervisor's approval → plan → returned by the supervisor with
 a reason (shown in the history) → saved again → approval → agreement in the
 recipient's cabinet (a phone-sized screen) → implementation, a step the person marks done →
 review → closure request → approval → rating in the read-only cabinet → the KPIs show it; the
@@ -30,25 +30,24 @@ def _check(page, name):
 
 
 @pytest.fixture(scope="module")
-def family(platform):
-    """The third demo family's appeal (Бондаренко, in person), taken by cm-1: its case."""
-    from google.protobuf import json_format
+def roster(platform):
+    """The demo case managers, registered in cases (as ``ekm demo`` does)."""
     from nameko.standalone.rpc import ServiceRpcClient
-
-    from ekm.cases.v1 import cases_pb2, cases_pb2_grpc
-    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 
     demo = config.home() / "deploy" / "demo"
     with ServiceRpcClient("cases", uri=platform.env["EKM_AMQP_URI"], timeout=30) as cases:
         for manager in json.loads((demo / "case_managers.json").read_text(encoding="utf-8")):
             cases.register_case_manager(**manager)
-    appeal = json.loads((demo / "appeals.json").read_text(encoding="utf-8"))[2]
-    appeal["clientRequestId"] = "walkthrough-bondarenko"
+
+
+def _opened_case(platform, tracking):
+    """The case the appeal opened (cases opens it from intake's event), taken by cm-1."""
+    from ekm.cases.v1 import cases_pb2, cases_pb2_grpc
+    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
+
     staff, supervisor = platform.bearer("case_manager", "cm-1"), platform.bearer("supervisor", "sv-1")
     with platform.channel("intake") as ch:
         intake = intake_pb2_grpc.IntakeServiceStub(ch)
-        tracking = intake.SubmitAppeal(json_format.ParseDict(appeal, intake_pb2.SubmitAppealRequest()),
-                                       metadata=staff, timeout=10).tracking_number
         number = ""
         for _ in range(200):
             number = intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(tracking_number=tracking),
@@ -63,7 +62,36 @@ def family(platform):
         if case.assigned_to != "cm-1":
             stub.AssignCase(cases_pb2.AssignCaseRequest(case_id=case.case_id, manager_id="cm-1", reason="walkthrough"),
                             metadata=supervisor, timeout=10)
-    return {"case_number": number, "case_id": case.case_id, "tracking": tracking}
+    return number
+
+
+def _enter_appeal(cm):
+    """The third demo family's appeal (Бондаренко, in person; deploy/demo/appeals.json), entered by
+    the case manager on the "Нове звернення" page: first without the consent (the error is shown
+    at its field, what was typed stays), then with it. Returns the tracking number."""
+    cm.goto("/appeals/new")
+    cm.select_option("#channel", "in_person")
+    cm.fill("#applicant-person-last_name", "Бондаренко")
+    cm.fill("#applicant-person-first_name", "Сергій")
+    cm.fill("#applicant-person-patronymic", "Миколайович")
+    cm.fill("#applicant-person-rnokpp", "2918112360")
+    cm.fill("#applicant-person-unzr", "19791123-43235")
+    cm.fill("#applicant-person-birth_date", "1979-11-23")
+    assert cm.is_checked("#is_subject")
+    cm.fill("#applicant-email", "s.bondarenko@example.org")
+    cm.fill("#description", "Пошкоджене житло, потрібна допомога з компенсацією.")
+    cm.click("#submit-appeal")
+    assert cm.get_attribute("#consent_to_processing", "aria-invalid") == "true"
+    assert "згода" in cm.locator("#err-consent_to_processing").inner_text()
+    assert cm.input_value("#applicant-person-last_name") == "Бондаренко"
+    _check(cm, "walk-00-appeal-errors")
+    cm.check("#consent_to_processing")
+    cm.click("#submit-appeal")
+    tracking = cm.locator("#tracking-number").inner_text().strip()
+    assert tracking.startswith("EKM-"), cm.locator("main").inner_text()
+    assert "Оцінка потреб" in cm.locator("#screening-level").inner_text()
+    _check(cm, "walk-00-appeal-accepted")
+    return tracking
 
 
 @pytest.fixture
@@ -115,12 +143,16 @@ def _pdf_text(page, path):
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.body())).pages)
 
 
-def test_a_family_through_the_whole_case(pages, family):
+def test_a_family_through_the_whole_case(pages, platform, roster):
     cm, sv, me = pages["cm"], pages["sv"], pages["me"]
-    number = family["case_number"]
+
+    # the family comes in person: the case manager enters the appeal in the browser
+    sign_in(cm, "cm-1")
+    tracking = _enter_appeal(cm)
+    number = _opened_case(platform, tracking)
 
     # the appeal opened a case: it is in the case manager's worklist
-    sign_in(cm, "cm-1")
+    cm.goto("/worklist")
     assert cm.locator(f"a[href='/cases/{number}']").count() == 1
     _check(cm, "walk-01-worklist")
     cm.click(f"a[href='/cases/{number}']")
@@ -142,7 +174,10 @@ def test_a_family_through_the_whole_case(pages, family):
     assert sv.url.endswith("/supervision")
     _check(sv, "walk-04-approval-queue")
     _decide(sv, number, "Оцінка потреб")
-    acts = _pdf_text(cm, f"/cases/{number}/documents/assessment.pdf")
+    cm.goto(f"/cases/{number}")                             # the case page links the act now
+    link = cm.locator(f"a[href='/cases/{number}/documents/assessment.pdf']")
+    assert link.count() == 1 and cm.locator("a[href$='/documents/plan.pdf']").count() == 0
+    acts = _pdf_text(cm, link.get_attribute("href"))
     assert "АКТ" in acts and "Бондаренко Сергій Миколайович" in acts and "Житлово-побутові умови" in acts
 
     # the plan, approved by the supervisor
@@ -175,7 +210,8 @@ def test_a_family_through_the_whole_case(pages, family):
     cm.click("main form button.primary")
     assert "План збережено: версія 1" in cm.locator("main > .flash-ok").inner_text()
     _decide(sv, number, "Індивідуальний план")
-    plan = _pdf_text(cm, f"/cases/{number}/documents/plan.pdf")
+    cm.goto(f"/cases/{number}")
+    plan = _pdf_text(cm, cm.locator(f"a[href='/cases/{number}/documents/plan.pdf']").get_attribute("href"))
     assert "ІНДИВІДУАЛЬНИЙ ПЛАН" in plan and "Подати заяву на компенсацію" in plan and "2027-01-25" in plan
 
     # the person agrees to it in the cabinet, on a phone
@@ -183,7 +219,7 @@ def test_a_family_through_the_whole_case(pages, family):
     assert me.url.endswith("/cabinet")
     assert "Отримати компенсацію за пошкоджене житло" in me.locator("main").inner_text()
     _check(me, "walk-06-cabinet-plan")
-    me.fill("#tracking_number", family["tracking"])        # the appeal behind the case, by its number
+    me.fill("#tracking_number", tracking)        # the appeal behind the case, by its number
     me.click("form[action='/cabinet/appeal'] button")
     assert "Відкрито випадок" in me.locator("#appeal-state").inner_text()
     me.click("form[action='/cabinet/agree'] button")
