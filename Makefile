@@ -29,7 +29,7 @@ run: migrate ## set up, migrate, start every service + registry simulators, load
 
 test: setup-postgres setup-browser ## run every test: unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
 	@$(MAKE) --no-print-directory proto-check
-	@$(PYTEST) -q libs services tests web/tests
+	@$(PYTEST) -q --durations=15 libs services tests web/tests
 
 test-unit: setup ## unit tests only (no broker)
 	@$(PYTEST) -q -m "not integration and not e2e" libs services web/tests
