@@ -36,9 +36,15 @@ _PHONE = re.compile(r"(?<![\w+])(?:\+?38[\s-]?)?\(?0[\s-]?\(?[3-9]\d\)?[\s-]?\d{
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
+
 def personal_data_in(value: str) -> str | None:
     """What kind of personal data ``value`` looks like it holds, or None: a valid РНОКПП or
-    УНЗР (check digit and all), a Ukrainian phone number or an e-mail address."""
+    УНЗР (check digit and all), a Ukrainian phone number or an e-mail address. UUIDs are
+    identifiers, never personal data: they are taken out first (a UUID's last group can be
+    twelve digits that read as +380 phone number, e.g. ``…-b1a1-380835989575``)."""
+    value = _UUID.sub(" ", value)
     for match in _UNZR_LIKE.finditer(value):
         if unzr_problem(match.group()) is None:
             return "УНЗР / UNZR"
