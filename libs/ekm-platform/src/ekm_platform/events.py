@@ -9,7 +9,7 @@ pooling) with what nameko's ``requeue_on_error=True`` lacks:
   published to a delay queue ``ekm.retry.<ms>`` whose TTL dead-letters it back into the
   handler's own queue, with its attempt count in the ``x-ekm-attempts`` header (so the count
   survives a restart of the service). Then the original is acknowledged.
-- After ``EKM_EVENT_MAX_ATTEMPTS`` attempts (default 5) the event goes to the service's
+- After ``EKM_EVENT_MAX_ATTEMPTS`` attempts (default 8: about two minutes of back-off) the event goes to the service's
   ``dead_letters`` table with the last error as its reason (``ekm dead-letters SERVICE``
   lists and replays them). Should even that write fail (the database is away), the
   event goes back to the longest delay and is tried again: nothing is dropped.
@@ -37,7 +37,7 @@ ERROR_HEADER = "x-ekm-last-error"
 
 
 def max_attempts() -> int:
-    return max(1, int(os.environ.get("EKM_EVENT_MAX_ATTEMPTS", "5")))
+    return max(1, int(os.environ.get("EKM_EVENT_MAX_ATTEMPTS", "8")))
 
 
 def longest_delay() -> float:
