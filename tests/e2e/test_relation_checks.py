@@ -171,7 +171,10 @@ def test_a_resent_appeal_accepted_with_a_new_event_id_sends_no_second_sms(platfo
     assert len(deliveries(platform, accepted.appeal_id, "operator", "op-rel")) == 1
     sent = (platform.home / "var" / "outgoing" / "sms.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["reference"] for line in sent].count(accepted.appeal_id) == 1
-    assert rows(platform, "notifications", "SELECT consumer, reason FROM dead_letters") == []
+    # the acknowledgement's handler dead-lettered nothing (the session's vhost may hold other modules'
+    # leftover events — e.g. registry facts about their cases — which other consumers refuse)
+    assert rows(platform, "notifications", "SELECT consumer, reason FROM dead_letters WHERE consumer = ?",
+                "notifications.on_appeal_accepted") == []
 
 
 @pytest.mark.parametrize("service", ["notifications", "interagency"])
