@@ -37,13 +37,13 @@ import os
 import pathlib
 import re
 import signal
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ekm_platform import config
+from ekm_platform.http_listen import listen
 from ekm_platform.logs import setup_logging
 
 log = logging.getLogger("intake.webhook")
@@ -245,17 +245,6 @@ def instrument(app):
     return OpenTelemetryMiddleware(app, exclude_spans=["receive", "send"])
 
 
-def listen(port: int) -> socket.socket:
-    host = "127.0.0.1" if config.grpc_host() == "127.0.0.1" else "0.0.0.0"
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(256)
-    sock.setblocking(False)
-    return sock
-
-
 def main(argv=None) -> None:
     import uvicorn
 
@@ -268,7 +257,7 @@ def main(argv=None) -> None:
     setup_logging("intake-webhook")
     rpc = IntakeRpc()
     app = ChatbotWebhook(load_bots(), rpc)
-    sock = listen(args.port)
+    sock = listen(args.port, backlog=256)
     server = uvicorn.Server(uvicorn.Config(
         instrument(app), http="h11", lifespan="on", limit_concurrency=128, timeout_keep_alive=5,
         h11_max_incomplete_event_size=16 * 1024, server_header=False, log_config=None, access_log=False,

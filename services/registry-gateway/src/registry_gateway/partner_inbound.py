@@ -47,6 +47,7 @@ from lxml import etree
 
 from ekm_platform import config, soap, xroad
 from ekm_platform.db import make_engine, make_session_factory
+from ekm_platform.http_listen import listen
 from ekm_platform.logs import setup_logging
 from ekm_platform.unit_of_work import UnitOfWork
 
@@ -420,19 +421,6 @@ def server(sock: socket.socket, cert: str, key: str, client_ca: str, database_ur
     return uvicorn.Server(settings)
 
 
-def listen(port: int) -> socket.socket:
-    host = "127.0.0.1" if config.grpc_host() == "127.0.0.1" else "0.0.0.0"
-    # IPPROTO_TCP named: asyncio turns Nagle's algorithm off only on sockets that say they
-    # are TCP, and a reply's head and body are two writes (40 ms of delayed ACK otherwise)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(1024)
-    sock.setblocking(False)
-    return sock
-
-
 def main(argv=None) -> None:
     from ekm_platform.supervisor import die_with_parent
 
@@ -444,7 +432,7 @@ def main(argv=None) -> None:
     cert, key, ca = (os.environ.get(f"EKM_PARTNER_TLS_{n}") for n in ("CERT", "KEY", "CLIENT_CA"))
     if not (cert and key and ca):
         raise SystemExit("EKM_PARTNER_TLS_CERT, _KEY and _CLIENT_CA are required: partners authenticate with mTLS")
-    sock = listen(args.port)
+    sock = listen(args.port, backlog=1024)
     served = server(sock, cert, key, ca, config.database_url("registry-gateway"))
     print(f"LISTENING {sock.getsockname()[1]}", flush=True)
     # uvicorn stops gracefully on SIGTERM / SIGINT, then raises the signal again for the
