@@ -25,7 +25,7 @@ from nameko.messaging import decode_from_headers
 
 from ekm_platform.dependencies import _dead_letter, handle_event
 from ekm_platform.envelope import Envelope, EnvelopeError
-from ekm_platform.events import RetryingEventHandler
+from ekm_platform.events import RetryingEventHandler, register_tracing_adapter
 from ekm_platform.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -122,15 +122,6 @@ def handle_events(uow_factory: Callable[[], UnitOfWork], consumer: str, bodies: 
     return len(new)
 
 
-def _register_tracing_adapter() -> None:
-    try:
-        from nameko_opentelemetry.entrypoints import adapter_types
-        from nameko_opentelemetry.events import EventHandlerEntrypointAdapter
-    except ImportError:  # pragma: no cover
-        return
-    adapter_types[BatchingEventHandler] = EventHandlerEntrypointAdapter
-
-
-_register_tracing_adapter()
+register_tracing_adapter(BatchingEventHandler)
 
 batch_event_handler = BatchingEventHandler.decorator

@@ -170,7 +170,7 @@ def _event_id(message):
     return str(event_id)[:64] if event_id else None
 
 
-def _register_tracing_adapter() -> None:
+def register_tracing_adapter(handler_class: type) -> None:
     """nameko-opentelemetry picks an adapter by the entrypoint's exact type: give this
     class the event handler's (trace context from the message headers)."""
     try:
@@ -178,9 +178,9 @@ def _register_tracing_adapter() -> None:
         from nameko_opentelemetry.events import EventHandlerEntrypointAdapter
     except ImportError:  # pragma: no cover
         return
-    adapter_types[RetryingEventHandler] = EventHandlerEntrypointAdapter
+    adapter_types[handler_class] = EventHandlerEntrypointAdapter
 
 
-_register_tracing_adapter()
+register_tracing_adapter(RetryingEventHandler)
 
 event_handler = RetryingEventHandler.decorator

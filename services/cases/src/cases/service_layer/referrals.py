@@ -62,14 +62,20 @@ def _person_fields(uow: UnitOfWork, case) -> dict:
     return data
 
 
-def person_data_for_agency(uow: UnitOfWork, actor: dict, case_number: str, categories) -> dict:
-    """The referred person as the agency (``actor.organisation``) may see them. The categories
-    asked are cut to those of the person's active consent for this agency, whatever was asked."""
+def _agency(actor: dict) -> Principal | None:
+    """The partner agency acting (a ``partner_agency`` with its organisation), or None."""
     try:
         principal = Principal.from_actor(actor)
     except PermissionDenied:
-        return NOT_FOUND
-    if principal.role != "partner_agency" or not principal.organisation:
+        return None
+    return principal if principal.role == "partner_agency" and principal.organisation else None
+
+
+def person_data_for_agency(uow: UnitOfWork, actor: dict, case_number: str, categories) -> dict:
+    """The referred person as the agency (``actor.organisation``) may see them. The categories
+    asked are cut to those of the person's active consent for this agency, whatever was asked."""
+    principal = _agency(actor)
+    if principal is None:
         return NOT_FOUND
     case = uow.repo.get(case_number=str(case_number or "").strip().upper()) if case_number else None
     if case is None:
@@ -177,11 +183,8 @@ def mark_agency_step(uow: UnitOfWork, actor: dict, case_number: str, step_id: st
     """A partner agency marks done a step of the case's current plan that names it as responsible
     (``responsible_kind`` agency, ``responsible_ref`` its code). Any other step, or another
     agency's, is ``not_found``; a step already done or a closed case ``failed_precondition``."""
-    try:
-        principal = Principal.from_actor(actor)
-    except PermissionDenied:
-        return NOT_FOUND
-    if principal.role != "partner_agency" or not principal.organisation:
+    principal = _agency(actor)
+    if principal is None:
         return NOT_FOUND
     case = uow.repo.get(case_number=str(case_number or "").strip().upper()) if case_number else None
     plan = uow.repo.latest_plan(case.case_id) if case is not None else None
