@@ -22,6 +22,7 @@ from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
 from cases.service_layer import referrals as referral_support
 from cases.service_layer import corrections, matching, needs, notices
+from cases.service_layer.access import STAFF
 from cases.service_layer.contacts import person_contact, person_contacts
 from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
                                  supervision, transfers, workload)
@@ -52,6 +53,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def ListCases(self, request, context):
+        self.auth.require(*STAFF, "operator")  # the caller's role before the request's fields (docs/roles.md)
         filters = m.list_filters(request)
         with self.db() as uow:
             rows = handlers.worklist(uow, self.auth.principal, **filters)
@@ -60,6 +62,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def TransitionCase(self, request, context):
+        self.auth.require(*STAFF)
         target, outcome = m.stage_from(request.target_stage), m.outcome_from(request.outcome)
         with self.db() as uow:
             case = stages.transition_case(uow, self.auth.principal, request.case_id, target,
@@ -76,6 +79,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def SaveAssessment(self, request, context):
+        self.auth.require(*STAFF)
         draft = m.assessment_from(request.assessment)
         with self.db() as uow:
             saved = assessments.save_assessment(uow, self.auth.principal, draft, request.expected_case_version,
@@ -112,6 +116,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def SavePlan(self, request, context):
+        self.auth.require(*STAFF)
         plan = m.plan_from(request.plan)
         with self.db() as uow:
             return m.plan_message(plans.save_plan(uow, self.auth.principal, plan, request.expected_case_version))
@@ -144,6 +149,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def RecordReview(self, request, context):
+        self.auth.require(*STAFF)
         review = m.review_from(request.review)
         with self.db() as uow:
             return m.review_message(plans.record_review(uow, self.auth.principal, review,
@@ -165,6 +171,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def GetSocialHistory(self, request, context):
+        self.auth.require(*STAFF)
         offset, limit = m.decode_page_token(request.page_token), request.page_size or 50
         with self.db() as uow:
             rows = handlers.social_history(uow, self.auth.principal, request.person_id, offset, limit)
@@ -225,6 +232,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def DraftContract(self, request, context):
+        self.auth.require(*STAFF)
         categories = m.categories_from(request.categories)
         with self.db() as uow:
             return m.contract_message(contracts.draft_contract(
@@ -234,6 +242,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def CalculateFee(self, request, context):
+        self.auth.require(*STAFF)
         categories = m.categories_from(request.categories)
         with self.db() as uow:
             return m.contract_message(contracts.calculate_fee(
@@ -291,6 +300,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def UpdatePerson(self, request, context):
+        self.auth.require(*STAFF)
         statuses = m.statuses_from(request.veteran_statuses)
         with self.db() as uow:
             return m.person_message(persons.update_person(
@@ -300,6 +310,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def SaveHousehold(self, request, context):
+        self.auth.require(*STAFF)
         members = m.members_from(request.household)
         with self.db() as uow:
             return m.household_message(*persons.save_household(
@@ -321,6 +332,7 @@ class CasesService(StandardGrpc):
     @grpc
     @endpoint
     def RecordConsent(self, request, context):
+        self.auth.require(*STAFF)
         draft = cm.consent_from(request.consent)
         with self.db() as uow:
             return cm.consent_message(consents.record_consent(uow, self.auth.principal, draft))

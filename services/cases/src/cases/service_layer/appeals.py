@@ -30,10 +30,10 @@ class CaseAppeal:
 
 def case_appeal(uow: UnitOfWork, principal: Principal, fetch: DetailsSource, case_id: str = "",
                 case_number: str = "", appeal_id: str = "", purpose: str = "") -> CaseAppeal:
+    require_staff(principal)  # an operator sees identifiers only; the appeal is personal data
     if not (case_id.strip() or case_number.strip()):
         raise ValidationError.single("case_id", "потрібен номер або ідентифікатор випадку / "
                                                 "case_number or case_id is required")
-    require_staff(principal)  # an operator sees identifiers only; the appeal is personal data
     case = load_case(uow, principal, case_id=case_id, case_number=case_number)
     appeal_id = appeal_id.strip() or (case.appeal_ids[0] if case.appeal_ids else "")
     if not appeal_id or appeal_id not in case.appeal_ids:

@@ -84,10 +84,10 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
 
 def get_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_number: str = "",
              purpose: str = "") -> Case:
+    require_staff(principal, *STAFF, "operator")
     if not (case_id or case_number):
         raise ValidationError.single("case_number", "потрібен номер або ідентифікатор випадку / "
                                                      "case_number or case_id is required")
-    require_staff(principal, *STAFF, "operator")
     case = load_case(uow, principal, case_id=case_id, case_number=case_number)
     if principal.role != "operator":
         audit(uow, principal, "case.read", case, purpose)
