@@ -1,21 +1,33 @@
 """The ``ekm`` command: what an operator or a developer types.
 
-    ekm migrate [SERVICE ...]     apply database migrations and declare event queues
-    ekm run [--no-demo]           run the whole platform on this machine (Ctrl-C stops it)
-    ekm token --role R --user U   issue a development bearer token
-    ekm trace KEY                 print a trace by tracking number or trace id
-    ekm audit-verify SERVICE      verify the audit log's hash chain against its signed anchors
-    ekm dead-letters SERVICE [--replay SEQ]   list or replay events no handler could take
-    ekm demo                      submit the demo appeals through gRPC
+Operating the platform:
+    ekm status [SERVICE ...] [--json]   gRPC health, queues (ready/unacked/consumers) and dead
+                                        letters of every service; exit 1 when something is wrong
+    ekm dead-letters SERVICE [--json]   list events no handler could take: seq, age, attempts, reason
+    ekm dead-letters SERVICE --replay SEQ [SEQ ...] | --replay-all
+                                        publish them again (a progress bar on a terminal)
+    ekm trace KEY                       print a trace by tracking number, case number or trace id
+    ekm audit-verify SERVICE [--chain]  verify the audit log's hash chain against its signed anchors
+
+Running it:
+    ekm migrate [SERVICE ...]           apply database migrations and declare event queues
+    ekm run [--no-demo]                 run the whole platform on this machine (Ctrl-C stops it)
+    ekm demo                            submit the demo appeals through gRPC
+    ekm token --role R --user U         issue a development bearer token
+
+Exit codes: 0 fine, 1 a problem found (or a dead letter not replayed), 2 a usage error,
+3 a broken audit chain. ``ekm COMMAND --help`` tells more about each.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import pathlib
+import re
 import signal
 import sys
 import time
+from datetime import UTC
 
 from ekm_platform import config
 
@@ -78,12 +90,63 @@ def cmd_audit_verify(args) -> int:
     return 0
 
 
+_ATTEMPTS = re.compile(r"(\d+) (?:спроб|attempts)")
+
+
+def dead_letter_attempts(reason: str) -> int:
+    """How many times the handler tried: ``N attempts failed; …`` after the back-off
+    retries (``ekm_platform.events``), else 1 (an event no handler can ever use is a dead
+    letter at its first attempt; so is an undecodable message)."""
+    found = _ATTEMPTS.match(reason or "")
+    return int(found.group(1)) if found else 1
+
+
+def format_age(seconds: float) -> str:
+    """``42 s``, ``7 min``, ``3 h 05 min``, ``2 d 04 h``."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if hours < 1:
+        return f"{minutes} min"
+    if days < 1:
+        return f"{hours} h {minutes % 60:02d} min"
+    return f"{days} d {hours % 24:02d} h"
+
+
+def dead_letter_view(row, now=None) -> dict:
+    """One dead letter as listed: seq, age, attempts, consumer, event, reason."""
+    from datetime import datetime
+
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    try:
+        body = json.loads(row.payload)
+    except ValueError:
+        body = None
+    replayable = isinstance(body, dict) and bool(body.get("source")) and bool(body.get("event_type"))
+    return {"seq": row.seq, "created_at": created.isoformat(), "age_seconds": int((now - created).total_seconds()),
+            "attempts": dead_letter_attempts(row.reason), "consumer": row.consumer, "event_id": row.event_id,
+            "event_type": body.get("event_type") if replayable else None, "replayable": replayable,
+            "reason": row.reason}
+
+
+def render_dead_letters(views: list[dict]) -> str:
+    """One line each, the seq first (``--replay SEQ`` takes it), the whole reason last."""
+    lines = []
+    for v in views:
+        reason = " ".join(v["reason"].split())
+        lines.append(f"{v['seq']:>6}  {format_age(v['age_seconds']) + ' ago':>15}  {v['attempts']:>2} attempt(s)  "
+                     f"{v['consumer']:<40}  {'' if v['replayable'] else '[not replayable] '}{reason}")
+    lines.append(f"{len(views)} dead letter(s) / мертвих листів")
+    return "\n".join(lines)
+
+
 def cmd_dead_letters(args) -> int:
-    """List a service's dead letters, or replay one: its event goes back to the exchange it
-    came from (consumers are idempotent, so those that handled it already ignore it)."""
-    import kombu
-    from nameko.standalone.events import get_event_exchange
-    from sqlalchemy import MetaData, delete, select
+    """List a service's dead letters, or replay one or all of them: each event goes back to
+    the exchange it came from (consumers are idempotent, so those that handled it already
+    ignore it), then its dead letter is removed."""
+    from sqlalchemy import MetaData, select
 
     from ekm_platform.db import make_engine
     from ekm_platform.messaging_tables import messaging_tables
@@ -91,30 +154,56 @@ def cmd_dead_letters(args) -> int:
     engine = make_engine(config.database_url(args.service))
     table = messaging_tables(MetaData())["dead_letters"]
     try:
-        with engine.begin() as conn:
-            if args.replay is None:
-                rows = conn.execute(select(table).order_by(table.c.seq)).all()
-                for row in rows:
-                    print(f"{row.seq:>6}  {row.created_at:%Y-%m-%d %H:%M:%S}  {row.consumer:<40} {row.reason}")
-                print(f"{len(rows)} dead letter(s) / мертвих листів")
-                return 0
-            row = conn.execute(select(table).where(table.c.seq == args.replay)).first()
-            if row is None:
-                print(f"Немає листа {args.replay} / no dead letter {args.replay}", file=sys.stderr)
-                return 1
-            body = json.loads(row.payload)
-            if not isinstance(body, dict) or not body.get("source") or not body.get("event_type"):
-                print("Лист не є подією, яку можна повторити / not a replayable event", file=sys.stderr)
-                return 1
-            with kombu.Connection(config.amqp_uri(), transport_options={"confirm_publish": True}) as connection:
-                exchange = get_event_exchange(body["source"])
-                connection.Producer().publish(body, exchange=exchange, routing_key=body["event_type"],
-                                              serializer="json", delivery_mode=2, declare=[exchange])
-            conn.execute(delete(table).where(table.c.seq == args.replay))
-            print(f"Повторено / replayed: {body['event_type']} {body.get('event_id', '')}")
+        with engine.connect() as conn:
+            query = select(table).order_by(table.c.seq)
+            if args.replay:
+                query = query.where(table.c.seq.in_(args.replay))
+            rows = conn.execute(query).all()
+        if not args.replay and not args.replay_all:
+            views = [dead_letter_view(row) for row in rows]
+            print(json.dumps(views, ensure_ascii=False, indent=2) if args.json else render_dead_letters(views))
             return 0
+        missing = sorted(set(args.replay or ()) - {row.seq for row in rows})
+        for seq in missing:
+            print(f"Немає листа {seq} / no dead letter {seq}", file=sys.stderr)
+        replayed, refused = _replay_dead_letters(engine, table, rows)
+        for seq in refused:
+            print(f"Лист {seq} не є подією, яку можна повторити / {seq} is not a replayable event", file=sys.stderr)
+        print(f"Повторено / replayed: {len(replayed)} of {len(rows)}"
+              + (f" ({', '.join(replayed[:5])}{', …' if len(replayed) > 5 else ''})" if replayed else ""))
+        return 1 if missing or refused else 0
     finally:
         engine.dispose()
+
+
+def _replay_dead_letters(engine, table, rows) -> tuple[list[str], list[int]]:
+    """Publish each row's event (broker confirms), then delete the row: a crash between the
+    two publishes it once more at the next replay, which the consumers' inbox absorbs."""
+    import kombu
+    from nameko.standalone.events import get_event_exchange
+    from sqlalchemy import delete
+
+    from ekm_platform.progress import Progress
+
+    replayed, refused = [], []
+    with kombu.Connection(config.amqp_uri(), transport_options={"confirm_publish": True}) as connection, \
+            Progress("replay", len(rows), unit="letters") as progress:
+        producer = connection.Producer()
+        for row in rows:
+            view = dead_letter_view(row)
+            if not view["replayable"]:
+                refused.append(row.seq)
+                progress.add()
+                continue
+            body = json.loads(row.payload)
+            exchange = get_event_exchange(body["source"])
+            producer.publish(body, exchange=exchange, routing_key=body["event_type"], serializer="json",
+                             delivery_mode=2, declare=[exchange], retry=True)
+            with engine.begin() as conn:
+                conn.execute(delete(table).where(table.c.seq == row.seq))
+            replayed.append(f"{body['event_type']} {body.get('event_id', '')}".strip())
+            progress.add()
+    return replayed, refused
 
 
 def cmd_token(args) -> int:
@@ -127,10 +216,10 @@ def cmd_token(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
     from google.protobuf import json_format
     from nameko.standalone.rpc import ServiceRpcClient
 
-    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
     from ekm_platform import client
 
     served = pathlib.Path(args.file).with_name("communities.json")  # the demo regions' communities (КАТОТТГ)
@@ -154,6 +243,7 @@ def cmd_demo(args) -> int:
     offers = pathlib.Path(args.file).with_name("resource_offers.json")
     if offers.exists():  # the community resource bank: a demo donor's offers (added once, by title)
         from ekm.interagency.v1 import interagency_pb2, interagency_pb2_grpc
+
         from ekm_platform.auth import issue_token
         with client.channel("interagency") as channel:
             bank = interagency_pb2_grpc.InteragencyServiceStub(channel)
@@ -337,21 +427,32 @@ def _simulators_installed() -> bool:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="ekm", description="ЕКМ platform tools")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="ekm", description="ЕКМ: інструменти платформи / platform tools",
+                                     epilog=__doc__.split("\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    from ekm_platform import status
+    p = sub.add_parser("status", help="health, queues and dead letters of every service",
+                       description=status.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    status.add_arguments(p)
+    p.set_defaults(func=status.run)
 
     p = sub.add_parser("migrate", help="apply migrations and declare event queues")
     p.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(config.SERVICES))
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("audit-verify", help="verify the hash chain of a service's audit log")
+    p = sub.add_parser("audit-verify", help="verify the hash chain of a service's audit log",
+                       description=cmd_audit_verify.__doc__)
     p.add_argument("service", choices=config.SERVICES)
     p.add_argument("--chain", action="store_true", help="link pending entries first (and anchor the head)")
     p.set_defaults(func=cmd_audit_verify)
 
-    p = sub.add_parser("dead-letters", help="list a service's dead letters, or replay one")
+    p = sub.add_parser("dead-letters", help="list a service's dead letters (reason, attempts, age), or replay them")
     p.add_argument("service", choices=config.SERVICES)
-    p.add_argument("--replay", type=int, metavar="SEQ", help="publish this dead letter's event again")
+    replay = p.add_mutually_exclusive_group()
+    replay.add_argument("--replay", type=int, nargs="+", metavar="SEQ", help="publish these dead letters' events again")
+    replay.add_argument("--replay-all", action="store_true", help="publish every dead letter's event again")
+    p.add_argument("--json", action="store_true", help="list as JSON")
     p.set_defaults(func=cmd_dead_letters)
 
     p = sub.add_parser("token", help="issue a development bearer token")
@@ -373,7 +474,8 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_run)
 
     from ekm_platform import trace_cli
-    p = sub.add_parser("trace", help="print a trace by tracking number or trace id")
+    p = sub.add_parser("trace", help="print a trace by tracking number, case number or trace id",
+                       description=trace_cli.__doc__)
     trace_cli.add_arguments(p)
     p.set_defaults(func=trace_cli.run)
 

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from ekm_platform.identifiers import make_rnokpp, make_unzr
 from ekm_platform.migrations import migrate
+from ekm_platform.progress import Progress  # tqdm on a terminal, one plain line per table otherwise
 
 from cases.domain.search import search_key
 
@@ -33,25 +34,6 @@ STAGES = [("assessment", 30), ("planning", 15), ("implementation", 25), ("monito
           ("closed", 15)]
 OUTCOMES = ["resolved", "minimised", "moved", "refused"]
 KINDS = ["appeal", "case.stage", "assessment", "plan", "review", "referral", "registry.person.returned_from_service"]
-
-
-class Progress:
-    def __init__(self, label: str, total: int):
-        self.label, self.total, self.done, self.start, self.shown = label, total, 0, time.monotonic(), 0.0
-
-    def add(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self.shown > 0.5 or self.done >= self.total:
-            self.shown = now
-            width = 30
-            filled = int(width * self.done / max(self.total, 1))
-            rate = self.done / max(now - self.start, 1e-9)
-            sys.stderr.write(f"\r{self.label:<10} [{'#' * filled}{'.' * (width - filled)}] "
-                             f"{self.done:>10,}/{self.total:,}  {rate:,.0f}/s ")
-            if self.done >= self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 CASES_PER_MANAGER = 20
@@ -74,14 +56,14 @@ def generate(url: str, n_cases: int, n_persons: int, n_history: int, communities
     community_codes = [f"UA{8000000000000000 + i:017d}"[:19] for i in range(communities)]
     per_community = managers_per_community(n_cases, communities)
     with psycopg.connect(psycopg_url(url), autocommit=False) as conn, conn.cursor() as cur:
-        progress = Progress("managers", communities * per_community)
+        progress = Progress("managers", communities * per_community, unit="rows")
         with cur.copy("COPY case_managers (manager_id, community_code, capacity, skills, supervisor_id) FROM STDIN") as copy:
             for c, code in enumerate(community_codes):
                 for m in range(per_community):
                     copy.write_row((f"cm-{c}-{m}", code, 60, '["veterans"]', f"sv-{c}"))
                     progress.add()
         person_ids, per_day = [], {}
-        progress = Progress("persons", n_persons)
+        progress = Progress("persons", n_persons, unit="rows")
         with cur.copy("COPY persons (person_id, rnokpp, unzr, last_name, first_name, patronymic, birth_date, "
                       "created_at, search_name) FROM STDIN") as copy:
             for i in range(n_persons):
@@ -96,7 +78,7 @@ def generate(url: str, n_cases: int, n_persons: int, n_history: int, communities
                 progress.add()
         stage_names = [s for s, _ in STAGES]
         weights = [w for _, w in STAGES]
-        progress = Progress("cases", n_cases)
+        progress = Progress("cases", n_cases, unit="rows")
         case_people = []
         with cur.copy("COPY cases (case_id, case_number, person_id, stage, screening_level, community_code, "
                       "assigned_to, opened_at, updated_at, version, complexity, outcome, stage_entered_at, "
@@ -114,7 +96,7 @@ def generate(url: str, n_cases: int, n_persons: int, n_history: int, communities
                                 rng.choice(("low", "medium", "high")),
                                 rng.choice(OUTCOMES) if stage == "closed" else "", entered, "згенеровано / generated"))
                 progress.add()
-        progress = Progress("history", n_history)
+        progress = Progress("history", n_history, unit="rows")
         with cur.copy("COPY history (person_id, at, kind, reference, summary, source) FROM STDIN") as copy:
             for i in range(n_history):
                 person_id = case_people[i % n_cases] if i < n_history * 0.9 else person_ids[rng.randrange(n_persons)]
