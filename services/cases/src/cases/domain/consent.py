@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
+from ekm_platform.identifiers import katottg_problem
 
 from cases.domain import labels
 from cases.domain.labels import uk
@@ -34,8 +35,7 @@ DEFAULT_LEGAL_BASIS = ("згода суб'єкта персональних да
                        "consent of the data subject")
 MAX_TERM = timedelta(days=5 * 366)
 CLOCK_SKEW = timedelta(minutes=5)
-_COMMUNITY = re.compile(r"^UA\d{17}$")
-_AGENCY = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+_AGENCY = re.compile(r"[A-Za-z0-9_.\-]{2,64}")
 REQUIRED = "обов'язкове поле / required"
 
 
@@ -93,9 +93,9 @@ def recipient_problem(purpose: str, recipient: str) -> str | None:
         return REQUIRED
     if purpose == "registry_lookup" and recipient not in REGISTRIES:
         return f"невідомий реєстр / unknown registry; one of: {', '.join(REGISTRIES)}"
-    if purpose == "transfer" and not _COMMUNITY.match(recipient):
+    if purpose == "transfer" and katottg_problem(recipient):
         return "код громади: UA і 17 цифр / a community code: UA and 17 digits"
-    if purpose == "referral" and not _AGENCY.match(recipient):
+    if purpose == "referral" and not _AGENCY.fullmatch(recipient):
         return "код установи: 2–64 латинські літери, цифри, _ . - / an agency code: 2–64 of A-Z 0-9 _ . -"
     return None
 

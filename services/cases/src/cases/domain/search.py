@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 APOSTROPHES = re.compile(r"[\u2019\u02bc\u0060\u00b4\u2018\u02b9\u2032]")
-RNOKPP = re.compile(r"^\d{10}$")
+RNOKPP = re.compile(r"[0-9]{10}")
 MAX_SEARCH = 100
 
 
@@ -20,6 +20,6 @@ def parse_search(text: str) -> tuple[str, str]:
     text = (text or "").strip()
     if not text:
         return "", ""
-    if RNOKPP.match(text):
+    if RNOKPP.fullmatch(text):
         return "rnokpp", text
     return "name", search_key(text)

@@ -1,21 +1,23 @@
 """Persons and households: details, the family table, and merging duplicates."""
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import replace
 
 from ekm_platform.auth import Principal
-from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, ValidationError
+from ekm_platform.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    NotFound,
+    ValidationError,
+)
+from ekm_platform.identifiers import email_problem, phone_problem
 from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.assessment import FamilyMember
 from cases.domain.closure import require_open
 from cases.domain.model import VETERAN_STATUSES, Person
 from cases.service_layer.access import audit, load_case, require_staff
-
-_PHONE = re.compile(r"^\+\d{10,15}$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 
 
 def _case_of_person(uow: UnitOfWork, principal: Principal, person_id: str):
@@ -39,9 +41,9 @@ def update_person(uow: UnitOfWork, principal: Principal, person_id: str, phone: 
     require_staff(principal)
     case = _case_of_person(uow, principal, person_id)
     problems = []
-    if phone and not _PHONE.match(phone):
+    if phone and phone_problem(phone):
         problems.append(FieldViolation("phone", "формат +380XXXXXXXXX / E.164 format"))
-    if email and not _EMAIL.match(email):
+    if email and email_problem(email):
         problems.append(FieldViolation("email", "невірна адреса / invalid address"))
     if any(s not in VETERAN_STATUSES for s in statuses):
         problems.append(FieldViolation("veteran_statuses", "невідомий статус / unknown status"))

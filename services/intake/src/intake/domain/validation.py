@@ -5,15 +5,18 @@ import re
 from datetime import date
 
 from ekm_platform.errors import FieldViolation, ValidationError
-from ekm_platform.identifiers import rnokpp_problem, unzr_problem
+from ekm_platform.identifiers import (
+    email_problem,
+    katottg_problem,
+    phone_problem,
+    rnokpp_problem,
+    unzr_problem,
+)
 
 from intake.domain.model import PersonData, Submission
 
 MAX_DESCRIPTION_BYTES = 64 * 1024
 MAX_NAME = 100
-_PHONE = re.compile(r"^\+\d{10,15}$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
-_KATOTTG = re.compile(r"^UA\d{17}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -68,11 +71,11 @@ def validate(submission: Submission, proactive: bool = False) -> None:
             "потрібна згода на обробку персональних даних / consent to processing is required"))
     if not (submission.applicant_phone or submission.applicant_email) and not proactive:
         problems.append(FieldViolation("applicant.phone", "потрібен телефон або e-mail / phone or e-mail is required"))
-    if submission.applicant_phone and not _PHONE.match(submission.applicant_phone):
+    if submission.applicant_phone and phone_problem(submission.applicant_phone):
         problems.append(FieldViolation("applicant.phone", "формат +380XXXXXXXXX / E.164 format"))
-    if submission.applicant_email and not _EMAIL.match(submission.applicant_email):
+    if submission.applicant_email and email_problem(submission.applicant_email):
         problems.append(FieldViolation("applicant.email", "невірна адреса / invalid address"))
-    if submission.community_code and not _KATOTTG.match(submission.community_code):
+    if submission.community_code and katottg_problem(submission.community_code):
         problems.append(FieldViolation("community_code", "код КАТОТТГ UA + 17 цифр / KATOTTG code UA + 17 digits"))
     if len(submission.client_request_id) > 64 or len(submission.relation_to_subject) > MAX_NAME:
         field = "client_request_id" if len(submission.client_request_id) > 64 else "applicant.relation_to_subject"

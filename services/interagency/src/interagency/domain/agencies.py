@@ -3,15 +3,13 @@ child services, probation, legal aid, NGOs. Each has its own staff (partner_agen
 ``org`` claim is the agency's code), a sector and a community. Plain Python."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ekm_platform.errors import FieldViolation, ValidationError
+from ekm_platform.identifiers import edrpou_problem, katottg_problem
 
 from interagency.domain.model import Sector
 
-_EDRPOU = re.compile(r"^\d{8}$")
-_COMMUNITY = re.compile(r"^UA\d{17}$")
 
 @dataclass(frozen=True)
 class Agency:
@@ -26,14 +24,14 @@ class Agency:
 
 def validate_agency(agency: Agency) -> None:
     problems = []
-    if not _EDRPOU.match(agency.agency_code or ""):
+    if edrpou_problem(agency.agency_code or ""):
         problems.append(FieldViolation("agency_code", "код ЄДРПОУ з 8 цифр / an 8-digit EDRPOU code"))
     if not agency.name.strip() or len(agency.name) > 300:
         problems.append(FieldViolation("name", "назва 1–300 символів / a name of 1–300 characters"))
     if not isinstance(agency.sector, Sector):
         problems.append(FieldViolation("sector", "невідомий сектор / unknown sector; one of: "
                                        + ", ".join(s.value for s in Sector)))
-    if not _COMMUNITY.match(agency.community_code or ""):
+    if katottg_problem(agency.community_code or ""):
         problems.append(FieldViolation("community_code", "код громади: UA і 17 цифр / UA and 17 digits"))
     if problems:
         raise ValidationError(problems)

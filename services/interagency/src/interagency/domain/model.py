@@ -10,13 +10,13 @@ by whom, why). Plain Python.
 """
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 
 from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
+from ekm_platform.identifiers import edrpou_problem
 
 
 class Sector(str, Enum):
@@ -59,7 +59,6 @@ TERMINAL = (ReferralState.REJECTED, ReferralState.REVOKED, ReferralState.COMPLET
 MAX_REASON_BYTES = 4096
 MAX_NOTE = 2000
 MAX_COMPLETE_DAYS = 366
-_EDRPOU = re.compile(r"^\d{8}$")
 
 
 def _now() -> datetime:
@@ -211,7 +210,7 @@ def validate_referral(case_number: str, sector: Sector | None, agency_code: str,
         problems.append(FieldViolation("case_number", "обов'язкове поле / required"))
     if sector is None:
         problems.append(FieldViolation("sector", "невідомий або не вказаний сектор / unknown or missing sector"))
-    if not _EDRPOU.match(agency_code):
+    if edrpou_problem(agency_code):
         problems.append(FieldViolation("agency_code", "код ЄДРПОУ з 8 цифр / an 8-digit EDRPOU code"))
     if not reason.strip():
         problems.append(FieldViolation("reason", "обов'язкове поле / required"))
