@@ -16,6 +16,9 @@ pooling) with what nameko's ``requeue_on_error=True`` lacks:
 - A message that cannot be decoded (not JSON, a content type other than JSON) is a dead
   letter at once with its raw body; nameko (kombu) would log it and drop it.
 
+With ``EKM_QUEUE_TYPE=quorum`` the handler's queue and the delay queues are quorum queues
+(``ekm_platform.topology``).
+
 Events that can never be handled (``EnvelopeError``, ``PermanentEventError``) are dead
 letters at once already (``ekm_platform.dependencies.handle_event``).
 """
@@ -29,6 +32,8 @@ import kombu
 from nameko.amqp.consume import Consumer as ConsumerCore
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
+
+from ekm_platform.topology import delay_queue_arguments, typed
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +60,8 @@ def delay_queue(milliseconds: int) -> kombu.Queue:
     exchange to the queue named by their routing key."""
     name = f"ekm.retry.{milliseconds}"
     return kombu.Queue(name, exchange=kombu.Exchange(name, type="fanout", durable=True), durable=True,
-                       queue_arguments={"x-message-ttl": milliseconds, "x-dead-letter-exchange": ""})
+                       queue_arguments={"x-message-ttl": milliseconds, "x-dead-letter-exchange": "",
+                                        **delay_queue_arguments()})
 
 
 class _Consumer(ConsumerCore):
@@ -79,6 +85,7 @@ class RetryingEventHandler(EventHandler):
     def setup(self):
         self.consumer_options["on_undecodable"] = self.handle_undecodable
         super().setup()
+        typed(self.queue)  # EKM_QUEUE_TYPE=quorum: a quorum queue (same name, durable, not auto-deleted)
         self.consumer_name = f"{self.container.service_name}.{self.method_name}"
         self.max_attempts = max_attempts()
         self.publisher = Publisher(self.amqp_uri, use_confirms=True, delivery_mode=2)

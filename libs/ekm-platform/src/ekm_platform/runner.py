@@ -37,17 +37,10 @@ def instrument(service: str) -> None:
 
     setup_tracing(service)
     NamekoInstrumentor().instrument()
-    from ekm_platform.nameko_patches import trace_entrypoints_without_call_args, untraced_health_checks
-    trace_entrypoints_without_call_args()
-    untraced_health_checks()
     SQLAlchemyInstrumentor().instrument(enable_commenter=False)
     from ekm_platform.tracing import instrument_http_clients
     instrument_http_clients()  # outbound SOAP/REST (registries) as client spans, traceparent injected
-    # A "connect" span per pool checkout says nothing an operator needs and costs every
-    # request a span; statements stay traced.
-    from opentelemetry.instrumentation.utils import unwrap
-    from sqlalchemy.engine import Engine
-    unwrap(Engine, "connect")
+    # ekm_platform.patches.apply_all() (next, in run) adjusts what these instrumented.
 
 
 def tune_garbage_collector() -> None:
@@ -67,14 +60,14 @@ def run(service: str) -> None:
     from nameko import config
     from nameko.runners import ServiceRunner
 
-    from ekm_platform.grpc_support import patch_nameko_grpc
-    from ekm_platform.nameko_patches import declare_reply_queue_once
+    from ekm_platform.patches import apply_all
+    from ekm_platform.topology import queue_type
     from ekm_platform.tracing import shutdown_tracing
 
     setup_logging(service)
     instrument(service)
-    patch_nameko_grpc()
-    declare_reply_queue_once()
+    apply_all()  # every dependency's patch, versions checked first (the tests apply the same)
+    queue_type()  # an unknown EKM_QUEUE_TYPE refuses to start
     config.setup(settings.nameko_config(service))
     runner = ServiceRunner()
     runner.add_service(settings.service_class(service))

@@ -6,6 +6,14 @@ Partners publish JSON records to the topic exchange ``partner.feed`` with routin
 are taken in batches (manual acknowledgements, acknowledged only after the batch is
 committed); a record that cannot be accepted goes to ``partner.feed.dead`` with its reason
 in the ``x-ekm-reason`` header. ``--dead list|replay`` is the operator's view of that queue.
+
+A batch that fails for another reason (the database is away) is the platform's retry
+policy (``ekm_platform.events``): the batch is tried again record by record, and a record
+that still fails waits in the broker's delay queue ``ekm.retry.<ms>`` (1 s, 2 s, 4 s, …; the
+attempt count in the ``x-ekm-attempts`` header) and comes back; after
+``EKM_EVENT_MAX_ATTEMPTS`` attempts it goes to ``partner.feed.dead`` with the last error.
+A record coming back from a delay queue was re-published by this consumer (its broker user,
+which the broker checks), carrying the authenticated partner and the record type in headers.
 """
 from __future__ import annotations
 
@@ -21,6 +29,8 @@ from opentelemetry import trace
 from opentelemetry.propagate import extract
 
 from ekm_platform import config
+from ekm_platform.events import ATTEMPTS_HEADER, ERROR_HEADER, delay_queue, max_attempts, retry_delay
+from ekm_platform.topology import queue_arguments
 from ekm_platform.db import make_engine, make_session_factory
 from ekm_platform.logs import setup_logging
 from ekm_platform.unit_of_work import UnitOfWork
@@ -37,10 +47,11 @@ log = logging.getLogger("registry_gateway.feed")
 
 
 def declare(channel) -> None:
+    """The feed's queues, quorum queues with ``EKM_QUEUE_TYPE=quorum``."""
     channel.exchange_declare(EXCHANGE, "topic", durable=True)
-    channel.queue_declare(QUEUE, durable=True)
+    channel.queue_declare(QUEUE, durable=True, arguments=queue_arguments() or None)
     channel.queue_bind(QUEUE, EXCHANGE, "#")
-    channel.queue_declare(DEAD, durable=True)
+    channel.queue_declare(DEAD, durable=True, arguments=queue_arguments() or None)
 
 
 class FeedConsumer:
@@ -50,6 +61,9 @@ class FeedConsumer:
         self.sessions = make_session_factory(self.engine)
         self.partners = load_partners()
         self.running = True
+        self.user = self.parameters.credentials.username  # records it re-publishes for a retry carry it
+        self.max_attempts = max_attempts()
+        self.declared_delays: set[int] = set()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, metadata.tables, "registry_gateway", EvidenceRepository)
@@ -77,19 +91,83 @@ class FeedConsumer:
             connection.close()
             self.engine.dispose()
 
+    def _trusted(self, properties) -> bool:
+        """Re-published by an operator (a replay) or by this consumer (a retry): the broker
+        checked ``user_id``, so the partner and record type headers are ours, not a partner's."""
+        headers = properties.headers or {}
+        return bool(properties.user_id in OPERATORS | {self.user} and headers.get("x-ekm-partner")
+                    and (headers.get("x-ekm-replayed") or headers.get("x-ekm-retried")))
+
     def sender(self, properties) -> str | None:
         """The authenticated partner: the broker-checked ``user_id``; for a record an operator
-        replayed from the dead queue (published as an operator user), the partner it came from."""
-        headers = properties.headers or {}
-        if properties.user_id in OPERATORS and headers.get("x-ekm-replayed") and headers.get("x-ekm-partner"):
-            return str(headers["x-ekm-partner"])
+        replayed from the dead queue, or this consumer put back for a retry, the partner it came from."""
+        if self._trusted(properties):
+            return str(properties.headers["x-ekm-partner"])
         return properties.user_id
 
+    def record_type(self, method, properties) -> str:
+        """The routing key; a retried record comes back through the default exchange (its
+        routing key is then the queue's name), so its type travels in a header."""
+        if self._trusted(properties) and properties.headers.get("x-ekm-record-type"):
+            return str(properties.headers["x-ekm-record-type"])
+        return method.routing_key
+
     def handle(self, channel, batch) -> None:
+        """Ingest a batch; if it fails (not a bad record: those are outcomes), record by
+        record, each failing one retried later with a back-off and then dead."""
+        try:
+            self.ingest_batch(channel, batch)
+            return
+        except pika.exceptions.AMQPError:
+            raise
+        except Exception as exc:
+            if len(batch) > 1:
+                log.warning("a batch of %d failed (%s: %s); handling its records one by one", len(batch),
+                            type(exc).__name__, exc)
+                for item in batch:
+                    self.handle(channel, [item])
+                return
+            self.retry_later(channel, batch[0], exc)
+
+    def retry_later(self, channel, item, exc: Exception) -> None:
+        method, properties, body = item
+        headers = dict(properties.headers or {})
+        try:
+            attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
+        except (TypeError, ValueError):
+            attempts = 1
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        keep = {k: v for k, v in headers.items() if not k.startswith(("x-death", "x-first-death", "x-last-death"))}
+        keep.update({"x-ekm-partner": self.sender(properties) or "",
+                     "x-ekm-record-type": self.record_type(method, properties)})
+        if attempts >= self.max_attempts:
+            log.warning("record from %s failed %d times, dead: %s", keep["x-ekm-partner"], attempts, reason)
+            keep.pop("x-ekm-retried", None)
+            keep.update({"x-ekm-reason": f"{attempts} спроб не вдалося / {attempts} attempts failed; last: {reason}",
+                         ATTEMPTS_HEADER: attempts})
+            channel.basic_publish("", DEAD, body, pika.BasicProperties(
+                delivery_mode=2, content_type="application/json", headers=keep))
+        else:
+            seconds = retry_delay(attempts)
+            log.warning("record from %s failed (attempt %d of %d), retrying in %.1f s: %s", keep["x-ekm-partner"],
+                        attempts, self.max_attempts, seconds, reason)
+            queue = delay_queue(max(1, int(seconds * 1000)))
+            if queue.name not in self.declared_delays:
+                channel.exchange_declare(queue.exchange.name, "fanout", durable=True)
+                channel.queue_declare(queue.name, durable=True, arguments=queue.queue_arguments)
+                channel.queue_bind(queue.name, queue.exchange.name)
+                self.declared_delays.add(queue.name)
+            keep.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: reason, "x-ekm-retried": 1})
+            channel.basic_publish(queue.exchange.name, QUEUE, body, pika.BasicProperties(
+                delivery_mode=2, content_type=properties.content_type or "application/json",
+                user_id=self.user, headers=keep))
+        channel.basic_ack(method.delivery_tag)
+
+    def ingest_batch(self, channel, batch) -> None:
         """One CONSUMER span per batch (linked to every traced record in it), and for each
         record that came with a ``traceparent`` header a CONSUMER span in the partner's own
         trace, with the record's identifiers (never its contents)."""
-        items = [Incoming(self.sender(p), m.routing_key, b) for m, p, b in batch]
+        items = [Incoming(self.sender(p), self.record_type(m, p), b) for m, p, b in batch]
         traced = [(i, context) for i, (_, p, _) in enumerate(batch) if (context := _incoming_context(p))]
         links = [trace.Link(trace.get_current_span(c).get_span_context()) for _, c in traced]
         started = time.time_ns()
@@ -105,7 +183,7 @@ class FeedConsumer:
                                       kind=trace.SpanKind.CONSUMER, start_time=started,
                                       links=[trace.Link(batch_span.get_span_context())], attributes={
                                           "messaging.system": "rabbitmq", "messaging.destination.name": QUEUE,
-                                          "ekm.partner": items[i].partner_id or "", "ekm.record_type": method.routing_key,
+                                          "ekm.partner": items[i].partner_id or "", "ekm.record_type": items[i].record_type,
                                           "ekm.record_id": outcome.record_id, "ekm.outcome": outcome.status})
             span.end(end_time=ended)
         for (method, properties, body), outcome in zip(batch, outcomes):
@@ -113,9 +191,9 @@ class FeedConsumer:
                 log.warning("dead record from %s (%s): %s", properties.user_id, method.routing_key, outcome.reason)
                 channel.basic_publish("", DEAD, body, pika.BasicProperties(
                     delivery_mode=2, content_type="application/json",
-                    headers={"x-ekm-reason": outcome.reason[:500], "x-ekm-partner": properties.user_id or "",
-                             "x-ekm-record-type": method.routing_key}))
-        channel.basic_ack(batch[-1][0].delivery_tag, multiple=True)
+                    headers={"x-ekm-reason": outcome.reason[:500], "x-ekm-partner": self.sender(properties) or "",
+                             "x-ekm-record-type": self.record_type(method, properties)}))
+        channel.basic_ack(batch[-1][0].delivery_tag, multiple=True)  # every earlier delivery is settled already
 
 
 _tracer = trace.get_tracer("registry_gateway.feed_consumer")
