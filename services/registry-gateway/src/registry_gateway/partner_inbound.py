@@ -52,7 +52,7 @@ from ekm_platform.logs import setup_logging
 from ekm_platform.unit_of_work import UnitOfWork
 
 from registry_gateway.adapters.orm import metadata
-from registry_gateway.adapters.partners import load_partners
+from registry_gateway.adapters.partners import load_partners, load_xroad_clients
 from registry_gateway.adapters.repository import EvidenceRepository
 from registry_gateway.service_layer.feeds import Incoming, ingest
 
@@ -88,6 +88,7 @@ class PartnerInbound:
         engine = make_engine(database_url)
         self.sessions = make_session_factory(engine)
         self.partners = load_partners()
+        self.xroad_clients = load_xroad_clients()
         self.wsdl = (resources.files("registry_gateway") / "wsdl" / "partner_records.wsdl").read_bytes()
         self.writer = GroupWriter(self._store, max_batch=MAX_BATCH)
         self.dead_letters = ThreadPoolExecutor(1, thread_name_prefix="partner-dead-letters")
@@ -195,7 +196,16 @@ class PartnerInbound:
         except pika.exceptions.AMQPError:
             log.exception("could not dead-letter a refused record (the partner was told: %s)", reason)
 
+    def _check_client(self, partner, client: str) -> None:
+        """The X-Road client a request names must be the one registered for the partner's
+        certificate (``xroad_client`` in the partners file): a partner cannot speak for another."""
+        registered = self.xroad_clients.get(partner)
+        if registered is not None and client != registered:
+            raise Refused(403, f"Клієнт X-Road {client} не відповідає сертифікату партнера / the X-Road client "
+                               f"{client} is not the one of the partner's certificate")
+
     async def _rest(self, scope, receive, partner, record_type, found: dict) -> bytes:
+        self._check_client(partner, found["X-Road-Client"])
         evidence = {"id": found["X-Road-Id"], "user_id": found["X-Road-UserId"], "client": found["X-Road-Client"],
                     "issue": found.get("X-Road-Issue")}
         outcome = await self._ingest(partner, record_type, await self._body(scope, receive), evidence)
@@ -220,6 +230,10 @@ class PartnerInbound:
                                            f"X-Road service ({xroad.member_path(found['service'])})", 400)
         if request.tag != f"{{{NS}}}SubmitRecord":
             raise soap.SoapFault("Client", f"Невідома операція або простір імен / unknown operation {request.tag}")
+        try:
+            self._check_client(partner, xroad.member_path(found["client"]))
+        except Refused as refused:
+            raise soap.SoapFault("Client", refused.message, 403) from refused
         record_type = (request.findtext(f"{{{NS}}}recordType") or "").strip()
         fields = {f.get("name"): f.text or "" for f in request.findall(f"{{{NS}}}field")}
         evidence = {"id": xroad.text(found, "id"), "user_id": xroad.text(found, "userId"),
