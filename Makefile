@@ -48,6 +48,10 @@ proto-check: ## fail when regenerating the protobuf code would change the tree
 	  diff -r -x __pycache__ $$tmp/ekm libs/ekm-protos/ekm > /dev/null && rm -rf $$tmp && echo "proto-check: generated code is up to date" || \
 	  { rm -rf $$tmp; echo "proto-check: generated code is stale: run 'make proto' and commit" >&2; exit 1; }
 
+deploy-check: setup ## render the Kubernetes overlays (kustomize) and validate them offline: schemas + policy
+	@$(PY) deploy/validate.py
+	@$(PYTEST) -q tests/test_deploy_manifests.py
+
 bench: setup ## benchmarks against raw baselines measured in the same run
 	@$(PY) -m bench.appeals
 
@@ -71,4 +75,4 @@ trace: setup ## print a trace: make trace ID=<tracking number | trace id>
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check bench bench-notifications scale-data bench-scale token trace clean
+.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check deploy-check bench bench-notifications scale-data bench-scale token trace clean
