@@ -58,6 +58,8 @@ NO_PROBES = {
                                        "restarts it when it exits",
 }
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+# Pods of these app.kubernetes.io/part-of values run the platform's image (deploy/Dockerfile).
+EKM_IMAGE_PARTS = ("ekm", "ekm-demo")
 # The ЕКМ image's writable scratch directory (EKM_VAR_DIR, TMPDIR, HOME in deploy/Dockerfile).
 SCRATCH = "/tmp/ekm"
 
@@ -95,7 +97,7 @@ def _k8s_schema_dir(version: str) -> pathlib.Path:
     return directory
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _k8s_validator(version: str, filename: str):
     directory = _k8s_schema_dir(version)
     path = directory / filename
@@ -114,7 +116,7 @@ def _k8s_filename(api_version: str, kind: str) -> str:
     return f"{kind.lower()}-{group_version}.json"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _crd_validator(filename: str):
     schema = json.loads((SCHEMAS / filename).read_text(encoding="utf-8"))
     return jsonschema.Draft7Validator(schema)
@@ -221,7 +223,7 @@ def _container_errors(doc: dict, pod: dict, container: dict, long_running: bool)
         for probe in ("readinessProbe", "livenessProbe"):
             if not container.get(probe):
                 errors.append(f"{where}: no {probe}")
-    if str(container.get("image", "")).split(":")[0].endswith("/ekm/ekm") or container.get("image") == "ekm":
+    if pod_labels(doc).get("app.kubernetes.io/part-of") in EKM_IMAGE_PARTS:
         # the platform's image writes only to its scratch directory, which must be an emptyDir
         volumes = {v["name"]: v for v in pod.get("volumes") or []}
         mounts = {m["mountPath"]: m for m in container.get("volumeMounts") or []}

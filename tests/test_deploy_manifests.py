@@ -14,7 +14,6 @@ import pathlib
 
 import pytest
 import yaml
-
 from ekm_platform import config
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
