@@ -9,6 +9,14 @@ import pytest
 from ekm_platform.testing import broker
 
 
+def pytest_configure(config):
+    """Every dependency's patch, applied as production applies it (``ekm_platform.runner``):
+    the same ``apply_all``, versions checked first; a mismatch stops the test session."""
+    from ekm_platform.patches import apply_all
+
+    apply_all()
+
+
 @pytest.fixture(scope="session")
 def ekm_amqp_uri():
     """A fresh vhost on the local RabbitMQ, deleted after the session."""
