@@ -1,8 +1,8 @@
 """The web workplace's settings, read from the environment (defaults for one machine).
 
 - ``EKM_WEB_HOST`` / ``EKM_WEB_PORT``: where the BFF listens (127.0.0.1:8080).
-- ``EKM_WEB_SESSION_SECRET``: the key signing the session cookie (default: random per process,
-  so a restart signs everybody out).
+- ``EKM_WEB_SESSION_SECRET`` (or a file named by ``EKM_WEB_SESSION_SECRET_FILE``): the key
+  signing the session cookie (default: random per process, so a restart signs everybody out).
 - ``EKM_WEB_IDLE_MINUTES``: a session unused this long is ended (15).
 - ``EKM_WEB_SESSION_HOURS``: the longest a session (and its bearer token) lives (8).
 - ``EKM_WEB_DEV_IDP``: ``1`` (default) offers the development identity provider (choose a demo
@@ -67,7 +67,7 @@ class Settings:
         return cls(
             host=env.get("EKM_WEB_HOST", "127.0.0.1"),
             port=int(env.get("EKM_WEB_PORT", "8080")),
-            session_secret=env.get("EKM_WEB_SESSION_SECRET") or secrets.token_urlsafe(32),
+            session_secret=config.secret("WEB_SESSION_SECRET", environ=env) or secrets.token_urlsafe(32),
             idle_seconds=int(float(env.get("EKM_WEB_IDLE_MINUTES", "15")) * 60),
             session_seconds=int(float(env.get("EKM_WEB_SESSION_HOURS", "8")) * 3600),
             dev_idp=env.get("EKM_WEB_DEV_IDP", "1") not in ("0", "false", "no"),

@@ -345,12 +345,12 @@ def _demo_chatbot_appeal(bots_file: pathlib.Path) -> None:
     import urllib.error
     import urllib.request
 
-    from intake.webhook import sign
+    from intake.webhook import bot_secret, sign
 
     if not bots_file.exists():
         return
     bot = json.loads(bots_file.read_text(encoding="utf-8"))[0]
-    secret = bot.get("secret") or os.environ.get(bot.get("secret_env", ""), "")
+    secret = bot_secret(bot)
     body = json.dumps({"message_id": "demo-chatbot-1", "conversation_id": "demo-conversation-1",
                        "description": "Повернувся з фронту, не можу знайти роботу, потрібна підтримка",
                        "consent_to_processing": True,

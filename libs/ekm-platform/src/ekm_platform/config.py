@@ -3,12 +3,17 @@
 Every service reads the same names, so knowing one service means knowing all:
 
 - ``EKM_HOME``: the working folder (``var/`` below it holds databases, logs, keys).
-- ``EKM_AMQP_URI``: the broker, default ``amqp://guest:guest@127.0.0.1:5672/``.
+- ``EKM_AMQP_URI``: the broker, default ``amqp://guest:guest@127.0.0.1:5672/`` (development only:
+  RabbitMQ's guest user works on loopback alone).
 - ``EKM_DATABASE_URL``: a PostgreSQL server URL; each service gets its own database
   ``<name>_<service>`` on it.  Unset: one SQLite file per service under ``var/``.
 - ``EKM_<SERVICE>_DATABASE_URL``: the full URL of one service's database (wins).
 - ``EKM_<SERVICE>_GRPC_PORT``: the gRPC port of one service.
 - ``EKM_JWT_PUBLIC_KEY`` / ``EKM_JWT_PRIVATE_KEY``: PEM files for RS256 tokens.
+
+Secrets (the broker URI, database URLs: they hold passwords) come only from the environment:
+``EKM_<NAME>`` or a file named by ``EKM_<NAME>_FILE`` (a mounted secret), see ``secret``;
+``tests/test_secrets.py`` fails on a secret written into the source.
 """
 from __future__ import annotations
 
@@ -60,8 +65,24 @@ def var_dir() -> pathlib.Path:
     return path
 
 
+def secret(name: str, default: str | None = None, environ=None) -> str | None:
+    """A secret setting, from the environment only: ``EKM_<name>``, or the content of the file
+    named by ``EKM_<name>_FILE`` (a mounted Kubernetes / Docker secret; surrounding whitespace
+    stripped). Both set is refused (``ValueError``): which one wins would be a guess."""
+    env = os.environ if environ is None else environ
+    value, file = env.get(f"EKM_{name}"), env.get(f"EKM_{name}_FILE")
+    if value and file:
+        raise ValueError(f"EKM_{name} and EKM_{name}_FILE are both set: set one of them")
+    if file:
+        return pathlib.Path(file).read_text(encoding="utf-8").strip()
+    return value or default
+
+
+DEV_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"  # development only: guest is refused off loopback
+
+
 def amqp_uri() -> str:
-    return os.environ.get("EKM_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    return secret("AMQP_URI", DEV_AMQP_URI)
 
 
 def grpc_port(service: str) -> int:
@@ -74,10 +95,10 @@ def grpc_host() -> str:
 
 def database_url(service: str) -> str:
     """The SQLAlchemy URL of one service's own database."""
-    own = os.environ.get(f"EKM_{env_key(service)}_DATABASE_URL")
+    own = secret(f"{env_key(service)}_DATABASE_URL")
     if own:
         return own
-    shared = os.environ.get("EKM_DATABASE_URL")
+    shared = secret("DATABASE_URL")
     if shared:
         url = make_url(shared)
         if url.drivername in ("postgresql", "postgres"):

@@ -20,9 +20,11 @@ inside it, a replay is answered as the first delivery was (``message_id`` is the
 idempotency key in intake) and stores nothing new.
 
 Bots are configuration (``EKM_CHATBOTS_FILE``, default ``deploy/demo/chatbots.json`` under
-EKM_HOME): a list of ``{"bot_id", "community_code", "secret"}`` or ``"secret_env"`` (the name
-of an environment variable holding the secret — how a deployment keeps secrets out of
-files). A secret shorter than 16 bytes is refused at start. Port ``EKM_CHATBOT_PORT`` (8090).
+EKM_HOME): a list of ``{"bot_id", "community_code"}`` with the bot's secret as ``"secret_env"``
+(the name of an environment variable holding it) or ``"secret_file"`` (the path of a file
+holding it, a mounted secret) — how a deployment keeps secrets out of the configuration; a
+literal ``"secret"`` is for the development file only (deploy/demo/chatbots.json). A secret
+shorter than 16 bytes is refused at start. Port ``EKM_CHATBOT_PORT`` (8090).
 In production TLS ends at the ingress in front of it.
 """
 from __future__ import annotations
@@ -70,12 +72,23 @@ def load_bots(path: str | None = None) -> dict[str, Bot]:
         return {}
     bots = {}
     for entry in json.loads(file.read_text(encoding="utf-8")):
-        secret = entry.get("secret") or os.environ.get(entry.get("secret_env", ""), "")
+        secret = bot_secret(entry)
         if len(secret.encode()) < MIN_SECRET:
             raise SystemExit(f"chat-bot {entry.get('bot_id')!r}: its secret is missing or shorter than "
                              f"{MIN_SECRET} bytes ({file})")
         bots[entry["bot_id"]] = Bot(entry["bot_id"], secret.encode(), entry.get("community_code", ""))
     return bots
+
+
+def bot_secret(entry: dict) -> str:
+    """A bot's HMAC secret: from ``secret_env`` (an environment variable's name), ``secret_file``
+    (a file's path) or, in the development file, a literal ``secret``; "" when none is there."""
+    if entry.get("secret_env"):
+        return os.environ.get(entry["secret_env"], "")
+    if entry.get("secret_file"):
+        path = pathlib.Path(entry["secret_file"])
+        return path.read_text(encoding="utf-8").strip() if path.exists() else ""
+    return entry.get("secret", "")
 
 
 def sign(secret: bytes, timestamp: str, body: bytes) -> str:
