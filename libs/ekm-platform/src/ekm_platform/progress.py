@@ -34,7 +34,8 @@ class Progress:
         self.stream = sys.stderr if stream is None else stream
         self.done, self.pending, self.closed = 0, 0, False
         self.started = time.monotonic()
-        self.bar = tqdm(total=total, desc=label, unit=unit or "it", file=self.stream, disable=not enabled(self.stream),
+        self.drawn = enabled(self.stream)
+        self.bar = tqdm(total=total, desc=label, unit=unit or "it", file=self.stream, disable=not self.drawn,
                         unit_scale=total >= 10_000, mininterval=0.5, dynamic_ncols=True, leave=True)
 
     def add(self, n: int = 1) -> None:
@@ -54,7 +55,7 @@ class Progress:
             self.bar.update(self.pending)
             self.pending = 0
         self.bar.close()
-        if self.bar.disable and self.summary:
+        if not self.drawn and self.summary:  # (tqdm marks itself disabled once closed)
             unit = f" {self.unit}" if self.unit else ""
             self.stream.write(f"{self.label}: {self.done:,}{unit} in {time.monotonic() - self.started:.1f} s\n")
             self.stream.flush()
