@@ -72,7 +72,10 @@ token: setup ## a development token: make token ROLE=case_manager USER=cm-1
 trace: setup ## print a trace: make trace ID=<tracking number | trace id>
 	@$(EKM) trace $(ID)
 
+status: setup ## every service's health, queues and dead letters (exit 1 when something is wrong)
+	@$(EKM) status
+
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check deploy-check bench bench-notifications scale-data bench-scale token trace clean
+.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check deploy-check bench bench-notifications scale-data bench-scale token trace status clean
