@@ -58,6 +58,9 @@ bench: setup ## benchmarks against raw baselines measured in the same run
 bench-notifications: setup ## 10,000 queued events to a real SMTP server, beside raw pika consume
 	@$(PY) -m bench.notifications --n 10000
 
+chaos: setup-postgres ## 10,000 appeals and partner feeds under kill -9 of every service and a RabbitMQ restart; prints the counts
+	@$(PY) -m bench.chaos --appeals 10000
+
 SCALE_DB ?= postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmscale
 
 scale-data: setup-postgres ## generate 1M cases, 3M persons, 20M history entries into $(SCALE_DB)_cases
@@ -78,4 +81,4 @@ status: setup ## every service's health, queues and dead letters (exit 1 when so
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check deploy-check bench bench-notifications scale-data bench-scale token trace status clean
+.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check deploy-check bench bench-notifications chaos scale-data bench-scale token trace status clean
