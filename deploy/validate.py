@@ -359,6 +359,8 @@ def policy_errors(docs: list[dict], overlay: str) -> list[str]:
         errors.append("RabbitmqCluster: default_queue_type = quorum is not set")
     if not any(v["spec"].get("defaultQueueType") == "quorum" for v in by_kind.get("Vhost", {}).values()):
         errors.append("Vhost: no vhost with defaultQueueType quorum")
+    if by_kind.get("ConfigMap", {}).get("ekm-config", {}).get("data", {}).get("EKM_QUEUE_TYPE") != "quorum":
+        errors.append("ConfigMap/ekm-config: EKM_QUEUE_TYPE is not quorum (the processes would declare classic queues)")
     clusters = list(by_kind.get("Cluster", {}).values())
     if len(clusters) != 1 or (overlay == "production" and clusters[0]["spec"].get("instances") != 3):
         errors.append("Cluster (CloudNativePG): expected one, 3 instances in production")

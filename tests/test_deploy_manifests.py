@@ -14,6 +14,7 @@ import pathlib
 
 import pytest
 import yaml
+
 from ekm_platform import config
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -279,6 +280,7 @@ def test_policy_violations_are_reported(rendered):
     docs = [d for d in docs if d["kind"] != "Job"]
     docs = [d for d in docs if not (d["kind"] == "Deployment" and d["metadata"]["name"] == "intake-webhook")]
     find(docs, "RabbitmqCluster", "ekm-rabbitmq")["spec"]["replicas"] = 1
+    del find(docs, "ConfigMap", "ekm-config")["data"]["EKM_QUEUE_TYPE"]
 
     errors = "\n".join(validate.policy_errors(docs, "production"))
     for expected in ("Deployment/cases container cases: no livenessProbe",
@@ -292,7 +294,8 @@ def test_policy_violations_are_reported(rendered):
                      "Deployment/web: no NetworkPolicy says who may reach port 8080",
                      "Job: no migrate Job",
                      "Deployment/intake-webhook: missing",
-                     "RabbitmqCluster: production runs 3 nodes"):
+                     "RabbitmqCluster: production runs 3 nodes",
+                     "ConfigMap/ekm-config: EKM_QUEUE_TYPE is not quorum"):
         assert expected in errors, expected
 
 
