@@ -18,6 +18,7 @@ which the broker checks), carrying the authenticated partner and the record type
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -85,10 +86,12 @@ class FeedConsumer:
                     batch = []
                 if not self.running:
                     break
-        finally:
-            if batch:
-                channel.basic_nack(batch[-1][0].delivery_tag, multiple=True, requeue=True)
-            connection.close()
+        finally:  # on a lost connection the broker requeues the unacknowledged batch by itself
+            with contextlib.suppress(pika.exceptions.AMQPError):
+                if batch and channel.is_open:
+                    channel.basic_nack(batch[-1][0].delivery_tag, multiple=True, requeue=True)
+                if connection.is_open:
+                    connection.close()
             self.engine.dispose()
 
     def _trusted(self, properties) -> bool:
