@@ -35,6 +35,7 @@ import base64
 import json
 import os
 import pathlib
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -313,7 +314,6 @@ def as_json(status: PlatformStatus) -> dict:
 def run(args) -> int:
     unknown = set(args.services) - set(config.SERVICES)
     if unknown:
-        import sys
         print(f"невідомий сервіс / unknown service: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
     status = collect(tuple(args.services) or config.SERVICES, timeout=args.timeout)
