@@ -19,8 +19,16 @@ def address(service: str, env=None) -> str:
     return f"{host}:{port}"
 
 
-def channel(service: str, env=None) -> grpc.Channel:
-    return grpc.insecure_channel(address(service, env))
+# grpcio shares one connection between channels to the same address (its global subchannel
+# pool); a channel with this option keeps a connection of its own.
+OWN_CONNECTION = ("grpc.use_local_subchannel_pool", 1)
+
+
+def channel(service: str, env=None, own_connection: bool = False) -> grpc.Channel:
+    """A channel to ``service``. Its instances share one port and the kernel gives each new
+    connection to one of them (SO_REUSEPORT), so a caller that wants its calls spread over
+    several instances opens several channels with ``own_connection=True``."""
+    return grpc.insecure_channel(address(service, env), options=[OWN_CONNECTION] if own_connection else None)
 
 
 def bearer(role: str, user_id: str, community_code: str = "", private_key: bytes | None = None) -> list:

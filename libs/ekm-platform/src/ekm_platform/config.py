@@ -9,6 +9,9 @@ Every service reads the same names, so knowing one service means knowing all:
   ``<name>_<service>`` on it.  Unset: one SQLite file per service under ``var/``.
 - ``EKM_<SERVICE>_DATABASE_URL``: the full URL of one service's database (wins).
 - ``EKM_<SERVICE>_GRPC_PORT``: the gRPC port of one service.
+- ``EKM_INSTANCES``: how many processes run a service, e.g. ``cases=3,notifications=3``
+  (default 1 each); ``EKM_<SERVICE>_INSTANCES`` wins for one service. The instances share
+  the service's gRPC port (SO_REUSEPORT) and its queues (competing consumers).
 - ``EKM_JWT_PUBLIC_KEY`` / ``EKM_JWT_PRIVATE_KEY``: PEM files for RS256 tokens.
 
 Secrets (the broker URI, database URLs: they hold passwords) come only from the environment:
@@ -87,6 +90,26 @@ def amqp_uri() -> str:
 
 def grpc_port(service: str) -> int:
     return int(os.environ.get(f"EKM_{env_key(service)}_GRPC_PORT", GRPC_PORTS[service]))
+
+
+def instances(environ=None) -> dict[str, int]:
+    """How many processes run each service: ``EKM_INSTANCES`` (``cases=3,notifications=3``), then
+    ``EKM_<SERVICE>_INSTANCES``; 1 where neither says. A name that is not a service, or a count
+    that is not a whole number from 1 to 16, is refused (``ValueError``) rather than ignored."""
+    env = os.environ if environ is None else environ
+    counts = dict.fromkeys(SERVICES, 1)
+    given = [tuple(part.split("=", 1)) if "=" in part else (part, "")
+             for part in (p.strip() for p in env.get("EKM_INSTANCES", "").split(",")) if part]
+    given += [(s, env[f"EKM_{env_key(s)}_INSTANCES"]) for s in SERVICES
+              if env.get(f"EKM_{env_key(s)}_INSTANCES", "").strip()]
+    for service, count in given:
+        service = service.strip()
+        if service not in counts:
+            raise ValueError(f"EKM_INSTANCES: unknown service {service!r} (one of {', '.join(SERVICES)})")
+        if not count.strip().isdigit() or not 1 <= int(count) <= 16:
+            raise ValueError(f"EKM_INSTANCES: {service}={count!r}: a whole number from 1 to 16 is expected")
+        counts[service] = int(count)
+    return counts
 
 
 def grpc_host() -> str:

@@ -64,13 +64,15 @@ def run(service: str) -> None:
     from ekm_platform.topology import queue_type
     from ekm_platform.tracing import shutdown_tracing
 
-    setup_logging(service)
+    instance = os.environ.get("EKM_INSTANCE_NAME", service)  # cases-2: one of several (supervisor)
+    setup_logging(instance)
     instrument(service)
     apply_all()  # every dependency's patch, versions checked first (the tests apply the same)
     queue_type()  # an unknown EKM_QUEUE_TYPE refuses to start
     config.setup(settings.nameko_config(service))
     runner = ServiceRunner()
-    runner.add_service(settings.service_class(service))
+    from ekm_platform.instance_stats import with_instance_stats
+    runner.add_service(with_instance_stats(settings.service_class(service)))  # "served: …" in its log
 
     def shutdown(signum, frame):
         eventlet.spawn_n(runner.stop)
@@ -79,8 +81,9 @@ def run(service: str) -> None:
     signal.signal(signal.SIGINT, shutdown)
     runner.start()
     tune_garbage_collector()
-    logging.getLogger("ekm").info(
-        "%s started; gRPC on %s:%s", service, settings.grpc_host(), settings.grpc_port(service))
+    logging.getLogger("ekm").info(  # the supervisor waits for this line (supervisor.STARTED)
+        "%s started; gRPC on %s:%s (pid %s)", instance, settings.grpc_host(), settings.grpc_port(service),
+        os.getpid())
     waiter = eventlet.spawn(runner.wait)
     while True:
         try:

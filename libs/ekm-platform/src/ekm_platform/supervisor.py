@@ -1,5 +1,11 @@
 """Runs the platform on one machine: every service and the registry simulators as real
-processes, a log file each under var/log/, restarts on crash, clean shutdown on Ctrl-C."""
+processes, a log file each under var/log/, restarts on crash, clean shutdown on Ctrl-C.
+
+A service may run as several processes (``EKM_INSTANCES=cases=3,notifications=3``,
+``ekm_platform.config.instances``): ``cases``, ``cases-2``, ``cases-3``, each supervised
+and restarted on its own, each with its own log (``var/log/cases-2.log``). They listen on
+the service's one gRPC port together (SO_REUSEPORT: the kernel hands each new connection
+to one of them) and consume its queues together (competing consumers)."""
 from __future__ import annotations
 
 import os
@@ -12,6 +18,7 @@ from dataclasses import dataclass, field
 from ekm_platform import config
 
 RESTART_LIMIT = 5  # per process, within a minute
+STARTED = " started; gRPC on "  # what ekm_platform.runner logs once a service process serves
 PARTNER_INBOUND = "registry-gateway-partners"
 WEB = "web"
 
@@ -40,10 +47,22 @@ class Program:
     argv: list[str]
     process: subprocess.Popen | None = None
     restarts: list[float] = field(default_factory=list)
+    env: dict = field(default_factory=dict)  # added to the supervisor's environment for this process
+    log_offset: int = 0  # where this process's output starts in its log (set at each spawn)
 
 
-def programs(services=config.SERVICES, simulators: bool = True, env=None, web: bool = False) -> list[Program]:
+def instance_names(service: str, count: int) -> list[str]:
+    """``cases``, ``cases-2``, ``cases-3``: the first keeps the service's own name (and log)."""
+    return [service] + [f"{service}-{i}" for i in range(2, count + 1)]
+
+
+def programs(services=config.SERVICES, simulators: bool = True, env=None, web: bool = False,
+             instances: dict | None = None) -> list[Program]:
+    """The processes of the platform. ``instances`` (service -> count) defaults to
+    ``EKM_INSTANCES`` in ``env`` (``ekm_platform.config.instances``); companions run once."""
     python = sys.executable
+    counts = config.instances(env) if instances is None else {**dict.fromkeys(services, 1), **instances}
+    require_postgresql([s for s in services if counts.get(s, 1) > 1], env)
     result = []
     if web:  # the web workplace (BFF, uvicorn; web/): EKM_WEB_HOST / EKM_WEB_PORT
         result.append(Program(WEB, [python, "-m", "ekm_web"]))
@@ -51,12 +70,34 @@ def programs(services=config.SERVICES, simulators: bool = True, env=None, web: b
         port = (env or os.environ).get("EKM_SIMULATORS_PORT", "8081")
         result.append(Program("registry-simulators", [python, "-m", "registry_simulators", "--port", port]))
     for service in services:
-        result.append(Program(service, [python, "-m", "ekm_platform.runner", service]))
+        for name in instance_names(service, counts.get(service, 1)):
+            result.append(Program(name, [python, "-m", "ekm_platform.runner", service],
+                                  env={"EKM_INSTANCE_NAME": name}))
         result += [Program(name, [python, "-m", module]) for name, module in config.COMPANIONS.get(service, ())]
         if service == "registry-gateway" and (env or os.environ).get("EKM_PARTNER_TLS_CERT"):
             # partner inbound over HTTPS (mTLS): only where partner certificates are configured
             result.append(Program(PARTNER_INBOUND, [python, "-m", "registry_gateway.partner_inbound"]))
     return result
+
+
+def require_postgresql(scaled, env=None) -> None:
+    """Several processes of a service need its database on PostgreSQL: there they take
+    disjoint work with ``FOR UPDATE SKIP LOCKED`` (outbox relays, the notification dispatcher,
+    reminders) and the audit chainer holds an advisory lock. A SQLite file has one writer at a
+    time and none of those locks (two outbox relays could publish the same row), so scale-out
+    on SQLite is refused (``ValueError``) instead of run half-safe."""
+    env = os.environ if env is None else env
+    for service in scaled:
+        key = config.env_key(service)
+        names = (f"EKM_{key}_DATABASE_URL", "EKM_DATABASE_URL")
+        url = next((env[n] for n in names if env.get(n)), "")
+        if not url and any(env.get(f"{n}_FILE") for n in names):
+            continue  # a mounted secret: read by the service itself (ekm_platform.config.secret)
+        if not url.startswith(("postgresql", "postgres:")):
+            raise ValueError(
+                f"{service}: кілька екземплярів сервісу потребують PostgreSQL / several instances need "
+                f"PostgreSQL (EKM_DATABASE_URL=postgresql+psycopg://…; SQLite: one process per service; "
+                f"make run-scaled)")
 
 
 class Supervisor:
@@ -73,7 +114,9 @@ class Supervisor:
 
     def _spawn(self, program: Program) -> None:
         log = open(self.log_dir / f"{program.name}.log", "ab")
-        env = {**(self.env if self.env is not None else os.environ), "EKM_PARENT_PID": str(os.getpid())}
+        program.log_offset = log.seek(0, os.SEEK_END)
+        env = {**(self.env if self.env is not None else os.environ), **program.env,
+               "EKM_PARENT_PID": str(os.getpid())}
         program.process = subprocess.Popen(
             program.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True, env=env)
@@ -93,6 +136,30 @@ class Supervisor:
             print(f"!! {program.name} exited ({program.process.returncode}); restarting", flush=True)
             self._spawn(program)
         return failed
+
+    def started(self, program: Program) -> bool:
+        """Whether this service process, since its last spawn, said it serves (``STARTED``)."""
+        path = self.log_dir / f"{program.name}.log"
+        try:
+            with open(path, "rb") as log:
+                log.seek(program.log_offset)
+                return STARTED.encode() in log.read()
+        except OSError:
+            return False
+
+    def wait_started(self, timeout: float = 60.0, names=None) -> None:
+        """Wait until every service process (or those ``names``) serves: with several
+        instances a health check through the shared port reaches only one of them."""
+        waiting = [p for p in self.programs if (names is None and p.argv[-2:-1] == ["ekm_platform.runner"])
+                   or (names is not None and p.name in names)]
+        deadline = time.monotonic() + timeout
+        while waiting:
+            waiting = [p for p in waiting if not self.started(p)]
+            if not waiting:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not serving after {timeout:.0f} s: {', '.join(p.name for p in waiting)}")
+            time.sleep(0.2)
 
     def stop(self, timeout: float = 15.0) -> None:
         self.stopping = True
