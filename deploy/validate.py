@@ -14,6 +14,7 @@
 ``python deploy/validate.py`` prints one line per overlay and Kubernetes version and exits 1
 on any error.
 """
+
 from __future__ import annotations
 
 import functools
@@ -54,8 +55,8 @@ PARTIAL = {
 # Containers without probes, and why (every other long-running container must have both).
 NO_PROBES = {
     ("registry-gateway-feed", "feed"): "an AMQP consumer with no port: no Service routes to it, so readiness "
-                                       "means nothing; it reconnects to the broker itself and the kubelet "
-                                       "restarts it when it exits",
+    "means nothing; it reconnects to the broker itself and the kubelet "
+    "restarts it when it exits",
 }
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
 # Pods of these app.kubernetes.io/part-of values run the platform's image (deploy/Dockerfile).
@@ -74,8 +75,9 @@ def kubectl() -> pathlib.Path:
 
 def render(directory: pathlib.Path) -> list[dict]:
     """``kubectl kustomize DIRECTORY``: the documents an overlay applies. Raises on a kustomize error."""
-    result = subprocess.run([str(kubectl()), "kustomize", str(directory)], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [str(kubectl()), "kustomize", str(directory)], capture_output=True, text=True, timeout=120, check=False
+    )
     if result.returncode != 0:
         raise RenderError(f"kustomize {directory}: {result.stderr.strip()}")
     return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
@@ -87,11 +89,13 @@ class RenderError(RuntimeError):
 
 # --- schemas ---------------------------------------------------------------------------------
 
+
 def _k8s_schema_dir(version: str) -> pathlib.Path:
     import kubernetes_validate
 
-    directory = (pathlib.Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
-                 / f"v{version}.0-local-strict")
+    directory = (
+        pathlib.Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema" / f"v{version}.0-local-strict"
+    )
     if not directory.is_dir():
         raise RuntimeError(f"kubernetes-validate has no schemas for Kubernetes {version}")
     return directory
@@ -168,6 +172,7 @@ def validate_documents(docs: list[dict], version: str) -> tuple[dict, list[str]]
 
 # --- policy ----------------------------------------------------------------------------------
 
+
 def pod_spec(doc: dict) -> dict | None:
     if doc.get("kind") not in WORKLOADS:
         return None
@@ -191,8 +196,12 @@ def selects(selector: dict, labels: dict) -> bool:
             return False
     for expression in selector.get("matchExpressions") or []:
         key, operator, values = expression["key"], expression["operator"], expression.get("values") or []
-        if (operator == "In" and labels.get(key) not in values) or (operator == "NotIn" and labels.get(key) in values) \
-                or (operator == "Exists" and key not in labels) or (operator == "DoesNotExist" and key in labels):
+        if (
+            (operator == "In" and labels.get(key) not in values)
+            or (operator == "NotIn" and labels.get(key) in values)
+            or (operator == "Exists" and key not in labels)
+            or (operator == "DoesNotExist" and key in labels)
+        ):
             return False
     return True
 
@@ -264,9 +273,13 @@ def _grpc_probe_errors(docs: list[dict]) -> list[str]:
 def _network_policy_errors(docs: list[dict]) -> list[str]:
     policies = [d for d in docs if d.get("kind") == "NetworkPolicy"]
     errors = []
-    if not any(p["spec"].get("podSelector") in ({}, None) and set(p["spec"].get("policyTypes") or [])
-               >= {"Ingress", "Egress"} and not p["spec"].get("ingress") and not p["spec"].get("egress")
-               for p in policies):
+    if not any(
+        p["spec"].get("podSelector") in ({}, None)
+        and set(p["spec"].get("policyTypes") or []) >= {"Ingress", "Egress"}
+        and not p["spec"].get("ingress")
+        and not p["spec"].get("egress")
+        for p in policies
+    ):
         errors.append("NetworkPolicy: no default deny (podSelector {}, Ingress and Egress, no rules)")
     for doc in docs:
         if doc.get("kind") != "Deployment":
@@ -278,8 +291,13 @@ def _network_policy_errors(docs: list[dict]) -> list[str]:
             errors.append(f"{name_of(doc)}: no NetworkPolicy names what it may reach (Egress)")
         # every port a Service exposes (probe-only ports such as the collector's health port are
         # reached by the kubelet, which NetworkPolicy does not govern)
-        services = [s for s in docs if s.get("kind") == "Service" and (s["spec"].get("selector"))
-                    and selects({"matchLabels": s["spec"]["selector"]}, labels)]
+        services = [
+            s
+            for s in docs
+            if s.get("kind") == "Service"
+            and (s["spec"].get("selector"))
+            and selects({"matchLabels": s["spec"]["selector"]}, labels)
+        ]
         targets = {sp.get("targetPort", sp["port"]) for s in services for sp in s["spec"].get("ports") or []}
         for container in pod_spec(doc).get("containers") or []:
             for port in container.get("ports") or []:
@@ -287,12 +305,19 @@ def _network_policy_errors(docs: list[dict]) -> list[str]:
                 if number not in targets and name not in targets:
                     continue
                 allowed = any(
-                    p["spec"].get("ingress") == []      # deliberately closed (placeholder for partners)
-                    or any(rule_port.get("port") in (number, name)
-                           or (isinstance(rule_port.get("port"), int) and rule_port.get("endPort")
-                               and rule_port["port"] <= number <= rule_port["endPort"])
-                           for rule in p["spec"].get("ingress") or [] for rule_port in rule.get("ports") or [])
-                    for p in ingress)
+                    p["spec"].get("ingress") == []  # deliberately closed (placeholder for partners)
+                    or any(
+                        rule_port.get("port") in (number, name)
+                        or (
+                            isinstance(rule_port.get("port"), int)
+                            and rule_port.get("endPort")
+                            and rule_port["port"] <= number <= rule_port["endPort"]
+                        )
+                        for rule in p["spec"].get("ingress") or []
+                        for rule_port in rule.get("ports") or []
+                    )
+                    for p in ingress
+                )
                 if not allowed:
                     errors.append(f"{name_of(doc)}: no NetworkPolicy says who may reach port {number}")
     return errors
@@ -323,16 +348,21 @@ def policy_errors(docs: list[dict], overlay: str) -> list[str]:
     # every process `ekm run` starts has its Deployment (the simulators only in the demo)
     from ekm_platform.supervisor import programs
 
-    expected = {p.name for p in programs(config.SERVICES, simulators=overlay == "demo",
-                                         env={"EKM_PARTNER_TLS_CERT": "x"}, web=True)}
+    expected = {
+        p.name
+        for p in programs(config.SERVICES, simulators=overlay == "demo", env={"EKM_PARTNER_TLS_CERT": "x"}, web=True)
+    }
     for name in sorted(expected - set(deployments)):
         errors.append(f"Deployment/{name}: missing (a process of `ekm run`)")
     if overlay != "demo" and "registry-simulators" in deployments:
         errors.append("Deployment/registry-simulators: the simulators are for the demo only")
 
     # migrations: a Job running `ekm migrate` with every service's database
-    jobs = [j for j in by_kind.get("Job", {}).values()
-            if pod_spec(j)["containers"][0].get("command", [])[:2] == ["ekm", "migrate"]]
+    jobs = [
+        j
+        for j in by_kind.get("Job", {}).values()
+        if pod_spec(j)["containers"][0].get("command", [])[:2] == ["ekm", "migrate"]
+    ]
     if not jobs:
         errors.append("Job: no migrate Job (`ekm migrate`)")
 
@@ -366,8 +396,10 @@ def policy_errors(docs: list[dict], overlay: str) -> list[str]:
         errors.append("Cluster (CloudNativePG): expected one, 3 instances in production")
     if "otel-collector" not in deployments:
         errors.append("Deployment/otel-collector: missing")
-    elif by_kind.get("ConfigMap", {}).get("ekm-config", {}).get("data", {}).get("OTEL_EXPORTER_OTLP_ENDPOINT") \
-            != "http://otel-collector:4318":
+    elif (
+        by_kind.get("ConfigMap", {}).get("ekm-config", {}).get("data", {}).get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        != "http://otel-collector:4318"
+    ):
         errors.append("ConfigMap/ekm-config: OTEL_EXPORTER_OTLP_ENDPOINT does not name the collector")
     return errors
 
@@ -390,9 +422,11 @@ def main() -> int:
         counts, errors = check(overlay)
         for version in KUBERNETES_VERSIONS:
             found = counts[version]
-            print(f"deploy-check: {overlay} on Kubernetes {version}: {counts['documents']} documents — "
-                  f"{found.get('kubernetes', 0)} against the Kubernetes schemas, {found.get('crd', 0)} against "
-                  f"vendored CRD schemas, {found.get('partial', 0)} partly (no CRD schema)")
+            print(
+                f"deploy-check: {overlay} on Kubernetes {version}: {counts['documents']} documents — "
+                f"{found.get('kubernetes', 0)} against the Kubernetes schemas, {found.get('crd', 0)} against "
+                f"vendored CRD schemas, {found.get('partial', 0)} partly (no CRD schema)"
+            )
         for error in errors:
             print(f"  {overlay}: {error}", file=sys.stderr)
         failed = failed or bool(errors)

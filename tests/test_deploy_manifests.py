@@ -6,6 +6,7 @@ oldest and newest supported Kubernetes, custom resources against the vendored CR
 (deploy/schemas), and the rendered platform against its policy (deploy/validate.py). The
 second half proves that the checks can fail: broken manifests are rejected.
 """
+
 import copy
 import importlib.util
 import json
@@ -43,16 +44,25 @@ def container_of(docs, name):
 
 # --- the real manifests pass ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("overlay", validate.OVERLAYS)
 @pytest.mark.parametrize("version", validate.KUBERNETES_VERSIONS)
 def test_every_rendered_document_matches_its_schema(rendered, overlay, version):
     counts, errors = validate.validate_documents(rendered[overlay], version)
     assert errors == []
     assert counts.get("none", 0) == 0
-    assert counts["kubernetes"] > 60 and counts["crd"] == 1   # the CloudNativePG Cluster
+    assert counts["kubernetes"] > 60 and counts["crd"] == 1  # the CloudNativePG Cluster
     kinds = {d["kind"] for d in rendered[overlay]}
-    assert {"Deployment", "Service", "Job", "NetworkPolicy", "PodDisruptionBudget", "RabbitmqCluster",
-            "Cluster", "Vhost"} <= kinds
+    assert {
+        "Deployment",
+        "Service",
+        "Job",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+        "RabbitmqCluster",
+        "Cluster",
+        "Vhost",
+    } <= kinds
 
 
 @pytest.mark.parametrize("overlay", validate.OVERLAYS)
@@ -80,10 +90,17 @@ def test_the_web_workplace_reaches_each_service_on_its_own_port_through_one_host
     for service in config.SERVICES:
         [port] = [p for p in grpc["spec"]["ports"] if p["port"] == config.GRPC_PORTS[service]]
         # the named target port exists only on that service's pods, so the port reaches only them
-        owners = [d["metadata"]["name"] for d in docs if d["kind"] == "Deployment"
-                  and validate.selects({"matchLabels": grpc["spec"]["selector"]}, validate.pod_labels(d))
-                  and any(cp.get("name") == port["targetPort"] for c in validate.pod_spec(d)["containers"]
-                          for cp in c.get("ports") or [])]
+        owners = [
+            d["metadata"]["name"]
+            for d in docs
+            if d["kind"] == "Deployment"
+            and validate.selects({"matchLabels": grpc["spec"]["selector"]}, validate.pod_labels(d))
+            and any(
+                cp.get("name") == port["targetPort"]
+                for c in validate.pod_spec(d)["containers"]
+                for cp in c.get("ports") or []
+            )
+        ]
         assert owners == [service]
     assert env["EKM_WEB_SESSION_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == "ekm-web"
     assert env["EKM_WEB_DEV_IDP"]["value"] == "0"
@@ -94,9 +111,16 @@ def test_the_web_workplace_reaches_each_service_on_its_own_port_through_one_host
 def test_the_image_builds_every_package_of_the_repository():
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
     [wheel_line] = [line for line in dockerfile.split("RUN ") if "pip wheel" in line]
-    projects = [p.parent.relative_to(ROOT).as_posix() for pattern in
-                ("libs/*/pyproject.toml", "services/*/pyproject.toml", "services/*/simulators/pyproject.toml",
-                 "web/pyproject.toml") for p in ROOT.glob(pattern)]
+    projects = [
+        p.parent.relative_to(ROOT).as_posix()
+        for pattern in (
+            "libs/*/pyproject.toml",
+            "services/*/pyproject.toml",
+            "services/*/simulators/pyproject.toml",
+            "web/pyproject.toml",
+        )
+        for p in ROOT.glob(pattern)
+    ]
     assert "web" in projects
     for project in projects:
         assert f" {project}" in wheel_line.replace("\\\n", " "), project
@@ -133,8 +157,10 @@ def test_the_liveness_probe_asks_the_health_service_name_the_services_answer():
     for service in config.SERVICES:
         docs = list(yaml.safe_load_all((K8S / "base" / f"{service}.yaml").read_text(encoding="utf-8")))
         [deployment] = [d for d in docs if d["kind"] == "Deployment"]
-        assert deployment["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["grpc"]["service"] \
+        assert (
+            deployment["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["grpc"]["service"]
             == grpc_support.LIVENESS
+        )
 
 
 def test_partner_inbound_runs_as_ekm_run_starts_it_with_its_certificates_mounted():
@@ -143,8 +169,11 @@ def test_partner_inbound_runs_as_ekm_run_starts_it_with_its_certificates_mounted
     docs = list(yaml.safe_load_all((K8S / "base" / f"{PARTNER_INBOUND}.yaml").read_text(encoding="utf-8")))
     [deployment] = [d for d in docs if d["kind"] == "Deployment"]
     [container] = deployment["spec"]["template"]["spec"]["containers"]
-    [program] = [p for p in programs(("registry-gateway",), simulators=False, env={"EKM_PARTNER_TLS_CERT": "x"})
-                 if p.name == PARTNER_INBOUND]
+    [program] = [
+        p
+        for p in programs(("registry-gateway",), simulators=False, env={"EKM_PARTNER_TLS_CERT": "x"})
+        if p.name == PARTNER_INBOUND
+    ]
     assert container["command"][1:] == program.argv[1:]
     env = {e["name"]: e.get("value") for e in container["env"]}
     mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
@@ -184,6 +213,7 @@ def test_the_web_workplace_runs_as_ekm_run_starts_it():
 
 
 # --- broken manifests are rejected -------------------------------------------------------------
+
 
 def schema_errors(doc, version=validate.KUBERNETES_VERSIONS[0]):
     return validate.schema_errors(doc, version)[1]
@@ -235,14 +265,19 @@ def test_the_rabbitmq_cluster_embedded_kubernetes_types_are_validated(rendered):
     typo["spec"]["resources"]["limit"] = typo["spec"]["resources"].pop("limits")
     assert any("spec.resources" in e and "limit" in e for e in schema_errors(typo))
     affinity = copy.deepcopy(rabbit)
-    affinity["spec"]["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0][
-        "weight"] = "high"
+    affinity["spec"]["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]["weight"] = (
+        "high"
+    )
     assert any("spec.affinity" in e for e in schema_errors(affinity))
 
 
 def test_a_kind_without_any_schema_is_an_error():
-    unknown = {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "x"},
-               "spec": {}}
+    unknown = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "x"},
+        "spec": {},
+    }
     [error] = schema_errors(unknown)
     assert "no schema" in error
 
@@ -251,16 +286,27 @@ def test_a_broken_kustomization_does_not_render(tmp_path):
     overlay = tmp_path / "overlay"
     overlay.mkdir()
     base = os.path.relpath(K8S / "base", overlay)
-    (overlay / "kustomization.yaml").write_text(yaml.safe_dump({
-        "apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
-        "resources": [base],
-        "patches": [{"target": {"kind": "Deployment", "name": "cases"},
-                     "patch": "- {op: replace, path: /spec/template/spec/no-such-field/0, value: 1}"}]}))
+    (overlay / "kustomization.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "kustomize.config.k8s.io/v1beta1",
+                "kind": "Kustomization",
+                "resources": [base],
+                "patches": [
+                    {
+                        "target": {"kind": "Deployment", "name": "cases"},
+                        "patch": "- {op: replace, path: /spec/template/spec/no-such-field/0, value: 1}",
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(validate.RenderError):
         validate.render(overlay)
     # the same overlay without the broken patch renders: the failure above is the patch's
-    (overlay / "kustomization.yaml").write_text(yaml.safe_dump({
-        "apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": [base]}))
+    (overlay / "kustomization.yaml").write_text(
+        yaml.safe_dump({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": [base]})
+    )
     assert any(d["kind"] == "Deployment" for d in validate.render(overlay))
 
 
@@ -283,19 +329,21 @@ def test_policy_violations_are_reported(rendered):
     del find(docs, "ConfigMap", "ekm-config")["data"]["EKM_QUEUE_TYPE"]
 
     errors = "\n".join(validate.policy_errors(docs, "production"))
-    for expected in ("Deployment/cases container cases: no livenessProbe",
-                     "Deployment/cases container cases: readOnlyRootFilesystem is not true",
-                     "Deployment/cases: livenessProbe is not grpc",
-                     "Deployment/web container web: allowPrivilegeEscalation is not false",
-                     "Deployment/web container web: no limits.memory",
-                     "Deployment/intake container intake: not runAsNonRoot",
-                     "Deployment/notifications: readinessProbe is not grpc",
-                     "HorizontalPodAutoscaler/cases: missing",
-                     "Deployment/web: no NetworkPolicy says who may reach port 8080",
-                     "Job: no migrate Job",
-                     "Deployment/intake-webhook: missing",
-                     "RabbitmqCluster: production runs 3 nodes",
-                     "ConfigMap/ekm-config: EKM_QUEUE_TYPE is not quorum"):
+    for expected in (
+        "Deployment/cases container cases: no livenessProbe",
+        "Deployment/cases container cases: readOnlyRootFilesystem is not true",
+        "Deployment/cases: livenessProbe is not grpc",
+        "Deployment/web container web: allowPrivilegeEscalation is not false",
+        "Deployment/web container web: no limits.memory",
+        "Deployment/intake container intake: not runAsNonRoot",
+        "Deployment/notifications: readinessProbe is not grpc",
+        "HorizontalPodAutoscaler/cases: missing",
+        "Deployment/web: no NetworkPolicy says who may reach port 8080",
+        "Job: no migrate Job",
+        "Deployment/intake-webhook: missing",
+        "RabbitmqCluster: production runs 3 nodes",
+        "ConfigMap/ekm-config: EKM_QUEUE_TYPE is not quorum",
+    ):
         assert expected in errors, expected
 
 
