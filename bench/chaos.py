@@ -591,8 +591,7 @@ def run_chaos(appeals: int = 10000, concurrency: int = 8, feed_records: int | No
                                         {"partner_id": https_partner_id, "record_types": [HTTPS_RECORD]}]))
         extra = {"EKM_PARTNERS_FILE": str(partners), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
                  "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
-                 "EKM_MAX_WORKERS": os.environ.get("EKM_MAX_WORKERS", "16"),
-                 "EKM_EVENT_MAX_ATTEMPTS": "30"}  # a dead letter waits out every outage of the run
+                 "EKM_MAX_WORKERS": os.environ.get("EKM_MAX_WORKERS", "16")}
         started = time.monotonic()
         say(f"run {run_id} (seed {seed}): starting the platform on {base_url.rsplit('/', 1)[0]}/…")
         with running_platform(home, uri, base_url, services=config.SERVICES, timeout=180, extra_env=extra) as platform:
