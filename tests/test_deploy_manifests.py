@@ -357,3 +357,29 @@ def test_a_replica_count_beside_an_hpa_and_an_unset_image_are_reported(rendered)
     assert "Deployment/intake: spec.replicas set although an HPA scales it" in errors
     assert "Deployment/cases container cases: the image `ekm` is not set by the overlay" in errors
     assert "Deployment/web container web: /tmp/ekm (EKM_VAR_DIR, TMPDIR) is not a writable emptyDir" in errors
+
+
+def test_kustomize_renders_a_misspelt_patch_and_the_schema_check_catches_it(tmp_path):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    patch = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "cases"},
+        "spec": {"template": {"spec": {"containers": [{"name": "cases", "resource": {"limits": {"cpu": "2"}}}]}}},
+    }
+    (overlay / "kustomization.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "kustomize.config.k8s.io/v1beta1",
+                "kind": "Kustomization",
+                "resources": [os.path.relpath(K8S / "overlays" / "production", overlay)],
+                "patches": [{"patch": yaml.safe_dump(patch)}],
+            }
+        )
+    )
+    docs = validate.render(overlay)  # kustomize merges what it is given: no schema of its own
+    assert validate.pod_spec(find(docs, "Deployment", "cases"))["containers"][0]["resource"]
+    for version in validate.KUBERNETES_VERSIONS:
+        counts, errors = validate.validate_documents(docs, version)
+        assert len(errors) == 1 and "Deployment/cases" in errors[0] and "'resource'" in errors[0]
