@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+
 from ekm_platform import cli, status
 from ekm_platform.progress import Progress
 

@@ -27,12 +27,14 @@ import re
 import signal
 import sys
 import time
-from datetime import UTC
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from ekm_platform import config
 
 
-def cmd_migrate(args) -> int:
+def cmd_migrate(args: argparse.Namespace) -> int:
     from ekm_platform.migrations import migrate
     from ekm_platform.topology import declare_event_queues
 
@@ -49,7 +51,7 @@ def cmd_migrate(args) -> int:
     return 0
 
 
-def cmd_audit_verify(args) -> int:
+def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Walk the hash chain, then hold it against its signed anchors outside the database
     (``ekm_platform.audit_anchor``): an edit, a cut tail or a recomputed chain each fail."""
     from sqlalchemy import MetaData, inspect
@@ -114,10 +116,8 @@ def format_age(seconds: float) -> str:
     return f"{days} d {hours % 24:02d} h"
 
 
-def dead_letter_view(row, now=None) -> dict:
+def dead_letter_view(row: Any, now: datetime | None = None) -> dict:
     """One dead letter as listed: seq, age, attempts, consumer, event, reason."""
-    from datetime import datetime
-
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
     try:
@@ -142,7 +142,7 @@ def render_dead_letters(views: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def cmd_dead_letters(args) -> int:
+def cmd_dead_letters(args: argparse.Namespace) -> int:
     """List a service's dead letters, or replay one or all of them: each event goes back to
     the exchange it came from (consumers are idempotent, so those that handled it already
     ignore it), then its dead letter is removed."""
@@ -176,7 +176,7 @@ def cmd_dead_letters(args) -> int:
         engine.dispose()
 
 
-def _replay_dead_letters(engine, table, rows) -> tuple[list[str], list[int]]:
+def _replay_dead_letters(engine: Any, table: Any, rows: Sequence[Any]) -> tuple[list[str], list[int]]:
     """Publish each row's event (broker confirms), then delete the row: a crash between the
     two publishes it once more at the next replay, which the consumers' inbox absorbs."""
     import kombu
@@ -206,7 +206,7 @@ def _replay_dead_letters(engine, table, rows) -> tuple[list[str], list[int]]:
     return replayed, refused
 
 
-def cmd_token(args) -> int:
+def cmd_token(args: argparse.Namespace) -> int:
     from ekm_platform.auth import ensure_dev_keys, issue_token
 
     ensure_dev_keys()
@@ -215,11 +215,11 @@ def cmd_token(args) -> int:
     return 0
 
 
-def cmd_demo(args) -> int:
-    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
+def cmd_demo(args: argparse.Namespace) -> int:
     from google.protobuf import json_format
     from nameko.standalone.rpc import ServiceRpcClient
 
+    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
     from ekm_platform import client
 
     served = pathlib.Path(args.file).with_name("communities.json")  # the demo regions' communities (КАТОТТГ)
@@ -243,7 +243,6 @@ def cmd_demo(args) -> int:
     offers = pathlib.Path(args.file).with_name("resource_offers.json")
     if offers.exists():  # the community resource bank: a demo donor's offers (added once, by title)
         from ekm.interagency.v1 import interagency_pb2, interagency_pb2_grpc
-
         from ekm_platform.auth import issue_token
         with client.channel("interagency") as channel:
             bank = interagency_pb2_grpc.InteragencyServiceStub(channel)
@@ -269,7 +268,7 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     from ekm_platform import client
     from ekm_platform.auth import ensure_dev_keys
     from ekm_platform.supervisor import Supervisor, programs
@@ -282,7 +281,7 @@ def cmd_run(args) -> int:
     dev_smtp = _dev_smtp_program()   # e-mail goes to a local SMTP server keeping .eml files (var/outgoing/mail)
     supervisor = Supervisor(programs(simulators=simulators, web=web) + dev_smtp)
 
-    def stop_on_signal(signum, frame):  # `kill`, a closed terminal, systemd: stop like Ctrl-C
+    def stop_on_signal(signum: int, frame: object) -> None:  # `kill`, a closed terminal, systemd: stop like Ctrl-C
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_on_signal)
@@ -426,7 +425,7 @@ def _simulators_installed() -> bool:
     return importlib.util.find_spec("registry_simulators") is not None
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ekm", description="ЕКМ: інструменти платформи / platform tools",
                                      epilog=__doc__.split("\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

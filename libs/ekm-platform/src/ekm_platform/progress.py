@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import IO
 
 from tqdm import tqdm
 
 
-def enabled(stream=None) -> bool:
+def enabled(stream: IO[str] | None = None) -> bool:
     mode = os.environ.get("EKM_PROGRESS", "auto").lower()
     if mode in ("on", "1", "yes", "always"):
         return True
@@ -28,7 +29,7 @@ class Progress:
     updated every ``step`` items); closes by itself when ``total`` is reached, or use it as
     a context manager."""
 
-    def __init__(self, label: str, total: int, unit: str = "", stream=None, step: int = 1024,
+    def __init__(self, label: str, total: int, unit: str = "", stream: IO[str] | None = None, step: int = 1024,
                  summary: bool = True):
         self.label, self.total, self.unit, self.step, self.summary = label, total, unit, step, summary
         self.stream = sys.stderr if stream is None else stream
@@ -63,5 +64,5 @@ class Progress:
     def __enter__(self) -> Progress:  # noqa: PYI034
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

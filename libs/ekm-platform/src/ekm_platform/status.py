@@ -31,6 +31,7 @@ those of ``EKM_AMQP_URI`` (whose default is the development broker's guest/guest
 """
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import os
@@ -39,8 +40,10 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from ekm_platform import config
 
@@ -66,7 +69,7 @@ class Management:
     vhost: str
 
 
-def management_settings(env=None) -> Management:
+def management_settings(env: Mapping[str, str] | None = None) -> Management:
     env = os.environ if env is None else env
     amqp = urllib.parse.urlsplit(env.get("EKM_AMQP_URI") or config.amqp_uri())
     vhost = urllib.parse.unquote(amqp.path[1:]) if len(amqp.path) > 1 else "/"
@@ -194,7 +197,7 @@ def fetch_queue_rows(management: Management, timeout: float = 5.0) -> list[dict]
         return json.loads(reply.read())
 
 
-def grpc_health(service: str, env=None, timeout: float = 3.0) -> str:
+def grpc_health(service: str, env: Mapping[str, str] | None = None, timeout: float = 3.0) -> str:
     import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -234,7 +237,7 @@ def dead_letter_count(service: str) -> int | None:
         engine.dispose()
 
 
-def _dead_letters_table():
+def _dead_letters_table() -> Any:
     from sqlalchemy import MetaData
 
     from ekm_platform.messaging_tables import messaging_tables
@@ -242,7 +245,8 @@ def _dead_letters_table():
     return messaging_tables(MetaData())["dead_letters"]
 
 
-def collect(services=config.SERVICES, env=None, timeout: float = 3.0) -> PlatformStatus:
+def collect(services: Sequence[str] = config.SERVICES, env: Mapping[str, str] | None = None,
+            timeout: float = 3.0) -> PlatformStatus:
     """Look at everything at once (health checks, databases and the API in parallel)."""
     from ekm_platform import client
 
@@ -311,7 +315,7 @@ def as_json(status: PlatformStatus) -> dict:
             "shared_queues": [asdict(q) for q in status.shared_queues], "problems": status.problems}
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     unknown = set(args.services) - set(config.SERVICES)
     if unknown:
         print(f"невідомий сервіс / unknown service: {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -321,7 +325,7 @@ def run(args) -> int:
     return 0 if status.healthy else 1
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("services", nargs="*", metavar="SERVICE", help="only these (default: all): "
                         + ", ".join(config.SERVICES))
     parser.add_argument("--json", action="store_true", help="print the status as JSON")

@@ -52,7 +52,7 @@ def find_traces(store: TraceStore, key: str) -> list[tuple[str, list[dict]]]:
     return sorted([(t, s) for t, s in traces if s], key=lambda item: min(x["start_ns"] for x in item[1]))
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     store = TraceStore(args.db)
     deadline = time.monotonic() + args.wait
     while not (traces := find_traces(store, args.key)) and time.monotonic() < deadline:
@@ -69,7 +69,7 @@ def run(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ekm trace", description=__doc__)
     add_arguments(parser)
     return run(parser.parse_args(argv))
