@@ -104,8 +104,21 @@ def test_the_web_workplace_reaches_each_service_on_its_own_port_through_one_host
         assert owners == [service]
     assert env["EKM_WEB_SESSION_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == "ekm-web"
     assert env["EKM_WEB_DEV_IDP"]["value"] == "0"
-    demo_env = {e["name"]: e.get("value") for e in container_of(rendered["demo"], "web")["env"]}
+    demo_web = container_of(rendered["demo"], "web")
+    demo_env = {e["name"]: e.get("value") for e in demo_web["env"]}
     assert demo_env["EKM_WEB_DEV_IDP"] == "1"
+    # the demo sign-in signs tokens with a key from a Secret; production holds no signing key
+    [mount] = [m for m in demo_web["volumeMounts"] if demo_env["EKM_JWT_PRIVATE_KEY"].startswith(m["mountPath"])]
+    [volume] = [
+        v
+        for v in validate.pod_spec(find(rendered["demo"], "Deployment", "web"))["volumes"]
+        if v["name"] == mount["name"]
+    ]
+    assert find(rendered["demo"], "Secret", volume["secret"]["secretName"])
+    assert "EKM_JWT_PRIVATE_KEY" not in env
+    assert not any(
+        d["kind"] == "Secret" and "private.pem" in (d.get("stringData") or d.get("data") or {}) for d in docs
+    )
 
 
 def test_the_image_builds_every_package_of_the_repository():
