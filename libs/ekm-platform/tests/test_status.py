@@ -75,7 +75,9 @@ def test_an_unknown_figure_is_a_problem_too():
     result.problems = status.find_problems(result)
     assert result.problems == ["RabbitMQ management API: http://127.0.0.1:15672: HTTP 401 Unauthorized",
                                "intake: dead letters unknown: OperationalError: refused"]
-    assert "?" in status.render(result).splitlines()[3]  # intake's dead letters: unknown, not 0
+    assert status.render(result).splitlines()[3].split()[3:] == ["?"] * 4  # unknown, not 0
+    result.broker_error, result.broker_alarm = "", "memory resource limit alarm set on node rabbit@mq"
+    assert status.find_problems(result)[0] == "RabbitMQ alarm: memory resource limit alarm set on node rabbit@mq"
 
 
 def test_the_table_shows_each_service_and_each_queue_with_its_figures():

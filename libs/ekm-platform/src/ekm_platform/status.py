@@ -20,7 +20,8 @@ Unhealthy (exit code 1), each named in the PROBLEMS list:
 - a queue of a service with no consumer (a stopped service, a handler that is gone: its
   events pile up);
 - dead letters present (in the table or in ``partner.feed.dead``);
-- the management API or a service's database out of reach (its figures are unknown).
+- the management API or a service's database out of reach (its figures are unknown);
+- a memory or disk alarm of the broker (``/api/health/checks/alarms``: publishers are blocked).
 
 Messages waiting in ``ekm.retry.*`` are retries in progress: shown, not a problem.
 
@@ -123,6 +124,7 @@ class PlatformStatus:
     services: list[ServiceStatus]
     shared_queues: list[Queue] = field(default_factory=list)
     broker_error: str = ""
+    broker_alarm: str = ""
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -168,6 +170,8 @@ def find_problems(status: PlatformStatus) -> list[str]:
     problems = []
     if status.broker_error:
         problems.append(f"RabbitMQ management API: {status.broker_error}")
+    if status.broker_alarm:
+        problems.append(f"RabbitMQ alarm: {status.broker_alarm}")
     for s in status.services:
         if s.health != SERVING:
             problems.append(f"{s.service}: gRPC health {s.health} at {s.address}")
@@ -186,15 +190,30 @@ def find_problems(status: PlatformStatus) -> list[str]:
 
 
 # -- looking ---------------------------------------------------------------------------------
-def fetch_queue_rows(management: Management, timeout: float = 5.0) -> list[dict]:
-    vhost = urllib.parse.quote(management.vhost, safe="")
-    columns = "name,messages_ready,messages_unacknowledged,consumers"
-    request = urllib.request.Request(
-        f"{management.url}/api/queues/{vhost}?columns={columns}",
-        headers={"authorization": "Basic " + base64.b64encode(
-            f"{management.user}:{management.password}".encode()).decode()})
+def _get(management: Management, path: str, timeout: float):
+    request = urllib.request.Request(f"{management.url}/api/{path}", headers={
+        "authorization": "Basic " + base64.b64encode(f"{management.user}:{management.password}".encode()).decode()})
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return json.loads(reply.read())
+
+
+def fetch_queue_rows(management: Management, timeout: float = 5.0) -> list[dict]:
+    vhost = urllib.parse.quote(management.vhost, safe="")
+    return _get(management, f"queues/{vhost}?columns=name,messages_ready,messages_unacknowledged,consumers", timeout)
+
+
+def broker_alarms(management: Management, timeout: float = 5.0) -> str:
+    """'' or the broker's memory / disk alarm (publishers are blocked while one is in effect)."""
+    try:
+        _get(management, "health/checks/alarms", timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 503:
+            raise
+        try:
+            return str(json.loads(exc.read()).get("reason") or "alarm in effect")
+        except ValueError:
+            return "alarm in effect"
+    return ""
 
 
 def grpc_health(service: str, env: Mapping[str, str] | None = None, timeout: float = 3.0) -> str:
@@ -253,6 +272,7 @@ def collect(services: Sequence[str] = config.SERVICES, env: Mapping[str, str] | 
     management = management_settings(env)
     with ThreadPoolExecutor(max_workers=2 * len(services) + 1) as pool:
         rows = pool.submit(fetch_queue_rows, management, timeout + 2)
+        alarms = pool.submit(broker_alarms, management, timeout + 2)
         health = {s: pool.submit(grpc_health, s, env, timeout) for s in services}
         dead = {s: pool.submit(dead_letter_count, s) for s in services}
         status = PlatformStatus(management.url, management.vhost, [])
@@ -262,6 +282,10 @@ def collect(services: Sequence[str] = config.SERVICES, env: Mapping[str, str] | 
             queues, status.broker_error = [], f"{management.url}: HTTP {exc.code} {exc.reason}"
         except (OSError, ValueError) as exc:
             queues, status.broker_error = [], f"{management.url}: {exc}"
+        try:
+            status.broker_alarm = alarms.result()
+        except (OSError, ValueError):
+            pass  # the queue listing has said what is wrong with the API
         for service in services:
             item = ServiceStatus(service, client.address(service, env), health[service].result(),
                                  queues=[q for q in queues if q.service == service])
@@ -286,9 +310,10 @@ def _table(header: list[str], rows: list[list], right: set[int]) -> list[str]:
 def render(status: PlatformStatus) -> str:
     lines = [f"ЕКМ: стан / status — RabbitMQ {status.management} vhost {status.vhost}", ""]
     lines += _table(["СЕРВІС / SERVICE", "gRPC", "ADDRESS", "QUEUES", "READY", "UNACKED", "DEAD LETTERS"],
-                    [[s.service, s.health, s.address, len(s.queues),
-                      sum(q.ready for q in s.queues), sum(q.unacked for q in s.queues),
-                      "?" if s.dead_letters_error else s.dead_total] for s in status.services],
+                    [[s.service, s.health, s.address, *(["?"] * 3 if status.broker_error else [
+                        len(s.queues), sum(q.ready for q in s.queues), sum(q.unacked for q in s.queues)]),
+                      "?" if s.dead_letters_error else s.dead_total]
+                     for s in status.services],
                     right={3, 4, 5, 6})
     queues = [(s.service, q) for s in status.services for q in s.queues] + \
              [("(shared)" if q.kind == "retry" else "(other)", q) for q in status.shared_queues]
@@ -310,7 +335,7 @@ def render(status: PlatformStatus) -> str:
 
 def as_json(status: PlatformStatus) -> dict:
     return {"healthy": status.healthy, "management": status.management, "vhost": status.vhost,
-            "broker_error": status.broker_error,
+            "broker_error": status.broker_error, "broker_alarm": status.broker_alarm,
             "services": [asdict(s) | {"dead_total": s.dead_total} for s in status.services],
             "shared_queues": [asdict(q) for q in status.shared_queues], "problems": status.problems}
 
