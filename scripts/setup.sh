@@ -24,6 +24,8 @@ if [[ $WITH_POSTGRES == 1 ]] && ! command -v pg_ctlcluster >/dev/null; then pack
 if [[ $WITH_BROWSER == 1 ]] && [[ ! -x /usr/bin/chromium ]]; then packages+=(chromium); fi
 # the web workplace's printable documents (PDF in Ukrainian) embed DejaVu Sans
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || packages+=(fonts-dejavu-core)
+# make lint's buf comes from npm (package-lock.json)
+command -v npm >/dev/null || packages+=(npm)
 if (( ${#packages[@]} )); then
   say "Installing ${packages[*]} (apt)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -68,4 +70,13 @@ if [[ ! -f $stamp ]] || ! cmp -s requirements.lock "$stamp"; then
   done
   .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation "${editable[@]}"
   cp requirements.lock "$stamp"
+fi
+
+# npm tools (buf, for make lint) pinned in package-lock.json; reinstalled when the lock changes.
+# --ignore-scripts: the buf binary arrives as the platform's optional package, nothing downloads.
+npm_stamp=node_modules/.installed
+if [[ -f package-lock.json ]] && { [[ ! -f $npm_stamp ]] || ! cmp -s package-lock.json "$npm_stamp"; }; then
+  say "Installing npm tools (buf) into node_modules"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$npm_stamp"
 fi
