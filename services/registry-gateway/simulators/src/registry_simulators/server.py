@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socketserver
 import time
 from importlib import resources
@@ -27,7 +28,8 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
 
 class QuietHandler(WSGIRequestHandler):
     def log_message(self, format, *args):
-        log.info("%s %s", self.address_string(), format % args)
+        """The access log without query strings: a registry's query names the person (``?rnokpp=…``)."""
+        log.info("%s %s", self.address_string(), re.sub(r"\?[^\s\"]*", "?…", format % args))
 
 
 class BodyReader:
