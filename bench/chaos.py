@@ -104,6 +104,7 @@ class Load:
     given_up: list = field(default_factory=list)
     people: list = field(default_factory=list)          # persons of accepted new appeals (for "again")
     done_clients: int = 0
+    deadline: float | None = None                       # time.monotonic(): no new appeal after it
     lock: threading.Lock = field(default_factory=threading.Lock)
     gate: threading.Condition = field(default=None)
 
@@ -117,12 +118,16 @@ class Load:
 
     def take(self, stop: threading.Event) -> int | None:
         with self.gate:
-            while self.next_index >= self.allowed and self.next_index < self.total and not stop.is_set():
+            while self.next_index >= self.allowed and self.next_index < self.total and not stop.is_set() \
+                    and not self.over():
                 self.gate.wait(0.5)
-            if self.next_index >= self.total or stop.is_set():
+            if self.next_index >= self.total or stop.is_set() or self.over():
                 return None
             self.next_index += 1
             return self.next_index - 1
+
+    def over(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
 
     @property
     def progress(self) -> int:
@@ -218,7 +223,7 @@ def _paced(feed: Feed, load: Load, stop: threading.Event) -> bool:
     """Wait until the appeals have come far enough for this feed's next record; False: stop."""
     while not stop.is_set():
         with load.lock:
-            done = load.done_clients and load.next_index >= load.total
+            done = load.done_clients and (load.next_index >= load.total or load.over())
             share = (len(load.accepted) + len(load.given_up) + len(load.refused)) / max(1, load.total)
         if done or feed.sent < feed.total * share + 5:
             return True
@@ -572,9 +577,11 @@ def settled(db: Databases, load: Load, feeds: list[Feed], submitter: str) -> boo
 def run_chaos(appeals: int = 10000, concurrency: int = 8, feed_records: int | None = None,
               database_url: str | None = None, rounds: int = 1, broker_down: float = 5.0,
               broker_lock: str | None = None, settle_timeout: float = 600.0, seed: int | None = None,
-              give_up: float = 180.0, recovery_timeout: float = 120.0, overlap: bool = False) -> tuple[Report, dict]:
+              give_up: float = 180.0, recovery_timeout: float = 120.0, overlap: bool = False,
+              load_minutes: float | None = None) -> tuple[Report, dict]:
     """Run the whole exercise; (report, timings). Leaves the broker running, drops what it made.
-    ``overlap``: the next fault does not wait until the last one's service answers again."""
+    ``overlap``: the next fault does not wait until the last one's service answers again.
+    ``load_minutes``: no new appeal after that long (the faults spread over it); then settle and check."""
     run_id = uuid.uuid4().hex[:8]
     seed = random.randrange(10**6) if seed is None else seed
     feed_records = appeals // 2 if feed_records is None else feed_records
@@ -591,7 +598,8 @@ def run_chaos(appeals: int = 10000, concurrency: int = 8, feed_records: int | No
                                         {"partner_id": https_partner_id, "record_types": [HTTPS_RECORD]}]))
         extra = {"EKM_PARTNERS_FILE": str(partners), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
                  "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
-                 "EKM_MAX_WORKERS": os.environ.get("EKM_MAX_WORKERS", "16")}
+                 "EKM_MAX_WORKERS": os.environ.get("EKM_MAX_WORKERS", "16"),
+                 "EKM_TRACING": os.environ.get("EKM_TRACING", "on")}  # off: less CPU on a crowded machine
         started = time.monotonic()
         say(f"run {run_id} (seed {seed}): starting the platform on {base_url.rsplit('/', 1)[0]}/…")
         with running_platform(home, uri, base_url, services=config.SERVICES, timeout=180, extra_env=extra) as platform:
@@ -605,7 +613,7 @@ def run_chaos(appeals: int = 10000, concurrency: int = 8, feed_records: int | No
             report = _exercise(platform, uri, pki, run_id, seed, appeals, concurrency, feed_records,
                                              rounds, broker_down, broker_lock, settle_timeout, give_up,
                                              recovery_timeout, amqp_partner_id, https_partner_id, timings,
-                                             overlap)
+                                             overlap, load_minutes)
         timings["total, s"] = round(time.monotonic() - started, 1)
         return report, timings
     finally:
@@ -629,7 +637,7 @@ def _drop(base_url: str, home: pathlib.Path) -> None:
 
 def _exercise(platform, uri, pki, run_id, seed, appeals, concurrency, feed_records, rounds, broker_down,
               broker_lock, settle_timeout, give_up, recovery_timeout, amqp_partner_id, https_partner_id, timings,
-              overlap):
+              overlap, load_minutes):
     load = Load(appeals, run_id)
     feeds = [Feed("AMQP", feed_records // 2), Feed("HTTPS", feed_records - feed_records // 2)]
     stop, watching, gave_up = threading.Event(), threading.Event(), []
@@ -652,8 +660,12 @@ def _exercise(platform, uri, pki, run_id, seed, appeals, concurrency, feed_recor
         say(f"load: {appeals} appeals from {concurrency} clients, {feed_records} registry records; "
             f"faults: {', '.join(f.target for f in faults)}")
         recoveries = []
+        if load_minutes:
+            load.deadline = started + load_minutes * 60
         for i, fault in enumerate(faults):
-            while load.progress < fault.at_appeal * 0.9 and load.done_clients < concurrency:
+            due = started + load_minutes * 60 * (i + 1) / (len(faults) + 1) if load_minutes else None
+            while load.progress < fault.at_appeal * 0.9 and load.done_clients < concurrency \
+                    and not (due and time.monotonic() > due):
                 time.sleep(0.05)
             # the next stretch of load runs while this fault is on
             load.open_to(faults[i + 1].at_appeal if i + 1 < len(faults) else appeals)
@@ -723,10 +735,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--overlap", action="store_true",
                         help="the next fault does not wait until the last one's service answers again")
+    parser.add_argument("--load-minutes", type=float, default=None,
+                        help="stop submitting after this long (the faults are spread over it), then check")
     args = parser.parse_args(argv)
     report, timings = run_chaos(args.appeals, args.concurrency, args.feed_records, args.database_url, args.rounds,
                                 args.broker_down, args.broker_lock, args.settle_timeout, args.seed,
-                                overlap=args.overlap)
+                                overlap=args.overlap, load_minutes=args.load_minutes)
     print_report(report, timings)
     return 1 if report.violations else 0
 
