@@ -37,6 +37,12 @@ def test_queues_are_given_to_the_service_that_consumes_them():
     assert status.classify("rpc.reply-standalone_rpc_client-abc") is None  # the caller's, not shown
 
 
+def test_the_partner_feed_queues_are_the_feed_consumers():
+    from registry_gateway import feed_consumer
+
+    assert (status.FEED_QUEUE, status.FEED_DEAD_QUEUE) == (feed_consumer.QUEUE, feed_consumer.DEAD)
+
+
 def platform_status(rows=QUEUE_ROWS, health=None, dead=None, broker_error=""):
     queues = status.queues_from_api(rows)
     health, dead = health or {}, dead or {}
