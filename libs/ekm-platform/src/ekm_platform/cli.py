@@ -279,7 +279,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     simulators = _simulators_installed()
     web = _web_installed()
     dev_smtp = _dev_smtp_program()   # e-mail goes to a local SMTP server keeping .eml files (var/outgoing/mail)
-    supervisor = Supervisor(programs(simulators=simulators, web=web) + dev_smtp)
+    try:  # EKM_INSTANCES: several processes of a service (PostgreSQL only)
+        supervisor = Supervisor(programs(simulators=simulators, web=web) + dev_smtp)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
     def stop_on_signal(signum: int, frame: object) -> None:  # `kill`, a closed terminal, systemd: stop like Ctrl-C
         raise KeyboardInterrupt
@@ -291,9 +295,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         supervisor.start()
         for service in config.SERVICES:
             client.wait_healthy(service, timeout=60)
+        supervisor.wait_started(timeout=120)  # every instance, not only the one a health check reached
+        counts = config.instances()
         print("\nЕКМ працює / EKM is running. gRPC endpoints (health + reflection on each):")
         for service in config.SERVICES:
-            print(f"  {service:18} {client.address(service)}")
+            shared = f"  ({counts[service]} instances on one port, SO_REUSEPORT)" if counts[service] > 1 else ""
+            print(f"  {service:18} {client.address(service)}{shared}")
         if simulators:
             print(f"  registry simulators http://127.0.0.1:{__import__('os').environ.get('EKM_SIMULATORS_PORT', '8081')}/")
         _print_partner_inbound()
