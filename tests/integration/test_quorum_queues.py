@@ -1,7 +1,8 @@
 """EKM_QUEUE_TYPE=quorum: every queue the platform and nameko declare is a quorum queue
 (RPC reply queues stay classic, on purpose: see ekm_platform.topology), and events still
 flow, are retried through the (quorum) delay queues and become dead letters; the partner
-feed's queues are quorum queues and a record that failed comes back from a delay queue.
+feed's queues are quorum queues, a record that failed comes back from a delay queue, and one
+that keeps failing is a dead record an operator replays.
 
 Real RabbitMQ (a vhost of this test alone, checked through the management API), real
 intake, notifications and registry-gateway processes (with the partner feed consumer)."""
@@ -82,6 +83,11 @@ def dead_letters(platform) -> str:
                           env=platform.env, capture_output=True, text=True, timeout=30).stdout
 
 
+def feed_dead(platform, action: str) -> str:
+    return subprocess.run([sys.executable, "-m", "registry_gateway.feed_consumer", "--dead", action],
+                          env=platform.env, capture_output=True, text=True, timeout=30).stdout
+
+
 def push_record(platform) -> None:
     uri = platform.env["EKM_AMQP_URI"].replace("guest:guest", f"{PARTNER}:qq-secret")
     connection = pika.BlockingConnection(pika.URLParameters(uri))
@@ -121,6 +127,16 @@ def test_quorum_queues_everywhere_but_reply_queues_and_events_flow_retry_and_dea
         platform.log("registry-gateway-feed")[-3000:]
     rename(gateway_db, "feed_records_away", "feed_records")
     assert until(lambda: count(gateway_db, "SELECT count(*) FROM feed_records")), \
+        platform.log("registry-gateway-feed")[-3000:]
+
+    # one that keeps failing goes to the (quorum) dead queue; the operator replays it once fixed
+    rename(gateway_db, "feed_records", "feed_records_away")
+    push_record(platform)
+    dead = until(lambda: "3 attempts failed" in (out := feed_dead(platform, "list")) and out)
+    assert dead and "1 dead record" in dead, platform.log("registry-gateway-feed")[-3000:]
+    rename(gateway_db, "feed_records_away", "feed_records")
+    assert "1 dead record(s) replayed" in feed_dead(platform, "replay")
+    assert until(lambda: count(gateway_db, "SELECT count(*) FROM feed_records") == 2), \
         platform.log("registry-gateway-feed")[-3000:]
 
     queues = {q["name"]: q for q in management_queues(vhost[0])}

@@ -8,7 +8,7 @@ Queue type: ``EKM_QUEUE_TYPE`` is ``classic`` (the default: one machine) or ``qu
 (a cluster: replicated queues, see deploy/k8s/components/rabbitmq/). With ``quorum``,
 every queue that carries the platform's work is declared with ``x-queue-type: quorum`` —
 event queues (here, ``events.RetryingEventHandler``), RPC queues ``rpc-<service>``
-(``nameko_patches.typed_queues``), the retry delay queues ``ekm.retry.<ms>``
+(``ekm_platform.patches.nameko.typed_queues``), the retry delay queues ``ekm.retry.<ms>``
 (``events.delay_queue``, dead-lettering at-least-once) and the partner feed's queues
 (``registry_gateway.feed_consumer``). RPC *reply* queues (``rpc.reply-…``: one per caller
 process, expiring when it is gone) are declared ``classic`` explicitly, so that a vhost
