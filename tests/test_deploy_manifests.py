@@ -135,8 +135,12 @@ def test_the_image_builds_every_package_of_the_repository():
         for p in ROOT.glob(pattern)
     ]
     assert "web" in projects
+    command = wheel_line.replace("\\\n", " ").split("\n", 1)[0]  # the RUN line, continuations joined
+    arguments = command.split("--wheel-dir /wheels", 1)[1].split()
+    # pip takes an argument without a slash for a package name on the index, not a directory
+    assert all("/" in a for a in arguments), arguments
+    assert {a.removeprefix("./").rstrip("/") for a in arguments} == set(projects)
     for project in projects:
-        assert f" {project}" in wheel_line.replace("\\\n", " "), project
         assert f"COPY {project}/pyproject.toml" in dockerfile or f"COPY {project}/ " in dockerfile, project
 
 
