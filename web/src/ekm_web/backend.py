@@ -6,6 +6,7 @@ Never import nameko or eventlet here: this process is asyncio (uvicorn)."""
 from __future__ import annotations
 
 import importlib
+import itertools
 from dataclasses import dataclass, field
 
 import grpc
@@ -56,29 +57,43 @@ def field_violations(error: grpc.RpcError) -> dict:
 class Backend:
     """Channels to the five services; ``await backend.call("cases", "GetCase", request, token)``."""
 
+    # Several instances of a service share its port and the kernel gives each new connection to
+    # one of them (SO_REUSEPORT): a few connections per service, used in turn, spread the
+    # BFF's calls over them (each channel keeps a connection of its own).
+    CONNECTIONS = 3
+
     def __init__(self, addresses: dict, timeout: float = 10.0):
         self.addresses = dict(addresses)
         self.timeout = timeout
         self._channels: dict = {}
         self._stubs: dict = {}
+        self._pools: dict = {}
+        self._turn = itertools.count()
 
     async def start(self) -> None:
         for service, address in self.addresses.items():
             module, name = STUBS[service]
-            channel = grpc.aio.insecure_channel(address)
-            self._channels[service] = channel
-            self._stubs[service] = getattr(importlib.import_module(module), name)(channel)
+            stub_class = getattr(importlib.import_module(module), name)
+            channels = [grpc.aio.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
+                        for _ in range(self.CONNECTIONS)]
+            self._channels[service] = channels[0]
+            self._pools[service] = [(channel, stub_class(channel)) for channel in channels]
+            self._stubs[service] = self._pools[service][0][1]
 
     async def close(self) -> None:
-        for channel in self._channels.values():
-            await channel.close()
+        for pool in self._pools.values():
+            for channel, _ in pool:
+                await channel.close()
+        self._pools.clear()
         self._channels.clear()
         self._stubs.clear()
 
     async def call(self, service: str, method: str, request, token: str, timeout: float | None = None):
         if service not in self._stubs:
             raise BackendError("UNAVAILABLE", "Сервіс недоступний / service not configured")
-        rpc = getattr(self._stubs[service], method)
+        pool = self._pools.get(service)
+        stub = pool[next(self._turn) % len(pool)][1] if pool else self._stubs[service]
+        rpc = getattr(stub, method)
         try:
             return await rpc(request, metadata=(("authorization", f"Bearer {token}"),),
                              timeout=timeout or self.timeout)
