@@ -401,3 +401,23 @@ def test_a_retried_feed_record_keeps_its_partner_and_a_partner_cannot_pose_as_a_
     assert ingested == [[("partner-a", "employment.registered")],
                         [("partner-b", "employment.registered")],   # the broker-checked user, not the header
                         [("partner-a", "employment.registered")]]
+
+
+# --- the queue type setting ----------------------------------------------------------------
+def test_the_queue_type_setting_reaches_every_declaration_the_platform_makes(monkeypatch):
+    from ekm_platform import topology
+    from ekm_platform.events import delay_queue
+
+    monkeypatch.delenv("EKM_QUEUE_TYPE", raising=False)
+    assert topology.queue_type() == "classic" and topology.queue_arguments() == {}
+    assert "x-queue-type" not in delay_queue(500).queue_arguments  # as before: existing queues stay equivalent
+    monkeypatch.setenv("EKM_QUEUE_TYPE", "Quorum")
+    for cls in service_classes().values():
+        assert all(q.queue_arguments == {"x-queue-type": "quorum"} for q in event_queues(cls))
+    assert delay_queue(500).queue_arguments == {"x-message-ttl": 500, "x-dead-letter-exchange": "",
+                                                "x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once",
+                                                "x-overflow": "reject-publish"}
+    assert topology.reply_queue_arguments() == {"x-queue-type": "classic"}
+    monkeypatch.setenv("EKM_QUEUE_TYPE", "mirrored")
+    with pytest.raises(ValueError, match="EKM_QUEUE_TYPE"):
+        topology.queue_type()
