@@ -79,7 +79,7 @@ def consumers():
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def package_modules():
     """Every module of every service package and of the platform library (not tests)."""
     names = []
@@ -92,7 +92,7 @@ def package_modules():
     return tuple(names)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def module_ast(name: str):
     spec = importlib.util.find_spec(name)
     return ast.parse(pathlib.Path(spec.origin).read_text(encoding="utf-8"))
@@ -151,7 +151,7 @@ def resolve(node, module):
         return [values.pop()]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def published_event_types():
     """service -> event types (or fnmatch patterns) it publishes through its outbox."""
     from registry_gateway.domain.feed_records import RECORD_TYPES
@@ -275,7 +275,7 @@ def test_every_publish_in_a_service_is_a_unit_of_works_outbox_write():
 
 def test_every_event_consumed_is_published_by_its_source_service():
     published = published_event_types()
-    for service, cls, method, ext in consumers():
+    for service, _cls, method, ext in consumers():
         patterns = published.get(ext.source_service.replace("_", "-"), set())
         assert any(fnmatch.fnmatchcase(ext.event_type, p) for p in patterns), \
             f"{service}.{method} waits for {ext.source_service}/{ext.event_type}, which nobody publishes"

@@ -18,12 +18,11 @@ import uuid
 
 import pika
 import pytest
-from ekm.intake.v1 import intake_pb2_grpc
 
+from ekm.intake.v1 import intake_pb2_grpc
 from ekm_platform.identifiers import make_rnokpp
 from ekm_platform.testing import broker
 from ekm_platform.testing.platform import running_platform
-
 from tests.appeals import appeal_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]

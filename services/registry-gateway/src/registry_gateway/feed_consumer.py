@@ -30,12 +30,11 @@ from opentelemetry import trace
 from opentelemetry.propagate import extract
 
 from ekm_platform import config
-from ekm_platform.events import ATTEMPTS_HEADER, ERROR_HEADER, delay_queue, max_attempts, retry_delay
-from ekm_platform.topology import queue_arguments
 from ekm_platform.db import make_engine, make_session_factory
+from ekm_platform.events import ATTEMPTS_HEADER, ERROR_HEADER, delay_queue, max_attempts, retry_delay
 from ekm_platform.logs import setup_logging
+from ekm_platform.topology import queue_arguments
 from ekm_platform.unit_of_work import UnitOfWork
-
 from registry_gateway.adapters.orm import metadata
 from registry_gateway.adapters.partners import load_partners
 from registry_gateway.adapters.repository import EvidenceRepository
