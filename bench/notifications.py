@@ -43,8 +43,9 @@ def publish(uri: str, exchange: str, routing_key: str, bodies, queue: str | None
     try:
         channel = connection.channel()
         channel.confirm_delivery()
-        if queue:
-            channel.queue_declare(queue, durable=True)
+        if queue:  # the handler's own queue: declared as the platform declares it (EKM_QUEUE_TYPE)
+            from ekm_platform.topology import queue_arguments
+            channel.queue_declare(queue, durable=True, arguments=queue_arguments() or None)
         properties = pika.BasicProperties(content_type="application/json", delivery_mode=2)
         for body in bodies:
             channel.basic_publish(exchange, routing_key, body, properties)
