@@ -86,6 +86,8 @@ def test_status_reports_health_queues_and_dead_letters_as_they_are(platform):
         publish(platform, "intake.events", "appeal.accepted", json.dumps(
             {"source": "intake", "event_type": "appeal.accepted", "event_id": f"not-a-uuid-{n}",
              "data": {"appeal_id": "x"}}).encode())
+    # and a refused partner record in the feed's dead-letter queue (as the feed consumer puts it there)
+    publish(platform, "", "partner.feed.dead", b'{"record": 1}', declare="partner.feed.dead")
     rc, data = status_until(platform, lambda rc, d: service(d, "notifications")["dead_letters"] == 2
                             and (queue(d, "notifications", STALE) or {}).get("ready") == 3)
     stale = queue(data, "notifications", STALE)
@@ -125,10 +127,15 @@ def test_status_reports_health_queues_and_dead_letters_as_they_are(platform):
     assert service(data, "notifications")["dead_letters"] == 2, data  # read from its database, not from the service
     assert any(p.startswith("notifications: gRPC health UNREACHABLE") for p in data["problems"])
 
-    table = ekm(platform, "status", "intake", "notifications")
+    # the table, with the registry gateway (not started here) and its feed's dead record
+    table = ekm(platform, "status", "intake", "notifications", "registry-gateway")
     assert table.returncode == 1
-    services_table = table.stdout.split("ЧЕРГИ / QUEUES")[0]
+    services_table, queues_table = table.stdout.split("ЧЕРГИ / QUEUES")
     rows = {line.split()[0]: line.split() for line in services_table.splitlines() if line.split()}
     assert rows["notifications"][1] == "UNREACHABLE" and rows["intake"][1] == "SERVING"
     assert rows["notifications"][-1] == "2"  # its dead letters
-    assert "ПРОБЛЕМИ / PROBLEMS" in table.stdout
+    assert rows["registry-gateway"][1] == "UNREACHABLE" and rows["registry-gateway"][-1] == "1"
+    queues = {line.split()[1]: line.split() for line in queues_table.splitlines()[1:] if len(line.split()) == 6}
+    assert queues["partner.feed.dead"] == ["registry-gateway", "partner.feed.dead", "dead", "1", "0", "0"]
+    assert queues[STALE][3:] == ["3", "0", "0"]
+    assert "registry-gateway: 1 dead record(s) in partner.feed.dead" in table.stdout
