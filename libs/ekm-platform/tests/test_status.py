@@ -194,3 +194,12 @@ def test_progress_draws_a_bar_when_asked(monkeypatch):
         for _ in range(4):
             progress.add()
     assert "replay: 100%" in stream.getvalue() and "4/4" in stream.getvalue()
+
+
+def test_dead_letters_of_a_database_never_migrated_say_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EKM_HOME", str(tmp_path))
+    monkeypatch.delenv("EKM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("EKM_CASES_DATABASE_URL", raising=False)
+    monkeypatch.delenv("EKM_VAR_DIR", raising=False)
+    assert cli.main(["dead-letters", "cases"]) == 2
+    assert "run `ekm migrate` first" in capsys.readouterr().err

@@ -146,7 +146,7 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     """List a service's dead letters, or replay one or all of them: each event goes back to
     the exchange it came from (consumers are idempotent, so those that handled it already
     ignore it), then its dead letter is removed."""
-    from sqlalchemy import MetaData, select
+    from sqlalchemy import MetaData, inspect, select
 
     from ekm_platform.db import make_engine
     from ekm_platform.messaging_tables import messaging_tables
@@ -154,6 +154,10 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     engine = make_engine(config.database_url(args.service))
     table = messaging_tables(MetaData())["dead_letters"]
     try:
+        if not inspect(engine).has_table("dead_letters"):
+            print(f"У сервісу {args.service} немає таблиці мертвих листів / {args.service} has no dead-letter table "
+                  "(run `ekm migrate` first)", file=sys.stderr)
+            return 2
         with engine.connect() as conn:
             query = select(table).order_by(table.c.seq)
             if args.replay:
