@@ -40,6 +40,9 @@ test-integration: setup-postgres ## integration tests (real RabbitMQ, SQLite and
 test-e2e: setup setup-browser ## end-to-end: real processes driven over gRPC
 	@$(PYTEST) -q -m e2e tests web/tests
 
+test-security: setup ## roles × gRPC methods (docs/roles.md), partner mTLS, secrets in the source, PII scrubbing
+	@$(PYTEST) -q tests/test_secrets.py tests/test_partner_mtls.py tests/test_partner_feed_mtls.py tests/e2e/test_role_matrix.py tests/e2e/test_pii_scrubbing.py
+
 proto: ## regenerate Python code from proto/ into libs/ekm-protos (pinned grpcio-tools)
 	@$(PY) scripts/gen_protos.py
 
@@ -81,4 +84,4 @@ status: setup ## every service's health, queues and dead letters (exit 1 when so
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e proto proto-check deploy-check bench bench-notifications chaos scale-data bench-scale token trace status clean
+.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e test-security proto proto-check deploy-check bench bench-notifications chaos scale-data bench-scale token trace status clean
