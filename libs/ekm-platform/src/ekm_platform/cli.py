@@ -191,7 +191,7 @@ def _replay_dead_letters(engine: Any, table: Any, rows: Sequence[Any]) -> tuple[
 
     replayed, refused = [], []
     with kombu.Connection(config.amqp_uri(), transport_options={"confirm_publish": True}) as connection, \
-            Progress("replay", len(rows), unit="letters") as progress:
+            Progress("replay", len(rows), unit="letters", step=1) as progress:
         producer = connection.Producer()
         for row in rows:
             view = dead_letter_view(row)
