@@ -138,6 +138,14 @@ def test_the_management_api_is_found_from_the_amqp_uri(tmp_path):
                                       "EKM_RABBITMQ_MANAGEMENT_USER": "monitor",
                                       "EKM_RABBITMQ_MANAGEMENT_PASSWORD_FILE": str(secret)})
     assert (own.url, own.user, own.password, own.vhost) == ("http://m:9", "monitor", "from-a-file", "/")
+    uri_file = tmp_path / "amqp-uri"
+    uri_file.write_text("amqp://feed:pw@mq.example:5672/ekm\n")
+    from_file = status.management_settings({"EKM_AMQP_URI_FILE": str(uri_file)})
+    assert (from_file.url, from_file.user, from_file.password, from_file.vhost) == (
+        "http://mq.example:15672", "feed", "pw", "ekm")
+    with pytest.raises(ValueError):  # the shared rule (config.secret): not both
+        status.management_settings({"EKM_RABBITMQ_MANAGEMENT_PASSWORD": "a",
+                                    "EKM_RABBITMQ_MANAGEMENT_PASSWORD_FILE": str(secret)})
 
 
 def dead_letter(seq, reason, payload, minutes_ago, naive=False):

@@ -28,7 +28,8 @@ Messages waiting in ``ekm.retry.*`` are retries in progress: shown, not a proble
 The management API: ``EKM_RABBITMQ_MANAGEMENT_URL``, else ``http(s)://<EKM_AMQP_URI host>:15672``
 (15671 for ``amqps``). Its user and password: ``EKM_RABBITMQ_MANAGEMENT_USER`` and
 ``EKM_RABBITMQ_MANAGEMENT_PASSWORD`` (or ``EKM_RABBITMQ_MANAGEMENT_PASSWORD_FILE``), else
-those of ``EKM_AMQP_URI`` (whose default is the development broker's guest/guest).
+those of ``EKM_AMQP_URI`` or ``EKM_AMQP_URI_FILE`` (``config.secret``; the default is the
+development broker's guest/guest).
 """
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ class Management:
 
 def management_settings(env: Mapping[str, str] | None = None) -> Management:
     env = os.environ if env is None else env
-    amqp = urllib.parse.urlsplit(env.get("EKM_AMQP_URI") or config.amqp_uri())
+    amqp = urllib.parse.urlsplit(config.secret("AMQP_URI", config.DEV_AMQP_URI, env) or config.DEV_AMQP_URI)
     vhost = urllib.parse.unquote(amqp.path[1:]) if len(amqp.path) > 1 else "/"
     url = env.get("EKM_RABBITMQ_MANAGEMENT_URL")
     if not url:
@@ -77,9 +78,7 @@ def management_settings(env: Mapping[str, str] | None = None) -> Management:
         host = amqp.hostname or "127.0.0.1"
         url = f"{scheme}://{'[' + host + ']' if ':' in host else host}:{port}"
     user = env.get("EKM_RABBITMQ_MANAGEMENT_USER") or urllib.parse.unquote(amqp.username or "guest")
-    password = env.get("EKM_RABBITMQ_MANAGEMENT_PASSWORD")
-    if password is None and env.get("EKM_RABBITMQ_MANAGEMENT_PASSWORD_FILE"):
-        password = pathlib.Path(env["EKM_RABBITMQ_MANAGEMENT_PASSWORD_FILE"]).read_text().strip()
+    password = config.secret("RABBITMQ_MANAGEMENT_PASSWORD", None, env)  # or EKM_..._PASSWORD_FILE
     if password is None:
         password = urllib.parse.unquote(amqp.password or "guest")
     return Management(url.rstrip("/"), user, password, vhost)
