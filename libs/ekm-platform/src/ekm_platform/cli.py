@@ -457,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--chain", action="store_true", help="link pending entries first (and anchor the head)")
     p.set_defaults(func=cmd_audit_verify)
 
-    p = sub.add_parser("dead-letters", help="list a service's dead letters (reason, attempts, age), or replay them")
+    p = sub.add_parser("dead-letters", help="list a service's dead letters (reason, attempts, age), or replay them",
+                       description=cmd_dead_letters.__doc__)
     p.add_argument("service", choices=config.SERVICES)
     replay = p.add_mutually_exclusive_group()
     replay.add_argument("--replay", type=int, nargs="+", metavar="SEQ", help="publish these dead letters' events again")
