@@ -398,9 +398,14 @@ def test_a_retried_feed_record_keeps_its_partner_and_a_partner_cannot_pose_as_a_
     consumer.handle(FakeChannel(), [delivery(pika, 2, "partner-b", {**retry_headers, "x-ekm-partner": "partner-a"},
                                              routing_key="employment.registered")])
     consumer.handle(FakeChannel(), [delivery(pika, 3, "operator", {"x-ekm-replayed": 1, "x-ekm-partner": "partner-a"})])
+    consumer.handle(FakeChannel(), [delivery(pika, 4, None, retry_headers, routing_key="employment.registered")])
+    consumer.user = None  # a consumer whose connection names no user trusts no retry header
+    consumer.handle(FakeChannel(), [delivery(pika, 5, None, retry_headers, routing_key="employment.registered")])
     assert ingested == [[("partner-a", "employment.registered")],
                         [("partner-b", "employment.registered")],   # the broker-checked user, not the header
-                        [("partner-a", "employment.registered")]]
+                        [("partner-a", "employment.registered")],
+                        [(None, "employment.registered")],          # no user: not authenticated (a dead record)
+                        [(None, "employment.registered")]]
 
 
 # --- the queue type setting ----------------------------------------------------------------

@@ -61,7 +61,8 @@ class FeedConsumer:
         self.sessions = make_session_factory(self.engine)
         self.partners = load_partners()
         self.running = True
-        self.user = self.parameters.credentials.username  # records it re-publishes for a retry carry it
+        # records it re-publishes for a retry carry it as user_id (the broker checks it)
+        self.user = getattr(self.parameters.credentials, "username", None)
         self.max_attempts = max_attempts()
         self.declared_delays: set[int] = set()
 
@@ -97,7 +98,8 @@ class FeedConsumer:
         """Re-published by an operator (a replay) or by this consumer (a retry): the broker
         checked ``user_id``, so the partner and record type headers are ours, not a partner's."""
         headers = properties.headers or {}
-        return bool(properties.user_id in OPERATORS | {self.user} and headers.get("x-ekm-partner")
+        trusted_users = OPERATORS | ({self.user} if self.user else set())
+        return bool(properties.user_id and properties.user_id in trusted_users and headers.get("x-ekm-partner")
                     and (headers.get("x-ekm-replayed") or headers.get("x-ekm-retried")))
 
     def sender(self, properties) -> str | None:
