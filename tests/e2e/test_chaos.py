@@ -18,7 +18,7 @@ def test_nothing_lost_or_duplicated_under_kill_9_and_a_broker_restart():
     try:
         report, timings = run_chaos(appeals=150, concurrency=6, feed_records=60, broker_down=1.0,
                                     broker_lock=os.environ.get("EKM_CHAOS_BROKER_LOCK"), settle_timeout=90,
-                                    give_up=90, recovery_timeout=60, overlap=True)
+                                    give_up=120, recovery_timeout=120, overlap=True)
     finally:  # whatever happened, the broker is left running
         subprocess.run(["rabbitmqctl", "start_app"], check=False, capture_output=True, timeout=180)
     print_report(report, timings)
