@@ -3,6 +3,7 @@
 (ekm_platform.testing.pki). No certificate, another CA's or an expired one gets no connection,
 a partner user cannot log in with a password, and the broker refuses a record whose
 ``user_id`` is another partner's — the sender of a record is the certificate."""
+
 import datetime
 import json
 import os
@@ -25,17 +26,35 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"  # the server itself (/usr/sbin's wrapper switches user)
 DEFINITIONS = {
-    "users": [{"name": "partner-dcz", "password_hash": "", "hashing_algorithm": "rabbit_password_hashing_sha256",
-               "tags": []}],
+    "users": [
+        {"name": "partner-dcz", "password_hash": "", "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": []}
+    ],
     "vhosts": [{"name": "/"}],
-    "permissions": [{"user": "partner-dcz", "vhost": "/", "configure": "^$", "write": r"^partner\.feed$",
-                     "read": "^$"}],
-    "exchanges": [{"name": "partner.feed", "vhost": "/", "type": "topic", "durable": True, "auto_delete": False,
-                   "internal": False, "arguments": {}}],
-    "queues": [{"name": "partner.feed.records", "vhost": "/", "durable": True, "auto_delete": False,
-                "arguments": {}}],
-    "bindings": [{"source": "partner.feed", "vhost": "/", "destination": "partner.feed.records",
-                  "destination_type": "queue", "routing_key": "#", "arguments": {}}],
+    "permissions": [
+        {"user": "partner-dcz", "vhost": "/", "configure": "^$", "write": r"^partner\.feed$", "read": "^$"}
+    ],
+    "exchanges": [
+        {
+            "name": "partner.feed",
+            "vhost": "/",
+            "type": "topic",
+            "durable": True,
+            "auto_delete": False,
+            "internal": False,
+            "arguments": {},
+        }
+    ],
+    "queues": [{"name": "partner.feed.records", "vhost": "/", "durable": True, "auto_delete": False, "arguments": {}}],
+    "bindings": [
+        {
+            "source": "partner.feed",
+            "vhost": "/",
+            "destination": "partner.feed.records",
+            "destination_type": "queue",
+            "routing_key": "#",
+            "arguments": {},
+        }
+    ],
 }
 
 
@@ -64,28 +83,43 @@ def node(tmp_path_factory):
             file.chmod(0o644)  # the broker runs as this user here; in production a mounted secret
     port = free_port()
     template = (ROOT / "docs" / "rabbitmq-partners-tls.conf").read_text()
-    conf = template.format(LISTEN=f"127.0.0.1:{port}", PARTNER_CA=home / "ca-bundle.pem",
-                           SERVER_CERT=pki / "server.pem", SERVER_KEY=pki / "server.key")
-    conf += ("listeners.tcp = none\nloopback_users = none\n"
-             f"definitions.import_backend = local_filesystem\ndefinitions.local.path = {home / 'definitions.json'}\n")
+    conf = template.format(
+        LISTEN=f"127.0.0.1:{port}",
+        PARTNER_CA=home / "ca-bundle.pem",
+        SERVER_CERT=pki / "server.pem",
+        SERVER_KEY=pki / "server.key",
+    )
+    conf += (
+        "listeners.tcp = none\nloopback_users = none\n"
+        f"definitions.import_backend = local_filesystem\ndefinitions.local.path = {home / 'definitions.json'}\n"
+    )
     (home / "rabbitmq.conf").write_text(conf)
     (home / "definitions.json").write_text(json.dumps(DEFINITIONS))
     (home / "enabled_plugins").write_text("[rabbitmq_auth_mechanism_ssl].\n")
     name = f"ekm-partner-tls-{uuid.uuid4().hex[:6]}@localhost"
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "RABBITMQ_NODENAME": name,
-           "RABBITMQ_DIST_PORT": str(free_port()), "RABBITMQ_MNESIA_BASE": str(home / "mnesia"),
-           "RABBITMQ_LOG_BASE": str(home / "log"), "RABBITMQ_CONFIG_FILE": str(home / "rabbitmq"),
-           "RABBITMQ_ADVANCED_CONFIG_FILE": str(home / "advanced.config"),
-           "RABBITMQ_ENABLED_PLUGINS_FILE": str(home / "enabled_plugins"),
-           "RABBITMQ_PLUGINS_EXPAND_BASE": str(home / "plugins"), "RABBITMQ_PID_FILE": str(home / "pid"),
-           "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false"}
-    process = subprocess.Popen([SERVER], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "RABBITMQ_NODENAME": name,
+        "RABBITMQ_DIST_PORT": str(free_port()),
+        "RABBITMQ_MNESIA_BASE": str(home / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(home / "log"),
+        "RABBITMQ_CONFIG_FILE": str(home / "rabbitmq"),
+        "RABBITMQ_ADVANCED_CONFIG_FILE": str(home / "advanced.config"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(home / "enabled_plugins"),
+        "RABBITMQ_PLUGINS_EXPAND_BASE": str(home / "plugins"),
+        "RABBITMQ_PID_FILE": str(home / "pid"),
+        "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false",
+    }
+    process = subprocess.Popen(
+        [SERVER], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not listening(port):
             assert process.poll() is None, "the broker node stopped: " + " ".join(
-                p.read_text()[-2000:] for p in (home / "log").glob("*.log"))
+                p.read_text()[-2000:] for p in (home / "log").glob("*.log")
+            )
             assert time.monotonic() < deadline, "the broker node did not open its TLS listener in 60 s"
             time.sleep(0.3)
         yield {"port": port, "pki": pki, "rogue": rogue, "expired": expired}
@@ -102,9 +136,16 @@ def connect(node, folder, credentials=None):
     context = ssl.create_default_context(cafile=str(node["pki"] / "ca.pem"))
     if folder is not None:
         context.load_cert_chain(str(folder / "partner-dcz.pem"), str(folder / "partner-dcz.key"))
-    return pika.BlockingConnection(pika.ConnectionParameters(
-        "127.0.0.1", node["port"], ssl_options=pika.SSLOptions(context, "127.0.0.1"),
-        credentials=credentials or ExternalCredentials(), connection_attempts=1, socket_timeout=5))
+    return pika.BlockingConnection(
+        pika.ConnectionParameters(
+            "127.0.0.1",
+            node["port"],
+            ssl_options=pika.SSLOptions(context, "127.0.0.1"),
+            credentials=credentials or ExternalCredentials(),
+            connection_attempts=1,
+            socket_timeout=5,
+        )
+    )
 
 
 def test_a_partner_with_its_certificate_publishes_as_itself_only(node):
@@ -112,11 +153,13 @@ def test_a_partner_with_its_certificate_publishes_as_itself_only(node):
     try:
         channel = connection.channel()
         channel.confirm_delivery()
-        channel.basic_publish("partner.feed", "employment.registered", b"{}",
-                              pika.BasicProperties(user_id="partner-dcz"), mandatory=True)  # routed and confirmed
+        channel.basic_publish(
+            "partner.feed", "employment.registered", b"{}", pika.BasicProperties(user_id="partner-dcz"), mandatory=True
+        )  # routed and confirmed
         with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="user_id"):
-            channel.basic_publish("partner.feed", "employment.registered", b"{}",
-                                  pika.BasicProperties(user_id="partner-moz"))
+            channel.basic_publish(
+                "partner.feed", "employment.registered", b"{}", pika.BasicProperties(user_id="partner-moz")
+            )
     finally:
         if connection.is_open:
             connection.close()

@@ -2,6 +2,7 @@
 the partner CA: none, another CA's (even with a known partner's name) or an expired one never
 gets a connection, and a partner cannot name another partner's X-Road client. Certificates
 from the dev PKI of the tests (ekm_platform.testing.pki)."""
+
 import datetime
 import http.client
 import json
@@ -32,13 +33,25 @@ def inbound(tmp_path_factory):
     (home / "ca-bundle.pem").write_bytes((pki / "ca.pem").read_bytes() + (expired / "ca.pem").read_bytes())
     database = home / "gateway.db"
     migrate(f"sqlite:///{database}", "registry_gateway.adapters.migrations")
-    env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_AMQP_URI": "amqp://127.0.0.1:1/none",
-           "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}", "EKM_PARTNERS_FILE": str(PARTNERS),
-           "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"), "EKM_PARTNER_TLS_KEY": str(pki / "server.key"),
-           # the expired certificate's CA is trusted too: it is refused for its dates alone
-           "EKM_PARTNER_TLS_CLIENT_CA": str(home / "ca-bundle.pem"), "EKM_TRACING": "off"}
-    process = subprocess.Popen([sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "EKM_HOME": str(home),
+        "EKM_AMQP_URI": "amqp://127.0.0.1:1/none",
+        "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
+        "EKM_PARTNERS_FILE": str(PARTNERS),
+        "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
+        "EKM_PARTNER_TLS_KEY": str(pki / "server.key"),
+        # the expired certificate's CA is trusted too: it is refused for its dates alone
+        "EKM_PARTNER_TLS_CLIENT_CA": str(home / "ca-bundle.pem"),
+        "EKM_TRACING": "off",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         port = int(process.stdout.readline().split()[1])
         yield {"port": port, "pki": pki, "rogue": rogue, "expired": expired, "database": database}
@@ -50,14 +63,30 @@ def inbound(tmp_path_factory):
 def post(inbound, certificate_folder, client=DCZ_CLIENT):
     context = ssl.create_default_context(cafile=str(inbound["pki"] / "ca.pem"))
     if certificate_folder is not None:
-        context.load_cert_chain(str(certificate_folder / "partner-dcz.pem"), str(certificate_folder / "partner-dcz.key"))
-    body = json.dumps({"source_id": f"dcz-{uuid.uuid4().hex[:10]}", "rnokpp": make_rnokpp("322151234"),
-                       "registered_on": "2026-11-20", "center_code": "KYIV-01"}).encode()
+        context.load_cert_chain(
+            str(certificate_folder / "partner-dcz.pem"), str(certificate_folder / "partner-dcz.key")
+        )
+    body = json.dumps(
+        {
+            "source_id": f"dcz-{uuid.uuid4().hex[:10]}",
+            "rnokpp": make_rnokpp("322151234"),
+            "registered_on": "2026-11-20",
+            "center_code": "KYIV-01",
+        }
+    ).encode()
     connection = http.client.HTTPSConnection("127.0.0.1", inbound["port"], context=context, timeout=10)
     try:
-        connection.request("POST", "/partner/v1/records/employment.registered", body,
-                           {"Content-Type": "application/json", "X-Road-Client": client,
-                            "X-Road-Id": f"dcz-{uuid.uuid4()}", "X-Road-UserId": "dcz-officer-7"})
+        connection.request(
+            "POST",
+            "/partner/v1/records/employment.registered",
+            body,
+            {
+                "Content-Type": "application/json",
+                "X-Road-Client": client,
+                "X-Road-Id": f"dcz-{uuid.uuid4()}",
+                "X-Road-UserId": "dcz-officer-7",
+            },
+        )
         response = connection.getresponse()
         return response.status, response.read().decode()
     finally:

@@ -10,6 +10,7 @@
      (an empty request is usually INVALID_ARGUMENT or NOT_FOUND);
    - no token gets UNAUTHENTICATED.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -27,8 +28,13 @@ from ekm_platform.auth import ROLES, issue_token
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "roles.md"
-SERVICE_OF_PACKAGE = {"intake": "intake", "cases": "cases", "registry": "registry-gateway",
-                      "interagency": "interagency", "notifications": "notifications"}
+SERVICE_OF_PACKAGE = {
+    "intake": "intake",
+    "cases": "cases",
+    "registry": "registry-gateway",
+    "interagency": "interagency",
+    "notifications": "notifications",
+}
 ALLOWED, DENIED = "✓", "—"
 ANY = "any authenticated"
 AGENCY = "12345678"  # a partner agency's token carries its ЄДРПОУ code (deploy/demo/agencies.json)
@@ -88,23 +94,34 @@ def test_the_table_names_every_grpc_method_and_no_other():
 
 
 def test_the_parser_reads_allowed_denied_and_any():
-    text = ("## `ekm.x.v1.X`\n| method | " + " | ".join(ROLES) + f" | {ANY} |\n|---|" + "---|" * 7 + "\n"
-            "| `A` | ✓ | — | — | — | — | — | — |\n| B | — | — | — | — | — | — | — |\n"
-            "| C | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |\n")
-    assert parse_table(text) == {"ekm.x.v1.X/A": {"case_manager"}, "ekm.x.v1.X/B": frozenset(),
-                                 "ekm.x.v1.X/C": frozenset(ROLES)}
+    text = (
+        "## `ekm.x.v1.X`\n| method | " + " | ".join(ROLES) + f" | {ANY} |\n|---|" + "---|" * 7 + "\n"
+        "| `A` | ✓ | — | — | — | — | — | — |\n| B | — | — | — | — | — | — | — |\n"
+        "| C | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |\n"
+    )
+    assert parse_table(text) == {
+        "ekm.x.v1.X/A": {"case_manager"},
+        "ekm.x.v1.X/B": frozenset(),
+        "ekm.x.v1.X/C": frozenset(ROLES),
+    }
     with pytest.raises(AssertionError):
         parse_table(text.replace("| C | ✓", "| C | x"))
 
 
 # --- against the running platform -------------------------------------------------------------
 
+
 def metadata_for(platform, role: str | None) -> list:
     if role is None:
         return []
     key = (platform.home / "var/keys/jwt-private.pem").read_bytes()
-    token = issue_token(f"matrix-{role}", role, community_code=COMMUNITY if role in ("case_manager", "supervisor")
-                        else "", organisation=AGENCY if role == "partner_agency" else "", private_key=key)
+    token = issue_token(
+        f"matrix-{role}",
+        role,
+        community_code=COMMUNITY if role in ("case_manager", "supervisor") else "",
+        organisation=AGENCY if role == "partner_agency" else "",
+        private_key=key,
+    )
     return [("authorization", f"Bearer {token}")]
 
 
@@ -115,15 +132,24 @@ def filled(descriptor, depth: int = 0):
     message = message_factory.GetMessageClass(descriptor)()
     for field in descriptor.fields:
         if field.message_type is not None:
-            if depth >= 2 or field.message_type.GetOptions().map_entry or \
-                    field.message_type.full_name.startswith("google.protobuf."):  # well-known types: tests/fuzz
+            if (
+                depth >= 2
+                or field.message_type.GetOptions().map_entry
+                or field.message_type.full_name.startswith("google.protobuf.")
+            ):  # well-known types: tests/fuzz
                 continue
             target = getattr(message, field.name)
             inner = filled(field.message_type, depth + 1)
             (target.add().CopyFrom(inner) if field.is_repeated else target.CopyFrom(inner))
             continue
-        value = {field.TYPE_ENUM: 9999, field.TYPE_STRING: "?<x>", field.TYPE_BOOL: True,
-                 field.TYPE_BYTES: b"\x00", field.TYPE_DOUBLE: -1.5, field.TYPE_FLOAT: -1.5}.get(field.type, -7)
+        value = {
+            field.TYPE_ENUM: 9999,
+            field.TYPE_STRING: "?<x>",
+            field.TYPE_BOOL: True,
+            field.TYPE_BYTES: b"\x00",
+            field.TYPE_DOUBLE: -1.5,
+            field.TYPE_FLOAT: -1.5,
+        }.get(field.type, -7)
         if field.type in (field.TYPE_UINT32, field.TYPE_UINT64, field.TYPE_FIXED32, field.TYPE_FIXED64):
             value = 7
         if field.is_repeated:
@@ -136,8 +162,9 @@ def filled(descriptor, depth: int = 0):
 def call(channels, name, service, method, metadata, junk=False):
     request_class = message_factory.GetMessageClass(method.input_type)
     response_class = message_factory.GetMessageClass(method.output_type)
-    stub = channels[service].unary_unary(f"/{name}", request_serializer=request_class.SerializeToString,
-                                          response_deserializer=response_class.FromString)
+    stub = channels[service].unary_unary(
+        f"/{name}", request_serializer=request_class.SerializeToString, response_deserializer=response_class.FromString
+    )
     try:
         stub(filled(method.input_type) if junk else request_class(), metadata=metadata, timeout=20)
         return grpc.StatusCode.OK, ""
@@ -158,18 +185,27 @@ def row_counts(home: pathlib.Path) -> dict:
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory, ekm_amqp_uri):
-    from ekm_platform.testing.platform import running_platform
     from nameko.standalone.rpc import ServiceRpcClient
+
+    from ekm_platform.testing.platform import running_platform
+
     with running_platform(tmp_path_factory.mktemp("ekm-roles"), ekm_amqp_uri, services=config.SERVICES) as running:
         with ServiceRpcClient("interagency", uri=running.env["EKM_AMQP_URI"], timeout=20) as interagency:
             # the partner agency's token names a registered agency (else its calls are refused for that)
-            interagency.register_agency({"agency_code": AGENCY, "name": "Реабілітаційний центр", "sector": "health",
-                                         "community_code": COMMUNITY})
+            interagency.register_agency(
+                {
+                    "agency_code": AGENCY,
+                    "name": "Реабілітаційний центр",
+                    "sector": "health",
+                    "community_code": COMMUNITY,
+                }
+            )
         yield running
 
 
 def run_calls(platform, calls):
     from ekm_platform.client import channel
+
     channels = {s: channel(s, platform.env) for s in config.SERVICES}
     try:
         with ThreadPoolExecutor(8) as pool:
@@ -186,10 +222,12 @@ def test_every_role_against_every_method_on_the_running_platform(platform):
     table, methods = parse_table(TABLE.read_text()), proto_methods()
     tokens = {role: metadata_for(platform, role) for role in (*ROLES, None)}
     both = (False, True)  # an empty request, then one whose every field is junk
-    denied = [(name, role, junk) for junk in both for name in methods for role in ROLES
-              if role not in table.get(name, ROLES)]
+    denied = [
+        (name, role, junk) for junk in both for name in methods for role in ROLES if role not in table.get(name, ROLES)
+    ]
     anonymous = [(name, None, junk) for junk in both for name in methods]
-    allowed = [(name, role, junk) for junk in both for name in methods for role in table.get(name, ())]
+    # an allowed role with an empty request (junk in every field is tests/fuzz's business)
+    allowed = [(name, role, False) for name in methods for role in table.get(name, ())]
 
     def calls(triples):
         return [(name, *methods[name], tokens[role], junk) for name, role, junk in triples]
@@ -201,12 +239,18 @@ def test_every_role_against_every_method_on_the_running_platform(platform):
     for (name, role, junk), (code, details) in zip(denied + anonymous, results):
         expected = grpc.StatusCode.PERMISSION_DENIED if role else grpc.StatusCode.UNAUTHENTICATED
         if code != expected:
-            problems.append(f"{name} as {role or 'no token'}{' (junk)' * junk}: {code.name} {details!r}, "
-                            f"expected {expected.name}")
+            problems.append(
+                f"{name} as {role or 'no token'}{' (junk)' * junk}: {code.name} {details!r}, expected {expected.name}"
+            )
     written = {t: (before.get(t), n) for t, n in after.items() if before.get(t) != n}
     for (name, role, junk), (code, details) in zip(allowed, run_calls(platform, calls(allowed))):
-        if code in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.INTERNAL,
-                    grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNIMPLEMENTED):
+        if code in (
+            grpc.StatusCode.PERMISSION_DENIED,
+            grpc.StatusCode.UNAUTHENTICATED,
+            grpc.StatusCode.INTERNAL,
+            grpc.StatusCode.UNKNOWN,
+            grpc.StatusCode.UNIMPLEMENTED,
+        ):
             problems.append(f"{name} as {role} (allowed){' (junk)' * junk}: {code.name} {details!r}")
     assert not problems, f"{len(problems)} disagreements with docs/roles.md:\n" + "\n".join(problems)
     assert not written, f"denied or anonymous calls wrote rows: {written}"
