@@ -426,3 +426,25 @@ def test_the_queue_type_setting_reaches_every_declaration_the_platform_makes(mon
     monkeypatch.setenv("EKM_QUEUE_TYPE", "mirrored")
     with pytest.raises(ValueError, match="EKM_QUEUE_TYPE"):
         topology.queue_type()
+
+
+
+def test_the_kubernetes_manifests_and_the_code_agree_on_quorum_queues(monkeypatch):
+    """The RabbitMQ component makes the vhost default to quorum queues and tells every ЕКМ
+    process (ekm-config) to declare quorum queues; every overlay uses that component.
+    (tests/test_deploy_manifests.py renders and validates the overlays themselves.)"""
+    import yaml
+
+    from ekm_platform import topology
+
+    component = ROOT / "deploy" / "k8s" / "components" / "rabbitmq"
+    vhosts = [d for d in yaml.safe_load_all((component / "topology.yaml").read_text()) if d and d["kind"] == "Vhost"]
+    assert [v["spec"]["defaultQueueType"] for v in vhosts] == ["quorum"]
+    kustomization = yaml.safe_load((component / "kustomization.yaml").read_text())
+    [patch] = [p for p in kustomization["patches"] if p["target"].get("name") == "ekm-config"]
+    [op] = [o for o in yaml.safe_load(patch["patch"]) if o["path"] == "/data/EKM_QUEUE_TYPE"]
+    monkeypatch.setenv("EKM_QUEUE_TYPE", op["value"])
+    assert topology.queue_type() == "quorum"
+    for overlay in (ROOT / "deploy" / "k8s" / "overlays").iterdir():
+        used = yaml.safe_load((overlay / "kustomization.yaml").read_text()).get("components", [])
+        assert "../../components/rabbitmq" in used, overlay.name
