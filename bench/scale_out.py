@@ -113,8 +113,15 @@ def closed_loop(platform, calls: int, connections: int, make_call) -> tuple[floa
     return time.perf_counter() - start, latencies
 
 
+def db_pool(args) -> dict:
+    """The same PostgreSQL pool per engine for 1 and for 3 instances, small enough that three
+    processes stay within the server's max_connections (100 by default, shared with whatever
+    else runs): a worker beyond it waits for a connection instead of being refused one."""
+    return {"EKM_DB_POOL_SIZE": str(args.db_pool), "EKM_DB_MAX_OVERFLOW": "0"}
+
+
 def cases_phase(uri: str, base: str, n: int, args, sample, tokens_of) -> dict:
-    env = {"EKM_INSTANCES": f"cases={n}", "EKM_STATS_INTERVAL": "1"}
+    env = {"EKM_INSTANCES": f"cases={n}", "EKM_STATS_INTERVAL": "1", **db_pool(args)}
     env.update({k: v for k, v in os.environ.items() if k.startswith("EKM_TRACING")})
     with tempfile.TemporaryDirectory() as home, running_platform(
             pathlib.Path(home), uri, base, services=("cases",), timeout=180, extra_env=env) as platform:
@@ -149,7 +156,7 @@ def notifications_phase(uri: str, base: str, n: int, args) -> dict:
     with SmtpSink(keep=False) as smtp, tempfile.TemporaryDirectory() as home:
         env = {"EKM_INSTANCES": f"notifications={n}", "EKM_STATS_INTERVAL": "1", "EKM_SMTP_HOST": "127.0.0.1",
                "EKM_SMTP_PORT": str(smtp.port), "EKM_NOTIFY_RATE_LIMIT": "0", "EKM_QUIET_HOURS": "off",
-               "EKM_NOTIFY_TICK_SECONDS": "0.2"}
+               "EKM_NOTIFY_TICK_SECONDS": "0.2", **db_pool(args)}
         env.update({k: v for k, v in os.environ.items() if k.startswith(("EKM_NOTIFY_", "EKM_TRACING"))})
         with running_platform(pathlib.Path(home), uri, base, services=("notifications",), timeout=180,
                               extra_env=env) as platform:
@@ -176,6 +183,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--instances", type=int, default=3)
     parser.add_argument("--only", choices=("cases", "notifications"))
+    parser.add_argument("--db-pool", type=int, default=6, help="PostgreSQL connections per engine and process")
     args = parser.parse_args()
     counts = (1, args.instances)
     base = f"{POSTGRES}/ekmscaleout_{uuid.uuid4().hex[:8]}"
@@ -194,6 +202,7 @@ def main() -> None:
             for n in counts:
                 print(f"cases × {n} …", flush=True)
                 results[("cases", n)] = cases_phase(uri, base, n, args, sample, tokens_of)
+                print(f"  {results[('cases', n)]}", flush=True)
         if args.only != "cases":
             print("raw pika consume …", flush=True)
             results["pika"] = raw_consume(uri, args.events)
@@ -203,6 +212,7 @@ def main() -> None:
             for n in counts:
                 print(f"notifications × {n} …", flush=True)
                 results[("notifications", n)] = notifications_phase(uri, base, n, args)
+                print(f"  {results[('notifications', n)]}", flush=True)
                 drop_database(f"{base}_notifications")
     finally:
         if stub is not None:
@@ -214,7 +224,7 @@ def main() -> None:
 
     one, many = counts
     print(f"\nЕКМ bench — scale-out on one machine ({os.cpu_count()} cores), PostgreSQL, 1 against {many} "
-          f"instances in the same run")
+          f"instances in the same run; {args.db_pool} database connections per engine and process")
     if ("cases", one) in results:
         echo, a, b = results["echo"], results[("cases", one)], results[("cases", many)]
         print(f"  cases: {args.connections} callers, each on its own connection; {args.calls} GetCase, "

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-
+import os
 from datetime import timezone
 
 from sqlalchemy import DateTime, Insert, Table, TypeDecorator, create_engine, event, text
@@ -47,8 +47,9 @@ def make_engine(url: str, **kwargs) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
+        # per engine, in each process: N instances of a service hold up to N × (size + overflow)
+        kwargs.setdefault("pool_size", int(os.environ.get("EKM_DB_POOL_SIZE", "10")))
+        kwargs.setdefault("max_overflow", int(os.environ.get("EKM_DB_MAX_OVERFLOW", "20")))
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     event.listen(engine, "before_execute", _refuse_unknown_columns)
     return engine
