@@ -53,7 +53,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as home, running_platform(
                 pathlib.Path(home), uri, services=("registry-gateway",),
                 extra_env={"EKM_PARTNERS_FILE": str(PARTNERS),  # EKM_TRACING=off: to measure tracing's cost
-                           "EKM_TRACING": __import__("os").environ.get("EKM_TRACING", "on")}) as platform:
+                           "EKM_TRACING": __import__("os").environ.get("EKM_TRACING", "on")}):
             db = pathlib.Path(home) / "var" / "registry_gateway.db"
             bodies = records(args.records)
             started = time.perf_counter()

@@ -146,7 +146,7 @@ class Bff:
                 break
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("the BFF did not start")
+                    raise RuntimeError("the BFF did not start") from None
                 time.sleep(0.2)
         self.cookie = self._sign_in()
         self.local = threading.local()

@@ -219,11 +219,11 @@ def test_case_number_of_call():
 # --- SQLAlchemy instrumentation: pool checkouts -----------------------------------------------
 
 def test_pool_checkouts_get_a_connect_span_unless_patched():
+    import sqlalchemy
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-    import sqlalchemy
     from sqlalchemy import text
 
     exporter = InMemorySpanExporter()
@@ -377,8 +377,9 @@ class _Server:
 
 def _client_run(server: _Server) -> dict:
     import grpc
-    from ekm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    from ekm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 
     result: dict = {}
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:

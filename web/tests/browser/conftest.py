@@ -94,7 +94,7 @@ def web_url(platform):
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the web workplace did not start:\n" + platform.log("web")[-3000:])
+                    raise RuntimeError("the web workplace did not start:\n" + platform.log("web")[-3000:]) from None
                 time.sleep(0.2)
         yield url
     finally:

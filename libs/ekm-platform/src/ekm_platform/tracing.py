@@ -145,7 +145,7 @@ def tag_current_span(**attributes) -> None:
 
 # --- outbound HTTP (registries over X-Road) -------------------------------------------------
 
-_outbound: contextvars.ContextVar[dict] = contextvars.ContextVar("ekm_outbound_identifiers", default={})
+_outbound: contextvars.ContextVar[dict] = contextvars.ContextVar("ekm_outbound_identifiers", default={})  # noqa: B039 (never mutated: a new dict is set)
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from opentelemetry import trace
 from opentelemetry.propagate import inject
@@ -41,8 +41,8 @@ class UnitOfWork:
         self._tables = tables
         self._repository_factory = repository_factory
         self.source = source
-        self.session: Session | None = None
-        self.repo = None
+        self.session: Session = None  # type: ignore[assignment]  # opened on entering: used only inside `with`
+        self.repo: Any = None  # the service's repository (each service's own type), set on entering
         self.published: list[Envelope] = []
 
     def __enter__(self) -> "UnitOfWork":

@@ -140,7 +140,7 @@ class PartnerInbound:
         try:
             length = int(length or "")
         except ValueError:
-            raise Refused(411, "Потрібен Content-Length / Content-Length is required")
+            raise Refused(411, "Потрібен Content-Length / Content-Length is required") from None
         if length > MAX_BODY:
             raise Refused(413, f"Тіло більше {MAX_BODY} байт / body over {MAX_BODY} bytes")
         loop = asyncio.get_running_loop()
@@ -150,7 +150,7 @@ class PartnerInbound:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
             except (asyncio.TimeoutError, TimeoutError):
-                raise Refused(408, f"Тіло не надійшло за {BODY_TIMEOUT:g} с / body not received in {BODY_TIMEOUT:g} s")
+                raise Refused(408, f"Тіло не надійшло за {BODY_TIMEOUT:g} с / body not received in {BODY_TIMEOUT:g} s") from None
             if message["type"] == "http.disconnect":
                 raise Refused(400, "Клієнт відключився / client disconnected")
             chunks.append(message.get("body", b""))

@@ -329,7 +329,7 @@ def _plan_rows(values: dict) -> dict:
         else:
             out[name] = _as_rows(items, BLANK_ROWS)
     # every goal row has an id (kept, or g<n> for a new one) so a step can name it
-    for i, goal in out["goals"]:
+    for _i, goal in out["goals"]:
         goal.setdefault("goal_id", "")
     return out
 

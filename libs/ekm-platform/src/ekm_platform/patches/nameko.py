@@ -14,8 +14,8 @@ TYPED = "nameko.typed_queues"
 class DeclareOnceQueue(kombu.Queue):
     """A queue kombu may remember as declared (per connection) although it has ``x-expires``."""
 
-    @property
-    def can_cache_declaration(self) -> bool:
+    @property  # kombu's is a property too (its stubs call it an attribute)
+    def can_cache_declaration(self) -> bool:  # type: ignore[override]
         return True
 
 

@@ -27,7 +27,8 @@ def case_number_of_call(args, kwargs) -> str | None:
         return value
     for arg in args or ():
         if isinstance(arg, dict):
-            data = arg.get("data") if isinstance(arg.get("data"), dict) else arg
+            inner = arg.get("data")
+            data = inner if isinstance(inner, dict) else arg
             value = data.get("case_number")
             if isinstance(value, str) and value:
                 return value

@@ -3,8 +3,8 @@ Policy No. 1005 of 13.07.2018): the family table, the domains of need with stren
 each child's needs, other agencies' contributions; versioned and approved by a supervisor."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date
 from enum import Enum
 
 from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
@@ -93,27 +93,27 @@ class Assessment:
     def level(self, domain: Domain) -> int:
         return next((d.need_level for d in self.domains if d.domain is domain), 0)
 
-    def submit(self) -> "Assessment":
+    def submit(self) -> Assessment:
         if self.status is not Status.DRAFT:
             raise FailedPrecondition("Подати можна лише чернетку / only a draft can be submitted")
         validate_assessment(self, complete=True)
         return replace(self, status=Status.SUBMITTED)
 
-    def approve(self, supervisor_id: str) -> "Assessment":
+    def approve(self, supervisor_id: str) -> Assessment:
         if self.status is not Status.SUBMITTED:
             raise FailedPrecondition("Спершу оцінку треба подати / the assessment must be submitted first")
         return replace(self, status=Status.APPROVED, approved_by=supervisor_id)
 
-    def return_for_rework(self, supervisor_id: str, reason: str) -> "Assessment":
+    def return_for_rework(self, supervisor_id: str, reason: str) -> Assessment:
         """Not approved: back to a draft of the same version, with the supervisor's reason."""
         if self.status is not Status.SUBMITTED:
             raise FailedPrecondition("Оцінка не чекає затвердження / the assessment does not await approval")
         return replace(self, status=Status.DRAFT, returned_by=supervisor_id, returned_reason=reason)
 
-    def contribute(self, contribution: AgencyContribution) -> "Assessment":
+    def contribute(self, contribution: AgencyContribution) -> Assessment:
         return replace(self, contributions=self.contributions + (contribution,))
 
-    def next_version(self) -> "Assessment":
+    def next_version(self) -> Assessment:
         """A re-assessment: a new draft from this one; this version stays as it was."""
         return replace(self, version=self.version + 1, status=Status.DRAFT, approved_by="", ended_on="")
 
@@ -121,7 +121,7 @@ class Assessment:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Assessment":
+    def from_dict(cls, data: dict) -> Assessment:
         return cls(
             case_id=data["case_id"], version=int(data["version"]), started_on=data["started_on"],
             specialist_id=data["specialist_id"], ended_on=data.get("ended_on", ""),

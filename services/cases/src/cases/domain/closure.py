@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from ekm_platform.errors import FailedPrecondition
-
 from cases.domain.model import Case
+from ekm_platform.errors import FailedPrecondition
 
 RATING_DAYS_ENV = "EKM_RATING_AFTER_CLOSURE_DAYS"
 DEFAULT_RATING_DAYS = 30

@@ -19,11 +19,10 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
-from ekm_platform.identifiers import katottg_problem
-
 from cases.domain import labels
 from cases.domain.labels import uk
+from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
+from ekm_platform.identifiers import katottg_problem
 
 PURPOSES = ("registry_lookup", "transfer", "referral")
 METHODS = ("written", "oral", "electronic_cabinet", "diia")
@@ -70,7 +69,7 @@ class Consent:
             return "withdrawn"
         return "active" if self.is_active(at) else "expired"
 
-    def withdraw(self, by: str, reason: str, at: datetime | None = None) -> "Consent":
+    def withdraw(self, by: str, reason: str, at: datetime | None = None) -> Consent:
         if self.withdrawn_at is not None:
             raise FailedPrecondition("Згоду вже відкликано / the consent was already withdrawn")
         if not reason.strip():

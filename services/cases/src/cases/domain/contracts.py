@@ -12,13 +12,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-
-from ekm_platform.errors import FieldViolation, ValidationError
 
 from cases.domain import labels
 from cases.domain.labels import uk
+from ekm_platform.errors import FieldViolation, ValidationError
 
 RULES = Path(__file__).with_name("fee_rules.json")
 # The categories the fee rules may name (the proto enum FeeCategory carries the same codes).
@@ -28,7 +27,7 @@ STATUS_CATEGORIES = {"combatant", "disabled_due_to_war", "family_of_fallen_defen
 ADULT_AGE = 18
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_fee_rules(path: str = str(RULES)) -> dict:
     rules = json.loads(Path(path).read_text(encoding="utf-8"))
     unknown = set(rules["free_categories"]) - set(FEE_CATEGORIES)

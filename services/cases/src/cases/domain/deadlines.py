@@ -25,7 +25,7 @@ class Deadlines:
     review_interval_days: int = 90
 
     @classmethod
-    def from_environment(cls, environ=None) -> "Deadlines":
+    def from_environment(cls, environ=None) -> Deadlines:
         """``EKM_DEADLINE_CRISIS_ASSESSMENT_DAYS``, ``EKM_DEADLINE_ASSESSMENT_DAYS``,
         ``EKM_DEADLINE_PLANNING_DAYS``, ``EKM_DEADLINE_REVIEW_INTERVAL_DAYS``: whole days, 0 or more;
         anything else is refused (the service does not start with a deadline it cannot read)."""
@@ -41,7 +41,7 @@ class Deadlines:
         return cls(**values)
 
     @classmethod
-    def configured(cls) -> "Deadlines":
+    def configured(cls) -> Deadlines:
         """The deployment's deadlines (the environment as it is now; parsed once per distinct value)."""
         return _parsed(tuple(os.environ.get(environment_key(n), "") for n in cls.__dataclass_fields__))
 

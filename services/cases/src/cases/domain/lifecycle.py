@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from ekm_platform.errors import FailedPrecondition
-
 from cases.domain import labels
 from cases.domain.model import Stage
+from ekm_platform.errors import FailedPrecondition
 
 
 class Outcome(str, Enum):

@@ -42,7 +42,7 @@ class Person:
     merged_into: str = ""           # set when a supervisor merged this duplicate into another person
 
     @classmethod
-    def new(cls, **identity) -> "Person":
+    def new(cls, **identity) -> Person:
         return cls(person_id=str(uuid.uuid4()), **identity)
 
 
@@ -72,7 +72,7 @@ class Case:
 
     @classmethod
     def open(cls, person_id: str, appeal_id: str, screening_level: str, community_code: str,
-             now: datetime | None = None) -> "Case":
+             now: datetime | None = None) -> Case:
         """A case opens in assessment: screening already happened at intake."""
         now = now or datetime.now(timezone.utc)
         return cls(

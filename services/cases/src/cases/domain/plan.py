@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
-from enum import Enum
-
-from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, PermissionDenied, ValidationError
+from typing import Any
 
 from cases.domain import labels
 from cases.domain.assessment import Assessment, Domain
 from cases.domain.labels import uk
 from cases.domain.scoring import SERVICE_CATALOGUE
+from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, PermissionDenied, ValidationError
 
 RESPONSIBLE = ("person", "case_manager", "agency", "provider")
 STEP_STATUSES = ("planned", "in_progress", "done", "cancelled")
 AGREEMENT_CHANNELS = ("cabinet", "in_person")
 # A plan version as written, before anyone signed it off: no approval, no agreement.
-NO_SIGN_OFF = {"approved_by": "", "approved_at": "", "agreed_by": "", "agreed_at": "", "agreement_channel": "",
+NO_SIGN_OFF: dict[str, Any] = {"approved_by": "", "approved_at": "", "agreed_by": "", "agreed_at": "", "agreement_channel": "",
                "returned_by": "", "returned_reason": ""}
 
 
@@ -63,12 +62,12 @@ class Plan:
     returned_by: str = ""        # a supervisor sent this version back to the case manager (cleared on saving)
     returned_reason: str = ""
 
-    def approve(self, supervisor_id: str, at: datetime) -> "Plan":
+    def approve(self, supervisor_id: str, at: datetime) -> Plan:
         if self.approved_by:
             raise FailedPrecondition("План уже затверджено / the plan is already approved")
         return replace(self, approved_by=supervisor_id, approved_at=at.isoformat())
 
-    def return_for_rework(self, supervisor_id: str, reason: str) -> "Plan":
+    def return_for_rework(self, supervisor_id: str, reason: str) -> Plan:
         """The supervisor does not approve this version and says why; the case manager saves it again."""
         if self.approved_by or self.agreed:
             raise FailedPrecondition("План уже затверджено / the plan is already approved")
@@ -80,7 +79,7 @@ class Plan:
     def agreed(self) -> bool:
         return bool(self.agreed_at)
 
-    def agree(self, channel: str, at: datetime, by_person_id: str) -> "Plan":
+    def agree(self, channel: str, at: datetime, by_person_id: str) -> Plan:
         if not self.approved_by:
             raise FailedPrecondition("Спершу план затверджує керівник / a supervisor approves the plan first")
         if channel not in AGREEMENT_CHANNELS:
@@ -91,11 +90,11 @@ class Plan:
             raise FailedPrecondition("План уже погоджено / the plan is already agreed")
         return replace(self, agreed_at=at.isoformat(), agreement_channel=channel, agreed_by=by_person_id.strip())
 
-    def revise(self) -> "Plan":
+    def revise(self) -> Plan:
         """A new version to change; the supervisor approves it and the person agrees to it again."""
         return replace(self, version=self.version + 1, **NO_SIGN_OFF)
 
-    def mark_step_done(self, step_id: str, by_role: str) -> "Plan":
+    def mark_step_done(self, step_id: str, by_role: str) -> Plan:
         step = next((s for s in self.steps if s.step_id == step_id), None)
         if step is None:
             raise NotFound("Крок не знайдено / step not found")
@@ -111,7 +110,7 @@ class Plan:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Plan":
+    def from_dict(cls, data: dict) -> Plan:
         return cls(case_id=data["case_id"], version=int(data["version"]),
                    goals=tuple(Goal(**g) for g in data.get("goals", ())),
                    steps=tuple(Step(**s) for s in data.get("steps", ())),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from ekm_platform.errors import FieldViolation, ValidationError
-
 from cases.domain.plan import Plan
+from ekm_platform.errors import FieldViolation, ValidationError
 
 RESULTS = ("achieved", "partly", "not_achieved")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import operator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from cases.domain.assessment import Assessment, Domain
@@ -46,7 +46,7 @@ class ScoringResult:
     explanation: tuple[Reason, ...] = field(default=())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(version: str = "v1") -> dict:
     rules = json.loads((RULES / f"{version}.json").read_text(encoding="utf-8"))
     unknown = {r["service"] for r in rules["recommendations"]} - set(SERVICE_CATALOGUE)
@@ -58,7 +58,7 @@ def load_rules(version: str = "v1") -> dict:
 def answers(assessment: Assessment, screening_level: str = "") -> dict:
     """The facts the rules may ask about."""
     levels = {d: assessment.level(d) for d in Domain}
-    facts = {f"domains.{d.value}.need_level": level for d, level in levels.items()}
+    facts: dict[str, int | str] = {f"domains.{d.value}.need_level": level for d, level in levels.items()}
     facts.update(
         max_need_level=max(levels.values(), default=0),
         sum_need_level=sum(levels.values()),
@@ -74,7 +74,7 @@ def answers(assessment: Assessment, screening_level: str = "") -> dict:
 def _matches(condition: dict, facts: dict, rule: dict) -> list[Reason]:
     """The reasons a condition holds ([] when it does not)."""
     if "any" in condition or "all" in condition:
-        parts = [_matches(c, facts, rule) for c in condition.get("any", condition.get("all"))]
+        parts = [_matches(c, facts, rule) for c in (condition["any"] if "any" in condition else condition["all"])]
         if "any" in condition:
             return [r for part in parts for r in part]
         return [r for part in parts for r in part] if all(parts) else []

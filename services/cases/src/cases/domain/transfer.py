@@ -29,7 +29,7 @@ class Transfer:
     accepted_at: datetime | None = None
     consent_id: str = ""            # the stored consent (purpose "transfer") the person's data moves under
 
-    def accept(self, at: datetime | None = None) -> "Transfer":
+    def accept(self, at: datetime | None = None) -> Transfer:
         if self.state != "requested":
             raise FailedPrecondition("Передачу вже прийнято / the transfer was already accepted")
         return replace(self, state="accepted", accepted_at=at or datetime.now(timezone.utc))

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ekm_platform.errors import FailedPrecondition
-
 from cases.domain import labels
 from cases.domain.labels import uk
+from ekm_platform.errors import FailedPrecondition
 
 WEIGHTS = {"low": 1, "medium": 2, "high": 3, "": 2}  # unscored cases weigh as medium
 

@@ -8,14 +8,13 @@
 """
 from __future__ import annotations
 
+from cases.domain import labels
+from cases.domain.labels import uk
+from cases.domain.model import Case
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.errors import Aborted, NotFound, PermissionDenied
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain import labels
-from cases.domain.labels import uk
-from cases.domain.model import Case
 
 STAFF = ("case_manager", "supervisor")
 DEFAULT_PURPOSE = "ведення випадку / case management"

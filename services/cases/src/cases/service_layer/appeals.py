@@ -7,15 +7,14 @@ in intake's log), and the read is audited here too.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
-
-from ekm_platform.auth import Principal
-from ekm_platform.errors import NotFound, ValidationError
-from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain.model import Case
 from cases.service_layer.access import audit, load_case, require_staff
+from ekm_platform.auth import Principal
+from ekm_platform.errors import NotFound, ValidationError
+from ekm_platform.unit_of_work import UnitOfWork
 
 # ``fetch(appeal_id, actor) -> dict | None`` (intake.get_appeal_details)
 DetailsSource = Callable[[str, dict], "dict | None"]

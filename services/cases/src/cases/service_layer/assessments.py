@@ -4,18 +4,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from cases.domain import labels
+from cases.domain.assessment import AgencyContribution, Assessment, Status, validate_assessment
+from cases.domain.closure import require_open
+from cases.domain.labels import uk
+from cases.domain.model import Stage
+from cases.domain.scoring import ScoringResult, score
+from cases.service_layer.access import audit, check_version, load_case, require_staff
+from cases.service_layer.stages import move
 from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, NotFound
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain.assessment import AgencyContribution, Assessment, Status, validate_assessment
-from cases.domain.closure import require_open
-from cases.domain.model import Stage
-from cases.domain.scoring import ScoringResult, score
-from cases.domain import labels
-from cases.domain.labels import uk
-from cases.service_layer.access import audit, check_version, load_case, require_staff
-from cases.service_layer.stages import move
 
 EDITABLE_STAGES = (Stage.SCREENING, Stage.ASSESSMENT)
 

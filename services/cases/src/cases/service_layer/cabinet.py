@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ekm_platform.auth import Principal
-from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
-from ekm_platform.unit_of_work import UnitOfWork
-
 from cases.domain.closure import closed_at, rating_days, rating_open_until, require_open, require_rating_open
 from cases.domain.model import Case
 from cases.domain.plan import Plan
 from cases.service_layer.access import audit
+from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
+from ekm_platform.unit_of_work import UnitOfWork
 
 MAX_COMMENT = 2000
 

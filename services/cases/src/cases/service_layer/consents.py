@@ -10,16 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from cases.domain import labels
+from cases.domain.consent import DEFAULT_LEGAL_BASIS, Consent, summary, validate_consent
+from cases.domain.labels import uk
+from cases.domain.model import Case
+from cases.service_layer.access import audit, load_case, may_see, require_staff
 from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.identifiers import normalise_unzr
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain import labels
-from cases.domain.labels import uk
-from cases.domain.consent import DEFAULT_LEGAL_BASIS, Consent, summary, validate_consent
-from cases.domain.model import Case
-from cases.service_layer.access import audit, load_case, may_see, require_staff
 
 NOT_FOUND = {"status": "not_found"}
 NOT_IN_CASE = {"status": "person_not_in_case"}

@@ -12,14 +12,13 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from ekm_platform.auth import Principal
-from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, ValidationError
-from ekm_platform.unit_of_work import UnitOfWork
-
 from cases.domain import labels
 from cases.domain.contracts import ContractDraft, check_categories, compute_fee, recorded_categories
 from cases.domain.labels import uk
 from cases.service_layer.access import audit, load_case, require_staff
+from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, ValidationError
+from ekm_platform.unit_of_work import UnitOfWork
 
 NO_CONTRACT = "Договір не знайдено / contract not found"
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from cases.service_layer.access import audit, load_case, require_staff
 from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, NotFound, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.service_layer.access import audit, load_case, require_staff
 
 MAX_REASON = 1000
 

@@ -4,25 +4,24 @@ Each use case takes a unit of work; none knows about gRPC or nameko.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
-
-from ekm_platform.audit import AuditEntry
-from ekm_platform.auth import Principal
-from ekm_platform.dependencies import PermanentEventError
-from ekm_platform.envelope import Envelope
-from ekm_platform.errors import NotFound, PermissionDenied, ValidationError
-from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.domain import labels
 from cases.domain.deadlines import Deadlines, due_at, is_overdue
 from cases.domain.labels import uk
 from cases.domain.model import SCREENING_LEVELS, Case, Stage
 from cases.domain.search import MAX_SEARCH, parse_search
-from cases.service_layer.access import DEFAULT_PURPOSE, STAFF, audit, load_case, require_staff, team_of
 from cases.service_layer import matching
+from cases.service_layer.access import DEFAULT_PURPOSE, STAFF, audit, load_case, require_staff, team_of
 from cases.service_layer.workload import auto_assign
+from ekm_platform.audit import AuditEntry
+from ekm_platform.auth import Principal
+from ekm_platform.dependencies import PermanentEventError
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import NotFound, PermissionDenied, ValidationError
+from ekm_platform.unit_of_work import UnitOfWork
 
 CASE_OPENED = "case.opened"
 APPEAL_LINKED = "case.appeal_linked"

@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
+from cases.domain.model import Person, Stage
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.matching import Bands, Identity, compact_rnokpp, compact_unzr, compare
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain.model import Person, Stage
 
 MATCH_REVIEW_NEEDED = "case.match_review_needed"
 MATCH_DECIDED = "appeal.match_decided"   # intake: a reviewer decided (person_id, or "" for a new person)

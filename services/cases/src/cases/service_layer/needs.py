@@ -20,14 +20,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ekm_platform.auth import Principal
-from ekm_platform.errors import PermissionDenied
-from ekm_platform.unit_of_work import UnitOfWork
-
 from cases.domain.assessment import Status
 from cases.domain.model import Case, Stage
 from cases.domain.scoring import score
 from cases.service_layer.consents import visible
+from ekm_platform.auth import Principal
+from ekm_platform.errors import PermissionDenied
+from ekm_platform.unit_of_work import UnitOfWork
 
 NOT_FOUND = {"status": "not_found"}
 MAX_ROWS = 50_000

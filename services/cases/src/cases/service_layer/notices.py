@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from ekm_platform.unit_of_work import UnitOfWork
-
 from cases.domain.deadlines import Deadlines, due_at
 from cases.domain.model import Stage
+from ekm_platform.unit_of_work import UnitOfWork
 
 REVIEW_DUE = "case.review_due"
 # A review is announced this many days before it is due (and at once when it is already overdue).

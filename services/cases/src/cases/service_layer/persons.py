@@ -4,6 +4,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
+from cases.domain.assessment import FamilyMember
+from cases.domain.closure import require_open
+from cases.domain.model import VETERAN_STATUSES, Person
+from cases.service_layer.access import audit, load_case, require_staff
 from ekm_platform.auth import Principal
 from ekm_platform.errors import (
     FailedPrecondition,
@@ -13,11 +17,6 @@ from ekm_platform.errors import (
 )
 from ekm_platform.identifiers import email_problem, phone_problem
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain.assessment import FamilyMember
-from cases.domain.closure import require_open
-from cases.domain.model import VETERAN_STATUSES, Person
-from cases.service_layer.access import audit, load_case, require_staff
 
 
 def _case_of_person(uow: UnitOfWork, principal: Principal, person_id: str):

@@ -4,19 +4,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from ekm_platform.auth import Principal
-from ekm_platform.errors import FailedPrecondition, NotFound
-from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain.closure import require_open
 from cases.domain import labels
 from cases.domain.assessment import Status
+from cases.domain.closure import require_open
 from cases.domain.labels import uk
 from cases.domain.model import Stage
 from cases.domain.plan import NO_SIGN_OFF, Plan, validate_plan
 from cases.domain.review import Review, validate_review
 from cases.service_layer.access import audit, check_version, load_case, require_staff
 from cases.service_layer.stages import move
+from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition, NotFound
+from ekm_platform.unit_of_work import UnitOfWork
 
 PLAN_STAGES = (Stage.PLANNING, Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW)
 PLAN_CHANGED = "case.plan_changed"

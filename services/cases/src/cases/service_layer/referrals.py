@@ -16,8 +16,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from cases.domain import labels
+from cases.domain.assessment import Domain
+from cases.domain.plan import NO_SIGN_OFF, Step, validate_plan
+from cases.service_layer.access import audit, load_case, require_staff
+from cases.service_layer.consents import active_consent
+from cases.service_layer.plans import PLAN_STAGES, missing_step_before_plan
 from ekm.interagency.v1 import interagency_pb2
-
 from ekm_platform.auth import Principal
 from ekm_platform.codes import CodeList
 from ekm_platform.dependencies import PermanentEventError
@@ -25,13 +30,6 @@ from ekm_platform.envelope import Envelope
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.sharing import filter_fields
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain import labels
-from cases.domain.assessment import Domain
-from cases.domain.plan import NO_SIGN_OFF, Step, validate_plan
-from cases.service_layer.access import audit, load_case, require_staff
-from cases.service_layer.consents import active_consent
-from cases.service_layer.plans import PLAN_STAGES, missing_step_before_plan
 
 SECTOR = CodeList(interagency_pb2.Sector)
 STATE = CodeList(interagency_pb2.ReferralState)

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ekm_platform.auth import Principal
-from ekm_platform.unit_of_work import UnitOfWork
-
-from ekm_platform.errors import FailedPrecondition
-
 from cases.domain import labels
 from cases.domain.assessment import Status
 from cases.domain.labels import uk
 from cases.domain.lifecycle import CaseFacts, Outcome, apply_transition, check_transition
 from cases.domain.model import Case, Stage
 from cases.service_layer.access import audit, check_version, load_case, require_staff
+from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition
+from ekm_platform.unit_of_work import UnitOfWork
 
 STAGE_CHANGED = "case.stage_changed"
 

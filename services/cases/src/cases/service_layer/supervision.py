@@ -5,16 +5,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from statistics import mean
 
-from ekm_platform.auth import Principal
-from ekm_platform.errors import FailedPrecondition, NotFound, ValidationError
-from ekm_platform.unit_of_work import UnitOfWork
-
 from cases.domain import labels
 from cases.domain.deadlines import Deadlines, is_overdue
 from cases.domain.labels import uk
 from cases.domain.model import Stage
 from cases.domain.plan import overdue_steps
 from cases.service_layer.access import audit, load_case, require_staff, team_of
+from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition, NotFound, ValidationError
+from ekm_platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 """Transferring a case: requested by its side, accepted by the receiving side."""
 from __future__ import annotations
 
+from cases.domain.transfer import Transfer, validate_transfer
+from cases.service_layer.access import audit, check_version, load_case, require_staff
 from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied
 from ekm_platform.unit_of_work import UnitOfWork
-
-from cases.domain.transfer import Transfer, validate_transfer
-from cases.service_layer.access import audit, check_version, load_case, require_staff
 
 CASE_TRANSFERRED = "case.transferred"
 

@@ -1,13 +1,12 @@
 """Assignment of cases to case managers and the load report."""
 from __future__ import annotations
 
-from ekm_platform.auth import Principal
-from ekm_platform.errors import FailedPrecondition, ValidationError
-from ekm_platform.unit_of_work import UnitOfWork
-
 from cases.domain.model import Case
 from cases.domain.workload import Assignment, CaseManager, choose_case_manager, choose_on_duty
 from cases.service_layer.access import audit, load_case, require_staff, team_of
+from ekm_platform.auth import Principal
+from ekm_platform.errors import FailedPrecondition, ValidationError
+from ekm_platform.unit_of_work import UnitOfWork
 
 CASE_ASSIGNED = "case.assigned"
 

@@ -66,7 +66,7 @@ def generate(url: str, n_cases: int, n_persons: int, n_history: int, communities
         progress = Progress("persons", n_persons, unit="rows")
         with cur.copy("COPY persons (person_id, rnokpp, unzr, last_name, first_name, patronymic, birth_date, "
                       "created_at, search_name) FROM STDIN") as copy:
-            for i in range(n_persons):
+            for _ in range(n_persons):
                 born = date(1940, 1, 1) + timedelta(days=rng.randrange(80 * 365))
                 days = (born - date(1899, 12, 31)).days
                 serial = per_day[days] = per_day.get(days, -1) + 1  # РНОКПП: birth day + serial

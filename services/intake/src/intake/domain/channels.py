@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 from ekm_platform.errors import FieldViolation
-
 from intake.domain.model import Channel
 
 STAFF = ("operator", "case_manager", "supervisor")

@@ -22,7 +22,7 @@ class Consultation:
     advised_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @classmethod
-    def give(cls, appeal_id: str, advice: str, topics, advised_by: str, role: str) -> "Consultation":
+    def give(cls, appeal_id: str, advice: str, topics, advised_by: str, role: str) -> Consultation:
         problems = []
         advice = advice.strip()
         if not advice:

@@ -25,7 +25,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ekm_platform.matching import Bands, Identity, compare
-
 from intake.domain.model import Appeal, AppealState, PersonData
 
 
@@ -35,7 +34,7 @@ class DuplicatePolicy:
     text_score: float = 0.8
 
     @classmethod
-    def configured(cls) -> "DuplicatePolicy":
+    def configured(cls) -> DuplicatePolicy:
         hours = float(os.environ.get("EKM_INTAKE_DUPLICATE_WINDOW_HOURS", 72))
         text = float(os.environ.get("EKM_INTAKE_DUPLICATE_TEXT_SCORE", 0.8))
         if hours < 0 or not 0 < text <= 1:

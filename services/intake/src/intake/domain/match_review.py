@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from typing import Any
 
 from ekm_platform.errors import FailedPrecondition, FieldViolation, ValidationError
 
@@ -34,10 +35,10 @@ class MatchReview:
 
     @classmethod
     def open(cls, appeal_id: str, community_code: str, candidates: list[dict],
-             now: datetime | None = None) -> "MatchReview":
-        clean = sorted(({"person_id": str(c["person_id"]), "score": float(c.get("score", 0)),
+             now: datetime | None = None) -> MatchReview:
+        clean: list[dict[str, Any]] = sorted(({"person_id": str(c["person_id"]), "score": float(c.get("score", 0)),
                          "band": str(c.get("band", "review")), "reasons": [str(r) for r in c.get("reasons", [])]}
-                        for c in candidates if c.get("person_id")), key=lambda c: -c["score"])
+                        for c in candidates if c.get("person_id")), key=lambda c: -float(c["score"]))
         return cls(str(uuid.uuid4()), appeal_id, community_code, tuple(clean), "open",
                    now or datetime.now(timezone.utc))
 
@@ -46,7 +47,7 @@ class MatchReview:
         return max((c["score"] for c in self.candidates), default=0.0)
 
     def decide(self, person_id: str, reason: str, user_id: str, role: str,
-               now: datetime | None = None) -> "MatchReview":
+               now: datetime | None = None) -> MatchReview:
         if self.state != "open":
             raise FailedPrecondition("Рішення щодо особи вже ухвалено / this match review is already decided")
         problems = []

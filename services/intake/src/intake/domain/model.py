@@ -9,10 +9,8 @@ from datetime import datetime, timezone
 from enum import Enum
 
 from ekm_platform.identifiers import random_code
-
-from intake.domain.routing import Address
-
 from intake.domain import screening as screening_rules
+from intake.domain.routing import Address
 from intake.domain.screening import ScreeningDecision
 
 
@@ -145,7 +143,7 @@ class Appeal:
 
     @classmethod
     def accept(cls, submission: Submission, now: datetime | None = None, submitted_by: str = "",
-               submitter_role: str = "", request_hash: str = "") -> "Appeal":
+               submitter_role: str = "", request_hash: str = "") -> Appeal:
         now = now or datetime.now(timezone.utc)
         decision = screen(submission)
         return cls(
@@ -160,7 +158,7 @@ class Appeal:
             updated_at=now,
         )
 
-    def as_accepted(self) -> "Appeal":
+    def as_accepted(self) -> Appeal:
         """The appeal as it was when accepted: what a repeated submission is answered with,
         so that every answer under one idempotency key is the same."""
         if self.merged_into:  # a near-duplicate is answered, every time, with the first appeal's number
@@ -168,18 +166,18 @@ class Appeal:
         first = AppealState.REGION_QUEUE if self.routing_basis in ("region_queue", "assigned") else AppealState.ACCEPTED
         return replace(self, state=first, case_number="", updated_at=self.submitted_at)
 
-    def with_case(self, case_number: str, now: datetime | None = None, linked: bool = False) -> "Appeal":
+    def with_case(self, case_number: str, now: datetime | None = None, linked: bool = False) -> Appeal:
         """``linked``: attached to the person's case that was already open (``case.appeal_linked``)."""
         return replace(self, case_number=case_number, state=AppealState.CASE_LINKED if linked else AppealState.CASE_OPENED,
                        updated_at=now or datetime.now(timezone.utc))
 
-    def rescreened(self, decision: ScreeningDecision, now: datetime | None = None) -> "Appeal":
+    def rescreened(self, decision: ScreeningDecision, now: datetime | None = None) -> Appeal:
         """The appeal under a case manager's screening decision (``screening.override``)."""
         return replace(self, screening=decision, screening_level=ScreeningLevel(decision.outcome),
                        state=AppealState.ACCEPTED if self.state is AppealState.CONSULTED else self.state,
                        updated_at=now or datetime.now(timezone.utc))
 
-    def consulted(self, now: datetime | None = None) -> "Appeal":
+    def consulted(self, now: datetime | None = None) -> Appeal:
         return replace(self, state=AppealState.CONSULTED, updated_at=now or datetime.now(timezone.utc))
 
     def accepted_event(self) -> dict:
@@ -188,7 +186,7 @@ class Appeal:
             "appeal_id": self.appeal_id,
             "tracking_number": self.tracking_number,
             "screening_level": self.screening_level.value,
-            "channel": self.submission.channel.value,
+            "channel": self.submission.channel.value if self.submission.channel else "",
             "community_code": self.submission.community_code,
             "urgent": self.submission.urgent,
             "provider_code": self.provider_code,

@@ -21,8 +21,9 @@ cannot be routed and the signal goes to the dead letters with the reason.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from ekm_platform.errors import FieldViolation, ValidationError
 
@@ -137,7 +138,7 @@ def route(requested: str, actual: Address, registered: Address, submitter_commun
     """Where the appeal goes (see the module's rule); raises ``ValidationError`` naming the field
     when it can go nowhere."""
     problems: list[FieldViolation] = []
-    region_hint: tuple[str, Unit, str] | None = None  # (field, region unit, unit name) of the first known region
+    region_hint: tuple[str, Unit, Unit | None] | None = None  # (field, region unit, unit) of the first known region
 
     def routed(unit: Unit | None, basis: str, code: str = "") -> Route | None:
         community = code or (unit.community_code if unit else "")

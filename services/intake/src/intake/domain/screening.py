@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ekm_platform.errors import FieldViolation, ValidationError
@@ -81,7 +81,7 @@ class ScreeningDecision:
                 "reason": self.reason, "previous": self.previous, "decided_at": self.decided_at.isoformat()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ScreeningDecision":
+    def from_dict(cls, data: dict) -> ScreeningDecision:
         return cls(data["outcome"], data.get("rules_version", ""),
                    tuple(FiredRule(**r) for r in data.get("fired", ())), data.get("decided_by", "rules"),
                    data.get("reason", ""), data.get("previous", ""),
@@ -93,7 +93,7 @@ def configured_version() -> str:
     return os.environ.get("EKM_SCREENING_RULES", "v1")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(version: str = "v1") -> dict:
     """The decision table of ``version``, checked: known outcomes, facts and operators,
     unique rule ids. A broken table is a ``RulesError`` (never a silent default)."""

@@ -12,7 +12,6 @@ from ekm_platform.identifiers import (
     rnokpp_problem,
     unzr_problem,
 )
-
 from intake.domain.model import PersonData, Submission
 
 MAX_DESCRIPTION_BYTES = 64 * 1024

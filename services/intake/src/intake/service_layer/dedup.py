@@ -3,9 +3,9 @@
 Each use case takes a unit of work; none knows about gRPC or nameko."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime, timezone
-from typing import Callable
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
@@ -14,7 +14,6 @@ from ekm_platform.envelope import Envelope
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.matching import Bands, compact_rnokpp, compact_unzr, implied_birth_date, name_similarity
 from ekm_platform.unit_of_work import UnitOfWork
-
 from intake.domain.consultation import HistoryEntry
 from intake.domain.dedup import DuplicatePolicy, near_duplicate_of
 from intake.domain.match_review import REVIEWERS, MatchReview, mask

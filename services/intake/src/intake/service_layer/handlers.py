@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import asdict, replace
-from typing import Callable
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
@@ -11,12 +11,19 @@ from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
 from intake.domain import screening
 from intake.domain.channels import channel_problem, source_reference_problem
 from intake.domain.consultation import Consultation, HistoryEntry
-from intake.domain.model import (Appeal, AppealState, Channel, DuplicateRequest, PersonData, ScreeningLevel,
-                                 Submission, request_hash)
+from intake.domain.model import (
+    Appeal,
+    AppealState,
+    Channel,
+    DuplicateRequest,
+    PersonData,
+    ScreeningLevel,
+    Submission,
+    request_hash,
+)
 from intake.domain.routing import outreach_community
 from intake.domain.validation import validate
 from intake.service_layer import dedup, routing

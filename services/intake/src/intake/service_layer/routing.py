@@ -10,7 +10,6 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
 from intake.domain.consultation import HistoryEntry
 from intake.domain.model import Appeal, AppealState, Submission
 from intake.domain.routing import CodifierLookup, Route, provider_for, route

@@ -137,7 +137,7 @@ class ResourceStore:
         if offer_id:
             query = query.where(resource_offers.c.offer_id == offer_id)
         latest: dict[str, tuple] = {}
-        for case_number, community, band, at in self.session.execute(query.order_by(resource_bookings.c.created_at)):
+        for case_number, community, band, _at in self.session.execute(query.order_by(resource_bookings.c.created_at)):
             latest[case_number] = (case_number, community, band)
         return list(latest.values())
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ekm_platform.errors import FieldViolation, ValidationError
 from ekm_platform.identifiers import edrpou_problem, katottg_problem
-
 from interagency.domain.model import Sector
 
 
@@ -44,7 +43,8 @@ def agency_from_dict(data: dict) -> Agency:
     except ValueError:
         sector = None
     agency = Agency(agency_code=str(data.get("agency_code", "")).strip(), name=str(data.get("name", "")).strip(),
-                    sector=sector, community_code=str(data.get("community_code", "")).strip(),
+                    sector=sector,  # type: ignore[arg-type]  # None: refused by validate_agency below
+                    community_code=str(data.get("community_code", "")).strip(),
                     phone=str(data.get("phone", "")).strip(), email=str(data.get("email", "")).strip(),
                     active=bool(data.get("active", True)))
     validate_agency(agency)

@@ -60,11 +60,11 @@ class Conference:
         return next((d for d in self.decisions if d.step_id == step_id and d.responsible_kind == "agency"
                      and d.responsible_ref == agency_code), None)
 
-    def task_done(self, step_id: str, at: datetime) -> "Conference":
+    def task_done(self, step_id: str, at: datetime) -> Conference:
         return replace(self, decisions=tuple(replace(d, done_at=at.isoformat()) if d.step_id == step_id else d
                                              for d in self.decisions))
 
-    def conclude(self, decisions: tuple[Decision, ...], by: str, at: datetime | None = None) -> "Conference":
+    def conclude(self, decisions: tuple[Decision, ...], by: str, at: datetime | None = None) -> Conference:
         if self.status == "concluded":
             raise FailedPrecondition("Нараду вже завершено / the conference is already concluded")
         validate_decisions(decisions, self.agencies)

@@ -92,9 +92,9 @@ class PublishedTable:
 
 def _merge(order: list[str], totals: dict[str, int], k: int, ordered: bool) -> list[tuple[str, ...]]:
     """Group ``order``'s keys so every non-empty group's total is ≥ k (empty groups dropped)."""
-    groups = [(key,) for key in order if totals.get(key, 0) > 0]
+    groups: list[tuple[str, ...]] = [(key,) for key in order if totals.get(key, 0) > 0]
 
-    def total(group):
+    def total(group: tuple[str, ...]) -> int:
         return sum(totals.get(key, 0) for key in group)
 
     while len(groups) > 1:
@@ -189,8 +189,8 @@ def publish(counts: dict[tuple[str, str], int], row_order: list[str], column_ord
             ordered_columns: bool = False, ordered_rows: bool = False) -> PublishedTable:
     """The de-identified table of ``counts`` ((row key, column key) → people)."""
     check_k(k)
-    row_totals = defaultdict(int)
-    column_totals = defaultdict(int)
+    row_totals: defaultdict[str, int] = defaultdict(int)
+    column_totals: defaultdict[str, int] = defaultdict(int)
     for (r, c), v in counts.items():
         if v < 0:
             raise ValueError("counts are never negative")
@@ -227,11 +227,12 @@ def feasible_range(table: PublishedTable, cell: tuple[int, int]) -> tuple[int, i
     hidden = table.suppressed
     if cell not in hidden:
         value = table.cells[cell[0]][cell[1]]
+        assert value is not None  # not suppressed, so published
         return value, value
     n_rows, n_cols = len(table.rows), len(table.columns)
     row_left = [table.row_totals[i] - sum(v for v in table.cells[i] if v is not None) for i in range(n_rows)]
-    col_left = [table.column_totals[j] - sum(table.cells[i][j] for i in range(n_rows)
-                                             if table.cells[i][j] is not None) for j in range(n_cols)]
+    col_left = [table.column_totals[j] - sum(v for i in range(n_rows) if (v := table.cells[i][j]) is not None)
+                for j in range(n_cols)]
     i, j = cell
     possible = [t for t in range(min(row_left[i], col_left[j]) + 1)
                 if _fits([v - (t if n == i else 0) for n, v in enumerate(row_left)],
@@ -261,7 +262,7 @@ def _fits(supply: list[int], demand: list[int], edges: list[tuple[int, int]]) ->
         adjacent[b].add(a)
     flow = 0
     while True:  # Edmonds–Karp
-        parent = {source: None}
+        parent: dict[int, int | None] = {source: None}
         queue = [source]
         for node in queue:
             for nxt in adjacent[node]:
@@ -270,10 +271,11 @@ def _fits(supply: list[int], demand: list[int], edges: list[tuple[int, int]]) ->
                     queue.append(nxt)
         if sink not in parent:
             return flow == sum(supply)
-        path, node = [], sink
-        while parent[node] is not None:
-            path.append((parent[node], node))
-            node = parent[node]
+        path: list[tuple[int, int]] = []
+        node = sink
+        while (previous := parent[node]) is not None:
+            path.append((previous, node))
+            node = previous
         pushed = min(capacity[e] for e in path)
         for a, b in path:
             capacity[(a, b)] -= pushed

@@ -108,7 +108,7 @@ class Referral:
 
     def transition_event(self, t: Transition) -> dict:
         """``referral.<state>`` for the case's social history and notifications: identifiers and codes."""
-        event = {"referral_id": self.referral_id, "case_number": self.case_number, "agency_code": self.agency_code,
+        event: dict[str, object] = {"referral_id": self.referral_id, "case_number": self.case_number, "agency_code": self.agency_code,
                  "sector": self.sector.value, "status": t.to_state, "at": t.at.isoformat(), "by_role": t.by_role}
         if t.reason_code:
             event["reason_code"] = t.reason_code

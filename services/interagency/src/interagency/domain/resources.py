@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
 from ekm_platform.errors import FieldViolation, ValidationError
-
 from interagency.domain.deidentify import AGE_BAND_CODES, age_band, region_of
 
 # ekm.cases.v1.ServiceType codes (a unit test keeps them equal to the enum)
@@ -49,9 +48,10 @@ class Eligibility:
     disability_groups: tuple[int, ...] = ()  # any of these groups (1..3); empty: not asked
     disability_required: bool = False        # some disability group is needed (any, if no groups named)
 
-    def check(self, profile: "NeedsProfile") -> tuple[list[Reason], list[Reason]]:
+    def check(self, profile: NeedsProfile) -> tuple[list[Reason], list[Reason]]:
         """(conditions met, conditions not met) — each with its reason."""
-        met, unmet = [], []
+        met: list[Reason] = []
+        unmet: list[Reason] = []
         if self.veteran_statuses:
             common = sorted(set(self.veteran_statuses) & set(profile.veteran_statuses))
             (met if common else unmet).append(Reason(
@@ -101,7 +101,7 @@ class Offer:
     def valid_on(self, day: date) -> bool:
         return self.state == "active" and self.valid_from <= day <= self.valid_until
 
-    def withdraw(self) -> "Offer":
+    def withdraw(self) -> Offer:
         return replace(self, state="withdrawn")
 
 
@@ -127,7 +127,7 @@ class NeedsProfile:
         return age_band(self.age_years)
 
     @classmethod
-    def from_rpc(cls, answer: dict) -> "NeedsProfile":
+    def from_rpc(cls, answer: dict) -> NeedsProfile:
         return cls(answer["case_number"], answer.get("community_code", ""),
                    tuple(Need(n["service_type"], n.get("source", "assessment"), tuple(n.get("domains", ())))
                          for n in answer.get("needs", ())),

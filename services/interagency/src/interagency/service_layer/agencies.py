@@ -4,7 +4,6 @@ from __future__ import annotations
 from ekm_platform.auth import Principal
 from ekm_platform.errors import PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
 from interagency.domain.agencies import Agency, agency_from_dict
 from interagency.domain.model import Sector
 

@@ -4,16 +4,15 @@ agenda; its decisions become steps of the case's current plan through the cases 
 audits the change). None knows about gRPC or nameko."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Callable
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.case_access import CaseCheck, require_case
 from ekm_platform.errors import FailedPrecondition, FieldViolation, NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
 from interagency.domain.conference import Conference, Decision, validate_conference
 
 NOT_FOUND = "Нараду не знайдено / conference not found"

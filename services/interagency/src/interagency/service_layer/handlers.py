@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Callable
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
@@ -12,9 +12,15 @@ from ekm_platform.case_access import CaseCheck, require_case
 from ekm_platform.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from ekm_platform.sharing import filter_fields
 from ekm_platform.unit_of_work import UnitOfWork
-
-from interagency.domain.model import (Referral, ReferralState, Sector, Transition, deadlines, validate_complete_by,
-                                      validate_referral)
+from interagency.domain.model import (
+    Referral,
+    ReferralState,
+    Sector,
+    Transition,
+    deadlines,
+    validate_complete_by,
+    validate_referral,
+)
 
 REFERRAL_CREATED = "referral.created"
 REFERRAL_NOT_FOUND = "Направлення не знайдено / referral not found"

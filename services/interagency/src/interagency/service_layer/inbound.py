@@ -4,7 +4,7 @@ screened and routed like any other; its referral number is the key, so the same 
 again gets the same answer. None knows about gRPC or nameko."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal

@@ -12,8 +12,8 @@ Roles:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
 
@@ -21,11 +21,9 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
 from interagency.adapters.resource_store import ResourceStore
 from interagency.domain import deidentify
-from interagency.domain.resources import (Booking, Eligibility, NeedsProfile, SERVICE_TYPES, match, new_offer,
-                                          owner_key)
+from interagency.domain.resources import SERVICE_TYPES, Booking, Eligibility, NeedsProfile, match, new_offer, owner_key
 
 OFFER_NOT_FOUND = "Пропозицію не знайдено / offer not found"
 BOOKING_NOT_FOUND = "Бронювання не знайдено / booking not found"

@@ -64,7 +64,7 @@ class Delivery:
     sent_at: datetime | None = None
     traceparent: str | None = None  # the W3C trace it was asked for in (its sending joins that trace)
 
-    def identifiers_only(self) -> "Delivery":
+    def identifiers_only(self) -> Delivery:
         """As an operator sees it: identifiers and statuses, not even the masked address."""
         return replace(self, recipient_masked="")
 

@@ -49,7 +49,7 @@ class Reminder:
         """Back-off after a failed attempt: 30 s, 1, 2, 4 min …"""
         return now + RETRY_FIRST * (2 ** max(self.attempts - 1, 0))
 
-    def failed(self, error: str, now: datetime) -> "Reminder":
+    def failed(self, error: str, now: datetime) -> Reminder:
         """After an attempt that failed: again later, or failed for good after MAX_ATTEMPTS."""
         state = "failed" if self.attempts >= MAX_ATTEMPTS else "pending"
         return replace(self, state=state, claimed_by="", claimed_at=None, last_error=error[:500],

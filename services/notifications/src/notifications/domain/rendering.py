@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_currency, format_decimal
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
@@ -170,7 +170,7 @@ def _environment(loc: str, timezone: str) -> SandboxedEnvironment:
 
     def as_datetime(value, fmt="d MMMM y, HH:mm"):
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        return format_datetime(moment, fmt, tzinfo=timezone, locale=locale)
+        return format_datetime(moment, fmt, tzinfo=get_timezone(timezone), locale=locale)
 
     def money(value, currency="UAH"):
         return format_currency(Decimal(str(value)), currency, locale=locale)

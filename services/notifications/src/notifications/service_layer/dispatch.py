@@ -20,16 +20,15 @@ import logging
 import os
 import smtplib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
 
 from ekm_platform.audit import AuditEntry
-
 from notifications.adapters.channels import PermanentSendError
 from notifications.domain import policy
 from notifications.domain.delivery import Delivery, Outgoing, mask
@@ -59,7 +58,7 @@ class DispatchSettings:
     lanes: int = 4                # messages sent at once (the service gives each a green thread)
 
     @classmethod
-    def from_environment(cls) -> "DispatchSettings":
+    def from_environment(cls) -> DispatchSettings:
         env = os.environ.get
         return cls(batch=int(env("EKM_NOTIFY_BATCH", "200")), lease=float(env("EKM_NOTIFY_LEASE_SECONDS", "120")),
                    max_attempts=int(env("EKM_NOTIFY_MAX_ATTEMPTS", "5")),

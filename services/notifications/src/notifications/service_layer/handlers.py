@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
@@ -11,7 +11,6 @@ from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import NotFound, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
 from notifications.domain.delivery import APPEAL_ACKNOWLEDGEMENT, Delivery
 from notifications.domain.requests import NotificationRequest
 from notifications.service_layer.outbound import enqueue, enqueue_many

@@ -17,8 +17,8 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 from notifications.domain import notices as n
 from notifications.domain.reminders import REVIEW_DUE, Reminder, decide

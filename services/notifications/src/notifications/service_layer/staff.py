@@ -9,7 +9,6 @@ from ekm_platform.audit import AuditEntry
 from ekm_platform.auth import Principal
 from ekm_platform.errors import FieldViolation, NotFound, PermissionDenied, ValidationError
 from ekm_platform.unit_of_work import UnitOfWork
-
 from notifications.adapters.channels import PermanentSendError
 from notifications.domain import policy
 from notifications.domain.delivery import Delivery, Outgoing, mask

@@ -9,16 +9,23 @@ None of this knows about nameko or gRPC.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
 from ekm_platform.unit_of_work import UnitOfWork
-
 from notifications.domain import notices as n
-from notifications.domain.reminders import (REVIEW_DUE, STEP_DUE, STEP_OVERDUE, Reminder, parse_day, review_key,
-                                            step_due_at, step_key)
+from notifications.domain.reminders import (
+    REVIEW_DUE,
+    STEP_DUE,
+    STEP_OVERDUE,
+    Reminder,
+    parse_day,
+    review_key,
+    step_due_at,
+    step_key,
+)
 from notifications.domain.requests import NotificationRequest
 from notifications.service_layer import outbound
 

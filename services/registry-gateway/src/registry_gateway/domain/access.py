@@ -12,7 +12,6 @@ the person's stored consent, and whether the registry can search by what was giv
 from __future__ import annotations
 
 from ekm_platform.errors import NotFound, PermissionDenied
-
 from registry_gateway.domain.lookup import CaseAccess, Query
 
 ROLES = {"border_guard": {"case_manager", "supervisor"}, "education": {"case_manager", "supervisor"},

@@ -9,7 +9,6 @@ from enum import Enum
 
 from ekm_platform.errors import FieldViolation, ValidationError
 from ekm_platform.identifiers import rnokpp_problem, unzr_problem
-
 from registry_gateway.domain.facts import Fact
 
 

@@ -11,8 +11,8 @@ import random
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from registry_gateway.domain.lookup import RegistryUnavailable
 
@@ -28,15 +28,15 @@ class Policy:
     concurrency: int = 8          # calls in flight at once (bulkhead)
 
     @classmethod
-    def from_environment(cls, registry: str, environ) -> "Policy":
+    def from_environment(cls, registry: str, environ) -> Policy:
         """``EKM_REGISTRY_<NAME>_<FIELD>``, e.g. EKM_REGISTRY_BORDER_GUARD_TTL=60."""
         prefix = f"EKM_REGISTRY_{registry.upper()}_"
-        values = {}
+        values: dict[str, float | int] = {}
         for name, kind in (("timeout", float), ("retries", int), ("backoff", float), ("failure_threshold", int),
                            ("reset_after", float), ("ttl", float), ("concurrency", int)):
             if prefix + name.upper() in environ:
                 values[name] = kind(environ[prefix + name.upper()])
-        return cls(**values)
+        return cls(**values)  # type: ignore[arg-type]  # each value has its field's type (the kind above)
 
 
 def retrying(call: Callable, retries: int, backoff: float, sleep=time.sleep, rng=random.random):
@@ -142,6 +142,6 @@ class ResilientPort:
 
         value, hit = self.bulkhead.call(lambda: self.cache.get_or_call(key, lambda: self.breaker.call(fetch)))
         self.cache_hits += hit
-        if hit and dataclasses.is_dataclass(value) and hasattr(value, "from_cache"):
+        if hit and dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "from_cache"):
             return dataclasses.replace(value, from_cache=True)  # said so: its evidence is a cache hit, not a copy
         return value

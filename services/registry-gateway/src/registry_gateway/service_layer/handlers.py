@@ -3,18 +3,35 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
 from ekm_platform.audit import AuditEntry
 from ekm_platform.errors import NotFound, Unavailable
 from ekm_platform.unit_of_work import UnitOfWork
-
 from registry_gateway.domain import facts
-from registry_gateway.domain.access import (CONSENT_PURPOSE, NEEDS_CONSENT, NO_CONSENT, case_access, consent_holder,
-                                            not_applicable, refusal, subjects)
-from registry_gateway.domain.lookup import (CaseAccess, Evidence, NotApplicable, Query, RegistryAnswer,
-                                            RegistryReply, RegistryUnavailable, Status, validate_query)
+from registry_gateway.domain.access import (
+    CONSENT_PURPOSE,
+    NEEDS_CONSENT,
+    NO_CONSENT,
+    case_access,
+    consent_holder,
+    not_applicable,
+    refusal,
+    subjects,
+)
+from registry_gateway.domain.lookup import (
+    CaseAccess,
+    Evidence,
+    NotApplicable,
+    Query,
+    RegistryAnswer,
+    RegistryReply,
+    RegistryUnavailable,
+    Status,
+    validate_query,
+)
 
 LOOKBACK = timedelta(days=3 * 365)
 FACTS_FOUND = "registry.facts_found"  # identifiers, kinds and dates only

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable
 
 from sqlalchemy import select, update
 
 from ekm_platform.errors import NotFound
 from ekm_platform.unit_of_work import UnitOfWork
-
 from registry_gateway.adapters.orm import feed_cursors, registry_signals
 from registry_gateway.domain.facts import RETURNED_FROM_SERVICE
 
