@@ -55,6 +55,9 @@ deploy-check: setup ## render the Kubernetes overlays (kustomize) and validate t
 	@$(PY) deploy/validate.py
 	@$(PYTEST) -q tests/test_deploy_manifests.py
 
+fuzz: setup ## the fuzz suite with the thorough hypothesis profile (many more examples; tests/fuzz/)
+	@HYPOTHESIS_PROFILE=thorough $(PYTEST) -q --durations=10 tests/fuzz
+
 bench: setup ## benchmarks against raw baselines measured in the same run
 	@$(PY) -m bench.appeals
 
@@ -84,4 +87,4 @@ status: setup ## every service's health, queues and dead letters (exit 1 when so
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e test-security proto proto-check deploy-check bench bench-notifications chaos scale-data bench-scale token trace status clean
+.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e test-security proto proto-check deploy-check fuzz bench bench-notifications chaos scale-data bench-scale token trace status clean

@@ -16,9 +16,9 @@ from stdnum.ua import edrpou, rntrc
 from ekm_platform import identifiers
 from ekm_platform.errors import ValidationError
 from ekm_platform.identifiers import make_rnokpp, make_unzr
-from tests.fuzz.profile import scaled
+from tests.fuzz.profile import THOROUGH, scaled
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(1200 if THOROUGH else 120)
 
 # Strings near the valid ones: ASCII and other scripts' digits, separators, a trailing newline.
 DIGITS = "0123456789"

@@ -50,9 +50,11 @@ def check(header, required=REQUIRED) -> dict:
 
 def identifier(element) -> dict:
     """``{"xRoadInstance": ..., "memberClass": ..., "memberCode": ..., ...}`` of a client or
-    service header element."""
-    return {child.tag.split("}", 1)[1]: (child.text or "").strip() for child in element
-            if isinstance(child.tag, str)}
+    service header element: its children in the X-Road identifiers namespace (others, and
+    children without a namespace, are not identifiers and are left out)."""
+    prefix = f"{{{IDENTIFIERS}}}"
+    return {child.tag[len(prefix):]: (child.text or "").strip() for child in element
+            if isinstance(child.tag, str) and child.tag.startswith(prefix)}
 
 
 def member_path(element) -> str:

@@ -68,6 +68,8 @@ def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]
                 record = json.loads(item.body)
             except (ValueError, UnicodeDecodeError) as exc:
                 raise InvalidRecord(f"некоректний JSON / invalid JSON: {exc}") from exc
+            except RecursionError as exc:  # e.g. 16 KiB of "[": the parser gives up, the record is refused
+                raise InvalidRecord("некоректний JSON: завелика вкладеність / invalid JSON: nested too deeply") from exc
             kind = validate(item.record_type, record)
             valid.append((i, item, kind, record))
         except InvalidRecord as exc:
