@@ -27,7 +27,8 @@ migrate: setup ## apply migrations and declare event queues for every service
 run: migrate ## set up, migrate, start every service + registry simulators, load demo data
 	@$(EKM) run
 
-test: setup-postgres setup-browser ## run every test: unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
+test: setup-postgres setup-browser ## run every test: lint first, then unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory proto-check
 	@$(PYTEST) -q --durations=15 libs services tests web/tests
 
@@ -45,6 +46,13 @@ test-security: setup ## roles × gRPC methods (docs/roles.md), partner mTLS, sec
 
 proto: ## regenerate Python code from proto/ into libs/ekm-protos (pinned grpcio-tools)
 	@$(PY) scripts/gen_protos.py
+
+lint: setup ## ruff (lint + format check), mypy (domain, service layers, ekm_platform), buf lint (proto/)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+	@node_modules/.bin/buf lint
+	@echo "lint: ruff, ruff format, mypy and buf lint are clean"
 
 proto-check: ## fail when regenerating the protobuf code would change the tree
 	@tmp=$$(mktemp -d) && $(PY) scripts/gen_protos.py --out $$tmp && \
@@ -87,4 +95,4 @@ status: setup ## every service's health, queues and dead letters (exit 1 when so
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test test-unit test-integration test-e2e test-security proto proto-check deploy-check fuzz bench bench-notifications chaos scale-data bench-scale token trace status clean
+.PHONY: help setup setup-postgres setup-browser migrate run test lint test-unit test-integration test-e2e test-security proto proto-check deploy-check fuzz bench bench-notifications chaos scale-data bench-scale token trace status clean
