@@ -27,6 +27,17 @@ migrate: setup ## apply migrations and declare event queues for every service
 run: migrate ## set up, migrate, start every service + registry simulators, load demo data
 	@$(EKM) run
 
+SCALED_DB ?= postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekm
+SCALED ?= cases=3,notifications=3
+
+run-scaled: setup-postgres ## `make run` with 3 instances of cases and of notifications sharing the load (PostgreSQL)
+	@EKM_DATABASE_URL=$(SCALED_DB) $(EKM) migrate
+	@EKM_DATABASE_URL=$(SCALED_DB) EKM_INSTANCES=$(SCALED) EKM_DB_POOL_SIZE=$(or $(EKM_DB_POOL_SIZE),6) \
+	  EKM_DB_MAX_OVERFLOW=$(or $(EKM_DB_MAX_OVERFLOW),0) $(EKM) run
+
+bench-scale-out: setup-postgres ## 1 against 3 instances of cases and of notifications in the same run (PostgreSQL)
+	@$(PY) -m bench.scale_out
+
 test: setup-postgres setup-browser ## run every test: lint first, then unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory proto-check
@@ -95,4 +106,4 @@ status: setup ## every service's health, queues and dead letters (exit 1 when so
 clean: ## remove local state (databases, logs, traces, keys) — not the virtualenv
 	rm -rf var
 
-.PHONY: help setup setup-postgres setup-browser migrate run test lint test-unit test-integration test-e2e test-security proto proto-check deploy-check fuzz bench bench-notifications chaos scale-data bench-scale token trace status clean
+.PHONY: help setup setup-postgres setup-browser migrate run run-scaled bench-scale-out test lint test-unit test-integration test-e2e test-security proto proto-check deploy-check fuzz bench bench-notifications chaos scale-data bench-scale token trace status clean
