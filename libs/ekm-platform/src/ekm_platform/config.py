@@ -105,9 +105,11 @@ def instances(environ=None) -> dict[str, int]:
     for service, count in given:
         service = service.strip()
         if service not in counts:
-            raise ValueError(f"EKM_INSTANCES: unknown service {service!r} (one of {', '.join(SERVICES)})")
+            raise ValueError(f"EKM_INSTANCES: невідомий сервіс / unknown service {service!r} "
+                             f"({', '.join(SERVICES)})")
         if not count.strip().isdigit() or not 1 <= int(count) <= 16:
-            raise ValueError(f"EKM_INSTANCES: {service}={count!r}: a whole number from 1 to 16 is expected")
+            raise ValueError(f"EKM_INSTANCES: {service}={count!r}: потрібне ціле число від 1 до 16 / "
+                             "a whole number from 1 to 16 is expected")
         counts[service] = int(count)
     return counts
 
