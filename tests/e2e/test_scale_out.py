@@ -49,10 +49,11 @@ def platform(tmp_path_factory, ekm_amqp_uri):
         generate(f"{base}_cases", 200, 200, 200, 2)  # cases, their persons and case managers (COPY)
         with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, database_url=base,
                               services=("cases",), timeout=90,
-                              # 8 workers each: 3 instances stay within PostgreSQL's connections,
+                              # a small pool each: 3 instances stay within PostgreSQL's connections,
                               # which other test runs share
                               extra_env={"EKM_INSTANCES": "cases=3", "EKM_STATS_INTERVAL": "1",
-                                         "EKM_AUDIT_ANCHOR_INTERVAL": "1", "EKM_MAX_WORKERS": "8"}) as running:
+                                         "EKM_AUDIT_ANCHOR_INTERVAL": "1", "EKM_MAX_WORKERS": "8",
+                                         "EKM_DB_POOL_SIZE": "4", "EKM_DB_MAX_OVERFLOW": "0"}) as running:
             running.supervisor.wait_started(timeout=90)
             running.cases_url = f"{base}_cases"
             yield running
