@@ -98,9 +98,9 @@ class RetryingEventHandler(EventHandler):
         attempts = _attempts(message) + 1
         reason = f"{exc_info[0].__name__}: {exc_info[1]}"[:2000]
         if attempts < self.max_attempts:
-            log.warning("%s failed (attempt %d of %d), retrying in %.1f s: %s", self.consumer_name, attempts,
-                        self.max_attempts, retry_delay(attempts), reason)
-            self._retry_later(message, attempts, reason, retry_delay(attempts))
+            if self._retry_later(message, attempts, reason, retry_delay(attempts)):  # said once it is scheduled
+                log.warning("%s failed (attempt %d of %d), retrying in %.1f s: %s", self.consumer_name, attempts,
+                            self.max_attempts, retry_delay(attempts), reason)
             return
         try:
             self._dead_letter(_event_id(message), f"{attempts} спроб не вдалося / {attempts} attempts failed; "
@@ -126,7 +126,9 @@ class RetryingEventHandler(EventHandler):
         self.consumer.ack_message(message)
 
     # -- mechanics -------------------------------------------------------------------
-    def _retry_later(self, message, attempts: int, reason: str, seconds: float) -> None:
+    def _retry_later(self, message, attempts: int, reason: str, seconds: float) -> bool:
+        """Put the message in the delay queue, then acknowledge it; False when the broker
+        refused the publish (the message is requeued instead)."""
         queue = delay_queue(max(1, int(seconds * 1000)))
         headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith(("x-death", "x-first-death",
                                                                                           "x-last-death"))}
@@ -138,8 +140,9 @@ class RetryingEventHandler(EventHandler):
         except Exception:  # the broker is away too: it keeps the message (unacked) for us
             log.exception("%s: could not schedule the retry", self.consumer_name)
             self.consumer.requeue_message(message)
-            return
+            return False
         self.consumer.ack_message(message)
+        return True
 
     def _dead_letter(self, event_id, reason, payload) -> None:
         from ekm_platform.dependencies import Database
