@@ -85,13 +85,15 @@ def run(service: str) -> None:
         "%s started; gRPC on %s:%s (pid %s)", instance, settings.grpc_host(), settings.grpc_port(service),
         os.getpid())
     waiter = eventlet.spawn(runner.wait)
-    while True:
-        try:
-            waiter.wait()
-            break
-        except OSError:
-            continue
-    shutdown_tracing()
+    try:
+        while True:
+            try:
+                waiter.wait()
+                break
+            except InterruptedError:  # a signal woke the hub (EINTR): keep waiting
+                continue
+    finally:  # a container that died (e.g. its broker connection reset) ends the process: the supervisor restarts it
+        shutdown_tracing()
 
 
 def main(argv=None) -> None:
