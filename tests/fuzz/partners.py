@@ -9,7 +9,6 @@ import time
 import uuid
 
 from ekm_platform.identifiers import make_rnokpp
-
 from tests.fuzz.hostile_xml.make_corpus import envelope
 
 

@@ -33,7 +33,7 @@ COMMUNITY, ORGANISATION = "UA80000000000093317", "37508470"
 NEVER = (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.DEADLINE_EXCEEDED)
 DENIED = (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED)
 DEADLINE = 20.0
-EXAMPLES = 200 if THOROUGH else 4
+EXAMPLES = 200 if THOROUGH else 3
 CODES: dict[str, list[str]] = {}  # method -> the status codes its examples got
 
 
@@ -146,7 +146,6 @@ def fuzzed(platform):
     """The platform, seeded with appeals (and the cases opened for them) whose tracking and case
     numbers join the strings the requests are made of."""
     from ekm.intake.v1 import intake_pb2_grpc
-
     from tests.appeals import appeal_request
 
     target = Platform(platform)

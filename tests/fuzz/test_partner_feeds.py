@@ -88,7 +88,7 @@ def expect_outcome(gateway, source_id, before_total, accepted: bool):
 
 # --- REST ------------------------------------------------------------------------------------
 
-@scaled(30, factor=15)
+@scaled(12, factor=40)
 @given(records())
 @example(("employment.registered", {}, b"[" * 5000 + b"]" * 5000, None))
 def test_rest_records_are_stored_once_or_refused_clearly(gateway, sample):
@@ -183,7 +183,7 @@ def test_soap_parse_and_the_xroad_check_raise_only_soap_faults(request):
         assert 400 <= refused.status < 500 and refused.message
 
 
-@scaled(30, factor=15)
+@scaled(12, factor=40)
 @given(soap_requests())
 @example((envelope().replace("__ID__", "fz-example-1").replace(
     "<id:memberCode>37508470</id:memberCode>", "<memberCode>37508470</memberCode>").encode(), "fz-example-1"))
@@ -236,7 +236,7 @@ def wait_outcome(gateway, dead, raw: bytes, source_id, before: int, timeout: flo
     raise AssertionError(f"no outcome within {timeout} s (processes exited: {gateway.exited()})")
 
 
-@scaled(30, factor=15)
+@scaled(12, factor=40)
 @given(records())
 @example(("employment.registered", {}, b"[" * 5000 + b"]" * 5000, None))
 def test_amqp_records_are_stored_once_or_dead_lettered_with_a_reason(gateway, feed, sample):

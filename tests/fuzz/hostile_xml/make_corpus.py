@@ -33,14 +33,14 @@ def envelope(prolog: str = "", center: str = "KYIV-01", extra_body: str = "", ro
 
 
 def laughs(levels: int = 10) -> str:
-    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">'
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">'
                                           for i in range(1, levels)]
     return f"<!DOCTYPE soapenv:Envelope [{''.join(entities)}]>"
 
 
 def corpus() -> dict[str, bytes]:
     docs: dict[str, str | bytes] = {
-        "billion_laughs.xml": envelope(laughs(), center=f"&lol9;"),
+        "billion_laughs.xml": envelope(laughs(), center="&lol9;"),
         "quadratic_blowup.xml": envelope('<!DOCTYPE soapenv:Envelope [<!ENTITY a "' + "A" * 50_000 + '">]>',
                                          center="&a;" * 200),
         "external_entity_file.xml": envelope('<!DOCTYPE soapenv:Envelope [<!ENTITY xxe SYSTEM "__SECRET__">]>',
