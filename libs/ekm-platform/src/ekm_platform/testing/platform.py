@@ -14,10 +14,38 @@ from ekm_platform.auth import generate_keys
 from ekm_platform.supervisor import Supervisor, programs
 
 
+# Test ports come from below Linux's ephemeral range (32768-60999), where no outgoing
+# connection takes one, and each pytest-xdist worker has a slice of its own.
+PORT_RANGE = (20000, 32000)
+_next_port: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port that nothing listens on and that this process has not handed out.
+
+    The services listen with SO_REUSEPORT (eventlet's default, and how several instances
+    share a port), so a second platform given the same port would bind it too and silently
+    take half of the first one's connections. Ports are therefore never picked at random by
+    the kernel: each process walks its own slice of ``PORT_RANGE`` (one slice per xdist
+    worker) and skips a port that a probe without SO_REUSEADDR cannot bind."""
+    low, high = PORT_RANGE
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    index = int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+    size = (high - low) // max(count, 1)
+    low, high = low + index * size, low + (index + 1) * size
+    if not _next_port:
+        _next_port.append(low + (os.getpid() * 7919) % (high - low))
+    for _ in range(high - low):
+        port = _next_port[0]
+        _next_port[0] = low if port + 1 >= high else port + 1
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free loopback port in {low}-{high}")
 
 
 @dataclass
