@@ -394,15 +394,17 @@ def _client_run(server: _Server) -> dict:
         check = health_pb2_grpc.HealthStub(channel).Check
         check(health_pb2.HealthCheckRequest(), timeout=10)
         assert server.ask("clear").strip() == "cleared"
-        latencies = []
-        for _ in range(30):
-            started = time.perf_counter()
-            check(health_pb2.HealthCheckRequest(), timeout=10)
-            latencies.append(time.perf_counter() - started)
+        medians = []
+        for _ in range(5):  # rounds: the best one is the least disturbed by other work on the machine
+            latencies = []
+            for _ in range(30):
+                started = time.perf_counter()
+                check(health_pb2.HealthCheckRequest(), timeout=10)
+                latencies.append(time.perf_counter() - started)
+            medians.append(statistics.median(latencies) * 1000)
         notifications_pb2_grpc.NotificationServiceStub(channel).ListDeliveries(
             notifications_pb2.ListDeliveriesRequest(), timeout=10)
-    result["min_ms"] = min(latencies) * 1000
-    result["median_ms"] = statistics.median(latencies) * 1000
+    result["median_ms"] = min(medians)
     time.sleep(0.2)  # the last worker's span ends just after its response is sent
     result["spans"] = json.loads(server.ask("spans"))
     return result
@@ -428,9 +430,9 @@ def test_malformed_protobuf_is_internal_unless_patched(served):
 
 def test_every_call_waits_for_the_10ms_poll_unless_patched(served):
     unpatched, patched = served["unpatched"], served["patched"]
-    assert unpatched["median_ms"] >= 5, unpatched  # most are sent only after the next 10 ms select()
-    # ~2 ms against ~10-17 ms here; a loaded machine slows both, so the margin is wide
-    assert patched["median_ms"] < unpatched["median_ms"] * 0.6, (unpatched, patched)
+    # the best round's median call: most responses wait for the next 10 ms select() unless patched
+    assert unpatched["median_ms"] >= 5, unpatched
+    assert patched["median_ms"] < unpatched["median_ms"] * 0.6, (unpatched, patched)  # ~2 ms against ~10-17 ms
 
 
 def test_health_probes_make_spans_unless_patched(served):
