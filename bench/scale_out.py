@@ -20,6 +20,7 @@ Each instance's own log says what it served (``ekm_platform.instance_stats``): t
 printed. Two cores are shared by everything here (the instances, PostgreSQL, RabbitMQ, the
 callers, the SMTP server): the gain is bounded by them, and the figures say so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,11 @@ def cpu_seconds() -> float:
 
 def service_cpu(platform, service: str) -> float:
     """CPU seconds the service's instances have used so far."""
-    return sum(process_cpu(p.process.pid) for p in platform.supervisor.programs
-               if p.name == service or p.name.startswith(f"{service}-") and p.name[len(service) + 1:].isdigit())
+    return sum(
+        process_cpu(p.process.pid)
+        for p in platform.supervisor.programs
+        if p.name == service or p.name.startswith(f"{service}-") and p.name[len(service) + 1 :].isdigit()
+    )
 
 
 def spread(platform, service: str, n: int) -> str:
@@ -74,8 +78,11 @@ def spread(platform, service: str, n: int) -> str:
 def sample_cases(url: str, n: int) -> list[tuple[str, str, str]]:
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn) as conn:
-        return conn.execute("SELECT case_number, assigned_to, community_code FROM cases "
-                            "WHERE stage <> 'closed' AND assigned_to <> '' LIMIT %s", (n,)).fetchall()
+        return conn.execute(
+            "SELECT case_number, assigned_to, community_code FROM cases "
+            "WHERE stage <> 'closed' AND assigned_to <> '' LIMIT %s",
+            (n,),
+        ).fetchall()
 
 
 def closed_loop(platform, calls: int, connections: int, make_call) -> tuple[float, list[float]]:
@@ -123,8 +130,10 @@ def db_pool(args) -> dict:
 def cases_phase(uri: str, base: str, n: int, args, sample, tokens_of) -> dict:
     env = {"EKM_INSTANCES": f"cases={n}", "EKM_STATS_INTERVAL": "1", **db_pool(args)}
     env.update({k: v for k, v in os.environ.items() if k.startswith("EKM_TRACING")})
-    with tempfile.TemporaryDirectory() as home, running_platform(
-            pathlib.Path(home), uri, base, services=("cases",), timeout=180, extra_env=env) as platform:
+    with (
+        tempfile.TemporaryDirectory() as home,
+        running_platform(pathlib.Path(home), uri, base, services=("cases",), timeout=180, extra_env=env) as platform,
+    ):
         platform.supervisor.wait_started(timeout=180)
         tokens = tokens_of(platform)
         rng = random.Random(n)
@@ -135,8 +144,9 @@ def cases_phase(uri: str, base: str, n: int, args, sample, tokens_of) -> dict:
 
         def worklist(stub):
             _, manager, community = rng.choice(sample)
-            return stub.ListCases(pb.ListCasesRequest(community_code=community, page_size=20),
-                                  metadata=tokens[manager], timeout=60)
+            return stub.ListCases(
+                pb.ListCasesRequest(community_code=community, page_size=20), metadata=tokens[manager], timeout=60
+            )
 
         closed_loop(platform, 100 * n, args.connections, get_case)  # warm every instance's connection pool
         cpu, own = cpu_seconds(), service_cpu(platform, "cases")
@@ -145,21 +155,35 @@ def cases_phase(uri: str, base: str, n: int, args, sample, tokens_of) -> dict:
         busy = (cpu_seconds() - cpu) / (get_s + list_s)
         own = (service_cpu(platform, "cases") - own) / (get_s + list_s)
         time.sleep(1.5)  # the instances log what they served every second
-        return {"get_per_s": args.calls / get_s, "get_lat": percentiles(get_lat),
-                "list_per_s": (args.calls // 2) / list_s, "list_lat": percentiles(list_lat),
-                "busy_cores": busy, "own_cores": own, "spread": spread(platform, "cases", n)}
+        return {
+            "get_per_s": args.calls / get_s,
+            "get_lat": percentiles(get_lat),
+            "list_per_s": (args.calls // 2) / list_s,
+            "list_lat": percentiles(list_lat),
+            "busy_cores": busy,
+            "own_cores": own,
+            "spread": spread(platform, "cases", n),
+        }
 
 
 def notifications_phase(uri: str, base: str, n: int, args) -> dict:
     from notifications.adapters.smtp_sink import SmtpSink
 
     with SmtpSink(keep=False) as smtp, tempfile.TemporaryDirectory() as home:
-        env = {"EKM_INSTANCES": f"notifications={n}", "EKM_STATS_INTERVAL": "1", "EKM_SMTP_HOST": "127.0.0.1",
-               "EKM_SMTP_PORT": str(smtp.port), "EKM_NOTIFY_RATE_LIMIT": "0", "EKM_QUIET_HOURS": "off",
-               "EKM_NOTIFY_TICK_SECONDS": "0.2", **db_pool(args)}
+        env = {
+            "EKM_INSTANCES": f"notifications={n}",
+            "EKM_STATS_INTERVAL": "1",
+            "EKM_SMTP_HOST": "127.0.0.1",
+            "EKM_SMTP_PORT": str(smtp.port),
+            "EKM_NOTIFY_RATE_LIMIT": "0",
+            "EKM_QUIET_HOURS": "off",
+            "EKM_NOTIFY_TICK_SECONDS": "0.2",
+            **db_pool(args),
+        }
         env.update({k: v for k, v in os.environ.items() if k.startswith(("EKM_NOTIFY_", "EKM_TRACING"))})
-        with running_platform(pathlib.Path(home), uri, base, services=("notifications",), timeout=180,
-                              extra_env=env) as platform:
+        with running_platform(
+            pathlib.Path(home), uri, base, services=("notifications",), timeout=180, extra_env=env
+        ) as platform:
             platform.supervisor.wait_started(timeout=180)
             cpu, own = cpu_seconds(), service_cpu(platform, "notifications")
             start = time.perf_counter()
@@ -172,8 +196,14 @@ def notifications_phase(uri: str, base: str, n: int, args) -> dict:
             busy = (cpu_seconds() - cpu) / elapsed
             own = (service_cpu(platform, "notifications") - own) / elapsed
             time.sleep(2)  # nothing more arrives: each once
-            return {"per_s": received / elapsed, "received": received, "after": smtp.count - received,
-                    "busy_cores": busy, "own_cores": own, "spread": spread(platform, "notifications", n)}
+            return {
+                "per_s": received / elapsed,
+                "received": received,
+                "after": smtp.count - received,
+                "busy_cores": busy,
+                "own_cores": own,
+                "spread": spread(platform, "notifications", n),
+            }
 
 
 def main() -> None:
@@ -193,6 +223,7 @@ def main() -> None:
     try:
         if args.only != "notifications":
             from cases.tools.generate import generate
+
             print("generating 2,000 cases …", flush=True)
             generate(f"{base}_cases", 2000, 2500, 6000, 10)
             sample = sample_cases(f"{base}_cases", 2000)
@@ -206,8 +237,9 @@ def main() -> None:
         if args.only != "cases":
             print("raw pika consume …", flush=True)
             results["pika"] = raw_consume(uri, args.events)
-            stub = subprocess.Popen([sys.executable, "-m", "bench.contact_stub", uri], stdout=subprocess.PIPE,
-                                    text=True)
+            stub = subprocess.Popen(
+                [sys.executable, "-m", "bench.contact_stub", uri], stdout=subprocess.PIPE, text=True
+            )
             assert stub.stdout.readline().strip() == "contact stub ready"
             for n in counts:
                 print(f"notifications × {n} …", flush=True)
@@ -223,33 +255,45 @@ def main() -> None:
             drop_database(f"{base}_{service}")
 
     one, many = counts
-    print(f"\nЕКМ bench — scale-out on one machine ({os.cpu_count()} cores), PostgreSQL, 1 against {many} "
-          f"instances in the same run; {args.db_pool} database connections per engine and process")
+    print(
+        f"\nЕКМ bench — scale-out on one machine ({os.cpu_count()} cores), PostgreSQL, 1 against {many} "
+        f"instances in the same run; {args.db_pool} database connections per engine and process"
+    )
     if ("cases", one) in results:
         echo, a, b = results["echo"], results[("cases", one)], results[("cases", many)]
-        print(f"  cases: {args.connections} callers, each on its own connection; {args.calls} GetCase, "
-              f"{args.calls // 2} worklists per phase")
+        print(
+            f"  cases: {args.connections} callers, each on its own connection; {args.calls} GetCase, "
+            f"{args.calls // 2} worklists per phase"
+        )
         for n, r in ((one, a), (many, b)):
             format_row(f"GetCase per second, {n} instance(s)", r["get_per_s"], echo["per_second"], "/s")
             format_row(f"GetCase p50, {n} instance(s)", r["get_lat"][0], echo["p50_ms"], "ms")
             format_row(f"GetCase p99, {n} instance(s)", r["get_lat"][1], echo["p99_ms"], "ms")
             format_row(f"worklist per second, {n} instance(s)", r["list_per_s"], echo["per_second"], "/s")
-            print(f"    cases processes used {r['own_cores']:.2f} cores, the machine {r['busy_cores']:.2f} of "
-                  f"{os.cpu_count()}; served: {r['spread']}")
-        print(f"  GAIN cases, {many} against {one}: GetCase ×{b['get_per_s'] / a['get_per_s']:.2f}, "
-              f"worklist ×{b['list_per_s'] / a['list_per_s']:.2f}")
+            print(
+                f"    cases processes used {r['own_cores']:.2f} cores, the machine {r['busy_cores']:.2f} of "
+                f"{os.cpu_count()}; served: {r['spread']}"
+            )
+        print(
+            f"  GAIN cases, {many} against {one}: GetCase ×{b['get_per_s'] / a['get_per_s']:.2f}, "
+            f"worklist ×{b['list_per_s'] / a['list_per_s']:.2f}"
+        )
     if ("notifications", one) in results:
         raw, a, b = results["pika"], results[("notifications", one)], results[("notifications", many)]
         print(f"  notifications: {args.events} appeal.accepted events → e-mails at the SMTP server")
         for n, r in ((one, a), (many, b)):
             format_row(f"notifications/s, {n} instance(s)", r["per_s"], raw["per_second"], "/s")
-            print(f"    {r['received']} of {args.events} received, {r['after']} more after 2 s "
-                  f"({'OK' if r['received'] == args.events and not r['after'] else 'MISMATCH'}); notifications "
-                  f"processes used {r['own_cores']:.2f} cores, the machine {r['busy_cores']:.2f} of {os.cpu_count()}; "
-                  f"served: {r['spread']}")
+            print(
+                f"    {r['received']} of {args.events} received, {r['after']} more after 2 s "
+                f"({'OK' if r['received'] == args.events and not r['after'] else 'MISMATCH'}); notifications "
+                f"processes used {r['own_cores']:.2f} cores, the machine {r['busy_cores']:.2f} of {os.cpu_count()}; "
+                f"served: {r['spread']}"
+            )
         print(f"  GAIN notifications, {many} against {one}: ×{b['per_s'] / a['per_s']:.2f}")
-    print(f"  load average {os.getloadavg()[0]:.1f}: on a machine shared with other work, more processes also "
-          f"take a larger share of it (compare the cores the service's processes used)")
+    print(
+        f"  load average {os.getloadavg()[0]:.1f}: on a machine shared with other work, more processes also "
+        f"take a larger share of it (compare the cores the service's processes used)"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ the history exactly once, and the audit chain the three wrote must verify
 (``ekm audit-verify``). An instance killed with SIGKILL is restarted by the supervisor and
 binds the shared port again.
 """
+
 import json
 import os
 import signal
@@ -47,13 +48,23 @@ def platform(tmp_path_factory, ekm_amqp_uri):
     base = f"postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ekmtest_{uuid.uuid4().hex[:8]}"
     try:
         generate(f"{base}_cases", 200, 200, 200, 2)  # cases, their persons and case managers (COPY)
-        with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, database_url=base,
-                              services=("cases",), timeout=90,
-                              # a small pool each: 3 instances stay within PostgreSQL's connections,
-                              # which other test runs share
-                              extra_env={"EKM_INSTANCES": "cases=3", "EKM_STATS_INTERVAL": "1",
-                                         "EKM_AUDIT_ANCHOR_INTERVAL": "1", "EKM_MAX_WORKERS": "8",
-                                         "EKM_DB_POOL_SIZE": "4", "EKM_DB_MAX_OVERFLOW": "0"}) as running:
+        with running_platform(
+            tmp_path_factory.mktemp("ekm"),
+            ekm_amqp_uri,
+            database_url=base,
+            services=("cases",),
+            timeout=90,
+            # a small pool each: 3 instances stay within PostgreSQL's connections,
+            # which other test runs share
+            extra_env={
+                "EKM_INSTANCES": "cases=3",
+                "EKM_STATS_INTERVAL": "1",
+                "EKM_AUDIT_ANCHOR_INTERVAL": "1",
+                "EKM_MAX_WORKERS": "8",
+                "EKM_DB_POOL_SIZE": "4",
+                "EKM_DB_MAX_OVERFLOW": "0",
+            },
+        ) as running:
             running.supervisor.wait_started(timeout=90)
             running.cases_url = f"{base}_cases"
             yield running
@@ -70,8 +81,13 @@ def open_cases(url: str, n: int) -> list:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT case_number, assigned_to, person_id FROM cases WHERE stage <> 'closed' "
-                                     "AND assigned_to <> '' ORDER BY case_number LIMIT :n"), {"n": n}).all()
+            return conn.execute(
+                text(
+                    "SELECT case_number, assigned_to, person_id FROM cases WHERE stage <> 'closed' "
+                    "AND assigned_to <> '' ORDER BY case_number LIMIT :n"
+                ),
+                {"n": n},
+            ).all()
     finally:
         engine.dispose()
 
@@ -84,10 +100,19 @@ def publish_facts(uri: str, cases) -> None:
         channel.confirm_delivery()
         properties = pika.BasicProperties(content_type="application/json", delivery_mode=2)
         for number, _, person_id in cases:
-            body = json.dumps(Envelope("registry.facts_found", "registry_gateway", {
-                "case_number": number, "person_id": person_id, "registry": "disability",
-                "query_id": str(uuid.uuid4()), "facts": [{"kind": KIND, "occurred_on": "2026-02-03"}]}
-            ).to_message()).encode()
+            body = json.dumps(
+                Envelope(
+                    "registry.facts_found",
+                    "registry_gateway",
+                    {
+                        "case_number": number,
+                        "person_id": person_id,
+                        "registry": "disability",
+                        "query_id": str(uuid.uuid4()),
+                        "facts": [{"kind": KIND, "occurred_on": "2026-02-03"}],
+                    },
+                ).to_message()
+            ).encode()
             for _ in range(2):
                 channel.basic_publish("registry_gateway.events", "registry.facts_found", body, properties)
     finally:
@@ -106,8 +131,11 @@ def test_three_cases_instances_share_events_and_grpc_calls_and_write_one_audit_c
                 stub = cases_pb2_grpc.CaseServiceStub(ch)
                 for i in range(CALLS_EACH):
                     number, manager, _ = cases[(k * CALLS_EACH + i) % len(cases)]
-                    reply = stub.GetCase(pb.GetCaseRequest(case_number=number),
-                                         metadata=platform.bearer("case_manager", manager), timeout=30)
+                    reply = stub.GetCase(
+                        pb.GetCaseRequest(case_number=number),
+                        metadata=platform.bearer("case_manager", manager),
+                        timeout=30,
+                    )
                     assert reply.case_number == number
                     done.append(number)
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -126,12 +154,16 @@ def test_three_cases_instances_share_events_and_grpc_calls_and_write_one_audit_c
         deadline = time.monotonic() + 30  # the events are handled, and the counts logged every second
         while True:
             with engine.connect() as conn:
-                facts = conn.execute(text("SELECT count(*), count(DISTINCT person_id) FROM history "
-                                          "WHERE kind = :kind"), {"kind": KIND}).one()
+                facts = conn.execute(
+                    text("SELECT count(*), count(DISTINCT person_id) FROM history WHERE kind = :kind"), {"kind": KIND}
+                ).one()
                 reads = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'case.read'")).scalar()
             stats = {name: served(platform, name) for name in INSTANCES}
-            if (facts[0] >= FACTS and sum(s.get("events", 0) for s in stats.values()) >= 2 * FACTS
-                    and all(s.get("grpc", 0) for s in stats.values())) or time.monotonic() > deadline:
+            if (
+                facts[0] >= FACTS
+                and sum(s.get("events", 0) for s in stats.values()) >= 2 * FACTS
+                and all(s.get("grpc", 0) for s in stats.values())
+            ) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
     finally:
@@ -142,8 +174,13 @@ def test_three_cases_instances_share_events_and_grpc_calls_and_write_one_audit_c
     assert len({s["pid"] for s in stats.values()}) == 3
     assert reads >= CONNECTIONS * CALLS_EACH
 
-    verified = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "audit-verify", "cases", "--chain"],
-                              env=platform.env, capture_output=True, text=True, timeout=60)
+    verified = subprocess.run(
+        [sys.executable, "-m", "ekm_platform.cli", "audit-verify", "cases", "--chain"],
+        env=platform.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert verified.returncode == 0, verified.stderr + verified.stdout
     assert "audit log intact" in verified.stdout
 

@@ -1,4 +1,5 @@
 """Several processes of a service (EKM_INSTANCES): how many, their names, PostgreSQL only."""
+
 from collections import Counter
 
 import pytest
@@ -28,12 +29,16 @@ def test_each_instance_is_a_program_of_its_own_and_companions_run_once():
     assert names == ["intake", "intake-2", "intake-webhook", "cases", "cases-2", "cases-3"]
     cases2 = progs[names.index("cases-2")]
     assert cases2.argv[-2:] == ["ekm_platform.runner", "cases"] and cases2.env == {"EKM_INSTANCE_NAME": "cases-2"}
-    assert [p.name for p in programs(("cases",), simulators=False, env=PG, instances={"cases": 2})] == \
-        ["cases", "cases-2"]
+    assert [p.name for p in programs(("cases",), simulators=False, env=PG, instances={"cases": 2})] == [
+        "cases",
+        "cases-2",
+    ]
 
 
-@pytest.mark.parametrize("env", [{}, {"EKM_DATABASE_URL": "sqlite:////tmp/x.db"},
-                                 {**PG, "EKM_CASES_DATABASE_URL": "sqlite:////tmp/cases.db"}])
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"EKM_DATABASE_URL": "sqlite:////tmp/x.db"}, {**PG, "EKM_CASES_DATABASE_URL": "sqlite:////tmp/cases.db"}],
+)
 def test_scale_out_on_sqlite_is_refused(env):
     with pytest.raises(ValueError, match="PostgreSQL"):
         programs(("cases",), simulators=False, env={**env, "EKM_INSTANCES": "cases=2"})
@@ -53,7 +58,9 @@ def test_started_reads_only_what_the_process_logged_since_its_spawn(tmp_path):
 
 
 def test_served_lines_are_parsed_back():
-    text = ("a INFO cases-2 ekm.instance: " + instance_stats.summary(Counter(grpc=12, events=3)) + "\n"
-            "b INFO cases-2 ekm.instance: served: grpc=20 timers=1 (pid 77)\n")
+    text = (
+        "a INFO cases-2 ekm.instance: " + instance_stats.summary(Counter(grpc=12, events=3)) + "\n"
+        "b INFO cases-2 ekm.instance: served: grpc=20 timers=1 (pid 77)\n"
+    )
     first, last = instance_stats.parse(text)
     assert first["grpc"] == 12 and first["events"] == 3 and last == {"pid": 77, "grpc": 20, "timers": 1}

@@ -7,6 +7,7 @@ call, AMQP RPC, event, timer); a line is logged when the counts have changed, at
 
     … INFO cases-2 ekm.instance: served: grpc=1204 rpc=3 events=57 timers=2 (pid 4242)
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,5 +76,8 @@ class InstanceStats(DependencyProvider):
 def with_instance_stats(service_cls):
     """The service class with the counter added (a subclass: the service's own class is left
     as it is; nameko finds the dependency among the class's attributes)."""
-    return type(service_cls.__name__, (service_cls,),
-                {"_ekm_instance_stats": InstanceStats(), "__module__": service_cls.__module__})
+    return type(
+        service_cls.__name__,
+        (service_cls,),
+        {"_ekm_instance_stats": InstanceStats(), "__module__": service_cls.__module__},
+    )
