@@ -288,6 +288,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    busy = _grpc_ports_in_use()
+    if busy:  # the instances share their port (SO_REUSEPORT): a platform already there would share it too
+        print(f"Порти gRPC уже зайняті / gRPC ports already in use: {', '.join(busy)} — is another "
+              "`ekm run` running? Stop it, or set EKM_<SERVICE>_GRPC_PORT.", file=sys.stderr)
+        return 2
 
     def stop_on_signal(signum: int, frame: object) -> None:  # `kill`, a closed terminal, systemd: stop like Ctrl-C
         raise KeyboardInterrupt
@@ -332,6 +337,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # a second signal must not cut the stop short
             signal.signal(getattr(signal, name), signal.SIG_IGN)
         supervisor.stop()
+
+
+def _grpc_ports_in_use() -> list:
+    """The services' gRPC addresses something already accepts connections on."""
+    import socket
+
+    from ekm_platform import client
+
+    busy = []
+    for service in config.SERVICES:
+        host, port = client.address(service).rsplit(":", 1)
+        try:
+            socket.create_connection((host, int(port)), timeout=0.5).close()
+            busy.append(f"{service} {host}:{port}")
+        except OSError:
+            pass
+    return busy
 
 
 def _dev_smtp_program() -> list:
