@@ -217,3 +217,17 @@ def test_the_requests_got_past_authentication(fuzzed):
     print({m: c for m, c in sorted(CODES.items())})
     assert len(past) >= 0.8 * len(CODES), sorted(set(CODES) - set(past))
     assert sum("OK" in codes for codes in CODES.values()) >= 5
+
+
+def test_an_error_quoting_a_huge_value_comes_back_bounded_and_fast(fuzzed):
+    """Found by this suite (thorough profile): a 50,000-character appeal id was quoted whole in
+    the NOT_FOUND message; the trailers went over grpc's 8 KiB (RESOURCE_EXHAUSTED "Stream
+    removed" from 1,000 characters) and encoding them kept the worker past a 20 s deadline."""
+    from ekm.intake.v1 import intake_pb2
+
+    method = next(m for m in METHODS if m.id == "intake.GetAppealStatus")
+    started = time.monotonic()
+    code, details = fuzzed.call(method, intake_pb2.GetAppealStatusRequest(
+        tracking_number="Ж" * 50_000).SerializeToString(), "case_manager")
+    assert code == grpc.StatusCode.NOT_FOUND and len(details) <= 300, (code, len(details))
+    assert time.monotonic() - started < 5

@@ -36,21 +36,41 @@ STATUS_BY_ERROR = {
 INTERNAL_MESSAGE = "Внутрішня помилка сервісу / internal error"
 
 
+# The status travels in the response's trailers (grpc-message, grpc-status-details-bin), which
+# grpc clients cap at 8 KiB: a message quoting a huge request value ("appeal 'ЖЖЖ…' not found")
+# reached the client as RESOURCE_EXHAUSTED "Stream removed", and 100 KB of it kept the worker
+# encoding headers past any deadline (found by tests/fuzz). Messages and violations are bounded.
+MAX_MESSAGE = 300        # characters of the status message and of each violation's description
+MAX_DETAILS_BYTES = 3000  # field violations beyond it are summed up in one last violation
+
+
+def _bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def to_grpc_error(exc: errors.PlatformError) -> GrpcError:
     code = StatusCode.UNKNOWN
     for kind in type(exc).__mro__:
         if kind in STATUS_BY_ERROR:
             code = STATUS_BY_ERROR[kind]
             break
-    status = status_pb2.Status(code=code.value[0], message=exc.message)
+    message = _bounded(exc.message)
+    status = status_pb2.Status(code=code.value[0], message=message)
     if isinstance(exc, errors.ValidationError):
+        violations, size = [], 0
+        for i, v in enumerate(exc.violations):
+            violation = error_details_pb2.BadRequest.FieldViolation(field=_bounded(v.field, 100),
+                                                                   description=_bounded(v.description))
+            size += violation.ByteSize()
+            if size > MAX_DETAILS_BYTES:
+                violations.append(error_details_pb2.BadRequest.FieldViolation(
+                    field="…", description=f"ще {len(exc.violations) - i} / {len(exc.violations) - i} more"))
+                break
+            violations.append(violation)
         detail = any_pb2.Any()
-        detail.Pack(error_details_pb2.BadRequest(field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-            for v in exc.violations
-        ]))
+        detail.Pack(error_details_pb2.BadRequest(field_violations=violations))
         status.details.append(detail)
-    return GrpcError(code=code, message=exc.message, status=status)
+    return GrpcError(code=code, message=message, status=status)
 
 
 def endpoint(method):
