@@ -9,6 +9,7 @@ appeal read, the read audited); SubmitAppeal with 1 and 16 concurrent clients
 (accepted/s, p50/p99); the time until every accepted appeal has its case and its
 acknowledgement; nothing lost.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,13 +21,12 @@ import time
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sqlalchemy import create_engine, func, select, table
 
+from bench import nameko_baseline
+from bench.baselines import format_row, grpc_echo, percentiles, pika_publish_consume
 from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 from ekm_platform import config
 from ekm_platform.testing.broker import create_vhost, delete_vhost
 from ekm_platform.testing.platform import running_platform
-
-from bench import nameko_baseline
-from bench.baselines import format_row, grpc_echo, percentiles, pika_publish_consume
 from tests.appeals import appeal_request
 
 SERVICES = ("intake", "cases", "notifications")
@@ -91,6 +91,7 @@ def wait_for(env, service, name, expected, timeout=300.0) -> float:
 
 def _drop_databases(base_url: str) -> None:
     from ekm_platform.db import drop_database
+
     saved = config.os.environ.get("EKM_DATABASE_URL")
     config.os.environ["EKM_DATABASE_URL"] = base_url
     try:
@@ -117,8 +118,10 @@ def main() -> None:
     vhost, uri = create_vhost("ekm-bench")
     try:
         raw_nameko = nameko_baseline.measure(uri)
-        with tempfile.TemporaryDirectory() as home, \
-                running_platform(pathlib.Path(home), uri, args.database_url, services=SERVICES) as platform:
+        with (
+            tempfile.TemporaryDirectory() as home,
+            running_platform(pathlib.Path(home), uri, args.database_url, services=SERVICES) as platform,
+        ):
             md = platform.bearer("case_manager", "bench")
             with platform.channel("intake") as channel:
                 health = health_pb2_grpc.HealthStub(channel)
@@ -149,8 +152,10 @@ def main() -> None:
     edge_p50, edge_p99 = percentiles(edge_lat)
     one_p50, one_p99 = percentiles(one_lat)
     many_p50, many_p99 = percentiles(many_lat)
-    print("\nЕКМ bench — SubmitAppeal (intake → cases → notifications), "
-          f"{'PostgreSQL' if args.database_url else 'SQLite'}")
+    print(
+        "\nЕКМ bench — SubmitAppeal (intake → cases → notifications), "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}"
+    )
     format_row("gRPC edge p50 (health check, 1 client)", edge_p50, echo1["p50_ms"], "ms")
     format_row("gRPC edge p99 (health check, 1 client)", edge_p99, echo1["p99_ms"], "ms")
     status_p50, status_p99 = percentiles(status_lat)
@@ -166,15 +171,21 @@ def main() -> None:
     format_row("end to end/s against raw nameko RPC", len(many) / drained, raw_nameko["rpc_per_second"], "/s")
     format_row("end to end/s against raw nameko events", len(many) / drained, raw_nameko["events_per_second"], "/s")
     rpc_ms, event_ms = 1000 / raw_nameko["rpc_per_second"], 1000 / raw_nameko["events_per_second"]
-    print(f"  nameko alone (no database, no tracing, 16 green threads): one RPC round trip {rpc_ms:.2f} ms, "
-          f"one event dispatched and handled {event_ms:.2f} ms of its throughput; an appeal takes "
-          f"{RPCS_PER_APPEAL} round trips and {EVENTS_PER_APPEAL} event deliveries: "
-          f"{RPCS_PER_APPEAL * rpc_ms + EVENTS_PER_APPEAL * event_ms:.1f} ms, a ceiling of "
-          f"{1000 / (RPCS_PER_APPEAL * rpc_ms + EVENTS_PER_APPEAL * event_ms):.0f} appeals/s before any other work")
-    print(f"  every case opened {cases_after:.2f}s and every acknowledgement logged {notes_after:.2f}s "
-          f"after the last accepted appeal ({len(many)} appeals in {many_s:.2f}s)")
-    print(f"  nothing lost: accepted {accepted}, cases {cases}, acknowledgements {deliveries}"
-          f" — {'OK' if accepted == cases == deliveries else 'MISMATCH'}")
+    print(
+        f"  nameko alone (no database, no tracing, 16 green threads): one RPC round trip {rpc_ms:.2f} ms, "
+        f"one event dispatched and handled {event_ms:.2f} ms of its throughput; an appeal takes "
+        f"{RPCS_PER_APPEAL} round trips and {EVENTS_PER_APPEAL} event deliveries: "
+        f"{RPCS_PER_APPEAL * rpc_ms + EVENTS_PER_APPEAL * event_ms:.1f} ms, a ceiling of "
+        f"{1000 / (RPCS_PER_APPEAL * rpc_ms + EVENTS_PER_APPEAL * event_ms):.0f} appeals/s before any other work"
+    )
+    print(
+        f"  every case opened {cases_after:.2f}s and every acknowledgement logged {notes_after:.2f}s "
+        f"after the last accepted appeal ({len(many)} appeals in {many_s:.2f}s)"
+    )
+    print(
+        f"  nothing lost: accepted {accepted}, cases {cases}, acknowledgements {deliveries}"
+        f" — {'OK' if accepted == cases == deliveries else 'MISMATCH'}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 - raw pika: persistent 1 KB messages published with asynchronous publisher confirms
   (at most 256 in flight) and consumed with manual acks, on the local RabbitMQ.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,8 @@ def format_row(label: str, value: float, baseline: float, unit: str) -> None:
 def grpc_echo(n_calls: int = 2000, concurrency: int = 1) -> dict:
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max(4, concurrency)))
     handler = grpc.method_handlers_generic_handler(
-        "bench.Echo", {"Echo": grpc.unary_unary_rpc_method_handler(lambda request, context: request)})
+        "bench.Echo", {"Echo": grpc.unary_unary_rpc_method_handler(lambda request, context: request)}
+    )
     server.add_generic_rpc_handlers((handler,))
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
@@ -70,8 +72,14 @@ def grpc_echo(n_calls: int = 2000, concurrency: int = 1) -> dict:
     finally:
         server.stop(0)
     p50, p99 = percentiles(latencies)
-    return {"name": "raw grpcio unary echo", "calls": len(latencies), "concurrency": concurrency,
-            "per_second": len(latencies) / elapsed, "p50_ms": p50, "p99_ms": p99}
+    return {
+        "name": "raw grpcio unary echo",
+        "calls": len(latencies),
+        "concurrency": concurrency,
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": p50,
+        "p99_ms": p99,
+    }
 
 
 def pika_publish_consume(n_messages: int = 20000, size: int = 1024, max_in_flight: int = 256) -> dict:
@@ -116,8 +124,11 @@ def pika_publish_consume(n_messages: int = 20000, size: int = 1024, max_in_fligh
     setup.close()
     if errors:
         raise errors[0]
-    return {"name": "raw pika publish+consume (async confirms)", "messages": n_messages,
-            "per_second": n_messages / elapsed}
+    return {
+        "name": "raw pika publish+consume (async confirms)",
+        "messages": n_messages,
+        "per_second": n_messages / elapsed,
+    }
 
 
 def _publish_with_async_confirms(queue: str, body: bytes, n: int, max_in_flight: int) -> None:
@@ -150,8 +161,9 @@ def _publish_with_async_confirms(queue: str, body: bytes, n: int, max_in_flight:
         else:
             publish_more(channel)
 
-    connection = pika.SelectConnection(pika.URLParameters(AMQP_URI), on_open_callback=on_open,
-                                       on_close_callback=lambda *args: connection.ioloop.stop())
+    connection = pika.SelectConnection(
+        pika.URLParameters(AMQP_URI), on_open_callback=on_open, on_close_callback=lambda *args: connection.ioloop.stop()
+    )
     deadline = connection.ioloop.call_later(TIMEOUT, connection.ioloop.stop)
     connection.ioloop.start()
     connection.ioloop.remove_timeout(deadline)

@@ -8,6 +8,7 @@ beside raw grpcio measured in the same run.
 are the cases' own case managers, so every GetCase passes the access check and writes
 its audit entry, as in production.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,14 +17,14 @@ import random
 import tempfile
 
 import psycopg
-from ekm.cases.v1 import cases_pb2 as pb, cases_pb2_grpc
 from sqlalchemy.engine import make_url
-
-from ekm_platform.testing.broker import create_vhost, delete_vhost
-from ekm_platform.testing.platform import running_platform
 
 from bench.appeals import timed_calls
 from bench.baselines import format_row, grpc_echo, percentiles
+from ekm.cases.v1 import cases_pb2 as pb
+from ekm.cases.v1 import cases_pb2_grpc
+from ekm_platform.testing.broker import create_vhost, delete_vhost
+from ekm_platform.testing.platform import running_platform
 
 CALLERS = 8
 
@@ -34,7 +35,9 @@ def sample(url: str, n: int) -> list[tuple]:
         return conn.execute(
             "SELECT c.case_number, c.assigned_to, c.community_code, p.last_name, p.rnokpp "
             "FROM cases c TABLESAMPLE SYSTEM (1) JOIN persons p ON p.person_id = c.person_id "
-            "WHERE c.stage <> 'closed' LIMIT %s", (n,)).fetchall()
+            "WHERE c.stage <> 'closed' LIMIT %s",
+            (n,),
+        ).fetchall()
 
 
 def main() -> None:
@@ -47,8 +50,10 @@ def main() -> None:
     echo = grpc_echo(args.calls, CALLERS)
     vhost, uri = create_vhost("ekm-bench")
     try:
-        with tempfile.TemporaryDirectory() as home, running_platform(
-                pathlib.Path(home), uri, args.database_url, services=("cases",), timeout=120) as platform:
+        with (
+            tempfile.TemporaryDirectory() as home,
+            running_platform(pathlib.Path(home), uri, args.database_url, services=("cases",), timeout=120) as platform,
+        ):
             print("issuing tokens for the sampled case managers …", flush=True)
             tokens = {m: platform.bearer("case_manager", m) for m in {c[1] for c in cases}}  # outside the timing
             token = tokens.__getitem__
@@ -62,16 +67,21 @@ def main() -> None:
 
                 def worklist():
                     _, manager, community, *_ = random.choice(cases)
-                    return stub.ListCases(pb.ListCasesRequest(stage=pb.STAGE_IMPLEMENTATION, overdue_only=True,
-                                                              community_code=community, page_size=50),
-                                          metadata=token(manager), timeout=30)
+                    return stub.ListCases(
+                        pb.ListCasesRequest(
+                            stage=pb.STAGE_IMPLEMENTATION, overdue_only=True, community_code=community, page_size=50
+                        ),
+                        metadata=token(manager),
+                        timeout=30,
+                    )
 
                 def search():
                     """The case manager looks for one of their people: by surname prefix or by РНОКПП."""
                     _, manager, _, last_name, rnokpp = random.choice(cases)
                     text = rnokpp if rnokpp and random.random() < 0.5 else last_name[:5]
-                    return stub.ListCases(pb.ListCasesRequest(search=text, page_size=50), metadata=token(manager),
-                                          timeout=30)
+                    return stub.ListCases(
+                        pb.ListCasesRequest(search=text, page_size=50), metadata=token(manager), timeout=30
+                    )
 
                 timed_calls(get_case, 200, CALLERS)
                 timed_calls(worklist, 200, CALLERS)
@@ -95,8 +105,10 @@ def main() -> None:
     format_row("worklist search p50 (name prefix or РНОКПП)", s50, echo["p50_ms"], "ms")
     format_row("worklist search p99", s99, echo["p99_ms"], "ms")
     format_row("worklist search per second", args.calls / search_s, echo["per_second"], "/s")
-    print(f"  search rows returned on average: {sum(len(r.cases) for r in found) / len(found):.1f} "
-          f"(each row named: {all(c.person_name for r in found for c in r.cases)})")
+    print(
+        f"  search rows returned on average: {sum(len(r.cases) for r in found) / len(found):.1f} "
+        f"(each row named: {all(c.person_name for r in found for c in r.cases)})"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ broker, answering from memory: no appeal is stored for the 10,000 benchmark even
 
     python -m bench.contact_stub AMQP_URI
 """
+
 import eventlet
 
 eventlet.monkey_patch()
@@ -18,12 +19,12 @@ class ContactStub:
 
     @rpc
     def get_applicant_contacts(self, appeal_ids):
-        return {a: {"appeal_id": a, "phone": "", "email": f"{a}@bench.example.org", "locale": "uk"}
-                for a in appeal_ids}
+        return {a: {"appeal_id": a, "phone": "", "email": f"{a}@bench.example.org", "locale": "uk"} for a in appeal_ids}
 
 
 def main() -> None:
     from nameko import config
+
     config.setup({"AMQP_URI": sys.argv[1], "max_workers": 50})
     runner = ServiceRunner()
     runner.add_service(ContactStub)

@@ -4,6 +4,7 @@ process answers, nothing looked at), through a real notifications process.
 
     .venv/bin/python -m bench.health_check [--n 2000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,10 @@ def main() -> None:
     args = parser.parse_args()
     vhost, uri = create_vhost("ekm-bench-health")
     try:
-        with tempfile.TemporaryDirectory() as home, \
-                running_platform(pathlib.Path(home), uri, services=("notifications",)) as platform:
+        with (
+            tempfile.TemporaryDirectory() as home,
+            running_platform(pathlib.Path(home), uri, services=("notifications",)) as platform,
+        ):
             with platform.channel("notifications") as channel:
                 stub = health_pb2_grpc.HealthStub(channel)
                 for service in ("liveness", "", "liveness", ""):  # the first two warm up

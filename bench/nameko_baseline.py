@@ -8,6 +8,7 @@ threads, and reports how long that took.
 
     .venv/bin/python -m bench.nameko_baseline          # prints both figures
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -81,9 +82,13 @@ def serve(uri: str) -> None:
 
 @contextlib.contextmanager
 def _running(uri: str):
-    process = subprocess.Popen([sys.executable, "-m", SERVICE_MODULE, "--serve", uri],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", SERVICE_MODULE, "--serve", uri],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     try:
         if process.stdout.readline().strip() != "READY":
             raise RuntimeError("nameko baseline services did not start")

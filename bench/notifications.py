@@ -13,6 +13,7 @@ stored (dedupe key); each notification: claimed, its contact asked over RPC, ren
 uk+en), sent over SMTP, its attempt and audit entry recorded. The raw baseline: the same number
 of 1 KB persistent messages, already queued, consumed with pika (prefetch 500, acks per 100).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,13 +28,12 @@ import time
 
 import pika
 
+from bench.baselines import format_row
 from ekm_platform import client
 from ekm_platform.envelope import Envelope
 from ekm_platform.testing.broker import create_vhost, delete_vhost
 from ekm_platform.testing.platform import running_platform
 from notifications.adapters.smtp_sink import SmtpSink
-
-from bench.baselines import format_row
 
 QUEUE = "evt-intake-appeal.accepted--notifications.on_appeal_accepted"
 
@@ -45,6 +45,7 @@ def publish(uri: str, exchange: str, routing_key: str, bodies, queue: str | None
         channel.confirm_delivery()
         if queue:  # the handler's own queue: declared as the platform declares it (EKM_QUEUE_TYPE)
             from ekm_platform.topology import queue_arguments
+
             channel.queue_declare(queue, durable=True, arguments=queue_arguments() or None)
         properties = pika.BasicProperties(content_type="application/json", delivery_mode=2)
         for body in bodies:
@@ -95,9 +96,18 @@ def process_cpu(pid: int) -> float:
 def events(n: int):
     run = f"{os.getpid()}-{int(time.time())}"
     for i in range(n):
-        yield json.dumps(Envelope("appeal.accepted", "intake", {
-            "appeal_id": f"bench-{run}-{i}", "tracking_number": f"EKM-BENCH-{i:06d}",
-            "screening_level": "assessment", "channel": "phone"}).to_message()).encode()
+        yield json.dumps(
+            Envelope(
+                "appeal.accepted",
+                "intake",
+                {
+                    "appeal_id": f"bench-{run}-{i}",
+                    "tracking_number": f"EKM-BENCH-{i:06d}",
+                    "screening_level": "assessment",
+                    "channel": "phone",
+                },
+            ).to_message()
+        ).encode()
 
 
 def main() -> None:
@@ -113,21 +123,28 @@ def main() -> None:
         print("raw pika consume …", flush=True)
         raw = raw_consume(uri, args.n)
         with SmtpSink(keep=False) as smtp, tempfile.TemporaryDirectory() as home:
-            stub = subprocess.Popen([sys.executable, "-m", "bench.contact_stub", uri], stdout=subprocess.PIPE,
-                                    text=True)
+            stub = subprocess.Popen(
+                [sys.executable, "-m", "bench.contact_stub", uri], stdout=subprocess.PIPE, text=True
+            )
             assert stub.stdout.readline().strip() == "contact stub ready"
-            env = {"EKM_SMTP_HOST": "127.0.0.1", "EKM_SMTP_PORT": str(smtp.port), "EKM_NOTIFY_RATE_LIMIT": "0",
-                   "EKM_QUIET_HOURS": "off", "EKM_NOTIFY_TICK_SECONDS": "0.2"}
+            env = {
+                "EKM_SMTP_HOST": "127.0.0.1",
+                "EKM_SMTP_PORT": str(smtp.port),
+                "EKM_NOTIFY_RATE_LIMIT": "0",
+                "EKM_QUIET_HOURS": "off",
+                "EKM_NOTIFY_TICK_SECONDS": "0.2",
+            }
             env.update({k: v for k, v in os.environ.items() if k.startswith(("EKM_NOTIFY_", "EKM_TRACING"))})
-            with running_platform(pathlib.Path(home), uri, args.database_url, services=("notifications",),
-                                  extra_env=env) as platform:
+            with running_platform(
+                pathlib.Path(home), uri, args.database_url, services=("notifications",), extra_env=env
+            ) as platform:
                 program = next(p for p in platform.supervisor.programs if p.name == "notifications")
-                program.process.terminate()   # its queue stays (durable): the events wait there
+                program.process.terminate()  # its queue stays (durable): the events wait there
                 program.process.wait(30)
                 print(f"publishing {args.n} appeal.accepted …", flush=True)
                 publish(uri, "intake.events", "appeal.accepted", events(args.n))
                 waiting = queued(uri)
-                platform.supervisor.check()   # starts it again, as `ekm run` does
+                platform.supervisor.check()  # starts it again, as `ekm run` does
                 client.wait_healthy("notifications", timeout=60, env=platform.env)
                 pid = program.process.pid
                 cpu_service, cpu_bench = process_cpu(pid), resource.getrusage(resource.RUSAGE_SELF)
@@ -139,8 +156,11 @@ def main() -> None:
                     time.sleep(0.05)
                     if args.verbose and (not progress or time.perf_counter() - progress[-1][0] >= 1):
                         progress.append((time.perf_counter(), queued(uri), smtp.count))
-                        print(f"  t={progress[-1][0] - start:5.1f}s queued events {progress[-1][1]:6d}  "
-                              f"SMTP received {progress[-1][2]:6d}", flush=True)
+                        print(
+                            f"  t={progress[-1][0] - start:5.1f}s queued events {progress[-1][1]:6d}  "
+                            f"SMTP received {progress[-1][2]:6d}",
+                            flush=True,
+                        )
                 elapsed = time.perf_counter() - start
                 received = smtp.count
                 cpu_service = process_cpu(pid) - cpu_service
@@ -158,6 +178,7 @@ def main() -> None:
         if args.database_url:
             from ekm_platform import config
             from ekm_platform.db import drop_database
+
             saved = os.environ.get("EKM_DATABASE_URL")
             os.environ["EKM_DATABASE_URL"] = args.database_url
             try:
@@ -169,17 +190,23 @@ def main() -> None:
                     os.environ["EKM_DATABASE_URL"] = saved
 
     rate = received / elapsed
-    print(f"\nЕКМ bench — notifications from events to the SMTP server, "
-          f"{'PostgreSQL' if args.database_url else 'SQLite'}, {waiting} events queued")
+    print(
+        f"\nЕКМ bench — notifications from events to the SMTP server, "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}, {waiting} events queued"
+    )
     format_row("notifications/s, events → SMTP (from healthy)", rate, raw["per_second"], "/s")
     format_row("notifications/s, first to last SMTP message", steady, raw["per_second"], "/s")
-    print(f"  {received} of {args.n} messages received in {elapsed:.1f} s "
-          f"(raw pika consumed {args.n} in {raw['seconds']:.2f} s); {after - received} more after 2 s "
-          f"— {'OK' if after == received == args.n else 'MISMATCH'}; target ≥ 500/s: "
-          f"{'met' if rate >= 500 else 'NOT met'}")
-    print(f"  CPU: notifications process {cpu_service:.1f} s ({1000 * cpu_service / max(1, received):.2f} ms per "
-          f"notification), this process (SMTP server, polling) {cpu_bench:.1f} s; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"  {received} of {args.n} messages received in {elapsed:.1f} s "
+        f"(raw pika consumed {args.n} in {raw['seconds']:.2f} s); {after - received} more after 2 s "
+        f"— {'OK' if after == received == args.n else 'MISMATCH'}; target ≥ 500/s: "
+        f"{'met' if rate >= 500 else 'NOT met'}"
+    )
+    print(
+        f"  CPU: notifications process {cpu_service:.1f} s ({1000 * cpu_service / max(1, received):.2f} ms per "
+        f"notification), this process (SMTP server, polling) {cpu_bench:.1f} s; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ per batch), beside raw pika publish+consume measured in the same run.
 
     .venv/bin/python -m bench.partner_feed [--records 20000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,19 +16,27 @@ import uuid
 
 import pika
 
+from bench.baselines import format_row, pika_publish_consume
 from ekm_platform.identifiers import make_rnokpp
 from ekm_platform.testing import broker
 from ekm_platform.testing.platform import running_platform
-
-from bench.baselines import format_row, pika_publish_consume
 
 PARTNERS = pathlib.Path(__file__).resolve().parent.parent / "deploy" / "demo" / "partners.json"
 
 
 def records(n: int) -> list[bytes]:
     """The partner's records, made before the clock starts (as the raw baseline's are)."""
-    return [json.dumps({"source_id": f"b-{uuid.uuid4().hex[:12]}", "rnokpp": make_rnokpp(f"{300000000 + i:09d}"),
-                        "registered_on": "2026-11-20", "center_code": "KYIV-01"}).encode() for i in range(n)]
+    return [
+        json.dumps(
+            {
+                "source_id": f"b-{uuid.uuid4().hex[:12]}",
+                "rnokpp": make_rnokpp(f"{300000000 + i:09d}"),
+                "registered_on": "2026-11-20",
+                "center_code": "KYIV-01",
+            }
+        ).encode()
+        for i in range(n)
+    ]
 
 
 def publish(uri: str, bodies: list[bytes]) -> float:
@@ -50,10 +59,18 @@ def main() -> None:
     vhost, uri = broker.create_vhost("ekm-bench")
     broker.create_user("partner-dcz", "dcz-secret", vhost, write=r"^partner\.feed$")
     try:
-        with tempfile.TemporaryDirectory() as home, running_platform(
-                pathlib.Path(home), uri, services=("registry-gateway",),
-                extra_env={"EKM_PARTNERS_FILE": str(PARTNERS),  # EKM_TRACING=off: to measure tracing's cost
-                           "EKM_TRACING": __import__("os").environ.get("EKM_TRACING", "on")}):
+        with (
+            tempfile.TemporaryDirectory() as home,
+            running_platform(
+                pathlib.Path(home),
+                uri,
+                services=("registry-gateway",),
+                extra_env={
+                    "EKM_PARTNERS_FILE": str(PARTNERS),  # EKM_TRACING=off: to measure tracing's cost
+                    "EKM_TRACING": __import__("os").environ.get("EKM_TRACING", "on"),
+                },
+            ),
+        ):
             db = pathlib.Path(home) / "var" / "registry_gateway.db"
             bodies = records(args.records)
             started = time.perf_counter()
@@ -94,12 +111,23 @@ def http_inbound(records: int = 2000, threads: int = 8) -> dict:
         pki = make_pki(home / "pki", clients=("partner-dcz",))
         database = home / "gateway.db"
         migrate(f"sqlite:///{database}", "registry_gateway.adapters.migrations")
-        env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
-               "EKM_PARTNERS_FILE": str(PARTNERS), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
-               "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
-               "EKM_TRACING": os.environ.get("EKM_TRACING", "on")}  # EKM_TRACING=off: to measure tracing's cost
-        process = subprocess.Popen([sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "EKM_HOME": str(home),
+            "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
+            "EKM_PARTNERS_FILE": str(PARTNERS),
+            "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
+            "EKM_PARTNER_TLS_KEY": str(pki / "server.key"),
+            "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
+            "EKM_TRACING": os.environ.get("EKM_TRACING", "on"),
+        }  # EKM_TRACING=off: to measure tracing's cost
+        process = subprocess.Popen(
+            [sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         try:
             port = int(process.stdout.readline().split()[1])
             context = ssl.create_default_context(cafile=str(pki / "ca.pem"))
@@ -110,29 +138,48 @@ def http_inbound(records: int = 2000, threads: int = 8) -> dict:
             def body(kind):
                 with lock:
                     n = next(counter)
-                fields = {"source_id": f"h-{kind}-{n}", "rnokpp": make_rnokpp(f"{200000000 + n:09d}"),
-                          "registered_on": "2026-11-20", "center_code": "KYIV-01"}
+                fields = {
+                    "source_id": f"h-{kind}-{n}",
+                    "rnokpp": make_rnokpp(f"{200000000 + n:09d}"),
+                    "registered_on": "2026-11-20",
+                    "center_code": "KYIV-01",
+                }
                 if kind == "rest":
-                    return ("/partner/v1/records/employment.registered", json.dumps(fields).encode(), "application/json",
-                            {"X-Road-Client": "UA/GOV/37508470/DCZ", "X-Road-Id": f"bench-{n}",
-                             "X-Road-UserId": "dcz-officer-1"})
+                    return (
+                        "/partner/v1/records/employment.registered",
+                        json.dumps(fields).encode(),
+                        "application/json",
+                        {
+                            "X-Road-Client": "UA/GOV/37508470/DCZ",
+                            "X-Road-Id": f"bench-{n}",
+                            "X-Road-UserId": "dcz-officer-1",
+                        },
+                    )
                 parts = "".join(f'<p:field name="{k}">{v}</p:field>' for k, v in fields.items())
                 ids = 'xmlns:id="http://x-road.eu/xsd/identifiers"'
-                header = (f'<x:client {ids} id:objectType="SUBSYSTEM"><id:xRoadInstance>UA</id:xRoadInstance>'
-                          '<id:memberClass>GOV</id:memberClass><id:memberCode>37508470</id:memberCode>'
-                          f'<id:subsystemCode>DCZ</id:subsystemCode></x:client><x:service {ids} id:objectType="SERVICE">'
-                          '<id:xRoadInstance>UA</id:xRoadInstance><id:memberClass>GOV</id:memberClass>'
-                          '<id:memberCode>00000000</id:memberCode><id:subsystemCode>EKM</id:subsystemCode>'
-                          '<id:serviceCode>SubmitRecord</id:serviceCode></x:service>'
-                          f'<x:id>bench-{n}</x:id><x:userId>dcz-officer-1</x:userId><x:protocolVersion>4.0</x:protocolVersion>')
-                xml = ('<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
-                       ' xmlns:x="http://x-road.eu/xsd/xroad.xsd" xmlns:p="http://ekm.gov.ua/partner/v1">'
-                       f'<soapenv:Header>{header}</soapenv:Header><soapenv:Body><p:SubmitRecord><p:recordType>'
-                       f'employment.registered</p:recordType>{parts}</p:SubmitRecord></soapenv:Body></soapenv:Envelope>')
+                header = (
+                    f'<x:client {ids} id:objectType="SUBSYSTEM"><id:xRoadInstance>UA</id:xRoadInstance>'
+                    "<id:memberClass>GOV</id:memberClass><id:memberCode>37508470</id:memberCode>"
+                    f'<id:subsystemCode>DCZ</id:subsystemCode></x:client><x:service {ids} id:objectType="SERVICE">'
+                    "<id:xRoadInstance>UA</id:xRoadInstance><id:memberClass>GOV</id:memberClass>"
+                    "<id:memberCode>00000000</id:memberCode><id:subsystemCode>EKM</id:subsystemCode>"
+                    "<id:serviceCode>SubmitRecord</id:serviceCode></x:service>"
+                    f"<x:id>bench-{n}</x:id><x:userId>dcz-officer-1</x:userId><x:protocolVersion>4.0</x:protocolVersion>"
+                )
+                xml = (
+                    '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
+                    ' xmlns:x="http://x-road.eu/xsd/xroad.xsd" xmlns:p="http://ekm.gov.ua/partner/v1">'
+                    f"<soapenv:Header>{header}</soapenv:Header><soapenv:Body><p:SubmitRecord><p:recordType>"
+                    f"employment.registered</p:recordType>{parts}</p:SubmitRecord></soapenv:Body></soapenv:Envelope>"
+                )
                 return "/partner/soap", xml.encode(), "text/xml", {}
 
-            for name, kind, keep_alive in (("rest", "rest", False), ("soap", "soap", False),
-                                           ("rest_keep_alive", "rest", True)):
+            for name, kind, keep_alive in (
+                ("rest", "rest", False),
+                ("soap", "soap", False),
+                ("rest_keep_alive", "rest", True),
+            ):
+
                 def worker(count):
                     connection = None
                     for _ in range(count):
@@ -148,6 +195,7 @@ def http_inbound(records: int = 2000, threads: int = 8) -> dict:
                             connection = None
                     if connection is not None:
                         connection.close()
+
                 started = time.perf_counter()
                 workers = [threading.Thread(target=worker, args=(records // threads,)) for _ in range(threads)]
                 for w in workers:

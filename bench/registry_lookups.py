@@ -11,6 +11,7 @@ the cache on. Each has one case per person, opened through SubmitAppeal.
 
     .venv/bin/python -m bench.registry_lookups [--calls 1000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,21 +20,22 @@ import pathlib
 import tempfile
 import time
 
-from ekm.registry.v1 import registry_pb2, registry_pb2_grpc
 from lxml import etree
-
-from ekm_platform.testing.broker import create_vhost, delete_vhost
-from ekm_platform.testing.platform import running_platform
 
 from bench.appeals import timed_calls
 from bench.baselines import format_row, grpc_echo, percentiles
+from ekm.registry.v1 import registry_pb2, registry_pb2_grpc
+from ekm_platform.testing.broker import create_vhost, delete_vhost
+from ekm_platform.testing.platform import running_platform
 
 CALLERS = 16
-SAMPLE = (b'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/'
-          b'envelope/"><soapenv:Body><bg:GetBorderCrossingsResponse xmlns:bg="http://dpsu.gov.ua/xroad/border-'
-          b'crossings/v1"><bg:found>true</bg:found><bg:crossing><bg:date>2026-10-30</bg:date><bg:direction>in'
-          b'</bg:direction><bg:checkpoint>Yahodyn</bg:checkpoint><bg:returnedFromService>true</bg:returnedFromService>'
-          b'</bg:crossing></bg:GetBorderCrossingsResponse></soapenv:Body></soapenv:Envelope>')
+SAMPLE = (
+    b'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/'
+    b'envelope/"><soapenv:Body><bg:GetBorderCrossingsResponse xmlns:bg="http://dpsu.gov.ua/xroad/border-'
+    b'crossings/v1"><bg:found>true</bg:found><bg:crossing><bg:date>2026-10-30</bg:date><bg:direction>in'
+    b"</bg:direction><bg:checkpoint>Yahodyn</bg:checkpoint><bg:returnedFromService>true</bg:returnedFromService>"
+    b"</bg:crossing></bg:GetBorderCrossingsResponse></soapenv:Body></soapenv:Envelope>"
+)
 
 
 def lxml_parse_rate(n: int = 20000) -> float:
@@ -56,8 +58,13 @@ def cpu_seconds(home) -> dict:
         except OSError:
             continue
         parts = [part.decode() for part in name if part]
-        label = (parts[-1] if "ekm_platform.runner" in parts else
-                 "simulators" if "registry_simulators" in parts else " ".join(parts[-2:]))
+        label = (
+            parts[-1]
+            if "ekm_platform.runner" in parts
+            else "simulators"
+            if "registry_simulators" in parts
+            else " ".join(parts[-2:])
+        )
         found[label] = found.get(label, 0.0) + (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
     return found
 
@@ -69,8 +76,8 @@ COMMUNITY = "UA80000000000093317"
 def open_cases(platform) -> dict:
     """One case per person (found by the registry / not found), owned by cm-bench."""
     from nameko.standalone.rpc import ServiceRpcClient
-    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 
+    from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
     from tests.appeals import appeal_request
 
     with ServiceRpcClient("cases", uri=platform.env["EKM_AMQP_URI"], timeout=30) as cases:
@@ -86,8 +93,9 @@ def open_cases(platform) -> dict:
                 person.rnokpp, person.unzr, person.birth_date = FOUND_PERSON
             tracking = intake.SubmitAppeal(request, metadata=md, timeout=30).tracking_number
             for _ in range(300):
-                number = intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(tracking_number=tracking),
-                                                metadata=md, timeout=10).case_number
+                number = intake.GetAppealStatus(
+                    intake_pb2.GetAppealStatusRequest(tracking_number=tracking), metadata=md, timeout=10
+                ).case_number
                 if number:
                     break
                 time.sleep(0.1)
@@ -97,12 +105,15 @@ def open_cases(platform) -> dict:
 
 
 def measure(home: pathlib.Path, uri: str, calls: int, cache: bool) -> dict:
-    extra = {"EKM_REGISTRY_BORDER_GUARD_CONCURRENCY": "32",
-             **({} if cache else {"EKM_REGISTRY_BORDER_GUARD_TTL": "0"}),
-             **{k: os.environ[k] for k in ("EKM_TRACING", "EKM_TRACE_STORE") if k in os.environ}}
+    extra = {
+        "EKM_REGISTRY_BORDER_GUARD_CONCURRENCY": "32",
+        **({} if cache else {"EKM_REGISTRY_BORDER_GUARD_TTL": "0"}),
+        **{k: os.environ[k] for k in ("EKM_TRACING", "EKM_TRACE_STORE") if k in os.environ},
+    }
     figures = {}
-    with running_platform(home, uri, services=("intake", "cases", "registry-gateway"), simulators=True,
-                          extra_env=extra) as platform:
+    with running_platform(
+        home, uri, services=("intake", "cases", "registry-gateway"), simulators=True, extra_env=extra
+    ) as platform:
         people = open_cases(platform)
         md = platform.bearer("case_manager", "cm-bench")
         expected = {"found": registry_pb2.REGISTRY_STATUS_OK, "not_found": registry_pb2.REGISTRY_STATUS_NOT_FOUND}
@@ -111,9 +122,13 @@ def measure(home: pathlib.Path, uri: str, calls: int, cache: bool) -> dict:
 
             def lookup(label, measured=True):
                 rnokpp, case_number = people[label]
-                reply = stub.LookupPerson(registry_pb2.LookupPersonRequest(
-                    rnokpp=rnokpp, case_number=case_number, purpose="bench",
-                    registries=["border_guard"]), metadata=md, timeout=30)
+                reply = stub.LookupPerson(
+                    registry_pb2.LookupPersonRequest(
+                        rnokpp=rnokpp, case_number=case_number, purpose="bench", registries=["border_guard"]
+                    ),
+                    metadata=md,
+                    timeout=30,
+                )
                 result = reply.results[0]
                 assert result.status == expected[label], result
                 assert bool(result.facts) == (label == "found") and (result.from_cache == cache or not measured), result
@@ -148,18 +163,30 @@ def main() -> None:
     finally:
         delete_vhost(vhost)
     print(f"\nЕКМ bench — LookupPerson via the gateway, {CALLERS} concurrent callers, {args.calls} calls each row")
-    for label, figures in (("SOAP, person found", fresh["found"]), ("SOAP, person not found", fresh["not_found"]),
-                           ("cached, person found", cached["found"]), ("cached, not found", cached["not_found"])):
+    for label, figures in (
+        ("SOAP, person found", fresh["found"]),
+        ("SOAP, person not found", fresh["not_found"]),
+        ("cached, person found", cached["found"]),
+        ("cached, not found", cached["not_found"]),
+    ):
         per_second, p50, p99 = figures
         format_row(f"{label} (lookups/s)", per_second, echo["per_second"], "/s")
         print(f"    p50 / p99: {p50:.1f} / {p99:.1f} ms")
-    for label, figures in (("SOAP, found", fresh), ("SOAP, not found", fresh), ("cached, found", cached),
-                           ("cached, not found", cached)):
+    for label, figures in (
+        ("SOAP, found", fresh),
+        ("SOAP, not found", fresh),
+        ("cached, found", cached),
+        ("cached, not found", cached),
+    ):
         key = ("not_found" if "not found" in label else "found") + "_cpu"
-        print(f"  CPU ms per lookup, {label}: " + ", ".join(
-            f"{name} {ms:.2f}" for name, ms in sorted(figures[key].items()) if ms >= 0.05))
-    print(f"  same run, raw: grpcio echo {echo['per_second']:,.0f}/s; lxml parse of the reply {raw_lxml:,.0f}/s; "
-          f"nameko RPC round trips {raw_rpc:,.0f}/s (each lookup makes one, to cases); target ≥ 300 SOAP lookups/s")
+        print(
+            f"  CPU ms per lookup, {label}: "
+            + ", ".join(f"{name} {ms:.2f}" for name, ms in sorted(figures[key].items()) if ms >= 0.05)
+        )
+    print(
+        f"  same run, raw: grpcio echo {echo['per_second']:,.0f}/s; lxml parse of the reply {raw_lxml:,.0f}/s; "
+        f"nameko RPC round trips {raw_rpc:,.0f}/s (each lookup makes one, to cases); target ≥ 300 SOAP lookups/s"
+    )
 
 
 if __name__ == "__main__":

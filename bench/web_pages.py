@@ -16,6 +16,7 @@ kinds of request are interleaved (each caller makes one of each per round, in a 
 so a busy shared machine weighs on the direct calls and the pages alike. The target:
 a page's p50 ≤ 1.5 × the direct calls' p50, and a full page under 200 ms p95.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,6 +53,7 @@ def pcts(samples: list[float]) -> tuple[float, float, float]:
 
     def at(q):
         return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
+
     return at(0.5), at(0.95), at(0.99)
 
 
@@ -75,6 +77,7 @@ def timed_interleaved(calls: dict, n: int, concurrency: int) -> dict:
         with lock:
             for name, values in mine.items():
                 latencies[name].extend(values)
+
     threads = [threading.Thread(target=worker, args=(c,)) for c in per]
     for t in threads:
         t.start()
@@ -89,8 +92,13 @@ def load_cases(platform, n: int) -> list[tuple[str, str]]:
     from nameko.standalone.rpc import ServiceRpcClient
 
     with ServiceRpcClient("cases", uri=platform.env["EKM_AMQP_URI"], timeout=30) as cases:
-        cases.register_case_manager(manager_id=MANAGER, community_code=COMMUNITY, capacity=1_000_000,
-                                    skills=["veterans"], supervisor_id="sv-bench")
+        cases.register_case_manager(
+            manager_id=MANAGER,
+            community_code=COMMUNITY,
+            capacity=1_000_000,
+            skills=["veterans"],
+            supervisor_id="sv-bench",
+        )
     staff = platform.bearer("case_manager", MANAGER)
     people = [make_rnokpp(f"{300000000 + i * 7919 % 99999999:09d}") for i in range(n)]
     with platform.channel("intake") as ch:
@@ -99,13 +107,18 @@ def load_cases(platform, n: int) -> list[tuple[str, str]]:
         def submit(i):
             request = intake_pb2.SubmitAppealRequest(
                 applicant=intake_pb2.Applicant(is_subject=True, phone=f"+38050{1000000 + i:07d}"),
-                channel=1, description=f"Потрібна реабілітація та консультація (звернення {i})", consent_to_processing=True,
-                community_code=COMMUNITY, client_request_id=f"bench-web-{i}")
+                channel=1,
+                description=f"Потрібна реабілітація та консультація (звернення {i})",
+                consent_to_processing=True,
+                community_code=COMMUNITY,
+                client_request_id=f"bench-web-{i}",
+            )
             request.applicant.person.rnokpp = people[i]
             request.applicant.person.last_name = LAST[i % len(LAST)]
             request.applicant.person.first_name = FIRST[(i // len(LAST)) % len(FIRST)]
             request.applicant.person.birth_date = (date(1950, 1, 1) + timedelta(days=17 * i)).isoformat()
             return intake.SubmitAppeal(request, metadata=staff, timeout=30).tracking_number
+
         with futures.ThreadPoolExecutor(8) as pool:
             tracking = list(pool.map(submit, range(n)))
         numbers = {}
@@ -113,8 +126,9 @@ def load_cases(platform, n: int) -> list[tuple[str, str]]:
         while len(numbers) < n and time.monotonic() < deadline:
             for i, t in enumerate(tracking):
                 if i not in numbers:
-                    got = intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(tracking_number=t),
-                                                 metadata=staff, timeout=10).case_number
+                    got = intake.GetAppealStatus(
+                        intake_pb2.GetAppealStatusRequest(tracking_number=t), metadata=staff, timeout=10
+                    ).case_number
                     if got:
                         numbers[i] = got
             if len(numbers) < n:
@@ -129,15 +143,33 @@ class Bff:
 
     def __init__(self, platform, home: pathlib.Path):
         users = home / "web_users.json"
-        users.write_text(json.dumps([{"key": MANAGER, "user_id": MANAGER, "role": "case_manager",
-                                      "community_code": COMMUNITY, "label_uk": MANAGER, "label_en": MANAGER}]),
-                         encoding="utf-8")
+        users.write_text(
+            json.dumps(
+                [
+                    {
+                        "key": MANAGER,
+                        "user_id": MANAGER,
+                        "role": "case_manager",
+                        "community_code": COMMUNITY,
+                        "label_uk": MANAGER,
+                        "label_en": MANAGER,
+                    }
+                ]
+            ),
+            encoding="utf-8",
+        )
         self.port = free_port()
-        env = {**platform.env, "EKM_WEB_PORT": str(self.port), "EKM_WEB_SESSION_SECRET": "bench",
-               "EKM_WEB_DEMO_USERS": str(users), "EKM_WEB_IDLE_MINUTES": "120"}
+        env = {
+            **platform.env,
+            "EKM_WEB_PORT": str(self.port),
+            "EKM_WEB_SESSION_SECRET": "bench",
+            "EKM_WEB_DEMO_USERS": str(users),
+            "EKM_WEB_IDLE_MINUTES": "120",
+        }
         self.log = open(home / "web.log", "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "ekm_web"], env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ekm_web"], env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
         while True:
@@ -161,8 +193,12 @@ class Bff:
         cookie = reply.getheader("set-cookie").split(";")[0]
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({"user": MANAGER, "csrf_token": csrf})
-        conn.request("POST", "/signin", body=body, headers={"Cookie": cookie,
-                                                            "Content-Type": "application/x-www-form-urlencoded"})
+        conn.request(
+            "POST",
+            "/signin",
+            body=body,
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         reply = conn.getresponse()
         reply.read()
         assert reply.status == 303, reply.status
@@ -200,8 +236,10 @@ def main() -> None:
     levels = [int(c) for c in args.concurrency.split(",")]
     vhost, uri = create_vhost("ekm-bench-web")
     try:
-        with tempfile.TemporaryDirectory() as home, running_platform(
-                pathlib.Path(home), uri, services=("intake", "cases"), timeout=120) as platform:
+        with (
+            tempfile.TemporaryDirectory() as home,
+            running_platform(pathlib.Path(home), uri, services=("intake", "cases"), timeout=120) as platform,
+        ):
             print(f"loading {args.cases} cases through intake …", flush=True)
             start = time.monotonic()
             cases = load_cases(platform, args.cases)
@@ -218,20 +256,28 @@ def main() -> None:
                     def direct_case():
                         number, rnokpp = random.choice(cases)
                         case = stub.GetCase(cases_pb2.GetCaseRequest(case_number=number), metadata=token, timeout=30)
-                        calls = [stub.GetPerson.future(cases_pb2.GetPersonRequest(person_id=case.person_id),
-                                                       metadata=token, timeout=30),
-                                 stub.GetHousehold.future(cases_pb2.GetHouseholdRequest(case_id=case.case_id),
-                                                          metadata=token, timeout=30),
-                                 stub.GetCaseAppeal.future(cases_pb2.GetCaseAppealRequest(case_id=case.case_id),
-                                                           metadata=token, timeout=30)]
+                        calls = [
+                            stub.GetPerson.future(
+                                cases_pb2.GetPersonRequest(person_id=case.person_id), metadata=token, timeout=30
+                            ),
+                            stub.GetHousehold.future(
+                                cases_pb2.GetHouseholdRequest(case_id=case.case_id), metadata=token, timeout=30
+                            ),
+                            stub.GetCaseAppeal.future(
+                                cases_pb2.GetCaseAppealRequest(case_id=case.case_id), metadata=token, timeout=30
+                            ),
+                        ]
                         person = calls[0].result()
                         for f in calls[1:]:
                             try:
                                 f.result()
                             except Exception:  # noqa: BLE001 - NOT_FOUND household: the page does without
                                 pass
-                        stub.ListCases(cases_pb2.ListCasesRequest(search=person.identity.rnokpp, page_size=50),
-                                       metadata=token, timeout=30)
+                        stub.ListCases(
+                            cases_pb2.ListCasesRequest(search=person.identity.rnokpp, page_size=50),
+                            metadata=token,
+                            timeout=30,
+                        )
 
                     def bff_worklist():
                         assert "Перелік випадків" in bff.get("/worklist")
@@ -243,24 +289,35 @@ def main() -> None:
                     for warm in (direct_worklist, direct_case, bff_worklist, bff_case):
                         for _ in range(20):
                             warm()
-                    print(f"\nweb pages with {len(cases)} cases, {args.requests} requests per row "
-                          "(ms: p50 / p95 / p99; ratio = page p50 / direct p50)")
+                    print(
+                        f"\nweb pages with {len(cases)} cases, {args.requests} requests per row "
+                        "(ms: p50 / p95 / p99; ratio = page p50 / direct p50)"
+                    )
                     for concurrency in levels:
-                        measured = timed_interleaved({
-                            "worklist direct gRPC (ListCases)": direct_worklist,
-                            "worklist through the BFF (GET /worklist)": bff_worklist,
-                            "case page direct gRPC (5 calls)": direct_case,
-                            "case page through the BFF (GET /cases/N)": bff_case}, args.requests, concurrency)
+                        measured = timed_interleaved(
+                            {
+                                "worklist direct gRPC (ListCases)": direct_worklist,
+                                "worklist through the BFF (GET /worklist)": bff_worklist,
+                                "case page direct gRPC (5 calls)": direct_case,
+                                "case page through the BFF (GET /cases/N)": bff_case,
+                            },
+                            args.requests,
+                            concurrency,
+                        )
                         rows = {name: pcts(values) for name, values in measured.items()}
                         print(f"  {concurrency} caller(s):")
                         for name, (p50, p95, p99) in rows.items():
                             print(f"    {name:<44} {p50:8.2f} / {p95:8.2f} / {p99:8.2f}")
-                        for page, direct in (("worklist", "worklist direct gRPC (ListCases)"),
-                                             ("case page", "case page direct gRPC (5 calls)")):
+                        for page, direct in (
+                            ("worklist", "worklist direct gRPC (ListCases)"),
+                            ("case page", "case page direct gRPC (5 calls)"),
+                        ):
                             through = next(v for k, v in rows.items() if k.startswith(page) and "BFF" in k)
                             ratio = through[0] / rows[direct][0] if rows[direct][0] else float("nan")
-                            print(f"    {page}: ratio {ratio:.2f} (target ≤ 1.5); p95 {through[1]:.1f} ms "
-                                  f"(target < 200 ms)")
+                            print(
+                                f"    {page}: ratio {ratio:.2f} (target ≤ 1.5); p95 {through[1]:.1f} ms "
+                                f"(target < 200 ms)"
+                            )
             finally:
                 bff.close()
     finally:

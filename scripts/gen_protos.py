@@ -4,12 +4,13 @@ Usage: python scripts/gen_protos.py [--out DIR]
 The generator is pinned (grpcio-tools in requirements.lock); `make proto-check`
 regenerates into a temporary folder and fails when the result differs.
 """
+
 import argparse
 import pathlib
 import sys
 
-from grpc_tools import protoc
 import grpc_tools
+from grpc_tools import protoc
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROTO_ROOT = ROOT / "proto"

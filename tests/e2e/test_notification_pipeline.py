@@ -2,17 +2,17 @@
 real SMTP server (aiosmtpd on loopback) in Ukrainian then English, once; ListDeliveries shows its
 attempts and template version to the case's manager only; the manager's in-app inbox over gRPC
 (nobody else's); PreviewTemplate and SendTest answer bad input with the field, sending nothing."""
+
 import time
 
 import grpc
 import pytest
-from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
-from ekm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 from nameko.standalone.rpc import ServiceRpcClient
 
+from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
+from ekm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 from ekm_platform.testing.platform import running_platform
 from notifications.adapters.smtp_sink import SmtpSink
-
 from tests.appeals import appeal_request, new_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
@@ -35,9 +35,12 @@ def smtp():
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory, ekm_amqp_uri, smtp):
-    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri, services=("intake", "cases", "notifications"),
-                          extra_env={"EKM_SMTP_HOST": "127.0.0.1", "EKM_SMTP_PORT": str(smtp.port),
-                                     "EKM_NOTIFY_TICK_SECONDS": "0.3"}) as running:
+    with running_platform(
+        tmp_path_factory.mktemp("ekm"),
+        ekm_amqp_uri,
+        services=("intake", "cases", "notifications"),
+        extra_env={"EKM_SMTP_HOST": "127.0.0.1", "EKM_SMTP_PORT": str(smtp.port), "EKM_NOTIFY_TICK_SECONDS": "0.3"},
+    ) as running:
         with ServiceRpcClient("cases", uri=running.env["EKM_AMQP_URI"], timeout=20) as cases:
             cases.register_case_manager("cm-np-1", COMMUNITY, 10, ["veterans"], "sv-np-1")
         yield running
@@ -47,13 +50,19 @@ def platform(tmp_path_factory, ekm_amqp_uri, smtp):
 def appeal(platform, smtp):
     md = platform.bearer("case_manager", "cm-np-1")
     request = appeal_request()
-    request.applicant.CopyFrom(intake_pb2.Applicant(person=new_person(), phone="", email="olena.np@example.org",
-                                                    is_subject=True))
+    request.applicant.CopyFrom(
+        intake_pb2.Applicant(person=new_person(), phone="", email="olena.np@example.org", is_subject=True)
+    )
     with platform.channel("intake") as ch:
         intake = intake_pb2_grpc.IntakeServiceStub(ch)
         accepted = intake.SubmitAppeal(request, metadata=md, timeout=10)
-        number = until(lambda: intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(
-            tracking_number=accepted.tracking_number), metadata=md, timeout=5).case_number)
+        number = until(
+            lambda: (
+                intake.GetAppealStatus(
+                    intake_pb2.GetAppealStatusRequest(tracking_number=accepted.tracking_number), metadata=md, timeout=5
+                ).case_number
+            )
+        )
     assert number, platform.log("cases")[-2000:]
     return accepted, number
 
@@ -74,18 +83,33 @@ def test_the_case_manager_sees_the_attempts_another_manager_nothing(platform, sm
     accepted, _ = appeal
     with platform.channel("notifications") as ch:
         s = notifications_pb2_grpc.NotificationServiceStub(ch)
-        listing = until(lambda: [d for d in s.ListDeliveries(N.ListDeliveriesRequest(reference=accepted.appeal_id),
-                                                              metadata=platform.bearer("case_manager", "cm-np-1"),
-                                                              timeout=10).deliveries if d.status == N.DELIVERY_STATUS_SENT])
+        listing = until(
+            lambda: [
+                d
+                for d in s.ListDeliveries(
+                    N.ListDeliveriesRequest(reference=accepted.appeal_id),
+                    metadata=platform.bearer("case_manager", "cm-np-1"),
+                    timeout=10,
+                ).deliveries
+                if d.status == N.DELIVERY_STATUS_SENT
+            ]
+        )
         assert listing
         [d] = listing
-        assert (d.channel, d.template, d.template_version, d.attempt_count) == (N.DELIVERY_CHANNEL_EMAIL,
-                                                                                "appeal.accepted", 1, 1)
+        assert (d.channel, d.template, d.template_version, d.attempt_count) == (
+            N.DELIVERY_CHANNEL_EMAIL,
+            "appeal.accepted",
+            1,
+            1,
+        )
         assert [(a.channel, a.status) for a in d.attempts] == [(N.DELIVERY_CHANNEL_EMAIL, N.ATTEMPT_STATUS_SENT)]
         assert d.recipient_masked == "o***@example.org"
         with pytest.raises(grpc.RpcError) as denied:
-            s.ListDeliveries(N.ListDeliveriesRequest(reference=accepted.appeal_id),
-                             metadata=platform.bearer("case_manager", "cm-np-other"), timeout=10)
+            s.ListDeliveries(
+                N.ListDeliveriesRequest(reference=accepted.appeal_id),
+                metadata=platform.bearer("case_manager", "cm-np-other"),
+                timeout=10,
+            )
         assert denied.value.code() == grpc.StatusCode.NOT_FOUND
 
 
@@ -94,8 +118,11 @@ def test_the_in_app_inbox_is_its_managers_alone(platform, appeal):
     with platform.channel("notifications") as ch:
         s = notifications_pb2_grpc.NotificationServiceStub(ch)
         own = platform.bearer("case_manager", "cm-np-1")
-        inbox = until(lambda: [i for i in s.ListInbox(N.ListInboxRequest(), metadata=own, timeout=10).items
-                               if i.reference == number])
+        inbox = until(
+            lambda: [
+                i for i in s.ListInbox(N.ListInboxRequest(), metadata=own, timeout=10).items if i.reference == number
+            ]
+        )
         assert inbox, platform.log("notifications")[-3000:]
         assert " / " in inbox[0].text and not inbox[0].HasField("read_at")
         other = platform.bearer("case_manager", "cm-np-other")
@@ -103,8 +130,9 @@ def test_the_in_app_inbox_is_its_managers_alone(platform, appeal):
         with pytest.raises(grpc.RpcError) as denied:
             s.MarkInboxRead(N.MarkInboxReadRequest(item_ids=[inbox[0].item_id]), metadata=other, timeout=10)
         assert denied.value.code() == grpc.StatusCode.NOT_FOUND
-        assert s.MarkInboxRead(N.MarkInboxReadRequest(item_ids=[inbox[0].item_id]), metadata=own,
-                               timeout=10).marked == 1
+        assert (
+            s.MarkInboxRead(N.MarkInboxReadRequest(item_ids=[inbox[0].item_id]), metadata=own, timeout=10).marked == 1
+        )
         again = s.ListInbox(N.ListInboxRequest(unread_only=True), metadata=own, timeout=10).items
         assert inbox[0].item_id not in [i.item_id for i in again]
         with pytest.raises(grpc.RpcError) as refused:
@@ -114,6 +142,7 @@ def test_the_in_app_inbox_is_its_managers_alone(platform, appeal):
 
 def _field(error) -> str:
     from google.rpc import error_details_pb2, status_pb2
+
     for key, value in error.trailing_metadata() or ():
         if key == "grpc-status-details-bin":
             status = status_pb2.Status.FromString(value)
@@ -124,12 +153,17 @@ def _field(error) -> str:
     return ""
 
 
-@pytest.mark.parametrize("request_, field", [
-    (N.PreviewTemplateRequest(template="appeal.accepted"), "variables.tracking_number"),
-    (N.PreviewTemplateRequest(template="appeal.accepted", variables={"tracking_number": "T", "x": "1"}),
-     "variables.x"),
-    (N.PreviewTemplateRequest(template="no.such.template"), "template"),
-])
+@pytest.mark.parametrize(
+    "request_, field",
+    [
+        (N.PreviewTemplateRequest(template="appeal.accepted"), "variables.tracking_number"),
+        (
+            N.PreviewTemplateRequest(template="appeal.accepted", variables={"tracking_number": "T", "x": "1"}),
+            "variables.x",
+        ),
+        (N.PreviewTemplateRequest(template="no.such.template"), "template"),
+    ],
+)
 def test_preview_answers_bad_input_with_the_field(platform, request_, field):
     with platform.channel("notifications") as ch:
         s = notifications_pb2_grpc.NotificationServiceStub(ch)
@@ -144,12 +178,27 @@ def test_a_test_send_to_an_invalid_phone_sends_nothing_a_valid_email_arrives(pla
     with platform.channel("notifications") as ch:
         s = notifications_pb2_grpc.NotificationServiceStub(ch)
         with pytest.raises(grpc.RpcError) as error:
-            s.SendTest(N.SendTestRequest(template="appeal.accepted", variables={"tracking_number": "T-bad"},
-                                         channel=N.DELIVERY_CHANNEL_SMS, address="+38050"), metadata=md, timeout=10)
+            s.SendTest(
+                N.SendTestRequest(
+                    template="appeal.accepted",
+                    variables={"tracking_number": "T-bad"},
+                    channel=N.DELIVERY_CHANNEL_SMS,
+                    address="+38050",
+                ),
+                metadata=md,
+                timeout=10,
+            )
         assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT and _field(error.value) == "address"
-        sent = s.SendTest(N.SendTestRequest(template="appeal.accepted", variables={"tracking_number": "T-test-1"},
-                                            channel=N.DELIVERY_CHANNEL_EMAIL, address="ops@example.org"),
-                          metadata=md, timeout=10)
+        sent = s.SendTest(
+            N.SendTestRequest(
+                template="appeal.accepted",
+                variables={"tracking_number": "T-test-1"},
+                channel=N.DELIVERY_CHANNEL_EMAIL,
+                address="ops@example.org",
+            ),
+            metadata=md,
+            timeout=10,
+        )
     assert sent.delivery.status == N.DELIVERY_STATUS_SENT
     assert until(lambda: [m for m in smtp.messages if "T-test-1" in m.get_content()])
     assert not [m for m in smtp.messages if "T-bad" in m.get_content()]

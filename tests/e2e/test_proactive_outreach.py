@@ -1,11 +1,12 @@
 """A registry signal becomes a case: the border guard's feed of returns from service →
 gateway → intake's proactive appeal → cases, once per signal however often it is polled."""
+
 import sqlite3
 import time
 
 import pytest
-from ekm.cases.v1 import cases_pb2, cases_pb2_grpc
 
+from ekm.cases.v1 import cases_pb2, cases_pb2_grpc
 from ekm_platform.testing.platform import running_platform
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -13,9 +14,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory, ekm_amqp_uri):
-    with running_platform(tmp_path_factory.mktemp("ekm"), ekm_amqp_uri,
-                          services=("intake", "cases", "registry-gateway", "notifications"), simulators=True,
-                          extra_env={"EKM_RETURNS_POLL_SECONDS": "1"}) as running:
+    with running_platform(
+        tmp_path_factory.mktemp("ekm"),
+        ekm_amqp_uri,
+        services=("intake", "cases", "registry-gateway", "notifications"),
+        simulators=True,
+        extra_env={"EKM_RETURNS_POLL_SECONDS": "1"},
+    ) as running:
         yield running
 
 

@@ -1,6 +1,7 @@
 """The audit chain's anchors through the real processes: the cases service links and anchors
 its audit log; `ekm audit-verify cases` (another process) holds the database against the
 anchors, on SQLite and PostgreSQL, after the append-only triggers were got around."""
+
 import json
 import subprocess
 import sys
@@ -27,8 +28,13 @@ def until(probe, timeout=30.0):
 
 
 def audit_verify(env, *extra):
-    return subprocess.run([sys.executable, "-m", "ekm_platform.cli", "audit-verify", "cases", *extra],
-                          env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "ekm_platform.cli", "audit-verify", "cases", *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def newest_anchor(home):
@@ -46,8 +52,13 @@ def own_vhost():
 
 
 def test_a_cut_tail_of_a_running_services_log_is_found(tmp_path, own_vhost, database_url, monkeypatch):
-    with running_platform(tmp_path, own_vhost, database_url=database_url, services=("cases",),
-                          extra_env={"EKM_AUDIT_ANCHOR_INTERVAL": "0.2"}) as platform:
+    with running_platform(
+        tmp_path,
+        own_vhost,
+        database_url=database_url,
+        services=("cases",),
+        extra_env={"EKM_AUDIT_ANCHOR_INTERVAL": "0.2"},
+    ) as platform:
         for name, value in platform.env.items():
             if name.startswith("EKM_"):
                 monkeypatch.setenv(name, value)
@@ -56,8 +67,13 @@ def test_a_cut_tail_of_a_running_services_log_is_found(tmp_path, own_vhost, data
         try:
             with engine.begin() as conn:  # what requests of the service append
                 for i in range(8):
-                    conn.execute(table.insert().values(**AuditEntry(
-                        "cm-1", "case_manager", "case.read", "case", f"case-{i}", "ведення випадку", {}).row()))
+                    conn.execute(
+                        table.insert().values(
+                            **AuditEntry(
+                                "cm-1", "case_manager", "case.read", "case", f"case-{i}", "ведення випадку", {}
+                            ).row()
+                        )
+                    )
             assert until(lambda: newest_anchor(tmp_path)["chain_pos"] >= 8), platform.log("cases")[-2000:]
             clean = audit_verify(platform.env)
             assert clean.returncode == 0, clean.stderr

@@ -1,15 +1,15 @@
 """Nothing lost, nothing twice: real RabbitMQ, real service processes, SQLite and PostgreSQL."""
+
 import json
 import time
 
 import pika
 import pytest
+
 from ekm.cases.v1 import cases_pb2, cases_pb2_grpc
 from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 from ekm.notifications.v1 import notifications_pb2, notifications_pb2_grpc
-
 from ekm_platform.testing.platform import running_platform
-
 from tests.appeals import appeal_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
@@ -32,22 +32,29 @@ def until(probe, timeout=30.0):
 def case_number(platform, tracking_number, md):
     with platform.channel("intake") as ch:
         stub = intake_pb2_grpc.IntakeServiceStub(ch)
-        return stub.GetAppealStatus(intake_pb2.GetAppealStatusRequest(tracking_number=tracking_number),
-                                    metadata=md, timeout=5).case_number
+        return stub.GetAppealStatus(
+            intake_pb2.GetAppealStatusRequest(tracking_number=tracking_number), metadata=md, timeout=5
+        ).case_number
 
 
 def all_cases(platform, md):
     md = platform.bearer("operator", "op-int")  # operators see every case's identifiers
     with platform.channel("cases") as ch:
-        return cases_pb2_grpc.CaseServiceStub(ch).ListCases(
-            cases_pb2.ListCasesRequest(page_size=500), metadata=md, timeout=5).cases
+        return (
+            cases_pb2_grpc.CaseServiceStub(ch)
+            .ListCases(cases_pb2.ListCasesRequest(page_size=500), metadata=md, timeout=5)
+            .cases
+        )
 
 
 def deliveries(platform, appeal_id, md):
     md = platform.bearer("operator", "op-int")  # no case manager owns these cases; operators see identifiers
     with platform.channel("notifications") as ch:
-        return notifications_pb2_grpc.NotificationServiceStub(ch).ListDeliveries(
-            notifications_pb2.ListDeliveriesRequest(reference=appeal_id), metadata=md, timeout=5).deliveries
+        return (
+            notifications_pb2_grpc.NotificationServiceStub(ch)
+            .ListDeliveries(notifications_pb2.ListDeliveriesRequest(reference=appeal_id), metadata=md, timeout=5)
+            .deliveries
+        )
 
 
 def test_an_event_delivered_again_writes_nothing_twice(platform):
@@ -79,8 +86,10 @@ def test_an_event_delivered_again_writes_nothing_twice(platform):
 
 
 def _queues_drained(channel) -> bool:
-    names = ("evt-intake-appeal.accepted--cases.on_appeal_accepted",
-             "evt-intake-appeal.accepted--notifications.on_appeal_accepted")
+    names = (
+        "evt-intake-appeal.accepted--cases.on_appeal_accepted",
+        "evt-intake-appeal.accepted--notifications.on_appeal_accepted",
+    )
     return all(channel.queue_declare(name, passive=True).method.message_count == 0 for name in names)
 
 
@@ -116,24 +125,43 @@ def test_a_poison_event_is_a_dead_letter_and_an_operator_can_replay_it(platform)
     with platform.channel("intake") as ch:
         accepted = intake_pb2_grpc.IntakeServiceStub(ch).SubmitAppeal(appeal_request(), metadata=md, timeout=10)
     assert until(lambda: case_number(platform, accepted.tracking_number, md))
-    poison = {"event_id": str(uuid.uuid4()), "event_type": "appeal.accepted", "source": "intake",
-              "data": {"appeal_id": accepted.appeal_id, "screening_level": "nonsense"}}
+    poison = {
+        "event_id": str(uuid.uuid4()),
+        "event_type": "appeal.accepted",
+        "source": "intake",
+        "data": {"appeal_id": accepted.appeal_id, "screening_level": "nonsense"},
+    }
     connection = pika.BlockingConnection(pika.URLParameters(platform.env["EKM_AMQP_URI"]))
     try:
-        connection.channel().basic_publish("intake.events", "appeal.accepted", json.dumps(poison),
-                                           pika.BasicProperties(content_type="application/json", delivery_mode=2))
+        connection.channel().basic_publish(
+            "intake.events",
+            "appeal.accepted",
+            json.dumps(poison),
+            pika.BasicProperties(content_type="application/json", delivery_mode=2),
+        )
     finally:
         connection.close()
 
     def listing():
-        out = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "dead-letters", "cases"], env=platform.env,
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            [sys.executable, "-m", "ekm_platform.cli", "dead-letters", "cases"],
+            env=platform.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         return out.stdout if "screening_level" in out.stdout else ""
+
     shown = until(listing)
     assert "cases.on_appeal_accepted" in shown and "1 dead letter" in shown
     seq = shown.split()[0]
-    replay = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "dead-letters", "cases", "--replay", seq],
-                            env=platform.env, capture_output=True, text=True, timeout=30)
+    replay = subprocess.run(
+        [sys.executable, "-m", "ekm_platform.cli", "dead-letters", "cases", "--replay", seq],
+        env=platform.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert replay.returncode == 0 and "replayed" in replay.stdout
     # still unusable for cases: it comes back as a dead letter, and nothing else changed
     assert until(listing)

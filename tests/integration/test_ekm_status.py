@@ -4,6 +4,7 @@ the databases', and it says "unhealthy" (exit 1) exactly when something is.
 
 The management API samples queue figures every few seconds, so each look is repeated
 until the broker's figures have caught up (or the deadline passes and the test fails)."""
+
 import json
 import subprocess
 import sys
@@ -21,8 +22,14 @@ STALE = "evt-intake-appeal.accepted--notifications.on_a_handler_since_removed"
 
 
 def ekm(platform, *args, timeout=60):
-    return subprocess.run([sys.executable, "-m", "ekm_platform.cli", *args], env=platform.env, check=False,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "ekm_platform.cli", *args],
+        env=platform.env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def status_until(platform, wanted, timeout=40.0):
@@ -50,8 +57,9 @@ def publish(platform, exchange, routing_key, body: bytes, content_type="applicat
         channel = connection.channel()
         if declare:
             channel.queue_declare(declare, durable=True)
-        channel.basic_publish(exchange, routing_key, body, pika.BasicProperties(content_type=content_type,
-                                                                                delivery_mode=2))
+        channel.basic_publish(
+            exchange, routing_key, body, pika.BasicProperties(content_type=content_type, delivery_mode=2)
+        )
     finally:
         connection.close()
 
@@ -83,13 +91,28 @@ def test_status_reports_health_queues_and_dead_letters_as_they_are(platform):
         publish(platform, "", STALE, json.dumps({"n": n}).encode(), declare=STALE)
     # two events notifications can never read (event_id not a UUID): dead letters at once
     for n in range(2):
-        publish(platform, "intake.events", "appeal.accepted", json.dumps(
-            {"source": "intake", "event_type": "appeal.accepted", "event_id": f"not-a-uuid-{n}",
-             "data": {"appeal_id": "x"}}).encode())
+        publish(
+            platform,
+            "intake.events",
+            "appeal.accepted",
+            json.dumps(
+                {
+                    "source": "intake",
+                    "event_type": "appeal.accepted",
+                    "event_id": f"not-a-uuid-{n}",
+                    "data": {"appeal_id": "x"},
+                }
+            ).encode(),
+        )
     # and a refused partner record in the feed's dead-letter queue (as the feed consumer puts it there)
     publish(platform, "", "partner.feed.dead", b'{"record": 1}', declare="partner.feed.dead")
-    rc, data = status_until(platform, lambda rc, d: service(d, "notifications")["dead_letters"] == 2
-                            and (queue(d, "notifications", STALE) or {}).get("ready") == 3)
+    rc, data = status_until(
+        platform,
+        lambda rc, d: (
+            service(d, "notifications")["dead_letters"] == 2
+            and (queue(d, "notifications", STALE) or {}).get("ready") == 3
+        ),
+    )
     stale = queue(data, "notifications", STALE)
     assert (stale["ready"], stale["unacked"], stale["consumers"], stale["kind"]) == (3, 0, 0, "events")
     assert service(data, "notifications")["dead_letters"] == 2
@@ -117,9 +140,14 @@ def test_status_reports_health_queues_and_dead_letters_as_they_are(platform):
     process = next(p.process for p in platform.supervisor.programs if p.name == "notifications")
     process.kill()
     process.wait(10)
-    rc, data = status_until(platform, lambda rc, d: service(d, "notifications")["health"] == "UNREACHABLE"
-                            and queue(d, "notifications", HANDLER)["consumers"] == 0
-                            and service(d, "notifications")["dead_letters"] == 2)
+    rc, data = status_until(
+        platform,
+        lambda rc, d: (
+            service(d, "notifications")["health"] == "UNREACHABLE"
+            and queue(d, "notifications", HANDLER)["consumers"] == 0
+            and service(d, "notifications")["dead_letters"] == 2
+        ),
+    )
     assert rc == 1
     assert service(data, "notifications")["health"] == "UNREACHABLE"
     assert service(data, "intake")["health"] == "SERVING"

@@ -4,21 +4,20 @@ A handler that keeps failing (any error) is tried again with a growing delay (th
 waits in a broker delay queue), then becomes a dead letter with the reason; an operator
 fixes the cause and replays it. Messages that cannot be decoded are dead letters at once
 (nameko alone logs them and drops them)."""
+
 import subprocess
 import sys
 import time
 
 import pika
 import pytest
-from ekm.intake.v1 import intake_pb2_grpc
-
 from sqlalchemy import text
 
+from ekm.intake.v1 import intake_pb2_grpc
 from ekm_platform import config
 from ekm_platform.db import make_engine
 from ekm_platform.testing import broker
 from ekm_platform.testing.platform import running_platform
-
 from tests.appeals import appeal_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
@@ -34,8 +33,13 @@ def until(probe, timeout=30.0):
 
 
 def dead_letters(platform, *extra):
-    return subprocess.run([sys.executable, "-m", "ekm_platform.cli", "dead-letters", "notifications", *extra],
-                          env=platform.env, capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, "-m", "ekm_platform.cli", "dead-letters", "notifications", *extra],
+        env=platform.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
 
 def listing_with(platform, text):
@@ -62,8 +66,9 @@ def queue_depths(platform, names):
 def publish_raw(platform, body: bytes, content_type: str | None):
     connection = pika.BlockingConnection(pika.URLParameters(platform.env["EKM_AMQP_URI"]))
     try:
-        connection.channel().basic_publish("intake.events", "appeal.accepted", body,
-                                           pika.BasicProperties(content_type=content_type, delivery_mode=2))
+        connection.channel().basic_publish(
+            "intake.events", "appeal.accepted", body, pika.BasicProperties(content_type=content_type, delivery_mode=2)
+        )
     finally:
         connection.close()
 
@@ -79,8 +84,9 @@ def own_vhost():
 
 @pytest.fixture
 def platform(tmp_path, own_vhost, database_url):
-    with running_platform(tmp_path, own_vhost, database_url=database_url, services=("intake", "notifications"),
-                          extra_env=RETRIES) as running:
+    with running_platform(
+        tmp_path, own_vhost, database_url=database_url, services=("intake", "notifications"), extra_env=RETRIES
+    ) as running:
         yield running
 
 
@@ -108,7 +114,10 @@ def test_a_handler_that_keeps_failing_backs_off_then_is_a_dead_letter_an_operato
         assert "attempt 3 of 3" not in log  # the third failure is the last: a dead letter, no fourth try
         assert waited >= 1.5  # 0.5 s + 1.0 s of back-off, spent in the broker's delay queues
         assert queue_depths(platform, [QUEUE, "ekm.retry.500", "ekm.retry.1000"]) == {
-            QUEUE: 0, "ekm.retry.500": 0, "ekm.retry.1000": 0}  # nothing left looping
+            QUEUE: 0,
+            "ekm.retry.500": 0,
+            "ekm.retry.1000": 0,
+        }  # nothing left looping
 
         with engine.begin() as conn:  # the operator fixes the cause, then replays
             conn.execute(text("ALTER TABLE deliveries_away RENAME TO deliveries"))
@@ -118,8 +127,10 @@ def test_a_handler_that_keeps_failing_backs_off_then_is_a_dead_letter_an_operato
 
         def delivered():
             with engine.connect() as conn:
-                return conn.execute(text("SELECT count(*) FROM deliveries WHERE reference = :a"),
-                                    {"a": accepted.appeal_id}).scalar()
+                return conn.execute(
+                    text("SELECT count(*) FROM deliveries WHERE reference = :a"), {"a": accepted.appeal_id}
+                ).scalar()
+
         assert until(delivered) == 1
         assert "0 dead letter" in dead_letters(platform).stdout
     finally:

@@ -5,6 +5,7 @@ The database is made unreachable without touching the shared servers: a PostgreS
 database of this test refuses connections (and its sessions are ended); a SQLite file is
 moved away. The broker: the test's own RabbitMQ user is deleted (the broker closes its
 connections and refuses new ones), then created again."""
+
 import signal
 import subprocess
 import sys
@@ -37,8 +38,11 @@ def own_broker_user():
         broker.create_user(user, password, vhost, write=".*", read=".*", configure=".*")
 
     grant()
-    yield {"uri": f"amqp://{user}:{password}@127.0.0.1:5672/{urllib.parse.quote(vhost, safe='')}",
-           "revoke": lambda: broker.delete_user(user), "grant": grant}
+    yield {
+        "uri": f"amqp://{user}:{password}@127.0.0.1:5672/{urllib.parse.quote(vhost, safe='')}",
+        "revoke": lambda: broker.delete_user(user),
+        "grant": grant,
+    }
     try:
         broker.delete_user(user)
     except OSError:
@@ -78,14 +82,23 @@ def events_are_consumed(platform) -> bool:
     """An undecodable event becomes a dead letter: the service's consumer is connected."""
     connection = pika.BlockingConnection(pika.URLParameters(platform.env["EKM_AMQP_URI"]))
     try:
-        connection.channel().basic_publish("intake.events", "appeal.accepted", b"not json",
-                                           pika.BasicProperties(content_type="text/plain", delivery_mode=2))
+        connection.channel().basic_publish(
+            "intake.events",
+            "appeal.accepted",
+            b"not json",
+            pika.BasicProperties(content_type="text/plain", delivery_mode=2),
+        )
     finally:
         connection.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        listed = subprocess.run([sys.executable, "-m", "ekm_platform.cli", "dead-letters", "notifications"],
-                                env=platform.env, capture_output=True, text=True, timeout=30).stdout
+        listed = subprocess.run(
+            [sys.executable, "-m", "ekm_platform.cli", "dead-letters", "notifications"],
+            env=platform.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout
         if "1 dead letter" in listed:
             return True
         time.sleep(0.5)
@@ -109,12 +122,18 @@ def database_switch(platform, database_url):
     def on():
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+
     return off, on
 
 
 def test_health_is_not_serving_without_the_database_or_the_broker(tmp_path, own_broker_user, database_url):
-    with running_platform(tmp_path, own_broker_user["uri"], database_url=database_url, services=("notifications",),
-                          extra_env={"EKM_HEALTH_CACHE_SECONDS": "0.5"}) as platform:
+    with running_platform(
+        tmp_path,
+        own_broker_user["uri"],
+        database_url=database_url,
+        services=("notifications",),
+        extra_env={"EKM_HEALTH_CACHE_SECONDS": "0.5"},
+    ) as platform:
         assert status(platform) == SERVING
         watcher = Watcher(platform)
         watcher.start()

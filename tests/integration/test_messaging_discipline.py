@@ -17,6 +17,7 @@
 No broker is needed here; the broker round trips are in test_event_retries.py,
 test_partner_feed.py and test_quorum_queues.py.
 """
+
 from __future__ import annotations
 
 import ast
@@ -50,16 +51,22 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # is either moved behind the outbox or listed here with its reason; a stale entry fails too.
 DIRECT_PUBLISHERS = {
     "ekm_platform.outbox_relay": "the outbox relay itself: publishes committed outbox rows, deletes them after the "
-                                 "broker's confirm",
+    "broker's confirm",
     "ekm_platform.events": "re-publishes a failed message to a retry delay queue (nothing written), then acks it",
     "ekm_platform.cli": "operator replay of a stored dead letter: published first, row deleted after "
-                        "(a duplicate is absorbed by the inbox)",
+    "(a duplicate is absorbed by the inbox)",
     "registry_gateway.feed_consumer": "the partner feed consumer: puts a failed record on a retry delay queue or "
-                                      "the dead queue, nothing written; its events go through the outbox (ingest)",
+    "the dead queue, nothing written; its events go through the outbox (ingest)",
     "registry_gateway.partner_inbound": "copies a refused HTTPS record (nothing stored) to the feed's dead queue",
 }
-BROKER_MODULES = ("pika", "kombu", "nameko.events", "nameko.messaging", "nameko.amqp.publish",
-                  "nameko.standalone.events")
+BROKER_MODULES = (
+    "pika",
+    "kombu",
+    "nameko.events",
+    "nameko.messaging",
+    "nameko.amqp.publish",
+    "nameko.standalone.events",
+)
 PUBLISHING_NAMES = {"EventDispatcher", "event_dispatcher", "Publisher", "Producer", "basic_publish"}
 
 
@@ -116,8 +123,11 @@ def uow_publications(name: str) -> list[tuple[str, str]]:
     module = importlib.import_module(name)
     found = []
     for node in ast.walk(module_ast(name)):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("publish", "publish_many")):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("publish", "publish_many")
+        ):
             continue
         receiver = ast.unparse(node.func.value)
         if isinstance(getattr(module, receiver, None), types.ModuleType):
@@ -145,8 +155,11 @@ def resolve(node, module):
         if not isinstance(node, ast.Attribute):
             raise
         package = module.__name__.split(".")[0]
-        values = {getattr(importlib.import_module(n), node.attr) for n in package_modules()
-                  if n.startswith(f"{package}.") and isinstance(getattr(importlib.import_module(n), node.attr, None), str)}
+        values = {
+            getattr(importlib.import_module(n), node.attr)
+            for n in package_modules()
+            if n.startswith(f"{package}.") and isinstance(getattr(importlib.import_module(n), node.attr, None), str)
+        }
         assert len(values) == 1, f"{module.__name__}: cannot resolve {ast.unparse(node)}: {values}"
         return [values.pop()]
 
@@ -177,8 +190,10 @@ def test_there_are_consumers_to_check():
 
 @pytest.mark.parametrize("service,cls,method,ext", consumers(), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_consumer_is_the_retrying_dead_lettering_handler_on_a_declared_queue(service, cls, method, ext):
-    assert isinstance(ext, RetryingEventHandler), f"{service}.{method}: {type(ext).__name__} does not retry " \
-                                                  "with back-off nor dead-letter (use ekm_platform.events)"
+    assert isinstance(ext, RetryingEventHandler), (
+        f"{service}.{method}: {type(ext).__name__} does not retry "
+        "with back-off nor dead-letter (use ekm_platform.events)"
+    )
     assert ext.handler_type == SERVICE_POOL and ext.reliable_delivery, f"{service}.{method}: not a durable pool queue"
     declared = {q.name for q in event_queues(cls)}
     assert f"evt-{ext.source_service}-{ext.event_type}--{cls.name}.{method}" in declared  # by `ekm migrate`
@@ -225,13 +240,17 @@ def test_every_consumer_keeps_an_inbox_a_duplicate_changes_nothing(service, cls,
     log: list = []
     db = next(name for name, attr in vars(cls).items() if isinstance(attr, Database))
     worker = worker_factory(cls, **{db: lambda: RecordingUow(log)})
-    envelopes = [Envelope(event_type=ext.event_type, source=ext.source_service, data={"probe": "duplicate"}) for _ in range(2)]
+    envelopes = [
+        Envelope(event_type=ext.event_type, source=ext.source_service, data={"probe": "duplicate"}) for _ in range(2)
+    ]
     consumer = f"{cls.name}.{method}"
     if isinstance(ext, BatchingEventHandler):
         for bodies in ([envelopes[0].to_message()], [e.to_message() for e in envelopes]):
             getattr(worker, method)(bodies)
-        expected = [("already_handled", envelopes[0].event_id, consumer),
-                    ("handled_among", frozenset(e.event_id for e in envelopes), consumer)]
+        expected = [
+            ("already_handled", envelopes[0].event_id, consumer),
+            ("handled_among", frozenset(e.event_id for e in envelopes), consumer),
+        ]
     else:
         getattr(worker, method)(envelopes[0].to_message())
         expected = [("already_handled", envelopes[0].event_id, consumer)]
@@ -261,7 +280,9 @@ def test_only_the_listed_modules_touch_a_broker_publishing_api():
     found = {name: hits for name in package_modules() if (hits := broker_publishing(name))}
     unlisted = {name: hits for name, hits in found.items() if name not in DIRECT_PUBLISHERS}
     assert not unlisted, f"publishing outside the outbox (publish through uow.publish instead): {unlisted}"
-    assert set(DIRECT_PUBLISHERS) == set(found), f"stale DIRECT_PUBLISHERS entries: {set(DIRECT_PUBLISHERS) - set(found)}"
+    assert set(DIRECT_PUBLISHERS) == set(found), (
+        f"stale DIRECT_PUBLISHERS entries: {set(DIRECT_PUBLISHERS) - set(found)}"
+    )
 
 
 def test_every_publish_in_a_service_is_a_unit_of_works_outbox_write():
@@ -269,16 +290,18 @@ def test_every_publish_in_a_service_is_a_unit_of_works_outbox_write():
         package = config.package_name(service)
         for name in [n for n in package_modules() if n.startswith(package)]:
             for receiver, event_type in uow_publications(name):
-                assert receiver == "uow" or receiver.endswith(".uow"), \
+                assert receiver == "uow" or receiver.endswith(".uow"), (
                     f"{name}: {receiver}.publish({event_type!r}) is not a unit of work's outbox"
+                )
 
 
 def test_every_event_consumed_is_published_by_its_source_service():
     published = published_event_types()
     for service, _cls, method, ext in consumers():
         patterns = published.get(ext.source_service.replace("_", "-"), set())
-        assert any(fnmatch.fnmatchcase(ext.event_type, p) for p in patterns), \
+        assert any(fnmatch.fnmatchcase(ext.event_type, p) for p in patterns), (
             f"{service}.{method} waits for {ext.source_service}/{ext.event_type}, which nobody publishes"
+        )
 
 
 # --- the README says the same --------------------------------------------------------------
@@ -286,7 +309,7 @@ def readme_section() -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index("## Messaging discipline")
     end = text.find("\n## ", start + 1)
-    return text[start:end if end > 0 else None]
+    return text[start : end if end > 0 else None]
 
 
 def test_the_readme_table_names_every_consumer_and_every_published_event():
@@ -301,7 +324,7 @@ def test_the_readme_table_names_every_consumer_and_every_published_event():
 # --- the consumer outside nameko: the partner feed (pika) -------------------------------------
 PIKA_CONSUMERS = {
     "registry_gateway.feed_consumer": "partner records: batch ingest deduplicated by (partner, source id) — its "
-                                      "inbox — with the platform's retry policy, then partner.feed.dead",
+    "inbox — with the platform's retry policy, then partner.feed.dead",
 }
 
 
@@ -309,14 +332,23 @@ def test_the_only_consumer_outside_nameko_is_the_partner_feed_on_the_platform_re
     found = set()
     for name in package_modules():
         tree = module_ast(name)
-        if any(isinstance(n, ast.Attribute) and n.attr in ("basic_consume", "consume", "basic_get")
-               for n in ast.walk(tree)) and "pika" in broker_publishing(name):
+        if any(
+            isinstance(n, ast.Attribute) and n.attr in ("basic_consume", "consume", "basic_get") for n in ast.walk(tree)
+        ) and "pika" in broker_publishing(name):
             found.add(name)
     assert found == set(PIKA_CONSUMERS)
-    imported = {(n.module, a.name) for n in ast.walk(module_ast("registry_gateway.feed_consumer"))
-                if isinstance(n, ast.ImportFrom) for a in n.names}
-    assert {("ekm_platform.events", "delay_queue"), ("ekm_platform.events", "max_attempts"),
-            ("ekm_platform.events", "retry_delay"), ("ekm_platform.topology", "queue_arguments")} <= imported
+    imported = {
+        (n.module, a.name)
+        for n in ast.walk(module_ast("registry_gateway.feed_consumer"))
+        if isinstance(n, ast.ImportFrom)
+        for a in n.names
+    }
+    assert {
+        ("ekm_platform.events", "delay_queue"),
+        ("ekm_platform.events", "max_attempts"),
+        ("ekm_platform.events", "retry_delay"),
+        ("ekm_platform.topology", "queue_arguments"),
+    } <= imported
 
 
 class FakeChannel:
@@ -354,14 +386,18 @@ def feed_consumer(monkeypatch, fail: bool):
             raise RuntimeError("database away")
         ingested.append([(consumer.sender(p), consumer.record_type(m, p)) for m, p, _ in batch])
         channel.basic_ack(batch[-1][0].delivery_tag, multiple=True)
+
     consumer.ingest_batch = ingest_batch
     monkeypatch.setattr(module, "OPERATORS", {"operator"})
     return consumer, ingested, pika, module
 
 
 def delivery(pika, tag, user_id, headers=None, routing_key="employment.registered"):
-    return (types.SimpleNamespace(delivery_tag=tag, routing_key=routing_key),
-            pika.BasicProperties(user_id=user_id, headers=headers, content_type="application/json"), b"{}")
+    return (
+        types.SimpleNamespace(delivery_tag=tag, routing_key=routing_key),
+        pika.BasicProperties(user_id=user_id, headers=headers, content_type="application/json"),
+        b"{}",
+    )
 
 
 def test_a_feed_record_that_fails_is_retried_with_back_off_then_dead(monkeypatch):
@@ -379,12 +415,12 @@ def test_a_feed_record_that_fails_is_retried_with_back_off_then_dead(monkeypatch
     # it comes back through the default exchange (routing key: the queue), on its second try
     channel = FakeChannel()
     consumer.handle(channel, [delivery(pika, 3, "ekm-service", props.headers, routing_key=module.QUEUE)])
-    (exchange, _, _, again), = channel.published
+    ((exchange, _, _, again),) = channel.published
     assert exchange == "ekm.retry.2000" and again.headers["x-ekm-attempts"] == 2
     assert again.headers["x-ekm-record-type"] == "employment.registered"
     channel = FakeChannel()
     consumer.handle(channel, [delivery(pika, 4, "ekm-service", again.headers, routing_key=module.QUEUE)])
-    (exchange, key, _, dead), = channel.published
+    ((exchange, key, _, dead),) = channel.published
     assert (exchange, key) == ("", module.DEAD) and "3 attempts failed" in dead.headers["x-ekm-reason"]
     assert dead.headers["x-ekm-partner"] == "partner-a" and "x-ekm-retried" not in dead.headers
     assert channel.acked == [4]
@@ -392,20 +428,36 @@ def test_a_feed_record_that_fails_is_retried_with_back_off_then_dead(monkeypatch
 
 def test_a_retried_feed_record_keeps_its_partner_and_a_partner_cannot_pose_as_a_retry(monkeypatch):
     consumer, ingested, pika, module = feed_consumer(monkeypatch, fail=False)
-    retry_headers = {"x-ekm-retried": 1, "x-ekm-partner": "partner-a", "x-ekm-record-type": "employment.registered",
-                     "x-ekm-attempts": 1}
+    retry_headers = {
+        "x-ekm-retried": 1,
+        "x-ekm-partner": "partner-a",
+        "x-ekm-record-type": "employment.registered",
+        "x-ekm-attempts": 1,
+    }
     consumer.handle(FakeChannel(), [delivery(pika, 1, "ekm-service", retry_headers, routing_key=module.QUEUE)])
-    consumer.handle(FakeChannel(), [delivery(pika, 2, "partner-b", {**retry_headers, "x-ekm-partner": "partner-a"},
-                                             routing_key="employment.registered")])
+    consumer.handle(
+        FakeChannel(),
+        [
+            delivery(
+                pika,
+                2,
+                "partner-b",
+                {**retry_headers, "x-ekm-partner": "partner-a"},
+                routing_key="employment.registered",
+            )
+        ],
+    )
     consumer.handle(FakeChannel(), [delivery(pika, 3, "operator", {"x-ekm-replayed": 1, "x-ekm-partner": "partner-a"})])
     consumer.handle(FakeChannel(), [delivery(pika, 4, None, retry_headers, routing_key="employment.registered")])
     consumer.user = None  # a consumer whose connection names no user trusts no retry header
     consumer.handle(FakeChannel(), [delivery(pika, 5, None, retry_headers, routing_key="employment.registered")])
-    assert ingested == [[("partner-a", "employment.registered")],
-                        [("partner-b", "employment.registered")],   # the broker-checked user, not the header
-                        [("partner-a", "employment.registered")],
-                        [(None, "employment.registered")],          # no user: not authenticated (a dead record)
-                        [(None, "employment.registered")]]
+    assert ingested == [
+        [("partner-a", "employment.registered")],
+        [("partner-b", "employment.registered")],  # the broker-checked user, not the header
+        [("partner-a", "employment.registered")],
+        [(None, "employment.registered")],  # no user: not authenticated (a dead record)
+        [(None, "employment.registered")],
+    ]
 
 
 # --- the queue type setting ----------------------------------------------------------------
@@ -419,14 +471,17 @@ def test_the_queue_type_setting_reaches_every_declaration_the_platform_makes(mon
     monkeypatch.setenv("EKM_QUEUE_TYPE", "Quorum")
     for cls in service_classes().values():
         assert all(q.queue_arguments == {"x-queue-type": "quorum"} for q in event_queues(cls))
-    assert delay_queue(500).queue_arguments == {"x-message-ttl": 500, "x-dead-letter-exchange": "",
-                                                "x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once",
-                                                "x-overflow": "reject-publish"}
+    assert delay_queue(500).queue_arguments == {
+        "x-message-ttl": 500,
+        "x-dead-letter-exchange": "",
+        "x-queue-type": "quorum",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
     assert topology.reply_queue_arguments() == {"x-queue-type": "classic"}
     monkeypatch.setenv("EKM_QUEUE_TYPE", "mirrored")
     with pytest.raises(ValueError, match="EKM_QUEUE_TYPE"):
         topology.queue_type()
-
 
 
 def test_the_kubernetes_manifests_and_the_code_agree_on_quorum_queues(monkeypatch):

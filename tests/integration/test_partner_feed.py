@@ -1,7 +1,7 @@
 """Partner agencies push records over AMQP: authenticated by the broker, authorised per
 record type, validated, stored once, announced; poison records go to the dead queue."""
+
 import json
-import pathlib
 import sqlite3
 import subprocess
 import sys
@@ -28,16 +28,21 @@ def platform(tmp_path, ekm_amqp_uri):
     partners.write_text(json.dumps([{"partner_id": PARTNER, "record_types": ["employment.registered"]}]))
     broker.create_user(PARTNER, "dcz-secret", vhost, write=r"^partner\.feed$")
     try:
-        with running_platform(tmp_path, ekm_amqp_uri, services=("registry-gateway",),
-                              extra_env={"EKM_PARTNERS_FILE": str(partners)}) as running:
+        with running_platform(
+            tmp_path, ekm_amqp_uri, services=("registry-gateway",), extra_env={"EKM_PARTNERS_FILE": str(partners)}
+        ) as running:
             yield running
     finally:
         broker.delete_user(PARTNER)
 
 
 def record(**changes):
-    body = {"source_id": f"dcz-{uuid.uuid4().hex[:10]}", "rnokpp": make_rnokpp("322151234"),
-            "registered_on": "2026-11-20", "center_code": "KYIV-01"}
+    body = {
+        "source_id": f"dcz-{uuid.uuid4().hex[:10]}",
+        "rnokpp": make_rnokpp("322151234"),
+        "registered_on": "2026-11-20",
+        "center_code": "KYIV-01",
+    }
     body.update(changes)
     return body
 
@@ -60,19 +65,22 @@ def test_records_are_authenticated_validated_stored_once_and_poison_goes_dead(pl
 
     def push(record_type, body):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        channel.basic_publish("partner.feed", record_type, data,
-                              pika.BasicProperties(user_id=PARTNER, delivery_mode=2))
+        channel.basic_publish("partner.feed", record_type, data, pika.BasicProperties(user_id=PARTNER, delivery_mode=2))
 
     good = record()
     push("employment.registered", good)
-    push("employment.registered", good)                                   # duplicate source id
-    push("employment.registered", record(rnokpp="1234567890"))            # wrong check digit
-    push("employment.registered", record(salary="secret"))                # unknown field
-    push("education.enrolled", record())                                  # not authorised
-    push("employment.registered", b"{not json")                           # invalid JSON
-    with pytest.raises(pika.exceptions.ChannelClosedByBroker):            # pretending to be another partner
-        channel.basic_publish("partner.feed", "employment.registered", json.dumps(record()).encode(),
-                              pika.BasicProperties(user_id="partner-moz"))
+    push("employment.registered", good)  # duplicate source id
+    push("employment.registered", record(rnokpp="1234567890"))  # wrong check digit
+    push("employment.registered", record(salary="secret"))  # unknown field
+    push("education.enrolled", record())  # not authorised
+    push("employment.registered", b"{not json")  # invalid JSON
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker):  # pretending to be another partner
+        channel.basic_publish(
+            "partner.feed",
+            "employment.registered",
+            json.dumps(record()).encode(),
+            pika.BasicProperties(user_id="partner-moz"),
+        )
     connection.close()
 
     deadline = time.monotonic() + 30
@@ -80,8 +88,13 @@ def test_records_are_authenticated_validated_stored_once_and_poison_goes_dead(pl
         time.sleep(0.1)
     listing = ""
     while "4 dead record(s)" not in listing and time.monotonic() < deadline + 20:
-        listing = subprocess.run([sys.executable, "-m", "registry_gateway.feed_consumer", "--dead", "list"],
-                                 env=platform.env, capture_output=True, text=True, timeout=30).stdout
+        listing = subprocess.run(
+            [sys.executable, "-m", "registry_gateway.feed_consumer", "--dead", "list"],
+            env=platform.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout
         time.sleep(0.2)
     assert stored(platform) == 1
     assert "4 dead record(s)" in listing

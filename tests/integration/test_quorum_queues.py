@@ -6,6 +6,7 @@ that keeps failing is a dead record an operator replays.
 
 Real RabbitMQ (a vhost of this test alone, checked through the management API), real
 intake, notifications and registry-gateway processes (with the partner feed consumer)."""
+
 import base64
 import json
 import sqlite3
@@ -41,7 +42,8 @@ def management_queues(vhost: str) -> list[dict]:
     request = urllib.request.Request(
         f"{broker.MANAGEMENT}/api/queues/{urllib.parse.quote(vhost, safe='')}?columns=name,type,durable,"
         f"auto_delete,exclusive,arguments",
-        headers={"authorization": "Basic " + base64.b64encode(f"{broker.USER}:{broker.PASSWORD}".encode()).decode()})
+        headers={"authorization": "Basic " + base64.b64encode(f"{broker.USER}:{broker.PASSWORD}".encode()).decode()},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -60,8 +62,12 @@ def platform(tmp_path, vhost):
     partners.write_text(json.dumps([{"partner_id": PARTNER, "record_types": ["employment.registered"]}]))
     broker.create_user(PARTNER, "qq-secret", name, write=r"^partner\.feed$")
     try:
-        with running_platform(tmp_path, uri, services=("intake", "notifications", "registry-gateway"),
-                              extra_env={**ENV, "EKM_PARTNERS_FILE": str(partners)}) as running:
+        with running_platform(
+            tmp_path,
+            uri,
+            services=("intake", "notifications", "registry-gateway"),
+            extra_env={**ENV, "EKM_PARTNERS_FILE": str(partners)},
+        ) as running:
             yield running
     finally:
         broker.delete_user(PARTNER)
@@ -78,13 +84,23 @@ def rename(path, old, new) -> None:
 
 
 def dead_letters(platform) -> str:
-    return subprocess.run([sys.executable, "-m", "ekm_platform.cli", "dead-letters", "notifications"],
-                          env=platform.env, capture_output=True, text=True, timeout=30).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "ekm_platform.cli", "dead-letters", "notifications"],
+        env=platform.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout
 
 
 def feed_dead(platform, action: str) -> str:
-    return subprocess.run([sys.executable, "-m", "registry_gateway.feed_consumer", "--dead", action],
-                          env=platform.env, capture_output=True, text=True, timeout=30).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "registry_gateway.feed_consumer", "--dead", action],
+        env=platform.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout
 
 
 def push_record(platform) -> None:
@@ -93,10 +109,18 @@ def push_record(platform) -> None:
     try:
         channel = connection.channel()
         channel.confirm_delivery()
-        body = {"source_id": f"qq-{uuid.uuid4().hex[:10]}", "rnokpp": make_rnokpp("322151234"),
-                "registered_on": "2026-11-20", "center_code": "KYIV-01"}
-        channel.basic_publish("partner.feed", "employment.registered", json.dumps(body).encode(),
-                              pika.BasicProperties(user_id=PARTNER, delivery_mode=2))
+        body = {
+            "source_id": f"qq-{uuid.uuid4().hex[:10]}",
+            "rnokpp": make_rnokpp("322151234"),
+            "registered_on": "2026-11-20",
+            "center_code": "KYIV-01",
+        }
+        channel.basic_publish(
+            "partner.feed",
+            "employment.registered",
+            json.dumps(body).encode(),
+            pika.BasicProperties(user_id=PARTNER, delivery_mode=2),
+        )
     finally:
         connection.close()
 
@@ -109,8 +133,9 @@ def test_quorum_queues_everywhere_but_reply_queues_and_events_flow_retry_and_dea
     # an event flows: intake's outbox -> a quorum event queue -> notifications' batch handler
     with platform.channel("intake") as ch:
         first = intake_pb2_grpc.IntakeServiceStub(ch).SubmitAppeal(appeal_request(), metadata=md, timeout=10)
-    assert until(lambda: count(notifications_db, f"SELECT count(*) FROM deliveries WHERE reference = "
-                                                 f"'{first.appeal_id}'")), platform.log("notifications")[-3000:]
+    assert until(
+        lambda: count(notifications_db, f"SELECT count(*) FROM deliveries WHERE reference = '{first.appeal_id}'")
+    ), platform.log("notifications")[-3000:]
 
     # a handler that keeps failing: retried through quorum delay queues, then a dead letter
     rename(notifications_db, "deliveries", "deliveries_away")
@@ -122,11 +147,13 @@ def test_quorum_queues_everywhere_but_reply_queues_and_events_flow_retry_and_dea
     # the partner feed: a record that failed (its table away) waits in a delay queue and comes back
     rename(gateway_db, "feed_records", "feed_records_away")
     push_record(platform)
-    assert until(lambda: "attempt 1 of 3" in platform.log("registry-gateway-feed")), \
-        platform.log("registry-gateway-feed")[-3000:]
+    assert until(lambda: "attempt 1 of 3" in platform.log("registry-gateway-feed")), platform.log(
+        "registry-gateway-feed"
+    )[-3000:]
     rename(gateway_db, "feed_records_away", "feed_records")
-    assert until(lambda: count(gateway_db, "SELECT count(*) FROM feed_records")), \
-        platform.log("registry-gateway-feed")[-3000:]
+    assert until(lambda: count(gateway_db, "SELECT count(*) FROM feed_records")), platform.log("registry-gateway-feed")[
+        -3000:
+    ]
 
     # one that keeps failing goes to the (quorum) dead queue; the operator replays it once fixed
     rename(gateway_db, "feed_records", "feed_records_away")
@@ -135,20 +162,31 @@ def test_quorum_queues_everywhere_but_reply_queues_and_events_flow_retry_and_dea
     assert dead and "1 dead record" in dead, platform.log("registry-gateway-feed")[-3000:]
     rename(gateway_db, "feed_records_away", "feed_records")
     assert "1 dead record(s) replayed" in feed_dead(platform, "replay")
-    assert until(lambda: count(gateway_db, "SELECT count(*) FROM feed_records") == 2), \
-        platform.log("registry-gateway-feed")[-3000:]
+    assert until(lambda: count(gateway_db, "SELECT count(*) FROM feed_records") == 2), platform.log(
+        "registry-gateway-feed"
+    )[-3000:]
 
     queues = {q["name"]: q for q in management_queues(vhost[0])}
-    expected = {"evt-intake-appeal.accepted--notifications.on_appeal_accepted",
-                "evt-cases-case.opened--intake.on_case_opened",
-                "rpc-intake", "rpc-registry_gateway",
-                "ekm.retry.1500", "ekm.retry.3000", "partner.feed.records", "partner.feed.dead"}
+    expected = {
+        "evt-intake-appeal.accepted--notifications.on_appeal_accepted",
+        "evt-cases-case.opened--intake.on_case_opened",
+        "rpc-intake",
+        "rpc-registry_gateway",
+        "ekm.retry.1500",
+        "ekm.retry.3000",
+        "partner.feed.records",
+        "partner.feed.dead",
+    }
     assert expected <= set(queues), sorted(queues)
     replies = [q for name, q in queues.items() if name.startswith("rpc.reply-")]
     assert replies and all(q["type"] == "classic" for q in replies), replies
-    not_quorum = {name: q["type"] for name, q in queues.items()
-                  if not name.startswith("rpc.reply-") and q["type"] != "quorum"}
+    not_quorum = {
+        name: q["type"] for name, q in queues.items() if not name.startswith("rpc.reply-") and q["type"] != "quorum"
+    }
     assert not not_quorum, not_quorum
-    assert all(q["durable"] and not q["auto_delete"] and not q["exclusive"]
-               for name, q in queues.items() if not name.startswith("rpc.reply-"))
+    assert all(
+        q["durable"] and not q["auto_delete"] and not q["exclusive"]
+        for name, q in queues.items()
+        if not name.startswith("rpc.reply-")
+    )
     assert queues["ekm.retry.1500"]["arguments"]["x-dead-letter-strategy"] == "at-least-once"

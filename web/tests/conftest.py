@@ -1,4 +1,5 @@
 """Web workplace test helpers: an app over a FakeBackend, signed in as any demo user."""
+
 from __future__ import annotations
 
 import pathlib
@@ -61,6 +62,7 @@ def fake_backend():
 def web(fake_backend, tmp_path, monkeypatch):
     keys = tmp_path / "keys"
     from ekm_platform.auth import generate_keys
+
     generate_keys(keys / "jwt-private.pem", keys / "jwt-public.pem")
     monkeypatch.setenv("EKM_JWT_PRIVATE_KEY", str(keys / "jwt-private.pem"))
     monkeypatch.setenv("EKM_JWT_PUBLIC_KEY", str(keys / "jwt-public.pem"))

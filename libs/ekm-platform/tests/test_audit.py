@@ -21,8 +21,13 @@ def engine(tmp_path):
 def append(engine, n, start=0):
     with engine.begin() as conn:
         for i in range(start, start + n):
-            conn.execute(table.insert().values(**AuditEntry(
-                "cm-1", "case_manager", "case.read", "case", f"case-{i}", "ведення випадку", {"i": i}).row()))
+            conn.execute(
+                table.insert().values(
+                    **AuditEntry(
+                        "cm-1", "case_manager", "case.read", "case", f"case-{i}", "ведення випадку", {"i": i}
+                    ).row()
+                )
+            )
 
 
 def test_entries_are_chained_and_verify(engine):
@@ -42,8 +47,10 @@ def test_the_database_refuses_edits_and_deletes(engine):
     append(engine, 2)
     with engine.begin() as conn:
         chain_pending(conn, table)
-    for statement in ("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 1",
-                      "DELETE FROM audit_log WHERE seq = 2"):
+    for statement in (
+        "UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 1",
+        "DELETE FROM audit_log WHERE seq = 2",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))
 

@@ -1,4 +1,5 @@
 """The audit chain's anchors: a cut tail, a recomputed chain and a forged anchor are found."""
+
 import base64
 import json
 
@@ -36,8 +37,13 @@ def engine(home):
 def append(engine, n, start=0):
     with engine.begin() as conn:
         for i in range(start, start + n):
-            conn.execute(table.insert().values(**AuditEntry(
-                "cm-1", "case_manager", "case.read", "case", f"case-{i}", "ведення випадку", {"i": i}).row()))
+            conn.execute(
+                table.insert().values(
+                    **AuditEntry(
+                        "cm-1", "case_manager", "case.read", "case", f"case-{i}", "ведення випадку", {"i": i}
+                    ).row()
+                )
+            )
 
 
 def chain_and_anchor(engine, log):
@@ -54,7 +60,9 @@ def check(engine, log):
 
 def recompute_from(conn, first_pos):
     """What someone with the database in hand does: every hash from ``first_pos`` again."""
-    rows = conn.execute(select(table).where(table.c.chain_pos >= first_pos).order_by(table.c.chain_pos)).mappings().all()
+    rows = (
+        conn.execute(select(table).where(table.c.chain_pos >= first_pos).order_by(table.c.chain_pos)).mappings().all()
+    )
     prev = conn.execute(select(table.c.hash).where(table.c.chain_pos == first_pos - 1)).scalar() or GENESIS
     for row in rows:
         digest = entry_hash(prev, row)
@@ -102,6 +110,7 @@ def test_an_edit_with_every_hash_computed_again_is_found(engine, anchored, capsy
         conn.execute(text("UPDATE audit_log SET actor_id = 'someone-else' WHERE chain_pos = 3"))
         recompute_from(conn, 3)
     from ekm_platform.audit import verify
+
     with engine.connect() as conn:
         assert verify(conn, table).ok  # the chain alone no longer shows it
     result = check(engine, anchored)
@@ -128,8 +137,13 @@ def test_a_forged_anchor_is_found(engine, anchored, capsys):
         recompute_from(conn, 9)
         pos, head = chain_head(conn, table)
     last = json.loads(anchored.read()[-1])
-    forged = {**last, "chain_pos": pos + 1, "hash": head, "prev": last["sig"],
-              "sig": base64.b64encode(b"\0" * 64).decode()}  # ...without the key
+    forged = {
+        **last,
+        "chain_pos": pos + 1,
+        "hash": head,
+        "prev": last["sig"],
+        "sig": base64.b64encode(b"\0" * 64).decode(),
+    }  # ...without the key
     with open(anchored.path, "a") as out:
         out.write(json.dumps(forged) + "\n")
     result = check(engine, anchored)

@@ -1,5 +1,6 @@
 """handle_events: a batch of events in one unit of work, each once (the inbox); a batch with a
 bad event raises (to be handled again one by one), where the single event is a dead letter."""
+
 import pytest
 from sqlalchemy import MetaData, select
 
@@ -20,7 +21,8 @@ def uow_factory(tmp_path, monkeypatch):
     (package / "__init__.py").write_text("")
     (package / "m0001_initial.py").write_text(
         "from ekm_platform.messaging_tables import create_messaging_tables\n"
-        "def upgrade(op):\n    create_messaging_tables(op)\n")
+        "def upgrade(op):\n    create_messaging_tables(op)\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     migrate(url, "batch_migrations")
     engine = make_engine(url)
@@ -46,10 +48,11 @@ def test_a_bad_event_fails_the_batch_and_alone_is_a_dead_letter(uow_factory):
     def handler(e, u):
         if e.data.get("bad"):
             raise PermanentEventError("bad thing")
+
     bodies = [body(1), body(2, bad=True)]
     with pytest.raises(PermanentEventError):
         handle_events(uow_factory, "svc.on_thing", bodies, handler)
-    with uow_factory() as u:   # nothing of the batch was kept
+    with uow_factory() as u:  # nothing of the batch was kept
         assert u.handled_among([Envelope.from_message(b).event_id for b in bodies], "svc.on_thing") == set()
     assert handle_events(uow_factory, "svc.on_thing", [bodies[0]], handler) == 1
     assert handle_events(uow_factory, "svc.on_thing", [bodies[1]], handler) == 0

@@ -1,4 +1,5 @@
 """`ekm run` makes development partner certificates once and starts partner inbound with them."""
+
 import datetime
 import sys
 

@@ -15,10 +15,16 @@ def test_envelope_round_trip():
     assert again == envelope
 
 
-@pytest.mark.parametrize("body", [None, [], {"event_type": "x"},
-                                  {"event_id": "not-a-uuid", "event_type": "x", "source": "s", "data": {}},
-                                  {"event_id": "6f1c1a5e-8d7e-4d55-9d89-2b4e6f0e0b11", "event_type": "x",
-                                   "source": "s", "data": "str"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        {"event_type": "x"},
+        {"event_id": "not-a-uuid", "event_type": "x", "source": "s", "data": {}},
+        {"event_id": "6f1c1a5e-8d7e-4d55-9d89-2b4e6f0e0b11", "event_type": "x", "source": "s", "data": "str"},
+    ],
+)
 def test_unreadable_events_are_rejected(body):
     with pytest.raises(EnvelopeError):
         Envelope.from_message(body)
@@ -55,26 +61,52 @@ def test_personal_data_keys_are_refused_inside_lists():
         check_no_personal_data({"groups": [[{"kind": "x"}, {"phone": "x"}]]})
 
 
-@pytest.mark.parametrize("value", [
-    make_rnokpp("301234567"),                       # a valid РНОКПП under an innocent key
-    int(make_rnokpp("301234567")),
-    f"person {make_rnokpp('245678901')} returned",  # inside free text
-    make_unzr(date(1990, 5, 17), 1234),
-    make_unzr(date(1990, 5, 17), 1234).replace("-", ""),
-    "+380671234567", "380 67 123 45 67", "+38 (067) 123-45-67", "0441234567", "067-123-45-67",
-    "olena.petrenko@example.com", "звернулася: o.p+1@mail.ua",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        make_rnokpp("301234567"),  # a valid РНОКПП under an innocent key
+        int(make_rnokpp("301234567")),
+        f"person {make_rnokpp('245678901')} returned",  # inside free text
+        make_unzr(date(1990, 5, 17), 1234),
+        make_unzr(date(1990, 5, 17), 1234).replace("-", ""),
+        "+380671234567",
+        "380 67 123 45 67",
+        "+38 (067) 123-45-67",
+        "0441234567",
+        "067-123-45-67",
+        "olena.petrenko@example.com",
+        "звернулася: o.p+1@mail.ua",
+    ],
+)
 def test_values_that_look_like_personal_data_are_refused_whatever_their_key(value):
     with pytest.raises(PersonalDataInEvent, match="looks like personal data"):
         check_no_personal_data({"case_id": "c1", "meta": [{"note": value}]})
 
 
-@pytest.mark.parametrize("value", [
-    "6f1c1a5e-8d7e-4d55-9d89-201234567890", "bf3c7a63-d74b-46de-b1a1-380835989575",  # last group reads as +380…
-    "BF3C7A63-D74B-46DE-B1A1-380671234567", "EKM-261203-7K2M9QX4", "CASE-2026-1234567", "UA12345678901234567",
-    "12345678", "2026-12-03T11:46:25.123456+00:00", "2026-12-03", "1234567890",  # 1234567890: wrong check digit
-    make_unzr(date(1990, 5, 17), 1234)[:-1] + "0" if make_unzr(date(1990, 5, 17), 1234)[-1] != "0" else "19900517-12341",
-    5, 2026, 3.5, True, None, "border_guard", "registry.facts_found",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "6f1c1a5e-8d7e-4d55-9d89-201234567890",
+        "bf3c7a63-d74b-46de-b1a1-380835989575",  # last group reads as +380…
+        "BF3C7A63-D74B-46DE-B1A1-380671234567",
+        "EKM-261203-7K2M9QX4",
+        "CASE-2026-1234567",
+        "UA12345678901234567",
+        "12345678",
+        "2026-12-03T11:46:25.123456+00:00",
+        "2026-12-03",
+        "1234567890",  # 1234567890: wrong check digit
+        make_unzr(date(1990, 5, 17), 1234)[:-1] + "0"
+        if make_unzr(date(1990, 5, 17), 1234)[-1] != "0"
+        else "19900517-12341",
+        5,
+        2026,
+        3.5,
+        True,
+        None,
+        "border_guard",
+        "registry.facts_found",
+    ],
+)
 def test_identifiers_dates_and_codes_pass(value):
     check_no_personal_data({"case_id": "c1", "meta": [{"note": value}], "value": value})

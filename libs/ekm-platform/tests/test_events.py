@@ -1,5 +1,6 @@
 """What the platform's event handler does with a failure (the broker round trip is in
 tests/integration/test_event_retries.py)."""
+
 import sys
 from types import SimpleNamespace
 
@@ -88,7 +89,7 @@ def test_the_last_failure_is_a_dead_letter_with_its_reason(handler):
     m = message(attempts=2)
     handler.handle_message_processed(m, exc_info=failure(KeyError("nope")))
     assert not handler.publisher.published
-    (event_id, reason, payload), = handler.stored
+    ((event_id, reason, payload),) = handler.stored
     assert event_id == "e1" and "3 attempts failed" in reason and "KeyError" in reason and payload["event_id"] == "e1"
     assert handler.consumer.acked == [m]
 
@@ -96,6 +97,7 @@ def test_the_last_failure_is_a_dead_letter_with_its_reason(handler):
 def test_a_dead_letter_that_cannot_be_stored_waits_the_longest_delay(handler):
     def database_away(*args):
         raise OSError("database away")
+
     handler._dead_letter = database_away
     m = message(attempts=5)
     handler.handle_message_processed(m, exc_info=failure())
@@ -113,7 +115,7 @@ def test_a_retry_the_broker_refuses_leaves_the_message_to_the_broker(handler):
 def test_an_undecodable_message_is_a_dead_letter_with_its_raw_body(handler):
     m = message(body=b"{not json")
     handler.handle_undecodable(m, ValueError("Expecting property name"))
-    (event_id, reason, payload), = handler.stored
+    ((event_id, reason, payload),) = handler.stored
     assert event_id is None and "undecodable" in reason and "'application/json'" in reason
     assert payload == {"undecodable": True, "content_type": "application/json", "body": "{not json"}
     assert handler.consumer.acked == [m]

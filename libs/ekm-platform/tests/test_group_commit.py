@@ -1,9 +1,10 @@
 """Group commit on a real SQLite file: concurrent requests' rows in shared transactions,
 each request waiting for its own rows, one bad request failing alone."""
+
 import threading
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from ekm_platform import group_commit
 from ekm_platform.db import make_engine
@@ -115,8 +116,10 @@ def test_a_bad_request_fails_alone_and_changes_nothing(writer):
         except Exception as exc:
             results[name] = type(exc).__name__
 
-    threads = [threading.Thread(target=request, args=args) for args in
-               (("good-1", ["g1"]), ("bad", ["b1", "dup"]), ("good-2", ["g2", "g3"]))]
+    threads = [
+        threading.Thread(target=request, args=args)
+        for args in (("good-1", ["g1"]), ("bad", ["b1", "dup"]), ("good-2", ["g2", "g3"]))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -162,9 +165,11 @@ def test_rows_whose_caller_gave_up_waiting_are_never_written_later(writer, monke
 
 def test_statements_other_than_a_plain_insert_of_one_row_are_refused(writer):
     with writer.get_dependency(None)() as uow:
-        for statement, params in ((NOTES.insert().values(note_id="x"), {}),
-                                  (NOTES.insert().returning(NOTES.c.note_id), {"note_id": "y"}),
-                                  (NOTES.insert(), [{"note_id": "z"}])):
+        for statement, params in (
+            (NOTES.insert().values(note_id="x"), {}),
+            (NOTES.insert().returning(NOTES.c.note_id), {"note_id": "y"}),
+            (NOTES.insert(), [{"note_id": "z"}]),
+        ):
             with pytest.raises(TypeError, match="only inserts single rows"):
                 uow.session.execute(statement, params)
 

@@ -1,5 +1,6 @@
 """The health probe's checks without a service around them (the real process is in
 tests/integration/test_health.py)."""
+
 import socket
 import sqlite3
 
@@ -21,6 +22,7 @@ def probe_for():
 
     def make(database_url, amqp_uri=None, cache="0"):
         import os
+
         os.environ["EKM_HEALTH_CACHE_SECONDS"] = cache
         with config.patch({"DATABASE_URL": database_url, "AMQP_URI": amqp_uri}):
             probe = HealthProbe()
@@ -30,6 +32,7 @@ def probe_for():
 
     yield make
     import os
+
     os.environ.pop("EKM_HEALTH_CACHE_SECONDS", None)
     for probe in made:
         probe.stop()

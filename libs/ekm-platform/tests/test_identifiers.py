@@ -1,6 +1,7 @@
 from datetime import date
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ekm_platform.identifiers import make_rnokpp, make_unzr, rnokpp_problem, unzr_problem
 

@@ -1,4 +1,5 @@
 """Person matching: transliteration variants, apostrophes, score bands, contradicting identifiers."""
+
 import pytest
 
 from ekm_platform.identifiers import make_rnokpp
@@ -12,14 +13,17 @@ def band(a, b):
     return BANDS.band(compare(a, b).score)
 
 
-@pytest.mark.parametrize("last, first", [
-    ("Kovalenko", "Andrii"),      # resolution No. 55 (2010)
-    ("Kovalenko", "Andriy"),      # BGN / the pre-2010 habit
-    ("Kovalenko", "Andrij"),      # GOST 1986
-    ("Covalenco", "Andrii"),      # the 2004 passport system
-    ("KOVALENKO", "ANDRII"),      # a passport's machine-readable zone
-    ("коваленко", "андрій"),
-])
+@pytest.mark.parametrize(
+    "last, first",
+    [
+        ("Kovalenko", "Andrii"),  # resolution No. 55 (2010)
+        ("Kovalenko", "Andriy"),  # BGN / the pre-2010 habit
+        ("Kovalenko", "Andrij"),  # GOST 1986
+        ("Covalenco", "Andrii"),  # the 2004 passport system
+        ("KOVALENKO", "ANDRII"),  # a passport's machine-readable zone
+        ("коваленко", "андрій"),
+    ],
+)
 def test_the_same_name_in_another_transliteration_is_linked_automatically(last, first):
     other = Identity(last_name=last, first_name=first, birth_date="1988-03-14")
     assert compare(KOVALENKO, other).kind == "fuzzy"
@@ -36,16 +40,19 @@ def test_apostrophe_forms_do_not_matter(apostrophe):
     assert normalise(f"Мар{apostrophe}яна") == "маряна"
 
 
-@pytest.mark.parametrize("last, first, birth, expected", [
-    ("Коваленко", "Андрей", "1988-03-14", "review"),   # the Russian form of the first name
-    ("Ковaленко", "Андрій", "1988-03-14", "auto"),     # a Latin "a" typed inside a Cyrillic surname
-    ("Kowalenko", "Andrii", "1988-03-14", "review"),   # a Polish spelling
-    ("Коваль", "Андрій", "1988-03-14", "review"),
-    ("Коваленко", "Олег", "1988-03-14", "none"),       # another first name: another person
-    ("Шевченко", "Тарас", "1988-03-14", "none"),
-    ("Коваленко", "Андрій", "1988-03-15", "none"),     # another date of birth
-    ("Коваленко", "Андрій", "", "none"),               # no date of birth: a name alone is never enough
-])
+@pytest.mark.parametrize(
+    "last, first, birth, expected",
+    [
+        ("Коваленко", "Андрей", "1988-03-14", "review"),  # the Russian form of the first name
+        ("Ковaленко", "Андрій", "1988-03-14", "auto"),  # a Latin "a" typed inside a Cyrillic surname
+        ("Kowalenko", "Andrii", "1988-03-14", "review"),  # a Polish spelling
+        ("Коваль", "Андрій", "1988-03-14", "review"),
+        ("Коваленко", "Олег", "1988-03-14", "none"),  # another first name: another person
+        ("Шевченко", "Тарас", "1988-03-14", "none"),
+        ("Коваленко", "Андрій", "1988-03-15", "none"),  # another date of birth
+        ("Коваленко", "Андрій", "", "none"),  # no date of birth: a name alone is never enough
+    ],
+)
 def test_bands(last, first, birth, expected):
     other = Identity(last_name=last, first_name=first, birth_date=birth)
     assert band(KOVALENKO, other) == expected, compare(KOVALENKO, other)
@@ -61,10 +68,13 @@ def test_day_and_month_swapped_goes_to_review():
 def test_exact_identifiers_decide_and_contradicting_ones_exclude():
     a = Identity(rnokpp="3221512349", last_name="Коваленко", first_name="Андрій")
     assert compare(a, Identity(rnokpp="3221 512349", last_name="Інший", first_name="Хтось")).kind == "exact"
-    same_name_other_number = Identity(rnokpp=make_rnokpp("322151235"), last_name="Коваленко", first_name="Андрій",
-                                      birth_date="1988-03-14")
-    match = compare(Identity(rnokpp="3221512349", last_name="Коваленко", first_name="Андрій",
-                             birth_date="1988-03-14"), same_name_other_number)
+    same_name_other_number = Identity(
+        rnokpp=make_rnokpp("322151235"), last_name="Коваленко", first_name="Андрій", birth_date="1988-03-14"
+    )
+    match = compare(
+        Identity(rnokpp="3221512349", last_name="Коваленко", first_name="Андрій", birth_date="1988-03-14"),
+        same_name_other_number,
+    )
     assert match.score == 0.0 and match.reasons == ("identifier:differs",)
     by_unzr = compare(Identity(unzr="19880314-43212"), Identity(unzr="1988031443212"))
     assert by_unzr.kind == "exact"

@@ -7,6 +7,7 @@ as the runner does in production, so the "unpatched" half reaches the original t
 contracts need a real eventlet nameko server: a child process serves one, unpatched and
 patched, and reports what a grpcio client saw.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -52,14 +53,16 @@ def test_apply_all_checks_every_version_before_it_patches_anything(monkeypatch):
 
     monkeypatch.setattr(GrpcServer, "timeout", _core.original(GrpcServer, "timeout"))  # as if unpatched
     real_version = importlib.metadata.version
-    monkeypatch.setattr(importlib.metadata, "version",
-                        lambda name: "2.0.99" if name == "SQLAlchemy" else real_version(name))
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "2.0.99" if name == "SQLAlchemy" else real_version(name)
+    )
     with pytest.raises(patches.PatchVersionError, match=r"SQLAlchemy==2\.0\.58.*SQLAlchemy==2\.0\.99"):
         patches.apply_all()
     assert not _core.is_patched(GrpcServer, "timeout", nameko_grpc.DEADLINES)  # the last module failed first
 
 
 # --- applied once -----------------------------------------------------------------------------
+
 
 def _patched_attributes():
     from nameko.containers import ServiceContainer
@@ -121,6 +124,7 @@ def test_replace_keeps_the_original_and_restores_an_inherited_attribute():
 
 # --- nameko: the reply queue ------------------------------------------------------------------
 
+
 def _reply_listener():
     from nameko.rpc import ReplyListener
 
@@ -150,8 +154,9 @@ def test_nameko_declares_the_reply_queue_before_every_call_unless_patched(ekm_am
 
     declared = []
     real_declare = kombu.Queue.queue_declare
-    monkeypatch.setattr(kombu.Queue, "queue_declare",
-                        lambda self, *a, **k: (declared.append(self.name), real_declare(self, *a, **k))[1])
+    monkeypatch.setattr(
+        kombu.Queue, "queue_declare", lambda self, *a, **k: (declared.append(self.name), real_declare(self, *a, **k))[1]
+    )
     counts = {}
     for name, setup in (("unpatched", _core.original(ReplyListener, "setup")), ("patched", ReplyListener.setup)):
         listener = _reply_listener()
@@ -183,6 +188,7 @@ def test_rpc_queues_take_the_configured_queue_type_only_when_patched(monkeypatch
 
 # --- nameko-opentelemetry: entrypoint attributes ----------------------------------------------
 
+
 def test_entrypoint_spans_bind_call_arguments_only_when_unpatched(monkeypatch):
     from nameko_opentelemetry import entrypoints
 
@@ -191,10 +197,17 @@ def test_entrypoint_spans_bind_call_arguments_only_when_unpatched(monkeypatch):
             return None
 
     pool = SimpleNamespace(running=lambda: 1, free=lambda: 9)
-    entrypoint = SimpleNamespace(method_name="method", sensitive_arguments=None,
-                                 container=SimpleNamespace(service_cls=Service))
-    worker_ctx = SimpleNamespace(entrypoint=entrypoint, service_name="svc", args=("CASE-2026-00AB", "ctx"),
-                                 kwargs={}, data={}, container=SimpleNamespace(_worker_pool=pool))
+    entrypoint = SimpleNamespace(
+        method_name="method", sensitive_arguments=None, container=SimpleNamespace(service_cls=Service)
+    )
+    worker_ctx = SimpleNamespace(
+        entrypoint=entrypoint,
+        service_name="svc",
+        args=("CASE-2026-00AB", "ctx"),
+        kwargs={},
+        data={},
+        container=SimpleNamespace(_worker_pool=pool),
+    )
     bound = []
     real = entrypoints.inspect.getcallargs
     monkeypatch.setattr(entrypoints.inspect, "getcallargs", lambda *a, **k: bound.append(1) or real(*a, **k))
@@ -217,6 +230,7 @@ def test_case_number_of_call():
 
 
 # --- SQLAlchemy instrumentation: pool checkouts -----------------------------------------------
+
 
 def test_pool_checkouts_get_a_connect_span_unless_patched():
     import sqlalchemy
@@ -250,6 +264,7 @@ def test_pool_checkouts_get_a_connect_span_unless_patched():
 
 
 # --- nameko-grpc: deadlines (no server needed) ------------------------------------------------
+
 
 class _Stream:
     def __init__(self):
@@ -352,9 +367,13 @@ class _Server:
     def __init__(self, mode: str):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-W", "ignore", "-c", SERVER, mode, str(self.port)], text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env={**os.environ, "EKM_TRACE_STORE": "off"})
+            [sys.executable, "-W", "ignore", "-c", SERVER, mode, str(self.port)],
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "EKM_TRACE_STORE": "off"},
+        )
         line = self.process.stdout.readline()
         assert line.strip() == "ready", self.process.stderr.read()[-3000:] if not line else line
 
@@ -384,8 +403,11 @@ def _client_run(server: _Server) -> dict:
     result: dict = {}
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         grpc.channel_ready_future(channel).result(timeout=20)
-        raw = channel.unary_unary("/ekm.notifications.v1.NotificationService/ListDeliveries",
-                                  request_serializer=lambda b: b, response_deserializer=lambda b: b)
+        raw = channel.unary_unary(
+            "/ekm.notifications.v1.NotificationService/ListDeliveries",
+            request_serializer=lambda b: b,
+            response_deserializer=lambda b: b,
+        )
         try:
             raw(b"\xff\xff\xff", timeout=10)
             result["malformed"] = "OK"
@@ -403,7 +425,8 @@ def _client_run(server: _Server) -> dict:
                 latencies.append(time.perf_counter() - started)
             medians.append(statistics.median(latencies) * 1000)
         notifications_pb2_grpc.NotificationServiceStub(channel).ListDeliveries(
-            notifications_pb2.ListDeliveriesRequest(), timeout=10)
+            notifications_pb2.ListDeliveriesRequest(), timeout=10
+        )
     result["median_ms"] = min(medians)
     time.sleep(0.2)  # the last worker's span ends just after its response is sent
     result["spans"] = json.loads(server.ask("spans"))

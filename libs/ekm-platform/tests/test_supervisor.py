@@ -1,4 +1,5 @@
 """Supervised processes never outlive their supervisor, however it dies."""
+
 import os
 import signal
 import subprocess

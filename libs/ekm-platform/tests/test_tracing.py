@@ -1,4 +1,5 @@
 """Tracing: spans of several service processes in one SQLite store, and ``ekm trace`` over it."""
+
 import json
 import re
 import subprocess
@@ -43,6 +44,7 @@ def services(db):
         provider.add_span_processor(BatchSpanProcessor(SqliteSpanExporter(), schedule_delay_millis=200))
         providers[name] = provider
         return provider
+
     yield start
     for provider in providers.values():
         provider.shutdown()
@@ -55,8 +57,9 @@ def submit_appeal(intake, cases) -> str:
         tracing.tag_current_span(tracking_number=TRACKING)
         with front.start_as_current_span("publish appeal.accepted", kind=SpanKind.PRODUCER):
             inject(message_headers)
-    with back.start_as_current_span("cases.on_appeal_accepted", context=extract(message_headers),
-                                    kind=SpanKind.CONSUMER):
+    with back.start_as_current_span(
+        "cases.on_appeal_accepted", context=extract(message_headers), kind=SpanKind.CONSUMER
+    ):
         tracing.tag_current_span(**{"ekm.case_number": CASE})
         with back.start_as_current_span("INSERT cases"):
             pass
@@ -67,8 +70,7 @@ def submit_appeal(intake, cases) -> str:
 
 def tree(output: str) -> list[tuple[int, str, str]]:
     """(depth, service, 'name (kind)...') of every span line printed."""
-    return [(len(m["indent"]) // 2, m["service"], m["rest"])
-            for m in map(LINE.match, output.splitlines()) if m]
+    return [(len(m["indent"]) // 2, m["service"], m["rest"]) for m in map(LINE.match, output.splitlines()) if m]
 
 
 def remote_parent(trace_id: int) -> trace.Context:
@@ -81,8 +83,11 @@ def test_spans_of_two_services_form_one_tree(services):
     trace_id = submit_appeal(services("intake"), services("cases"))
     spans = {s["name"]: s for s in TraceStore().spans(trace_id)}
     assert {name: s["service"] for name, s in spans.items()} == {
-        "intake.SubmitAppeal": "intake", "publish appeal.accepted": "intake",
-        "cases.on_appeal_accepted": "cases", "INSERT cases": "cases"}
+        "intake.SubmitAppeal": "intake",
+        "publish appeal.accepted": "intake",
+        "cases.on_appeal_accepted": "cases",
+        "INSERT cases": "cases",
+    }
     assert spans["intake.SubmitAppeal"]["parent_span_id"] is None
     assert spans["publish appeal.accepted"]["parent_span_id"] == spans["intake.SubmitAppeal"]["span_id"]
     assert spans["cases.on_appeal_accepted"]["parent_span_id"] == spans["publish appeal.accepted"]["span_id"]
@@ -107,10 +112,12 @@ def test_cli_prints_the_nested_tree_and_a_summary(services, capsys):
     trace_id = submit_appeal(services("intake"), services("cases"))
     assert trace_cli.main([TRACKING]) == 0
     out = capsys.readouterr().out
-    assert tree(out) == [(0, "intake", "intake.SubmitAppeal (server)"),
-                         (1, "intake", "publish appeal.accepted (producer)"),
-                         (2, "cases", "cases.on_appeal_accepted (consumer)"),
-                         (3, "cases", "INSERT cases (internal)")]
+    assert tree(out) == [
+        (0, "intake", "intake.SubmitAppeal (server)"),
+        (1, "intake", "publish appeal.accepted (producer)"),
+        (2, "cases", "cases.on_appeal_accepted (consumer)"),
+        (3, "cases", "INSERT cases (internal)"),
+    ]
     span_lines = [line for line in out.splitlines() if LINE.match(line)]
     assert len({line.index(" ms ") for line in span_lines}) == 1  # durations right-aligned
     [summary] = [line for line in out.splitlines() if trace_id in line]
@@ -120,8 +127,9 @@ def test_cli_prints_the_nested_tree_and_a_summary(services, capsys):
 def test_orphan_spans_at_top_level_errors_marked_durations_aligned(services, db, capsys):
     provider, t0 = services("cases"), 1_700_000_000_000_000_000
     tracer = provider.get_tracer("t")
-    consumer = tracer.start_span("cases.on_appeal_accepted", context=remote_parent(0xABC),
-                                 kind=SpanKind.CONSUMER, start_time=t0)
+    consumer = tracer.start_span(
+        "cases.on_appeal_accepted", context=remote_parent(0xABC), kind=SpanKind.CONSUMER, start_time=t0
+    )
     with trace.use_span(consumer, end_on_exit=False):
         failing = tracer.start_span("INSERT cases", start_time=t0 + 1_000_000)
         failing.set_status(StatusCode.ERROR, "unique violation")
@@ -132,7 +140,9 @@ def test_orphan_spans_at_top_level_errors_marked_durations_aligned(services, db,
     out = capsys.readouterr().out.splitlines()
     lines = tree("\n".join(out))
     assert [(depth, rest.split(" (")[0]) for depth, _, rest in lines] == [
-        (0, "cases.on_appeal_accepted"), (1, "INSERT cases")]
+        (0, "cases.on_appeal_accepted"),
+        (1, "INSERT cases"),
+    ]
     assert "ERROR" not in lines[0][2] and "ERROR" in lines[1][2]
     assert out[0].index("1234.50 ms") + 3 == out[1].index("3.00 ms")  # right-aligned
     [summary] = [line for line in out if f"{0xABC:032x}" in line]
@@ -145,7 +155,11 @@ def test_cli_json(services, capsys):
     [dumped] = json.loads(capsys.readouterr().out)
     assert dumped["trace_id"] == trace_id
     assert {s["name"] for s in dumped["spans"]} == {
-        "intake.SubmitAppeal", "publish appeal.accepted", "cases.on_appeal_accepted", "INSERT cases"}
+        "intake.SubmitAppeal",
+        "publish appeal.accepted",
+        "cases.on_appeal_accepted",
+        "INSERT cases",
+    }
 
 
 @pytest.mark.parametrize("by", ["tracking number", "trace id"])
@@ -154,9 +168,9 @@ def test_cli_waits_for_spans_to_arrive(services, capsys, by):
 
     def later():
         time.sleep(0.6)
-        with provider.get_tracer("t").start_as_current_span("intake.SubmitAppeal",
-                                                            context=remote_parent(0xF00D)):
+        with provider.get_tracer("t").start_as_current_span("intake.SubmitAppeal", context=remote_parent(0xF00D)):
             tracing.tag_current_span(tracking_number=TRACKING)
+
     writer = threading.Thread(target=later)
     writer.start()
     key = TRACKING if by == "tracking number" else f"{0xF00D:032x}"
@@ -201,14 +215,19 @@ def test_setup_tracing_is_idempotent_and_shutdown_flushes(db, fresh_global):
     assert store.find_trace_ids("A-1") == [trace_id]
     [span] = store.spans(trace_id)
     assert (span["service"], span["attributes"]) == (
-        "intake", {"ekm.tracking_number": TRACKING, "ekm.appeal_id": "A-1"})
+        "intake",
+        {"ekm.tracking_number": TRACKING, "ekm.appeal_id": "A-1"},
+    )
 
 
-@pytest.mark.parametrize("env, exporters", [
-    ({}, [SqliteSpanExporter]),
-    ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}, [OTLPSpanExporter, SqliteSpanExporter]),
-    ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9", "EKM_TRACE_STORE": "off"}, [OTLPSpanExporter]),
-])
+@pytest.mark.parametrize(
+    "env, exporters",
+    [
+        ({}, [SqliteSpanExporter]),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}, [OTLPSpanExporter, SqliteSpanExporter]),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9", "EKM_TRACE_STORE": "off"}, [OTLPSpanExporter]),
+    ],
+)
 def test_setup_tracing_exporters(db, fresh_global, monkeypatch, env, exporters):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -240,8 +259,10 @@ WRITER = textwrap.dedent("""
 
 
 def test_eventlet_processes_write_the_same_store_concurrently(db):
-    writers = [subprocess.Popen([sys.executable, "-W", "ignore", "-c", WRITER, name], stderr=subprocess.PIPE)
-               for name in ("intake", "cases", "notifications")]
+    writers = [
+        subprocess.Popen([sys.executable, "-W", "ignore", "-c", WRITER, name], stderr=subprocess.PIPE)
+        for name in ("intake", "cases", "notifications")
+    ]
     for writer in writers:
         assert writer.wait(timeout=60) == 0, writer.stderr.read().decode()
         writer.stderr.close()
@@ -266,10 +287,17 @@ def test_entrypoint_spans_do_not_bind_call_arguments_unless_payloads_are_sent(mo
         def method(self, request, context):
             return None
 
-    entrypoint = SimpleNamespace(method_name="method", sensitive_arguments=None,
-                                 container=SimpleNamespace(service_cls=Service))
-    worker_ctx = SimpleNamespace(entrypoint=entrypoint, service_name="svc", args=("req", "ctx"), kwargs={},
-                                 data={}, container=SimpleNamespace(_worker_pool=pool))
+    entrypoint = SimpleNamespace(
+        method_name="method", sensitive_arguments=None, container=SimpleNamespace(service_cls=Service)
+    )
+    worker_ctx = SimpleNamespace(
+        entrypoint=entrypoint,
+        service_name="svc",
+        args=("req", "ctx"),
+        kwargs={},
+        data={},
+        container=SimpleNamespace(_worker_pool=pool),
+    )
     bound = []
     real = entrypoints.inspect.getcallargs
     monkeypatch.setattr(entrypoints.inspect, "getcallargs", lambda *a, **k: bound.append(1) or real(*a, **k))

@@ -20,7 +20,8 @@ def uow_factory(tmp_path, monkeypatch):
     (package / "__init__.py").write_text("")
     (package / "m0001_initial.py").write_text(
         "from ekm_platform.messaging_tables import create_messaging_tables\n"
-        "def upgrade(op):\n    create_messaging_tables(op)\n")
+        "def upgrade(op):\n    create_messaging_tables(op)\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     assert migrate(url, "svc_migrations") == ["m0001_initial"]
     assert migrate(url, "svc_migrations") == []  # applied once

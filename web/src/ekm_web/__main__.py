@@ -1,4 +1,5 @@
 """``python -m ekm_web``: serve the web workplace with uvicorn (started by ``ekm run``)."""
+
 from __future__ import annotations
 
 import logging
@@ -18,8 +19,15 @@ def main(argv=None) -> int:
     print(f"ekm-web listening on http://{settings.host}:{settings.port}/", flush=True)
     # The access log names method, path and status only: no page takes personal data in its
     # path or query (searches are POSTed), so the log carries none.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                server_header=False, proxy_headers=False, lifespan="on")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        server_header=False,
+        proxy_headers=False,
+        lifespan="on",
+    )
     return 0
 
 

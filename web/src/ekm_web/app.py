@@ -1,5 +1,6 @@
 """The ASGI application: session + security headers middleware, templates, static files and
 the page modules' routes. ``create_app(settings, backend)`` (tests pass a ``FakeBackend``)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -35,8 +36,10 @@ PAGE_MODULES = [
     "ekm_web.pages.documents",
 ]
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -62,8 +65,9 @@ class SessionAndHeaders(BaseHTTPMiddleware):
         response = await call_next(request)
         current = request.state.session  # a page may have replaced it (sign-in, sign-out)
         if not request.url.path.startswith("/static/"):
-            response.set_cookie(COOKIE, store.cookie_value(current), httponly=True, secure=True,
-                                samesite="strict", path="/")
+            response.set_cookie(
+                COOKIE, store.cookie_value(current), httponly=True, secure=True, samesite="strict", path="/"
+            )
             response.headers["Cache-Control"] = "no-store"
         for name, value in SECURITY_HEADERS.items():
             response.headers[name] = value
@@ -94,8 +98,9 @@ def create_app(settings: Settings | None = None, backend=None) -> Starlette:
             await backend.close()
 
     app = Starlette(routes=routes, middleware=[Middleware(SessionAndHeaders)], lifespan=lifespan)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["ts"] = timestamp
     env.filters["day"] = lambda ts: timestamp(ts)[:10]
     app.state.templates = Jinja2Templates(env=env)

@@ -3,6 +3,7 @@ made with the signed-in user's bearer token, errors turned into ``BackendError``
 field violations of a ``google.rpc.BadRequest`` detail, so a form shows them at the field).
 
 Never import nameko or eventlet here: this process is asyncio (uvicorn)."""
+
 from __future__ import annotations
 
 import importlib
@@ -26,6 +27,7 @@ STUBS = {
 class BackendError(Exception):
     """A service refused or failed a call. ``code`` is the gRPC status name (NOT_FOUND, …),
     ``message`` the service's text (Ukrainian / English), ``fields`` field path -> message."""
+
     code: str
     message: str = ""
     fields: dict = field(default_factory=dict)
@@ -74,8 +76,10 @@ class Backend:
         for service, address in self.addresses.items():
             module, name = STUBS[service]
             stub_class = getattr(importlib.import_module(module), name)
-            channels = [grpc.aio.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
-                        for _ in range(self.CONNECTIONS)]
+            channels = [
+                grpc.aio.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
+                for _ in range(self.CONNECTIONS)
+            ]
             self._channels[service] = channels[0]
             self._pools[service] = [(channel, stub_class(channel)) for channel in channels]
             self._stubs[service] = self._pools[service][0][1]
@@ -95,8 +99,7 @@ class Backend:
         stub = pool[next(self._turn) % len(pool)][1] if pool else self._stubs[service]
         rpc = getattr(stub, method)
         try:
-            return await rpc(request, metadata=(("authorization", f"Bearer {token}"),),
-                             timeout=timeout or self.timeout)
+            return await rpc(request, metadata=(("authorization", f"Bearer {token}"),), timeout=timeout or self.timeout)
         except grpc.RpcError as exc:
             raise BackendError(exc.code().name, exc.details() or "", field_violations(exc)) from None
 

@@ -5,6 +5,7 @@ scripts/setup.sh; ``EKM_WEB_PDF_FONT_DIR`` to use another folder), embedded and 
 Cyrillic text is real text in the PDF (searchable, copyable, read by screen readers).
 
 The functions take the services' protobuf messages and return bytes; they call nothing."""
+
 from __future__ import annotations
 
 import os
@@ -69,8 +70,12 @@ class Document(FPDF):
 
     def grid(self, header: list[str], rows: list[list[str]], widths: tuple | None = None):
         self.set_font("DejaVu", "", 8.5)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=4.6,
-                        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235))) as table:
+        with self.table(
+            col_widths=widths,
+            text_align="LEFT",
+            line_height=4.6,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+        ) as table:
             head = table.row()
             for h in header:
                 head.cell(h)
@@ -83,8 +88,13 @@ class Document(FPDF):
     def signatures(self, *who: str):
         self.ln(6)
         for w in who:
-            self.multi_cell(0, 7, f"{w}: ____________________  (підпис)      «____» ____________ 20__ р.",
-                            new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(
+                0,
+                7,
+                f"{w}: ____________________  (підпис)      «____» ____________ 20__ р.",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
 
     def bytes(self) -> bytes:
         self.alias_nb_pages()
@@ -103,8 +113,14 @@ def assessment_act(case, assessment, scoring=None, catalogue=None, person_name: 
     """Акт оцінки потреб сім'ї/особи (форма за наказом Мінсоцполітики № 1005)."""
     pdf = Document("Акт оцінки потреб сім'ї/особи", f"Випадок {case.case_number}, оцінка v{assessment.version}")
     pdf.set_font("DejaVu", "", 8)
-    pdf.multi_cell(0, 4, "Форма затверджена наказом Міністерства соціальної політики України № 1005",
-                   align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        4,
+        "Форма затверджена наказом Міністерства соціальної політики України № 1005",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.heading("АКТ\nоцінки потреб сім'ї/особи")
     pdf.section("1. Загальні відомості")
     pdf.line_of("Номер випадку", case.case_number)
@@ -116,35 +132,72 @@ def assessment_act(case, assessment, scoring=None, catalogue=None, person_name: 
     status = {"draft": "чернетка", "submitted": "подано на затвердження", "approved": "затверджено"}
     pdf.line_of("Версія та стан акта", f"{assessment.version}, {status.get(assessment.status, assessment.status)}")
     pdf.section("2. Склад сім'ї / домогосподарства")
-    pdf.grid(["№", "Прізвище, ім'я, по батькові", "Родинний зв'язок", "Дата народження", "Інвалідність",
-              "Місце роботи / навчання", "Місце реєстрації", "Телефон"],
-             [[str(i), m.full_name, _relation(catalogue, m.relation), m.birth_date, m.disability, m.work_or_study,
-               m.registration, m.phone] for i, m in enumerate(assessment.family, 1)],
-             widths=(6, 34, 22, 18, 18, 24, 28, 20))
+    pdf.grid(
+        [
+            "№",
+            "Прізвище, ім'я, по батькові",
+            "Родинний зв'язок",
+            "Дата народження",
+            "Інвалідність",
+            "Місце роботи / навчання",
+            "Місце реєстрації",
+            "Телефон",
+        ],
+        [
+            [
+                str(i),
+                m.full_name,
+                _relation(catalogue, m.relation),
+                m.birth_date,
+                m.disability,
+                m.work_or_study,
+                m.registration,
+                m.phone,
+            ]
+            for i, m in enumerate(assessment.family, 1)
+        ],
+        widths=(6, 34, 22, 18, 18, 24, 28, 20),
+    )
     pdf.section("3. Оцінка потреб за сферами життєдіяльності")
     levels = {d.domain: d for d in assessment.domains}
-    pdf.grid(["Сфера", "Рівень потреби", "Сильні сторони", "Примітки"],
-             [[DOMAINS.get(code, code), NEED_LEVELS.get(levels[code].need_level, str(levels[code].need_level))
-               if code in levels else "—", levels[code].strengths if code in levels else "",
-               levels[code].notes if code in levels else ""] for code in DOMAINS],
-             widths=(45, 30, 48, 47))
+    pdf.grid(
+        ["Сфера", "Рівень потреби", "Сильні сторони", "Примітки"],
+        [
+            [
+                DOMAINS.get(code, code),
+                NEED_LEVELS.get(levels[code].need_level, str(levels[code].need_level)) if code in levels else "—",
+                levels[code].strengths if code in levels else "",
+                levels[code].notes if code in levels else "",
+            ]
+            for code in DOMAINS
+        ],
+        widths=(45, 30, 48, 47),
+    )
     pdf.section("4. Потреби дитини (дітей)")
     if assessment.children:
-        pdf.grid(["Дитина", "Рівень потреби", "Сильні сторони", "Примітки"],
-                 [[c.child_ref, NEED_LEVELS.get(c.need_level, str(c.need_level)), c.strengths, c.notes]
-                  for c in assessment.children], widths=(45, 30, 48, 47))
+        pdf.grid(
+            ["Дитина", "Рівень потреби", "Сильні сторони", "Примітки"],
+            [
+                [c.child_ref, NEED_LEVELS.get(c.need_level, str(c.need_level)), c.strengths, c.notes]
+                for c in assessment.children
+            ],
+            widths=(45, 30, 48, 47),
+        )
     else:
         pdf.multi_cell(0, 6, "Дітей у складі сім'ї не зазначено.", new_x="LMARGIN", new_y="NEXT")
     if assessment.contributions:
         pdf.section("5. Відомості інших суб'єктів взаємодії")
-        pdf.grid(["Установа", "Відомості"], [[c.agency_code, c.text] for c in assessment.contributions],
-                 widths=(40, 130))
+        pdf.grid(
+            ["Установа", "Відомості"], [[c.agency_code, c.text] for c in assessment.contributions], widths=(40, 130)
+        )
     pdf.section("6. Висновок")
     if scoring is not None:
         pdf.line_of("Складність випадку", COMPLEXITY.get(scoring.complexity, scoring.complexity))
         pdf.line_of("Потреба у тривалому веденні випадку", "так" if scoring.long_term else "ні")
-        recommended = [catalogue.label("ekm.cases.v1.ServiceType", r.service_type, "uk") if catalogue
-                       else str(r.service_type) for r in scoring.recommendations]
+        recommended = [
+            catalogue.label("ekm.cases.v1.ServiceType", r.service_type, "uk") if catalogue else str(r.service_type)
+            for r in scoring.recommendations
+        ]
         pdf.line_of("Рекомендовані соціальні послуги", ", ".join(recommended))
         for reason in scoring.explanation[:12]:
             pdf.multi_cell(0, 5, f"• {reason.text_uk}", new_x="LMARGIN", new_y="NEXT")
@@ -166,26 +219,49 @@ def individual_plan(case, plan, catalogue=None, person_name: str = "") -> bytes:
     pdf.line_of("Погоджено отримувачем", agreed)
     pdf.section("1. Цілі")
     goals = {g.goal_id: g for g in plan.goals}
-    pdf.grid(["№", "Сфера потреби", "Ціль"],
-             [[str(i), DOMAINS.get(g.need_domain, g.need_domain), g.description] for i, g in enumerate(plan.goals, 1)],
-             widths=(8, 50, 112))
+    pdf.grid(
+        ["№", "Сфера потреби", "Ціль"],
+        [[str(i), DOMAINS.get(g.need_domain, g.need_domain), g.description] for i, g in enumerate(plan.goals, 1)],
+        widths=(8, 50, 112),
+    )
     pdf.section("2. Кроки (заходи)")
-    pdf.grid(["Захід", "Ціль", "Відповідальний", "Строк", "Стан"],
-             [[s.what, goals[s.goal_id].description if s.goal_id in goals else s.goal_id,
-               (catalogue.label("ekm.cases.v1.ResponsibleKind", s.responsible_kind, "uk") if catalogue else "")
-               + (f" ({s.responsible_ref})" if s.responsible_ref else ""), s.due_on, STEP_STATUS.get(s.status, s.status)]
-              for s in plan.steps], widths=(50, 40, 40, 20, 20))
+    pdf.grid(
+        ["Захід", "Ціль", "Відповідальний", "Строк", "Стан"],
+        [
+            [
+                s.what,
+                goals[s.goal_id].description if s.goal_id in goals else s.goal_id,
+                (catalogue.label("ekm.cases.v1.ResponsibleKind", s.responsible_kind, "uk") if catalogue else "")
+                + (f" ({s.responsible_ref})" if s.responsible_ref else ""),
+                s.due_on,
+                STEP_STATUS.get(s.status, s.status),
+            ]
+            for s in plan.steps
+        ],
+        widths=(50, 40, 40, 20, 20),
+    )
     pdf.section("3. Соціальні послуги")
-    pdf.grid(["Послуга", "Надавач", "Періодичність"],
-             [[catalogue.label("ekm.cases.v1.ServiceType", s.service_type, "uk") if catalogue else str(s.service_type),
-               s.provider, s.frequency] for s in plan.services], widths=(60, 70, 40))
+    pdf.grid(
+        ["Послуга", "Надавач", "Періодичність"],
+        [
+            [
+                catalogue.label("ekm.cases.v1.ServiceType", s.service_type, "uk") if catalogue else str(s.service_type),
+                s.provider,
+                s.frequency,
+            ]
+            for s in plan.services
+        ],
+        widths=(60, 70, 40),
+    )
     pdf.signatures("Фахівець із соціальної роботи", "Отримувач / законний представник")
     return pdf.bytes()
 
 
 def contract(case, draft, catalogue=None, person_name: str = "") -> bytes:
     """Договір про надання соціальної послуги (з розрахунком плати та поясненням)."""
-    pdf = Document("Договір про надання соціальної послуги", f"Випадок {case.case_number}, договір {draft.contract_id[:8]}")
+    pdf = Document(
+        "Договір про надання соціальної послуги", f"Випадок {case.case_number}, договір {draft.contract_id[:8]}"
+    )
     pdf.heading("ДОГОВІР\nпро надання соціальної послуги")
     service = catalogue.label("ekm.cases.v1.ServiceType", draft.service_type, "uk") if catalogue else ""
     made = draft.created_at.ToDatetime(timezone.utc) if draft.created_at.seconds else datetime.now(timezone.utc)
@@ -194,17 +270,29 @@ def contract(case, draft, catalogue=None, person_name: str = "") -> bytes:
     pdf.line_of("Отримувач соціальної послуги", person_name)
     pdf.line_of("Номер випадку", case.case_number)
     pdf.section("1. Предмет договору")
-    pdf.multi_cell(0, 5.5, f"Надавач зобов'язується надати Отримувачу соціальну послугу «{service}» відповідно до "
-                   "індивідуального плану, а Отримувач — отримувати її на умовах цього договору.",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5.5,
+        f"Надавач зобов'язується надати Отримувачу соціальну послугу «{service}» відповідно до "
+        "індивідуального плану, а Отримувач — отримувати її на умовах цього договору.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.section("2. Плата за послугу")
     if draft.free_of_charge:
         pdf.multi_cell(0, 5.5, "Послуга надається безоплатно.", new_x="LMARGIN", new_y="NEXT")
     else:
-        pdf.multi_cell(0, 5.5, f"Послуга надається з установленням диференційованої плати: {draft.amount} грн на місяць "
-                       f"(тариф {draft.tariff} грн).", new_x="LMARGIN", new_y="NEXT")
-    categories = [catalogue.label("ekm.cases.v1.FeeCategory", c, "uk") if catalogue else str(c)
-                  for c in draft.categories]
+        pdf.multi_cell(
+            0,
+            5.5,
+            f"Послуга надається з установленням диференційованої плати: {draft.amount} грн на місяць "
+            f"(тариф {draft.tariff} грн).",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    categories = [
+        catalogue.label("ekm.cases.v1.FeeCategory", c, "uk") if catalogue else str(c) for c in draft.categories
+    ]
     if categories:
         pdf.line_of("Категорії отримувача", ", ".join(categories))
     pdf.section("Пояснення розрахунку")
@@ -212,8 +300,13 @@ def contract(case, draft, catalogue=None, person_name: str = "") -> bytes:
         pdf.multi_cell(0, 5, f"• {line.split(' / ')[0]}", new_x="LMARGIN", new_y="NEXT")
     pdf.line_of("Версія правил", draft.rules_version)
     pdf.section("3. Права та обов'язки сторін")
-    pdf.multi_cell(0, 5.5, "Сторони діють відповідно до Закону України «Про соціальні послуги». Отримувач має право "
-                   "відмовитися від послуги, оцінити її якість і оскаржити рішення надавача.",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5.5,
+        "Сторони діють відповідно до Закону України «Про соціальні послуги». Отримувач має право "
+        "відмовитися від послуги, оцінити її якість і оскаржити рішення надавача.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.signatures("Надавач", "Отримувач / законний представник")
     return pdf.bytes()

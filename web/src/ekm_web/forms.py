@@ -1,6 +1,7 @@
 """HTML forms ⇄ protobuf requests: repeated rows (``family-3-full_name``) and the services'
 field paths (``family[2].birth_date``, ``domains.health.need_level``) turned into the ids of
 the inputs, so an error is shown at its field."""
+
 from __future__ import annotations
 
 import re
@@ -40,6 +41,6 @@ def errors_at_fields(fields: dict, row_of: dict[str, list[int]] | None = None, s
     out = {}
     for path, text in fields.items():
         if strip and path.startswith(strip):
-            path = path[len(strip):]
+            path = path[len(strip) :]
         out.setdefault(field_id(path, row_of), text)
     return out

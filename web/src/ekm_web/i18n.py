@@ -4,6 +4,7 @@ Each page module registers its own texts: ``MESSAGES.update({"key": ("украї
 (or ``register({...})``); templates call ``t("key")`` (``t("key", n=3)`` formats ``{n}``).
 A missing key shows the key itself, and ``tests/unit/test_i18n.py`` fails on any key a template
 uses that no module registered. Enum labels come from CaseService.GetCatalogue (``Catalogue``)."""
+
 from __future__ import annotations
 
 LANGUAGES = ("uk", "en")
@@ -23,30 +24,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.donor": ("Донор", "Donor"),
     "role.operator": ("Оператор", "Operator"),
     "signin.title": ("Вхід", "Sign in"),
-    "signin.dev_idp": ("Демонстраційний постачальник ідентичності: оберіть користувача",
-                       "Development identity provider: choose a demo user"),
-    "signin.dev_warning": ("Лише для розробки та демонстрації. У робочому середовищі вхід — через OpenID Connect.",
-                           "For development and demonstration only. In production, sign-in is through OpenID Connect."),
+    "signin.dev_idp": (
+        "Демонстраційний постачальник ідентичності: оберіть користувача",
+        "Development identity provider: choose a demo user",
+    ),
+    "signin.dev_warning": (
+        "Лише для розробки та демонстрації. У робочому середовищі вхід — через OpenID Connect.",
+        "For development and demonstration only. In production, sign-in is through OpenID Connect.",
+    ),
     "signin.submit": ("Увійти", "Sign in"),
     "signin.oidc": ("Увійти через {issuer}", "Sign in with {issuer}"),
-    "signin.oidc_pending": ("Вхід через OpenID Connect налаштовано, але ще не реалізовано.",
-                            "OpenID Connect sign-in is configured but not implemented yet."),
-    "signin.none": ("Немає способу входу: налаштуйте EKM_WEB_OIDC_ISSUER або EKM_WEB_DEV_IDP=1.",
-                    "No way to sign in: configure EKM_WEB_OIDC_ISSUER or EKM_WEB_DEV_IDP=1."),
-    "signin.expired": ("Сеанс завершено через бездіяльність. Увійдіть знову.",
-                       "Your session ended after a period of inactivity. Please sign in again."),
+    "signin.oidc_pending": (
+        "Вхід через OpenID Connect налаштовано, але ще не реалізовано.",
+        "OpenID Connect sign-in is configured but not implemented yet.",
+    ),
+    "signin.none": (
+        "Немає способу входу: налаштуйте EKM_WEB_OIDC_ISSUER або EKM_WEB_DEV_IDP=1.",
+        "No way to sign in: configure EKM_WEB_OIDC_ISSUER or EKM_WEB_DEV_IDP=1.",
+    ),
+    "signin.expired": (
+        "Сеанс завершено через бездіяльність. Увійдіть знову.",
+        "Your session ended after a period of inactivity. Please sign in again.",
+    ),
     "signin.unknown_user": ("Оберіть користувача зі списку.", "Choose a user from the list."),
-    "signin.no_demo_person": ("Демо-особу не знайдено: завантажте демо-дані (ekm demo).",
-                              "The demo person was not found: load the demo data (ekm demo)."),
+    "signin.no_demo_person": (
+        "Демо-особу не знайдено: завантажте демо-дані (ekm demo).",
+        "The demo person was not found: load the demo data (ekm demo).",
+    ),
     "error.title": ("Помилка", "Error"),
     "error.403": ("Доступ заборонено", "Access denied"),
-    "error.403.text": ("Ця сторінка або дія недоступна для вашої ролі.",
-                       "This page or action is not available to your role."),
-    "error.csrf": ("Форма застаріла або надіслана не з цієї сторінки. Оновіть сторінку й спробуйте знову.",
-                   "The form is stale or was not sent from this page. Reload the page and try again."),
+    "error.403.text": (
+        "Ця сторінка або дія недоступна для вашої ролі.",
+        "This page or action is not available to your role.",
+    ),
+    "error.csrf": (
+        "Форма застаріла або надіслана не з цієї сторінки. Оновіть сторінку й спробуйте знову.",
+        "The form is stale or was not sent from this page. Reload the page and try again.",
+    ),
     "error.404": ("Не знайдено", "Not found"),
-    "error.404.text": ("Такого запису немає або він вам недоступний.",
-                       "There is no such record, or it is not available to you."),
+    "error.404.text": (
+        "Такого запису немає або він вам недоступний.",
+        "There is no such record, or it is not available to you.",
+    ),
     "error.503": ("Сервіс тимчасово недоступний", "Service temporarily unavailable"),
     "error.503.text": ("Спробуйте трохи пізніше.", "Please try again a little later."),
     "error.500": ("Внутрішня помилка", "Internal error"),
@@ -57,8 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.cancel": ("Скасувати", "Cancel"),
     "common.none": ("—", "—"),
     "common.required": ("обов'язкове поле", "required"),
-    "common.form_has_errors": ("Форму не збережено: виправте позначені поля.",
-                               "The form was not saved: correct the marked fields."),
+    "common.form_has_errors": (
+        "Форму не збережено: виправте позначені поля.",
+        "The form was not saved: correct the marked fields.",
+    ),
     "home.title": ("Головна", "Start"),
 }
 
@@ -101,6 +122,7 @@ class Catalogue:
         from google.protobuf import descriptor_pool
 
         from ekm_platform.codes import CodeList
+
         if isinstance(enum_type, str):
             try:
                 enum_type = descriptor_pool.Default().FindEnumTypeByName(enum_type)

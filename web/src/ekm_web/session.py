@@ -5,6 +5,7 @@ Each session has its CSRF token (checked on every POST by ``pages.page``), its l
 and, once signed in, the user and the bearer token the BFF calls the services with (never
 sent to the browser). A session idle longer than ``idle_seconds`` is ended; signing in
 replaces the session id (no fixation)."""
+
 from __future__ import annotations
 
 import secrets
@@ -35,8 +36,8 @@ class Session:
     token: str = ""
     created: float = field(default_factory=time.monotonic)
     last_seen: float = field(default_factory=time.monotonic)
-    flash: list = field(default_factory=list)   # (kind, text) shown once on the next page
-    notice: str = ""   # a message key for the sign-in page (e.g. the session ended while idle)
+    flash: list = field(default_factory=list)  # (kind, text) shown once on the next page
+    notice: str = ""  # a message key for the sign-in page (e.g. the session ended while idle)
 
 
 class SessionStore:
@@ -93,5 +94,5 @@ class SessionStore:
                 self._sessions.pop(sid, None)
         if len(self._sessions) >= MAX_SESSIONS:
             anonymous = sorted((s for s in self._sessions.values() if s.user is None), key=lambda s: s.last_seen)
-            for s in anonymous[:len(self._sessions) - int(MAX_SESSIONS * 0.9)]:
+            for s in anonymous[: len(self._sessions) - int(MAX_SESSIONS * 0.9)]:
                 self._sessions.pop(s.sid, None)

@@ -11,6 +11,7 @@
 - ``EKM_WEB_OIDC_ISSUER`` / ``EKM_WEB_OIDC_CLIENT_ID`` / ``EKM_WEB_OIDC_REDIRECT_URI``: a real
   OpenID Connect provider (configuration only for now; see web/README.md).
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,7 @@ class DemoUser:
     label_en: str
     community_code: str = ""
     organisation: str = ""
-    demo_rnokpp: str = ""   # recipient: the demo person, found by their РНОКПП at sign-in
+    demo_rnokpp: str = ""  # recipient: the demo person, found by their РНОКПП at sign-in
 
 
 def _demo_users_path(env) -> pathlib.Path:
@@ -60,7 +61,7 @@ class Settings:
     grpc_timeout: float = 10.0
 
     @classmethod
-    def from_env(cls, env=None) -> "Settings":
+    def from_env(cls, env=None) -> Settings:
         from ekm_platform import client
 
         env = os.environ if env is None else env

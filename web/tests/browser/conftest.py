@@ -4,9 +4,9 @@ services (running_platform), the registry simulators, the demo data and the BFF 
 One platform and one browser for the whole test session (every browser test module shares
 them: starting them is most of the time). Screenshots go to var/test-artifacts/ (git-ignored):
 ``shot(page, "name")``."""
+
 from __future__ import annotations
 
-import os
 import pathlib
 import subprocess
 import sys
@@ -17,7 +17,6 @@ import pytest
 
 from ekm_platform import config
 from ekm_platform.testing.platform import free_port, running_platform
-
 from web.tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -33,8 +32,9 @@ def platform(tmp_path_factory, ekm_amqp_uri):
     """All five services and the simulators, with the demo case managers and appeals loaded."""
     if not pathlib.Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (make setup-browser)")
-    with running_platform(tmp_path_factory.mktemp("ekm-web"), ekm_amqp_uri, services=config.SERVICES,
-                          simulators=True, timeout=90) as running:
+    with running_platform(
+        tmp_path_factory.mktemp("ekm-web"), ekm_amqp_uri, services=config.SERVICES, simulators=True, timeout=90
+    ) as running:
         yield running
 
 
@@ -62,8 +62,9 @@ def demo_case(platform):
         tracking = intake.SubmitAppeal(request, metadata=staff, timeout=10).tracking_number
         number = ""
         for _ in range(200):
-            number = intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(tracking_number=tracking),
-                                            metadata=staff, timeout=5).case_number
+            number = intake.GetAppealStatus(
+                intake_pb2.GetAppealStatusRequest(tracking_number=tracking), metadata=staff, timeout=5
+            ).case_number
             if number:
                 break
             time.sleep(0.1)
@@ -72,8 +73,11 @@ def demo_case(platform):
         stub = cases_pb2_grpc.CaseServiceStub(ch)
         case = stub.GetCase(cases_pb2.GetCaseRequest(case_number=number), metadata=supervisor, timeout=10)
         if case.assigned_to != "cm-1":
-            stub.AssignCase(cases_pb2.AssignCaseRequest(case_id=case.case_id, manager_id="cm-1",
-                                                        reason="browser tests"), metadata=supervisor, timeout=10)
+            stub.AssignCase(
+                cases_pb2.AssignCaseRequest(case_id=case.case_id, manager_id="cm-1", reason="browser tests"),
+                metadata=supervisor,
+                timeout=10,
+            )
     return {"case_number": number, "case_id": case.case_id, "person_id": case.person_id, "tracking": tracking}
 
 
@@ -81,8 +85,12 @@ def demo_case(platform):
 def web_url(platform):
     """The BFF as its own process (python -m ekm_web), on a free port, over the platform."""
     port = free_port()
-    env = {**platform.env, "EKM_WEB_PORT": str(port), "EKM_WEB_SESSION_SECRET": "browser-tests",
-           "EKM_WEB_DEMO_USERS": str(config.home() / "deploy" / "demo" / "web_users.json")}
+    env = {
+        **platform.env,
+        "EKM_WEB_PORT": str(port),
+        "EKM_WEB_SESSION_SECRET": "browser-tests",
+        "EKM_WEB_DEMO_USERS": str(config.home() / "deploy" / "demo" / "web_users.json"),
+    }
     log = open(platform.home / "var" / "log" / "web.log", "ab")
     process = subprocess.Popen([sys.executable, "-m", "ekm_web"], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -1,13 +1,21 @@
 """Helpers for browser tests: screenshots under var/test-artifacts/, sign-in through the
 development identity provider, the chromium to drive."""
+
 from __future__ import annotations
 
 import os
 import pathlib
 
 CHROMIUM = os.environ.get("EKM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[3] / "var" / "test-artifacts"
 COMMUNITY = "UA80000000000093317"
 

@@ -1,6 +1,7 @@
 """The case manager's pages in Debian's chromium against the real processes: sign in, the
 worklist, a case, the Order 1005 assessment with a field error shown at the field and then
 fixed, the assessment form by keyboard only, and 403 for every role that may not see them."""
+
 from __future__ import annotations
 
 import re
@@ -36,10 +37,10 @@ def test_open_the_case_page(page, demo_case):
     page.click(f"a[href='/cases/{demo_case['case_number']}']")
     assert page.locator("h1").inner_text() == f"Випадок {demo_case['case_number']}"
     text = page.locator("main").inner_text()
-    assert "Коваленко Андрій Петрович" in text                     # the person
-    assert "реабілітації та працевлаштування" in text               # the appeal's text (GetCaseAppeal)
-    assert "Звертається сама особа" in text                         # the applicant
-    assert page.locator("#target_stage option", has_text="Планування").count() == 1   # next allowed action
+    assert "Коваленко Андрій Петрович" in text  # the person
+    assert "реабілітації та працевлаштування" in text  # the appeal's text (GetCaseAppeal)
+    assert "Звертається сама особа" in text  # the applicant
+    assert page.locator("#target_stage option", has_text="Планування").count() == 1  # next allowed action
     shot(page, "cm-case")
 
 
@@ -53,18 +54,18 @@ def test_assessment_error_is_shown_at_the_field_then_fixed(page, demo_case):
     number = demo_case["case_number"]
     sign_in(page, "cm-1")
     page.goto(f"/cases/{number}/assessment")
-    assert page.input_value("#family-0-full_name") == "Коваленко Андрій Петрович"   # from the person record
+    assert page.input_value("#family-0-full_name") == "Коваленко Андрій Петрович"  # from the person record
     _fill_domains(page)
     page.fill("#family-1-full_name", "Коваленко Оля")
-    page.fill("#family-1-birth_date", "2999-01-01")                                 # not a past date
+    page.fill("#family-1-birth_date", "2999-01-01")  # not a past date
     page.select_option("#family-1-relation", label="Дитина")
     page.click("#save-assessment")
     field = page.locator("#family-1-birth_date")
     assert field.get_attribute("aria-invalid") == "true"
     assert field.get_attribute("aria-describedby") == "err-family-1-birth_date"
     assert "у минулому" in page.locator("#err-family-1-birth_date").inner_text()
-    assert page.evaluate("document.activeElement.id") == "family-1-birth_date"      # focus moved to it
-    assert page.input_value("#domains-health-strengths") == "Мотивований до реабілітації"   # nothing lost
+    assert page.evaluate("document.activeElement.id") == "family-1-birth_date"  # focus moved to it
+    assert page.input_value("#domains-health-strengths") == "Мотивований до реабілітації"  # nothing lost
     shot(page, "cm-assessment-field-error")
     field.fill("2015-06-01")
     page.click("#save-assessment")
@@ -86,7 +87,7 @@ def test_keyboard_only_on_the_assessment_form(page, demo_case):
     sign_in(page, "cm-1")
     page.goto(f"/cases/{number}/assessment")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip"               # skip link first
+    assert page.evaluate("document.activeElement.className") == "skip"  # skip link first
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     order, unlabelled = [], []
@@ -103,14 +104,17 @@ def test_keyboard_only_on_the_assessment_form(page, demo_case):
         if info["id"] == "save-assessment":
             break
     assert unlabelled == []
-    expected = ["started_on", "ended_on", "specialist_id", "family-0-full_name", "family-0-birth_date",
-                "family-0-relation"] + [f"domains-{d}-need_level" for d in DOMAINS] + ["submit", "save-assessment"]
+    expected = (
+        ["started_on", "ended_on", "specialist_id", "family-0-full_name", "family-0-birth_date", "family-0-relation"]
+        + [f"domains-{d}-need_level" for d in DOMAINS]
+        + ["submit", "save-assessment"]
+    )
     positions = [order.index(i) for i in expected]
-    assert positions == sorted(positions), order                                      # in reading order
+    assert positions == sorted(positions), order  # in reading order
     # change a level and save with the keyboard alone
     page.focus("#domains-housing-need_level")
     page.keyboard.press("Home")
-    assert page.input_value("#domains-housing-need_level") == ""   # the first option: not assessed
+    assert page.input_value("#domains-housing-need_level") == ""  # the first option: not assessed
     page.keyboard.press("End")
     assert page.input_value("#domains-housing-need_level") == "3"
     page.focus("#save-assessment")
@@ -141,8 +145,15 @@ def test_the_supervisor_reads_but_may_not_change_the_assessment(page, demo_case)
 def test_roles_that_may_not_see_the_case_manager_pages_get_403(page, demo_case, role):
     sign_in(page, role)
     number = demo_case["case_number"]
-    for path in ("/worklist", f"/cases/{number}", f"/cases/{number}/assessment", f"/cases/{number}/plan",
-                 f"/cases/{number}/registry", f"/cases/{number}/history", f"/cases/{number}/contract"):
+    for path in (
+        "/worklist",
+        f"/cases/{number}",
+        f"/cases/{number}/assessment",
+        f"/cases/{number}/plan",
+        f"/cases/{number}/registry",
+        f"/cases/{number}/history",
+        f"/cases/{number}/contract",
+    ):
         response = page.goto(path)
         assert response.status == 403, (role, path)
         assert "Доступ заборонено" in page.locator("h1").inner_text()
@@ -164,10 +175,16 @@ def test_plan_contract_registry_history_and_transfer_pages(page, platform, demo_
     assert "Оцінку збережено" in page.locator(".flash-ok").inner_text()
     with platform.channel("cases") as ch:
         stub = cases_pb2_grpc.CaseServiceStub(ch)
-        latest = stub.GetAssessment(cases_pb2.GetAssessmentRequest(case_id=demo_case["case_id"]),
-                                    metadata=platform.bearer("supervisor", "sv-1"), timeout=10)
-        stub.ApproveAssessment(cases_pb2.ApproveAssessmentRequest(case_id=demo_case["case_id"], version=latest.version),
-                               metadata=platform.bearer("supervisor", "sv-1"), timeout=10)
+        latest = stub.GetAssessment(
+            cases_pb2.GetAssessmentRequest(case_id=demo_case["case_id"]),
+            metadata=platform.bearer("supervisor", "sv-1"),
+            timeout=10,
+        )
+        stub.ApproveAssessment(
+            cases_pb2.ApproveAssessmentRequest(case_id=demo_case["case_id"], version=latest.version),
+            metadata=platform.bearer("supervisor", "sv-1"),
+            timeout=10,
+        )
 
     page.goto(f"/cases/{number}/plan")
     page.select_option("#goals-0-need_domain", "health")

@@ -1,6 +1,7 @@
 """axe-core on every page of the web workplace, signed in as the role that uses it (no serious
 or critical violation), and in the real browser every role gets 403 for the supervisor,
 cabinet, partner, donor, operator and document pages that are not its own."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,7 +26,6 @@ def referral(platform, demo_case):
     """A referral of the demo case to the demo partner agency (ЄДРПОУ 12345678), when this build
     of the interagency API has the agency's side of the loop; else None."""
     from ekm.interagency.v1 import interagency_pb2, interagency_pb2_grpc
-
     from ekm_web.pages.partner import HAS_LOOP
 
     if not HAS_LOOP:
@@ -33,14 +33,28 @@ def referral(platform, demo_case):
     from nameko.standalone.rpc import ServiceRpcClient
 
     with ServiceRpcClient("interagency", uri=platform.env["EKM_AMQP_URI"], timeout=30) as interagency:
-        interagency.register_agency({"agency_code": "12345678", "name": "Центр реабілітації (демо)",
-                                     "sector": "health", "community_code": "UA80000000000093317"})
+        interagency.register_agency(
+            {
+                "agency_code": "12345678",
+                "name": "Центр реабілітації (демо)",
+                "sector": "health",
+                "community_code": "UA80000000000093317",
+            }
+        )
     with platform.channel("interagency") as ch:
         stub = interagency_pb2_grpc.InteragencyServiceStub(ch)
-        created = stub.CreateReferral(interagency_pb2.CreateReferralRequest(
-            case_number=demo_case["case_number"], sector=interagency_pb2.SECTOR_HEALTH, agency_code="12345678",
-            reason="Потрібна реабілітація після поранення", action="Прийняти на курс реабілітації",
-            client_request_id="a11y-referral"), metadata=platform.bearer("case_manager", "cm-1"), timeout=10)
+        created = stub.CreateReferral(
+            interagency_pb2.CreateReferralRequest(
+                case_number=demo_case["case_number"],
+                sector=interagency_pb2.SECTOR_HEALTH,
+                agency_code="12345678",
+                reason="Потрібна реабілітація після поранення",
+                action="Прийняти на курс реабілітації",
+                client_request_id="a11y-referral",
+            ),
+            metadata=platform.bearer("case_manager", "cm-1"),
+            timeout=10,
+        )
     return created.referral_id
 
 
@@ -57,7 +71,7 @@ def test_axe_on_every_page_for_the_role_that_uses_it(page, demo_case, referral):
     assert_accessible(page, "error-404")
     page.goto("/supervision")
     assert_accessible(page, "error-403")
-    page.click("form[action='/lang'] button")          # and one page in English
+    page.click("form[action='/lang'] button")  # and one page in English
     page.goto(f"/cases/{number}")
     assert page.locator("html").get_attribute("lang") == "en"
     assert_accessible(page, "cm-case-en")
@@ -80,7 +94,9 @@ def test_axe_on_every_page_for_the_role_that_uses_it(page, demo_case, referral):
             page.fill("#title", "Продуктові набори для родин")
             page.select_option("#service_type", label="Натуральна допомога")
             page.click("form[action='/donor/offers'] button.primary")
-            assert "Пропозицію додано" in page.locator("main > .flash-ok").inner_text(), page.locator("main").inner_text()
+            assert "Пропозицію додано" in page.locator("main > .flash-ok").inner_text(), page.locator(
+                "main"
+            ).inner_text()
             assert "Продуктові набори для родин" in page.locator("main table").first.inner_text()
             assert_accessible(page, "donor-offer-added")
             shot(page, "donor-cabinet")
@@ -98,7 +114,7 @@ def test_axe_on_every_page_for_the_role_that_uses_it(page, demo_case, referral):
     sign_in(page, "sv-1")
     page.goto(f"/cases/{number}")
     assert_accessible(page, "sv-case")
-    if referral:   # every HTML page of the app was checked: a new page is checked or this fails
+    if referral:  # every HTML page of the app was checked: a new page is checked or this fails
         _every_get_route_was_checked()
 
 
@@ -112,18 +128,30 @@ def _every_get_route_was_checked():
     from web.tests.browser.a11y import CHECKED
 
     paths = {urllib.parse.urlsplit(url).path for url in CHECKED}
-    routes = [r for name in PAGE_MODULES for r in importlib.import_module(name).routes
-              if isinstance(r, Route) and "GET" in (r.methods or ()) and r.path != "/" and not r.path.endswith(".pdf")]
+    routes = [
+        r
+        for name in PAGE_MODULES
+        for r in importlib.import_module(name).routes
+        if isinstance(r, Route) and "GET" in (r.methods or ()) and r.path != "/" and not r.path.endswith(".pdf")
+    ]
     missed = [r.path for r in routes if not any(r.path_regex.match(p) for p in paths)]
     assert missed == [], f"pages without an axe check: {missed}"
 
 
-ALL_OWN = {"/supervision": "sv-1", "/supervision/workload": "sv-1", "/supervision/kpis": "sv-1",
-           "/cabinet": "recipient", "/cabinet/consents": "recipient", "/cabinet/appeals/new": "recipient",
-           "/partner/referrals": "partner",
-           "/partner/tasks": "partner",
-           "/donor": "donor", "/operator/health": "operator", "/operator/queues": "operator",
-           "/operator/traces": "operator"}
+ALL_OWN = {
+    "/supervision": "sv-1",
+    "/supervision/workload": "sv-1",
+    "/supervision/kpis": "sv-1",
+    "/cabinet": "recipient",
+    "/cabinet/consents": "recipient",
+    "/cabinet/appeals/new": "recipient",
+    "/partner/referrals": "partner",
+    "/partner/tasks": "partner",
+    "/donor": "donor",
+    "/operator/health": "operator",
+    "/operator/queues": "operator",
+    "/operator/traces": "operator",
+}
 
 
 @pytest.mark.parametrize("user", ["cm-1", "sv-1", "recipient", "partner", "donor", "operator"])
@@ -131,14 +159,14 @@ def test_a_role_never_reaches_another_roles_pages(page, demo_case, user):
     sign_in(page, user)
     number = demo_case["case_number"]
     forbidden = [p for p, owner in ALL_OWN.items() if owner != user]
-    if user in ("recipient", "partner", "donor"):   # staff (and the operator) enter appeals
+    if user in ("recipient", "partner", "donor"):  # staff (and the operator) enter appeals
         forbidden.append("/appeals/new")
     if user not in ("cm-1", "sv-1"):
         forbidden += [f"/cases/{number}/documents/assessment.pdf", f"/cases/{number}/documents/plan.pdf"]
     for path in forbidden:
         response = page.request.get(path)
         assert response.status == 403, (user, path)
-        assert "Коваленко" not in response.text().split("<main", 1)[1]   # nothing of the case in the page
+        assert "Коваленко" not in response.text().split("<main", 1)[1]  # nothing of the case in the page
     menu = page.locator("header nav").inner_text() if page.locator("header nav").count() else ""
     for path, owner in ALL_OWN.items():
         if owner != user:

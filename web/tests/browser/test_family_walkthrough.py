@@ -5,6 +5,7 @@ recipient's cabinet (a phone-sized screen) → implementation, a step the person
 review → closure request → approval → rating in the read-only cabinet → the KPIs show it; the
 Order 1005 act and the plan as Ukrainian PDFs. axe-core checks every page on the way;
 screenshots are saved in var/test-artifacts/walk-*.png."""
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,6 @@ from datetime import date
 import pytest
 
 from ekm_platform import config
-
 from web.tests.browser.a11y import assert_accessible
 from web.tests.browser.helpers import shot, sign_in
 
@@ -50,8 +50,9 @@ def _opened_case(platform, tracking):
         intake = intake_pb2_grpc.IntakeServiceStub(ch)
         number = ""
         for _ in range(200):
-            number = intake.GetAppealStatus(intake_pb2.GetAppealStatusRequest(tracking_number=tracking),
-                                            metadata=staff, timeout=5).case_number
+            number = intake.GetAppealStatus(
+                intake_pb2.GetAppealStatusRequest(tracking_number=tracking), metadata=staff, timeout=5
+            ).case_number
             if number:
                 break
             time.sleep(0.1)
@@ -60,8 +61,11 @@ def _opened_case(platform, tracking):
         stub = cases_pb2_grpc.CaseServiceStub(ch)
         case = stub.GetCase(cases_pb2.GetCaseRequest(case_number=number), metadata=supervisor, timeout=10)
         if case.assigned_to != "cm-1":
-            stub.AssignCase(cases_pb2.AssignCaseRequest(case_id=case.case_id, manager_id="cm-1", reason="walkthrough"),
-                            metadata=supervisor, timeout=10)
+            stub.AssignCase(
+                cases_pb2.AssignCaseRequest(case_id=case.case_id, manager_id="cm-1", reason="walkthrough"),
+                metadata=supervisor,
+                timeout=10,
+            )
     return number
 
 
@@ -101,8 +105,9 @@ def pages(browser, web_url):
     contexts = {
         "cm": browser.new_context(base_url=web_url, locale="uk-UA", viewport={"width": 1280, "height": 900}),
         "sv": browser.new_context(base_url=web_url, locale="uk-UA", viewport={"width": 1280, "height": 900}),
-        "me": browser.new_context(base_url=web_url, locale="uk-UA", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True),
+        "me": browser.new_context(
+            base_url=web_url, locale="uk-UA", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        ),
     }
     try:
         out = {}
@@ -174,7 +179,7 @@ def test_a_family_through_the_whole_case(pages, platform, roster):
     assert sv.url.endswith("/supervision")
     _check(sv, "walk-04-approval-queue")
     _decide(sv, number, "Оцінка потреб")
-    cm.goto(f"/cases/{number}")                             # the case page links the act now
+    cm.goto(f"/cases/{number}")  # the case page links the act now
     link = cm.locator(f"a[href='/cases/{number}/documents/assessment.pdf']")
     assert link.count() == 1 and cm.locator("a[href$='/documents/plan.pdf']").count() == 0
     acts = _pdf_text(cm, link.get_attribute("href"))
@@ -201,8 +206,10 @@ def test_a_family_through_the_whole_case(pages, platform, roster):
     row.locator("textarea").fill("Уточніть строк подання заяви")
     row.locator("button[value=return]").click()
     assert f"Повернуто на доопрацювання: {number}" in sv.locator("main > .flash-ok").inner_text()
-    assert sv.locator("tr", has=sv.locator(f"a[href='/cases/{number}']")).filter(
-        has_text="Індивідуальний план").count() == 0
+    assert (
+        sv.locator("tr", has=sv.locator(f"a[href='/cases/{number}']")).filter(has_text="Індивідуальний план").count()
+        == 0
+    )
     cm.goto(f"/cases/{number}/history")
     assert "Уточніть строк подання заяви" in cm.locator("main").inner_text()
     cm.goto(f"/cases/{number}/plan")
@@ -219,7 +226,7 @@ def test_a_family_through_the_whole_case(pages, platform, roster):
     assert me.url.endswith("/cabinet")
     assert "Отримати компенсацію за пошкоджене житло" in me.locator("main").inner_text()
     _check(me, "walk-06-cabinet-plan")
-    me.fill("#tracking_number", tracking)        # the appeal behind the case, by its number
+    me.fill("#tracking_number", tracking)  # the appeal behind the case, by its number
     me.click("form[action='/cabinet/appeal'] button")
     assert "Відкрито випадок" in me.locator("#appeal-state").inner_text()
     me.click("form[action='/cabinet/agree'] button")

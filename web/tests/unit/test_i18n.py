@@ -1,4 +1,5 @@
 """Every text a template or page names is in the catalogue, in Ukrainian and English."""
+
 from __future__ import annotations
 
 import importlib
@@ -20,10 +21,10 @@ def test_every_literal_key_is_registered_in_both_languages():
     _load_pages()
     used = set()
     for path in list(SRC.rglob("*.html")) + list(SRC.rglob("*.py")):
-        if path.name == "i18n.py":   # its docstring's examples
+        if path.name == "i18n.py":  # its docstring's examples
             continue
         used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
-    missing = sorted(k for k in used if not k.endswith(".") and k not in i18n.MESSAGES)   # "x." ~ code: below
+    missing = sorted(k for k in used if not k.endswith(".") and k not in i18n.MESSAGES)  # "x." ~ code: below
     assert missing == []
     for key, (uk, en) in i18n.MESSAGES.items():
         assert uk.strip() and en.strip(), key
@@ -33,6 +34,7 @@ def test_keys_built_from_codes_are_registered():
     """Keys a template builds (``"domain." ~ d``, ``"step." ~ s`` …) for every code it may get."""
     _load_pages()
     from ekm_web.pages import case_manager, cm_forms
+
     expected = [f"domain.{d}" for d in cm_forms.DOMAINS + ("children",)]
     expected += [f"step.{s}" for s in cm_forms.STEP_STATUSES]
     expected += [f"status.{s}" for s in ("draft", "submitted", "approved")]
@@ -42,6 +44,7 @@ def test_keys_built_from_codes_are_registered():
     expected += [f"registry.status.{n}" for n in range(1, 7)]
     expected += [f"consent.method.{n}" for n in range(1, 5)] + [f"consent.state.{n}" for n in range(1, 4)]
     from ekm_platform.auth import ROLES
+
     expected += [f"role.{r}" for r in ROLES]
     assert [k for k in expected if k not in i18n.MESSAGES] == []
 

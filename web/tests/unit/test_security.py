@@ -1,4 +1,5 @@
 """Sign-in, session cookie, CSRF, idle timeout, security headers and role checks of the BFF."""
+
 from __future__ import annotations
 
 import time
@@ -66,7 +67,7 @@ def test_idle_session_ends(web):
         session.last_seen = time.monotonic() - store.idle_seconds - 1
     reply = web.get("/worklist")
     assert reply.status_code == 303 and reply.headers["location"] == "/signin"
-    assert "бездіяльність" in web.get("/signin").text       # said once, on the sign-in page
+    assert "бездіяльність" in web.get("/signin").text  # said once, on the sign-in page
     assert "бездіяльність" not in web.get("/signin").text
 
 
@@ -96,6 +97,7 @@ def test_language_switch_never_redirects_off_site(web):
 def test_unauthenticated_from_a_service_signs_out(web, fake_backend):
     def expired(request, token):
         raise BackendError("UNAUTHENTICATED", "Термін дії токена минув / token expired")
+
     fake_backend.handlers[("cases", "GetCatalogue")] = lambda r, t: cases_pb2.Catalogue()
     fake_backend.handlers[("cases", "ListCases")] = expired
     web.sign_in("cm-1")
@@ -127,5 +129,5 @@ def test_a_forged_or_unknown_cookie_is_a_new_anonymous_session(web, fake_backend
     web.http.cookies.set("ekm_session", good[:-2] + ("AA" if not good.endswith("AA") else "BB"))  # signature broken
     assert web.get("/worklist").status_code == 303
     web.http.cookies.clear()
-    web.http.cookies.set("ekm_session", good)                         # the genuine one still works
+    web.http.cookies.set("ekm_session", good)  # the genuine one still works
     assert web.get("/worklist").status_code == 200

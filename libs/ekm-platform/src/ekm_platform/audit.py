@@ -7,6 +7,7 @@ one short transaction per batch. Editing
 or deleting an entry is refused by the database (triggers), and any edit made around
 them breaks the chain, which ``verify`` reports with the first broken entry.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import (BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text,
-                        select, text, update)
+from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text, select, text, update
 from sqlalchemy.engine import Connection
 
 ID = BigInteger().with_variant(Integer, "sqlite")
@@ -74,19 +74,24 @@ def create_audit_log(op) -> None:
 class AuditEntry:
     actor_id: str
     actor_role: str
-    action: str          # e.g. "case.read", "assessment.write"
-    subject_type: str    # e.g. "case", "person"
-    subject_id: str      # an identifier, never a name
+    action: str  # e.g. "case.read", "assessment.write"
+    subject_type: str  # e.g. "case", "person"
+    subject_id: str  # an identifier, never a name
     purpose: str
-    details: dict        # identifiers only
+    details: dict  # identifiers only
     at: datetime | None = None
 
     def row(self) -> dict:
-        return {"at": self.at or datetime.now(timezone.utc), "actor_id": self.actor_id,
-                "actor_role": self.actor_role, "action": self.action,
-                "subject_type": self.subject_type, "subject_id": self.subject_id,
-                "purpose": self.purpose,
-                "details": json.dumps(self.details, sort_keys=True, ensure_ascii=False)}
+        return {
+            "at": self.at or datetime.now(timezone.utc),
+            "actor_id": self.actor_id,
+            "actor_role": self.actor_role,
+            "action": self.action,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "purpose": self.purpose,
+            "details": json.dumps(self.details, sort_keys=True, ensure_ascii=False),
+        }
 
 
 def entry_hash(prev_hash: str, row) -> str:
@@ -94,9 +99,22 @@ def entry_hash(prev_hash: str, row) -> str:
     if isinstance(at, datetime):
         at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
     canonical = json.dumps(
-        [prev_hash, row["chain_pos"], row["seq"], at, row["actor_id"], row["actor_role"], row["action"],
-         row["subject_type"], row["subject_id"], row["purpose"], row["details"]],
-        ensure_ascii=False, separators=(",", ":"))
+        [
+            prev_hash,
+            row["chain_pos"],
+            row["seq"],
+            at,
+            row["actor_id"],
+            row["actor_role"],
+            row["action"],
+            row["subject_type"],
+            row["subject_id"],
+            row["purpose"],
+            row["details"],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -104,16 +122,24 @@ def chain_pending(conn: Connection, table: Table, limit: int = 1000) -> int:
     """Link up to ``limit`` unchained entries, in order; returns how many were linked."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(72658)"))
-    head = conn.execute(select(table.c.hash, table.c.chain_pos).where(table.c.chain_pos.is_not(None))
-                        .order_by(table.c.chain_pos.desc()).limit(1)).first()
+    head = conn.execute(
+        select(table.c.hash, table.c.chain_pos)
+        .where(table.c.chain_pos.is_not(None))
+        .order_by(table.c.chain_pos.desc())
+        .limit(1)
+    ).first()
     last, position = (head.hash, head.chain_pos) if head else (GENESIS, 0)
-    rows = conn.execute(select(table).where(table.c.chain_pos.is_(None))
-                        .order_by(table.c.seq).limit(limit)).mappings().all()
+    rows = (
+        conn.execute(select(table).where(table.c.chain_pos.is_(None)).order_by(table.c.seq).limit(limit))
+        .mappings()
+        .all()
+    )
     for row in rows:
         position += 1
         digest = entry_hash(last, {**row, "chain_pos": position})
-        conn.execute(update(table).where(table.c.seq == row["seq"])
-                     .values(chain_pos=position, prev_hash=last, hash=digest))
+        conn.execute(
+            update(table).where(table.c.seq == row["seq"]).values(chain_pos=position, prev_hash=last, hash=digest)
+        )
         last = digest
     return len(rows)
 
@@ -134,8 +160,7 @@ def verify(conn: Connection, table: Table) -> Verification:
     last, checked, broken = GENESIS, 0, None
     query = select(table).where(table.c.chain_pos.is_not(None)).order_by(table.c.chain_pos)
     for row in conn.execute(query).mappings():
-        if (row["chain_pos"] != checked + 1 or row["prev_hash"] != last
-                or entry_hash(last, row) != row["hash"]):
+        if row["chain_pos"] != checked + 1 or row["prev_hash"] != last or entry_hash(last, row) != row["hash"]:
             broken = row["seq"]
             break
         last, checked = row["hash"], checked + 1

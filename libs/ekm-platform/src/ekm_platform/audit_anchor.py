@@ -20,6 +20,7 @@ is a rewrite of entries linked after the newest anchor (at most one anchor inter
 directory on storage the service's database user cannot write (``EKM_AUDIT_ANCHOR_DIR``;
 in production an append-only or object-locked volume).
 """
+
 from __future__ import annotations
 
 import base64
@@ -48,8 +49,9 @@ def private_key_path() -> pathlib.Path:
 
 
 def public_key_path() -> pathlib.Path:
-    return pathlib.Path(os.environ.get("EKM_AUDIT_ANCHOR_PUBLIC_KEY",
-                                       config.var_dir() / "keys" / "audit-anchor-public.pem"))
+    return pathlib.Path(
+        os.environ.get("EKM_AUDIT_ANCHOR_PUBLIC_KEY", config.var_dir() / "keys" / "audit-anchor-public.pem")
+    )
 
 
 def anchor_interval() -> float:
@@ -65,7 +67,8 @@ def ensure_signing_key() -> Ed25519PrivateKey:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(pem)
@@ -79,8 +82,9 @@ def ensure_signing_key() -> Ed25519PrivateKey:
     public = public_key_path()
     if not public.exists():
         public.parent.mkdir(parents=True, exist_ok=True)
-        public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                         serialization.PublicFormat.SubjectPublicKeyInfo))
+        public.write_bytes(
+            key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        )
     return key
 
 
@@ -93,8 +97,11 @@ def verifying_key() -> Ed25519PublicKey | None:
 
 
 def _signed_part(anchor: dict) -> bytes:
-    return json.dumps([anchor["service"], anchor["chain_pos"], anchor["hash"], anchor["at"], anchor["prev"]],
-                      ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(
+        [anchor["service"], anchor["chain_pos"], anchor["hash"], anchor["at"], anchor["prev"]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 def _last_line(handle) -> dict | None:
@@ -130,8 +137,13 @@ class AnchorLog:
                 last = _last_line(handle)
                 if last and last["chain_pos"] >= chain_pos:
                     return None
-                anchor = {"service": self.service, "chain_pos": chain_pos, "hash": head_hash,
-                          "at": datetime.now(timezone.utc).isoformat(), "prev": last["sig"] if last else ""}
+                anchor = {
+                    "service": self.service,
+                    "chain_pos": chain_pos,
+                    "hash": head_hash,
+                    "at": datetime.now(timezone.utc).isoformat(),
+                    "prev": last["sig"] if last else "",
+                }
                 anchor["sig"] = base64.b64encode(key.sign(_signed_part(anchor))).decode()
                 handle.seek(0, os.SEEK_END)
                 handle.write((json.dumps(anchor, ensure_ascii=False) + "\n").encode())
@@ -148,8 +160,12 @@ class AnchorLog:
 
 
 def chain_head(conn: Connection, table: Table) -> tuple[int, str]:
-    head = conn.execute(select(table.c.chain_pos, table.c.hash).where(table.c.chain_pos.is_not(None))
-                        .order_by(table.c.chain_pos.desc()).limit(1)).first()
+    head = conn.execute(
+        select(table.c.chain_pos, table.c.hash)
+        .where(table.c.chain_pos.is_not(None))
+        .order_by(table.c.chain_pos.desc())
+        .limit(1)
+    ).first()
     return (head.chain_pos, head.hash) if head else (0, "")
 
 
@@ -164,8 +180,7 @@ class AnchorCheck:
         return not self.problems
 
 
-def check_anchors(conn: Connection, table: Table, log: AnchorLog,
-                  key: Ed25519PublicKey | None = None) -> AnchorCheck:
+def check_anchors(conn: Connection, table: Table, log: AnchorLog, key: Ed25519PublicKey | None = None) -> AnchorCheck:
     """Check every anchor's signature and order, then that the database still holds each
     anchored hash at its position. Problems are Ukrainian / English sentences."""
     result = AnchorCheck()
@@ -173,8 +188,10 @@ def check_anchors(conn: Connection, table: Table, log: AnchorLog,
     linked = chain_head(conn, table)[0]
     if not lines:
         if linked:
-            result.problems.append(f"немає якорів ланцюга ({log.path}) / no anchors of the chain ({log.path}): "
-                                   "a cut tail or a rewritten chain cannot be ruled out")
+            result.problems.append(
+                f"немає якорів ланцюга ({log.path}) / no anchors of the chain ({log.path}): "
+                "a cut tail or a rewritten chain cannot be ruled out"
+            )
         return result
     key = key or verifying_key()
     if key is None:
@@ -188,12 +205,16 @@ def check_anchors(conn: Connection, table: Table, log: AnchorLog,
             signature = base64.b64decode(anchor["sig"], validate=True)
             key.verify(signature, _signed_part(anchor))
         except (ValueError, KeyError, TypeError, InvalidSignature):
-            result.problems.append(f"якір у рядку {number}: підпис не дійсний / anchor on line {number}: "
-                                   "signature does not verify (forged or edited)")
+            result.problems.append(
+                f"якір у рядку {number}: підпис не дійсний / anchor on line {number}: "
+                "signature does not verify (forged or edited)"
+            )
             continue
         if anchor["service"] != log.service:
-            result.problems.append(f"якір у рядку {number} належить іншому сервісу / anchor on line {number} "
-                                   f"belongs to {anchor['service']}")
+            result.problems.append(
+                f"якір у рядку {number} належить іншому сервісу / anchor on line {number} "
+                f"belongs to {anchor['service']}"
+            )
         if anchor["prev"] != prev_sig or anchor["chain_pos"] <= prev_pos:
             result.problems.append(f"перед рядком {number} бракує якорів / anchors missing before line {number}")
         prev_sig, prev_pos = anchor["sig"], anchor["chain_pos"]
@@ -202,17 +223,18 @@ def check_anchors(conn: Connection, table: Table, log: AnchorLog,
         result.latest_pos = max(result.latest_pos, anchor["chain_pos"])
     positions = sorted(anchored)
     for start in range(0, len(positions), 500):
-        chunk = positions[start:start + 500]
-        stored = dict(conn.execute(select(table.c.chain_pos, table.c.hash)
-                                   .where(table.c.chain_pos.in_(chunk))).all())
+        chunk = positions[start : start + 500]
+        stored = dict(conn.execute(select(table.c.chain_pos, table.c.hash).where(table.c.chain_pos.in_(chunk))).all())
         for pos in chunk:
             number, expected = anchored[pos]
             if pos not in stored:
                 result.problems.append(
                     f"запису на позиції {pos} (якір у рядку {number}) у базі немає: хвіст журналу обрізано / "
-                    f"entry at chain position {pos} (anchored on line {number}) is gone: the log's tail was cut")
+                    f"entry at chain position {pos} (anchored on line {number}) is gone: the log's tail was cut"
+                )
             elif stored[pos] != expected:
                 result.problems.append(
                     f"геш на позиції {pos} не збігається з якорем у рядку {number}: ланцюг переписано / "
-                    f"hash at chain position {pos} differs from the anchor on line {number}: the chain was rewritten")
+                    f"hash at chain position {pos} differs from the anchor on line {number}: the chain was rewritten"
+                )
     return result

@@ -1,4 +1,5 @@
 """Bearer JWT (RS256) for gRPC calls: keys, tokens, principals and the nameko provider."""
+
 from __future__ import annotations
 
 import pathlib
@@ -27,26 +28,35 @@ class Principal:
 
     def as_actor(self) -> dict:
         """The caller as it crosses an internal AMQP RPC (never the token itself)."""
-        return {"user_id": self.user_id, "role": self.role, "community_code": self.community_code,
-                "organisation": self.organisation}
+        return {
+            "user_id": self.user_id,
+            "role": self.role,
+            "community_code": self.community_code,
+            "organisation": self.organisation,
+        }
 
     @classmethod
-    def from_actor(cls, actor: dict) -> "Principal":
+    def from_actor(cls, actor: dict) -> Principal:
         if not isinstance(actor, dict) or actor.get("role") not in ROLES or not actor.get("user_id"):
             raise PermissionDenied("Невідомий виконавець / unknown actor")
-        return cls(str(actor["user_id"]), actor["role"], str(actor.get("community_code") or ""),
-                   str(actor.get("organisation") or ""))
+        return cls(
+            str(actor["user_id"]),
+            actor["role"],
+            str(actor.get("community_code") or ""),
+            str(actor.get("organisation") or ""),
+        )
 
 
 def generate_keys(private_path: pathlib.Path, public_path: pathlib.Path) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private_path.parent.mkdir(parents=True, exist_ok=True)
-    private_path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    private_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     private_path.chmod(0o600)
-    public_path.write_bytes(key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    public_path.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
 
 
 def ensure_dev_keys() -> None:
@@ -56,15 +66,28 @@ def ensure_dev_keys() -> None:
         generate_keys(private_path, public_path)
 
 
-def issue_token(user_id: str, role: str, community_code: str = "", organisation: str = "",
-                ttl_seconds: int = 8 * 3600, private_key: bytes | None = None) -> str:
+def issue_token(
+    user_id: str,
+    role: str,
+    community_code: str = "",
+    organisation: str = "",
+    ttl_seconds: int = 8 * 3600,
+    private_key: bytes | None = None,
+) -> str:
     if role not in ROLES:
         raise ValueError(f"невідома роль / unknown role: {role}; one of {', '.join(ROLES)}")
     if private_key is None:
         private_key = config.jwt_private_key_path().read_bytes()
     now = int(time.time())
-    claims = {"sub": user_id, "role": role, "iss": ISSUER, "aud": AUDIENCE, "iat": now,
-              "exp": now + ttl_seconds, "jti": str(uuid.uuid4())}
+    claims = {
+        "sub": user_id,
+        "role": role,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + ttl_seconds,
+        "jti": str(uuid.uuid4()),
+    }
     if community_code:
         claims["community"] = community_code
     if organisation:
@@ -82,8 +105,14 @@ def verify_token(token: str, public_key) -> Principal:
     if cached and cached[1] > time.time():
         return cached[0]
     try:
-        claims = jwt.decode(token, public_key, algorithms=["RS256"], audience=AUDIENCE,
-                            issuer=ISSUER, options={"require": ["sub", "exp", "role"]})
+        claims = jwt.decode(
+            token,
+            public_key,
+            algorithms=["RS256"],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["sub", "exp", "role"]},
+        )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated("Термін дії токена минув / token expired") from exc
     except jwt.PyJWTError as exc:
@@ -127,6 +156,5 @@ class CallerContext:
     def require(self, *roles: str) -> Principal:
         principal = self.principal
         if roles and principal.role not in roles:
-            raise PermissionDenied(
-                f"Роль '{principal.role}' не має доступу / role '{principal.role}' is not allowed")
+            raise PermissionDenied(f"Роль '{principal.role}' не має доступу / role '{principal.role}' is not allowed")
         return principal

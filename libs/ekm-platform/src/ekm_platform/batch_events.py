@@ -13,11 +13,12 @@ A batch that fails for any reason (one bad event, a lost race, the database) is 
 again one event at a time, each with the ordinary retry and dead-letter rules: one bad event
 fails alone and nothing is lost or handled twice (the inbox).
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 import eventlet
 from nameko.exceptions import ContainerBeingKilled
@@ -69,11 +70,17 @@ class BatchingEventHandler(RetryingEventHandler):
 
         def spawn_worker():
             try:
-                self.container.spawn_worker(self, (bodies,), {}, context_data=decode_from_headers(messages[0].headers),
-                                            handle_result=handle_result)
+                self.container.spawn_worker(
+                    self,
+                    (bodies,),
+                    {},
+                    context_data=decode_from_headers(messages[0].headers),
+                    handle_result=handle_result,
+                )
             except ContainerBeingKilled:
                 for message in messages:
                     self.consumer.requeue_message(message)
+
         self.container.spawn_managed_thread(spawn_worker, identifier=f"batch[{self.method_name}]")
 
     def _batch_done(self, batch, worker_ctx, result=None, exc_info=None):
@@ -81,18 +88,27 @@ class BatchingEventHandler(RetryingEventHandler):
             for _, message in batch:
                 self.consumer.ack_message(message)
         elif len(batch) == 1:
-            self.handle_message_processed(batch[0][1], result, exc_info)   # retries, then a dead letter
+            self.handle_message_processed(batch[0][1], result, exc_info)  # retries, then a dead letter
         else:
-            log.warning("%s: a batch of %d failed (%s: %s); handling its events one by one", self.consumer_name,
-                        len(batch), exc_info[0].__name__, exc_info[1])
+            log.warning(
+                "%s: a batch of %d failed (%s: %s); handling its events one by one",
+                self.consumer_name,
+                len(batch),
+                exc_info[0].__name__,
+                exc_info[1],
+            )
             for item in batch:
                 self._spawn([item])
         return result, exc_info
 
 
-def handle_events(uow_factory: Callable[[], UnitOfWork], consumer: str, bodies: list,
-                  handler: Callable[[Envelope, UnitOfWork], object],
-                  batch_handler: Callable[[list[Envelope], UnitOfWork], object] | None = None) -> int:
+def handle_events(
+    uow_factory: Callable[[], UnitOfWork],
+    consumer: str,
+    bodies: list,
+    handler: Callable[[Envelope, UnitOfWork], object],
+    batch_handler: Callable[[list[Envelope], UnitOfWork], object] | None = None,
+) -> int:
     """``handle_event`` for a batch: returns how many events were new. A batch of one is
     ``handle_event`` itself (bad events become dead letters); in a larger batch any error is
     raised, so that the batch is handled again one by one. ``batch_handler``, when given, gets

@@ -10,17 +10,20 @@ service that does not answer in time is ``Unavailable``, never an answer guessed
 Use cases take the plain callables (``check(actor, case_number) -> dict``), so unit tests
 pass fakes and no broker is needed.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ekm_platform.errors import NotFound, PermissionDenied, Unavailable
 
 CaseCheck = Callable[..., dict]
 
 CASE_NOT_FOUND = "Випадок не знайдено / case not found"
-PERSON_NOT_IN_CASE = ("Особа не є особою випадку чи членом її домогосподарства / "
-                      "the person is not the case's person or a member of its household")
+PERSON_NOT_IN_CASE = (
+    "Особа не є особою випадку чи членом її домогосподарства / "
+    "the person is not the case's person or a member of its household"
+)
 
 
 def require_case(check: CaseCheck, actor: dict, case_number: str, subject: dict | None = None) -> dict:
@@ -39,6 +42,7 @@ def require_case(check: CaseCheck, actor: dict, case_number: str, subject: dict 
 
 def bounded(call: Callable, timeout: float, service: str) -> Callable:
     """``call`` (an RPC proxy's method) with a deadline: a silent service is ``Unavailable``."""
+
     def bounded_call(*args):
         import eventlet
 
@@ -46,6 +50,8 @@ def bounded(call: Callable, timeout: float, service: str) -> Callable:
             with eventlet.Timeout(timeout):
                 return call(*args)
         except eventlet.Timeout as exc:
-            raise Unavailable(f"Служба {service} не відповідає; повторіть пізніше / "
-                              f"the {service} service did not answer; retry later") from exc
+            raise Unavailable(
+                f"Служба {service} не відповідає; повторіть пізніше / the {service} service did not answer; retry later"
+            ) from exc
+
     return bounded_call

@@ -18,6 +18,7 @@ Running it:
 Exit codes: 0 fine, 1 a problem found (or a dead letter not replayed), 2 a usage error,
 3 a broken audit chain. ``ekm COMMAND --help`` tells more about each.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         package = f"{config.package_name(service)}.adapters.migrations"
         applied = migrate(config.database_url(service), package)
         queues = declare_event_queues(config.service_class(service), config.amqp_uri())
-        print(f"{service}: {len(applied)} migration(s) applied {applied or ''}; "
-              f"{len(queues)} event queue(s) declared")
+        print(f"{service}: {len(applied)} migration(s) applied {applied or ''}; {len(queues)} event queue(s) declared")
     return 0
 
 
@@ -65,8 +65,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     anchors = AnchorLog(args.service)
     try:
         if not inspect(engine).has_table("audit_log"):
-            print(f"У сервісу {args.service} немає журналу аудиту / {args.service} has no audit log "
-                  "(run `ekm migrate` first)", file=sys.stderr)
+            print(
+                f"У сервісу {args.service} немає журналу аудиту / {args.service} has no audit log "
+                "(run `ekm migrate` first)",
+                file=sys.stderr,
+            )
             return 2
         with engine.begin() as conn:
             if args.chain:
@@ -80,15 +83,20 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if not result.ok:
-        print(f"Журнал аудиту порушено на записі {result.broken_at} / audit chain broken at entry "
-              f"{result.broken_at} ({result.checked} verified before it)", file=sys.stderr)
+        print(
+            f"Журнал аудиту порушено на записі {result.broken_at} / audit chain broken at entry "
+            f"{result.broken_at} ({result.checked} verified before it)",
+            file=sys.stderr,
+        )
         return 3
     if not anchored.ok:
         for problem in anchored.problems:
             print(problem, file=sys.stderr)
         return 3
-    print(f"Журнал аудиту цілий / audit log intact: {result.checked} linked, {result.pending} pending; "
-          f"{anchored.anchors} anchor(s), the newest at position {anchored.latest_pos} ({anchors.path})")
+    print(
+        f"Журнал аудиту цілий / audit log intact: {result.checked} linked, {result.pending} pending; "
+        f"{anchored.anchors} anchor(s), the newest at position {anchored.latest_pos} ({anchors.path})"
+    )
     return 0
 
 
@@ -125,10 +133,17 @@ def dead_letter_view(row: Any, now: datetime | None = None) -> dict:
     except ValueError:
         body = None
     replayable = isinstance(body, dict) and bool(body.get("source")) and bool(body.get("event_type"))
-    return {"seq": row.seq, "created_at": created.isoformat(), "age_seconds": int((now - created).total_seconds()),
-            "attempts": dead_letter_attempts(row.reason), "consumer": row.consumer, "event_id": row.event_id,
-            "event_type": body.get("event_type") if replayable else None, "replayable": replayable,
-            "reason": row.reason}
+    return {
+        "seq": row.seq,
+        "created_at": created.isoformat(),
+        "age_seconds": int((now - created).total_seconds()),
+        "attempts": dead_letter_attempts(row.reason),
+        "consumer": row.consumer,
+        "event_id": row.event_id,
+        "event_type": body.get("event_type") if replayable else None,
+        "replayable": replayable,
+        "reason": row.reason,
+    }
 
 
 def render_dead_letters(views: list[dict]) -> str:
@@ -136,8 +151,10 @@ def render_dead_letters(views: list[dict]) -> str:
     lines = []
     for v in views:
         reason = " ".join(v["reason"].split())
-        lines.append(f"{v['seq']:>6}  {format_age(v['age_seconds']) + ' ago':>15}  {v['attempts']:>2} attempt(s)  "
-                     f"{v['consumer']:<40}  {'' if v['replayable'] else '[not replayable] '}{reason}")
+        lines.append(
+            f"{v['seq']:>6}  {format_age(v['age_seconds']) + ' ago':>15}  {v['attempts']:>2} attempt(s)  "
+            f"{v['consumer']:<40}  {'' if v['replayable'] else '[not replayable] '}{reason}"
+        )
     lines.append(f"{len(views)} dead letter(s) / мертвих листів")
     return "\n".join(lines)
 
@@ -155,8 +172,11 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     table = messaging_tables(MetaData())["dead_letters"]
     try:
         if not inspect(engine).has_table("dead_letters"):
-            print(f"У сервісу {args.service} немає таблиці мертвих листів / {args.service} has no dead-letter table "
-                  "(run `ekm migrate` first)", file=sys.stderr)
+            print(
+                f"У сервісу {args.service} немає таблиці мертвих листів / {args.service} has no dead-letter table "
+                "(run `ekm migrate` first)",
+                file=sys.stderr,
+            )
             return 2
         with engine.connect() as conn:
             query = select(table).order_by(table.c.seq)
@@ -173,8 +193,10 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
         replayed, refused = _replay_dead_letters(engine, table, rows)
         for seq in refused:
             print(f"Лист {seq} не є подією, яку можна повторити / {seq} is not a replayable event", file=sys.stderr)
-        print(f"Повторено / replayed: {len(replayed)} of {len(rows)}"
-              + (f" ({', '.join(replayed[:5])}{', …' if len(replayed) > 5 else ''})" if replayed else ""))
+        print(
+            f"Повторено / replayed: {len(replayed)} of {len(rows)}"
+            + (f" ({', '.join(replayed[:5])}{', …' if len(replayed) > 5 else ''})" if replayed else "")
+        )
         return 1 if missing or refused else 0
     finally:
         engine.dispose()
@@ -190,8 +212,10 @@ def _replay_dead_letters(engine: Any, table: Any, rows: Sequence[Any]) -> tuple[
     from ekm_platform.progress import Progress
 
     replayed, refused = [], []
-    with kombu.Connection(config.amqp_uri(), transport_options={"confirm_publish": True}) as connection, \
-            Progress("replay", len(rows), unit="letters", step=1) as progress:
+    with (
+        kombu.Connection(config.amqp_uri(), transport_options={"confirm_publish": True}) as connection,
+        Progress("replay", len(rows), unit="letters", step=1) as progress,
+    ):
         producer = connection.Producer()
         for row in rows:
             view = dead_letter_view(row)
@@ -201,8 +225,15 @@ def _replay_dead_letters(engine: Any, table: Any, rows: Sequence[Any]) -> tuple[
                 continue
             body = json.loads(row.payload)
             exchange = get_event_exchange(body["source"])
-            producer.publish(body, exchange=exchange, routing_key=body["event_type"], serializer="json",
-                             delivery_mode=2, declare=[exchange], retry=True)
+            producer.publish(
+                body,
+                exchange=exchange,
+                routing_key=body["event_type"],
+                serializer="json",
+                delivery_mode=2,
+                declare=[exchange],
+                retry=True,
+            )
             with engine.begin() as conn:
                 conn.execute(delete(table).where(table.c.seq == row.seq))
             replayed.append(f"{body['event_type']} {body.get('event_id', '')}".strip())
@@ -214,8 +245,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     from ekm_platform.auth import ensure_dev_keys, issue_token
 
     ensure_dev_keys()
-    print(issue_token(args.user, args.role, community_code=args.community, organisation=args.org,
-                      ttl_seconds=args.ttl))
+    print(issue_token(args.user, args.role, community_code=args.community, organisation=args.org, ttl_seconds=args.ttl))
     return 0
 
 
@@ -248,16 +278,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if offers.exists():  # the community resource bank: a demo donor's offers (added once, by title)
         from ekm.interagency.v1 import interagency_pb2, interagency_pb2_grpc
         from ekm_platform.auth import issue_token
+
         with client.channel("interagency") as channel:
             bank = interagency_pb2_grpc.InteragencyServiceStub(channel)
             for item in json.loads(offers.read_text(encoding="utf-8")):
-                donor = [("authorization", "Bearer " + issue_token(item["donor"]["user_id"], "donor",
-                                                                   organisation=item["donor"]["organisation"]))]
-                titles = {o.title for o in bank.ListOffers(interagency_pb2.ListOffersRequest(), metadata=donor,
-                                                           timeout=10).offers}
+                donor = [
+                    (
+                        "authorization",
+                        "Bearer "
+                        + issue_token(item["donor"]["user_id"], "donor", organisation=item["donor"]["organisation"]),
+                    )
+                ]
+                titles = {
+                    o.title
+                    for o in bank.ListOffers(interagency_pb2.ListOffersRequest(), metadata=donor, timeout=10).offers
+                }
                 if item["offer"]["title"] not in titles:
-                    bank.CreateOffer(json_format.ParseDict(item["offer"], interagency_pb2.CreateOfferRequest()),
-                                     metadata=donor, timeout=10)
+                    bank.CreateOffer(
+                        json_format.ParseDict(item["offer"], interagency_pb2.CreateOfferRequest()),
+                        metadata=donor,
+                        timeout=10,
+                    )
                 print(f"  demo resource offer: {item['offer']['title']}")
     appeals = json.loads(pathlib.Path(args.file).read_text(encoding="utf-8"))
     metadata = client.bearer("case_manager", "demo-case-manager")
@@ -279,10 +320,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     ensure_dev_keys()
     from ekm_platform.dev_pki import partner_tls_environment
+
     partner_tls_environment()  # development partner certificates under var/pki/ on first run
     simulators = _simulators_installed()
     web = _web_installed()
-    dev_smtp = _dev_smtp_program()   # e-mail goes to a local SMTP server keeping .eml files (var/outgoing/mail)
+    dev_smtp = _dev_smtp_program()  # e-mail goes to a local SMTP server keeping .eml files (var/outgoing/mail)
     try:  # EKM_INSTANCES: several processes of a service (PostgreSQL only)
         supervisor = Supervisor(programs(simulators=simulators, web=web) + dev_smtp)
     except ValueError as exc:
@@ -290,8 +332,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     busy = _grpc_ports_in_use()
     if busy:  # the instances share their port (SO_REUSEPORT): a platform already there would share it too
-        print(f"Порти gRPC уже зайняті / gRPC ports already in use: {', '.join(busy)} — is another "
-              "`ekm run` running? Stop it, or set EKM_<SERVICE>_GRPC_PORT.", file=sys.stderr)
+        print(
+            f"Порти gRPC уже зайняті / gRPC ports already in use: {', '.join(busy)} — is another "
+            "`ekm run` running? Stop it, or set EKM_<SERVICE>_GRPC_PORT.",
+            file=sys.stderr,
+        )
         return 2
 
     def stop_on_signal(signum: int, frame: object) -> None:  # `kill`, a closed terminal, systemd: stop like Ctrl-C
@@ -311,13 +356,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             shared = f"  ({counts[service]} instances on one port, SO_REUSEPORT)" if counts[service] > 1 else ""
             print(f"  {service:18} {client.address(service)}{shared}")
         if simulators:
-            print(f"  registry simulators http://127.0.0.1:{__import__('os').environ.get('EKM_SIMULATORS_PORT', '8081')}/")
+            print(
+                f"  registry simulators http://127.0.0.1:{__import__('os').environ.get('EKM_SIMULATORS_PORT', '8081')}/"
+            )
         _print_partner_inbound()
-        print(f"  chat-bot webhook   http://127.0.0.1:{__import__('os').environ.get('EKM_CHATBOT_PORT', '8090')}"
-              "/intake/v1/chatbot/<bot>/appeals (signed: see the README)")
+        print(
+            f"  chat-bot webhook   http://127.0.0.1:{__import__('os').environ.get('EKM_CHATBOT_PORT', '8090')}"
+            "/intake/v1/chatbot/<bot>/appeals (signed: see the README)"
+        )
         if dev_smtp:
-            print(f"  dev SMTP server    127.0.0.1:{dev_smtp[0].argv[4]}: e-mail kept in var/outgoing/mail/*.eml "
-                  "(SMS and push in var/outgoing/*.jsonl)")
+            print(
+                f"  dev SMTP server    127.0.0.1:{dev_smtp[0].argv[4]}: e-mail kept in var/outgoing/mail/*.eml "
+                "(SMS and push in var/outgoing/*.jsonl)"
+            )
         if web:
             _print_web()
         print(f"Logs: {supervisor.log_dir}/<service>.log   Token: .venv/bin/ekm token --role case_manager --user cm-1")
@@ -367,8 +418,20 @@ def _dev_smtp_program() -> list:
         return []
     port = os.environ.get("EKM_DEV_SMTP_PORT", "8025")
     os.environ["EKM_SMTP_HOST"], os.environ["EKM_SMTP_PORT"] = "127.0.0.1", port
-    return [Program("dev-smtp", [sys.executable, "-m", "notifications.adapters.smtp_sink", "--port", port,
-                                 "--folder", str(config.var_dir() / "outgoing" / "mail")])]
+    return [
+        Program(
+            "dev-smtp",
+            [
+                sys.executable,
+                "-m",
+                "notifications.adapters.smtp_sink",
+                "--port",
+                port,
+                "--folder",
+                str(config.var_dir() / "outgoing" / "mail"),
+            ],
+        )
+    ]
 
 
 def _demo_chatbot_appeal(bots_file: pathlib.Path) -> None:
@@ -383,17 +446,35 @@ def _demo_chatbot_appeal(bots_file: pathlib.Path) -> None:
         return
     bot = json.loads(bots_file.read_text(encoding="utf-8"))[0]
     secret = bot_secret(bot)
-    body = json.dumps({"message_id": "demo-chatbot-1", "conversation_id": "demo-conversation-1",
-                       "description": "Повернувся з фронту, не можу знайти роботу, потрібна підтримка",
-                       "consent_to_processing": True,
-                       "applicant": {"last_name": "Мельник", "first_name": "Тарас", "rnokpp": "3101500420",
-                                     "birth_date": "1984-11-30", "is_subject": True, "phone": "+380631110004"}}, ensure_ascii=False).encode()
+    body = json.dumps(
+        {
+            "message_id": "demo-chatbot-1",
+            "conversation_id": "demo-conversation-1",
+            "description": "Повернувся з фронту, не можу знайти роботу, потрібна підтримка",
+            "consent_to_processing": True,
+            "applicant": {
+                "last_name": "Мельник",
+                "first_name": "Тарас",
+                "rnokpp": "3101500420",
+                "birth_date": "1984-11-30",
+                "is_subject": True,
+                "phone": "+380631110004",
+            },
+        },
+        ensure_ascii=False,
+    ).encode()
     stamp = str(int(time.time()))
     port = os.environ.get("EKM_CHATBOT_PORT", "8090")
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/intake/v1/chatbot/{bot['bot_id']}/appeals", data=body, method="POST",
-        headers={"Content-Type": "application/json", "X-EKM-Timestamp": stamp,
-                 "X-EKM-Signature": sign(secret.encode(), stamp, body)})
+        f"http://127.0.0.1:{port}/intake/v1/chatbot/{bot['bot_id']}/appeals",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-EKM-Timestamp": stamp,
+            "X-EKM-Signature": sign(secret.encode(), stamp, body),
+        },
+    )
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -427,12 +508,15 @@ def _print_partner_inbound() -> None:
         print(f"  partner inbound    not listening on {port} yet: see var/log/registry-gateway-partners.log")
         return
     pki = pathlib.Path(os.environ.get("EKM_PARTNER_TLS_CLIENT_CA", "var/pki/ca.pem")).parent
-    print(f"  partner inbound    https://127.0.0.1:{port}/partner/v1/records/<type>, SOAP /partner/soap?wsdl "
-          f"(mTLS; demo partner certificate {pki}/partner-dcz.pem, see the README for a curl)")
+    print(
+        f"  partner inbound    https://127.0.0.1:{port}/partner/v1/records/<type>, SOAP /partner/soap?wsdl "
+        f"(mTLS; demo partner certificate {pki}/partner-dcz.pem, see the README for a curl)"
+    )
 
 
 def _web_installed() -> bool:
     import importlib.util
+
     return importlib.util.find_spec("ekm_web") is not None
 
 
@@ -455,17 +539,27 @@ def _print_web() -> None:
 
 def _simulators_installed() -> bool:
     import importlib.util
+
     return importlib.util.find_spec("registry_simulators") is not None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ekm", description="ЕКМ: інструменти платформи / platform tools",
-                                     epilog=__doc__.split("\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="ekm",
+        description="ЕКМ: інструменти платформи / platform tools",
+        epilog=__doc__.split("\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from ekm_platform import status
-    p = sub.add_parser("status", help="health, queues and dead letters of every service",
-                       description=status.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = sub.add_parser(
+        "status",
+        help="health, queues and dead letters of every service",
+        description=status.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     status.add_arguments(p)
     p.set_defaults(func=status.run)
 
@@ -473,14 +567,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(config.SERVICES))
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("audit-verify", help="verify the hash chain of a service's audit log",
-                       description=cmd_audit_verify.__doc__)
+    p = sub.add_parser(
+        "audit-verify", help="verify the hash chain of a service's audit log", description=cmd_audit_verify.__doc__
+    )
     p.add_argument("service", choices=config.SERVICES)
     p.add_argument("--chain", action="store_true", help="link pending entries first (and anchor the head)")
     p.set_defaults(func=cmd_audit_verify)
 
-    p = sub.add_parser("dead-letters", help="list a service's dead letters (reason, attempts, age), or replay them",
-                       description=cmd_dead_letters.__doc__)
+    p = sub.add_parser(
+        "dead-letters",
+        help="list a service's dead letters (reason, attempts, age), or replay them",
+        description=cmd_dead_letters.__doc__,
+    )
     p.add_argument("service", choices=config.SERVICES)
     replay = p.add_mutually_exclusive_group()
     replay.add_argument("--replay", type=int, nargs="+", metavar="SEQ", help="publish these dead letters' events again")
@@ -507,8 +605,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run)
 
     from ekm_platform import trace_cli
-    p = sub.add_parser("trace", help="print a trace by tracking number, case number or trace id",
-                       description=trace_cli.__doc__)
+
+    p = sub.add_parser(
+        "trace", help="print a trace by tracking number, case number or trace id", description=trace_cli.__doc__
+    )
     trace_cli.add_arguments(p)
     p.set_defaults(func=trace_cli.run)
 

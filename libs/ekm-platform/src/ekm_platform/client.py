@@ -2,6 +2,7 @@
 
 Plain grpcio: never import this inside a nameko (eventlet) process.
 """
+
 from __future__ import annotations
 
 import os

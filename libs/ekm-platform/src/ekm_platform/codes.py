@@ -8,6 +8,7 @@ labels (``ekm.common.v1.labels``: ``code``, ``label_uk``, ``label_en`` value opt
 The labels are read from the descriptors, so a frontend's catalogue (``catalogue``) and
 the services' validation come from the same enum definitions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,15 @@ class CodeList:
             code = options.Extensions[labels_pb2.code]
             if value.number == 0 and not code:
                 continue  # *_UNSPECIFIED
-            self.entries.append(Entry(value.number, value.name, code, options.Extensions[labels_pb2.label_uk],
-                                      options.Extensions[labels_pb2.label_en]))
+            self.entries.append(
+                Entry(
+                    value.number,
+                    value.name,
+                    code,
+                    options.Extensions[labels_pb2.label_uk],
+                    options.Extensions[labels_pb2.label_en],
+                )
+            )
         self._by_code = {e.code: e for e in self.entries}
         self._by_number = {e.number: e for e in self.entries}
 
@@ -58,7 +66,7 @@ class CodeList:
         return number in self._by_number
 
     def label(self, code: str) -> str:
-        """"український / English" of a code (the code itself when unknown)."""
+        """ "український / English" of a code (the code itself when unknown)."""
         entry = self._by_code.get(code)
         return f"{entry.label_uk} / {entry.label_en}" if entry else code
 

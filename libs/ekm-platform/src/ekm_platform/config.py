@@ -18,6 +18,7 @@ Secrets (the broker URI, database URLs: they hold passwords) come only from the 
 ``EKM_<NAME>`` or a file named by ``EKM_<NAME>_FILE`` (a mounted secret), see ``secret``;
 ``tests/test_secrets.py`` fails on a secret written into the source.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,10 @@ GRPC_PORTS = {
 
 
 # Processes a service runs beside its nameko process (not nameko: e.g. a pika consumer).
-COMPANIONS = {"registry-gateway": [("registry-gateway-feed", "registry_gateway.feed_consumer")],
-              "intake": [("intake-webhook", "intake.webhook")]}  # the chat-bot webhook (uvicorn)
+COMPANIONS = {
+    "registry-gateway": [("registry-gateway-feed", "registry_gateway.feed_consumer")],
+    "intake": [("intake-webhook", "intake.webhook")],
+}  # the chat-bot webhook (uvicorn)
 
 
 def env_key(service: str) -> str:
@@ -98,18 +101,23 @@ def instances(environ=None) -> dict[str, int]:
     that is not a whole number from 1 to 16, is refused (``ValueError``) rather than ignored."""
     env = os.environ if environ is None else environ
     counts = dict.fromkeys(SERVICES, 1)
-    given = [tuple(part.split("=", 1)) if "=" in part else (part, "")
-             for part in (p.strip() for p in env.get("EKM_INSTANCES", "").split(",")) if part]
-    given += [(s, env[f"EKM_{env_key(s)}_INSTANCES"]) for s in SERVICES
-              if env.get(f"EKM_{env_key(s)}_INSTANCES", "").strip()]
+    given = [
+        tuple(part.split("=", 1)) if "=" in part else (part, "")
+        for part in (p.strip() for p in env.get("EKM_INSTANCES", "").split(","))
+        if part
+    ]
+    given += [
+        (s, env[f"EKM_{env_key(s)}_INSTANCES"]) for s in SERVICES if env.get(f"EKM_{env_key(s)}_INSTANCES", "").strip()
+    ]
     for service, count in given:
         service = service.strip()
         if service not in counts:
-            raise ValueError(f"EKM_INSTANCES: невідомий сервіс / unknown service {service!r} "
-                             f"({', '.join(SERVICES)})")
+            raise ValueError(f"EKM_INSTANCES: невідомий сервіс / unknown service {service!r} ({', '.join(SERVICES)})")
         if not count.strip().isdigit() or not 1 <= int(count) <= 16:
-            raise ValueError(f"EKM_INSTANCES: {service}={count!r}: потрібне ціле число від 1 до 16 / "
-                             "a whole number from 1 to 16 is expected")
+            raise ValueError(
+                f"EKM_INSTANCES: {service}={count!r}: потрібне ціле число від 1 до 16 / "
+                "a whole number from 1 to 16 is expected"
+            )
         counts[service] = int(count)
     return counts
 
@@ -129,9 +137,7 @@ def database_url(service: str) -> str:
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
         base = url.database or "ekm"
-        return url.set(database=f"{base}_{package_name(service)}").render_as_string(
-            hide_password=False
-        )
+        return url.set(database=f"{base}_{package_name(service)}").render_as_string(hide_password=False)
     return f"sqlite:///{var_dir() / (package_name(service) + '.db')}"
 
 

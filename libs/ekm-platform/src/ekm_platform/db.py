@@ -1,4 +1,5 @@
 """Database engines: one SQLite file per service by default, PostgreSQL by configuration."""
+
 from __future__ import annotations
 
 import logging
@@ -42,9 +43,7 @@ def _refuse_unknown_columns(conn, clauseelement, multiparams, params, execution_
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine with the settings every service uses."""
     if is_sqlite(url):
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         # per engine, in each process: N instances of a service hold up to N × (size + overflow)

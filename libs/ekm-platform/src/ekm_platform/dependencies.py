@@ -1,10 +1,11 @@
 """nameko dependency providers every service uses: its database, its event inbox, its caller."""
+
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 from nameko import config
 from nameko.extensions import DependencyProvider
@@ -42,12 +43,12 @@ class Database(DependencyProvider):
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return partial(UnitOfWork, self.sessions, self.tables, self.container.service_name,
-                       self.repository_factory)
+        return partial(UnitOfWork, self.sessions, self.tables, self.container.service_name, self.repository_factory)
 
 
-def handle_event(uow_factory: Callable[[], UnitOfWork], consumer: str, body,
-                 handler: Callable[[Envelope, UnitOfWork], None]) -> bool:
+def handle_event(
+    uow_factory: Callable[[], UnitOfWork], consumer: str, body, handler: Callable[[Envelope, UnitOfWork], None]
+) -> bool:
     """Run ``handler`` once per event id; False when the event was a duplicate.
 
     The handler may read and call other services, then write; the inbox row is
@@ -79,8 +80,7 @@ def handle_event(uow_factory: Callable[[], UnitOfWork], consumer: str, body,
 def _dead_letter(uow_factory, consumer, event_id, reason, body) -> None:
     log.warning("dead letter for %s: %s", consumer, reason)
     with uow_factory() as uow:
-        uow.dead_letter(consumer, event_id, reason,
-                        body if isinstance(body, (dict, list)) else json.dumps(str(body)))
+        uow.dead_letter(consumer, event_id, reason, body if isinstance(body, (dict, list)) else json.dumps(str(body)))
         uow.commit()
 
 
@@ -96,6 +96,7 @@ class Auth(DependencyProvider):
             path = settings.jwt_public_key_path()
             if path.exists():
                 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
                 self.public_key = load_pem_public_key(path.read_bytes())  # parsed once
         return self.public_key
 

@@ -3,6 +3,7 @@ first run: a development CA, the server's certificate for 127.0.0.1 and one demo
 client certificate (common name ``partner-dcz``, the State Employment Service of
 deploy/demo/partners.json), under ``var/pki/``. Never for production: there the partner
 CA and the server certificate come from the operator (EKM_PARTNER_TLS_*)."""
+
 from __future__ import annotations
 
 import datetime
@@ -29,8 +30,11 @@ def ensure_partner_pki(folder: pathlib.Path | None = None) -> pathlib.Path:
 
     folder = folder or config.var_dir() / "pki"
     names = ("ca.pem", "server.pem", "server.key", f"{DEMO_PARTNER}.pem", f"{DEMO_PARTNER}.key")
-    if not (all((folder / n).exists() for n in names) and _fresh(folder / "server.pem")
-            and _fresh(folder / f"{DEMO_PARTNER}.pem")):
+    if not (
+        all((folder / n).exists() for n in names)
+        and _fresh(folder / "server.pem")
+        and _fresh(folder / f"{DEMO_PARTNER}.pem")
+    ):
         make_pki(folder, clients=(DEMO_PARTNER,), valid_for=datetime.timedelta(days=365))
         for key in folder.glob("*.key"):
             key.chmod(0o600)

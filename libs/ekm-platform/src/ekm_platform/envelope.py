@@ -1,4 +1,5 @@
 """The message envelope every event travels in, and the guard against personal data in it."""
+
 from __future__ import annotations
 
 import re
@@ -11,11 +12,26 @@ from ekm_platform.identifiers import rnokpp_problem, unzr_problem
 SCHEMA_VERSION = 1
 
 # Keys that would carry personal data. Events and traces carry identifiers only.
-PERSONAL_DATA_KEYS = frozenset({
-    "name", "first_name", "last_name", "patronymic", "full_name", "rnokpp", "unzr",
-    "tax_number", "passport", "birth_date", "date_of_birth", "phone", "email",
-    "address", "diagnosis", "description",
-})
+PERSONAL_DATA_KEYS = frozenset(
+    {
+        "name",
+        "first_name",
+        "last_name",
+        "patronymic",
+        "full_name",
+        "rnokpp",
+        "unzr",
+        "tax_number",
+        "passport",
+        "birth_date",
+        "date_of_birth",
+        "phone",
+        "email",
+        "address",
+        "diagnosis",
+        "description",
+    }
+)
 
 
 class EnvelopeError(ValueError):
@@ -86,11 +102,17 @@ class Envelope:
 
     def to_message(self) -> dict:
         """The message body (``data`` is shared, not copied: the body is serialised at once)."""
-        return {"event_type": self.event_type, "source": self.source, "data": self.data,
-                "event_id": self.event_id, "occurred_at": self.occurred_at, "schema_version": self.schema_version}
+        return {
+            "event_type": self.event_type,
+            "source": self.source,
+            "data": self.data,
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "schema_version": self.schema_version,
+        }
 
     @classmethod
-    def from_message(cls, body) -> "Envelope":
+    def from_message(cls, body) -> Envelope:
         if not isinstance(body, dict):
             raise EnvelopeError("event body is not an object")
         missing = [k for k in ("event_id", "event_type", "source", "data") if not body.get(k)]

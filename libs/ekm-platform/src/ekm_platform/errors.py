@@ -3,6 +3,7 @@
 Each maps to one gRPC status (see ``grpc_support.STATUS_BY_ERROR``); messages are
 Ukrainian first, with English after " / ".
 """
+
 from __future__ import annotations
 
 
@@ -27,7 +28,7 @@ class ValidationError(PlatformError):
         super().__init__("; ".join(v.message for v in self.violations))
 
     @classmethod
-    def single(cls, field: str, message: str) -> "ValidationError":
+    def single(cls, field: str, message: str) -> ValidationError:
         return cls([FieldViolation(field, message)])
 
 

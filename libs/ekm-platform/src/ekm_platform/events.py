@@ -22,6 +22,7 @@ With ``EKM_QUEUE_TYPE=quorum`` the handler's queue and the delay queues are quor
 Events that can never be handled (``EnvelopeError``, ``PermanentEventError``) are dead
 letters at once already (``ekm_platform.dependencies.handle_event``).
 """
+
 from __future__ import annotations
 
 import json
@@ -59,9 +60,12 @@ def delay_queue(milliseconds: int) -> kombu.Queue:
     """A queue where messages wait ``milliseconds``, then go back through the default
     exchange to the queue named by their routing key."""
     name = f"ekm.retry.{milliseconds}"
-    return kombu.Queue(name, exchange=kombu.Exchange(name, type="fanout", durable=True), durable=True,
-                       queue_arguments={"x-message-ttl": milliseconds, "x-dead-letter-exchange": "",
-                                        **delay_queue_arguments()})
+    return kombu.Queue(
+        name,
+        exchange=kombu.Exchange(name, type="fanout", durable=True),
+        durable=True,
+        queue_arguments={"x-message-ttl": milliseconds, "x-dead-letter-exchange": "", **delay_queue_arguments()},
+    )
 
 
 class _Consumer(ConsumerCore):
@@ -99,28 +103,37 @@ class RetryingEventHandler(EventHandler):
         reason = f"{exc_info[0].__name__}: {exc_info[1]}"[:2000]
         if attempts < self.max_attempts:
             if self._retry_later(message, attempts, reason, retry_delay(attempts)):  # said once it is scheduled
-                log.warning("%s failed (attempt %d of %d), retrying in %.1f s: %s", self.consumer_name, attempts,
-                            self.max_attempts, retry_delay(attempts), reason)
+                log.warning(
+                    "%s failed (attempt %d of %d), retrying in %.1f s: %s",
+                    self.consumer_name,
+                    attempts,
+                    self.max_attempts,
+                    retry_delay(attempts),
+                    reason,
+                )
             return
         try:
-            self._dead_letter(_event_id(message), f"{attempts} спроб не вдалося / {attempts} attempts failed; "
-                                                  f"last: {reason}", _payload(message))
+            self._dead_letter(
+                _event_id(message),
+                f"{attempts} спроб не вдалося / {attempts} attempts failed; last: {reason}",
+                _payload(message),
+            )
         except Exception:
-            log.exception("%s: could not store the dead letter; the event waits and is tried again",
-                          self.consumer_name)
+            log.exception("%s: could not store the dead letter; the event waits and is tried again", self.consumer_name)
             self._retry_later(message, attempts, reason, longest_delay())
             return
         self.consumer.ack_message(message)
 
     def handle_undecodable(self, message, exc):
         """Runs in the consumer's thread: store it, then acknowledge."""
-        reason = (f"неможливо декодувати повідомлення / undecodable message "
-                  f"(content type {message.content_type!r}): {type(exc).__name__}: {exc}")[:2000]
+        reason = (
+            f"неможливо декодувати повідомлення / undecodable message "
+            f"(content type {message.content_type!r}): {type(exc).__name__}: {exc}"
+        )[:2000]
         try:
             self._dead_letter(None, reason, _payload(message, raw=True))
         except Exception:
-            log.exception("%s: could not store an undecodable message; it waits and is tried again",
-                          self.consumer_name)
+            log.exception("%s: could not store an undecodable message; it waits and is tried again", self.consumer_name)
             self._retry_later(message, _attempts(message) + 1, reason, longest_delay())
             return
         self.consumer.ack_message(message)
@@ -130,13 +143,22 @@ class RetryingEventHandler(EventHandler):
         """Put the message in the delay queue, then acknowledge it; False when the broker
         refused the publish (the message is requeued instead)."""
         queue = delay_queue(max(1, int(seconds * 1000)))
-        headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith(("x-death", "x-first-death",
-                                                                                          "x-last-death"))}
+        headers = {
+            k: v
+            for k, v in (message.headers or {}).items()
+            if not k.startswith(("x-death", "x-first-death", "x-last-death"))
+        }
         headers.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: reason[:500]})
         try:
-            self.publisher.publish(message.body, exchange=queue.exchange, routing_key=self.queue.name,
-                                   headers=headers, content_type=message.content_type,
-                                   content_encoding=message.content_encoding, declare=[queue])
+            self.publisher.publish(
+                message.body,
+                exchange=queue.exchange,
+                routing_key=self.queue.name,
+                headers=headers,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                declare=[queue],
+            )
         except Exception:  # the broker is away too: it keeps the message (unacked) for us
             log.exception("%s: could not schedule the retry", self.consumer_name)
             self.consumer.requeue_message(message)
@@ -149,8 +171,9 @@ class RetryingEventHandler(EventHandler):
         from ekm_platform.unit_of_work import UnitOfWork
 
         database = next(d for d in self.container.dependencies if isinstance(d, Database))
-        with UnitOfWork(database.sessions, database.tables, self.container.service_name,
-                        database.repository_factory) as uow:
+        with UnitOfWork(
+            database.sessions, database.tables, self.container.service_name, database.repository_factory
+        ) as uow:
             uow.dead_letter(self.consumer_name, event_id, reason, payload)
             uow.commit()
         log.warning("dead letter for %s: %s", self.consumer_name, reason)

@@ -11,13 +11,14 @@ request's rows are tried again in a transaction of their own, so that one bad re
 fails alone; if the database itself fails, the whole batch fails. A request whose caller
 stopped waiting is never written afterwards.
 """
+
 from __future__ import annotations
 
 import logging
 import sys
 import threading
 from collections import defaultdict, deque
-from typing import Callable
+from collections.abc import Callable
 
 from nameko import config
 from nameko.extensions import DependencyProvider
@@ -43,8 +44,13 @@ class InsertOnlySession:
         self.rows: Rows = []
 
     def execute(self, statement, parameters=None):
-        plain_insert = (isinstance(statement, Insert) and not statement._values and not statement._multi_values
-                        and not statement._returning and not statement._post_values_clause)
+        plain_insert = (
+            isinstance(statement, Insert)
+            and not statement._values
+            and not statement._multi_values
+            and not statement._returning
+            and not statement._post_values_clause
+        )
         if not plain_insert or not isinstance(parameters, dict):
             raise TypeError("a batched unit of work only inserts single rows: execute(table.insert(), {...})")
         self.rows.append((statement.table, dict(parameters)))
@@ -57,7 +63,7 @@ class InsertOnlySession:
 
 
 class BatchedUnitOfWork(UnitOfWork):
-    def __init__(self, writer: "GroupCommit", tables, source: str, repository_factory: Callable):
+    def __init__(self, writer: GroupCommit, tables, source: str, repository_factory: Callable):
         super().__init__(InsertOnlySession, tables, source, repository_factory)
         self._writer = writer
 
@@ -65,9 +71,16 @@ class BatchedUnitOfWork(UnitOfWork):
         rows, self.session.rows = self.session.rows, []
         if rows:
             tables = sorted({table.name for table, _ in rows})
-            with tracer.start_as_current_span("INSERT (group commit)", kind=trace.SpanKind.CLIENT, attributes={
-                    "db.system": self._writer.engine.dialect.name, "db.operation": "INSERT",
-                    "db.sql.table": ",".join(tables), "ekm.rows": len(rows)}):
+            with tracer.start_as_current_span(
+                "INSERT (group commit)",
+                kind=trace.SpanKind.CLIENT,
+                attributes={
+                    "db.system": self._writer.engine.dialect.name,
+                    "db.operation": "INSERT",
+                    "db.sql.table": ",".join(tables),
+                    "ekm.rows": len(rows),
+                },
+            ):
                 self._writer.write(rows)
         self._after_commit()
 
@@ -116,8 +129,9 @@ class GroupCommit(DependencyProvider):
         self.wake.set()
 
     def get_dependency(self, worker_ctx):
-        return lambda: BatchedUnitOfWork(self, self.metadata.tables, self.container.service_name,
-                                         self.repository_factory)
+        return lambda: BatchedUnitOfWork(
+            self, self.metadata.tables, self.container.service_name, self.repository_factory
+        )
 
     def write(self, rows: Rows) -> None:
         """Blocks until ``rows`` are committed; raises what the database raised."""

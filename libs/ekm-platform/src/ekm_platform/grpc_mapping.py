@@ -1,4 +1,5 @@
 """Conversions every service's protobuf mapping needs."""
+
 from __future__ import annotations
 
 import base64

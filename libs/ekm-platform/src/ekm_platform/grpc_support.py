@@ -1,12 +1,12 @@
 """gRPC inside nameko: error mapping, health, reflection, and a faster connection loop."""
+
 from __future__ import annotations
 
 import functools
 import logging
 
-from google.protobuf import descriptor_pool
+from google.protobuf import any_pb2, descriptor_pool
 from google.rpc import error_details_pb2, status_pb2
-from google.protobuf import any_pb2
 from grpc import StatusCode
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2_grpc
@@ -40,12 +40,12 @@ INTERNAL_MESSAGE = "Внутрішня помилка сервісу / internal 
 # grpc clients cap at 8 KiB: a message quoting a huge request value ("appeal 'ЖЖЖ…' not found")
 # reached the client as RESOURCE_EXHAUSTED "Stream removed", and 100 KB of it kept the worker
 # encoding headers past any deadline (found by tests/fuzz). Messages and violations are bounded.
-MAX_MESSAGE = 300        # characters of the status message and of each violation's description
+MAX_MESSAGE = 300  # characters of the status message and of each violation's description
 MAX_DETAILS_BYTES = 3000  # field violations beyond it are summed up in one last violation
 
 
 def _bounded(text: str, limit: int = MAX_MESSAGE) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def to_grpc_error(exc: errors.PlatformError) -> GrpcError:
@@ -59,12 +59,16 @@ def to_grpc_error(exc: errors.PlatformError) -> GrpcError:
     if isinstance(exc, errors.ValidationError):
         violations, size = [], 0
         for i, v in enumerate(exc.violations):
-            violation = error_details_pb2.BadRequest.FieldViolation(field=_bounded(v.field, 100),
-                                                                   description=_bounded(v.description))
+            violation = error_details_pb2.BadRequest.FieldViolation(
+                field=_bounded(v.field, 100), description=_bounded(v.description)
+            )
             size += violation.ByteSize()
             if size > MAX_DETAILS_BYTES:
-                violations.append(error_details_pb2.BadRequest.FieldViolation(
-                    field="…", description=f"ще {len(exc.violations) - i} / {len(exc.violations) - i} more"))
+                violations.append(
+                    error_details_pb2.BadRequest.FieldViolation(
+                        field="…", description=f"ще {len(exc.violations) - i} / {len(exc.violations) - i} more"
+                    )
+                )
                 break
             violations.append(violation)
         detail = any_pb2.Any()
@@ -204,8 +208,9 @@ class HealthProbe(DependencyProvider):
             if self.engine is None:
                 from ekm_platform.db import make_engine
 
-                self.engine = make_engine(self.database_url, pool_size=1, max_overflow=0, pool_timeout=2,
-                                          connect_args={"connect_timeout": 2})
+                self.engine = make_engine(
+                    self.database_url, pool_size=1, max_overflow=0, pool_timeout=2, connect_args={"connect_timeout": 2}
+                )
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             return None
@@ -213,7 +218,6 @@ class HealthProbe(DependencyProvider):
             return f"database: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
     def _broker_problem(self) -> str | None:
-        import socket
 
         import kombu
 
@@ -225,7 +229,7 @@ class HealthProbe(DependencyProvider):
                 self.broker.ensure_connection(max_retries=0, interval_start=0)  # connect() retries for 2 s
             try:
                 self.broker.drain_events(timeout=0.01)  # a close the broker sent is raised here
-            except socket.timeout:
+            except TimeoutError:
                 pass
             return None
         except Exception as exc:
@@ -238,8 +242,9 @@ class HealthProbe(DependencyProvider):
 
 
 def _health_response(serving: bool):
-    return health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVING if serving
-                                          else health_pb2.HealthCheckResponse.NOT_SERVING)
+    return health_pb2.HealthCheckResponse(
+        status=health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+    )
 
 
 class StandardGrpc:

@@ -1,4 +1,5 @@
 """The listening socket for the platform's HTTP processes outside nameko (uvicorn)."""
+
 from __future__ import annotations
 
 import socket

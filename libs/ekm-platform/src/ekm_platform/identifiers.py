@@ -8,6 +8,7 @@ whole (a trailing newline is not forgiven). РНОКПП is checked as python-st
 ``stdnum.ua.rntrc`` checks it; phone numbers as ``phonenumbers`` does (written in E.164);
 e-mail addresses as ``email_validator`` does (syntax only, no DNS).
 """
+
 from __future__ import annotations
 
 import re
@@ -82,8 +83,10 @@ def phone_problem(value: str) -> str | None:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         return problem
-    if not phonenumbers.is_valid_number(number) or \
-            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) != value:
+    if (
+        not phonenumbers.is_valid_number(number)
+        or phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) != value
+    ):
         return problem
     return None
 

@@ -1,4 +1,5 @@
 """Logging: one line per record, the service name in it, no personal data in messages."""
+
 from __future__ import annotations
 
 import logging

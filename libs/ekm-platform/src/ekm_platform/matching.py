@@ -14,6 +14,7 @@ without asking anybody; between ``review`` and ``auto_link`` it goes to a person
 ``review`` it is not the same person. Identifiers that contradict (both sides have a РНОКПП and they
 differ) are never a match, however alike the names.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,19 +34,25 @@ APOSTROPHES = "ʼ'’`‘ʹ′＇"
 _APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—.]+")
 # translitua's systems used as match variants: resolution No. 55 first, then the older ones
-SYSTEMS = (translitua.UkrainianKMU, translitua.UkrainianPassport2007, translitua.UkrainianPassport2004Alt,
-           translitua.UkrainianNational1996, translitua.UkrainianGOST1986, translitua.UkrainianBGN)
+SYSTEMS = (
+    translitua.UkrainianKMU,
+    translitua.UkrainianPassport2007,
+    translitua.UkrainianPassport2004Alt,
+    translitua.UkrainianNational1996,
+    translitua.UkrainianGOST1986,
+    translitua.UkrainianBGN,
+)
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 WEIGHTS = {"last_name": 0.5, "first_name": 0.35, "patronymic": 0.15}
 
 
 @dataclass(frozen=True)
 class Bands:
-    auto_link: float = 0.95   # at or above: the same person, linked without review
-    review: float = 0.80      # at or above (and below auto_link): a person decides
+    auto_link: float = 0.95  # at or above: the same person, linked without review
+    review: float = 0.80  # at or above (and below auto_link): a person decides
 
     @classmethod
-    def configured(cls) -> "Bands":
+    def configured(cls) -> Bands:
         """``EKM_MATCH_AUTO_LINK_SCORE`` and ``EKM_MATCH_REVIEW_SCORE`` (0..1); a value that is not a
         number, or bands the wrong way round, stop the process (ValueError)."""
         auto = float(os.environ.get("EKM_MATCH_AUTO_LINK_SCORE", cls.auto_link))
@@ -81,8 +88,11 @@ def variants(name: str) -> frozenset[str]:
         for system in SYSTEMS:
             found.add(normalise(translitua.translit(name.strip(), system)))
         # a diacritic-free form of GOST's "č", "š", "ž"
-        found |= {unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode() for v in list(found)
-                  if not _CYRILLIC.search(v)}
+        found |= {
+            unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode()
+            for v in list(found)
+            if not _CYRILLIC.search(v)
+        }
     return frozenset(v for v in found if v)
 
 
@@ -113,9 +123,9 @@ def compact_unzr(value: str) -> str:
 
 def implied_birth_date(rnokpp: str = "", unzr: str = "") -> str:
     """The date of birth a РНОКПП (days since 1899-12-31) or an УНЗР (YYYYMMDD) encodes, or ""."""
-    if (value := compact_unzr(unzr)):
+    if value := compact_unzr(unzr):
         return f"{value[:4]}-{value[4:6]}-{value[6:8]}"
-    if (value := compact_rnokpp(rnokpp)):
+    if value := compact_rnokpp(rnokpp):
         return (date(1899, 12, 31) + timedelta(days=int(value[:5]))).isoformat()
     return ""
 
@@ -123,6 +133,7 @@ def implied_birth_date(rnokpp: str = "", unzr: str = "") -> str:
 @dataclass(frozen=True)
 class Identity:
     """What is known of a person for matching (any field may be empty)."""
+
     rnokpp: str = ""
     unzr: str = ""
     last_name: str = ""
@@ -131,7 +142,7 @@ class Identity:
     birth_date: str = ""
 
     @classmethod
-    def of(cls, data: dict) -> "Identity":
+    def of(cls, data: dict) -> Identity:
         return cls(**{k: str(data.get(k) or "") for k in cls.__dataclass_fields__})
 
     @property
@@ -141,8 +152,8 @@ class Identity:
 
 @dataclass(frozen=True)
 class Match:
-    score: float                      # 0..1
-    kind: str                         # "exact" | "fuzzy" | "none"
+    score: float  # 0..1
+    kind: str  # "exact" | "fuzzy" | "none"
     reasons: tuple = field(default=())  # what agreed and what did not, as codes ("rnokpp", "last_name~0.97", ...)
 
 

@@ -1,4 +1,5 @@
 """Outbox, inbox and dead-letter tables; every service's database has them."""
+
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text

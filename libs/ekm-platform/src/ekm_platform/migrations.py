@@ -5,6 +5,7 @@ A service keeps its migrations in ``<package>/adapters/migrations/m0001_<name>.p
 are recorded in ``schema_migrations``. On PostgreSQL an advisory lock makes concurrent
 migrators wait for each other.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -48,11 +49,7 @@ def migrate(url: str, package: str) -> list[str]:
                 if version in done:
                     continue
                 module.upgrade(op)
-                conn.execute(
-                    schema_migrations.insert().values(
-                        version=version, applied_at=datetime.now(timezone.utc)
-                    )
-                )
+                conn.execute(schema_migrations.insert().values(version=version, applied_at=datetime.now(timezone.utc)))
                 applied_now.append(version)
     finally:
         engine.dispose()

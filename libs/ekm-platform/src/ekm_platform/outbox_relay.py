@@ -5,6 +5,7 @@ rows, and polls every second for rows left by a crash or by another process. A r
 deleted only after the broker confirmed it, so nothing is lost (a crash between the
 confirm and the delete publishes the event again; consumers are idempotent).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,6 @@ POLL_SECONDS = 1.0
 
 
 class OutboxRelay(DependencyProvider):
-
     def setup(self):
         self.engine = make_engine(config["DATABASE_URL"])
         self.outbox = messaging_tables(MetaData())["outbox"]
@@ -112,10 +112,15 @@ class OutboxRelay(DependencyProvider):
         for row in rows:
             parent = extract({"traceparent": row.traceparent} if row.traceparent else {})
             with tracer.start_as_current_span(
-                f"publish {row.event_type}", context=parent, kind=trace.SpanKind.PRODUCER,
-                attributes={"messaging.system": "rabbitmq",
-                            "messaging.destination.name": self.exchange.name,
-                            "ekm.event_type": row.event_type, "ekm.event_id": row.event_id},
+                f"publish {row.event_type}",
+                context=parent,
+                kind=trace.SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "rabbitmq",
+                    "messaging.destination.name": self.exchange.name,
+                    "ekm.event_type": row.event_type,
+                    "ekm.event_id": row.event_id,
+                },
             ):
                 headers: dict = {}
                 inject(headers)

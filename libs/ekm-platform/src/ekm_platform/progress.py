@@ -4,6 +4,7 @@
 always; ``off`` never. Without a bar (a pipe, a CI log) a long operation writes one plain
 line when it ends — ``persons: 3,000,000 in 41.2 s`` — instead of carriage-return noise.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,15 +30,31 @@ class Progress:
     updated every ``step`` items); closes by itself when ``total`` is reached, or use it as
     a context manager."""
 
-    def __init__(self, label: str, total: int, unit: str = "", stream: IO[str] | None = None, step: int = 1024,
-                 summary: bool = True):
+    def __init__(
+        self,
+        label: str,
+        total: int,
+        unit: str = "",
+        stream: IO[str] | None = None,
+        step: int = 1024,
+        summary: bool = True,
+    ):
         self.label, self.total, self.unit, self.step, self.summary = label, total, unit, step, summary
         self.stream = sys.stderr if stream is None else stream
         self.done, self.pending, self.closed = 0, 0, False
         self.started = time.monotonic()
         self.drawn = enabled(self.stream)
-        self.bar = tqdm(total=total, desc=label, unit=unit or "it", file=self.stream, disable=not self.drawn,
-                        unit_scale=total >= 10_000, mininterval=0.5, dynamic_ncols=True, leave=True)
+        self.bar = tqdm(
+            total=total,
+            desc=label,
+            unit=unit or "it",
+            file=self.stream,
+            disable=not self.drawn,
+            unit_scale=total >= 10_000,
+            mininterval=0.5,
+            dynamic_ncols=True,
+            leave=True,
+        )
 
     def add(self, n: int = 1) -> None:
         self.done += n

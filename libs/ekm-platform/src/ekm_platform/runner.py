@@ -3,6 +3,7 @@
 The same bootstrap for every service: green sockets, psycopg under eventlet, tracing,
 the faster gRPC connection loop, then nameko's runner with this service's config.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,6 +40,7 @@ def instrument(service: str) -> None:
     NamekoInstrumentor().instrument()
     SQLAlchemyInstrumentor().instrument(enable_commenter=False)
     from ekm_platform.tracing import instrument_http_clients
+
     instrument_http_clients()  # outbound SOAP/REST (registries) as client spans, traceparent injected
     # ekm_platform.patches.apply_all() (next, in run) adjusts what these instrumented.
 
@@ -72,6 +74,7 @@ def run(service: str) -> None:
     config.setup(settings.nameko_config(service))
     runner = ServiceRunner()
     from ekm_platform.instance_stats import with_instance_stats
+
     runner.add_service(with_instance_stats(settings.service_class(service)))  # "served: …" in its log
 
     def shutdown(signum, frame):
@@ -82,8 +85,8 @@ def run(service: str) -> None:
     runner.start()
     tune_garbage_collector()
     logging.getLogger("ekm").info(  # the supervisor waits for this line (supervisor.STARTED)
-        "%s started; gRPC on %s:%s (pid %s)", instance, settings.grpc_host(), settings.grpc_port(service),
-        os.getpid())
+        "%s started; gRPC on %s:%s (pid %s)", instance, settings.grpc_host(), settings.grpc_port(service), os.getpid()
+    )
     waiter = eventlet.spawn(runner.wait)
     try:
         while True:

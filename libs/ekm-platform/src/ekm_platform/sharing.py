@@ -6,6 +6,7 @@ filters again with the same table before an agency sees anything. Without a cons
 gets ``CONTACT_FIELDS`` only: what it needs to contact the person. Categories the cases service
 holds no field for (income, education, …) share nothing. Used by cases and interagency.
 """
+
 from __future__ import annotations
 
 CONTACT_FIELDS = ("last_name", "first_name", "patronymic", "phone")

@@ -9,6 +9,7 @@ and schema-location hints (never followed: refused so that nobody thinks they we
 than ``MAX_ELEMENTS`` elements, ``MAX_ATTRIBUTES`` attributes on one element,
 ``MAX_NAMESPACES`` namespace declarations, or an attribute value or text over ``MAX_VALUE``
 characters. The tests under tests/fuzz/hostile_xml/ send a corpus of such documents."""
+
 from __future__ import annotations
 
 from lxml import etree
@@ -20,10 +21,13 @@ MAX_ATTRIBUTES = 64
 MAX_NAMESPACES = 100
 MAX_VALUE = 64 * 1024
 XINCLUDE = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
-SCHEMA_LOCATIONS = ("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation",
-                    "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation")
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                         dtd_validation=False, huge_tree=False, remove_comments=True)
+SCHEMA_LOCATIONS = (
+    "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation",
+    "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation",
+)
+PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True
+)
 
 
 class SoapFault(Exception):
@@ -46,8 +50,11 @@ def parse(body: bytes):
     if not utf8:
         raise SoapFault("Client", "Приймається лише XML у UTF-8 / only UTF-8 XML is accepted", 400)
     if body.count(b"xmlns") > MAX_NAMESPACES:
-        raise SoapFault("Client", f"Більше {MAX_NAMESPACES} оголошень просторів імен / "
-                                  f"over {MAX_NAMESPACES} namespace declarations", 400)
+        raise SoapFault(
+            "Client",
+            f"Більше {MAX_NAMESPACES} оголошень просторів імен / over {MAX_NAMESPACES} namespace declarations",
+            400,
+        )
     try:
         root = etree.fromstring(body, PARSER)
     except etree.XMLSyntaxError as exc:
@@ -83,8 +90,7 @@ def _refuse_hostile(root) -> None:
             if isinstance(element, etree._Entity):
                 raise SoapFault("Client", "DTD та сутності заборонені / DTDs and entities are forbidden", 400)
             if isinstance(element, etree._ProcessingInstruction):
-                raise SoapFault("Client", "Інструкції обробки заборонені / processing instructions are forbidden",
-                                400)
+                raise SoapFault("Client", "Інструкції обробки заборонені / processing instructions are forbidden", 400)
             continue
         if tag.startswith("{") and tag[1:].split("}", 1)[0] in XINCLUDE:
             raise SoapFault("Client", "XInclude заборонено / XInclude is forbidden", 400)
@@ -93,10 +99,12 @@ def _refuse_hostile(root) -> None:
             raise SoapFault("Client", f"Більше {MAX_ATTRIBUTES} атрибутів / over {MAX_ATTRIBUTES} attributes", 400)
         if any(name in attributes for name in SCHEMA_LOCATIONS):
             raise SoapFault("Client", "Посилання на схеми не приймаються / schema locations are not accepted", 400)
-        if any(len(value) > MAX_VALUE for value in attributes.values()) or \
-                len(element.text or "") > MAX_VALUE or len(element.tail or "") > MAX_VALUE:
-            raise SoapFault("Client", f"Значення довше {MAX_VALUE} символів / a value over {MAX_VALUE} characters",
-                            400)
+        if (
+            any(len(value) > MAX_VALUE for value in attributes.values())
+            or len(element.text or "") > MAX_VALUE
+            or len(element.tail or "") > MAX_VALUE
+        ):
+            raise SoapFault("Client", f"Значення довше {MAX_VALUE} символів / a value over {MAX_VALUE} characters", 400)
 
 
 def envelope(headers: list, payload) -> bytes:

@@ -31,6 +31,7 @@ The management API: ``EKM_RABBITMQ_MANAGEMENT_URL``, else ``http(s)://<EKM_AMQP_
 those of ``EKM_AMQP_URI`` or ``EKM_AMQP_URI_FILE`` (``config.secret``; the default is the
 development broker's guest/guest).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,7 @@ from typing import Any
 from ekm_platform import config
 
 SERVING, NOT_SERVING, UNREACHABLE = "SERVING", "NOT_SERVING", "UNREACHABLE"
-CONSUMED_KINDS = ("rpc", "events", "feed")   # a queue of these kinds needs a consumer
+CONSUMED_KINDS = ("rpc", "events", "feed")  # a queue of these kinds needs a consumer
 RETRY_PREFIX = "ekm.retry."
 
 
@@ -88,7 +89,7 @@ def management_settings(env: Mapping[str, str] | None = None) -> Management:
 @dataclass
 class Queue:
     name: str
-    kind: str            # rpc | events | feed | dead | retry | other
+    kind: str  # rpc | events | feed | dead | retry | other
     service: str | None  # the consuming service (config name), None for shared/other queues
     ready: int
     unacked: int
@@ -99,7 +100,7 @@ class Queue:
 class ServiceStatus:
     service: str
     address: str
-    health: str                      # SERVING | NOT_SERVING | UNREACHABLE | an error text
+    health: str  # SERVING | NOT_SERVING | UNREACHABLE | an error text
     dead_letters: int | None = None  # None: unknown (see dead_letters_error) or no database yet
     dead_letters_error: str = ""
     queues: list[Queue] = field(default_factory=list)
@@ -135,7 +136,7 @@ def classify(name: str) -> tuple[str | None, str] | None:
     if name.startswith("rpc.reply-"):
         return None
     if name.startswith("rpc-"):
-        service = by_nameko_name.get(name[len("rpc-"):])
+        service = by_nameko_name.get(name[len("rpc-") :])
         return (service, "rpc") if service else (None, "other")
     if name.startswith("evt-") and "--" in name:
         service = by_nameko_name.get(name.split("--", 1)[1].split(".", 1)[0])
@@ -155,8 +156,16 @@ def queues_from_api(rows: list[dict]) -> list[Queue]:
         kind = classify(row["name"])
         if kind is None:
             continue
-        queues.append(Queue(row["name"], kind[1], kind[0], int(row.get("messages_ready") or 0),
-                            int(row.get("messages_unacknowledged") or 0), int(row.get("consumers") or 0)))
+        queues.append(
+            Queue(
+                row["name"],
+                kind[1],
+                kind[0],
+                int(row.get("messages_ready") or 0),
+                int(row.get("messages_unacknowledged") or 0),
+                int(row.get("consumers") or 0),
+            )
+        )
     return sorted(queues, key=lambda q: q.name)
 
 
@@ -172,11 +181,14 @@ def find_problems(status: PlatformStatus) -> list[str]:
             problems.append(f"{s.service}: gRPC health {s.health} at {s.address}")
         for q in s.queues:
             if q.kind in CONSUMED_KINDS and q.consumers == 0:
-                problems.append(f"{s.service}: queue {q.name} has no consumer "
-                                f"({q.ready + q.unacked} message(s) waiting)")
+                problems.append(
+                    f"{s.service}: queue {q.name} has no consumer ({q.ready + q.unacked} message(s) waiting)"
+                )
             if q.kind == "dead" and q.ready + q.unacked:
-                problems.append(f"{s.service}: {q.ready + q.unacked} dead record(s) in {q.name} "
-                                "(python -m registry_gateway.feed_consumer --dead list)")
+                problems.append(
+                    f"{s.service}: {q.ready + q.unacked} dead record(s) in {q.name} "
+                    "(python -m registry_gateway.feed_consumer --dead list)"
+                )
         if s.dead_letters_error:
             problems.append(f"{s.service}: dead letters unknown: {s.dead_letters_error}")
         elif s.dead_letters:
@@ -186,8 +198,12 @@ def find_problems(status: PlatformStatus) -> list[str]:
 
 # -- looking ---------------------------------------------------------------------------------
 def _get(management: Management, path: str, timeout: float):
-    request = urllib.request.Request(f"{management.url}/api/{path}", headers={
-        "authorization": "Basic " + base64.b64encode(f"{management.user}:{management.password}".encode()).decode()})
+    request = urllib.request.Request(
+        f"{management.url}/api/{path}",
+        headers={
+            "authorization": "Basic " + base64.b64encode(f"{management.user}:{management.password}".encode()).decode()
+        },
+    )
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return json.loads(reply.read())
 
@@ -259,8 +275,9 @@ def _dead_letters_table() -> Any:
     return messaging_tables(MetaData())["dead_letters"]
 
 
-def collect(services: Sequence[str] = config.SERVICES, env: Mapping[str, str] | None = None,
-            timeout: float = 3.0) -> PlatformStatus:
+def collect(
+    services: Sequence[str] = config.SERVICES, env: Mapping[str, str] | None = None, timeout: float = 3.0
+) -> PlatformStatus:
     """Look at everything at once (health checks, databases and the API in parallel)."""
     from ekm_platform import client
 
@@ -282,8 +299,12 @@ def collect(services: Sequence[str] = config.SERVICES, env: Mapping[str, str] | 
         except (OSError, ValueError):
             pass  # the queue listing has said what is wrong with the API
         for service in services:
-            item = ServiceStatus(service, client.address(service, env), health[service].result(),
-                                 queues=[q for q in queues if q.service == service])
+            item = ServiceStatus(
+                service,
+                client.address(service, env),
+                health[service].result(),
+                queues=[q for q in queues if q.service == service],
+            )
             try:
                 item.dead_letters = dead[service].result()
             except Exception as exc:  # noqa: BLE001 - any database failure is reported, not raised
@@ -298,25 +319,42 @@ def collect(services: Sequence[str] = config.SERVICES, env: Mapping[str, str] | 
 def _table(header: list[str], rows: list[list], right: set[int]) -> list[str]:
     cells = [header] + [["—" if v is None else str(v) for v in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    return ["  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
-            for r in cells]
+    return [
+        "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+        for r in cells
+    ]
 
 
 def render(status: PlatformStatus) -> str:
     lines = [f"ЕКМ: стан / status — RabbitMQ {status.management} vhost {status.vhost}", ""]
-    lines += _table(["СЕРВІС / SERVICE", "gRPC", "ADDRESS", "QUEUES", "READY", "UNACKED", "DEAD LETTERS"],
-                    [[s.service, s.health, s.address, *(["?"] * 3 if status.broker_error else [
-                        len(s.queues), sum(q.ready for q in s.queues), sum(q.unacked for q in s.queues)]),
-                      "?" if s.dead_letters_error else s.dead_total]
-                     for s in status.services],
-                    right={3, 4, 5, 6})
-    queues = [(s.service, q) for s in status.services for q in s.queues] + \
-             [("(shared)" if q.kind == "retry" else "(other)", q) for q in status.shared_queues]
+    lines += _table(
+        ["СЕРВІС / SERVICE", "gRPC", "ADDRESS", "QUEUES", "READY", "UNACKED", "DEAD LETTERS"],
+        [
+            [
+                s.service,
+                s.health,
+                s.address,
+                *(
+                    ["?"] * 3
+                    if status.broker_error
+                    else [len(s.queues), sum(q.ready for q in s.queues), sum(q.unacked for q in s.queues)]
+                ),
+                "?" if s.dead_letters_error else s.dead_total,
+            ]
+            for s in status.services
+        ],
+        right={3, 4, 5, 6},
+    )
+    queues = [(s.service, q) for s in status.services for q in s.queues] + [
+        ("(shared)" if q.kind == "retry" else "(other)", q) for q in status.shared_queues
+    ]
     if queues:
         lines += ["", "ЧЕРГИ / QUEUES"]
-        lines += _table(["SERVICE", "QUEUE", "KIND", "READY", "UNACKED", "CONSUMERS"],
-                        [[owner, q.name, q.kind, q.ready, q.unacked, q.consumers] for owner, q in queues],
-                        right={3, 4, 5})
+        lines += _table(
+            ["SERVICE", "QUEUE", "KIND", "READY", "UNACKED", "CONSUMERS"],
+            [[owner, q.name, q.kind, q.ready, q.unacked, q.consumers] for owner, q in queues],
+            right={3, 4, 5},
+        )
     elif not status.broker_error:
         lines += ["", "ЧЕРГИ / QUEUES: немає / none"]
     lines.append("")
@@ -329,10 +367,16 @@ def render(status: PlatformStatus) -> str:
 
 
 def as_json(status: PlatformStatus) -> dict:
-    return {"healthy": status.healthy, "management": status.management, "vhost": status.vhost,
-            "broker_error": status.broker_error, "broker_alarm": status.broker_alarm,
-            "services": [asdict(s) | {"dead_total": s.dead_total} for s in status.services],
-            "shared_queues": [asdict(q) for q in status.shared_queues], "problems": status.problems}
+    return {
+        "healthy": status.healthy,
+        "management": status.management,
+        "vhost": status.vhost,
+        "broker_error": status.broker_error,
+        "broker_alarm": status.broker_alarm,
+        "services": [asdict(s) | {"dead_total": s.dead_total} for s in status.services],
+        "shared_queues": [asdict(q) for q in status.shared_queues],
+        "problems": status.problems,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -346,7 +390,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("services", nargs="*", metavar="SERVICE", help="only these (default: all): "
-                        + ", ".join(config.SERVICES))
+    parser.add_argument(
+        "services", nargs="*", metavar="SERVICE", help="only these (default: all): " + ", ".join(config.SERVICES)
+    )
     parser.add_argument("--json", action="store_true", help="print the status as JSON")
     parser.add_argument("--timeout", type=float, default=3.0, help="seconds per health check (default 3)")

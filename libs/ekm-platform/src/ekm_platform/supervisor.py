@@ -6,6 +6,7 @@ A service may run as several processes (``EKM_INSTANCES=cases=3,notifications=3`
 and restarted on its own, each with its own log (``var/log/cases-2.log``). They listen on
 the service's one gRPC port together (SO_REUSEPORT: the kernel hands each new connection
 to one of them) and consume its queues together (competing consumers)."""
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,9 @@ def instance_names(service: str, count: int) -> list[str]:
     return [service] + [f"{service}-{i}" for i in range(2, count + 1)]
 
 
-def programs(services=config.SERVICES, simulators: bool = True, env=None, web: bool = False,
-             instances: dict | None = None) -> list[Program]:
+def programs(
+    services=config.SERVICES, simulators: bool = True, env=None, web: bool = False, instances: dict | None = None
+) -> list[Program]:
     """The processes of the platform. ``instances`` (service -> count) defaults to
     ``EKM_INSTANCES`` in ``env`` (``ekm_platform.config.instances``); companions run once."""
     python = sys.executable
@@ -71,8 +73,9 @@ def programs(services=config.SERVICES, simulators: bool = True, env=None, web: b
         result.append(Program("registry-simulators", [python, "-m", "registry_simulators", "--port", port]))
     for service in services:
         for name in instance_names(service, counts.get(service, 1)):
-            result.append(Program(name, [python, "-m", "ekm_platform.runner", service],
-                                  env={"EKM_INSTANCE_NAME": name}))
+            result.append(
+                Program(name, [python, "-m", "ekm_platform.runner", service], env={"EKM_INSTANCE_NAME": name})
+            )
         result += [Program(name, [python, "-m", module]) for name, module in config.COMPANIONS.get(service, ())]
         if service == "registry-gateway" and (env or os.environ).get("EKM_PARTNER_TLS_CERT"):
             # partner inbound over HTTPS (mTLS): only where partner certificates are configured
@@ -97,7 +100,8 @@ def require_postgresql(scaled, env=None) -> None:
             raise ValueError(
                 f"{service}: кілька екземплярів сервісу потребують PostgreSQL / several instances need "
                 f"PostgreSQL (EKM_DATABASE_URL=postgresql+psycopg://…; SQLite: one process per service; "
-                f"make run-scaled)")
+                f"make run-scaled)"
+            )
 
 
 class Supervisor:
@@ -115,11 +119,15 @@ class Supervisor:
     def _spawn(self, program: Program) -> None:
         log = open(self.log_dir / f"{program.name}.log", "ab")
         program.log_offset = log.seek(0, os.SEEK_END)
-        env = {**(self.env if self.env is not None else os.environ), **program.env,
-               "EKM_PARENT_PID": str(os.getpid())}
+        env = {**(self.env if self.env is not None else os.environ), **program.env, "EKM_PARENT_PID": str(os.getpid())}
         program.process = subprocess.Popen(
-            program.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=env)
+            program.argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+        )
         log.close()
 
     def check(self) -> list[str]:
@@ -150,8 +158,11 @@ class Supervisor:
     def wait_started(self, timeout: float = 60.0, names=None) -> None:
         """Wait until every service process (or those ``names``) serves: with several
         instances a health check through the shared port reaches only one of them."""
-        waiting = [p for p in self.programs if (names is None and p.argv[-2:-1] == ["ekm_platform.runner"])
-                   or (names is not None and p.name in names)]
+        waiting = [
+            p
+            for p in self.programs
+            if (names is None and p.argv[-2:-1] == ["ekm_platform.runner"]) or (names is not None and p.name in names)
+        ]
         deadline = time.monotonic() + timeout
         while waiting:
             waiting = [p for p in waiting if not self.started(p)]

@@ -17,6 +17,7 @@ caller, which times out if the node holding its reply queue fails, so replicatin
 would buy nothing and cost a Raft group per process. A queue's type is fixed when it is
 first declared: set the type before the first ``ekm migrate`` on a broker.
 """
+
 from __future__ import annotations
 
 import os
@@ -70,9 +71,17 @@ def event_queues(service_cls) -> list[kombu.Queue]:
         for ext in getattr(getattr(service_cls, attr, None), ENTRYPOINT_EXTENSIONS_ATTR, ()):
             if isinstance(ext, EventHandler) and ext.handler_type == SERVICE_POOL:
                 name = f"evt-{ext.source_service}-{ext.event_type}--{service_cls.name}.{attr}"
-                queues.append(typed(kombu.Queue(
-                    name, exchange=get_event_exchange(ext.source_service),
-                    routing_key=ext.event_type, durable=True, auto_delete=False)))
+                queues.append(
+                    typed(
+                        kombu.Queue(
+                            name,
+                            exchange=get_event_exchange(ext.source_service),
+                            routing_key=ext.event_type,
+                            durable=True,
+                            auto_delete=False,
+                        )
+                    )
+                )
     return queues
 
 

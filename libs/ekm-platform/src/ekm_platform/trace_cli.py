@@ -1,4 +1,5 @@
 """``ekm trace <tracking number | trace id>``: a request's spans as a tree, from the local store."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,9 @@ from ekm_platform.tracing import TraceStore
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("key", help="tracking number, appeal id, case number or a 32-hex trace id")
-    parser.add_argument("--db", type=pathlib.Path, default=None,
-                        help="trace store (default $EKM_TRACE_DB or var/traces.db)")
+    parser.add_argument(
+        "--db", type=pathlib.Path, default=None, help="trace store (default $EKM_TRACE_DB or var/traces.db)"
+    )
     parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait for the trace to appear")
     parser.add_argument("--json", action="store_true", help="print the spans as JSON")
 
@@ -31,9 +33,11 @@ def render(spans: list[dict]) -> list[str]:
         for span in children.get(parent, []):
             ms = (span["end_ns"] - span["start_ns"]) / 1e6
             error = "  ✗ ERROR" if span["status"] == "ERROR" else ""
-            lines.append(f"{ms:9.2f} ms  {'  ' * depth}[{span['service']}] {span['name']} "
-                         f"({span['kind'].lower()}){error}")
+            lines.append(
+                f"{ms:9.2f} ms  {'  ' * depth}[{span['service']}] {span['name']} ({span['kind'].lower()}){error}"
+            )
             walk(span["span_id"], depth + 1)
+
     walk(None, 0)
     return lines
 
@@ -42,8 +46,10 @@ def summary(trace_id: str, spans: list[dict]) -> str:
     start = min(s["start_ns"] for s in spans)
     end = max(s["end_ns"] for s in spans)
     services = sorted({s["service"] for s in spans})
-    return (f"Траса / trace {trace_id}: {len(spans)} спанів / spans; "
-            f"сервіси / services: {', '.join(services)}; загалом / total {(end - start) / 1e6:.2f} ms")
+    return (
+        f"Траса / trace {trace_id}: {len(spans)} спанів / spans; "
+        f"сервіси / services: {', '.join(services)}; загалом / total {(end - start) / 1e6:.2f} ms"
+    )
 
 
 def find_traces(store: TraceStore, key: str) -> list[tuple[str, list[dict]]]:

@@ -4,6 +4,7 @@ Spans go over OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, and are alw
 locally (unless ``EKM_TRACE_STORE=off``) in a SQLite file shared by the processes of this
 machine (``EKM_TRACE_DB``, default ``var/traces.db``) so that ``ekm trace`` can print them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 def trace_db_path() -> pathlib.Path:
     from ekm_platform.config import var_dir
+
     return pathlib.Path(os.environ.get("EKM_TRACE_DB") or var_dir() / "traces.db")
 
 
@@ -63,10 +65,20 @@ class SqliteSpanExporter(SpanExporter):
             ctx = span.get_span_context()
             trace_id, span_id = f"{ctx.trace_id:032x}", f"{ctx.span_id:016x}"
             attributes = dict(span.attributes or {})
-            rows.append((trace_id, span_id, f"{span.parent.span_id:016x}" if span.parent else None,
-                         span.name, span.resource.attributes.get("service.name", "?"),
-                         span.kind.name, span.start_time, span.end_time, span.status.status_code.name,
-                         json.dumps(attributes, default=str, ensure_ascii=False)))
+            rows.append(
+                (
+                    trace_id,
+                    span_id,
+                    f"{span.parent.span_id:016x}" if span.parent else None,
+                    span.name,
+                    span.resource.attributes.get("service.name", "?"),
+                    span.kind.name,
+                    span.start_time,
+                    span.end_time,
+                    span.status.status_code.name,
+                    json.dumps(attributes, default=str, ensure_ascii=False),
+                )
+            )
             keys += [(str(attributes[k]), trace_id) for k in LOOKUP_ATTRIBUTES if k in attributes]
         try:
             _off_the_hub(self._write, rows, keys)
@@ -93,12 +105,14 @@ def _eventlet_active() -> bool:
     if "eventlet" not in sys.modules:  # never imported: cannot have patched anything
         return False
     from eventlet import patcher
+
     return patcher.is_monkey_patched("thread")
 
 
 def _real_lock():
     if _eventlet_active():
         from eventlet.patcher import original
+
         return original("threading").Lock()
     return threading.Lock()
 
@@ -108,6 +122,7 @@ def _off_the_hub(function, *args):
     green process, so under eventlet the write runs in a real OS thread."""
     if _eventlet_active():
         from eventlet import tpool
+
         return tpool.execute(function, *args)
     return function(*args)
 
@@ -121,6 +136,7 @@ def setup_tracing(service_name: str) -> TracerProvider:
         provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
         if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
             provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         if os.environ.get("EKM_TRACE_STORE", "on") != "off":
             provider.add_span_processor(BatchSpanProcessor(SqliteSpanExporter(), schedule_delay_millis=200))

@@ -4,11 +4,13 @@ Events are written to the outbox in the same transaction as the change they desc
 (the outbox relay publishes them afterwards), and an event handled is recorded in the
 inbox in the same transaction as its effects, so a redelivered event changes nothing.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.propagate import inject
@@ -35,8 +37,13 @@ def now() -> datetime:
 
 
 class UnitOfWork:
-    def __init__(self, sessions: sessionmaker[Session], tables: dict[str, Table], source: str,
-                 repository_factory: Callable[[Session], object]):
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        tables: dict[str, Table],
+        source: str,
+        repository_factory: Callable[[Session], object],
+    ):
         self._sessions = sessions
         self._tables = tables
         self._repository_factory = repository_factory
@@ -45,7 +52,7 @@ class UnitOfWork:
         self.repo: Any = None  # the service's repository (each service's own type), set on entering
         self.published: list[Envelope] = []
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self._sessions()
         self.repo = self._repository_factory(self.session)
         self.published = []
@@ -65,13 +72,16 @@ class UnitOfWork:
             trace.get_current_span().set_attribute("ekm.case_number", data["case_number"])
         carrier: dict = {}
         inject(carrier)
-        self.session.execute(self._tables["outbox"].insert(), dict(
-            event_id=envelope.event_id,
-            event_type=event_type,
-            payload=json.dumps(envelope.to_message(), ensure_ascii=False),
-            traceparent=carrier.get("traceparent"),
-            created_at=now(),
-        ))
+        self.session.execute(
+            self._tables["outbox"].insert(),
+            dict(
+                event_id=envelope.event_id,
+                event_type=event_type,
+                payload=json.dumps(envelope.to_message(), ensure_ascii=False),
+                traceparent=carrier.get("traceparent"),
+                created_at=now(),
+            ),
+        )
         self.published.append(envelope)
         return envelope
 
@@ -84,10 +94,19 @@ class UnitOfWork:
             check_no_personal_data(data)
             envelopes.append(Envelope(event_type=event_type, source=self.source, data=data))
         if envelopes:
-            self.session.execute(self._tables["outbox"].insert(), [
-                {"event_id": e.event_id, "event_type": e.event_type, "created_at": now(),
-                 "payload": json.dumps(e.to_message(), ensure_ascii=False),
-                 "traceparent": carrier.get("traceparent")} for e in envelopes])
+            self.session.execute(
+                self._tables["outbox"].insert(),
+                [
+                    {
+                        "event_id": e.event_id,
+                        "event_type": e.event_type,
+                        "created_at": now(),
+                        "payload": json.dumps(e.to_message(), ensure_ascii=False),
+                        "traceparent": carrier.get("traceparent"),
+                    }
+                    for e in envelopes
+                ],
+            )
         self.published.extend(envelopes)
         return envelopes
 
@@ -104,8 +123,11 @@ class UnitOfWork:
         ids = list(event_ids)
         if not ids:
             return set()
-        return set(self.session.execute(select(inbox.c.event_id).where(
-            inbox.c.event_id.in_(ids), inbox.c.consumer == consumer)).scalars())
+        return set(
+            self.session.execute(
+                select(inbox.c.event_id).where(inbox.c.event_id.in_(ids), inbox.c.consumer == consumer)
+            ).scalars()
+        )
 
     def mark_handled_many(self, event_ids, consumer: str) -> None:
         rows = [dict(event_id=e, consumer=consumer, handled_at=now()) for e in event_ids]
@@ -113,13 +135,21 @@ class UnitOfWork:
             self.session.execute(self._tables["inbox"].insert(), rows)
 
     def mark_handled(self, event_id: str, consumer: str) -> None:
-        self.session.execute(self._tables["inbox"].insert(), dict(
-            event_id=event_id, consumer=consumer, handled_at=now()))
+        self.session.execute(
+            self._tables["inbox"].insert(), dict(event_id=event_id, consumer=consumer, handled_at=now())
+        )
 
     def dead_letter(self, consumer: str, event_id: str | None, reason: str, payload) -> None:
-        self.session.execute(self._tables["dead_letters"].insert(), dict(
-            consumer=consumer, event_id=event_id, reason=reason,
-            payload=json.dumps(payload, ensure_ascii=False, default=str), created_at=now()))
+        self.session.execute(
+            self._tables["dead_letters"].insert(),
+            dict(
+                consumer=consumer,
+                event_id=event_id,
+                reason=reason,
+                payload=json.dumps(payload, ensure_ascii=False, default=str),
+                created_at=now(),
+            ),
+        )
 
     def audit(self, entry) -> None:
         """Append an ``ekm_platform.audit.AuditEntry`` to this service's audit log, in this

@@ -4,6 +4,7 @@ elements and the REST ``X-Road-*`` HTTP headers of a request, checked, and echoe
 Used by every X-Road service provider of the platform (partner inbound, the registry
 simulators), so that each checks the same headers the same way.
 """
+
 from __future__ import annotations
 
 import copy
@@ -53,15 +54,19 @@ def identifier(element) -> dict:
     service header element: its children in the X-Road identifiers namespace (others, and
     children without a namespace, are not identifiers and are left out)."""
     prefix = f"{{{IDENTIFIERS}}}"
-    return {child.tag[len(prefix):]: (child.text or "").strip() for child in element
-            if isinstance(child.tag, str) and child.tag.startswith(prefix)}
+    return {
+        child.tag[len(prefix) :]: (child.text or "").strip()
+        for child in element
+        if isinstance(child.tag, str) and child.tag.startswith(prefix)
+    }
 
 
 def member_path(element) -> str:
     """``UA/GOV/12345678/SUBSYSTEM`` (and ``/serviceCode`` for a service) of a header element."""
     parts = identifier(element)
-    return "/".join(parts[k] for k in ("xRoadInstance", "memberClass", "memberCode", "subsystemCode", "serviceCode")
-                    if parts.get(k))
+    return "/".join(
+        parts[k] for k in ("xRoadInstance", "memberClass", "memberCode", "subsystemCode", "serviceCode") if parts.get(k)
+    )
 
 
 def text(found: dict, name: str) -> str | None:
@@ -88,6 +93,10 @@ def rest_check(headers: Mapping[str, str], required=REST_REQUIRED) -> dict[str, 
         if name not in found:
             raise SoapFault("Client", f"Відсутній заголовок {name} / missing header {name}", 400)
     if "X-Road-Client" in found and not _MEMBER.match(found["X-Road-Client"]):
-        raise SoapFault("Client", "X-Road-Client має вигляд INSTANCE/CLASS/CODE[/SUBSYSTEM] / "
-                                  "X-Road-Client must be INSTANCE/CLASS/CODE[/SUBSYSTEM]", 400)
+        raise SoapFault(
+            "Client",
+            "X-Road-Client має вигляд INSTANCE/CLASS/CODE[/SUBSYSTEM] / "
+            "X-Road-Client must be INSTANCE/CLASS/CODE[/SUBSYSTEM]",
+            400,
+        )
     return found

@@ -1,31 +1,46 @@
 """The cases service: thin nameko entrypoints over the service layer."""
+
 from functools import partial
 
-from ekm.cases.v1 import cases_pb2_grpc
-from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from nameko.rpc import ServiceRpc, rpc
 from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
-from ekm_platform.grpc_support import StandardGrpc, endpoint
-from ekm_platform.outbox_relay import OutboxRelay
-from ekm_platform.tracing import tag_current_span
-
 from cases.adapters import consent_mapping as cm
 from cases.adapters import grpc_mapping as m
-from cases.adapters.orm import audit_log, metadata
 from cases.adapters.intake_client import appeal_details_source
+from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.closure import rating_days
 from cases.domain.deadlines import Deadlines
 from cases.domain.workload import CaseManager
+from cases.service_layer import (
+    appeals,
+    assessments,
+    cabinet,
+    consents,
+    contracts,
+    corrections,
+    handlers,
+    matching,
+    needs,
+    notices,
+    persons,
+    plans,
+    stages,
+    supervision,
+    transfers,
+    workload,
+)
 from cases.service_layer import referrals as referral_support
-from cases.service_layer import corrections, matching, needs, notices
 from cases.service_layer.access import STAFF
 from cases.service_layer.contacts import person_contact, person_contacts
-from cases.service_layer import (appeals, assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
-                                 supervision, transfers, workload)
+from ekm.cases.v1 import cases_pb2_grpc
+from ekm_platform.dependencies import AuditChainer, Auth, Database, handle_event
+from ekm_platform.events import event_handler  # retries with back-off, then dead letters
+from ekm_platform.grpc_support import StandardGrpc, endpoint
+from ekm_platform.outbox_relay import OutboxRelay
+from ekm_platform.tracing import tag_current_span
 
 Deadlines.configured()  # a process with an unreadable EKM_DEADLINE_*_DAYS refuses to start
 rating_days()  # nor with an unreadable EKM_RATING_AFTER_CLOSURE_DAYS
@@ -65,16 +80,18 @@ class CasesService(StandardGrpc):
         self.auth.require(*STAFF)
         target, outcome = m.stage_from(request.target_stage), m.outcome_from(request.outcome)
         with self.db() as uow:
-            case = stages.transition_case(uow, self.auth.principal, request.case_id, target,
-                                          request.expected_version, outcome, request.reason)
+            case = stages.transition_case(
+                uow, self.auth.principal, request.case_id, target, request.expected_version, outcome, request.reason
+            )
         return m.case_message(case)
 
     @grpc
     @endpoint
     def ApproveClosure(self, request, context):
         with self.db() as uow:
-            return m.case_message(stages.approve_closure(uow, self.auth.principal, request.case_id,
-                                                         request.expected_version))
+            return m.case_message(
+                stages.approve_closure(uow, self.auth.principal, request.case_id, request.expected_version)
+            )
 
     @grpc
     @endpoint
@@ -82,30 +99,36 @@ class CasesService(StandardGrpc):
         self.auth.require(*STAFF)
         draft = m.assessment_from(request.assessment)
         with self.db() as uow:
-            saved = assessments.save_assessment(uow, self.auth.principal, draft, request.expected_case_version,
-                                                request.submit)
+            saved = assessments.save_assessment(
+                uow, self.auth.principal, draft, request.expected_case_version, request.submit
+            )
         return m.assessment_message(saved)
 
     @grpc
     @endpoint
     def GetAssessment(self, request, context):
         with self.db() as uow:
-            return m.assessment_message(assessments.get_assessment(uow, self.auth.principal, request.case_id,
-                                                                   request.version))
+            return m.assessment_message(
+                assessments.get_assessment(uow, self.auth.principal, request.case_id, request.version)
+            )
 
     @grpc
     @endpoint
     def ApproveAssessment(self, request, context):
         with self.db() as uow:
-            return m.assessment_message(assessments.approve_assessment(uow, self.auth.principal, request.case_id,
-                                                                       request.version))
+            return m.assessment_message(
+                assessments.approve_assessment(uow, self.auth.principal, request.case_id, request.version)
+            )
 
     @grpc
     @endpoint
     def AddAgencyContribution(self, request, context):
         with self.db() as uow:
-            return m.assessment_message(assessments.add_contribution(
-                uow, self.auth.principal, request.case_id, request.agency_code, request.text))
+            return m.assessment_message(
+                assessments.add_contribution(
+                    uow, self.auth.principal, request.case_id, request.agency_code, request.text
+                )
+            )
 
     @grpc
     @endpoint
@@ -137,8 +160,9 @@ class CasesService(StandardGrpc):
     @endpoint
     def AgreePlan(self, request, context):
         with self.db() as uow:
-            return m.plan_message(plans.agree_plan(uow, self.auth.principal, request.case_id, request.version,
-                                                   request.channel))
+            return m.plan_message(
+                plans.agree_plan(uow, self.auth.principal, request.case_id, request.version, request.channel)
+            )
 
     @grpc
     @endpoint
@@ -152,15 +176,17 @@ class CasesService(StandardGrpc):
         self.auth.require(*STAFF)
         review = m.review_from(request.review)
         with self.db() as uow:
-            return m.review_message(plans.record_review(uow, self.auth.principal, review,
-                                                        request.expected_case_version))
+            return m.review_message(
+                plans.record_review(uow, self.auth.principal, review, request.expected_case_version)
+            )
 
     @grpc
     @endpoint
     def AssignCase(self, request, context):
         with self.db() as uow:
-            return m.case_message(workload.assign_case(uow, self.auth.principal, request.case_id,
-                                                       request.manager_id, request.reason))
+            return m.case_message(
+                workload.assign_case(uow, self.auth.principal, request.case_id, request.manager_id, request.reason)
+            )
 
     @grpc
     @endpoint
@@ -181,8 +207,11 @@ class CasesService(StandardGrpc):
     @endpoint
     def MarkHistoryEntryErroneous(self, request, context):
         with self.db() as uow:
-            return m.history_entry_message(corrections.mark_erroneous(
-                uow, self.auth.principal, request.person_id, request.entry_id, request.reason))
+            return m.history_entry_message(
+                corrections.mark_erroneous(
+                    uow, self.auth.principal, request.person_id, request.entry_id, request.reason
+                )
+            )
 
     @grpc
     @endpoint
@@ -206,8 +235,11 @@ class CasesService(StandardGrpc):
     @endpoint
     def RateService(self, request, context):
         with self.db() as uow:
-            return m.rating_message(*cabinet.rate_service(uow, self.auth.principal, request.service_id.strip(),
-                                                          request.rating, request.comment))
+            return m.rating_message(
+                *cabinet.rate_service(
+                    uow, self.auth.principal, request.service_id.strip(), request.rating, request.comment
+                )
+            )
 
     @grpc
     @endpoint
@@ -219,9 +251,11 @@ class CasesService(StandardGrpc):
     @endpoint
     def ReturnForRework(self, request, context):
         with self.db() as uow:
-            return m.case_message(supervision.return_for_rework(uow, self.auth.principal, request.case_id,
-                                                                request.kind.strip(), request.version,
-                                                                request.reason))
+            return m.case_message(
+                supervision.return_for_rework(
+                    uow, self.auth.principal, request.case_id, request.kind.strip(), request.version, request.reason
+                )
+            )
 
     @grpc
     @endpoint
@@ -235,9 +269,18 @@ class CasesService(StandardGrpc):
         self.auth.require(*STAFF)
         categories = m.categories_from(request.categories)
         with self.db() as uow:
-            return m.contract_message(contracts.draft_contract(
-                uow, self.auth.principal, request.case_id, request.service_id, request.average_monthly_income,
-                request.subsistence_minimum, categories, request.tariff))
+            return m.contract_message(
+                contracts.draft_contract(
+                    uow,
+                    self.auth.principal,
+                    request.case_id,
+                    request.service_id,
+                    request.average_monthly_income,
+                    request.subsistence_minimum,
+                    categories,
+                    request.tariff,
+                )
+            )
 
     @grpc
     @endpoint
@@ -245,9 +288,18 @@ class CasesService(StandardGrpc):
         self.auth.require(*STAFF)
         categories = m.categories_from(request.categories)
         with self.db() as uow:
-            return m.contract_message(contracts.calculate_fee(
-                uow, self.auth.principal, request.case_id, request.service_id, request.average_monthly_income,
-                request.subsistence_minimum, categories, request.tariff))
+            return m.contract_message(
+                contracts.calculate_fee(
+                    uow,
+                    self.auth.principal,
+                    request.case_id,
+                    request.service_id,
+                    request.average_monthly_income,
+                    request.subsistence_minimum,
+                    categories,
+                    request.tariff,
+                )
+            )
 
     @grpc
     @endpoint
@@ -266,8 +318,15 @@ class CasesService(StandardGrpc):
     def GetCaseAppeal(self, request, context):
         fetch = appeal_details_source(self.intake)
         with self.db() as uow:
-            found = appeals.case_appeal(uow, self.auth.principal, fetch, request.case_id, request.case_number,
-                                        request.appeal_id, request.purpose)
+            found = appeals.case_appeal(
+                uow,
+                self.auth.principal,
+                fetch,
+                request.case_id,
+                request.case_number,
+                request.appeal_id,
+                request.purpose,
+            )
         tag_current_span(case_number=found.case.case_number)
         return m.case_appeal_message(found)
 
@@ -281,9 +340,18 @@ class CasesService(StandardGrpc):
     @endpoint
     def RequestTransfer(self, request, context):
         with self.db() as uow:
-            return m.transfer_message(transfers.request_transfer(
-                uow, self.auth.principal, request.case_id, request.to_manager_id, request.to_community_code,
-                request.to_provider, request.reason, request.expected_case_version))
+            return m.transfer_message(
+                transfers.request_transfer(
+                    uow,
+                    self.auth.principal,
+                    request.case_id,
+                    request.to_manager_id,
+                    request.to_community_code,
+                    request.to_provider,
+                    request.reason,
+                    request.expected_case_version,
+                )
+            )
 
     @grpc
     @endpoint
@@ -303,9 +371,17 @@ class CasesService(StandardGrpc):
         self.auth.require(*STAFF)
         statuses = m.statuses_from(request.veteran_statuses)
         with self.db() as uow:
-            return m.person_message(persons.update_person(
-                uow, self.auth.principal, request.person_id.strip(), request.phone.strip(), request.email.strip(),
-                statuses, request.disability_group))
+            return m.person_message(
+                persons.update_person(
+                    uow,
+                    self.auth.principal,
+                    request.person_id.strip(),
+                    request.phone.strip(),
+                    request.email.strip(),
+                    statuses,
+                    request.disability_group,
+                )
+            )
 
     @grpc
     @endpoint
@@ -313,8 +389,11 @@ class CasesService(StandardGrpc):
         self.auth.require(*STAFF)
         members = m.members_from(request.household)
         with self.db() as uow:
-            return m.household_message(*persons.save_household(
-                uow, self.auth.principal, request.household.case_id, request.household.address, members))
+            return m.household_message(
+                *persons.save_household(
+                    uow, self.auth.principal, request.household.case_id, request.household.address, members
+                )
+            )
 
     @grpc
     @endpoint
@@ -326,8 +405,15 @@ class CasesService(StandardGrpc):
     @endpoint
     def MergePersons(self, request, context):
         with self.db() as uow:
-            return m.person_message(persons.merge_persons(uow, self.auth.principal, request.keep_person_id.strip(),
-                                                          request.merge_person_id.strip(), request.reason))
+            return m.person_message(
+                persons.merge_persons(
+                    uow,
+                    self.auth.principal,
+                    request.keep_person_id.strip(),
+                    request.merge_person_id.strip(),
+                    request.reason,
+                )
+            )
 
     @grpc
     @endpoint
@@ -341,8 +427,9 @@ class CasesService(StandardGrpc):
     @endpoint
     def WithdrawConsent(self, request, context):
         with self.db() as uow:
-            return cm.consent_message(consents.withdraw_consent(uow, self.auth.principal, request.consent_id,
-                                                                request.reason))
+            return cm.consent_message(
+                consents.withdraw_consent(uow, self.auth.principal, request.consent_id, request.reason)
+            )
 
     @grpc
     @endpoint
@@ -360,8 +447,9 @@ class CasesService(StandardGrpc):
     @endpoint
     def WithdrawMyConsent(self, request, context):
         with self.db() as uow:
-            return cm.consent_message(consents.withdraw_my_consent(uow, self.auth.principal, request.consent_id,
-                                                                   request.reason))
+            return cm.consent_message(
+                consents.withdraw_my_consent(uow, self.auth.principal, request.consent_id, request.reason)
+            )
 
     @grpc
     @endpoint
@@ -450,12 +538,13 @@ class CasesService(StandardGrpc):
             return needs.community_needs(uow, actor, community_code, region)
 
     @rpc
-    def register_case_manager(self, manager_id, community_code, capacity, skills=(), supervisor_id="",
-                              on_duty=False):
+    def register_case_manager(self, manager_id, community_code, capacity, skills=(), supervisor_id="", on_duty=False):
         """The roster (demo data, configuration); ``on_duty``: takes the community's crisis cases."""
         with self.db() as uow:
-            workload.register_manager(uow, CaseManager(manager_id, community_code, int(capacity),
-                                                       frozenset(skills), supervisor_id, bool(on_duty)))
+            workload.register_manager(
+                uow,
+                CaseManager(manager_id, community_code, int(capacity), frozenset(skills), supervisor_id, bool(on_duty)),
+            )
 
     @event_handler("registry_gateway", "registry.facts_found")
     def on_registry_facts(self, body):
@@ -466,6 +555,7 @@ class CasesService(StandardGrpc):
         """Every 15 minutes (``EKM_DUE_SCAN_INTERVAL_SECONDS``): steps due within 3 days or overdue
         go out once, for notifications."""
         from datetime import date, datetime, timezone
+
         with self.db() as uow:
             plans.announce_due_steps(uow, date.today())
         with self.db() as uow:  # reviews due within a week, or overdue: once per stage entry

@@ -1,14 +1,14 @@
 """The scale-data generator on a real PostgreSQL (small numbers)."""
+
 import uuid
 
 import psycopg
 import pytest
 
+from cases.tools.generate import generate, psycopg_url
 from ekm_platform.db import drop_database
 from ekm_platform.identifiers import rnokpp_problem
 from ekm_platform.testing.fixtures import postgres_available
-
-from cases.tools.generate import generate, psycopg_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -25,8 +25,9 @@ def test_generated_data_is_valid_and_counted():
             managers = conn.execute("SELECT count(DISTINCT assigned_to) FROM cases").fetchone()[0]
             unsearchable = conn.execute("SELECT count(*) FROM persons WHERE search_name = ''").fetchone()[0]
             conn.execute("SET enable_seqscan = off")  # tiny tables: ask whether the index can serve a prefix search
-            plan = " ".join(r[0] for r in conn.execute(
-                "EXPLAIN SELECT person_id FROM persons WHERE search_name LIKE 'коваленко%'"))
+            plan = " ".join(
+                r[0] for r in conn.execute("EXPLAIN SELECT person_id FROM persons WHERE search_name LIKE 'коваленко%'")
+            )
         assert counts == [500, 1500, 5000] and unsearchable == 0
         assert "persons_by_search_name" in plan, plan
         assert all(rnokpp_problem(r) is None for r in rnokpps) and managers > 1

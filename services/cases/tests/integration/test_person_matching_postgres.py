@@ -1,6 +1,7 @@
 """Two appeals about one new person (no identifiers, two spellings) handled at the same instant on
 PostgreSQL: one person and one case, the second appeal attached to it (the birth date's advisory
 lock lets the second see the first's person)."""
+
 import threading
 import uuid
 from functools import partial
@@ -8,19 +9,20 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
+from cases.adapters.orm import case_appeals, cases, metadata, persons
+from cases.adapters.repository import CaseRepository
+from cases.service_layer import handlers
 from ekm_platform.db import drop_database, ensure_database, make_engine, make_session_factory
 from ekm_platform.envelope import Envelope
 from ekm_platform.migrations import migrate
 from ekm_platform.testing.fixtures import postgres_available
 from ekm_platform.unit_of_work import UnitOfWork
 
-from cases.adapters.orm import case_appeals, cases, metadata, persons
-from cases.adapters.repository import CaseRepository
-from cases.service_layer import handlers
-
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
-SPELLINGS = [{"last_name": "Гнатюк", "first_name": "Мар'яна", "birth_date": "1991-06-17"},
-             {"last_name": "Hnatiuk", "first_name": "Mariana", "birth_date": "1991-06-17"}]
+SPELLINGS = [
+    {"last_name": "Гнатюк", "first_name": "Мар'яна", "birth_date": "1991-06-17"},
+    {"last_name": "Hnatiuk", "first_name": "Mariana", "birth_date": "1991-06-17"},
+]
 
 
 @pytest.fixture
@@ -40,8 +42,11 @@ def test_one_new_person_in_two_spellings_at_once_is_one_person_and_one_case(uow)
     start, failures = threading.Barrier(2), []
 
     def handle(i):
-        event = Envelope("appeal.accepted", "intake", {"appeal_id": f"a-{i}", "screening_level": "assessment",
-                                                       "community_code": "UA80000000000093317"})
+        event = Envelope(
+            "appeal.accepted",
+            "intake",
+            {"appeal_id": f"a-{i}", "screening_level": "assessment", "community_code": "UA80000000000093317"},
+        )
         start.wait(timeout=20)
         try:
             with uow() as u:
@@ -57,6 +62,7 @@ def test_one_new_person_in_two_spellings_at_once_is_one_person_and_one_case(uow)
         t.join(timeout=60)
     assert failures == []
     with uow() as u:
-        counts = [u.session.execute(select(func.count()).select_from(t)).scalar() for t in (persons, cases,
-                                                                                             case_appeals)]
+        counts = [
+            u.session.execute(select(func.count()).select_from(t)).scalar() for t in (persons, cases, case_appeals)
+        ]
     assert counts == [1, 1, 2]

@@ -1,16 +1,10 @@
 """ReturnForRework on both databases (SQLite and PostgreSQL): a returned assessment is a draft
 with its reason, a returned plan leaves the supervision queue (the reason kept in the plan's
 document), a returned closure request is withdrawn; each in the history."""
+
 from functools import partial
 
 import pytest
-
-from ekm_platform import config
-from ekm_platform.auth import Principal
-from ekm_platform.db import make_engine, make_session_factory
-from ekm_platform.envelope import Envelope
-from ekm_platform.migrations import migrate
-from ekm_platform.unit_of_work import UnitOfWork
 
 from cases.adapters.orm import metadata
 from cases.adapters.repository import CaseRepository
@@ -18,12 +12,23 @@ from cases.domain.assessment import Assessment, Domain, DomainAssessment, Family
 from cases.domain.plan import Goal, Plan
 from cases.domain.workload import CaseManager
 from cases.service_layer import assessments, handlers, plans, supervision, workload
+from ekm_platform import config
+from ekm_platform.auth import Principal
+from ekm_platform.db import make_engine, make_session_factory
+from ekm_platform.envelope import Envelope
+from ekm_platform.migrations import migrate
+from ekm_platform.unit_of_work import UnitOfWork
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 COMMUNITY = "UA80000000000093317"
 CM, SV = Principal("cm-1", "case_manager"), Principal("sv-1", "supervisor")
-PERSON = {"rnokpp": "3221512349", "last_name": "Коваленко", "first_name": "Андрій", "patronymic": "",
-          "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 
 
 @pytest.fixture
@@ -43,8 +48,9 @@ def uow(database_url, tmp_path, monkeypatch):
 
 
 def test_returns_are_stored_and_leave_the_queue(uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-rr", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-rr", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         case = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
@@ -57,9 +63,14 @@ def test_returns_are_stored_and_leave_the_queue(uow):
         with uow() as u:
             return {i.kind for i in supervision.queue(u, SV) if i.case_id == case.case_id}
 
-    act = Assessment(case.case_id, 1, "2026-11-01", "cm-1", family=(FamilyMember("Коваленко Андрій", "1988-03-14",
-                                                                                 "self"),),
-                     domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain))
+    act = Assessment(
+        case.case_id,
+        1,
+        "2026-11-01",
+        "cm-1",
+        family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
+        domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain),
+    )
     with uow() as u:
         assessments.save_assessment(u, CM, act, version(), submit=True)
     with uow() as u:

@@ -1,30 +1,52 @@
 """The Order 1005 act of needs assessment: every invalid field is named with its own path,
 draft → submitted → approved, re-assessment keeps the old version, JSON storage round-trips."""
+
 import json
 from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+from cases.domain.assessment import (
+    AgencyContribution,
+    Assessment,
+    ChildNeeds,
+    Domain,
+    DomainAssessment,
+    FamilyMember,
+    Status,
+    validate_assessment,
+)
 from ekm_platform.errors import FailedPrecondition, ValidationError
 
-from cases.domain.assessment import (AgencyContribution, Assessment, ChildNeeds, Domain, DomainAssessment,
-                                     FamilyMember, Status, validate_assessment)
-
 TODAY = date(2026, 11, 22)
-SELF = FamilyMember("Шевчук Олег Іванович", "1985-02-03", "self", disability="II група", legal_capacity="full",
-                    work_or_study="безробітний", registration="м. Київ, вул. Січових Стрільців, 1",
-                    phone="+380501112233")
+SELF = FamilyMember(
+    "Шевчук Олег Іванович",
+    "1985-02-03",
+    "self",
+    disability="II група",
+    legal_capacity="full",
+    work_or_study="безробітний",
+    registration="м. Київ, вул. Січових Стрільців, 1",
+    phone="+380501112233",
+)
 SPOUSE = FamilyMember("Шевчук Ірина Петрівна", "1987-06-30", "spouse", work_or_study="школа №5, вчителька")
 CHILD = FamilyMember("Шевчук Дарина Олегівна", "2016-09-01", "child", work_or_study="школа №5, 4 клас")
 
 
 def complete_act(**levels) -> Assessment:
     return Assessment(
-        "case-7", 1, "2026-11-10", "cm-7", ended_on="2026-11-12", family=(SELF, SPOUSE, CHILD),
+        "case-7",
+        1,
+        "2026-11-10",
+        "cm-7",
+        ended_on="2026-11-12",
+        family=(SELF, SPOUSE, CHILD),
         domains=tuple(DomainAssessment(d, levels.get(d.value, 1), strengths="мотивація", notes="") for d in Domain),
-        children=(ChildNeeds(CHILD.full_name, 1, strengths="добре навчається"),))
+        children=(ChildNeeds(CHILD.full_name, 1, strengths="добре навчається"),),
+    )
 
 
 def violations(a: Assessment, complete: bool = False) -> list:
@@ -59,12 +81,15 @@ def test_the_bounds_0_and_3_are_valid(domain, level):
     validate_assessment(with_level(domain, level), complete=True, today=TODAY)
 
 
-@pytest.mark.parametrize("started, ended, bad", [
-    ("2026-11-10", "2026-11-09", {"ended_on"}),
-    ("2026-11-10", "12.11.2026", {"ended_on"}),
-    ("", "", {"started_on"}),
-    ("10.11.2026", "", {"started_on"}),
-])
+@pytest.mark.parametrize(
+    "started, ended, bad",
+    [
+        ("2026-11-10", "2026-11-09", {"ended_on"}),
+        ("2026-11-10", "12.11.2026", {"ended_on"}),
+        ("", "", {"started_on"}),
+        ("10.11.2026", "", {"started_on"}),
+    ],
+)
 def test_dates_of_the_act(started, ended, bad):
     assert fields(replace(complete_act(), started_on=started, ended_on=ended)) == bad
 
@@ -74,9 +99,17 @@ def test_an_act_may_end_the_day_it_started_or_be_still_open():
     validate_assessment(replace(complete_act(), ended_on=""), today=TODAY)
 
 
-@pytest.mark.parametrize("birth_date, ok", [
-    ((TODAY + timedelta(days=1)).isoformat(), False), ("2030-01-01", False), ("", False), ("01.09.2016", False),
-    (TODAY.isoformat(), True), ("1931-05-09", True)])
+@pytest.mark.parametrize(
+    "birth_date, ok",
+    [
+        ((TODAY + timedelta(days=1)).isoformat(), False),
+        ("2030-01-01", False),
+        ("", False),
+        ("01.09.2016", False),
+        (TODAY.isoformat(), True),
+        ("1931-05-09", True),
+    ],
+)
 def test_birth_dates_are_past_iso_dates_named_by_row(birth_date, ok):
     act = replace(complete_act(), family=(SELF, SPOUSE, replace(CHILD, birth_date=birth_date)))
     if ok:
@@ -94,15 +127,33 @@ def test_a_child_entry_needs_a_family_member_whose_relation_is_child():
 
 
 def test_every_problem_is_reported_at_once_and_each_message_is_ukrainian_then_english():
-    bad = replace(complete_act(), started_on="2026-11-10", ended_on="2026-11-01", specialist_id="  ",
-                  family=(SELF, replace(SPOUSE, full_name=""), replace(CHILD, birth_date="2099-01-01")),
-                  domains=(DomainAssessment(Domain.HEALTH, 5), DomainAssessment(Domain.HOUSING, -2),
-                           DomainAssessment(Domain.HEALTH, 1)),
-                  children=(ChildNeeds("Хтось", 9),))
+    bad = replace(
+        complete_act(),
+        started_on="2026-11-10",
+        ended_on="2026-11-01",
+        specialist_id="  ",
+        family=(SELF, replace(SPOUSE, full_name=""), replace(CHILD, birth_date="2099-01-01")),
+        domains=(
+            DomainAssessment(Domain.HEALTH, 5),
+            DomainAssessment(Domain.HOUSING, -2),
+            DomainAssessment(Domain.HEALTH, 1),
+        ),
+        children=(ChildNeeds("Хтось", 9),),
+    )
     found = violations(bad)
-    assert sorted(v.field for v in found) == sorted([
-        "ended_on", "specialist_id", "family[1].full_name", "family[2].birth_date", "domains.health.need_level",
-        "domains.housing.need_level", "domains[2].domain", "children[0].child_ref", "children[0].need_level"])
+    assert sorted(v.field for v in found) == sorted(
+        [
+            "ended_on",
+            "specialist_id",
+            "family[1].full_name",
+            "family[2].birth_date",
+            "domains.health.need_level",
+            "domains.housing.need_level",
+            "domains[2].domain",
+            "children[0].child_ref",
+            "children[0].need_level",
+        ]
+    )
     for v in found:
         uk, _, en = v.description.partition(" / ")
         assert en and any("а" <= ch.lower() <= "я" or ch in "іїєґ'" for ch in uk), v.description
@@ -110,7 +161,7 @@ def test_every_problem_is_reported_at_once_and_each_message_is_ukrainian_then_en
 
 def test_submission_needs_the_family_table_and_every_domain_named():
     partial = replace(complete_act(), domains=complete_act().domains[:5])
-    validate_assessment(partial, today=TODAY)          # a draft may be partial
+    validate_assessment(partial, today=TODAY)  # a draft may be partial
     problems = {v.field: v.description for v in violations(replace(partial, family=(), children=()), complete=True)}
     assert set(problems) == {"family", "domains"}
     assert "social_contacts" in problems["domains"] and "housing" in problems["domains"]
@@ -137,12 +188,19 @@ def test_an_incomplete_act_cannot_be_submitted():
 
 
 def test_a_reassessment_is_a_new_draft_and_the_old_version_stays():
-    approved = complete_act(housing=3).contribute(
-        AgencyContribution("health", "doc-1", "Потрібна реабілітація", "2026-11-11T10:00:00+00:00")).submit().approve("sv-1")
+    approved = (
+        complete_act(housing=3)
+        .contribute(AgencyContribution("health", "doc-1", "Потрібна реабілітація", "2026-11-11T10:00:00+00:00"))
+        .submit()
+        .approve("sv-1")
+    )
     again = approved.next_version()
     assert (again.version, again.status, again.approved_by, again.ended_on) == (2, Status.DRAFT, "", "")
-    assert (again.family, again.domains, again.contributions) == (approved.family, approved.domains,
-                                                                  approved.contributions)
+    assert (again.family, again.domains, again.contributions) == (
+        approved.family,
+        approved.domains,
+        approved.contributions,
+    )
     assert (approved.version, approved.status, approved.approved_by) == (1, Status.APPROVED, "sv-1")
     assert again.next_version().version == 3
     with pytest.raises(FrozenInstanceError):
@@ -164,11 +222,18 @@ def test_an_unassessed_domain_reads_as_no_need():
 
 # --- property-based: any valid act validates and survives JSON storage ---------------------------------------
 
-names = st.text(alphabet="АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯабвгдеєжзиіїйклмнопрстуфхцчшщьюя' -", min_size=1,
-                max_size=30).filter(lambda s: s.strip())
+names = st.text(
+    alphabet="АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯабвгдеєжзиіїйклмнопрстуфхцчшщьюя' -", min_size=1, max_size=30
+).filter(lambda s: s.strip())
 past = st.dates(min_value=date(1925, 1, 1), max_value=TODAY).map(date.isoformat)
-members = st.builds(FamilyMember, names, past, st.sampled_from(["self", "spouse", "child", "parent", "other"]),
-                    legal_capacity=st.sampled_from(["full", "limited", "none"]), phone=st.text(max_size=13))
+members = st.builds(
+    FamilyMember,
+    names,
+    past,
+    st.sampled_from(["self", "spouse", "child", "parent", "other"]),
+    legal_capacity=st.sampled_from(["full", "limited", "none"]),
+    phone=st.text(max_size=13),
+)
 
 
 @st.composite
@@ -177,13 +242,27 @@ def valid_acts(draw):
     chosen = draw(st.lists(st.sampled_from(list(Domain)), unique=True))
     domains = tuple(DomainAssessment(d, draw(st.integers(0, 3)), draw(st.text(max_size=20))) for d in chosen)
     kids = [m.full_name for m in family if m.relation == "child"]
-    children = tuple(ChildNeeds(ref, draw(st.integers(0, 3))) for ref in draw(st.lists(st.sampled_from(kids),
-                                                                                        unique=True)) ) if kids else ()
+    children = (
+        tuple(ChildNeeds(ref, draw(st.integers(0, 3))) for ref in draw(st.lists(st.sampled_from(kids), unique=True)))
+        if kids
+        else ()
+    )
     started = draw(st.dates(min_value=date(2019, 1, 1), max_value=TODAY))
     ended = draw(st.one_of(st.just(""), st.dates(min_value=started, max_value=TODAY).map(date.isoformat)))
     status = draw(st.sampled_from(list(Status)))
-    return Assessment("case-p", draw(st.integers(1, 20)), started.isoformat(), "cm-p", ended, tuple(family),
-                      domains, children, (), status, "sv-1" if status is Status.APPROVED else "")
+    return Assessment(
+        "case-p",
+        draw(st.integers(1, 20)),
+        started.isoformat(),
+        "cm-p",
+        ended,
+        tuple(family),
+        domains,
+        children,
+        (),
+        status,
+        "sv-1" if status is Status.APPROVED else "",
+    )
 
 
 @given(valid_acts())

@@ -1,16 +1,25 @@
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+from cases.domain.assessment import (
+    Assessment,
+    ChildNeeds,
+    Domain,
+    DomainAssessment,
+    FamilyMember,
+    Status,
+    validate_assessment,
+)
+from cases.domain.scoring import SERVICE_CATALOGUE, load_rules, score
 from ekm_platform.errors import FailedPrecondition, ValidationError
 
-from cases.domain.assessment import (Assessment, ChildNeeds, Domain, DomainAssessment, FamilyMember, Status,
-                                     validate_assessment)
-from cases.domain.scoring import SERVICE_CATALOGUE, load_rules, score
-
-FAMILY = (FamilyMember("Коваленко Андрій", "1988-03-14", "self"),
-          FamilyMember("Коваленко Марія", "2015-05-01", "child"))
+FAMILY = (
+    FamilyMember("Коваленко Андрій", "1988-03-14", "self"),
+    FamilyMember("Коваленко Марія", "2015-05-01", "child"),
+)
 
 
 def act(**levels) -> Assessment:
@@ -25,12 +34,23 @@ def fields(assessment, complete=False):
 
 
 def test_each_invalid_value_is_named():
-    bad = replace(act(), started_on="yesterday", specialist_id="",
-                  domains=(DomainAssessment(Domain.HEALTH, 4), DomainAssessment(Domain.HEALTH, 1)),
-                  family=FAMILY + (FamilyMember("", "2999-01-01", "child"),),
-                  children=(ChildNeeds("Невідома дитина", 1),))
-    assert {"started_on", "specialist_id", "domains.health.need_level", "domains[1].domain", "family[2].full_name",
-            "family[2].birth_date", "children[0].child_ref"} <= fields(bad)
+    bad = replace(
+        act(),
+        started_on="yesterday",
+        specialist_id="",
+        domains=(DomainAssessment(Domain.HEALTH, 4), DomainAssessment(Domain.HEALTH, 1)),
+        family=FAMILY + (FamilyMember("", "2999-01-01", "child"),),
+        children=(ChildNeeds("Невідома дитина", 1),),
+    )
+    assert {
+        "started_on",
+        "specialist_id",
+        "domains.health.need_level",
+        "domains[1].domain",
+        "family[2].full_name",
+        "family[2].birth_date",
+        "children[0].child_ref",
+    } <= fields(bad)
 
 
 def test_submission_needs_every_domain_and_the_family():
@@ -51,20 +71,23 @@ def reasons(result, service):
     return next(r.because for r in result.recommendations if r.service_type == service)
 
 
-@pytest.mark.parametrize("levels, service, field", [
-    ({"health": 2}, "rehabilitation", "domains.health.need_level"),
-    ({"mental_health": 2}, "rehabilitation", "domains.mental_health.need_level"),
-    ({"mental_health": 3}, "crisis_intervention", "domains.mental_health.need_level"),
-    ({"disability": 2}, "prosthetics_and_assistive_devices", "domains.disability.need_level"),
-    ({"self_care": 2}, "home_care", "domains.self_care.need_level"),
-    ({"employment": 2}, "social_adaptation", "domains.employment.need_level"),
-    ({"social_contacts": 2}, "social_adaptation", "domains.social_contacts.need_level"),
-    ({"social_contacts": 3}, "social_support_of_families", "domains.social_contacts.need_level"),
-    ({"housing": 2}, "in_kind_help", "domains.housing.need_level"),
-    ({"housing": 3}, "payments", "domains.housing.need_level"),
-    ({"employment": 3}, "payments", "domains.employment.need_level"),
-    ({}, "consultation", "max_need_level"),
-])
+@pytest.mark.parametrize(
+    "levels, service, field",
+    [
+        ({"health": 2}, "rehabilitation", "domains.health.need_level"),
+        ({"mental_health": 2}, "rehabilitation", "domains.mental_health.need_level"),
+        ({"mental_health": 3}, "crisis_intervention", "domains.mental_health.need_level"),
+        ({"disability": 2}, "prosthetics_and_assistive_devices", "domains.disability.need_level"),
+        ({"self_care": 2}, "home_care", "domains.self_care.need_level"),
+        ({"employment": 2}, "social_adaptation", "domains.employment.need_level"),
+        ({"social_contacts": 2}, "social_adaptation", "domains.social_contacts.need_level"),
+        ({"social_contacts": 3}, "social_support_of_families", "domains.social_contacts.need_level"),
+        ({"housing": 2}, "in_kind_help", "domains.housing.need_level"),
+        ({"housing": 3}, "payments", "domains.housing.need_level"),
+        ({"employment": 3}, "payments", "domains.employment.need_level"),
+        ({}, "consultation", "max_need_level"),
+    ],
+)
 def test_each_recommendation_rule_fires_and_names_the_answer(levels, service, field):
     result = score(act(**levels))
     because = reasons(result, service)

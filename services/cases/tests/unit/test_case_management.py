@@ -1,14 +1,10 @@
 """The case-management use cases over a real (SQLite) database, no broker."""
+
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
-
-from ekm_platform.audit import chain_pending, verify
-from ekm_platform.auth import Principal
-from ekm_platform.envelope import Envelope
-from ekm_platform.errors import Aborted, FailedPrecondition, NotFound, PermissionDenied, ValidationError
 
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
@@ -19,13 +15,34 @@ from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan, PlannedService, Step
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
-from cases.service_layer import (assessments, cabinet, consents, contracts, handlers, persons, plans, stages,
-                                 supervision, transfers, workload)
+from cases.service_layer import (
+    assessments,
+    cabinet,
+    consents,
+    contracts,
+    handlers,
+    persons,
+    plans,
+    stages,
+    supervision,
+    transfers,
+    workload,
+)
+from ekm_platform.audit import chain_pending, verify
+from ekm_platform.auth import Principal
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import Aborted, FailedPrecondition, NotFound, PermissionDenied, ValidationError
 
 COMMUNITY = "UA80000000000093317"
 CM, OTHER, SV = Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"), Principal("sv-1", "supervisor")
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
-          "patronymic": "", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 
 
 @pytest.fixture
@@ -40,8 +57,9 @@ def uow(sqlite_uow):
 
 @pytest.fixture
 def case(uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
@@ -50,9 +68,14 @@ def case(uow):
 
 
 def act(case, **levels):
-    return Assessment(case.case_id, 1, "2026-11-01", "cm-1",
-                      family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
-                      domains=tuple(DomainAssessment(d, levels.get(d.value, 0)) for d in Domain))
+    return Assessment(
+        case.case_id,
+        1,
+        "2026-11-01",
+        "cm-1",
+        family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
+        domains=tuple(DomainAssessment(d, levels.get(d.value, 0)) for d in Domain),
+    )
 
 
 def current(uow, case):
@@ -64,7 +87,9 @@ def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
     with uow() as u, pytest.raises(FailedPrecondition, match="approved needs assessment"):
         stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
     with uow() as u:
-        saved = assessments.save_assessment(u, CM, act(case, health=2, housing=1), current(uow, case).version, submit=True)
+        saved = assessments.save_assessment(
+            u, CM, act(case, health=2, housing=1), current(uow, case).version, submit=True
+        )
     assert saved.status.value == "submitted"
     with uow() as u, pytest.raises(PermissionDenied):
         assessments.approve_assessment(u, CM, case.case_id, 1)
@@ -75,9 +100,13 @@ def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
         result = assessments.score_assessment(u, CM, case.case_id)
     assert "rehabilitation" in {r.service_type for r in result.recommendations}
     assert current(uow, case).stage is Stage.PLANNING  # the approval moved the case on
-    plan = Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
-                steps=(Step("s1", "g1", "Візит до лікаря", "person", "p", "2026-12-01"),),
-                services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),))
+    plan = Plan(
+        case.case_id,
+        1,
+        goals=(Goal("g1", "health", "Реабілітація"),),
+        steps=(Step("s1", "g1", "Візит до лікаря", "person", "p", "2026-12-01"),),
+        services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),),
+    )
     with uow() as u:
         plans.save_plan(u, CM, plan, current(uow, case).version)
     with uow() as u, pytest.raises(FailedPrecondition, match="agreement"):
@@ -96,11 +125,13 @@ def test_the_case_goes_from_assessment_to_closure_and_reopens(uow, case):
     with uow() as u, pytest.raises(FailedPrecondition, match="review is required"):
         stages.transition_case(u, CM, case.case_id, Stage.CLOSED, current(uow, case).version, Outcome.RESOLVED)
     with uow() as u:
-        plans.record_review(u, CM, Review(case.case_id, "2026-12-20", True, {"g1": "achieved"}, "Працює"),
-                            current(uow, case).version)
+        plans.record_review(
+            u, CM, Review(case.case_id, "2026-12-20", True, {"g1": "achieved"}, "Працює"), current(uow, case).version
+        )
     with uow() as u:
-        requested = stages.transition_case(u, CM, case.case_id, Stage.CLOSED, current(uow, case).version,
-                                           Outcome.RESOLVED)
+        requested = stages.transition_case(
+            u, CM, case.case_id, Stage.CLOSED, current(uow, case).version, Outcome.RESOLVED
+        )
     assert (requested.stage, requested.closure_requested) == (Stage.REVIEW, "resolved")  # waits for the supervisor
     with uow() as u:
         assert "closure_approval" in [i.kind for i in supervision.queue(u, SV)]
@@ -168,8 +199,9 @@ def test_review_can_send_the_case_back_to_assessment(uow, case):
     with uow() as u:
         assessments.approve_assessment(u, SV, case.case_id, 1)  # moves the case on to planning
     with uow() as u:
-        plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Лікування"),)),
-                        current(uow, case).version)
+        plans.save_plan(
+            u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Лікування"),)), current(uow, case).version
+        )
     with uow() as u:
         plans.approve_plan(u, SV, case.case_id, 1)
     with uow() as u:
@@ -178,17 +210,25 @@ def test_review_can_send_the_case_back_to_assessment(uow, case):
         with uow() as u:
             stages.transition_case(u, CM, case.case_id, target, current(uow, case).version)
     with uow() as u:
-        plans.record_review(u, CM, Review(case.case_id, "2026-12-20", False, {"g1": "not_achieved"}, "Погіршення",
-                                          reassessment_needed=True), current(uow, case).version)
+        plans.record_review(
+            u,
+            CM,
+            Review(case.case_id, "2026-12-20", False, {"g1": "not_achieved"}, "Погіршення", reassessment_needed=True),
+            current(uow, case).version,
+        )
     assert current(uow, case).stage is Stage.ASSESSMENT
     with uow() as u:
         draft = assessments.get_assessment(u, CM, case.case_id)
     assert (draft.version, draft.status.value) == (2, "draft")
-    with uow() as u, pytest.raises(FailedPrecondition, match="approved needs assessment"):  # the old approval no longer counts
+    with (
+        uow() as u,
+        pytest.raises(FailedPrecondition, match="approved needs assessment"),
+    ):  # the old approval no longer counts
         stages.transition_case(u, CM, case.case_id, Stage.PLANNING, current(uow, case).version)
 
 
 # Recipient cabinet, ratings, the supervision queue and quality KPIs ----------------------------
+
 
 def planned(uow, case):
     with uow() as u:
@@ -199,11 +239,21 @@ def planned(uow, case):
     with uow() as u:
         assessments.approve_assessment(u, SV, case.case_id, 1)  # moves the case on to planning
     with uow() as u:
-        plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
-                                    steps=(Step("s1", "g1", "Візит", "person", "p", "2026-01-01"),
-                                           Step("s2", "g1", "Направлення", "case_manager", "cm-1", "2099-01-01")),
-                                    services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),)),
-                        current(uow, case).version)
+        plans.save_plan(
+            u,
+            CM,
+            Plan(
+                case.case_id,
+                1,
+                goals=(Goal("g1", "health", "Реабілітація"),),
+                steps=(
+                    Step("s1", "g1", "Візит", "person", "p", "2026-01-01"),
+                    Step("s2", "g1", "Направлення", "case_manager", "cm-1", "2099-01-01"),
+                ),
+                services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),),
+            ),
+            current(uow, case).version,
+        )
     with uow() as u:
         plans.approve_plan(u, SV, case.case_id, 1)
 
@@ -268,14 +318,28 @@ def test_a_transfer_needs_consent_and_the_receiver_accepts_it_with_the_history(u
     with uow() as u, pytest.raises(FailedPrecondition, match="consent"):  # no stored consent of the person
         transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "", "переїзд", version)
     with uow() as u:  # the person's written consent to move their data to the receiving community, on record
-        consents.record_consent(u, CM, Consent(
-            "", case.case_id, "transfer", "UA80000000000012345", ("identity", "case_history"), "person", "written",
-            datetime.now(timezone.utc) - timedelta(hours=1), datetime.now(timezone.utc) + timedelta(days=30), ""))
+        consents.record_consent(
+            u,
+            CM,
+            Consent(
+                "",
+                case.case_id,
+                "transfer",
+                "UA80000000000012345",
+                ("identity", "case_history"),
+                "person",
+                "written",
+                datetime.now(timezone.utc) - timedelta(hours=1),
+                datetime.now(timezone.utc) + timedelta(days=30),
+                "",
+            ),
+        )
     with uow() as u, pytest.raises(ValidationError):
         transfers.request_transfer(u, CM, case.case_id, "cm-404", "UA80000000000012345", "", "переїзд", version)
     with uow() as u:
-        transfer = transfers.request_transfer(u, CM, case.case_id, "cm-9", "UA80000000000012345", "",
-                                              "переїзд", version)
+        transfer = transfers.request_transfer(
+            u, CM, case.case_id, "cm-9", "UA80000000000012345", "", "переїзд", version
+        )
     assert transfer.consent_id
     assert current(uow, case).assigned_to == "cm-1"  # nothing moves before acceptance
     with uow() as u, pytest.raises(NotFound):
@@ -298,13 +362,17 @@ def test_person_details_household_and_merging_duplicates(uow, case):
     with uow() as u, pytest.raises(ValidationError) as caught:
         persons.update_person(u, CM, case.person_id, "050", "x@", ["hero"], 5)
     assert {v.field for v in caught.value.violations} == {"phone", "email", "veteran_statuses", "disability_group"}
-    members = [FamilyMember("Коваленко Андрій", "1988-03-14", "self"), FamilyMember("Коваленко Ія", "2016-02-02", "child")]
+    members = [
+        FamilyMember("Коваленко Андрій", "1988-03-14", "self"),
+        FamilyMember("Коваленко Ія", "2016-02-02", "child"),
+    ]
     with uow() as u:
         persons.save_household(u, CM, case.case_id, "м. Київ", members)
     with uow() as u:
         assert len(persons.get_household(u, CM, case.case_id)[3]) == 2
     # a duplicate of the same person came in through another appeal and its case was closed
     from cases.domain.model import Person
+
     with uow() as u:
         duplicate = Person.new(rnokpp="", unzr="", last_name="Коваленко", first_name="Андрій")
         u.repo.add_person(duplicate)
@@ -323,6 +391,7 @@ def test_person_details_household_and_merging_duplicates(uow, case):
 
 def test_due_and_overdue_steps_are_announced_once(uow, case):
     from datetime import date
+
     planned(uow, case)  # s1 due 2026-01-01 (overdue), s2 due 2099-01-01
     with uow() as u:
         assert plans.announce_due_steps(u, date(2026, 11, 22)) == 1
@@ -337,12 +406,18 @@ def test_due_and_overdue_steps_are_announced_once(uow, case):
 
 def test_registry_facts_enter_the_history_once_by_source_id(uow, case):
     from ekm_platform.dependencies import PermanentEventError
-    body = {"case_number": case.case_number, "registry": "border_guard", "query_id": "q-1",
-            "facts": [{"kind": "registry.person.returned_from_service", "occurred_on": "2026-10-30"}]}
+
+    body = {
+        "case_number": case.case_number,
+        "registry": "border_guard",
+        "query_id": "q-1",
+        "facts": [{"kind": "registry.person.returned_from_service", "occurred_on": "2026-10-30"}],
+    }
     for query_id in ("q-1", "q-2"):  # the same fact found by two lookups
         with uow() as u:
-            handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway",
-                                                   {**body, "query_id": query_id}), u)
+            handlers.apply_registry_facts(
+                Envelope("registry.facts_found", "registry_gateway", {**body, "query_id": query_id}), u
+            )
             u.commit()
     with uow() as u:
         kinds = [e.kind for e in handlers.social_history(u, CM, case.person_id, 0, 50)]
@@ -353,14 +428,23 @@ def test_registry_facts_enter_the_history_once_by_source_id(uow, case):
 
 def test_registry_facts_about_somebody_else_never_enter_the_case_persons_history(uow, case):
     from ekm_platform.dependencies import PermanentEventError
-    body = {"case_number": case.case_number, "registry": "border_guard", "query_id": "q-9",
-            "person_id": "somebody-else",
-            "facts": [{"kind": "registry.person.returned_from_service", "occurred_on": "2026-10-30"}]}
+
+    body = {
+        "case_number": case.case_number,
+        "registry": "border_guard",
+        "query_id": "q-9",
+        "person_id": "somebody-else",
+        "facts": [{"kind": "registry.person.returned_from_service", "occurred_on": "2026-10-30"}],
+    }
     with uow() as u, pytest.raises(PermanentEventError):
         handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway", body), u)
     with uow() as u:
         kinds = [e.kind for e in handlers.social_history(u, CM, case.person_id, 0, 50)]
     assert "registry.person.returned_from_service" not in kinds
     with uow() as u:  # about the case's own person: it is written
-        assert handlers.apply_registry_facts(Envelope("registry.facts_found", "registry_gateway",
-                                                      {**body, "person_id": case.person_id}), u) == 1
+        assert (
+            handlers.apply_registry_facts(
+                Envelope("registry.facts_found", "registry_gateway", {**body, "person_id": case.person_id}), u
+            )
+            == 1
+        )

@@ -1,11 +1,10 @@
 """cases.case_needs and cases.community_needs: the codes interagency's resource bank and state
 report get — by GetCase's relation rule, identifiers and codes only (no names, no birth dates)."""
+
 from datetime import date
 
 import pytest
 from nameko.testing.services import worker_factory
-
-from ekm_platform.envelope import Envelope
 
 from cases.adapters.orm import metadata
 from cases.adapters.repository import CaseRepository
@@ -13,10 +12,17 @@ from cases.domain.assessment import Assessment, Domain, DomainAssessment, Status
 from cases.domain.workload import CaseManager
 from cases.service import CasesService
 from cases.service_layer import handlers, needs, workload
+from ekm_platform.envelope import Envelope
 
 COMMUNITY = "UA80000000000093317"
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
-          "patronymic": "", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 CM = {"user_id": "cm-1", "role": "case_manager", "community_code": COMMUNITY, "organisation": ""}
 OTHER_CM = {"user_id": "cm-2", "role": "case_manager", "community_code": COMMUNITY, "organisation": ""}
 SV = {"user_id": "sv-1", "role": "supervisor", "community_code": COMMUNITY, "organisation": ""}
@@ -37,15 +43,23 @@ def uow(sqlite_uow):
 
 @pytest.fixture
 def case(uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
     with uow() as u:
-        u.repo.save_assessment(Assessment(opened.case_id, 1, "2026-11-01", "cm-1", status=Status.SUBMITTED,
-                                          domains=(DomainAssessment(Domain.HEALTH, 2),
-                                                   DomainAssessment(Domain.HOUSING, 2))))
+        u.repo.save_assessment(
+            Assessment(
+                opened.case_id,
+                1,
+                "2026-11-01",
+                "cm-1",
+                status=Status.SUBMITTED,
+                domains=(DomainAssessment(Domain.HEALTH, 2), DomainAssessment(Domain.HOUSING, 2)),
+            )
+        )
         u.commit()
     return opened
 
@@ -68,8 +82,9 @@ def test_the_case_manager_gets_codes_and_an_age_never_a_name_or_birth_date(uow, 
 
 def test_a_draft_assessment_is_not_yet_a_need(uow, case):
     with uow() as u:
-        u.repo.save_assessment(Assessment(case.case_id, 2, "2026-12-01", "cm-1",
-                                          domains=(DomainAssessment(Domain.SELF_CARE, 3),)))
+        u.repo.save_assessment(
+            Assessment(case.case_id, 2, "2026-12-01", "cm-1", domains=(DomainAssessment(Domain.SELF_CARE, 3),))
+        )
         u.commit()
     with uow() as u:
         answer = needs.case_needs(u, CM, case.case_number)

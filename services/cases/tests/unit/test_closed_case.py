@@ -1,16 +1,14 @@
 """Item 8 of issue 8: a closed case stays readable — its history, plan, assessment, household,
 consents and the recipient's cabinet (read-only) — and its services can be rated for a configured
 period after closure (EKM_RATING_AFTER_CLOSURE_DAYS), then FAILED_PRECONDITION."""
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import update
 
-from ekm_platform.auth import Principal
-from ekm_platform.envelope import Envelope
-from ekm_platform.errors import FailedPrecondition, NotFound
-
-from cases.adapters.orm import cases as cases_table, metadata
+from cases.adapters.orm import cases as cases_table
+from cases.adapters.orm import metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.assessment import Assessment, Domain, DomainAssessment, FamilyMember
 from cases.domain.closure import RATING_DAYS_ENV, rating_days
@@ -21,11 +19,20 @@ from cases.domain.plan import Goal, Plan, PlannedService, Step
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
 from cases.service_layer import assessments, cabinet, consents, handlers, persons, plans, stages, workload
+from ekm_platform.auth import Principal
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import FailedPrecondition, NotFound
 
 COMMUNITY = "UA80000000000093317"
 CM, SV = Principal("cm-1", "case_manager"), Principal("sv-1", "supervisor")
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
-          "patronymic": "", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 CLOSED = "closed"
 
 
@@ -53,14 +60,20 @@ def to(uow, case, *targets, by=CM, outcome=None):
 def closed(uow):
     """A case walked through to its closure: assessment, an agreed plan with the person's own steps and a
     service, a review, a consent, a household; closed as resolved by the supervisor."""
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         case = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
-    act = Assessment(case.case_id, 1, "2026-11-01", "cm-1",
-                     family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
-                     domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain))
+    act = Assessment(
+        case.case_id,
+        1,
+        "2026-11-01",
+        "cm-1",
+        family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
+        domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain),
+    )
     with uow() as u:
         assessments.save_assessment(u, CM, act, current(uow, case).version, submit=True)
     with uow() as u:
@@ -68,15 +81,34 @@ def closed(uow):
     with uow() as u:
         persons.save_household(u, CM, case.case_id, "Київ", [FamilyMember("Коваленко Андрій", "1988-03-14", "self")])
     with uow() as u:
-        consents.record_consent(u, CM, Consent(
-            "", case.case_id, "registry_lookup", "health", ("health",), "person", "written",
-            datetime.now(timezone.utc) - timedelta(hours=1), datetime.now(timezone.utc) + timedelta(days=365), ""))
+        consents.record_consent(
+            u,
+            CM,
+            Consent(
+                "",
+                case.case_id,
+                "registry_lookup",
+                "health",
+                ("health",),
+                "person",
+                "written",
+                datetime.now(timezone.utc) - timedelta(hours=1),
+                datetime.now(timezone.utc) + timedelta(days=365),
+                "",
+            ),
+        )
     if current(uow, case).stage is not Stage.PLANNING:  # approving the assessment may already move it on
         to(uow, case, Stage.PLANNING)
-    plan = Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
-                steps=(Step("s1", "g1", "Візит до лікаря", "person", "p", "2026-12-01"),
-                       Step("s2", "g1", "Вправи", "person", "p", "2026-12-15")),
-                services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),))
+    plan = Plan(
+        case.case_id,
+        1,
+        goals=(Goal("g1", "health", "Реабілітація"),),
+        steps=(
+            Step("s1", "g1", "Візит до лікаря", "person", "p", "2026-12-01"),
+            Step("s2", "g1", "Вправи", "person", "p", "2026-12-15"),
+        ),
+        services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),),
+    )
     with uow() as u:
         plans.save_plan(u, CM, plan, current(uow, case).version)
     with uow() as u:
@@ -85,8 +117,12 @@ def closed(uow):
         plans.agree_plan(u, CM, case.case_id, 1, "in_person")
     to(uow, case, Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW)
     with uow() as u:
-        plans.record_review(u, CM, Review(case.case_id, date.today().isoformat(), True, {"g1": "achieved"}, "Працює"),
-                            current(uow, case).version)
+        plans.record_review(
+            u,
+            CM,
+            Review(case.case_id, date.today().isoformat(), True, {"g1": "achieved"}, "Працює"),
+            current(uow, case).version,
+        )
     requested = to(uow, case, Stage.CLOSED, outcome=Outcome.RESOLVED)
     with uow() as u:
         done = stages.approve_closure(u, SV, case.case_id, requested.version)
@@ -100,8 +136,11 @@ def me(case):
 
 def closed_days_ago(uow, case, days):
     with uow() as u:
-        u.session.execute(update(cases_table).where(cases_table.c.case_id == case.case_id).values(
-            stage_entered_at=datetime.now(timezone.utc) - timedelta(days=days)))
+        u.session.execute(
+            update(cases_table)
+            .where(cases_table.c.case_id == case.case_id)
+            .values(stage_entered_at=datetime.now(timezone.utc) - timedelta(days=days))
+        )
         u.commit()
 
 
@@ -159,15 +198,32 @@ def test_staff_cannot_change_the_plan_of_a_closed_case(uow, closed):
     with uow() as u, pytest.raises(FailedPrecondition, match=CLOSED):
         plans.agree_plan(u, CM, closed.case_id, 1, "in_person")
     with uow() as u, pytest.raises(FailedPrecondition, match=CLOSED):
-        consents.record_consent(u, CM, Consent(
-            "", closed.case_id, "transfer", COMMUNITY, ("identity",), "person", "oral",
-            datetime.now(timezone.utc), datetime.now(timezone.utc) + timedelta(days=5), ""))
+        consents.record_consent(
+            u,
+            CM,
+            Consent(
+                "",
+                closed.case_id,
+                "transfer",
+                COMMUNITY,
+                ("identity",),
+                "person",
+                "oral",
+                datetime.now(timezone.utc),
+                datetime.now(timezone.utc) + timedelta(days=5),
+                "",
+            ),
+        )
     with uow() as u, pytest.raises(FailedPrecondition, match=CLOSED):
         assessments.add_contribution(u, CM, closed.case_id, "cnap-1", "Довідка про стан здоров'я")
 
 
 def test_the_configured_period_must_be_a_whole_number_of_days():
-    assert rating_days({}) == 30 and rating_days({RATING_DAYS_ENV: " 7 "}) == 7 and rating_days({RATING_DAYS_ENV: ""}) == 30
+    assert (
+        rating_days({}) == 30
+        and rating_days({RATING_DAYS_ENV: " 7 "}) == 7
+        and rating_days({RATING_DAYS_ENV: ""}) == 30
+    )
     for bad in ("-1", "thirty", "1.5"):
         with pytest.raises(ValueError, match=RATING_DAYS_ENV):
             rating_days({RATING_DAYS_ENV: bad})

@@ -1,17 +1,14 @@
 """Over a real (SQLite) database, no broker: a case closes as resolved or minimised only
 from the review stage, and a plan keeps who approved it and who agreed to it, and when."""
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
-from ekm.cases.v1 import cases_pb2
-from ekm_platform.auth import Principal
-from ekm_platform.envelope import Envelope
-from ekm_platform.errors import FailedPrecondition
-
 from cases.adapters import grpc_mapping
-from cases.adapters.orm import metadata, plans as plans_table
+from cases.adapters.orm import metadata
+from cases.adapters.orm import plans as plans_table
 from cases.adapters.repository import CaseRepository
 from cases.domain.assessment import Assessment, Domain, DomainAssessment, FamilyMember
 from cases.domain.lifecycle import Outcome
@@ -20,11 +17,21 @@ from cases.domain.plan import Goal, Plan
 from cases.domain.review import Review
 from cases.domain.workload import CaseManager
 from cases.service_layer import assessments, cabinet, handlers, plans, stages, workload
+from ekm.cases.v1 import cases_pb2
+from ekm_platform.auth import Principal
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import FailedPrecondition
 
 COMMUNITY = "UA80000000000093317"
 CM, SV = Principal("cm-1", "case_manager"), Principal("sv-1", "supervisor")
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
-          "patronymic": "", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 REVIEW_STAGE_FIRST = "move the case to the review stage first"
 
 
@@ -38,8 +45,9 @@ def uow(sqlite_uow):
 
 @pytest.fixture
 def case(uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
@@ -60,16 +68,22 @@ def to(uow, case, *targets, by=CM, outcome=None):
 
 def planned(uow, case):
     """An approved assessment and a plan saved in planning, not yet approved."""
-    act = Assessment(case.case_id, 1, "2026-11-01", "cm-1", family=(FamilyMember("Коваленко Андрій", "1988-03-14",
-                                                                                 "self"),),
-                     domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain))
+    act = Assessment(
+        case.case_id,
+        1,
+        "2026-11-01",
+        "cm-1",
+        family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
+        domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain),
+    )
     with uow() as u:
         assessments.save_assessment(u, CM, act, current(uow, case).version, submit=True)
     with uow() as u:
         assessments.approve_assessment(u, SV, case.case_id, 1)  # moves the case on to planning
     with uow() as u:
-        plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),)),
-                        current(uow, case).version)
+        plans.save_plan(
+            u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),)), current(uow, case).version
+        )
 
 
 def reviewed(uow, case):
@@ -81,11 +95,16 @@ def reviewed(uow, case):
         plans.agree_plan(u, CM, case.case_id, 1, "in_person")
     to(uow, case, Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW)
     with uow() as u:
-        plans.record_review(u, CM, Review(case.case_id, date.today().isoformat(), True, {"g1": "achieved"}, "Працює"),
-                            current(uow, case).version)
+        plans.record_review(
+            u,
+            CM,
+            Review(case.case_id, date.today().isoformat(), True, {"g1": "achieved"}, "Працює"),
+            current(uow, case).version,
+        )
 
 
 # Closure ------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("outcome", [Outcome.RESOLVED, Outcome.MINIMISED])
 def test_a_reviewed_case_back_in_monitoring_cannot_close_as_resolved_or_minimised(uow, case, outcome):
@@ -95,8 +114,12 @@ def test_a_reviewed_case_back_in_monitoring_cannot_close_as_resolved_or_minimise
         with uow() as u, pytest.raises(FailedPrecondition, match=REVIEW_STAGE_FIRST):
             stages.transition_case(u, who, case.case_id, Stage.CLOSED, before.version, outcome)
     after = current(uow, case)
-    assert (after.stage, after.version, after.closure_requested, after.outcome) == (Stage.MONITORING, before.version,
-                                                                                    "", "")
+    assert (after.stage, after.version, after.closure_requested, after.outcome) == (
+        Stage.MONITORING,
+        before.version,
+        "",
+        "",
+    )
     to(uow, case, Stage.REVIEW)
     requested = to(uow, case, Stage.CLOSED, outcome=outcome)
     assert (requested.stage, requested.closure_requested) == (Stage.REVIEW, outcome.value)
@@ -127,12 +150,18 @@ def test_closures_outside_the_plan_still_close_from_any_open_stage(uow, case, ou
 
 # Plan sign-off ------------------------------------------------------------------------------------------------
 
+
 def stored_sign_off(uow, case, version):
     with uow() as u:
-        return u.session.execute(select(plans_table.c.agreed_by, plans_table.c.agreed_at,
-                                        plans_table.c.agreement_channel, plans_table.c.approved_by,
-                                        plans_table.c.approved_at)
-                                 .where(plans_table.c.case_id == case.case_id, plans_table.c.version == version)).one()
+        return u.session.execute(
+            select(
+                plans_table.c.agreed_by,
+                plans_table.c.agreed_at,
+                plans_table.c.agreement_channel,
+                plans_table.c.approved_by,
+                plans_table.c.approved_at,
+            ).where(plans_table.c.case_id == case.case_id, plans_table.c.version == version)
+        ).one()
 
 
 def test_the_supervisors_approval_and_the_persons_agreement_in_person_are_kept(uow, case):
@@ -171,13 +200,26 @@ def test_a_new_version_starts_unsigned_and_the_old_one_keeps_its_sign_off(uow, c
         plans.approve_plan(u, SV, case.case_id, 1)
     with uow() as u:
         first = plans.agree_plan(u, CM, case.case_id, 1, "in_person")
-    signed = Plan(case.case_id, 7, goals=first.goals, agreed_by="someone", agreed_at=first.agreed_at,
-                  agreement_channel="cabinet", approved_by="sv-x", approved_at=first.approved_at)
+    signed = Plan(
+        case.case_id,
+        7,
+        goals=first.goals,
+        agreed_by="someone",
+        agreed_at=first.agreed_at,
+        agreement_channel="cabinet",
+        approved_by="sv-x",
+        approved_at=first.approved_at,
+    )
     with uow() as u:
         second = plans.save_plan(u, CM, signed, current(uow, case).version)  # a sign-off cannot be written
     assert second.version == 2
-    assert (second.agreed_by, second.agreed_at, second.agreement_channel, second.approved_by,
-            second.approved_at) == ("", "", "", "", "")
+    assert (second.agreed_by, second.agreed_at, second.agreement_channel, second.approved_by, second.approved_at) == (
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
     assert tuple(stored_sign_off(uow, case, 2)) == ("", None, "", "", None)
     with uow() as u:
         assert u.repo.latest_plan(case.case_id, 1) == first
@@ -212,8 +254,7 @@ def test_sign_off_times_keep_their_instant_through_storage(uow, case):
     kyiv = timezone(timedelta(hours=2))
     with uow() as u:
         plan = u.repo.latest_plan(case.case_id).approve("sv-1", datetime(2026, 11, 20, 12, 0, tzinfo=kyiv))
-        u.repo.save_plan(plan.agree("cabinet", datetime(2026, 11, 21, 9, 30, 15, 123456, tzinfo=kyiv),
-                                    case.person_id))
+        u.repo.save_plan(plan.agree("cabinet", datetime(2026, 11, 21, 9, 30, 15, 123456, tzinfo=kyiv), case.person_id))
         u.commit()
     with uow() as u:
         stored = u.repo.latest_plan(case.case_id)

@@ -1,18 +1,13 @@
 """Item 2 of issue 8: a consent is a stored record (ISO/IEC TS 27560 shape), recorded and withdrawn
 through the API by those who may see the case, audited, in the social history; a transfer needs one."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from ekm.cases.v1 import cases_pb2
 from grpc import StatusCode
 from nameko.testing.services import worker_factory
 from nameko_grpc.errors import GrpcError
 from sqlalchemy import select
-
-from ekm_platform.auth import CallerContext, Principal, generate_keys, issue_token
-from ekm_platform.envelope import Envelope
-from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
-from ekm_platform.grpc_mapping import timestamp
 
 from cases.adapters.orm import audit_log, metadata
 from cases.adapters.repository import CaseRepository
@@ -20,22 +15,39 @@ from cases.domain.consent import Consent, validate_consent
 from cases.domain.workload import CaseManager
 from cases.service import CasesService
 from cases.service_layer import consents, handlers, workload
+from ekm.cases.v1 import cases_pb2
+from ekm_platform.auth import CallerContext, Principal, generate_keys, issue_token
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
+from ekm_platform.grpc_mapping import timestamp
 
 COMMUNITY = "UA80000000000093317"
 RECEIVER = "UA46000000000026241"
-CM, OTHER, SV, OTHER_SV = (Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"),
-                           Principal("sv-1", "supervisor"), Principal("sv-2", "supervisor"))
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
-          "patronymic": "", "birth_date": "1988-03-14"}
+CM, OTHER, SV, OTHER_SV = (
+    Principal("cm-1", "case_manager"),
+    Principal("cm-2", "case_manager"),
+    Principal("sv-1", "supervisor"),
+    Principal("sv-2", "supervisor"),
+)
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 NOW = datetime.now(timezone.utc)
 
 
 @pytest.fixture
 def uow(sqlite_uow):
     factory = sqlite_uow("cases", metadata, CaseRepository)
-    for manager in (CaseManager("cm-1", COMMUNITY, 10, frozenset({"veterans"}), "sv-1"),
-                    CaseManager("cm-2", COMMUNITY, 10, frozenset(), "sv-2"),
-                    CaseManager("cm-9", RECEIVER, 10, frozenset(), "sv-9")):
+    for manager in (
+        CaseManager("cm-1", COMMUNITY, 10, frozenset({"veterans"}), "sv-1"),
+        CaseManager("cm-2", COMMUNITY, 10, frozenset(), "sv-2"),
+        CaseManager("cm-9", RECEIVER, 10, frozenset(), "sv-9"),
+    ):
         with factory() as u:
             workload.register_manager(u, manager)
     return factory
@@ -43,8 +55,9 @@ def uow(sqlite_uow):
 
 @pytest.fixture
 def case(uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
@@ -53,9 +66,18 @@ def case(uow):
 
 
 def draft(case, **changes) -> Consent:
-    values = dict(person_id="", case_id=case.case_id, purpose="transfer", recipient=RECEIVER,
-                  data_categories=("identity", "case_history"), given_by="person", method="written",
-                  given_at=NOW - timedelta(hours=1), expires_at=NOW + timedelta(days=90), recorded_by="")
+    values = dict(
+        person_id="",
+        case_id=case.case_id,
+        purpose="transfer",
+        recipient=RECEIVER,
+        data_categories=("identity", "case_history"),
+        given_by="person",
+        method="written",
+        given_at=NOW - timedelta(hours=1),
+        expires_at=NOW + timedelta(days=90),
+        recorded_by="",
+    )
     values.update(changes)
     return Consent(**values)
 
@@ -72,26 +94,47 @@ def history_kinds(uow, case):
 
 # the domain: every problem, by field ---------------------------------------------------------------
 def test_an_invalid_consent_names_every_field():
-    bad = Consent("p", "c", "marketing", "x", (), "neighbour", "telepathy", NOW + timedelta(days=1),
-                  NOW - timedelta(days=1), "cm-1", legal_basis=" ")
+    bad = Consent(
+        "p",
+        "c",
+        "marketing",
+        "x",
+        (),
+        "neighbour",
+        "telepathy",
+        NOW + timedelta(days=1),
+        NOW - timedelta(days=1),
+        "cm-1",
+        legal_basis=" ",
+    )
     with pytest.raises(ValidationError) as caught:
         validate_consent(bad, NOW)
     assert {v.field for v in caught.value.violations} == {
-        "purpose", "data_categories", "given_by", "method", "legal_basis", "given_at", "expires_at"}
+        "purpose",
+        "data_categories",
+        "given_by",
+        "method",
+        "legal_basis",
+        "given_at",
+        "expires_at",
+    }
     assert all(" / " in v.message for v in caught.value.violations)
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"recipient": "UA123"}, "recipient"),                                  # not a community code
-    ({"purpose": "registry_lookup", "recipient": "tax"}, "recipient"),      # not a registry
-    ({"purpose": "referral", "recipient": "a b"}, "recipient"),
-    ({"data_categories": ("identity", "horoscope")}, "data_categories"),
-    ({"given_by": "legal_representative"}, "representative_name"),
-    ({"given_by": "legal_representative", "representative_name": "Мати"}, "representative_basis"),
-    ({"expires_at": None}, "expires_at"),
-    ({"given_at": None}, "given_at"),
-    ({"expires_at": NOW + timedelta(days=6 * 366)}, "expires_at"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"recipient": "UA123"}, "recipient"),  # not a community code
+        ({"purpose": "registry_lookup", "recipient": "tax"}, "recipient"),  # not a registry
+        ({"purpose": "referral", "recipient": "a b"}, "recipient"),
+        ({"data_categories": ("identity", "horoscope")}, "data_categories"),
+        ({"given_by": "legal_representative"}, "representative_name"),
+        ({"given_by": "legal_representative", "representative_name": "Мати"}, "representative_basis"),
+        ({"expires_at": None}, "expires_at"),
+        ({"given_at": None}, "given_at"),
+        ({"expires_at": NOW + timedelta(days=6 * 366)}, "expires_at"),
+    ],
+)
 def test_one_bad_field_is_named(case, changes, field):
     with pytest.raises(ValidationError) as caught:
         validate_consent(draft(case, person_id="p", recorded_by="cm-1", **changes), NOW)
@@ -156,6 +199,7 @@ def test_a_recipient_sees_and_withdraws_only_their_own_consents(uow, case):
 def test_a_transfer_without_a_stored_consent_is_refused_whatever_the_flag(uow, case):
     version = case.version
     from cases.service_layer import transfers
+
     with uow() as u, pytest.raises(FailedPrecondition, match="consent"):
         transfers.request_transfer(u, CM, case.case_id, "cm-9", RECEIVER, "", "переїзд", version)
     with uow() as u:  # a consent for another community, and a withdrawn one for this, do not count
@@ -170,6 +214,7 @@ def test_a_transfer_without_a_stored_consent_is_refused_whatever_the_flag(uow, c
 
 def test_accepting_a_transfer_whose_consent_was_withdrawn_meanwhile_is_refused(uow, case):
     from cases.service_layer import transfers
+
     with uow() as u:
         recorded = consents.record_consent(u, CM, draft(case))
     with uow() as u:
@@ -186,11 +231,19 @@ def test_accepting_a_transfer_whose_consent_was_withdrawn_meanwhile_is_refused(u
 # allowed --------------------------------------------------------------------------------------
 def test_recorded_for_the_case_person_audited_in_the_history_and_withdrawn_never_deleted(uow, case):
     with uow() as u:
-        recorded = consents.record_consent(u, CM, draft(case, person_id="somebody-else", recorded_by="forged",
-                                                        given_by="legal_representative",
-                                                        representative_name="Коваленко Олена",
-                                                        representative_basis="рішення суду № 1/2026",
-                                                        method="diia"))
+        recorded = consents.record_consent(
+            u,
+            CM,
+            draft(
+                case,
+                person_id="somebody-else",
+                recorded_by="forged",
+                given_by="legal_representative",
+                representative_name="Коваленко Олена",
+                representative_basis="рішення суду № 1/2026",
+                method="diia",
+            ),
+        )
     assert (recorded.person_id, recorded.recorded_by) == (case.person_id, "cm-1")
     with uow() as u:
         assert consents.active_consent(u, case.person_id, "transfer", RECEIVER)["consent_id"] == recorded.consent_id
@@ -221,25 +274,40 @@ def as_user(keys, user_id, role):
 
 
 def grpc_consent(case, **changes):
-    values = dict(case_id=case.case_id, purpose=cases_pb2.CONSENT_PURPOSE_TRANSFER, recipient=RECEIVER,
-                  data_categories=["identity", "case_history"], given_by=cases_pb2.CONSENT_GIVER_PERSON,
-                  method=cases_pb2.CONSENT_METHOD_WRITTEN, given_at=timestamp(NOW - timedelta(hours=1)),
-                  expires_at=timestamp(NOW + timedelta(days=30)))
+    values = dict(
+        case_id=case.case_id,
+        purpose=cases_pb2.CONSENT_PURPOSE_TRANSFER,
+        recipient=RECEIVER,
+        data_categories=["identity", "case_history"],
+        given_by=cases_pb2.CONSENT_GIVER_PERSON,
+        method=cases_pb2.CONSENT_METHOD_WRITTEN,
+        given_at=timestamp(NOW - timedelta(hours=1)),
+        expires_at=timestamp(NOW + timedelta(days=30)),
+    )
     values.update(changes)
     return cases_pb2.Consent(**values)
 
 
 def test_grpc_a_true_consent_flag_proves_nothing_and_a_recorded_consent_does(uow, case, keys):
     service = worker_factory(CasesService, db=uow, auth=as_user(keys, "cm-1", "case_manager"))
-    transfer = cases_pb2.RequestTransferRequest(case_id=case.case_id, to_manager_id="cm-9",
-                                                to_community_code=RECEIVER, consent_recorded=True, reason="переїзд",
-                                                expected_case_version=case.version)
+    transfer = cases_pb2.RequestTransferRequest(
+        case_id=case.case_id,
+        to_manager_id="cm-9",
+        to_community_code=RECEIVER,
+        consent_recorded=True,
+        reason="переїзд",
+        expected_case_version=case.version,
+    )
     with pytest.raises(GrpcError) as caught:
         service.RequestTransfer(transfer, None)
     assert caught.value.code == StatusCode.FAILED_PRECONDITION and "consent" in caught.value.message
     with pytest.raises(GrpcError) as caught:
-        service.RecordConsent(cases_pb2.RecordConsentRequest(consent=grpc_consent(
-            case, method=cases_pb2.CONSENT_METHOD_UNSPECIFIED, expires_at=None)), None)
+        service.RecordConsent(
+            cases_pb2.RecordConsentRequest(
+                consent=grpc_consent(case, method=cases_pb2.CONSENT_METHOD_UNSPECIFIED, expires_at=None)
+            ),
+            None,
+        )
     assert caught.value.code == StatusCode.INVALID_ARGUMENT
     assert "method" in caught.value.message and "expires_at" in caught.value.message
     recorded = service.RecordConsent(cases_pb2.RecordConsentRequest(consent=grpc_consent(case)), None)
@@ -256,6 +324,7 @@ def test_grpc_a_true_consent_flag_proves_nothing_and_a_recorded_consent_does(uow
     person = worker_factory(CasesService, db=uow, auth=as_user(keys, case.person_id, "recipient"))
     mine = person.ListMyConsents(cases_pb2.ListMyConsentsRequest(), None)
     assert [c.consent_id for c in mine.consents] == [recorded.consent_id]
-    gone = person.WithdrawMyConsent(cases_pb2.WithdrawConsentRequest(consent_id=recorded.consent_id,
-                                                                     reason="передумала"), None)
+    gone = person.WithdrawMyConsent(
+        cases_pb2.WithdrawConsentRequest(consent_id=recorded.consent_id, reason="передумала"), None
+    )
     assert gone.state == cases_pb2.CONSENT_STATE_WITHDRAWN and gone.withdrawn_by == case.person_id

@@ -1,11 +1,11 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
-
-from ekm_platform.errors import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.domain.contracts import compute_fee, load_fee_rules
+from ekm_platform.errors import ValidationError
 
 PM = Decimal("3028.00")  # subsistence minimum used in the examples
 
@@ -31,8 +31,11 @@ def test_bad_numbers_are_refused_per_field():
     assert {v.field for v in caught.value.violations} == {"average_monthly_income", "subsistence_minimum", "tariff"}
 
 
-@given(st.decimals(min_value=0, max_value=10**6, places=2), st.decimals(min_value=0, max_value=10**5, places=2),
-       st.sets(st.sampled_from(["combatant", "child", "student", "retired"])))
+@given(
+    st.decimals(min_value=0, max_value=10**6, places=2),
+    st.decimals(min_value=0, max_value=10**5, places=2),
+    st.sets(st.sampled_from(["combatant", "child", "student", "retired"])),
+)
 def test_the_fee_is_never_negative_never_above_the_tariff_and_free_categories_pay_nothing(income, tariff, categories):
     decision = compute_fee(income, PM, categories, tariff)
     assert Decimal(0) <= decision.amount <= tariff and decision.explanation
@@ -41,5 +44,5 @@ def test_the_fee_is_never_negative_never_above_the_tariff_and_free_categories_pa
 
 
 def test_thresholds_compare_the_exact_ratio_not_the_rounded_one():
-    assert compute_fee(Decimal("6041"), PM, set(), Decimal("2000")).free          # 1.995 × is below 2 ×
+    assert compute_fee(Decimal("6041"), PM, set(), Decimal("2000")).free  # 1.995 × is below 2 ×
     assert compute_fee(Decimal("9068"), PM, set(), Decimal("2000")).amount == Decimal("500.00")  # 2.995 × < 3 ×

@@ -1,20 +1,26 @@
 """A crisis case is urgent and goes at once to the community's on-duty case manager; case.opened
 says so (priority, assigned_to, community_code) for the notifications that follow."""
+
 import json
 
 import pytest
 from sqlalchemy import select
 
-from ekm_platform.envelope import Envelope
-
 from cases.adapters.orm import metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager, choose_on_duty
 from cases.service_layer import handlers, workload
+from ekm_platform.envelope import Envelope
 
 KYIV = "UA80000000000093317"
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко",
-          "first_name": "Андрій", "patronymic": "Петрович", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "Петрович",
+    "birth_date": "1988-03-14",
+}
 
 
 @pytest.fixture
@@ -32,7 +38,9 @@ def open_for(uow, level, appeal_id="a-1", event_type="appeal.accepted"):
     with uow() as u:
         case = handlers.open_case_for_appeal(
             Envelope(event_type, "intake", {"appeal_id": appeal_id, "screening_level": level, "community_code": KYIV}),
-            u, lambda _id: {"person": dict(PERSON)})
+            u,
+            lambda _id: {"person": dict(PERSON)},
+        )
         u.commit()
     with uow() as u:
         rows = u.session.execute(select(metadata.tables["outbox"])).all()
@@ -41,8 +49,12 @@ def open_for(uow, level, appeal_id="a-1", event_type="appeal.accepted"):
 
 
 def test_a_crisis_goes_to_the_on_duty_manager_even_over_capacity(uow):
-    roster(uow, CaseManager("cm-free", KYIV, 20), CaseManager("cm-duty", KYIV, 1, on_duty=True),
-           CaseManager("cm-lviv-duty", "UA46060250010015970", 20, on_duty=True))
+    roster(
+        uow,
+        CaseManager("cm-free", KYIV, 20),
+        CaseManager("cm-duty", KYIV, 1, on_duty=True),
+        CaseManager("cm-lviv-duty", "UA46060250010015970", 20, on_duty=True),
+    )
     with uow() as u:
         assert [m.manager_id for m in u.repo.managers(KYIV) if m.on_duty] == ["cm-duty"]  # stored in the roster
     case, event = open_for(uow, "crisis")
@@ -64,8 +76,11 @@ def test_a_crisis_with_nobody_on_duty_goes_by_capacity(uow):
 
 
 def test_the_least_loaded_of_several_on_duty():
-    managers = [CaseManager("cm-a", KYIV, 5, on_duty=True), CaseManager("cm-b", KYIV, 5, on_duty=True),
-                CaseManager("cm-c", KYIV, 50)]
+    managers = [
+        CaseManager("cm-a", KYIV, 5, on_duty=True),
+        CaseManager("cm-b", KYIV, 5, on_duty=True),
+        CaseManager("cm-c", KYIV, 50),
+    ]
     assert choose_on_duty(KYIV, managers, {"cm-a": 4, "cm-b": 1}).manager_id == "cm-b"
     assert choose_on_duty("UA46060250010015970", managers, {}) is None
 

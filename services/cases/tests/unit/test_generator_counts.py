@@ -1,4 +1,5 @@
 """The README's description of the scale data says what the generator makes by default."""
+
 import pathlib
 import re
 

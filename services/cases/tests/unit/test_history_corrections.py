@@ -1,29 +1,35 @@
 """Item 7 of issue 8: a supervisor of the case's team or community marks a social-history entry as
 erroneous (e.g. registry facts written to the wrong person's history): kept, flagged with who, when
 and why, audited; GetSocialHistory shows the flag and the reason."""
+
 from datetime import datetime, timezone
 
 import pytest
-from ekm.cases.v1 import cases_pb2
 from grpc import StatusCode
 from nameko.testing.services import worker_factory
 from nameko_grpc.errors import GrpcError
 from sqlalchemy import func, select
-
-from ekm_platform.auth import CallerContext, Principal, generate_keys, issue_token
-from ekm_platform.envelope import Envelope
-from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 
 from cases.adapters.orm import audit_log, history, metadata
 from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager
 from cases.service import CasesService
 from cases.service_layer import corrections, handlers, workload
+from ekm.cases.v1 import cases_pb2
+from ekm_platform.auth import CallerContext, Principal, generate_keys, issue_token
+from ekm_platform.envelope import Envelope
+from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 
 COMMUNITY = "UA80000000000093317"
 CM, SV, OTHER_SV = Principal("cm-1", "case_manager"), Principal("sv-1", "supervisor"), Principal("sv-2", "supervisor")
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
-          "patronymic": "", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 REASON = "факти реєстру іншої особи (помилковий РНОКПП у запиті) / another person's registry facts"
 
 
@@ -39,14 +45,22 @@ def uow(sqlite_uow):
 
 @pytest.fixture
 def case(uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
-    facts = Envelope("registry.facts_found", "registry_gateway", {
-        "case_number": opened.case_number, "registry": "border_guard", "query_id": "q-1",
-        "facts": [{"kind": "border.crossing", "occurred_on": "2026-10-01"}]})
+    facts = Envelope(
+        "registry.facts_found",
+        "registry_gateway",
+        {
+            "case_number": opened.case_number,
+            "registry": "border_guard",
+            "query_id": "q-1",
+            "facts": [{"kind": "border.crossing", "occurred_on": "2026-10-01"}],
+        },
+    )
     with uow() as u:
         handlers.apply_registry_facts(facts, u)
         u.commit()
@@ -92,11 +106,15 @@ def test_an_unknown_person_or_an_entry_of_another_person_is_not_found(uow, case)
         corrections.mark_erroneous(u, SV, "no-such-person", entry.seq, REASON)
     with uow() as u, pytest.raises(NotFound):
         corrections.mark_erroneous(u, SV, case.person_id, 987654, REASON)
-    other = Envelope("appeal.accepted", "intake", {"appeal_id": "a-2", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    other = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-2", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
-        second = handlers.open_case_for_appeal(other, u, lambda appeal_id: {"person": {
-            **PERSON, "rnokpp": "2987654328", "unzr": "", "first_name": "Інший"}})
+        second = handlers.open_case_for_appeal(
+            other,
+            u,
+            lambda appeal_id: {"person": {**PERSON, "rnokpp": "2987654328", "unzr": "", "first_name": "Інший"}},
+        )
         u.commit()
     with uow() as u, pytest.raises(NotFound):  # the entry exists, but not in this person's history
         corrections.mark_erroneous(u, SV, second.person_id, entry.seq, REASON)
@@ -126,8 +144,11 @@ def test_the_teams_supervisor_flags_the_entry_which_is_kept_and_audited(uow, cas
 
 
 def test_a_community_supervisor_may_flag_an_unassigned_case(uow, sqlite_uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-9", "screening_level": "assessment",
-                                                   "community_code": "UA99000000000000009"})
+    event = Envelope(
+        "appeal.accepted",
+        "intake",
+        {"appeal_id": "a-9", "screening_level": "assessment", "community_code": "UA99000000000000009"},
+    )
     with uow() as u:  # nobody works in that community: the case waits unassigned
         opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
@@ -135,8 +156,13 @@ def test_a_community_supervisor_may_flag_an_unassigned_case(uow, sqlite_uow):
     with uow() as u:
         entry = u.repo.history_of(opened.person_id, 0, 10)[0]
     with uow() as u:
-        corrections.mark_erroneous(u, Principal("sv-9", "supervisor", community_code="UA99000000000000009"),
-                                   opened.person_id, entry.seq, REASON)
+        corrections.mark_erroneous(
+            u,
+            Principal("sv-9", "supervisor", community_code="UA99000000000000009"),
+            opened.person_id,
+            entry.seq,
+            REASON,
+        )
 
 
 @pytest.fixture

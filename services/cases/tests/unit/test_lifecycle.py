@@ -3,11 +3,10 @@ from itertools import product
 
 import pytest
 
-from ekm_platform.errors import FailedPrecondition
-
 from cases.domain.deadlines import Deadlines, is_overdue
 from cases.domain.lifecycle import ALLOWED, CLOSE_WITHOUT_REVIEW, CaseFacts, Outcome, apply_transition, check_transition
 from cases.domain.model import Stage
+from ekm_platform.errors import FailedPrecondition
 
 ALL_FACTS = CaseFacts(has_approved_assessment=True, has_agreed_plan=True, has_review=True)
 
@@ -55,15 +54,17 @@ OPEN_STAGES = [s for s in Stage if s is not Stage.CLOSED]
 @pytest.mark.parametrize("current, outcome", list(product(OPEN_STAGES, Outcome)))
 def test_resolved_or_minimised_closes_only_from_the_review_stage(current, outcome):
     if outcome in CLOSE_WITHOUT_REVIEW or current is Stage.REVIEW:
-        change = apply_transition(current, Stage.CLOSED, ALL_FACTS, "sv-1", "supervisor",
-                                  datetime.now(timezone.utc), outcome=outcome)
+        change = apply_transition(
+            current, Stage.CLOSED, ALL_FACTS, "sv-1", "supervisor", datetime.now(timezone.utc), outcome=outcome
+        )
         assert (change.to_stage, change.outcome) == (Stage.CLOSED, outcome)
         return
     with pytest.raises(FailedPrecondition) as caught:  # even with a review recorded
         check_transition(current, Stage.CLOSED, ALL_FACTS, outcome)
     assert caught.value.message.startswith("Спершу переведіть випадок на етап перегляду")
-    assert caught.value.message.endswith(f"move the case to the review stage first: closing as {outcome.value} "
-                                         "happens only there")
+    assert caught.value.message.endswith(
+        f"move the case to the review stage first: closing as {outcome.value} happens only there"
+    )
 
 
 def test_only_resolved_and_minimised_need_the_review_stage():
@@ -80,8 +81,15 @@ def test_the_review_stage_without_a_recorded_review_names_the_review_as_missing(
 def test_an_outcome_only_on_closure_and_reopening():
     with pytest.raises(FailedPrecondition):
         check_transition(Stage.SCREENING, Stage.ASSESSMENT, ALL_FACTS, Outcome.RESOLVED)
-    change = apply_transition(Stage.CLOSED, Stage.ASSESSMENT, CaseFacts(), "sv-1", "supervisor",
-                              datetime.now(timezone.utc), "new circumstances")
+    change = apply_transition(
+        Stage.CLOSED,
+        Stage.ASSESSMENT,
+        CaseFacts(),
+        "sv-1",
+        "supervisor",
+        datetime.now(timezone.utc),
+        "new circumstances",
+    )
     assert (change.from_stage, change.to_stage, change.actor_role) == (Stage.CLOSED, Stage.ASSESSMENT, "supervisor")
 
 

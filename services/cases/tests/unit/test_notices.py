@@ -1,13 +1,14 @@
 """What cases tells notifications: who is in a case (case_parties), a revised agreed plan
 (case.plan_changed) and reviews due (case.review_due, once per stage entry)."""
+
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
 
-
-from cases.adapters.orm import cases as cases_table, metadata
+from cases.adapters.orm import cases as cases_table
+from cases.adapters.orm import metadata
 from cases.domain.deadlines import Deadlines
 from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan, PlannedService, Step
@@ -30,7 +31,12 @@ def test_case_parties_names_who_is_in_the_case_and_nothing_for_an_unknown_one(uo
         by_id = notices.case_parties(u, case.case_id)
     assert by_number == by_id
     assert (by_id["person_id"], by_id["assigned_to"], by_id["open"], by_id["step"], by_id["supervisors"]) == (
-        case.person_id, "cm-1", True, None, [])
+        case.person_id,
+        "cm-1",
+        True,
+        None,
+        [],
+    )
     assert "rnokpp" not in by_id and "last_name" not in by_id  # identifiers only
 
 
@@ -45,9 +51,13 @@ def test_case_parties_tells_a_steps_state(uow, case):
 
 def test_only_a_revision_of_an_agreed_plan_is_announced_as_changed(uow, case):
     planned(uow, case)
-    draft = Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),),
-                 steps=(Step("s1", "g1", "Візит", "person", "p", "2099-02-01"),),
-                 services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),))
+    draft = Plan(
+        case.case_id,
+        1,
+        goals=(Goal("g1", "health", "Реабілітація"),),
+        steps=(Step("s1", "g1", "Візит", "person", "p", "2099-02-01"),),
+        services=(PlannedService("sv1", "rehabilitation", "Центр", "щотижня"),),
+    )
     with uow() as u:  # the draft edited again before anyone agreed: nobody is told
         plans.save_plan(u, CM, draft, current(uow, case).version)
     assert outbox(uow, "case.plan_changed") == []
@@ -60,13 +70,17 @@ def test_only_a_revision_of_an_agreed_plan_is_announced_as_changed(uow, case):
     with uow() as u:  # editing version 2 before it is agreed: no second announcement
         plans.save_plan(u, CM, draft, current(uow, case).version)
     assert outbox(uow, "case.plan_changed") == [
-        {"case_id": case.case_id, "case_number": case.case_number, "version": 2, "previous_version": 1}]
+        {"case_id": case.case_id, "case_number": case.case_number, "version": 2, "previous_version": 1}
+    ]
 
 
 def in_stage(uow, case, stage, entered_at):
     with uow() as u:
-        u.session.execute(update(cases_table).where(cases_table.c.case_id == case.case_id)
-                          .values(stage=stage.value, stage_entered_at=entered_at))
+        u.session.execute(
+            update(cases_table)
+            .where(cases_table.c.case_id == case.case_id)
+            .values(stage=stage.value, stage_entered_at=entered_at)
+        )
         u.session.commit()
 
 
@@ -81,8 +95,9 @@ def test_a_review_is_announced_a_week_before_it_is_due_once_per_stage_entry(uow,
         assert notices.announce_due_reviews(u, now, deadlines) == 1
     with uow() as u:
         assert notices.announce_due_reviews(u, now + timedelta(hours=1), deadlines) == 0  # once
-    assert outbox(uow, "case.review_due") == [{"case_id": case.case_id, "case_number": case.case_number,
-                                              "due_on": "2026-12-09", "overdue": False}]
+    assert outbox(uow, "case.review_due") == [
+        {"case_id": case.case_id, "case_number": case.case_number, "due_on": "2026-12-09", "overdue": False}
+    ]
 
 
 def test_a_review_interval_comes_from_configuration_and_an_overdue_one_is_announced(uow, case):

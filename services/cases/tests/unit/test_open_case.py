@@ -1,16 +1,21 @@
 import pytest
 from sqlalchemy import func, select
 
-from ekm_platform.dependencies import PermanentEventError
-from ekm_platform.envelope import Envelope
-
 from cases.adapters.orm import case_appeals, cases, metadata, persons
 from cases.adapters.repository import CaseRepository
 from cases.domain.model import Stage
 from cases.service_layer import handlers
+from ekm_platform.dependencies import PermanentEventError
+from ekm_platform.envelope import Envelope
 
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко",
-          "first_name": "Андрій", "patronymic": "Петрович", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "Петрович",
+    "birth_date": "1988-03-14",
+}
 
 
 @pytest.fixture
@@ -19,8 +24,11 @@ def uow(sqlite_uow):
 
 
 def accepted(appeal_id, level="assessment"):
-    return Envelope("appeal.accepted", "intake", {"appeal_id": appeal_id, "screening_level": level,
-                                                  "community_code": "UA80000000000093317"})
+    return Envelope(
+        "appeal.accepted",
+        "intake",
+        {"appeal_id": appeal_id, "screening_level": level, "community_code": "UA80000000000093317"},
+    )
 
 
 def subject_source(person=PERSON):
@@ -29,6 +37,7 @@ def subject_source(person=PERSON):
     def fetch(appeal_id):
         asked.append(appeal_id)
         return {"appeal_id": appeal_id, "person": dict(person)}
+
     fetch.asked = asked
     return fetch
 
@@ -85,18 +94,20 @@ def test_unusable_events_are_permanent_errors(uow, data):
 
 
 def test_a_new_case_goes_to_the_best_case_manager_and_only_they_see_it(uow):
-    from ekm_platform.auth import Principal
-    from ekm_platform.errors import NotFound
-
     from cases.domain.workload import CaseManager
     from cases.service_layer import workload
+    from ekm_platform.auth import Principal
+    from ekm_platform.errors import NotFound
 
     with uow() as u:
         workload.register_manager(u, CaseManager("cm-1", "UA80000000000093317", 10, frozenset({"veterans"}), "sv-1"))
     case = run(uow, accepted("a-1"), subject_source())
     assert case.assigned_to == "cm-1" and "veterans" in case.assignment_explanation
-    owner, other, boss = (Principal("cm-1", "case_manager"), Principal("cm-2", "case_manager"),
-                          Principal("sv-1", "supervisor"))
+    owner, other, boss = (
+        Principal("cm-1", "case_manager"),
+        Principal("cm-2", "case_manager"),
+        Principal("sv-1", "supervisor"),
+    )
     with uow() as u:
         assert handlers.get_case(u, owner, case_number=case.case_number.lower()).appeal_ids == ["a-1"]
         assert [c.case_id for c in handlers.list_cases(u, owner, stage="assessment")] == [case.case_id]
@@ -122,9 +133,12 @@ def test_without_a_skilled_case_manager_with_capacity_the_case_says_it_went_to_o
     assert case.assigned_to == "cm-gen"
     assert case.assignment_explanation.startswith(
         "Громада UA80000000000093317; жоден кейс-менеджер із потрібними навичками (робота з ветеранами) не мав вільної "
-        "ємності, тому випадок передано найкращому доступному кейс-менеджеру без них; ")
-    assert (" / community UA80000000000093317; no case manager with the needed skills (veterans) had capacity, "
-            "so the case went to the best available manager without them; ") in case.assignment_explanation
+        "ємності, тому випадок передано найкращому доступному кейс-менеджеру без них; "
+    )
+    assert (
+        " / community UA80000000000093317; no case manager with the needed skills (veterans) had capacity, "
+        "so the case went to the best available manager without them; "
+    ) in case.assignment_explanation
     assert "навички: —" not in case.assignment_explanation
     with uow() as u:
         stored = u.repo.get(case_id=case.case_id)

@@ -1,4 +1,5 @@
 """cases.get_person_contact: how notifications reaches a person (phone, e-mail, locale, time zone)."""
+
 import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy import select
@@ -13,8 +14,11 @@ from cases.service import CasesService
 def uow(sqlite_uow):
     factory = sqlite_uow("cases", metadata, CaseRepository)
     with factory() as u:
-        u.repo.add_person(Person.new(rnokpp="3221512349", last_name="Коваленко", first_name="Андрій",
-                                     patronymic="", birth_date="1988-03-14"))
+        u.repo.add_person(
+            Person.new(
+                rnokpp="3221512349", last_name="Коваленко", first_name="Андрій", patronymic="", birth_date="1988-03-14"
+            )
+        )
         u.commit()
     return factory
 
@@ -33,11 +37,17 @@ def test_contact_of_a_person_is_returned_and_audited(uow):
     with uow() as u:
         person = u.repo.get_person(person_id)
         from dataclasses import replace
+
         u.repo.save_person(replace(person, phone="+380671234567", email="andrii@example.com"))
         u.commit()
     found = worker_factory(CasesService, db=uow).get_person_contact(person_id)
-    assert found == {"person_id": person_id, "phone": "+380671234567", "email": "andrii@example.com",
-                     "locale": "uk", "timezone": "Europe/Kyiv"}
+    assert found == {
+        "person_id": person_id,
+        "phone": "+380671234567",
+        "email": "andrii@example.com",
+        "locale": "uk",
+        "timezone": "Europe/Kyiv",
+    }
     with uow() as u:
         rows = u.session.execute(select(audit_log.c.action, audit_log.c.actor_id, audit_log.c.subject_id)).all()
     assert ("person.contact_read", "notifications", person_id) in [tuple(r) for r in rows]

@@ -1,43 +1,67 @@
 """The individual plan (goals tied to assessed needs, steps, services, approval and the person's
 agreement, versions, due and overdue steps) and the review of its results."""
+
 import json
 from dataclasses import FrozenInstanceError, replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, strategies as st
-
-from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.domain.assessment import Assessment, ChildNeeds, Domain, DomainAssessment, FamilyMember
-from cases.domain.plan import (NO_SIGN_OFF, RESPONSIBLE, Goal, Plan, PlannedService, Step, due_steps, overdue_steps,
-                               validate_plan)
+from cases.domain.plan import (
+    NO_SIGN_OFF,
+    RESPONSIBLE,
+    Goal,
+    Plan,
+    PlannedService,
+    Step,
+    due_steps,
+    overdue_steps,
+    validate_plan,
+)
 from cases.domain.review import RESULTS, Review, next_review_due, validate_review
 from cases.domain.scoring import SERVICE_CATALOGUE
+from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 
 TODAY = date(2026, 11, 22)
 AT = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
-ACT = Assessment("case-1", 1, "2026-11-01", "cm-1",
-                 family=(FamilyMember("Гнатюк Марко", "1990-01-01", "self"),
-                         FamilyMember("Гнатюк Остап", "2018-01-01", "child")),
-                 domains=(DomainAssessment(Domain.HEALTH, 2), DomainAssessment(Domain.EMPLOYMENT, 1),
-                          DomainAssessment(Domain.HOUSING, 0)),
-                 children=(ChildNeeds("Гнатюк Остап", 1),))
+ACT = Assessment(
+    "case-1",
+    1,
+    "2026-11-01",
+    "cm-1",
+    family=(FamilyMember("Гнатюк Марко", "1990-01-01", "self"), FamilyMember("Гнатюк Остап", "2018-01-01", "child")),
+    domains=(
+        DomainAssessment(Domain.HEALTH, 2),
+        DomainAssessment(Domain.EMPLOYMENT, 1),
+        DomainAssessment(Domain.HOUSING, 0),
+    ),
+    children=(ChildNeeds("Гнатюк Остап", 1),),
+)
 
 
 def step(step_id: str, due: date, status: str = "planned", kind: str = "person") -> Step:
     return Step(step_id, "g-health", f"Крок {step_id}", kind, "p-1", due.isoformat(), status)
 
 
-PLAN = Plan("case-1", 1,
-            goals=(Goal("g-health", "health", "Пройти курс реабілітації"),
-                   Goal("g-work", "employment", "Знайти роботу"),
-                   Goal("g-child", "children", "Гурток для дитини")),
-            steps=(Step("s1", "g-health", "Запис до лікаря", "person", "p-1", "2026-11-25"),
-                   Step("s2", "g-work", "Зустріч у центрі зайнятості", "agency", "employment", "2026-12-01"),
-                   Step("s3", "g-health", "Направлення до центру", "case_manager", "cm-1", "2026-11-23"),
-                   Step("s4", "g-child", "Запис до гуртка", "provider", "ngo-7", "2026-11-30")),
-            services=(PlannedService("sv1", "rehabilitation", "Центр реабілітації «Сила»", "двічі на тиждень"),))
+PLAN = Plan(
+    "case-1",
+    1,
+    goals=(
+        Goal("g-health", "health", "Пройти курс реабілітації"),
+        Goal("g-work", "employment", "Знайти роботу"),
+        Goal("g-child", "children", "Гурток для дитини"),
+    ),
+    steps=(
+        Step("s1", "g-health", "Запис до лікаря", "person", "p-1", "2026-11-25"),
+        Step("s2", "g-work", "Зустріч у центрі зайнятості", "agency", "employment", "2026-12-01"),
+        Step("s3", "g-health", "Направлення до центру", "case_manager", "cm-1", "2026-11-23"),
+        Step("s4", "g-child", "Запис до гуртка", "provider", "ngo-7", "2026-11-30"),
+    ),
+    services=(PlannedService("sv1", "rehabilitation", "Центр реабілітації «Сила»", "двічі на тиждень"),),
+)
 
 
 def fields(plan: Plan, assessment: Assessment = ACT) -> set[str]:
@@ -50,8 +74,17 @@ def test_a_plan_answering_assessed_needs_is_valid():
     validate_plan(PLAN, ACT)
 
 
-@pytest.mark.parametrize("need_domain, ok", [("health", True), ("employment", True), ("children", True),
-                                             ("housing", False), ("mental_health", False), ("weather", False)])
+@pytest.mark.parametrize(
+    "need_domain, ok",
+    [
+        ("health", True),
+        ("employment", True),
+        ("children", True),
+        ("housing", False),
+        ("mental_health", False),
+        ("weather", False),
+    ],
+)
 def test_a_goal_must_answer_a_need_assessed_at_level_1_or_more(need_domain, ok):
     plan = replace(PLAN, goals=(Goal("g-health", need_domain, "Мета"),) + PLAN.goals[1:])
     if ok:
@@ -69,10 +102,16 @@ def test_a_plan_needs_a_goal():
     assert fields(replace(PLAN, goals=(), steps=())) == {"goals"}
 
 
-@pytest.mark.parametrize("change, field", [
-    (dict(goal_id="g-none"), "steps[1].goal_id"), (dict(what=" "), "steps[1].what"),
-    (dict(responsible_kind="neighbour"), "steps[1].responsible_kind"), (dict(due_on="01.12.2026"), "steps[1].due_on"),
-    (dict(status="forgotten"), "steps[1].status")])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (dict(goal_id="g-none"), "steps[1].goal_id"),
+        (dict(what=" "), "steps[1].what"),
+        (dict(responsible_kind="neighbour"), "steps[1].responsible_kind"),
+        (dict(due_on="01.12.2026"), "steps[1].due_on"),
+        (dict(status="forgotten"), "steps[1].status"),
+    ],
+)
 def test_each_bad_step_field_is_named(change, field):
     steps = list(PLAN.steps)
     steps[1] = replace(steps[1], **change)
@@ -84,9 +123,13 @@ def test_every_kind_of_responsible_party_is_accepted(kind):
     validate_plan(replace(PLAN, steps=(replace(PLAN.steps[0], responsible_kind=kind),)), ACT)
 
 
-@pytest.mark.parametrize("service, field", [
-    (PlannedService("sv9", "massage", "Салон", "щодня"), "services[1].service_type"),
-    (PlannedService("sv9", "home_care", " ", "щодня"), "services[1].provider")])
+@pytest.mark.parametrize(
+    "service, field",
+    [
+        (PlannedService("sv9", "massage", "Салон", "щодня"), "services[1].service_type"),
+        (PlannedService("sv9", "home_care", " ", "щодня"), "services[1].provider"),
+    ],
+)
 def test_services_come_from_the_catalogue_with_a_provider(service, field):
     assert fields(replace(PLAN, services=PLAN.services + (service,))) == {field}
 
@@ -122,8 +165,7 @@ def test_the_sign_off_records_who_approved_and_agreed_and_when():
     assert (approved.approved_by, approved.approved_at) == ("sv-1", approved_at.isoformat())
     assert (approved.agreed_by, approved.agreed_at, approved.agreement_channel) == ("", "", "")
     agreed = approved.agree("in_person", agreed_at, " p-1 ")
-    assert (agreed.agreed_by, agreed.agreed_at, agreed.agreement_channel) == ("p-1", agreed_at.isoformat(),
-                                                                              "in_person")
+    assert (agreed.agreed_by, agreed.agreed_at, agreed.agreement_channel) == ("p-1", agreed_at.isoformat(), "in_person")
     assert (agreed.approved_by, agreed.approved_at) == ("sv-1", approved_at.isoformat())  # the approval stays
 
 
@@ -150,17 +192,27 @@ def test_a_revision_is_a_new_version_to_approve_and_agree_again_and_the_old_one_
         agreed.version = 5  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("role, step_id, allowed", [
-    ("recipient", "s1", True), ("recipient", "s2", False), ("recipient", "s3", False), ("recipient", "s4", False),
-    ("case_manager", "s2", True), ("case_manager", "s1", True), ("supervisor", "s4", True)])
+@pytest.mark.parametrize(
+    "role, step_id, allowed",
+    [
+        ("recipient", "s1", True),
+        ("recipient", "s2", False),
+        ("recipient", "s3", False),
+        ("recipient", "s4", False),
+        ("case_manager", "s2", True),
+        ("case_manager", "s1", True),
+        ("supervisor", "s4", True),
+    ],
+)
 def test_who_may_mark_a_step_done(role, step_id, allowed):
     if not allowed:
         with pytest.raises(PermissionDenied):
             PLAN.mark_step_done(step_id, role)
         return
     done = PLAN.mark_step_done(step_id, role)
-    assert {s.step_id: s.status for s in done.steps} == {s.step_id: "done" if s.step_id == step_id else s.status
-                                                        for s in PLAN.steps}
+    assert {s.step_id: s.status for s in done.steps} == {
+        s.step_id: "done" if s.step_id == step_id else s.status for s in PLAN.steps
+    }
     assert all(s.status == "planned" for s in PLAN.steps)
 
 
@@ -170,23 +222,35 @@ def test_an_unknown_step_is_not_found():
 
 
 def test_due_and_overdue_steps_at_their_boundaries():
-    plan = replace(PLAN, steps=(step("yesterday", TODAY - timedelta(days=1)), step("today", TODAY),
-                                step("in3", TODAY + timedelta(days=3)), step("in4", TODAY + timedelta(days=4)),
-                                step("old-done", TODAY - timedelta(days=9), "done"),
-                                step("old-cancelled", TODAY - timedelta(days=9), "cancelled"),
-                                step("soon-done", TODAY + timedelta(days=1), "done"),
-                                step("started", TODAY - timedelta(days=2), "in_progress")))
+    plan = replace(
+        PLAN,
+        steps=(
+            step("yesterday", TODAY - timedelta(days=1)),
+            step("today", TODAY),
+            step("in3", TODAY + timedelta(days=3)),
+            step("in4", TODAY + timedelta(days=4)),
+            step("old-done", TODAY - timedelta(days=9), "done"),
+            step("old-cancelled", TODAY - timedelta(days=9), "cancelled"),
+            step("soon-done", TODAY + timedelta(days=1), "done"),
+            step("started", TODAY - timedelta(days=2), "in_progress"),
+        ),
+    )
     assert [s.step_id for s in overdue_steps(plan, TODAY)] == ["yesterday", "started"]
     assert [s.step_id for s in due_steps(plan, TODAY)] == ["today", "in3"]
     assert [s.step_id for s in due_steps(plan, TODAY, horizon_days=4)] == ["today", "in3", "in4"]
     assert [s.step_id for s in due_steps(plan, TODAY, horizon_days=0)] == ["today"]
 
 
-@given(st.lists(st.tuples(st.integers(-30, 30), st.sampled_from(["planned", "in_progress", "done", "cancelled"])),
-                max_size=12), st.integers(0, 14))
+@given(
+    st.lists(
+        st.tuples(st.integers(-30, 30), st.sampled_from(["planned", "in_progress", "done", "cancelled"])), max_size=12
+    ),
+    st.integers(0, 14),
+)
 def test_a_step_is_never_both_due_and_overdue_and_closed_steps_are_neither(offsets, horizon):
-    plan = replace(PLAN, steps=tuple(step(f"s{i}", TODAY + timedelta(days=d), status)
-                                     for i, (d, status) in enumerate(offsets)))
+    plan = replace(
+        PLAN, steps=tuple(step(f"s{i}", TODAY + timedelta(days=d), status) for i, (d, status) in enumerate(offsets))
+    )
     due = {s.step_id for s in due_steps(plan, TODAY, horizon)}
     overdue = {s.step_id for s in overdue_steps(plan, TODAY)}
     assert not due & overdue
@@ -211,10 +275,17 @@ def test_a_plan_stored_before_the_sign_off_fields_reads_with_them_empty():
 
 # --- review ----------------------------------------------------------------------------------------------------
 
+
 def review(**changes) -> Review:
-    values = dict(case_id="case-1", held_on="2027-02-20", services_relevant=True,
-                  goal_results={"g-health": "partly", "g-work": "achieved", "g-child": "not_achieved"},
-                  impact="Повернувся до роботи, біль зменшився", reassessment_needed=False, reviewer_id="cm-1")
+    values = dict(
+        case_id="case-1",
+        held_on="2027-02-20",
+        services_relevant=True,
+        goal_results={"g-health": "partly", "g-work": "achieved", "g-child": "not_achieved"},
+        impact="Повернувся до роботи, біль зменшився",
+        reassessment_needed=False,
+        reviewer_id="cm-1",
+    )
     return Review(**{**values, **changes})
 
 
@@ -229,13 +300,22 @@ def test_a_review_records_a_result_for_every_goal(result):
     validate_review(review(goal_results={"g-health": result, "g-work": result, "g-child": result}), PLAN)
 
 
-@pytest.mark.parametrize("changes, bad", [
-    (dict(goal_results={"g-health": "great", "g-work": "achieved", "g-child": "partly"}), {"goal_results.g-health"}),
-    (dict(goal_results={"g-health": "partly"}), {"goal_results"}),
-    (dict(goal_results={"g-health": "partly", "g-work": "achieved", "g-child": "partly", "g-x": "achieved"}),
-     {"goal_results.g-x"}),
-    (dict(held_on="20.02.2027"), {"held_on"}),
-    (dict(impact="  "), {"impact"})])
+@pytest.mark.parametrize(
+    "changes, bad",
+    [
+        (
+            dict(goal_results={"g-health": "great", "g-work": "achieved", "g-child": "partly"}),
+            {"goal_results.g-health"},
+        ),
+        (dict(goal_results={"g-health": "partly"}), {"goal_results"}),
+        (
+            dict(goal_results={"g-health": "partly", "g-work": "achieved", "g-child": "partly", "g-x": "achieved"}),
+            {"goal_results.g-x"},
+        ),
+        (dict(held_on="20.02.2027"), {"held_on"}),
+        (dict(impact="  "), {"impact"}),
+    ],
+)
 def test_each_bad_review_field_is_named(changes, bad):
     assert review_fields(review(**changes)) == bad
 

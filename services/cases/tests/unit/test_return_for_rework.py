@@ -1,30 +1,34 @@
 """A supervisor returns what waits for approval (assessment, plan, closure) with a reason:
 it leaves the queue, the case manager can work on it again, the reason is in the history."""
+
 from datetime import date
 
 import pytest
 
-from ekm_platform.auth import Principal
-from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
-
 from cases.adapters import grpc_mapping
+from cases.adapters.orm import metadata
+from cases.adapters.repository import CaseRepository
 from cases.domain.assessment import Assessment, Domain, DomainAssessment, FamilyMember, Status
 from cases.domain.lifecycle import Outcome
 from cases.domain.model import Stage
 from cases.domain.plan import Goal, Plan
 from cases.domain.review import Review
-from cases.service_layer import assessments, plans, stages, supervision
-
-from cases.adapters.orm import metadata
-from cases.adapters.repository import CaseRepository
 from cases.domain.workload import CaseManager
-from cases.service_layer import handlers, workload
+from cases.service_layer import assessments, handlers, plans, stages, supervision, workload
+from ekm_platform.auth import Principal
 from ekm_platform.envelope import Envelope
+from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 
 COMMUNITY = "UA80000000000093317"
 CM, SV = Principal("cm-1", "case_manager"), Principal("sv-1", "supervisor")
-PERSON = {"rnokpp": "3221512349", "unzr": "19880314-43212", "last_name": "Коваленко", "first_name": "Андрій",
-          "patronymic": "", "birth_date": "1988-03-14"}
+PERSON = {
+    "rnokpp": "3221512349",
+    "unzr": "19880314-43212",
+    "last_name": "Коваленко",
+    "first_name": "Андрій",
+    "patronymic": "",
+    "birth_date": "1988-03-14",
+}
 OTHER_SV = Principal("sv-9", "supervisor", community_code="UA00000000000000000")
 
 
@@ -38,8 +42,9 @@ def uow(sqlite_uow):
 
 @pytest.fixture
 def case(uow):
-    event = Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment",
-                                                   "community_code": COMMUNITY})
+    event = Envelope(
+        "appeal.accepted", "intake", {"appeal_id": "a-1", "screening_level": "assessment", "community_code": COMMUNITY}
+    )
     with uow() as u:
         opened = handlers.open_case_for_appeal(event, u, lambda appeal_id: {"person": PERSON})
         u.commit()
@@ -63,8 +68,9 @@ def planned(uow, case):
     with uow() as u:
         assessments.approve_assessment(u, SV, case.case_id, 1)  # moves the case on to planning
     with uow() as u:
-        plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),)),
-                        current(uow, case).version)
+        plans.save_plan(
+            u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),)), current(uow, case).version
+        )
 
 
 def kinds(uow, principal=SV):
@@ -78,9 +84,14 @@ def history(uow, case):
 
 
 def submitted(uow, case):
-    act = Assessment(case.case_id, 1, "2026-11-01", "cm-1", family=(FamilyMember("Коваленко Андрій", "1988-03-14",
-                                                                                 "self"),),
-                     domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain))
+    act = Assessment(
+        case.case_id,
+        1,
+        "2026-11-01",
+        "cm-1",
+        family=(FamilyMember("Коваленко Андрій", "1988-03-14", "self"),),
+        domains=tuple(DomainAssessment(d, 2 if d is Domain.HEALTH else 0) for d in Domain),
+    )
     with uow() as u:
         assessments.save_assessment(u, CM, act, current(uow, case).version, submit=True)
     return act
@@ -108,8 +119,11 @@ def test_a_returned_assessment_is_a_draft_again_with_the_reason_and_can_be_submi
         supervision.return_for_rework(u, SV, case.case_id, "assessment_approval", 1, "Не заповнено житло")
     with uow() as u:
         returned = u.repo.latest_assessment(case.case_id)
-    assert (returned.status, returned.returned_by, returned.returned_reason) == (Status.DRAFT, "sv-1",
-                                                                                 "Не заповнено житло")
+    assert (returned.status, returned.returned_by, returned.returned_reason) == (
+        Status.DRAFT,
+        "sv-1",
+        "Не заповнено житло",
+    )
     assert grpc_mapping.assessment_message(returned).returned_reason == "Не заповнено житло"
     assert ("assessment_approval", case.case_id) not in kinds(uow)
     assert any(k == "supervision.returned" and "Не заповнено житло" in s for k, s in history(uow, case))
@@ -134,8 +148,9 @@ def test_a_returned_plan_leaves_the_queue_until_it_is_saved_again(uow, case):
     assert grpc_mapping.plan_message(plan).returned_reason == "Додайте строки кроків"
     assert ("plan_approval", case.case_id) not in kinds(uow)
     with uow() as u:
-        plans.save_plan(u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),)),
-                        current(uow, case).version)
+        plans.save_plan(
+            u, CM, Plan(case.case_id, 1, goals=(Goal("g1", "health", "Реабілітація"),)), current(uow, case).version
+        )
     assert ("plan_approval", case.case_id) in kinds(uow)
     with uow() as u:
         assert u.repo.latest_plan(case.case_id).returned_by == ""
@@ -149,8 +164,12 @@ def test_a_returned_closure_request_is_withdrawn_and_the_case_stays_open(uow, ca
         plans.agree_plan(u, CM, case.case_id, 1, "in_person")
     to(uow, case, Stage.IMPLEMENTATION, Stage.MONITORING, Stage.REVIEW)
     with uow() as u:
-        plans.record_review(u, CM, Review(case.case_id, date.today().isoformat(), True, {"g1": "achieved"}, "Так"),
-                            current(uow, case).version)
+        plans.record_review(
+            u,
+            CM,
+            Review(case.case_id, date.today().isoformat(), True, {"g1": "achieved"}, "Так"),
+            current(uow, case).version,
+        )
     requested = to(uow, case, Stage.CLOSED, outcome=Outcome.RESOLVED)
     assert ("closure_approval", case.case_id) in kinds(uow)
     with uow() as u:

@@ -1,11 +1,13 @@
 """Scoring rules as data: every rule of every shipped version fires on the answers that should
 trigger it and names those answers; the rule language; properties of any valid assessment."""
+
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.domain.assessment import Assessment, ChildNeeds, Domain, DomainAssessment, FamilyMember
 from cases.domain.scoring import OPS, RULES, SERVICE_CATALOGUE, answers, load_rules, score
@@ -24,8 +26,12 @@ def leaves(condition: dict) -> list[dict]:
 def target(leaf: dict):
     """The smallest value that satisfies a leaf condition."""
     op, value = leaf["op"], leaf["value"]
-    return {">=": value, ">": value + 1 if isinstance(value, int) else value, "==": value,
-            "in": value[0] if isinstance(value, list) else value}.get(op, 0)
+    return {
+        ">=": value,
+        ">": value + 1 if isinstance(value, int) else value,
+        "==": value,
+        "in": value[0] if isinstance(value, list) else value,
+    }.get(op, 0)
 
 
 def build(requirements: dict) -> tuple[Assessment, str]:
@@ -38,9 +44,12 @@ def build(requirements: dict) -> tuple[Assessment, str]:
             levels.setdefault("health", value)
         elif field in ("sum_need_level", "domains_with_needs"):
             per = 1 if field == "domains_with_needs" else None
-            for i, d in enumerate(Domain):   # spread evenly, so the maximum stays as low as possible
-                levels[d.value] = per if per is not None and i < value else (
-                    0 if per is not None else value // len(Domain) + (i < value % len(Domain)))
+            for i, d in enumerate(Domain):  # spread evenly, so the maximum stays as low as possible
+                levels[d.value] = (
+                    per
+                    if per is not None and i < value
+                    else (0 if per is not None else value // len(Domain) + (i < value % len(Domain)))
+                )
         elif field == "children_with_needs":
             kids = value
         elif field == "family_without_full_capacity":
@@ -53,11 +62,19 @@ def build(requirements: dict) -> tuple[Assessment, str]:
             raise AssertionError(f"no witness for {field}")
     family = [FamilyMember("Бондар Петро", "1980-01-01", "self", legal_capacity="limited" if limited else "full")]
     family += [FamilyMember(f"Бондар дитина {i}", "2015-01-01", "child") for i in range(kids)]
-    family += [FamilyMember(f"Бондар опікуваний {i}", "1950-01-01", "parent", legal_capacity="limited")
-               for i in range(max(0, limited - 1))]
-    act = Assessment("case-s", 1, "2026-11-01", "cm-1", family=tuple(family),
-                     domains=tuple(DomainAssessment(d, levels.get(d.value, 0)) for d in Domain),
-                     children=tuple(ChildNeeds(f"Бондар дитина {i}", 1) for i in range(kids)))
+    family += [
+        FamilyMember(f"Бондар опікуваний {i}", "1950-01-01", "parent", legal_capacity="limited")
+        for i in range(max(0, limited - 1))
+    ]
+    act = Assessment(
+        "case-s",
+        1,
+        "2026-11-01",
+        "cm-1",
+        family=tuple(family),
+        domains=tuple(DomainAssessment(d, levels.get(d.value, 0)) for d in Domain),
+        children=tuple(ChildNeeds(f"Бондар дитина {i}", 1) for i in range(kids)),
+    )
     return act, screening
 
 
@@ -75,14 +92,25 @@ def cases(kind: str):
         chosen = rules[kind] if isinstance(rules[kind], list) else [rules[kind]]
         for rule in chosen:
             for rule_, requirements, used in witnesses(rule):
-                yield pytest.param(version, rule_, requirements, used,
-                                   id=f"{version}-{rule_['id']}-{'+'.join(leaf['field'] for leaf in used)}")
+                yield pytest.param(
+                    version,
+                    rule_,
+                    requirements,
+                    used,
+                    id=f"{version}-{rule_['id']}-{'+'.join(leaf['field'] for leaf in used)}",
+                )
 
 
 def assert_named(reasons, rule: dict, used: list[dict], facts: dict):
     for leaf in used:
-        assert any(r.field == leaf["field"] and r.value == str(facts[leaf["field"]]) and r.rule_id == rule["id"]
-                   and r.text_uk == rule["text_uk"] and r.text_en == rule["text_en"] for r in reasons), (leaf, reasons)
+        assert any(
+            r.field == leaf["field"]
+            and r.value == str(facts[leaf["field"]])
+            and r.rule_id == rule["id"]
+            and r.text_uk == rule["text_uk"]
+            and r.text_en == rule["text_en"]
+            for r in reasons
+        ), (leaf, reasons)
 
 
 @pytest.mark.parametrize("version, rule, requirements, used", list(cases("recommendations")))
@@ -153,7 +181,7 @@ def test_the_rules_data_is_well_formed(version):
     for rule in everything:
         assert rule["text_uk"].strip() and rule["text_en"].strip(), rule["id"]
         for leaf in leaves(rule["when"]):
-            assert leaf["field"] in known, (rule["id"], leaf["field"])   # a typo would silently never fire
+            assert leaf["field"] in known, (rule["id"], leaf["field"])  # a typo would silently never fire
             assert leaf["op"] in OPS, (rule["id"], leaf["op"])
     assert {r["level"] for r in rules["complexity"]} <= set(LEVELS)
     assert {r["service"] for r in rules["recommendations"]} <= set(SERVICE_CATALOGUE)
@@ -162,18 +190,31 @@ def test_the_rules_data_is_well_formed(version):
 def test_the_rule_language_any_all_and_nesting():
     act, _ = build({"domains.health.need_level": 2, "domains.housing.need_level": 1})
     rule = lambda rid, when: {"id": rid, "service": "home_care", "when": when, "text_uk": "т", "text_en": "t"}
-    health, housing = ({"field": "domains.health.need_level", "op": ">=", "value": 2},
-                       {"field": "domains.housing.need_level", "op": ">=", "value": 2})
-    rules = {"version": "test", "complexity": [], "long_term": {"id": "L", "when": {"any": []}, "text_uk": "т",
-                                                                 "text_en": "t"},
-             "recommendations": [rule("ALL", {"all": [health, housing]})]}
+    health, housing = (
+        {"field": "domains.health.need_level", "op": ">=", "value": 2},
+        {"field": "domains.housing.need_level", "op": ">=", "value": 2},
+    )
+    rules = {
+        "version": "test",
+        "complexity": [],
+        "long_term": {"id": "L", "when": {"any": []}, "text_uk": "т", "text_en": "t"},
+        "recommendations": [rule("ALL", {"all": [health, housing]})],
+    }
     assert score(act, rules=rules).recommendations == ()
     rules["recommendations"] = [rule("ANY", {"any": [health, housing]})]
     (only,) = score(act, rules=rules).recommendations
-    assert [r.field for r in only.because] == ["domains.health.need_level"]   # only the answer that held
-    rules["recommendations"] = [rule("NEST", {"all": [{"any": [housing, health]},
-                                                      {"field": "screening_level", "op": "in",
-                                                       "value": ["crisis", "assessment"]}]})]
+    assert [r.field for r in only.because] == ["domains.health.need_level"]  # only the answer that held
+    rules["recommendations"] = [
+        rule(
+            "NEST",
+            {
+                "all": [
+                    {"any": [housing, health]},
+                    {"field": "screening_level", "op": "in", "value": ["crisis", "assessment"]},
+                ]
+            },
+        )
+    ]
     (nested,) = score(act, "assessment", rules=rules).recommendations
     assert {r.field for r in nested.because} == {"domains.health.need_level", "screening_level"}
     assert score(act, "information", rules=rules).recommendations == ()
@@ -197,9 +238,15 @@ def situations(draw):
     limited = draw(st.booleans())
     family = (FamilyMember("Мельник Іван", "1979-04-04", "self", legal_capacity="limited" if limited else "full"),)
     family += tuple(FamilyMember(f"Мельник дитина {i}", "2014-01-01", "child") for i in range(len(kid_levels)))
-    act = Assessment("case-h", 1, "2026-11-01", "cm-1", family=family,
-                     domains=tuple(DomainAssessment(Domain(d), n) for d, n in levels.items()),
-                     children=tuple(ChildNeeds(f"Мельник дитина {i}", n) for i, n in enumerate(kid_levels)))
+    act = Assessment(
+        "case-h",
+        1,
+        "2026-11-01",
+        "cm-1",
+        family=family,
+        domains=tuple(DomainAssessment(Domain(d), n) for d, n in levels.items()),
+        children=tuple(ChildNeeds(f"Мельник дитина {i}", n) for i, n in enumerate(kid_levels)),
+    )
     return act, draw(st.sampled_from(["", "information", "assessment", "crisis"]))
 
 
@@ -225,12 +272,22 @@ def test_a_growing_need_never_lowers_complexity_long_term_or_recommendations(sit
     if grow == "crisis":
         grown, grown_screening = act, "crisis"
     elif grow == "child":
-        grown, grown_screening = replace(act, family=act.family + (FamilyMember("Нова дитина", "2020-02-02", "child"),),
-                                         children=act.children + (ChildNeeds("Нова дитина", 2),)), screening
+        grown, grown_screening = (
+            replace(
+                act,
+                family=act.family + (FamilyMember("Нова дитина", "2020-02-02", "child"),),
+                children=act.children + (ChildNeeds("Нова дитина", 2),),
+            ),
+            screening,
+        )
     else:
         grown_screening = screening
-        grown = replace(act, domains=tuple(replace(d, need_level=min(3, d.need_level + 1)) if d.domain is grow else d
-                                           for d in act.domains))
+        grown = replace(
+            act,
+            domains=tuple(
+                replace(d, need_level=min(3, d.need_level + 1)) if d.domain is grow else d for d in act.domains
+            ),
+        )
     before, after = score(act, screening), score(grown, grown_screening)
     assert ORDER[after.complexity] >= ORDER[before.complexity]
     assert after.long_term >= before.long_term
@@ -240,6 +297,8 @@ def test_a_growing_need_never_lowers_complexity_long_term_or_recommendations(sit
 def test_the_result_can_be_stored_as_json():
     act, screening = build({"domains.mental_health.need_level": 3})
     result = score(act, screening)
-    text = json.dumps([[r.service_type, [reason.__dict__ for reason in r.because]] for r in result.recommendations],
-                      ensure_ascii=False)
+    text = json.dumps(
+        [[r.service_type, [reason.__dict__ for reason in r.because]] for r in result.recommendations],
+        ensure_ascii=False,
+    )
     assert "crisis_intervention" in text and "domains.mental_health.need_level" in text

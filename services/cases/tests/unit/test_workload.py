@@ -1,17 +1,20 @@
 """Automatic assignment of a new case: the community's case manager with the needed skills
 and the most free capacity after taking the case, weighted by complexity, with the reason."""
-import pytest
-from hypothesis import given, strategies as st
 
-from ekm_platform.errors import FailedPrecondition
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.domain.workload import WEIGHTS, Assignment, CaseManager, choose_case_manager
+from ekm_platform.errors import FailedPrecondition
 
 KYIV, LVIV = "UA80000000000093317", "UA46060250010015970"
-TEAM = [CaseManager("cm-olena", KYIV, 12, frozenset({"veterans", "children"})),
-        CaseManager("cm-taras", KYIV, 10, frozenset({"veterans"})),
-        CaseManager("cm-iryna", KYIV, 20, frozenset({"children"})),
-        CaseManager("cm-lviv", LVIV, 100, frozenset({"veterans", "children"}))]
+TEAM = [
+    CaseManager("cm-olena", KYIV, 12, frozenset({"veterans", "children"})),
+    CaseManager("cm-taras", KYIV, 10, frozenset({"veterans"})),
+    CaseManager("cm-iryna", KYIV, 20, frozenset({"children"})),
+    CaseManager("cm-lviv", LVIV, 100, frozenset({"veterans", "children"})),
+]
 
 
 def test_complexity_weights():
@@ -27,7 +30,9 @@ def test_only_the_case_managers_of_the_community_are_considered():
 def test_the_needed_skills_come_before_free_capacity():
     # cm-iryna has the most free capacity, but lacks "veterans"
     assert choose_case_manager(KYIV, {"veterans"}, "medium", TEAM, {}).manager_id == "cm-olena"
-    assert choose_case_manager(KYIV, {"veterans", "children"}, "medium", TEAM, {"cm-olena": 10}).manager_id == "cm-olena"
+    assert (
+        choose_case_manager(KYIV, {"veterans", "children"}, "medium", TEAM, {"cm-olena": 10}).manager_id == "cm-olena"
+    )
 
 
 def test_among_the_skilled_the_most_free_capacity_wins():
@@ -41,9 +46,17 @@ def test_ties_go_to_the_lower_load_then_the_id():
     assert choose_case_manager(KYIV, set(), "low", same, {}).manager_id == "cm-a"
 
 
-@pytest.mark.parametrize("complexity, load, fits", [
-    ("high", 7, True), ("high", 8, False), ("medium", 8, True), ("medium", 9, False), ("low", 9, True),
-    ("low", 10, False)])
+@pytest.mark.parametrize(
+    "complexity, load, fits",
+    [
+        ("high", 7, True),
+        ("high", 8, False),
+        ("medium", 8, True),
+        ("medium", 9, False),
+        ("low", 9, True),
+        ("low", 10, False),
+    ],
+)
 def test_a_case_fits_only_within_capacity_by_its_weight(complexity, load, fits):
     solo = [CaseManager("cm-solo", KYIV, 10, frozenset({"veterans"}))]
     if fits:
@@ -66,10 +79,12 @@ def test_without_a_skilled_colleague_with_capacity_someone_local_still_takes_the
     assert chosen.manager_id == "cm-iryna" and chosen.lacks_skills
     assert chosen.explanation_uk == (
         f"Громада {KYIV}; жоден кейс-менеджер із потрібними навичками (робота з ветеранами) не мав вільної ємності, "
-        f"тому випадок передано найкращому доступному кейс-менеджеру без них; вільна ємність 20 з 20; вага випадку 1")
+        f"тому випадок передано найкращому доступному кейс-менеджеру без них; вільна ємність 20 з 20; вага випадку 1"
+    )
     assert chosen.explanation_en == (
         f"community {KYIV}; no case manager with the needed skills (veterans) had capacity, so the case went to "
-        f"the best available manager without them; free capacity 20 of 20; case weight 1")
+        f"the best available manager without them; free capacity 20 of 20; case weight 1"
+    )
     assert "навички: —" not in chosen.explanation
 
 
@@ -95,19 +110,32 @@ def test_nobody_in_the_community_means_failed_precondition_naming_it():
 def test_the_explanation_names_community_skills_and_capacity_in_both_languages():
     chosen = choose_case_manager(KYIV, {"veterans"}, "high", TEAM, {"cm-olena": 7, "cm-taras": 4})
     assert isinstance(chosen, Assignment) and chosen.manager_id == "cm-taras"
-    assert chosen.explanation_uk == f"Громада {KYIV}; навички: робота з ветеранами; вільна ємність 6 з 10; вага випадку 3"
+    assert (
+        chosen.explanation_uk == f"Громада {KYIV}; навички: робота з ветеранами; вільна ємність 6 з 10; вага випадку 3"
+    )
     assert chosen.explanation_en == f"community {KYIV}; skills: veterans; free capacity 6 of 10; case weight 3"
     assert chosen.explanation == f"{chosen.explanation_uk} / {chosen.explanation_en}"
 
 
-managers = st.lists(st.builds(CaseManager, st.sampled_from(["m1", "m2", "m3", "m4", "m5"]),
-                              st.sampled_from([KYIV, LVIV]), st.integers(0, 15),
-                              st.frozensets(st.sampled_from(["veterans", "children"]))),
-                    max_size=6, unique_by=lambda m: m.manager_id)
+managers = st.lists(
+    st.builds(
+        CaseManager,
+        st.sampled_from(["m1", "m2", "m3", "m4", "m5"]),
+        st.sampled_from([KYIV, LVIV]),
+        st.integers(0, 15),
+        st.frozensets(st.sampled_from(["veterans", "children"])),
+    ),
+    max_size=6,
+    unique_by=lambda m: m.manager_id,
+)
 
 
-@given(managers, st.dictionaries(st.sampled_from(["m1", "m2", "m3", "m4", "m5"]), st.integers(0, 15)),
-       st.frozensets(st.sampled_from(["veterans", "children"])), st.sampled_from(["low", "medium", "high"]))
+@given(
+    managers,
+    st.dictionaries(st.sampled_from(["m1", "m2", "m3", "m4", "m5"]), st.integers(0, 15)),
+    st.frozensets(st.sampled_from(["veterans", "children"])),
+    st.sampled_from(["low", "medium", "high"]),
+)
 def test_the_choice_is_local_within_capacity_skilled_when_possible_and_the_freest(team, loads, skills, complexity):
     weight = WEIGHTS[complexity]
     free = {m.manager_id: m.capacity - loads.get(m.manager_id, 0) for m in team}

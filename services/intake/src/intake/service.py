@@ -1,19 +1,18 @@
 """The intake service: thin nameko entrypoints over service_layer.handlers."""
-from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
-from ekm_platform.events import event_handler  # retries with back-off, then dead letters
+
 from functools import partial
 
 from nameko.rpc import ServiceRpc, rpc
 from nameko_grpc.entrypoint import Grpc
 
+from ekm.intake.v1 import intake_pb2, intake_pb2_grpc
 from ekm_platform.auth import Principal
-from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
+from ekm_platform.dependencies import AuditChainer, Auth, Database, handle_event
+from ekm_platform.errors import PlatformError
+from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
-
-from ekm_platform.errors import PlatformError
-
 from intake.adapters import channel_mapping, grpc_mapping
 from intake.adapters.calling_service import CallingService
 from intake.adapters.orm import audit_log, metadata
@@ -76,9 +75,13 @@ class IntakeService(StandardGrpc):
     def OverrideScreening(self, request, context):
         principal = self.auth.require("case_manager", "supervisor")
         with self.db() as uow:
-            appeal = handlers.override_screening(uow, principal, request.tracking_number,
-                                                 grpc_mapping.LEVEL_CODES.get(request.screening_level, ""),
-                                                 request.reason)
+            appeal = handlers.override_screening(
+                uow,
+                principal,
+                request.tracking_number,
+                grpc_mapping.LEVEL_CODES.get(request.screening_level, ""),
+                request.reason,
+            )
         tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
         return grpc_mapping.screening(appeal.screening)
 
@@ -87,8 +90,9 @@ class IntakeService(StandardGrpc):
     def RecordConsultation(self, request, context):
         principal = self.auth.require(*STAFF)
         with self.db() as uow:
-            appeal, consultation = handlers.record_consultation(uow, principal, request.tracking_number,
-                                                                request.advice, list(request.topics))
+            appeal, consultation = handlers.record_consultation(
+                uow, principal, request.tracking_number, request.advice, list(request.topics)
+            )
         tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
         return grpc_mapping.consultation(appeal, consultation)
 
@@ -107,8 +111,9 @@ class IntakeService(StandardGrpc):
         ``{"bot_id", "community_code"}`` of the verified bot, ``message`` the JSON it sent.
         Answers ``channel_mapping.accepted`` or ``refused`` (nothing stored)."""
         principal = Principal(f"chatbot:{bot['bot_id']}"[:64], "chatbot", str(bot.get("community_code") or ""))
-        return self._submit_json(principal, message, Channel.CHATBOT, "message_id", "conversation_id",
-                                 f"chatbot:{bot['bot_id']}:")
+        return self._submit_json(
+            principal, message, Channel.CHATBOT, "message_id", "conversation_id", f"chatbot:{bot['bot_id']}:"
+        )
 
     @rpc
     def submit_agency_referral(self, actor, referral):
@@ -116,13 +121,18 @@ class IntakeService(StandardGrpc):
         partner agency (``Principal.as_actor()``, role partner_agency); ``referral`` has the
         chat-bot message's fields with ``referral_number`` as its key and source reference."""
         principal = Principal.from_actor(actor)
-        return self._submit_json(principal, referral, Channel.AGENCY_REFERRAL, "referral_number",
-                                 "referral_number", f"agency:{principal.organisation or principal.user_id}:")
+        return self._submit_json(
+            principal,
+            referral,
+            Channel.AGENCY_REFERRAL,
+            "referral_number",
+            "referral_number",
+            f"agency:{principal.organisation or principal.user_id}:",
+        )
 
     def _submit_json(self, principal, message, channel, key_field, reference_field, prefix):
         try:
-            submission = channel_mapping.submission_from_message(message, channel, key_field, reference_field,
-                                                                 prefix)
+            submission = channel_mapping.submission_from_message(message, channel, key_field, reference_field, prefix)
             with self.db() as uow:
                 appeal = handlers.submit_appeal(submission, uow, principal)
         except PlatformError as exc:
@@ -192,7 +202,8 @@ class IntakeService(StandardGrpc):
         with self.db() as uow:
             found = dedup.list_reviews(uow, principal, request.include_decided, request.page_size or 50)
         return intake_pb2.ListMatchReviewsResponse(
-            reviews=[grpc_mapping.review_summary(r, number) for r, number in found])
+            reviews=[grpc_mapping.review_summary(r, number) for r, number in found]
+        )
 
     @grpc
     @endpoint
@@ -208,8 +219,9 @@ class IntakeService(StandardGrpc):
     def DecideMatchReview(self, request, context):
         principal = self.auth.require(*REVIEWERS)
         with self.db() as uow:
-            view = dedup.decide_review(uow, principal, request.review_id, request.person_id, request.reason,
-                                       self.cases.match_candidates)
+            view = dedup.decide_review(
+                uow, principal, request.review_id, request.person_id, request.reason, self.cases.match_candidates
+            )
         tag_current_span(appeal_id=view["review"].appeal_id)
         return grpc_mapping.review_response(view)
 
@@ -218,19 +230,22 @@ class IntakeService(StandardGrpc):
     def ListRegionQueue(self, request, context):
         principal = self.auth.require("supervisor")
         with self.db() as uow:
-            appeals, names = routing.region_queue(uow, principal, request.region_code.strip(),
-                                                  request.page_size or 50)
-        return intake_pb2.ListRegionQueueResponse(appeals=[
-            grpc_mapping.queue_item(a, names.get(a.region_code, ""), names.get(a.routing_unit, ""), a.routing_unit)
-            for a in appeals])
+            appeals, names = routing.region_queue(uow, principal, request.region_code.strip(), request.page_size or 50)
+        return intake_pb2.ListRegionQueueResponse(
+            appeals=[
+                grpc_mapping.queue_item(a, names.get(a.region_code, ""), names.get(a.routing_unit, ""), a.routing_unit)
+                for a in appeals
+            ]
+        )
 
     @grpc
     @endpoint
     def AssignRegionQueueAppeal(self, request, context):
         principal = self.auth.require("supervisor")
         with self.db() as uow:
-            appeal = routing.assign_from_queue(uow, principal, request.appeal_id, request.community_code,
-                                               request.reason)
+            appeal = routing.assign_from_queue(
+                uow, principal, request.appeal_id, request.community_code, request.reason
+            )
         tag_current_span(tracking_number=appeal.tracking_number, appeal_id=appeal.appeal_id)
         return grpc_mapping.status_response(appeal)
 

@@ -27,6 +27,7 @@ literal ``"secret"`` is for the development file only (deploy/demo/chatbots.json
 shorter than 16 bytes is refused at start. Port ``EKM_CHATBOT_PORT`` (8090).
 In production TLS ends at the ingress in front of it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,9 @@ class Bot:
 
 
 def load_bots(path: str | None = None) -> dict[str, Bot]:
-    file = pathlib.Path(path or os.environ.get("EKM_CHATBOTS_FILE") or
-                        config.home() / "deploy" / "demo" / "chatbots.json")
+    file = pathlib.Path(
+        path or os.environ.get("EKM_CHATBOTS_FILE") or config.home() / "deploy" / "demo" / "chatbots.json"
+    )
     if not file.exists():
         log.warning("no chat-bot configuration at %s: every webhook request is refused", file)
         return {}
@@ -74,8 +76,9 @@ def load_bots(path: str | None = None) -> dict[str, Bot]:
     for entry in json.loads(file.read_text(encoding="utf-8")):
         secret = bot_secret(entry)
         if len(secret.encode()) < MIN_SECRET:
-            raise SystemExit(f"chat-bot {entry.get('bot_id')!r}: its secret is missing or shorter than "
-                             f"{MIN_SECRET} bytes ({file})")
+            raise SystemExit(
+                f"chat-bot {entry.get('bot_id')!r}: its secret is missing or shorter than {MIN_SECRET} bytes ({file})"
+            )
         bots[entry["bot_id"]] = Bot(entry["bot_id"], secret.encode(), entry.get("community_code", ""))
     return bots
 
@@ -106,8 +109,11 @@ def check_signature(bot: Bot, headers: dict, body: bytes, now: float) -> None:
     """401 unless the timestamp is inside the replay window and the signature is the bot's."""
     stamp = headers.get("x-ekm-timestamp", "")
     if not stamp.isdigit() or abs(now - int(stamp)) > REPLAY_WINDOW:
-        raise Refused(401, f"позначка часу відсутня або старша за {REPLAY_WINDOW} с / X-EKM-Timestamp missing "
-                           f"or outside the {REPLAY_WINDOW} s window")
+        raise Refused(
+            401,
+            f"позначка часу відсутня або старша за {REPLAY_WINDOW} с / X-EKM-Timestamp missing "
+            f"or outside the {REPLAY_WINDOW} s window",
+        )
     given = headers.get("x-ekm-signature", "")
     if not hmac.compare_digest(given.encode(), sign(bot.secret, stamp, body).encode()):
         raise Refused(401, "невірний підпис запиту / bad request signature")
@@ -125,6 +131,7 @@ class IntakeRpc:
         client = getattr(self.local, "client", None)
         if client is None:
             from nameko.standalone.rpc import ServiceRpcClient
+
             holder = ServiceRpcClient("intake", uri=config.amqp_uri(), timeout=RPC_TIMEOUT)
             client = self.local.client = holder.__enter__()
             self.local.holder = holder
@@ -145,7 +152,8 @@ class IntakeRpc:
     def submit(self, bot: Bot, message) -> dict:
         try:
             return self._client().submit_chatbot_appeal(
-                {"bot_id": bot.bot_id, "community_code": bot.community_code}, message)
+                {"bot_id": bot.bot_id, "community_code": bot.community_code}, message
+            )
         except Exception:
             self._drop_client()
             raise
@@ -185,9 +193,17 @@ class ChatbotWebhook:
             log.exception("chat-bot appeal failed")
             status, answer = 503, {"error": "сервіс тимчасово недоступний / temporarily unavailable"}
         body = json.dumps(answer, ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def _handle(self, scope, receive):
@@ -243,6 +259,7 @@ def _tag(**identifiers) -> None:
     """Identifiers on the request's server span (``ekm trace EKM-…`` finds it)."""
     if os.environ.get("EKM_TRACING", "on") != "off":
         from ekm_platform.tracing import tag_current_span
+
         tag_current_span(**identifiers)
 
 
@@ -271,10 +288,20 @@ def main(argv=None) -> None:
     rpc = IntakeRpc()
     app = ChatbotWebhook(load_bots(), rpc)
     sock = listen(args.port, backlog=256)
-    server = uvicorn.Server(uvicorn.Config(
-        instrument(app), http="h11", lifespan="on", limit_concurrency=128, timeout_keep_alive=5,
-        h11_max_incomplete_event_size=16 * 1024, server_header=False, log_config=None, access_log=False,
-        timeout_graceful_shutdown=5))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            instrument(app),
+            http="h11",
+            lifespan="on",
+            limit_concurrency=128,
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
+            server_header=False,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=5,
+        )
+    )
     print(f"LISTENING {sock.getsockname()[1]}", flush=True)
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, lambda *_: None)
@@ -283,6 +310,7 @@ def main(argv=None) -> None:
     finally:
         rpc.close()
         from ekm_platform.tracing import shutdown_tracing
+
         shutdown_tracing()
 
 

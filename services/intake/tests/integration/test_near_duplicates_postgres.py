@@ -1,5 +1,6 @@
 """Ten near-duplicates of one person at once on PostgreSQL: one appeal is accepted and the other
 nine are merged into it (the subject's advisory lock serialises the check)."""
+
 import threading
 import uuid
 from dataclasses import replace
@@ -13,7 +14,6 @@ from ekm_platform.db import drop_database, ensure_database, make_engine, make_se
 from ekm_platform.migrations import migrate
 from ekm_platform.testing.fixtures import postgres_available
 from ekm_platform.unit_of_work import UnitOfWork
-
 from intake.adapters.orm import metadata
 from intake.adapters.repository import AppealRepository
 from intake.domain.model import AppealState
@@ -44,7 +44,9 @@ def test_ten_near_duplicates_at_once_give_one_appeal_and_nine_merged(uow, valid)
             with uow() as u:
                 results[i] = handlers.submit_appeal(
                     replace(valid, applicant_phone=f"+38050111{i:04d}"),
-                    u, Principal(f"cm-{i}", "case_manager", "UA80000000000093317"))
+                    u,
+                    Principal(f"cm-{i}", "case_manager", "UA80000000000093317"),
+                )
         except Exception as exc:  # noqa: BLE001 — reported below
             failures.append(repr(exc))
 

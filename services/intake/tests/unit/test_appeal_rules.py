@@ -1,5 +1,6 @@
 """Who sees which appeal, the audit log of every personal-data read and write, routing to a
 community, and idempotency keys scoped per caller."""
+
 import json
 from dataclasses import replace
 
@@ -10,7 +11,6 @@ from ekm_platform.auth import Principal
 from ekm_platform.dependencies import PermanentEventError
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import AlreadyExists, NotFound, ValidationError
-
 from intake.adapters.orm import appeals, audit_log, metadata
 from intake.adapters.repository import AppealRepository
 from intake.domain.model import Channel
@@ -52,12 +52,14 @@ def status(uow, tracking_number, principal, case_access=None):
 
 def open_case(uow, appeal, case_number="CASE-2026-AAAAAAA"):
     with uow() as u:
-        handlers.record_case_opened(Envelope("case.opened", "cases", {"appeal_id": appeal.appeal_id,
-                                                                       "case_number": case_number}), u)
+        handlers.record_case_opened(
+            Envelope("case.opened", "cases", {"appeal_id": appeal.appeal_id, "case_number": case_number}), u
+        )
         u.commit()
 
 
 # --- item 6: a recipient sees only their own appeals ----------------------------------------
+
 
 def test_a_recipient_cannot_see_another_persons_appeal(uow, valid):
     alices = submit(uow, valid, ALICE)
@@ -75,7 +77,8 @@ def test_not_found_for_someone_elses_appeal_looks_like_an_unknown_one(uow, valid
     with pytest.raises(NotFound) as unknown:
         status(uow, "EKM-000000-XXXXXXXX", BOB)
     assert other.value.message.replace(alices.tracking_number, "?") == unknown.value.message.replace(
-        "EKM-000000-XXXXXXXX", "?")
+        "EKM-000000-XXXXXXXX", "?"
+    )
 
 
 def test_a_recipient_sees_the_appeal_they_submitted(uow, valid):
@@ -92,14 +95,19 @@ def test_a_recipient_sees_an_appeal_made_for_them_once_it_opened_their_case(uow,
 
     def case_access(actor, case_number):
         asked.append((actor["user_id"], actor["role"], case_number))
-        return ({"status": "ok", "person_id": actor["user_id"]} if actor["user_id"] == ALICE.user_id
-                else {"status": "not_found"})
+        return (
+            {"status": "ok", "person_id": actor["user_id"]}
+            if actor["user_id"] == ALICE.user_id
+            else {"status": "not_found"}
+        )
 
     assert status(uow, made_by_cm.tracking_number, ALICE, case_access).case_number == "CASE-2026-AAAAAAA"
     with pytest.raises(NotFound):
         status(uow, made_by_cm.tracking_number, BOB, case_access)
-    assert asked == [("person-alice", "recipient", "CASE-2026-AAAAAAA"),
-                     ("person-bob", "recipient", "CASE-2026-AAAAAAA")]
+    assert asked == [
+        ("person-alice", "recipient", "CASE-2026-AAAAAAA"),
+        ("person-bob", "recipient", "CASE-2026-AAAAAAA"),
+    ]
 
 
 def test_staff_see_any_appeals_status(uow, valid):
@@ -117,6 +125,7 @@ def test_the_submitter_is_stored(uow, valid):
 
 # --- item 4: every read and write of personal data is audited, identifiers only ------------
 
+
 def test_every_personal_data_access_is_audited_with_identifiers_only(uow, valid):
     appeal = submit(uow, valid, CM)
     status(uow, appeal.tracking_number, CM)
@@ -129,12 +138,19 @@ def test_every_personal_data_access_is_audited_with_identifiers_only(uow, valid)
         ("cm-1", "case_manager", "appeal.write", "appeal", appeal.appeal_id),
         ("cm-1", "case_manager", "appeal.status_read", "appeal", appeal.appeal_id),
         ("cases", "service", "appeal.subject_read", "appeal", appeal.appeal_id),
-        ("notifications", "service", "appeal.contact_read", "appeal", appeal.appeal_id)]
+        ("notifications", "service", "appeal.contact_read", "appeal", appeal.appeal_id),
+    ]
     assert all(e["purpose"] for e in written)
     assert json.loads(written[0]["details"])["tracking_number"] == appeal.tracking_number
     text = json.dumps(written, default=str, ensure_ascii=False)
-    for secret in (valid.applicant.rnokpp, valid.applicant.unzr, valid.applicant.last_name,
-                   valid.applicant.first_name, valid.applicant_phone, valid.description):
+    for secret in (
+        valid.applicant.rnokpp,
+        valid.applicant.unzr,
+        valid.applicant.last_name,
+        valid.applicant.first_name,
+        valid.applicant_phone,
+        valid.description,
+    ):
         assert secret not in text
 
 
@@ -145,8 +161,11 @@ def test_a_refused_appeal_leaves_no_audit_entry(uow, valid):
 
 
 def signal_event(signal_id="sig-1"):
-    return Envelope("registry.person.returned_from_service", "registry_gateway",
-                    {"signal_id": signal_id, "occurred_on": "2026-11-30"})
+    return Envelope(
+        "registry.person.returned_from_service",
+        "registry_gateway",
+        {"signal_id": signal_id, "occurred_on": "2026-11-30"},
+    )
 
 
 def fetch_subject(signal_id):
@@ -159,8 +178,11 @@ def test_the_outreach_appeal_is_audited_and_goes_to_the_served_community(uow):
         u.commit()
     assert appeal.submission.community_code == KYIV
     [entry] = entries(uow)
-    assert (entry["actor_id"], entry["action"], entry["subject_id"]) == ("registry_gateway", "appeal.write",
-                                                                         appeal.appeal_id)
+    assert (entry["actor_id"], entry["action"], entry["subject_id"]) == (
+        "registry_gateway",
+        "appeal.write",
+        appeal.appeal_id,
+    )
     assert json.loads(entry["details"])["signal_id"] == "sig-1" and "Коваленко" not in entry["details"]
     with uow() as u:  # the same signal again: the same appeal, nothing more written
         assert handlers.open_outreach_appeal(signal_event(), u, fetch_subject).appeal_id == appeal.appeal_id
@@ -168,6 +190,7 @@ def test_the_outreach_appeal_is_audited_and_goes_to_the_served_community(uow):
 
 
 # --- item 13: no appeal that nobody would own ------------------------------------------------
+
 
 def test_an_appeal_without_a_community_is_refused_naming_the_field(uow, valid):
     with pytest.raises(ValidationError) as caught:
@@ -190,7 +213,7 @@ def test_without_a_community_in_the_request_the_staff_members_own_community_is_u
 
 
 def test_outreach_routing():
-    assert outreach_community("", [KYIV]) == KYIV                    # a one-community deployment
+    assert outreach_community("", [KYIV]) == KYIV  # a one-community deployment
     assert outreach_community("", [KYIV, "UA46000000000026241"]) is None  # which one? not guessed
     assert outreach_community(KYIV, [KYIV, "UA46000000000026241"]) == KYIV
     assert outreach_community("UA46000000000026241", [KYIV]) is None  # configured but not served
@@ -205,11 +228,14 @@ def test_an_outreach_signal_nobody_would_own_goes_to_the_dead_letters(uow, monke
     assert "EKM_OUTREACH_COMMUNITY" in str(caught.value)
     monkeypatch.setattr(handlers, "OUTREACH_COMMUNITY", "UA46000000000026241")
     with uow() as u:
-        assert handlers.open_outreach_appeal(signal_event(), u, fetch_subject).submission.community_code == \
-            "UA46000000000026241"
+        assert (
+            handlers.open_outreach_appeal(signal_event(), u, fetch_subject).submission.community_code
+            == "UA46000000000026241"
+        )
 
 
 # --- item 20: idempotency keys per caller, one request per key -------------------------------
+
 
 def test_a_different_request_under_a_used_key_is_refused(uow, valid):
     keyed = replace(valid, client_request_id="frontend-42")
@@ -227,7 +253,11 @@ def test_a_repeated_submission_gets_the_same_answer_after_the_case_opened(uow, v
     open_case(uow, first)
     again = submit(uow, keyed, CM)
     assert (again.appeal_id, again.tracking_number, again.state, again.case_number) == (
-        first.appeal_id, first.tracking_number, first.state, "")
+        first.appeal_id,
+        first.tracking_number,
+        first.state,
+        "",
+    )
 
 
 def test_the_key_is_scoped_per_caller(uow, valid):

@@ -1,5 +1,6 @@
 """Routing over КАТОТТГ (community, provider, the region's queue), near-duplicate appeals merged,
 and the manual review of uncertain person matches — denied cases first."""
+
 import json
 from dataclasses import replace
 from datetime import timedelta
@@ -10,7 +11,6 @@ from sqlalchemy import select
 from ekm_platform.auth import Principal
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
-
 from intake.adapters.orm import appeals, audit_log, metadata
 from intake.adapters.repository import AppealRepository
 from intake.domain.dedup import DuplicatePolicy
@@ -19,12 +19,12 @@ from intake.domain.routing import Address
 from intake.service_layer import dedup, handlers, routing
 
 KYIV = "UA80000000000093317"
-BUCHA = "UA32080070000050759"         # Бучанська громада, Київська область
+BUCHA = "UA32080070000050759"  # Бучанська громада, Київська область
 IRPIN = "UA32080150000035443"
-BORYSPIL = "UA32040010000010116"      # Київська область, not served
+BORYSPIL = "UA32040010000010116"  # Київська область, not served
 KYIV_OBLAST = "UA32000000000030281"
 BUCHA_CITY = "UA32080070010087821"
-VORZEL = "UA32080070030073716"        # a settlement of the Бучанська громада with its own provider
+VORZEL = "UA32080070030073716"  # a settlement of the Бучанська громада with its own provider
 LVIV_CITY_COMMUNITY = "UA46060250000025047"
 
 CM = Principal("cm-1", "case_manager", KYIV)
@@ -39,12 +39,19 @@ OPERATOR = Principal("op-1", "operator", BUCHA)
 def uow(sqlite_uow):
     factory = sqlite_uow("intake", metadata, AppealRepository)
     with factory() as u:
-        routing.register_community(u, BUCHA, "Бучанська", [
-            {"code": "BUCHA-CNSP", "name": "ЦНСП Бучанської МР", "default": True},
-            {"code": "VORZEL-SSO", "name": "Ворзель", "settlements": [VORZEL]}])
+        routing.register_community(
+            u,
+            BUCHA,
+            "Бучанська",
+            [
+                {"code": "BUCHA-CNSP", "name": "ЦНСП Бучанської МР", "default": True},
+                {"code": "VORZEL-SSO", "name": "Ворзель", "settlements": [VORZEL]},
+            ],
+        )
     with factory() as u:
-        routing.register_community(u, IRPIN, "Ірпінська", [{"code": "IRPIN-CNSP", "name": "ЦНСП Ірпінь",
-                                                              "default": True}])
+        routing.register_community(
+            u, IRPIN, "Ірпінська", [{"code": "IRPIN-CNSP", "name": "ЦНСП Ірпінь", "default": True}]
+        )
     return factory
 
 
@@ -61,8 +68,10 @@ def stored(uow, appeal_id):
 def outbox(uow):
     with uow() as u:
         table = metadata.tables["outbox"]
-        return [(r.event_type, json.loads(r.payload)["data"]) for r in u.session.execute(
-            select(table).order_by(table.c.seq))]
+        return [
+            (r.event_type, json.loads(r.payload)["data"])
+            for r in u.session.execute(select(table).order_by(table.c.seq))
+        ]
 
 
 def audits(uow, action):
@@ -72,25 +81,50 @@ def audits(uow, action):
 
 # --- routing -----------------------------------------------------------------------------------
 
+
 def test_the_actual_address_routes_to_its_community_and_provider(uow, valid):
-    appeal = submit(uow, replace(valid, community_code="", actual_address=Address(katottg=BUCHA_CITY),
-                                 registered_address=Address(katottg=LVIV_CITY_COMMUNITY)))
-    assert (appeal.submission.community_code, appeal.provider_code, appeal.routing_basis, appeal.region_code) == \
-        (BUCHA, "BUCHA-CNSP", "actual_address", KYIV_OBLAST)
+    appeal = submit(
+        uow,
+        replace(
+            valid,
+            community_code="",
+            actual_address=Address(katottg=BUCHA_CITY),
+            registered_address=Address(katottg=LVIV_CITY_COMMUNITY),
+        ),
+    )
+    assert (appeal.submission.community_code, appeal.provider_code, appeal.routing_basis, appeal.region_code) == (
+        BUCHA,
+        "BUCHA-CNSP",
+        "actual_address",
+        KYIV_OBLAST,
+    )
     assert outbox(uow)[-1][1]["provider_code"] == "BUCHA-CNSP"
 
 
 def test_a_settlement_with_its_own_provider_and_names_instead_of_codes(uow, valid):
-    appeal = submit(uow, replace(valid, community_code="", registered_address=Address(
-        region="Київська область", settlement="смт Ворзель", street="вул. Курортна, 1")))
-    assert (appeal.submission.community_code, appeal.provider_code, appeal.routing_basis) == \
-        (BUCHA, "VORZEL-SSO", "registered_address")
+    appeal = submit(
+        uow,
+        replace(
+            valid,
+            community_code="",
+            registered_address=Address(region="Київська область", settlement="смт Ворзель", street="вул. Курортна, 1"),
+        ),
+    )
+    assert (appeal.submission.community_code, appeal.provider_code, appeal.routing_basis) == (
+        BUCHA,
+        "VORZEL-SSO",
+        "registered_address",
+    )
     assert stored(uow, appeal.appeal_id).submission.registered_address.street == "вул. Курортна, 1"
 
 
 def test_the_requested_community_comes_first_and_the_submitters_last(uow, valid):
-    assert submit(uow, replace(valid, community_code=IRPIN, actual_address=Address(katottg=BUCHA_CITY))) \
-        .submission.community_code == IRPIN
+    assert (
+        submit(
+            uow, replace(valid, community_code=IRPIN, actual_address=Address(katottg=BUCHA_CITY))
+        ).submission.community_code
+        == IRPIN
+    )
     assert submit(uow, replace(valid, community_code="", description="інше")).routing_basis == "submitter"
 
 
@@ -106,20 +140,25 @@ def test_an_unserved_community_of_a_served_region_goes_to_the_regions_queue(uow,
 
 def test_unroutable_appeals_are_refused_naming_the_field(uow, valid):
     cases = [
-        (replace(valid, community_code=LVIV_CITY_COMMUNITY), "community_code"),           # region not served
-        (replace(valid, community_code="UA99999999999999999"), "community_code"),          # not in КАТОТТГ
-        (replace(valid, community_code="", actual_address=Address(katottg="UA00000000000000000")),
-         "actual_address.katottg"),
-        (replace(valid, community_code="", registered_address=Address(region="Нарнія", settlement="X")),
-         "registered_address.region"),
+        (replace(valid, community_code=LVIV_CITY_COMMUNITY), "community_code"),  # region not served
+        (replace(valid, community_code="UA99999999999999999"), "community_code"),  # not in КАТОТТГ
+        (
+            replace(valid, community_code="", actual_address=Address(katottg="UA00000000000000000")),
+            "actual_address.katottg",
+        ),
+        (
+            replace(valid, community_code="", registered_address=Address(region="Нарнія", settlement="X")),
+            "registered_address.region",
+        ),
     ]
     for submission, field in cases:
         with pytest.raises(ValidationError) as caught:
             submit(uow, submission)
         assert [v.field for v in caught.value.violations] == [field], caught.value.message
     with pytest.raises(ValidationError) as caught:
-        submit(uow, replace(valid, community_code="", channel=Channel.RECIPIENT_CABINET),
-               Principal("r-1", "recipient"))  # no code, no address, no community of their own
+        submit(
+            uow, replace(valid, community_code="", channel=Channel.RECIPIENT_CABINET), Principal("r-1", "recipient")
+        )  # no code, no address, no community of their own
     assert [v.field for v in caught.value.violations] == ["community_code"]
     with uow() as u:
         assert u.session.execute(select(appeals)).first() is None
@@ -150,8 +189,12 @@ def test_a_supervisor_routes_a_queued_appeal_to_a_served_community_of_the_region
         assert caught.value.violations[0].field == "community_code"
     with uow() as u:
         moved = routing.assign_from_queue(u, SV_IRPIN, appeal.appeal_id, BUCHA, "найближча громада")
-    assert (moved.state, moved.submission.community_code, moved.provider_code, moved.routing_basis) == \
-        (AppealState.ACCEPTED, BUCHA, "BUCHA-CNSP", "assigned")
+    assert (moved.state, moved.submission.community_code, moved.provider_code, moved.routing_basis) == (
+        AppealState.ACCEPTED,
+        BUCHA,
+        "BUCHA-CNSP",
+        "assigned",
+    )
     assert outbox(uow)[-1][0] == "appeal.accepted" and outbox(uow)[-1][1]["community_code"] == BUCHA
     assert audits(uow, "appeal.route")[-1]["actor_id"] == "sv-i"
     with uow() as u, pytest.raises(FailedPrecondition):
@@ -165,10 +208,12 @@ def test_register_community_needs_a_katottg_community(uow):
 
 # --- near-duplicates ---------------------------------------------------------------------------
 
+
 def test_the_same_request_again_is_merged_into_the_first_appeal(uow, valid):
     first = submit(uow, replace(valid, description="Потрібна реабілітація після поранення"))
-    again = submit(uow, replace(valid, description="потрібна реабілітація після поранення!",
-                                applicant_phone="+380501110009"))
+    again = submit(
+        uow, replace(valid, description="потрібна реабілітація після поранення!", applicant_phone="+380501110009")
+    )
     assert again.state is AppealState.MERGED and again.merged_into == first.appeal_id
     assert again.merged_into_tracking == first.tracking_number and again.appeal_id != first.appeal_id
     kinds = [k for k, _ in outbox(uow)]
@@ -182,9 +227,17 @@ def test_the_same_request_again_is_merged_into_the_first_appeal(uow, valid):
 def test_a_transliterated_name_without_identifiers_is_the_same_subject(uow, valid):
     first = submit(uow, replace(valid, description="Потрібна допомога з житлом"))
     latin = PersonData(last_name="Kovalenko", first_name="Andriy", birth_date="1988-03-14")
-    again = submit(uow, replace(valid, applicant=replace(valid.applicant, first_name="Андрей"),
-                                subject=latin, applicant_is_subject=False, relation_to_subject="брат",
-                                description="потрібна допомога з житлом"))
+    again = submit(
+        uow,
+        replace(
+            valid,
+            applicant=replace(valid.applicant, first_name="Андрей"),
+            subject=latin,
+            applicant_is_subject=False,
+            relation_to_subject="брат",
+            description="потрібна допомога з житлом",
+        ),
+    )
     assert again.merged_into == first.appeal_id
 
 
@@ -192,11 +245,21 @@ def test_what_is_not_a_near_duplicate(uow, valid):
     first = submit(uow, replace(valid, description="Потрібна реабілітація після поранення"))
     other_need = submit(uow, replace(valid, description="Прошу допомогти з працевлаштуванням у громаді"))
     urgent = submit(uow, replace(valid, description="Потрібна реабілітація після поранення", urgent=True))
-    other_person = submit(uow, replace(valid, applicant=replace(valid.applicant, rnokpp="", unzr="",
-                                                                first_name="Олег"),
-                                       description="Потрібна реабілітація після поранення"))
-    more = submit(uow, replace(valid, description="Потрібна реабілітація після поранення, а ще житло і робота "
-                                                 "для дружини та школа для дітей"))  # adds needs: not the same ask
+    other_person = submit(
+        uow,
+        replace(
+            valid,
+            applicant=replace(valid.applicant, rnokpp="", unzr="", first_name="Олег"),
+            description="Потрібна реабілітація після поранення",
+        ),
+    )
+    more = submit(
+        uow,
+        replace(
+            valid,
+            description="Потрібна реабілітація після поранення, а ще житло і робота для дружини та школа для дітей",
+        ),
+    )  # adds needs: not the same ask
     for appeal in (other_need, urgent, other_person, more):
         assert appeal.merged_into == "" and appeal.state is not AppealState.MERGED
     assert first.state is AppealState.ACCEPTED
@@ -224,8 +287,9 @@ def test_a_recipient_who_sent_the_duplicate_sees_the_first_appeal(uow, valid):
     with uow() as u, pytest.raises(NotFound):
         handlers.appeal_status(first.tracking_number, u, alice)
     with uow() as u:
-        u.session.execute(appeals.update().where(appeals.c.merged_into == first.appeal_id)
-                          .values(submitted_by="person-alice"))
+        u.session.execute(
+            appeals.update().where(appeals.c.merged_into == first.appeal_id).values(submitted_by="person-alice")
+        )
         u.commit()
     with uow() as u:
         assert handlers.appeal_status(first.tracking_number, u, alice).appeal_id == first.appeal_id
@@ -235,8 +299,10 @@ def test_a_case_for_the_first_appeal_reaches_its_duplicates_and_a_link_says_link
     first = submit(uow, valid)
     again = submit(uow, replace(valid, applicant_phone="+380501110009"))
     with uow() as u:
-        handlers.record_case_opened(Envelope("case.appeal_linked", "cases",
-                                             {"appeal_id": first.appeal_id, "case_number": "CASE-2026-AAAAAAA"}), u)
+        handlers.record_case_opened(
+            Envelope("case.appeal_linked", "cases", {"appeal_id": first.appeal_id, "case_number": "CASE-2026-AAAAAAA"}),
+            u,
+        )
         u.commit()
     assert stored(uow, first.appeal_id).state is AppealState.CASE_LINKED
     merged = stored(uow, again.appeal_id)
@@ -249,9 +315,17 @@ PERSON_A, PERSON_B = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222
 
 
 def review_needed(uow, appeal):
-    event = Envelope("case.match_review_needed", "cases", {"appeal_id": appeal.appeal_id, "candidates": [
-        {"person_id": PERSON_B, "score": 0.81, "band": "review", "reasons": ["birth_date", "first_name~0.62"]},
-        {"person_id": PERSON_A, "score": 0.9, "band": "review", "reasons": ["birth_date", "last_name~0.89"]}]})
+    event = Envelope(
+        "case.match_review_needed",
+        "cases",
+        {
+            "appeal_id": appeal.appeal_id,
+            "candidates": [
+                {"person_id": PERSON_B, "score": 0.81, "band": "review", "reasons": ["birth_date", "first_name~0.62"]},
+                {"person_id": PERSON_A, "score": 0.9, "band": "review", "reasons": ["birth_date", "last_name~0.89"]},
+            ],
+        },
+    )
     with uow() as u:
         review = dedup.open_match_review(event, u)
         u.commit()
@@ -263,9 +337,21 @@ def review_needed(uow, appeal):
 def fetch_candidates(calls):
     def fetch(actor, person_ids):
         calls.append((actor, person_ids))
-        return [{"person_id": PERSON_A, "last_name": "Коваленко", "first_name": "Андрій", "patronymic": "",
-                 "birth_date": "1988-03-14", "rnokpp": "", "unzr": "19880314-43212",
-                 "case_number": "CASE-2026-BBBBBBB", "case_stage": "assessment", "case_community_code": KYIV}]
+        return [
+            {
+                "person_id": PERSON_A,
+                "last_name": "Коваленко",
+                "first_name": "Андрій",
+                "patronymic": "",
+                "birth_date": "1988-03-14",
+                "rnokpp": "",
+                "unzr": "19880314-43212",
+                "case_number": "CASE-2026-BBBBBBB",
+                "case_stage": "assessment",
+                "case_community_code": KYIV,
+            }
+        ]
+
     return fetch
 
 
@@ -307,14 +393,17 @@ def test_the_side_by_side_view_compares_field_by_field_and_is_audited(uow, valid
 def test_a_decision_needs_a_reason_and_a_candidate_and_is_final(uow, valid):
     appeal = submit(uow, replace(valid, applicant=replace(valid.applicant, rnokpp="", unzr="")))
     review = review_needed(uow, appeal)
-    for person_id, reason, field in ((PERSON_A, " ", "reason"), ("33333333-0000-0000-0000-000000000000", "так",
-                                                                  "person_id")):
+    for person_id, reason, field in (
+        (PERSON_A, " ", "reason"),
+        ("33333333-0000-0000-0000-000000000000", "так", "person_id"),
+    ):
         with uow() as u, pytest.raises(ValidationError) as caught:
             dedup.decide_review(u, CM, review.review_id, person_id, reason, fetch_candidates([]))
         assert [v.field for v in caught.value.violations] == [field]
     with uow() as u:
-        view = dedup.decide_review(u, CM, review.review_id, PERSON_A, "той самий УНЗР і дата народження",
-                                   fetch_candidates([]))
+        view = dedup.decide_review(
+            u, CM, review.review_id, PERSON_A, "той самий УНЗР і дата народження", fetch_candidates([])
+        )
     assert view["review"].state == "decided" and view["review"].decided_person_id == PERSON_A
     kind, data = outbox(uow)[-1]
     assert kind == "appeal.match_decided" and data["person_id"] == PERSON_A and data["appeal_id"] == appeal.appeal_id

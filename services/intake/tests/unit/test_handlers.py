@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from ekm_platform.auth import Principal
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import NotFound, ValidationError
-
 from intake.adapters.orm import appeals, metadata
 from intake.adapters.repository import AppealRepository
 from intake.domain.model import AppealState

@@ -1,4 +1,5 @@
 """The internal RPCs other services call: get_appeal_details (audited) and appeal_case_number."""
+
 import json
 from dataclasses import replace
 
@@ -9,7 +10,6 @@ from sqlalchemy import select
 from ekm_platform.auth import Principal
 from ekm_platform.envelope import Envelope
 from ekm_platform.errors import PermissionDenied
-
 from intake.adapters.orm import audit_log, metadata
 from intake.adapters.repository import AppealRepository
 from intake.domain.model import PersonData
@@ -31,24 +31,42 @@ def entries(uow):
 
 def test_details_for_the_case_worker_are_audited_with_identifiers_only(uow, valid):
     mother = PersonData(last_name="Коваленко", first_name="Марія", patronymic="Іванівна")
-    submission = replace(valid, applicant=mother, applicant_is_subject=False, relation_to_subject="мати",
-                         subject=valid.applicant, applicant_email="m@example.org")
+    submission = replace(
+        valid,
+        applicant=mother,
+        applicant_is_subject=False,
+        relation_to_subject="мати",
+        subject=valid.applicant,
+        applicant_email="m@example.org",
+    )
     with uow() as u:
         appeal = handlers.submit_appeal(submission, u, CM)
     before = len(entries(uow))
     with uow() as u:
         details = handlers.appeal_details(appeal.appeal_id, CM, u)
     assert details["description"] == valid.description and details["channel"] == "phone"
-    assert details["applicant"] == {"last_name": "Коваленко", "first_name": "Марія", "patronymic": "Іванівна",
-                                    "is_subject": False, "relation_to_subject": "мати"}
+    assert details["applicant"] == {
+        "last_name": "Коваленко",
+        "first_name": "Марія",
+        "patronymic": "Іванівна",
+        "is_subject": False,
+        "relation_to_subject": "мати",
+    }
     assert details["contact"] == {"phone": valid.applicant_phone, "email": "m@example.org"}
     assert details["tracking_number"] == appeal.tracking_number and details["source_reference"] == ""
     written = entries(uow)[before:]
     assert [(e["actor_id"], e["actor_role"], e["action"], e["subject_type"], e["subject_id"]) for e in written] == [
-        ("cm-1", "case_manager", "appeal.read", "appeal", appeal.appeal_id)]
+        ("cm-1", "case_manager", "appeal.read", "appeal", appeal.appeal_id)
+    ]
     text = json.dumps(dict(written[0]), default=str, ensure_ascii=False)
-    for secret in ("Коваленко", "Марія", valid.applicant_phone, "m@example.org", valid.applicant.rnokpp,
-                   valid.description):
+    for secret in (
+        "Коваленко",
+        "Марія",
+        valid.applicant_phone,
+        "m@example.org",
+        valid.applicant.rnokpp,
+        valid.description,
+    ):
         assert secret not in text
 
 
@@ -90,6 +108,7 @@ def test_the_calling_service_is_read_from_the_call_id_stack():
     from types import SimpleNamespace
 
     from intake.adapters.calling_service import CallingService
+
     provider = CallingService()
     ctx = SimpleNamespace(immediate_parent_call_id="cases.on_appeal_accepted.2f0c")
     assert provider.get_dependency(ctx) == "cases"

@@ -1,6 +1,7 @@
 """Screening by a versioned decision table, channels kept with their source references,
 overrides with a reason, information answered by a consultation, the appeal's history and
 the recipient cabinet's list."""
+
 import copy
 import json
 from dataclasses import replace
@@ -10,7 +11,6 @@ from sqlalchemy import func, select
 
 from ekm_platform.auth import Principal
 from ekm_platform.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied, ValidationError
-
 from intake.adapters import channel_mapping
 from intake.adapters.orm import appeal_history, appeals, consultations, metadata
 from intake.adapters.repository import AppealRepository
@@ -49,6 +49,7 @@ def outbox(uow):
 
 # --- the decision table ----------------------------------------------------------------------
 
+
 def test_the_table_is_versioned_data_and_checked_when_loaded():
     table = screening.load_rules("v1")
     assert table["version"] == "v1" and {r["id"] for r in table["rules"]} >= {"CR-URGENT", "IN-ONLY", "AS-CHILD"}
@@ -62,16 +63,19 @@ def test_the_table_is_versioned_data_and_checked_when_loaded():
         screening.load_rules("v999")
 
 
-@pytest.mark.parametrize("change, outcome, fired", [
-    ({}, "assessment", ["AS-DEFAULT"]),
-    ({"urgent": True}, "crisis", ["CR-URGENT"]),
-    ({"description": "Чоловік б’є мене і дітей, погрожує вбити"}, "crisis", ["CR-WORDS"]),
-    ({"information_only": True}, "information", ["IN-ONLY"]),
-    ({"description": "Які документи потрібні для допомоги?"}, "information", ["IN-WORDS"]),
-    # the most urgent outcome wins, and every rule that fired is kept
-    ({"information_only": True, "urgent": True}, "crisis", ["CR-URGENT", "IN-ONLY"]),
-    ({"information_only": True, "channel": Channel.AGENCY_REFERRAL}, "assessment", ["AS-REFERRAL", "IN-ONLY"]),
-])
+@pytest.mark.parametrize(
+    "change, outcome, fired",
+    [
+        ({}, "assessment", ["AS-DEFAULT"]),
+        ({"urgent": True}, "crisis", ["CR-URGENT"]),
+        ({"description": "Чоловік б’є мене і дітей, погрожує вбити"}, "crisis", ["CR-WORDS"]),
+        ({"information_only": True}, "information", ["IN-ONLY"]),
+        ({"description": "Які документи потрібні для допомоги?"}, "information", ["IN-WORDS"]),
+        # the most urgent outcome wins, and every rule that fired is kept
+        ({"information_only": True, "urgent": True}, "crisis", ["CR-URGENT", "IN-ONLY"]),
+        ({"information_only": True, "channel": Channel.AGENCY_REFERRAL}, "assessment", ["AS-REFERRAL", "IN-ONLY"]),
+    ],
+)
 def test_the_table_decides_and_keeps_the_rules_that_fired(valid, change, outcome, fired):
     decision = screen(replace(valid, **change))
     assert (decision.outcome, decision.rule_ids, decision.rules_version) == (outcome, fired, "v1")
@@ -105,12 +109,21 @@ def test_the_decision_is_stored_with_the_appeal_in_its_history_and_audit(uow, va
 
 # --- channels ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("channel, principal", [
-    (Channel.PHONE, ALICE), (Channel.IN_PERSON, ALICE),                        # staff enter these
-    (Channel.DIIA, CM), (Channel.RECIPIENT_CABINET, CM), (Channel.MOBILE_APP, OPERATOR),  # self-service
-    (Channel.CHATBOT, CM), (Channel.CHATBOT, ALICE),                          # only the signed webhook
-    (Channel.REGISTRY_SIGNAL, CM), (Channel.AGENCY_REFERRAL, CM),
-])
+
+@pytest.mark.parametrize(
+    "channel, principal",
+    [
+        (Channel.PHONE, ALICE),
+        (Channel.IN_PERSON, ALICE),  # staff enter these
+        (Channel.DIIA, CM),
+        (Channel.RECIPIENT_CABINET, CM),
+        (Channel.MOBILE_APP, OPERATOR),  # self-service
+        (Channel.CHATBOT, CM),
+        (Channel.CHATBOT, ALICE),  # only the signed webhook
+        (Channel.REGISTRY_SIGNAL, CM),
+        (Channel.AGENCY_REFERRAL, CM),
+    ],
+)
 def test_a_channel_that_is_not_the_callers_is_refused_and_nothing_is_stored(uow, valid, channel, principal):
     with pytest.raises(ValidationError) as caught:
         submit(uow, replace(valid, channel=channel), principal)
@@ -119,11 +132,17 @@ def test_a_channel_that_is_not_the_callers_is_refused_and_nothing_is_stored(uow,
     assert count(uow, appeals) == 0 and count(uow, appeal_history) == 0
 
 
-@pytest.mark.parametrize("channel, principal", [
-    (Channel.PHONE, OPERATOR), (Channel.IN_PERSON, CM), (Channel.DIIA, ALICE), (Channel.MOBILE_APP, ALICE),
-    (Channel.CHATBOT, Principal("chatbot:demo", "chatbot", KYIV)),
-    (Channel.AGENCY_REFERRAL, Principal("pa-1", "partner_agency", KYIV, "12345678")),
-])
+@pytest.mark.parametrize(
+    "channel, principal",
+    [
+        (Channel.PHONE, OPERATOR),
+        (Channel.IN_PERSON, CM),
+        (Channel.DIIA, ALICE),
+        (Channel.MOBILE_APP, ALICE),
+        (Channel.CHATBOT, Principal("chatbot:demo", "chatbot", KYIV)),
+        (Channel.AGENCY_REFERRAL, Principal("pa-1", "partner_agency", KYIV, "12345678")),
+    ],
+)
 def test_each_channel_from_its_own_caller_is_kept(uow, valid, channel, principal):
     appeal = submit(uow, replace(valid, channel=channel, source_reference="ref-1"), principal)
     with uow() as u:
@@ -138,12 +157,22 @@ def test_a_bad_source_reference_is_named(uow, valid):
 
 
 def test_a_chatbot_message_becomes_a_submission_with_its_conversation_as_source():
-    message = {"message_id": "m-1", "conversation_id": "conv-7", "description": "Потрібна допомога",
-               "consent_to_processing": True, "applicant": {"last_name": "Коваленко", "first_name": "Андрій",
-                                                            "rnokpp": "3221512349", "is_subject": True,
-                                                            "phone": "+380501110001"}}
-    s = channel_mapping.submission_from_message(message, Channel.CHATBOT, "message_id", "conversation_id",
-                                                "chatbot:demo:")
+    message = {
+        "message_id": "m-1",
+        "conversation_id": "conv-7",
+        "description": "Потрібна допомога",
+        "consent_to_processing": True,
+        "applicant": {
+            "last_name": "Коваленко",
+            "first_name": "Андрій",
+            "rnokpp": "3221512349",
+            "is_subject": True,
+            "phone": "+380501110001",
+        },
+    }
+    s = channel_mapping.submission_from_message(
+        message, Channel.CHATBOT, "message_id", "conversation_id", "chatbot:demo:"
+    )
     assert (s.channel, s.client_request_id, s.source_reference) == (Channel.CHATBOT, "m-1", "chatbot:demo:conv-7")
     assert s.applicant.rnokpp == "3221512349" and s.applicant_is_subject
 
@@ -152,13 +181,18 @@ def test_a_chatbot_message_with_unknown_or_mistyped_fields_is_refused_by_field()
     with pytest.raises(ValidationError) as caught:
         channel_mapping.submission_from_message(
             {"message_id": "", "urgent": "yes", "salary": 1, "applicant": {"iban": "x"}},
-            Channel.CHATBOT, "message_id", "conversation_id", "chatbot:demo:")
+            Channel.CHATBOT,
+            "message_id",
+            "conversation_id",
+            "chatbot:demo:",
+        )
     assert sorted(v.field for v in caught.value.violations) == ["applicant.iban", "message_id", "salary", "urgent"]
     with pytest.raises(ValidationError):
         channel_mapping.submission_from_message([1, 2], Channel.CHATBOT, "message_id", "conversation_id", "")
 
 
 # --- overriding the decision ------------------------------------------------------------------
+
 
 def override(uow, principal, tracking, level, reason):
     with uow() as u:
@@ -179,8 +213,11 @@ def test_another_communitys_case_manager_cannot_override_and_nothing_changes(uow
 
 def test_an_override_needs_a_reason_and_a_different_known_level(uow, valid):
     appeal = submit(uow, replace(valid, information_only=True))
-    for level, reason, fields in (("assessment", "  ", ["reason"]), ("information", "так", ["screening_level"]),
-                                  ("", "так", ["screening_level"])):
+    for level, reason, fields in (
+        ("assessment", "  ", ["reason"]),
+        ("information", "так", ["screening_level"]),
+        ("", "так", ["screening_level"]),
+    ):
         with pytest.raises(ValidationError) as caught:
             override(uow, CM, appeal.tracking_number, level, reason)
         assert [v.field for v in caught.value.violations] == fields
@@ -216,8 +253,10 @@ def test_an_appeal_with_a_case_is_not_rescreened_here(uow, valid):
 
 # --- information answered with a consultation -------------------------------------------------
 
-def consult(uow, principal, tracking, advice="Пояснено порядок оформлення допомоги; перелік документів",
-            topics=("payments",)):
+
+def consult(
+    uow, principal, tracking, advice="Пояснено порядок оформлення допомоги; перелік документів", topics=("payments",)
+):
     with uow() as u:
         return handlers.record_consultation(u, principal, tracking, advice, topics)
 
@@ -257,6 +296,7 @@ def test_a_consultation_needs_advice_and_an_information_level_appeal(uow, valid)
 
 # --- tracking: the recipient cabinet ----------------------------------------------------------
 
+
 def test_the_cabinet_lists_only_the_recipients_own_appeals(uow, valid):
     mine = submit(uow, replace(valid, channel=Channel.RECIPIENT_CABINET), ALICE)
     submit(uow, valid, CM)
@@ -280,16 +320,26 @@ def test_appeal_states_have_ukrainian_and_english_labels(uow, valid):
 
 # --- the internal RPCs of the chat-bot webhook and of interagency -----------------------------
 
-REFERRAL = {"referral_number": "DCZ-2026-0042", "description": "Направлення центру зайнятості: ветеран без роботи",
-            "consent_to_processing": True, "community_code": KYIV,
-            "applicant": {"last_name": "Коваленко", "first_name": "Андрій", "rnokpp": "3221512349",
-                          "is_subject": True, "phone": "+380501110001"}}
+REFERRAL = {
+    "referral_number": "DCZ-2026-0042",
+    "description": "Направлення центру зайнятості: ветеран без роботи",
+    "consent_to_processing": True,
+    "community_code": KYIV,
+    "applicant": {
+        "last_name": "Коваленко",
+        "first_name": "Андрій",
+        "rnokpp": "3221512349",
+        "is_subject": True,
+        "phone": "+380501110001",
+    },
+}
 
 
 def rpc_service(uow):
     from nameko.testing.services import worker_factory
 
     from intake.service import IntakeService
+
     return worker_factory(IntakeService, db=uow)
 
 
@@ -311,22 +361,30 @@ def test_a_referral_from_someone_who_is_not_an_agency_is_refused_and_stores_noth
     service = rpc_service(uow)
     answer = service.submit_agency_referral(CM.as_actor(), REFERRAL)
     assert answer["status"] == "invalid" and [v["field"] for v in answer["violations"]] == ["channel"]
-    answer = service.submit_agency_referral(Principal("pa-1", "partner_agency", KYIV).as_actor(),
-                                            {**REFERRAL, "iban": "UA00"})
+    answer = service.submit_agency_referral(
+        Principal("pa-1", "partner_agency", KYIV).as_actor(), {**REFERRAL, "iban": "UA00"}
+    )
     assert answer["status"] == "invalid" and [v["field"] for v in answer["violations"]] == ["iban"]
     assert count(uow, appeals) == 0
 
 
 def test_the_webhooks_rpc_submits_as_the_bot_of_its_community(uow):
     service = rpc_service(uow)
-    message = {**{k: v for k, v in REFERRAL.items() if k not in ("referral_number", "community_code")},
-               "message_id": "m-9", "conversation_id": "c-9", "description": "Мене б'є чоловік"}
+    message = {
+        **{k: v for k, v in REFERRAL.items() if k not in ("referral_number", "community_code")},
+        "message_id": "m-9",
+        "conversation_id": "c-9",
+        "description": "Мене б'є чоловік",
+    }
     answer = service.submit_chatbot_appeal({"bot_id": "demo", "community_code": KYIV}, message)
     assert (answer["status"], answer["screening_level"]) == ("accepted", "crisis")
     with uow() as u:
         stored = u.repo.by_tracking_number(answer["tracking_number"])
     assert (stored.submitted_by, stored.submitter_role, stored.submission.community_code) == (
-        "chatbot:demo", "chatbot", KYIV)
+        "chatbot:demo",
+        "chatbot",
+        KYIV,
+    )
     assert stored.submission.source_reference == "chatbot:demo:c-9"
 
 

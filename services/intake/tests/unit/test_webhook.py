@@ -1,5 +1,6 @@
 """The chat-bot webhook's checks: a request that is not signed by the bot, is stale, or is too
 large gets a 4xx and never reaches intake (nothing is stored)."""
+
 import asyncio
 import json
 
@@ -17,8 +18,12 @@ MESSAGE = {"message_id": "m-1", "description": "Потрібна допомог�
 class Intake:
     def __init__(self, answer=None):
         self.calls = []
-        self.answer = answer or {"status": "accepted", "tracking_number": "EKM-1", "state": "accepted",
-                                 "screening_level": "assessment"}
+        self.answer = answer or {
+            "status": "accepted",
+            "tracking_number": "EKM-1",
+            "state": "accepted",
+            "screening_level": "assessment",
+        }
 
     async def __call__(self, bot, message):
         self.calls.append((bot.bot_id, message))
@@ -36,15 +41,24 @@ def request(app, body: bytes, headers: dict, path="/intake/v1/chatbot/demo/appea
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": method, "path": path,
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+    }
     asyncio.run(app(scope, receive, send))
     return sent[0]["status"], json.loads(sent[1]["body"])
 
 
 def signed(body: bytes, stamp=NOW, secret=SECRET, **extra):
-    return {"Content-Type": "application/json", "Content-Length": str(len(body)), "X-EKM-Timestamp": str(stamp),
-            "X-EKM-Signature": sign(secret, str(stamp), body), **extra}
+    return {
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        "X-EKM-Timestamp": str(stamp),
+        "X-EKM-Signature": sign(secret, str(stamp), body),
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -61,8 +75,11 @@ BODY = json.dumps(MESSAGE, ensure_ascii=False).encode()
 
 
 def test_a_bad_signature_is_refused_and_nothing_reaches_intake(app, intake):
-    for headers in (signed(BODY, secret=b"another-secret-0123456"), {**signed(BODY), "X-EKM-Signature": ""},
-                    {**signed(BODY), "X-EKM-Signature": "sha256=" + "0" * 64}):
+    for headers in (
+        signed(BODY, secret=b"another-secret-0123456"),
+        {**signed(BODY), "X-EKM-Signature": ""},
+        {**signed(BODY), "X-EKM-Signature": "sha256=" + "0" * 64},
+    ):
         assert request(app, BODY, headers)[0] == 401
     tampered = BODY.replace("допомога".encode(), "допомогаа".encode())
     headers = signed(BODY)
@@ -106,14 +123,18 @@ def test_wrong_bot_path_method_length_and_type_are_refused(app, intake):
 
 def test_a_signed_fresh_request_reaches_intake_and_gets_the_tracking_number(app, intake):
     status, answer = request(app, BODY, signed(BODY, stamp=NOW - 60))
-    assert status == 200 and answer == {"tracking_number": "EKM-1", "state": "accepted",
-                                        "screening_level": "assessment"}
+    assert status == 200 and answer == {
+        "tracking_number": "EKM-1",
+        "state": "accepted",
+        "screening_level": "assessment",
+    }
     assert intake.calls == [("demo", MESSAGE)]
 
 
 def test_invalid_fields_are_a_422_naming_them():
-    refusing = Intake({"status": "invalid", "message": "…", "violations": [{"field": "applicant.phone",
-                                                                          "message": "потрібен"}]})
+    refusing = Intake(
+        {"status": "invalid", "message": "…", "violations": [{"field": "applicant.phone", "message": "потрібен"}]}
+    )
     app = ChatbotWebhook({"demo": BOT}, refusing, clock=lambda: NOW)
     status, answer = request(app, BODY, signed(BODY))
     assert status == 422 and answer["violations"][0]["field"] == "applicant.phone"
@@ -144,21 +165,30 @@ def test_a_failed_rpc_is_a_503_and_the_next_call_opens_a_new_client(monkeypatch)
                 def submit_chatbot_appeal(self, bot, message):
                     if len(opened) == 1:
                         raise ConnectionError("broker gone")
-                    return {"status": "accepted", "tracking_number": "EKM-2", "state": "accepted",
-                            "screening_level": "assessment", "holder": holder}
+                    return {
+                        "status": "accepted",
+                        "tracking_number": "EKM-2",
+                        "state": "accepted",
+                        "screening_level": "assessment",
+                        "holder": holder,
+                    }
+
             return Proxy()
 
         def __exit__(self, *exc):
             self.closed = True
 
     import nameko.standalone.rpc
+
     monkeypatch.setattr(nameko.standalone.rpc, "ServiceRpcClient", Holder)
     rpc = webhook.IntakeRpc(workers=1)
     try:
         app = ChatbotWebhook({"demo": BOT}, rpc, clock=lambda: NOW)
         assert request(app, BODY, signed(BODY))[0] == 503
-        assert request(app, BODY, signed(BODY)) == (200, {"tracking_number": "EKM-2", "state": "accepted",
-                                                          "screening_level": "assessment"})
+        assert request(app, BODY, signed(BODY)) == (
+            200,
+            {"tracking_number": "EKM-2", "state": "accepted", "screening_level": "assessment"},
+        )
         assert len(opened) == 2 and opened[0].closed and not opened[1].closed
     finally:
         rpc.close()

@@ -1,17 +1,16 @@
 """The interagency service: thin nameko entrypoints over service_layer.handlers."""
-from ekm.interagency.v1 import interagency_pb2_grpc
+
 from nameko import config
 from nameko.rpc import ServiceRpc, rpc
 from nameko_grpc.entrypoint import Grpc
 
+from ekm.interagency.v1 import interagency_pb2_grpc
 from ekm_platform.case_access import bounded
-from ekm_platform.dependencies import Auth, AuditChainer, Database
+from ekm_platform.dependencies import AuditChainer, Auth, Database
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
-
-from interagency.adapters import fhir
-from interagency.adapters import grpc_mapping
+from interagency.adapters import fhir, grpc_mapping
 from interagency.adapters import resource_mapping as rm
 from interagency.adapters.orm import audit_log, metadata
 from interagency.adapters.repository import ReferralRepository
@@ -68,10 +67,12 @@ class InteragencyService(StandardGrpc):
     def ListAgencies(self, request, context):
         principal = self.auth.require(*READERS)
         with self.db() as uow:
-            found = agencies.list_agencies(uow, principal, grpc_mapping.SECTORS.get(request.sector),
-                                           request.community_code.strip())
+            found = agencies.list_agencies(
+                uow, principal, grpc_mapping.SECTORS.get(request.sector), request.community_code.strip()
+            )
         return grpc_mapping.interagency_pb2.ListAgenciesResponse(
-            agencies=[grpc_mapping.agency_message(a) for a in found])
+            agencies=[grpc_mapping.agency_message(a) for a in found]
+        )
 
     @grpc
     @endpoint
@@ -79,8 +80,13 @@ class InteragencyService(StandardGrpc):
         principal = self.auth.require(*READERS)
         with self.db() as uow:
             referral, transitions, shared = handlers.referral_details(
-                uow, self._case_access(), principal, request.referral_id, self._cases("active_consent"),
-                self._cases("referral_person_data"))
+                uow,
+                self._case_access(),
+                principal,
+                request.referral_id,
+                self._cases("active_consent"),
+                self._cases("referral_person_data"),
+            )
         tag_current_span(case_number=referral.case_number, referral_id=referral.referral_id)
         return grpc_mapping.details_message(referral, transitions, shared)
 
@@ -90,8 +96,15 @@ class InteragencyService(StandardGrpc):
         principal = self.auth.require(*READERS)
         offset, limit = grpc_mapping.page(request)
         with self.db() as uow:
-            found = handlers.list_referrals(uow, self._case_access(), principal, request.case_number,
-                                            grpc_mapping.states_from(request.states), offset, limit)
+            found = handlers.list_referrals(
+                uow,
+                self._case_access(),
+                principal,
+                request.case_number,
+                grpc_mapping.states_from(request.states),
+                offset,
+                limit,
+            )
         return grpc_mapping.referrals_page(found, offset, limit)
 
     @grpc
@@ -99,32 +112,38 @@ class InteragencyService(StandardGrpc):
     def AcceptReferral(self, request, context):
         principal = self.auth.require("partner_agency")
         with self.db() as uow:
-            return grpc_mapping.referral_message(handlers.accept_referral(uow, principal, request.referral_id,
-                                                                          request.note))
+            return grpc_mapping.referral_message(
+                handlers.accept_referral(uow, principal, request.referral_id, request.note)
+            )
 
     @grpc
     @endpoint
     def RejectReferral(self, request, context):
         principal = self.auth.require("partner_agency")
         with self.db() as uow:
-            return grpc_mapping.referral_message(handlers.reject_referral(
-                uow, principal, request.referral_id, grpc_mapping.reason_from(request.reason), request.note))
+            return grpc_mapping.referral_message(
+                handlers.reject_referral(
+                    uow, principal, request.referral_id, grpc_mapping.reason_from(request.reason), request.note
+                )
+            )
 
     @grpc
     @endpoint
     def CompleteReferral(self, request, context):
         principal = self.auth.require("partner_agency")
         with self.db() as uow:
-            return grpc_mapping.referral_message(handlers.complete_referral(
-                uow, principal, request.referral_id, request.outcome, request.success))
+            return grpc_mapping.referral_message(
+                handlers.complete_referral(uow, principal, request.referral_id, request.outcome, request.success)
+            )
 
     @grpc
     @endpoint
     def RevokeReferral(self, request, context):
         principal = self.auth.require(*REFERRERS)
         with self.db() as uow:
-            return grpc_mapping.referral_message(handlers.revoke_referral(
-                uow, self._case_access(), principal, request.referral_id, request.reason))
+            return grpc_mapping.referral_message(
+                handlers.revoke_referral(uow, self._case_access(), principal, request.referral_id, request.reason)
+            )
 
     @grpc
     @endpoint
@@ -148,16 +167,18 @@ class InteragencyService(StandardGrpc):
         principal = self.auth.require(*REFERRERS)
         draft = grpc_mapping.conference_from(request)
         with self.db() as uow:
-            return grpc_mapping.conference_message(conferences.create_conference(uow, self._case_access(),
-                                                                                 principal, draft))
+            return grpc_mapping.conference_message(
+                conferences.create_conference(uow, self._case_access(), principal, draft)
+            )
 
     @grpc
     @endpoint
     def GetConference(self, request, context):
         principal = self.auth.require(*REFERRERS, "partner_agency")
         with self.db() as uow:
-            return grpc_mapping.conference_message(conferences.get_conference(uow, self._case_access(), principal,
-                                                                              request.conference_id))
+            return grpc_mapping.conference_message(
+                conferences.get_conference(uow, self._case_access(), principal, request.conference_id)
+            )
 
     @grpc
     @endpoint
@@ -166,7 +187,8 @@ class InteragencyService(StandardGrpc):
         with self.db() as uow:
             found = conferences.list_conferences(uow, self._case_access(), principal, request.case_number)
         return grpc_mapping.interagency_pb2.ListConferencesResponse(
-            conferences=[grpc_mapping.conference_message(c) for c in found])
+            conferences=[grpc_mapping.conference_message(c) for c in found]
+        )
 
     @grpc
     @endpoint
@@ -174,9 +196,11 @@ class InteragencyService(StandardGrpc):
         principal = self.auth.require(*REFERRERS)
         decisions = grpc_mapping.decisions_from(request.decisions)
         with self.db() as uow:
-            return grpc_mapping.conference_message(conferences.conclude_conference(
-                uow, self._case_access(), self._cases("add_plan_steps"), principal, request.conference_id,
-                decisions))
+            return grpc_mapping.conference_message(
+                conferences.conclude_conference(
+                    uow, self._case_access(), self._cases("add_plan_steps"), principal, request.conference_id, decisions
+                )
+            )
 
     @grpc
     @endpoint
@@ -185,15 +209,19 @@ class InteragencyService(StandardGrpc):
         with self.db() as uow:
             found = conferences.agency_tasks(uow, principal)
         return grpc_mapping.interagency_pb2.ListAgencyTasksResponse(
-            tasks=[grpc_mapping.task_message(c, d) for c, d in found])
+            tasks=[grpc_mapping.task_message(c, d) for c, d in found]
+        )
 
     @grpc
     @endpoint
     def CompleteAgencyTask(self, request, context):
         principal = self.auth.require("partner_agency")
         with self.db() as uow:
-            return grpc_mapping.task_message(*conferences.complete_agency_task(
-                uow, self._cases("mark_agency_step"), principal, request.conference_id, request.step_id))
+            return grpc_mapping.task_message(
+                *conferences.complete_agency_task(
+                    uow, self._cases("mark_agency_step"), principal, request.conference_id, request.step_id
+                )
+            )
 
     # --- community resource bank, donor cabinet, state reports (service_layer.resources) ---
     @grpc
@@ -213,9 +241,15 @@ class InteragencyService(StandardGrpc):
     @endpoint
     def ListOffers(self, request, context):
         with self.db() as uow:
-            return rm.offers_message(resources.list_offers(uow, self.auth.principal,
-                                                           rm.SERVICE_TYPE.code(request.service_type),
-                                                           request.region, request.active_only))
+            return rm.offers_message(
+                resources.list_offers(
+                    uow,
+                    self.auth.principal,
+                    rm.SERVICE_TYPE.code(request.service_type),
+                    request.region,
+                    request.active_only,
+                )
+            )
 
     @grpc
     @endpoint
@@ -227,8 +261,9 @@ class InteragencyService(StandardGrpc):
     @endpoint
     def MatchResources(self, request, context):
         with self.db() as uow:
-            profile, matches = resources.match_resources(uow, self._cases("case_needs"), self.auth.principal,
-                                                         request.case_number)
+            profile, matches = resources.match_resources(
+                uow, self._cases("case_needs"), self.auth.principal, request.case_number
+            )
         tag_current_span(case_number=profile.case_number)
         return rm.match_message(profile, matches)
 
@@ -236,9 +271,14 @@ class InteragencyService(StandardGrpc):
     @endpoint
     def BookResource(self, request, context):
         with self.db() as uow:
-            booking, remaining = resources.book_resource(uow, self._cases("case_needs"), self.auth.principal,
-                                                         request.offer_id, request.case_number,
-                                                         request.client_request_id)
+            booking, remaining = resources.book_resource(
+                uow,
+                self._cases("case_needs"),
+                self.auth.principal,
+                request.offer_id,
+                request.case_number,
+                request.client_request_id,
+            )
         tag_current_span(case_number=booking.case_number)
         return rm.booking_message(booking, remaining)
 
@@ -246,8 +286,9 @@ class InteragencyService(StandardGrpc):
     @endpoint
     def CancelBooking(self, request, context):
         with self.db() as uow:
-            return rm.booking_message(resources.cancel_booking(uow, self._case_access(), self.auth.principal,
-                                                               request.booking_id))
+            return rm.booking_message(
+                resources.cancel_booking(uow, self._case_access(), self.auth.principal, request.booking_id)
+            )
 
     @grpc
     @endpoint
@@ -261,10 +302,16 @@ class InteragencyService(StandardGrpc):
     def GetCommunityNeedsReport(self, request, context):
         with self.db() as uow:
             needs, unmet, truncated = resources.community_needs_report(
-                uow, self._cases("community_needs"), self.auth.principal, request.region, request.community_code,
-                request.k)
-        return rm.pb.CommunityNeedsReport(needs=rm.table_message(needs), unmet=rm.table_message(unmet),
-                                          truncated=truncated)
+                uow,
+                self._cases("community_needs"),
+                self.auth.principal,
+                request.region,
+                request.community_code,
+                request.k,
+            )
+        return rm.pb.CommunityNeedsReport(
+            needs=rm.table_message(needs), unmet=rm.table_message(unmet), truncated=truncated
+        )
 
     @grpc
     @endpoint
@@ -275,8 +322,11 @@ class InteragencyService(StandardGrpc):
             answer = inbound.refer_to_social_services(uow, submit, principal, grpc_mapping.inbound_referral(request))
         tag_current_span(tracking_number=answer.get("tracking_number", ""), appeal_id=answer.get("appeal_id", ""))
         return grpc_mapping.interagency_pb2.ReferToSocialServicesResponse(
-            tracking_number=answer.get("tracking_number", ""), appeal_id=answer.get("appeal_id", ""),
-            screening_level=answer.get("screening_level", ""), state=answer.get("state", ""))
+            tracking_number=answer.get("tracking_number", ""),
+            appeal_id=answer.get("appeal_id", ""),
+            screening_level=answer.get("screening_level", ""),
+            state=answer.get("state", ""),
+        )
 
     @rpc
     def register_agency(self, agency):

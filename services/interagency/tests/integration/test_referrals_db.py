@@ -1,6 +1,7 @@
 """Referrals, their transitions, agencies and conferences on both databases (SQLite and
 PostgreSQL): the migrations, a stale answer losing to the first, an agency's inbox, a conference
 found by a participating agency's code."""
+
 from datetime import datetime, timezone
 from functools import partial
 
@@ -12,7 +13,6 @@ from ekm_platform.db import make_engine, make_session_factory
 from ekm_platform.errors import FailedPrecondition
 from ekm_platform.migrations import migrate
 from ekm_platform.unit_of_work import UnitOfWork
-
 from interagency.adapters.orm import metadata
 from interagency.adapters.repository import ReferralRepository
 from interagency.domain.conference import Conference, Participant
@@ -47,11 +47,13 @@ def uow(database_url, tmp_path, monkeypatch):
 def test_the_loop_and_conferences_on_both_databases(uow):
     for code, sector in ((HEALTH, "health"), (JOBS, "employment")):
         with uow() as u:
-            agencies.register_agency(u, {"agency_code": code, "name": f"Установа {code}", "sector": sector,
-                                         "community_code": COMMUNITY})
+            agencies.register_agency(
+                u, {"agency_code": code, "name": f"Установа {code}", "sector": sector, "community_code": COMMUNITY}
+            )
     with uow() as u:  # registering again updates
-        agencies.register_agency(u, {"agency_code": HEALTH, "name": "Лікарня №1", "sector": "health",
-                                     "community_code": COMMUNITY})
+        agencies.register_agency(
+            u, {"agency_code": HEALTH, "name": "Лікарня №1", "sector": "health", "community_code": COMMUNITY}
+        )
     with uow() as u:
         assert [a.name for a in agencies.list_agencies(u, CM)] == ["Установа 87654321", "Лікарня №1"]  # by sector
     with uow() as u:
@@ -70,33 +72,46 @@ def test_the_loop_and_conferences_on_both_databases(uow):
     with uow() as u:
         [listed] = handlers.list_referrals(u, check, AGENCY, states=("completed",))
         assert listed.state is ReferralState.COMPLETED and listed.success is False
-        assert [t.to_state for t in u.repo.transitions(referral.referral_id)] == ["in_progress", "accepted",
-                                                                                   "completed"]
+        assert [t.to_state for t in u.repo.transitions(referral.referral_id)] == [
+            "in_progress",
+            "accepted",
+            "completed",
+        ]
     with uow() as u:
-        called = conferences.create_conference(u, check, CM, Conference(
-            CASE, datetime(2026, 12, 10, tzinfo=timezone.utc), ("Порядок денний",),
-            (Participant(HEALTH), Participant(JOBS)), ""))
+        called = conferences.create_conference(
+            u,
+            check,
+            CM,
+            Conference(
+                CASE,
+                datetime(2026, 12, 10, tzinfo=timezone.utc),
+                ("Порядок денний",),
+                (Participant(HEALTH), Participant(JOBS)),
+                "",
+            ),
+        )
     with uow() as u:
         jobs = Principal("pa-2", "partner_agency", organisation=JOBS)
         assert [c.conference_id for c in conferences.list_conferences(u, check, jobs)] == [called.conference_id]
-        assert conferences.list_conferences(u, check, Principal("pa-3", "partner_agency",
-                                                                organisation="1234567")) == []
+        assert conferences.list_conferences(u, check, Principal("pa-3", "partner_agency", organisation="1234567")) == []
 
 
 def test_ten_agency_workers_accepting_at_once_one_wins_the_rest_failed_precondition(uow):
     from concurrent.futures import ThreadPoolExecutor
 
     with uow() as u:
-        agencies.register_agency(u, {"agency_code": HEALTH, "name": "Лікарня", "sector": "health",
-                                     "community_code": COMMUNITY})
+        agencies.register_agency(
+            u, {"agency_code": HEALTH, "name": "Лікарня", "sector": "health", "community_code": COMMUNITY}
+        )
     with uow() as u:
         referral = handlers.create_referral(u, check, CM, CASE, None, HEALTH, "Потреба")
 
     def accept(i):
         try:
             with uow() as u:
-                handlers.accept_referral(u, Principal(f"pa-{i}", "partner_agency", organisation=HEALTH),
-                                         referral.referral_id)
+                handlers.accept_referral(
+                    u, Principal(f"pa-{i}", "partner_agency", organisation=HEALTH), referral.referral_id
+                )
             return "ok"
         except FailedPrecondition:
             return "failed_precondition"

@@ -1,33 +1,37 @@
 """De-identification of donor and state reports: k ≥ 5, small cells suppressed, and
 complementary suppression that an attacker with every published total cannot undo."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interagency.domain.deidentify import (AGE_BAND_CODES, age_band, feasible_range, publish, region_of)
+from interagency.domain.deidentify import AGE_BAND_CODES, age_band, feasible_range, publish, region_of
 
 ROWS = ["UA01", "UA02", "UA03", "UA04"]
 COLS = list(AGE_BAND_CODES)
 
 
 def table(grid, k=5, rows=None, cols=None, ordered_columns=False):
-    rows = rows or ROWS[:len(grid)]
-    cols = cols or COLS[:len(grid[0])]
+    rows = rows or ROWS[: len(grid)]
+    cols = cols or COLS[: len(grid[0])]
     counts = {(rows[i], cols[j]): v for i, line in enumerate(grid) for j, v in enumerate(line)}
     return publish(counts, rows, cols, k=k, ordered_columns=ordered_columns)
 
 
 def truth(grid, published, rows=None, cols=None):
     """The true count behind each published cell (sums over merged keys)."""
-    rows = rows or ROWS[:len(grid)]
-    cols = cols or COLS[:len(grid[0])]
+    rows = rows or ROWS[: len(grid)]
+    cols = cols or COLS[: len(grid[0])]
     index_r = {key: i for i, key in enumerate(rows)}
     index_c = {key: j for j, key in enumerate(cols)}
-    return [[sum(grid[index_r[r]][index_c[c]] for r in row.keys for c in column.keys)
-             for column in published.columns] for row in published.rows]
+    return [
+        [sum(grid[index_r[r]][index_c[c]] for r in row.keys for c in column.keys) for column in published.columns]
+        for row in published.rows
+    ]
 
 
 # --- the denied cases first: what must never be published -------------------------------------
+
 
 def test_k_below_five_is_refused():
     with pytest.raises(ValueError):
@@ -77,7 +81,15 @@ def test_zero_is_published_it_describes_nobody():
 
 def test_age_bands_and_regions():
     assert [age_band(a) for a in (0, 17, 18, 34, 35, 59, 60, 101)] == [
-        "0-17", "0-17", "18-34", "18-34", "35-59", "35-59", "60+", "60+"]
+        "0-17",
+        "0-17",
+        "18-34",
+        "18-34",
+        "35-59",
+        "35-59",
+        "60+",
+        "60+",
+    ]
     assert age_band(None) == "unknown"
     assert region_of("UA80000000000093317") == "UA80" and region_of("") == ""
 
@@ -87,8 +99,11 @@ def test_age_bands_and_regions():
 small_counts = st.integers(min_value=0, max_value=12)
 grids = st.integers(min_value=1, max_value=4).flatmap(
     lambda n_rows: st.integers(min_value=1, max_value=4).flatmap(
-        lambda n_cols: st.lists(st.lists(small_counts, min_size=n_cols, max_size=n_cols),
-                                min_size=n_rows, max_size=n_rows)))
+        lambda n_cols: st.lists(
+            st.lists(small_counts, min_size=n_cols, max_size=n_cols), min_size=n_rows, max_size=n_rows
+        )
+    )
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,6 +137,7 @@ def test_an_attacker_with_every_total_cannot_recover_a_hidden_cell(grid, k):
 def test_the_attacker_is_real_without_complementary_suppression_it_recovers_the_cell(monkeypatch):
     """The property above can fail: with primary suppression only, the totals give the cell away."""
     from interagency.domain import deidentify
+
     monkeypatch.setattr(deidentify, "_first_bridge", lambda *args: None)
     published = table([[20, 2], [30, 40]])
     assert published.suppressed == [(0, 1)]

@@ -3,7 +3,6 @@ from sqlalchemy import func, select
 
 from ekm_platform.auth import Principal
 from ekm_platform.errors import AlreadyExists, FailedPrecondition, NotFound, Unavailable, ValidationError
-
 from interagency.adapters.orm import audit_log, metadata, referrals
 from interagency.adapters.repository import ReferralRepository
 from interagency.domain.model import Sector
@@ -33,18 +32,33 @@ class FakeCases:
         visible = case and (actor["role"] == "operator" or actor["user_id"] in (case["owner"], case["supervisor"]))
         if not visible:
             return {"status": "not_found"}
-        return {"status": "ok", "case_id": f"id-{case_number}", "case_number": case_number, "stage": self.stage,
-                "person_id": "p-1", "is_case_person": True, "identifiers_only": actor["role"] == "operator"}
+        return {
+            "status": "ok",
+            "case_id": f"id-{case_number}",
+            "case_number": case_number,
+            "stage": self.stage,
+            "person_id": "p-1",
+            "is_case_person": True,
+            "identifiers_only": actor["role"] == "operator",
+        }
 
 
 @pytest.fixture
 def uow(sqlite_uow):
     factory = sqlite_uow("interagency", metadata, ReferralRepository)
     from interagency.service_layer.agencies import register_agency
+
     for code, sector in (("12345678", "health"), ("87654321", "employment")):
         with factory() as u:
-            register_agency(u, {"agency_code": code, "name": f"Установа {code}", "sector": sector,
-                                "community_code": "UA80000000000093317"})
+            register_agency(
+                u,
+                {
+                    "agency_code": code,
+                    "name": f"Установа {code}",
+                    "sector": sector,
+                    "community_code": "UA80000000000093317",
+                },
+            )
     return factory
 
 
@@ -53,17 +67,22 @@ ARGS = dict(case_number=CASE, sector=Sector.HEALTH, agency_code="12345678", reas
 
 def stored(uow):
     with uow() as u:
-        return (u.session.execute(select(func.count()).select_from(referrals)).scalar(),
-                u.session.execute(select(func.count()).select_from(u._tables["outbox"])).scalar(),
-                u.session.execute(select(audit_log.c.actor_id, audit_log.c.action, audit_log.c.subject_id,
-                                         audit_log.c.details).order_by(audit_log.c.seq)).all())
+        return (
+            u.session.execute(select(func.count()).select_from(referrals)).scalar(),
+            u.session.execute(select(func.count()).select_from(u._tables["outbox"])).scalar(),
+            u.session.execute(
+                select(audit_log.c.actor_id, audit_log.c.action, audit_log.c.subject_id, audit_log.c.details).order_by(
+                    audit_log.c.seq
+                )
+            ).all(),
+        )
 
 
 # --- denied first -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("caller, number", [(OTHER_CM, CASE), (CM, OTHER_CASE), (CM, "CASE-2026-ZZZZZZZ")])
-def test_a_referral_of_another_managers_case_or_an_unknown_case_is_not_found_and_nothing_is_stored(
-        uow, caller, number):
+def test_a_referral_of_another_managers_case_or_an_unknown_case_is_not_found_and_nothing_is_stored(uow, caller, number):
     with uow() as u, pytest.raises(NotFound) as caught:
         handlers.create_referral(u, FakeCases(), caller, **{**ARGS, "case_number": number})
     assert caught.value.message == "Випадок не знайдено / case not found"
@@ -96,13 +115,15 @@ def test_a_closed_case_is_a_failed_precondition_and_nothing_is_stored(uow):
 def test_a_silent_cases_service_is_unavailable_and_nothing_is_stored(uow):
     def silent(actor, case_number):
         raise Unavailable("Служба cases не відповідає / the cases service did not answer")
+
     with uow() as u, pytest.raises(Unavailable):
         handlers.create_referral(u, silent, CM, **ARGS)
     assert stored(uow) == (0, 0, [])
 
 
-@pytest.mark.parametrize("reader", [OTHER_CM, Principal("sv-2", "supervisor"), OTHER_AGENCY,
-                                    Principal("pa-0", "partner_agency")])
+@pytest.mark.parametrize(
+    "reader", [OTHER_CM, Principal("sv-2", "supervisor"), OTHER_AGENCY, Principal("pa-0", "partner_agency")]
+)
 def test_a_referral_is_not_found_for_whoever_may_not_see_it(uow, reader):
     with uow() as u:
         referral = handlers.create_referral(u, FakeCases(), CM, **ARGS)
@@ -113,6 +134,7 @@ def test_a_referral_is_not_found_for_whoever_may_not_see_it(uow, reader):
 
 
 # --- allowed ----------------------------------------------------------------------------------
+
 
 def test_a_referral_of_the_managers_own_case_is_stored_published_and_audited(uow):
     with uow() as u:
@@ -144,10 +166,17 @@ def test_a_supervisor_refers_a_case_of_their_team(uow):
         assert handlers.create_referral(u, FakeCases(), SUPERVISOR, **ARGS).created_by == "sv-1"
 
 
-@pytest.mark.parametrize("change, field", [({"sector": Sector.EDUCATION}, "sector"),
-                                           ({"agency_code": "11111111"}, "agency_code"), ({"agency_code": "12"}, "agency_code"),
-                                           ({"reason": ""}, "reason"), ({"reason": "я" * 3000}, "reason"),
-                                           ({"case_number": ""}, "case_number")])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"sector": Sector.EDUCATION}, "sector"),
+        ({"agency_code": "11111111"}, "agency_code"),
+        ({"agency_code": "12"}, "agency_code"),
+        ({"reason": ""}, "reason"),
+        ({"reason": "я" * 3000}, "reason"),
+        ({"case_number": ""}, "case_number"),
+    ],
+)
 def test_invalid_referrals_name_the_field(uow, change, field):
     with uow() as u, pytest.raises(ValidationError) as caught:
         handlers.create_referral(u, FakeCases(), CM, **{**ARGS, **change})
@@ -162,4 +191,3 @@ def test_idempotent_by_client_request_id_and_not_found(uow):
         with pytest.raises(NotFound):
             handlers.get_referral(u, FakeCases(), CM, "nope")
     assert stored(uow)[:2] == (1, 1)
-

@@ -1,15 +1,15 @@
 """Resource bank, donor cabinet and state reports through the service layer (SQLite, fakes for cases)."""
+
 import threading
 from datetime import date
 
 import pytest
-from ekm.cases.v1 import cases_pb2
 from sqlalchemy import func, select
 
+from ekm.cases.v1 import cases_pb2
 from ekm_platform.auth import Principal
 from ekm_platform.codes import CodeList
 from ekm_platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
-
 from interagency.adapters.orm import audit_log, metadata, resource_bookings
 from interagency.adapters.repository import ReferralRepository
 from interagency.domain.resources import SERVICE_TYPES, VETERAN_STATUSES, Eligibility
@@ -35,10 +35,18 @@ class FakeCases:
     def needs(self, actor, case_number):
         if actor["user_id"] not in ("cm-1", "sv-1") or not case_number.startswith("CASE-2026-"):
             return {"status": "not_found"}
-        return {"status": "ok", "case_number": case_number, "community_code": self.community,
-                "needs": [{"service_type": "rehabilitation", "source": "assessment", "domains": ["health"]},
-                          {"service_type": "consultation", "source": "assessment", "domains": []}],
-                "veteran_statuses": list(self.veteran), "disability_group": 0, "age_years": self.age}
+        return {
+            "status": "ok",
+            "case_number": case_number,
+            "community_code": self.community,
+            "needs": [
+                {"service_type": "rehabilitation", "source": "assessment", "domains": ["health"]},
+                {"service_type": "consultation", "source": "assessment", "domains": []},
+            ],
+            "veteran_statuses": list(self.veteran),
+            "disability_group": 0,
+            "age_years": self.age,
+        }
 
     def access(self, actor, case_number, subject=None):
         return {"status": "ok"} if self.needs(actor, case_number)["status"] == "ok" else {"status": "not_found"}
@@ -50,9 +58,18 @@ def uow(sqlite_uow):
 
 
 def offer(uow, principal=DONOR, **changes):
-    args = dict(offerer_kind="", offerer_name="Фонд", title="Курс реабілітації", service_type="rehabilitation",
-                community_code=COMMUNITY, region="", capacity=3, valid_from="2026-12-01", valid_until="2027-01-31",
-                eligibility=Eligibility(veteran_statuses=("combatant",)))
+    args = dict(
+        offerer_kind="",
+        offerer_name="Фонд",
+        title="Курс реабілітації",
+        service_type="rehabilitation",
+        community_code=COMMUNITY,
+        region="",
+        capacity=3,
+        valid_from="2026-12-01",
+        valid_until="2027-01-31",
+        eligibility=Eligibility(veteran_statuses=("combatant",)),
+    )
     args.update(changes)
     with uow() as u:
         return resources.create_offer(u, principal, today=TODAY, **args)
@@ -60,8 +77,9 @@ def offer(uow, principal=DONOR, **changes):
 
 def book(uow, case_number, offer_id, principal=CM, cases=None, **kw):
     with uow() as u:
-        return resources.book_resource(u, (cases or FakeCases()).needs, principal, offer_id, case_number,
-                                       today=TODAY, **kw)
+        return resources.book_resource(
+            u, (cases or FakeCases()).needs, principal, offer_id, case_number, today=TODAY, **kw
+        )
 
 
 def count(uow, table):
@@ -70,6 +88,7 @@ def count(uow, table):
 
 
 # --- denied first -----------------------------------------------------------------------------
+
 
 def test_a_donor_sees_and_withdraws_only_its_own_offers(uow):
     mine = offer(uow)
@@ -107,12 +126,27 @@ def test_a_donor_cannot_offer_as_a_community_nor_a_case_manager_at_all(uow):
 
 def test_a_bad_offer_names_every_field_and_stores_nothing(uow):
     with pytest.raises(ValidationError) as caught:
-        offer(uow, title=" ", service_type="spa", community_code="UA8", capacity=0, valid_from="2026-13-01",
-              valid_until="2026-11-01", eligibility=Eligibility(veteran_statuses=("hero",), age_bands=("20-30",),
-                                                                disability_groups=(4,)))
+        offer(
+            uow,
+            title=" ",
+            service_type="spa",
+            community_code="UA8",
+            capacity=0,
+            valid_from="2026-13-01",
+            valid_until="2026-11-01",
+            eligibility=Eligibility(veteran_statuses=("hero",), age_bands=("20-30",), disability_groups=(4,)),
+        )
     fields = {v.field for v in caught.value.violations}
-    assert {"title", "service_type", "community_code", "capacity", "valid_from", "eligibility.veteran_statuses",
-            "eligibility.age_bands", "eligibility.disability_groups"} <= fields
+    assert {
+        "title",
+        "service_type",
+        "community_code",
+        "capacity",
+        "valid_from",
+        "eligibility.veteran_statuses",
+        "eligibility.age_bands",
+        "eligibility.disability_groups",
+    } <= fields
     assert all(" / " in v.description for v in caught.value.violations)
     assert count(uow, audit_log) == 0
 
@@ -129,6 +163,7 @@ def test_reports_refuse_k_below_five_and_the_wrong_roles(uow):
 
 
 # --- matching and booking ---------------------------------------------------------------------
+
 
 def test_needs_are_matched_with_reasons_and_unmet_conditions_named(uow):
     o = offer(uow)
@@ -214,11 +249,12 @@ def test_cancelling_gives_the_place_back_once(uow):
 
 # --- reports ------------------------------------------------------------------------------------
 
+
 def test_the_donor_report_shows_only_groups_of_at_least_k_and_no_case_numbers(uow):
     o = offer(uow, capacity=100, eligibility=Eligibility())
     for n in range(12):
         book(uow, f"CASE-2026-A{n:06d}", o.offer_id, cases=FakeCases(age=40))
-    for n in range(2):   # two young people: a group smaller than k
+    for n in range(2):  # two young people: a group smaller than k
         book(uow, f"CASE-2026-B{n:06d}", o.offer_id, cases=FakeCases(age=20))
     with uow() as u:
         table, offers = resources.donor_report(u, DONOR)
@@ -230,8 +266,9 @@ def test_the_donor_report_shows_only_groups_of_at_least_k_and_no_case_numbers(uo
 
 def test_the_community_needs_report_counts_needs_and_unmet_ones_by_region(uow):
     o = offer(uow, capacity=100, eligibility=Eligibility())
-    rows = [[f"CASE-2026-A{n:06d}", COMMUNITY, 40, ["consultation", "rehabilitation"], ["consultation"]]
-            for n in range(8)]
+    rows = [
+        [f"CASE-2026-A{n:06d}", COMMUNITY, 40, ["consultation", "rehabilitation"], ["consultation"]] for n in range(8)
+    ]
     rows += [[f"CASE-2026-B{n:06d}", OTHER_REGION, 70, ["home_care"], []] for n in range(6)]
     for n in range(3):
         book(uow, f"CASE-2026-A{n:06d}", o.offer_id)
@@ -248,7 +285,7 @@ def test_the_community_needs_report_counts_needs_and_unmet_ones_by_region(uow):
     assert needs.cells[1][labels.index("rehabilitation")] == 8
     assert needs.cells[0][labels.index("home_care")] == 6
     unmet_labels = [c.label for c in unmet.columns]
-    assert "consultation" not in unmet_labels                          # planned for all: nobody unmet
+    assert "consultation" not in unmet_labels  # planned for all: nobody unmet
     assert unmet.cells[[r.label for r in unmet.rows].index("UA80")][unmet_labels.index("rehabilitation")] == 5
     for table in (needs, unmet):
         assert all(n == 0 or n >= 5 for n in table.published_counts())

@@ -1,4 +1,5 @@
 """The channel senders, created when the service starts (not at import)."""
+
 from nameko.extensions import DependencyProvider
 
 from notifications.adapters.channels import senders_from_environment
@@ -12,7 +13,7 @@ class Senders(DependencyProvider):
         for sender in self.senders.values():
             close = getattr(sender, "close", None)
             if close:
-                close()   # the kept-open SMTP connection
+                close()  # the kept-open SMTP connection
 
     def get_dependency(self, worker_ctx):
         return self.senders

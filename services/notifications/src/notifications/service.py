@@ -1,36 +1,34 @@
 """The notifications service: thin nameko entrypoints over service_layer.handlers."""
+
 import os
 import time
 from functools import partial
 
 import eventlet
-
-from ekm.notifications.v1 import notifications_pb2_grpc
 from nameko import config
-from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from nameko.rpc import ServiceRpc
 from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
+from ekm.notifications.v1 import notifications_pb2_grpc
 from ekm_platform.batch_events import batch_event_handler, handle_events
 from ekm_platform.case_access import bounded
-from ekm_platform.dependencies import Auth, AuditChainer, Database, handle_event
+from ekm_platform.dependencies import AuditChainer, Auth, Database, handle_event
+from ekm_platform.events import event_handler  # retries with back-off, then dead letters
 from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
-
 from notifications.adapters import grpc_mapping
+from notifications.adapters.contacts import rpc_resolver
 from notifications.adapters.orm import audit_log, metadata
 from notifications.adapters.repository import DeliveryRepository
-from notifications.adapters.contacts import rpc_resolver
 from notifications.dependencies import Senders
-from notifications.service_layer import dispatch, staff
-from notifications.service_layer import handlers, reminders, triggers
+from notifications.service_layer import dispatch, handlers, reminders, staff, triggers
 
 grpc = Grpc.implementing(notifications_pb2_grpc.NotificationServiceStub)
 
 LOG_READERS = ("case_manager", "supervisor", "operator")
 DISPATCH_TICK = float(os.environ.get("EKM_NOTIFY_TICK_SECONDS", "1"))
-DISPATCH_ROUND_SECONDS = 3.0   # one timer worker sends for at most this long, then lets the service stop
+DISPATCH_ROUND_SECONDS = 3.0  # one timer worker sends for at most this long, then lets the service stop
 
 
 class NotificationsService(StandardGrpc):
@@ -51,16 +49,24 @@ class NotificationsService(StandardGrpc):
         timeout = float(config.get("RPC_TIMEOUT", 10))
         with self.db() as uow:
             found, attempts = handlers.delivery_log(
-                request.reference, principal, uow,
+                request.reference,
+                principal,
+                uow,
                 case_of_appeal=bounded(self.intake.appeal_case_number, timeout, "intake"),
-                check_case_access=bounded(self.cases.check_case_access, timeout, "cases"))
+                check_case_access=bounded(self.cases.check_case_access, timeout, "cases"),
+            )
         return grpc_mapping.deliveries_response(found, attempts)
 
     @batch_event_handler("intake", "appeal.accepted", batch_size=200)
     def on_appeal_accepted(self, bodies):
         """Many at once (one transaction per batch; a failing batch is retried event by event)."""
-        handle_events(self.db, "notifications.on_appeal_accepted", bodies, handlers.acknowledge_appeal,
-                      batch_handler=handlers.acknowledge_appeals)
+        handle_events(
+            self.db,
+            "notifications.on_appeal_accepted",
+            bodies,
+            handlers.acknowledge_appeal,
+            batch_handler=handlers.acknowledge_appeals,
+        )
 
     # --- the outbound pipeline (service_layer.dispatch, staff) ---
     @timer(interval=DISPATCH_TICK)
@@ -96,16 +102,24 @@ class NotificationsService(StandardGrpc):
     @endpoint
     def PreviewTemplate(self, request, context):
         principal = self.auth.require(*staff.PREVIEWERS)
-        return grpc_mapping.preview_response(staff.preview(principal, request.template, request.version,
-                                                           dict(request.variables)))
+        return grpc_mapping.preview_response(
+            staff.preview(principal, request.template, request.version, dict(request.variables))
+        )
 
     @grpc
     @endpoint
     def SendTest(self, request, context):
         principal = self.auth.require(*staff.TESTERS)
         with self.db() as uow:
-            delivery = staff.send_test(uow, principal, self.senders, request.template, dict(request.variables),
-                                       grpc_mapping.CHANNELS.code(request.channel), request.address)
+            delivery = staff.send_test(
+                uow,
+                principal,
+                self.senders,
+                request.template,
+                dict(request.variables),
+                grpc_mapping.CHANNELS.code(request.channel),
+                request.address,
+            )
         return grpc_mapping.send_test_response(delivery)
 
     @grpc
@@ -121,9 +135,14 @@ class NotificationsService(StandardGrpc):
         principal = self.auth.require("recipient", *staff.INBOX_OWNERS)
         with self.db() as uow:
             prefs = staff.set_my_preferences(
-                uow, principal, [grpc_mapping.CHANNELS.code(c) for c in request.channel_order],
-                [grpc_mapping.CHANNELS.code(c) for c in request.opted_out], request.quiet_start.strip(),
-                request.quiet_end.strip(), request.time_zone.strip())
+                uow,
+                principal,
+                [grpc_mapping.CHANNELS.code(c) for c in request.channel_order],
+                [grpc_mapping.CHANNELS.code(c) for c in request.opted_out],
+                request.quiet_start.strip(),
+                request.quiet_end.strip(),
+                request.time_zone.strip(),
+            )
         return grpc_mapping.preferences_message(prefs)
 
     # --- triggers (service_layer.triggers): each notifies once per fact, whatever the event id ---
@@ -132,23 +151,30 @@ class NotificationsService(StandardGrpc):
 
     @event_handler("cases", "case.opened")
     def on_case_opened(self, body):
-        handle_event(self.db, "notifications.on_case_opened", body,
-                     partial(triggers.case_opened, parties=self._case_parties()))
+        handle_event(
+            self.db, "notifications.on_case_opened", body, partial(triggers.case_opened, parties=self._case_parties())
+        )
 
     @event_handler("cases", "case.assigned")
     def on_case_assigned(self, body):
-        handle_event(self.db, "notifications.on_case_assigned", body,
-                     partial(triggers.case_assigned, parties=self._case_parties()))
+        handle_event(
+            self.db,
+            "notifications.on_case_assigned",
+            body,
+            partial(triggers.case_assigned, parties=self._case_parties()),
+        )
 
     @event_handler("cases", "case.plan_agreed")
     def on_plan_agreed(self, body):
-        handle_event(self.db, "notifications.on_plan_agreed", body,
-                     partial(triggers.plan_agreed, parties=self._case_parties()))
+        handle_event(
+            self.db, "notifications.on_plan_agreed", body, partial(triggers.plan_agreed, parties=self._case_parties())
+        )
 
     @event_handler("cases", "case.plan_changed")
     def on_plan_changed(self, body):
-        handle_event(self.db, "notifications.on_plan_changed", body,
-                     partial(triggers.plan_changed, parties=self._case_parties()))
+        handle_event(
+            self.db, "notifications.on_plan_changed", body, partial(triggers.plan_changed, parties=self._case_parties())
+        )
 
     @event_handler("cases", "case.step_due")
     def on_step_due(self, body):
@@ -164,23 +190,39 @@ class NotificationsService(StandardGrpc):
 
     @event_handler("interagency", "referral.accepted")
     def on_referral_accepted(self, body):
-        handle_event(self.db, "notifications.on_referral_accepted", body,
-                     partial(triggers.referral_answered, parties=self._case_parties()))
+        handle_event(
+            self.db,
+            "notifications.on_referral_accepted",
+            body,
+            partial(triggers.referral_answered, parties=self._case_parties()),
+        )
 
     @event_handler("interagency", "referral.rejected")
     def on_referral_rejected(self, body):
-        handle_event(self.db, "notifications.on_referral_rejected", body,
-                     partial(triggers.referral_answered, parties=self._case_parties()))
+        handle_event(
+            self.db,
+            "notifications.on_referral_rejected",
+            body,
+            partial(triggers.referral_answered, parties=self._case_parties()),
+        )
 
     @event_handler("interagency", "referral.completed")
     def on_referral_completed(self, body):
-        handle_event(self.db, "notifications.on_referral_completed", body,
-                     partial(triggers.referral_answered, parties=self._case_parties()))
+        handle_event(
+            self.db,
+            "notifications.on_referral_completed",
+            body,
+            partial(triggers.referral_answered, parties=self._case_parties()),
+        )
 
     @event_handler("registry_gateway", "registry.facts_found")
     def on_registry_facts(self, body):
-        handle_event(self.db, "notifications.on_registry_facts", body,
-                     partial(triggers.registry_facts_found, parties=self._case_parties()))
+        handle_event(
+            self.db,
+            "notifications.on_registry_facts",
+            body,
+            partial(triggers.registry_facts_found, parties=self._case_parties()),
+        )
 
     @timer(interval=reminders.reminder_interval())
     def send_due_reminders(self):
@@ -190,13 +232,20 @@ class NotificationsService(StandardGrpc):
 
 
 WORKER = reminders.worker_id()  # this process, as it claims reminders
+
+
 def _sqlite_file_missing(url: str) -> bool:
     from pathlib import Path
 
     from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
-    return parsed.get_backend_name() == "sqlite" and bool(parsed.database) and parsed.database != ":memory:" \
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and bool(parsed.database)
+        and parsed.database != ":memory:"
         and not Path(parsed.database).exists()
+    )
 
 
 SERVICE = NotificationsService

@@ -1,4 +1,5 @@
 """Fakes for the outbound pipeline's tests: senders that record, contacts from a dict (no broker, no network)."""
+
 from datetime import datetime, timezone
 
 from notifications.service_layer.dispatch import ContactUnavailable, DispatchSettings, dispatch_once

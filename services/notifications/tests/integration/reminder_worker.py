@@ -6,6 +6,7 @@
 
 Cases is a fake that answers for any case (open, step planned, the person's step). Prints one
 JSON line: the outcome counts (run) or the keys it claimed."""
+
 import json
 import os
 import sys
@@ -14,26 +15,34 @@ from datetime import datetime, timedelta, timezone
 
 from ekm_platform.db import make_engine, make_session_factory
 from ekm_platform.unit_of_work import UnitOfWork
-
 from notifications.adapters.orm import metadata
 from notifications.adapters.repository import DeliveryRepository
 from notifications.service_layer import reminders
-
 
 YESTERDAY = (datetime.now(timezone.utc) - timedelta(days=2)).date().isoformat()  # overdue in any time zone
 
 
 def parties(case_ref, step_id=""):
     time.sleep(0.002)  # a round trip to cases
-    return {"case_id": case_ref, "case_number": "CASE-2026-ABC1234", "person_id": f"p-{case_ref}",
-            "assigned_to": "cm-1", "stage": "implementation", "open": True,
-            "step": {"due_on": YESTERDAY, "status": "planned", "responsible_kind": "person"} if step_id else None}
+    return {
+        "case_id": case_ref,
+        "case_number": "CASE-2026-ABC1234",
+        "person_id": f"p-{case_ref}",
+        "assigned_to": "cm-1",
+        "stage": "implementation",
+        "open": True,
+        "step": {"due_on": YESTERDAY, "status": "planned", "responsible_kind": "person"} if step_id else None,
+    }
 
 
 def main(url, mode, worker, *rest):
     engine = make_engine(url)
-    factory = lambda: UnitOfWork(make_session_factory(engine), metadata.tables, "notifications",  # noqa: E731
-                                 DeliveryRepository)
+    factory = lambda: UnitOfWork(
+        make_session_factory(engine),
+        metadata.tables,
+        "notifications",  # noqa: E731
+        DeliveryRepository,
+    )
     if mode == "run":
         go, shift = rest[0], float(rest[1]) if len(rest) > 1 else 0.0
         with factory() as uow:  # connected and imported: ready to start

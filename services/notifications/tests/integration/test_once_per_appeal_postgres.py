@@ -2,6 +2,7 @@
 the same moment store one notification (the second waits on the unique key and gets the first id);
 several dispatchers claiming at once take disjoint batches (FOR UPDATE SKIP LOCKED), so every
 notification is sent exactly once."""
+
 import threading
 import uuid
 
@@ -12,7 +13,6 @@ from ekm_platform.envelope import Envelope
 from ekm_platform.migrations import migrate
 from ekm_platform.testing.fixtures import postgres_available
 from ekm_platform.unit_of_work import UnitOfWork
-
 from notifications.adapters.orm import metadata
 from notifications.adapters.repository import DeliveryRepository
 from notifications.domain.requests import NotificationRequest
@@ -38,19 +38,23 @@ def uow():
 
 
 def accepted():
-    return Envelope("appeal.accepted", "intake", {"appeal_id": "a-1", "tracking_number": "EKM-261203-ABCDEFGH",
-                                                  "screening_level": "assessment"})
+    return Envelope(
+        "appeal.accepted",
+        "intake",
+        {"appeal_id": "a-1", "tracking_number": "EKM-261203-ABCDEFGH", "screening_level": "assessment"},
+    )
 
 
 def test_two_workers_at_once_store_one_acknowledgement(uow):
     first = uow().__enter__()
-    first_id = handlers.acknowledge_appeal(accepted(), first, None, None)   # stored, not committed
+    first_id = handlers.acknowledge_appeal(accepted(), first, None, None)  # stored, not committed
     outcome = {}
 
     def twin():
         with uow() as u:  # finds nothing committed yet; its insert waits on the first transaction's key
             outcome["id"] = handlers.acknowledge_appeal(accepted(), u, None, None)
             u.commit()
+
     thread = threading.Thread(target=twin)
     thread.start()
     thread.join(1.0)
@@ -66,8 +70,17 @@ def test_two_workers_at_once_store_one_acknowledgement(uow):
 def test_dispatchers_at_once_send_each_notification_once(uow):
     with uow() as u:
         for n in range(120):
-            enqueue(u, NotificationRequest("applicant", f"a-{n}", "appeal.accepted", {"tracking_number": f"T-{n}"},
-                                           dedupe_key=f"k-{n}", reference=f"a-{n}"))
+            enqueue(
+                u,
+                NotificationRequest(
+                    "applicant",
+                    f"a-{n}",
+                    "appeal.accepted",
+                    {"tracking_number": f"T-{n}"},
+                    dedupe_key=f"k-{n}",
+                    reference=f"a-{n}",
+                ),
+            )
         u.commit()
     contacts = Contacts({("applicant", f"a-{n}"): phone() for n in range(120)})
     sendings = [senders() for _ in range(4)]
@@ -76,14 +89,15 @@ def test_dispatchers_at_once_send_each_notification_once(uow):
     def dispatcher(sending):
         while run(uow, contacts, sending, NOON, settings):
             pass
+
     threads = [threading.Thread(target=dispatcher, args=(s,)) for s in sendings]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
     sent = [m.reference for s in sendings for m in s["sms"].sent]
-    assert sorted(sent) == sorted(f"a-{n}" for n in range(120))   # each once, none twice
-    assert sum(1 for s in sendings if s["sms"].sent) >= 2            # the work was shared
+    assert sorted(sent) == sorted(f"a-{n}" for n in range(120))  # each once, none twice
+    assert sum(1 for s in sendings if s["sms"].sent) >= 2  # the work was shared
     with uow() as u:
         rows = [d for n in range(120) for d in u.repo.for_reference(f"a-{n}")]
     assert {d.status for d in rows} == {"sent"} and {d.claimed_by for d in rows} == {""}
@@ -94,6 +108,7 @@ def test_a_batch_enqueue_stores_each_key_once_and_answers_the_stored_ids(uow):
 
     def request(key):
         return NotificationRequest("applicant", "a-1", "appeal.accepted", {"tracking_number": "T"}, dedupe_key=key)
+
     with uow() as u:
         first = enqueue(u, request("k-2"))
         u.commit()

@@ -1,16 +1,15 @@
 """The appeal acknowledgement through the outbound pipeline: enqueued by the event handler,
 sent by the dispatcher (SMS first, else e-mail), in Ukrainian then English, every attempt logged."""
+
 import pytest
 
 from ekm_platform.dependencies import PermanentEventError, handle_event
 from ekm_platform.envelope import Envelope
-
 from notifications.adapters.channels import FileSink
 from notifications.adapters.orm import metadata
 from notifications.adapters.repository import DeliveryRepository
 from notifications.domain.delivery import Outgoing, mask
 from notifications.service_layer import handlers
-
 from notifications.testing import Contacts, phone, run, senders
 
 TRACKING = "EKM-261122-ABCDEFGH"
@@ -22,8 +21,11 @@ def uow(sqlite_uow):
 
 
 def accepted(level="assessment", appeal_id="a-1", **extra):
-    return Envelope("appeal.accepted", "intake", {"appeal_id": appeal_id, "tracking_number": TRACKING,
-                                                  "screening_level": level, **extra}).to_message()
+    return Envelope(
+        "appeal.accepted",
+        "intake",
+        {"appeal_id": appeal_id, "tracking_number": TRACKING, "screening_level": level, **extra},
+    ).to_message()
 
 
 def handle(uow, body):
@@ -44,8 +46,14 @@ def test_sms_in_ukrainian_then_english_with_the_tracking_number(uow):
     assert message.text.index("звернення прийнято") < message.text.index(" / EKM: your appeal")
     assert TRACKING in message.text and message.address == "+380501110001"
     [d], attempts = logged(uow)
-    assert (d.status, d.channel, d.template, d.template_version, d.recipient_masked, d.attempts) == \
-        ("sent", "sms", "appeal.accepted", 1, "+380*****01", 1)
+    assert (d.status, d.channel, d.template, d.template_version, d.recipient_masked, d.attempts) == (
+        "sent",
+        "sms",
+        "appeal.accepted",
+        1,
+        "+380*****01",
+        1,
+    )
     assert [(a["channel"], a["status"]) for a in attempts[d.delivery_id]] == [("sms", "sent")]
     assert contacts.asked == [("applicant", ("a-1",))]
 
@@ -55,8 +63,11 @@ def test_email_when_no_phone_and_crisis_wording(uow):
     sending = senders()
     run(uow, Contacts({("applicant", "a-1"): phone("", "o@example.org")}), sending)
     [message] = sending["email"].sent
-    assert "сьогодні" in message.body and "today" in message.body and message.body.index("сьогодні") < \
-        message.body.index("today")
+    assert (
+        "сьогодні" in message.body
+        and "today" in message.body
+        and message.body.index("сьогодні") < message.body.index("today")
+    )
     assert message.subject.startswith("Термінове звернення") and " / Urgent appeal" in message.subject
     [d], _ = logged(uow)
     assert (d.channel, d.template, d.status) == ("email", "appeal.accepted.crisis", "sent")

@@ -1,10 +1,10 @@
 """ListDeliveries checks the caller's relation to the appeal's case, not only the role."""
+
 import pytest
 from sqlalchemy import select
 
 from ekm_platform.auth import Principal
 from ekm_platform.errors import NotFound, Unavailable, ValidationError
-
 from notifications.adapters.orm import audit_log, metadata
 from notifications.adapters.repository import DeliveryRepository
 from notifications.domain.delivery import Delivery
@@ -30,8 +30,15 @@ class FakeCases:
         self.calls.append((actor, case_number))
         if case_number != CASE or actor["user_id"] not in ("cm-1", "sv-1", "op-1"):
             return {"status": "not_found"}
-        return {"status": "ok", "case_id": "case-id-1", "case_number": CASE, "stage": "assessment",
-                "person_id": "p-1", "is_case_person": True, "identifiers_only": actor["role"] == "operator"}
+        return {
+            "status": "ok",
+            "case_id": "case-id-1",
+            "case_number": CASE,
+            "stage": "assessment",
+            "person_id": "p-1",
+            "is_case_person": True,
+            "identifiers_only": actor["role"] == "operator",
+        }
 
 
 @pytest.fixture
@@ -39,8 +46,17 @@ def uow(sqlite_uow):
     factory = sqlite_uow("notifications", metadata, DeliveryRepository)
     with factory() as u:
         for reference in ("a-1", "a-nocase", "case-id-1"):
-            u.repo.add(Delivery(reference=reference, template="appeal.accepted", channel="sms", status="sent",
-                                recipient_masked="+380*****01", locale="uk", purpose=f"p-{reference}"))
+            u.repo.add(
+                Delivery(
+                    reference=reference,
+                    template="appeal.accepted",
+                    channel="sms",
+                    status="sent",
+                    recipient_masked="+380*****01",
+                    locale="uk",
+                    purpose=f"p-{reference}",
+                )
+            )
         u.commit()
     return factory
 
@@ -52,11 +68,15 @@ def listing(uow, reference, principal, cases=None):
 
 def audit_rows(uow):
     with uow() as u:
-        return u.session.execute(select(audit_log.c.actor_id, audit_log.c.action, audit_log.c.subject_id,
-                                        audit_log.c.details).order_by(audit_log.c.seq)).all()
+        return u.session.execute(
+            select(audit_log.c.actor_id, audit_log.c.action, audit_log.c.subject_id, audit_log.c.details).order_by(
+                audit_log.c.seq
+            )
+        ).all()
 
 
 # --- denied first -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("caller", [OTHER_CM, OTHER_SUPERVISOR])
 def test_another_managers_appeal_is_not_found(uow, caller):
@@ -83,6 +103,7 @@ def test_a_case_number_the_caller_may_not_see_is_not_found(uow, reference):
 def test_a_silent_service_is_unavailable(uow):
     def silent(*args):
         raise Unavailable("Служба cases не відповідає / the cases service did not answer")
+
     with pytest.raises(Unavailable):
         listing(uow, "a-1", CM, silent)
 
@@ -95,6 +116,7 @@ def test_a_missing_or_overlong_reference_names_the_field(uow, reference):
 
 
 # --- allowed ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("caller", [CM, SUPERVISOR])
 def test_the_cases_manager_and_their_supervisor_see_the_masked_log_and_the_read_is_audited(uow, caller):

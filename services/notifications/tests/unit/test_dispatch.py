@@ -1,5 +1,6 @@
 """The dispatcher: retries with back-off then a dead letter, bad addresses, opt-outs and channel
 order, quiet hours in the recipient's time zone, the rate limit, the case manager's inbox, leases."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,7 +11,7 @@ from notifications.domain import policy
 from notifications.domain.requests import NotificationRequest
 from notifications.service_layer.dispatch import ContactUnavailable, DispatchSettings
 from notifications.service_layer.outbound import enqueue
-from notifications.testing import NOON, SETTINGS, Contacts, phone, run, senders
+from notifications.testing import NOON, Contacts, phone, run, senders
 
 KYIV = policy.zone("Europe/Kyiv")
 
@@ -20,13 +21,20 @@ def uow(sqlite_uow):
     return sqlite_uow("notifications", metadata, DeliveryRepository)
 
 
-def notify(uow, kind="person", recipient="p-1", template="appeal.accepted", urgent=False, key=None,
-           variables=None):
+def notify(uow, kind="person", recipient="p-1", template="appeal.accepted", urgent=False, key=None, variables=None):
     with uow() as u:
-        notification_id = enqueue(u, NotificationRequest(kind, recipient, template,
-                                                         variables or {"tracking_number": "EKM-1"},
-                                                         dedupe_key=key or f"k-{recipient}-{template}",
-                                                         urgent=urgent, reference="ref-1"))
+        notification_id = enqueue(
+            u,
+            NotificationRequest(
+                kind,
+                recipient,
+                template,
+                variables or {"tracking_number": "EKM-1"},
+                dedupe_key=key or f"k-{recipient}-{template}",
+                urgent=urgent,
+                reference="ref-1",
+            ),
+        )
         u.commit()
     return notification_id
 
@@ -50,15 +58,18 @@ def test_a_failing_channel_is_retried_with_back_off_then_is_a_dead_letter(uow):
     assert run(uow, contacts, sending) == 1
     d, attempts = state(uow, n)
     assert (d.status, d.attempts) == ("queued", 1) and d.due_at == NOON + timedelta(seconds=5)
-    assert run(uow, contacts, sending, NOON + timedelta(seconds=4)) == 0            # not before its back-off
+    assert run(uow, contacts, sending, NOON + timedelta(seconds=4)) == 0  # not before its back-off
     assert run(uow, contacts, sending, NOON + timedelta(seconds=5)) == 1
     d, _ = state(uow, n)
-    assert d.due_at == NOON + timedelta(seconds=5 + 10)                              # doubled
-    assert run(uow, contacts, sending, NOON + timedelta(seconds=15)) == 1            # the 3rd and last
+    assert d.due_at == NOON + timedelta(seconds=5 + 10)  # doubled
+    assert run(uow, contacts, sending, NOON + timedelta(seconds=15)) == 1  # the 3rd and last
     d, attempts = state(uow, n)
     assert (d.status, d.attempts, d.due_at) == ("dead_letter", 3, None) and "gateway down" in d.error
     assert [(a["attempt_no"], a["channel"], a["status"]) for a in attempts] == [
-        (1, "sms", "failed"), (2, "sms", "failed"), (3, "sms", "failed")]
+        (1, "sms", "failed"),
+        (2, "sms", "failed"),
+        (3, "sms", "failed"),
+    ]
     assert run(uow, contacts, sending, NOON + timedelta(days=1)) == 0 and sending["sms"].sent == []
 
 
@@ -90,10 +101,13 @@ def test_an_unknown_recipient_is_invalid(uow):
 
 
 # --- bad addresses: a clear reason, nothing sent ---------------------------------------------------------
-@pytest.mark.parametrize("contact, reason", [
-    ({"phone": "+38067123", "email": ""}, "некоректний номер телефону / invalid phone number"),
-    ({"phone": "", "email": "olena@"}, "некоректна адреса електронної пошти / invalid e-mail address"),
-])
+@pytest.mark.parametrize(
+    "contact, reason",
+    [
+        ({"phone": "+38067123", "email": ""}, "некоректний номер телефону / invalid phone number"),
+        ({"phone": "", "email": "olena@"}, "некоректна адреса електронної пошти / invalid e-mail address"),
+    ],
+)
 def test_an_invalid_address_is_recorded_invalid_and_nothing_is_sent(uow, contact, reason):
     n = notify(uow, kind="applicant", recipient="a-1")
     sending = senders()
@@ -201,7 +215,7 @@ def test_the_rate_limit_per_recipient_delays_the_rest(uow):
     assert sorted(d.status for d in statuses) == ["queued", "sent", "sent"]
     held = next(d for d in statuses if d.status == "queued")
     assert held.due_at == NOON + timedelta(seconds=600) and "ліміт" in held.error
-    assert state(uow, other)[0].status == "sent"                  # another recipient is not held up
+    assert state(uow, other)[0].status == "sent"  # another recipient is not held up
     run(uow, contacts, sending, NOON + timedelta(seconds=600), settings)
     assert state(uow, held.delivery_id)[0].status == "sent"
 
@@ -237,13 +251,15 @@ def test_lanes_send_at_once_but_one_recipients_messages_stay_in_one_lane(uow):
     from concurrent.futures import ThreadPoolExecutor
 
     from notifications.service_layer.dispatch import dispatch_once
-    settings = DispatchSettings(batch=50, lease=60, max_attempts=3, retry_base=5, rate_limit=2, rate_window=600,
-                                lanes=4)
+
+    settings = DispatchSettings(
+        batch=50, lease=60, max_attempts=3, retry_base=5, rate_limit=2, rate_window=600, lanes=4
+    )
     mine = [notify(uow, key=f"mine-{i}") for i in range(3)]
     others = [notify(uow, recipient=f"p-{n}") for n in range(2, 12)]
     contacts = Contacts({("person", f"p-{n}"): phone() for n in range(1, 12)})
     sending = senders()
     with ThreadPoolExecutor(4) as pool:
         assert dispatch_once(uow, contacts, sending, settings, now=NOON, map_lanes=pool.map) == 13
-    assert sorted(state(uow, i)[0].status for i in mine) == ["queued", "sent", "sent"]   # the limit held
+    assert sorted(state(uow, i)[0].status for i in mine) == ["queued", "sent", "sent"]  # the limit held
     assert {state(uow, i)[0].status for i in others} == {"sent"}

@@ -1,5 +1,6 @@
 """outbound.enqueue: a durable row in the caller's transaction, once per dedupe key; bad template
 input stored as invalid with its reason (nothing will be sent)."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,8 +17,14 @@ def uow(sqlite_uow):
 
 
 def _request(**changes):
-    values = dict(recipient_kind="applicant", recipient_id="appeal-1", template="appeal.accepted",
-                  variables={"tracking_number": "EKM-2026-000001"}, dedupe_key="ack:appeal-1", reference="appeal-1")
+    values = dict(
+        recipient_kind="applicant",
+        recipient_id="appeal-1",
+        template="appeal.accepted",
+        variables={"tracking_number": "EKM-2026-000001"},
+        dedupe_key="ack:appeal-1",
+        reference="appeal-1",
+    )
     values.update(changes)
     return NotificationRequest(**values)
 
@@ -32,8 +39,12 @@ def test_enqueue_stores_a_queued_row_with_template_version(uow):
         notification_id = enqueue(u, _request())
         u.commit()
     [row] = _rows(uow)
-    assert (row.delivery_id, row.status, row.template, row.template_version) == \
-        (notification_id, "queued", "appeal.accepted", 1)
+    assert (row.delivery_id, row.status, row.template, row.template_version) == (
+        notification_id,
+        "queued",
+        "appeal.accepted",
+        1,
+    )
     assert row.due_at is not None and row.recipient_kind == "applicant" and row.dedupe_key == "ack:appeal-1"
 
 
@@ -61,10 +72,13 @@ def test_not_before_is_the_due_time(uow):
     assert abs((_rows(uow)[0].due_at - later).total_seconds()) < 1
 
 
-@pytest.mark.parametrize("variables, field", [
-    ({}, "variables.tracking_number"),                                   # missing
-    ({"tracking_number": "x", "name": "Андрій"}, "variables.name"),      # unknown
-])
+@pytest.mark.parametrize(
+    "variables, field",
+    [
+        ({}, "variables.tracking_number"),  # missing
+        ({"tracking_number": "x", "name": "Андрій"}, "variables.name"),  # unknown
+    ],
+)
 def test_bad_variables_are_stored_invalid_with_the_reason(uow, variables, field):
     with uow() as u:
         enqueue(u, _request(variables=variables))
@@ -81,8 +95,10 @@ def test_unknown_template_is_invalid(uow):
     assert row.status == "invalid" and "невідомий шаблон" in row.error
 
 
-@pytest.mark.parametrize("changes", [dict(recipient_kind="nobody"), dict(dedupe_key=""), dict(recipient_id=""),
-                                     dict(not_before=datetime(2026, 1, 1))])
+@pytest.mark.parametrize(
+    "changes",
+    [dict(recipient_kind="nobody"), dict(dedupe_key=""), dict(recipient_id=""), dict(not_before=datetime(2026, 1, 1))],
+)
 def test_a_request_that_cannot_be_stored_is_refused(uow, changes):
     with uow() as u:
         with pytest.raises(BadRequest):

@@ -1,6 +1,7 @@
 """E-mail to a real SMTP server (aiosmtpd on loopback): Ukrainian then English, one connection
 kept open between messages and opened again when the server dropped it, a refused recipient is
 a permanent error (no retry), a server that is not there is a transient one."""
+
 import socket
 
 import pytest
@@ -13,8 +14,15 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def message(to="olena@example.org", n=1):
-    return Outgoing("email", to, "uk / en", "a-1", subject="Тема / Subject", body=f"Текст {n}\n\n---\n\nText {n}\n",
-                    message_id=f"d-{n}")
+    return Outgoing(
+        "email",
+        to,
+        "uk / en",
+        "a-1",
+        subject="Тема / Subject",
+        body=f"Текст {n}\n\n---\n\nText {n}\n",
+        message_id=f"d-{n}",
+    )
 
 
 def test_messages_reach_the_server_over_one_kept_connection():
@@ -26,6 +34,7 @@ def test_messages_reach_the_server_over_one_kept_connection():
         def counting(*args, **kwargs):
             connects.append(args[0])
             return original(*args, **kwargs)
+
         socket.create_connection = counting
         try:
             ids = [sender.send(message(n=n)) for n in range(3)]
@@ -43,7 +52,7 @@ def test_a_dropped_connection_is_opened_again():
     with SmtpSink() as sink:
         sender = SmtpSender("127.0.0.1", sink.port)
         sender.send(message(n=1))
-        sender._smtp.sock.close()   # the server (or a proxy) dropped it
+        sender._smtp.sock.close()  # the server (or a proxy) dropped it
         sender.send(message(n=2))
         sender.close()
         assert sink.count == 2

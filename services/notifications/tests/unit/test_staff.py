@@ -1,11 +1,11 @@
 """The inbox (only its addressee's), a recipient's own preferences (checked by field), staff
 previewing a template and sending a test (field-level errors, nothing sent)."""
+
 import pytest
 from sqlalchemy import func, select
 
 from ekm_platform.auth import Principal
 from ekm_platform.errors import NotFound, PermissionDenied, ValidationError
-
 from notifications.adapters.orm import deliveries, metadata
 from notifications.adapters.repository import DeliveryRepository
 from notifications.domain.requests import NotificationRequest
@@ -26,9 +26,20 @@ def uow(sqlite_uow):
 @pytest.fixture
 def inbox(uow):
     with uow() as u:
-        ids = [enqueue(u, NotificationRequest("case_manager", manager, "appeal.accepted", {"tracking_number": t},
-                                              dedupe_key=f"k-{t}", reference="CASE-2026-AAAAAAA"))
-               for manager, t in (("cm-1", "T-1"), ("cm-1", "T-2"), ("cm-2", "T-3"))]
+        ids = [
+            enqueue(
+                u,
+                NotificationRequest(
+                    "case_manager",
+                    manager,
+                    "appeal.accepted",
+                    {"tracking_number": t},
+                    dedupe_key=f"k-{t}",
+                    reference="CASE-2026-AAAAAAA",
+                ),
+            )
+            for manager, t in (("cm-1", "T-1"), ("cm-1", "T-2"), ("cm-2", "T-3"))
+        ]
         u.commit()
     run(uow, Contacts(), senders())
     return ids
@@ -40,7 +51,7 @@ def test_nobody_sees_or_marks_another_managers_inbox(uow, inbox):
         items, unread = staff.list_inbox(u, OTHER_CM, False, 0)
     assert [i["item_id"] for i in items] == [inbox[2]] and unread == 1
     with uow() as u, pytest.raises(NotFound):
-        staff.mark_inbox_read(u, OTHER_CM, [inbox[2], inbox[0]])   # one of them is cm-1's: nothing changes
+        staff.mark_inbox_read(u, OTHER_CM, [inbox[2], inbox[0]])  # one of them is cm-1's: nothing changes
     with uow() as u:
         assert staff.list_inbox(u, OTHER_CM, True, 0)[1] == 1 and staff.list_inbox(u, CM, True, 0)[1] == 2
 
@@ -55,7 +66,7 @@ def test_marking_read_own_items(uow, inbox):
     with uow() as u:
         assert staff.mark_inbox_read(u, CM, [inbox[0]]) == 1
     with uow() as u:
-        assert staff.mark_inbox_read(u, CM, [inbox[0], inbox[1]]) == 1   # the first was read already
+        assert staff.mark_inbox_read(u, CM, [inbox[0], inbox[1]]) == 1  # the first was read already
         items, unread = staff.list_inbox(u, CM, False, 0)
     assert unread == 0 and all(i["read_at"] is not None for i in items)
     with uow() as u, pytest.raises(ValidationError):
@@ -71,13 +82,16 @@ def test_a_recipient_sets_their_own_preferences(uow):
     assert prefs.channel_order == ("email", "sms") and prefs.opted_out == {"push"} and prefs.quiet_start == "21:00"
 
 
-@pytest.mark.parametrize("args, field", [
-    ((["fax"], [], "", "", ""), "channel_order"),
-    (([], ["inbox"], "", "", ""), "opted_out"),
-    (([], [], "25:00", "08:00", ""), "quiet_start"),
-    (([], [], "22:00", "", ""), "quiet_end"),
-    (([], [], "", "", "Mars/Olympus"), "time_zone"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        ((["fax"], [], "", "", ""), "channel_order"),
+        (([], ["inbox"], "", "", ""), "opted_out"),
+        (([], [], "25:00", "08:00", ""), "quiet_start"),
+        (([], [], "22:00", "", ""), "quiet_end"),
+        (([], [], "", "", "Mars/Olympus"), "time_zone"),
+    ],
+)
 def test_bad_preferences_name_the_field_and_store_nothing(uow, args, field):
     with uow() as u, pytest.raises(ValidationError) as error:
         staff.set_my_preferences(u, RECIPIENT, *args)
@@ -92,12 +106,15 @@ def test_preview_renders_both_languages(uow):
     assert rendered.version == 1 and "T-9" in rendered.text_uk and "T-9" in rendered.text_en
 
 
-@pytest.mark.parametrize("template, variables, field", [
-    ("appeal.accepted", {}, "variables.tracking_number"),
-    ("appeal.accepted", {"tracking_number": "T", "surname": "Коваль"}, "variables.surname"),
-    ("no.such", {}, "template"),
-    ("", {}, "template"),
-])
+@pytest.mark.parametrize(
+    "template, variables, field",
+    [
+        ("appeal.accepted", {}, "variables.tracking_number"),
+        ("appeal.accepted", {"tracking_number": "T", "surname": "Коваль"}, "variables.surname"),
+        ("no.such", {}, "template"),
+        ("", {}, "template"),
+    ],
+)
 def test_preview_names_the_bad_field(template, variables, field):
     with pytest.raises(ValidationError) as error:
         staff.preview(SUPERVISOR, template, 0, variables)
@@ -110,8 +127,10 @@ def test_a_recipient_may_not_preview():
         staff.preview(RECIPIENT, "appeal.accepted", 0, {"tracking_number": "T"})
 
 
-@pytest.mark.parametrize("channel, address, field", [
-    ("sms", "+38050", "address"), ("email", "not-an-address", "address"), ("fax", "x", "channel")])
+@pytest.mark.parametrize(
+    "channel, address, field",
+    [("sms", "+38050", "address"), ("email", "not-an-address", "address"), ("fax", "x", "channel")],
+)
 def test_a_test_send_to_a_bad_address_sends_nothing(uow, channel, address, field):
     sending = senders()
     with uow() as u, pytest.raises(ValidationError) as error:
@@ -125,8 +144,9 @@ def test_a_test_send_to_a_bad_address_sends_nothing(uow, channel, address, field
 def test_a_test_send_is_sent_and_logged(uow):
     sending = senders()
     with uow() as u:
-        d = staff.send_test(u, OPERATOR, sending, "appeal.accepted", {"tracking_number": "T-5"}, "email",
-                            "olena@example.org")
+        d = staff.send_test(
+            u, OPERATOR, sending, "appeal.accepted", {"tracking_number": "T-5"}, "email", "olena@example.org"
+        )
     assert d.status == "sent" and "T-5" in sending["email"].sent[0].body
     with uow() as u:
         assert u.repo.attempts_for([d.delivery_id])[d.delivery_id][0]["status"] == "sent"

@@ -15,6 +15,7 @@ attempt count in the ``x-ekm-attempts`` header) and comes back; after
 A record coming back from a delay queue was re-published by this consumer (its broker user,
 which the broker checks), carrying the authenticated partner and the record type in headers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -99,8 +100,12 @@ class FeedConsumer:
         checked ``user_id``, so the partner and record type headers are ours, not a partner's."""
         headers = properties.headers or {}
         trusted_users = OPERATORS | ({self.user} if self.user else set())
-        return bool(properties.user_id and properties.user_id in trusted_users and headers.get("x-ekm-partner")
-                    and (headers.get("x-ekm-replayed") or headers.get("x-ekm-retried")))
+        return bool(
+            properties.user_id
+            and properties.user_id in trusted_users
+            and headers.get("x-ekm-partner")
+            and (headers.get("x-ekm-replayed") or headers.get("x-ekm-retried"))
+        )
 
     def sender(self, properties) -> str | None:
         """The authenticated partner: the broker-checked ``user_id``; for a record an operator
@@ -126,8 +131,12 @@ class FeedConsumer:
             raise
         except Exception as exc:
             if len(batch) > 1:
-                log.warning("a batch of %d failed (%s: %s); handling its records one by one", len(batch),
-                            type(exc).__name__, exc)
+                log.warning(
+                    "a batch of %d failed (%s: %s); handling its records one by one",
+                    len(batch),
+                    type(exc).__name__,
+                    exc,
+                )
                 for item in batch:
                     self.handle(channel, [item])
                 return
@@ -142,19 +151,31 @@ class FeedConsumer:
             attempts = 1
         reason = f"{type(exc).__name__}: {exc}"[:500]
         keep = {k: v for k, v in headers.items() if not k.startswith(("x-death", "x-first-death", "x-last-death"))}
-        keep.update({"x-ekm-partner": self.sender(properties) or "",
-                     "x-ekm-record-type": self.record_type(method, properties)})
+        keep.update(
+            {"x-ekm-partner": self.sender(properties) or "", "x-ekm-record-type": self.record_type(method, properties)}
+        )
         if attempts >= self.max_attempts:
             log.warning("record from %s failed %d times, dead: %s", keep["x-ekm-partner"], attempts, reason)
             keep.pop("x-ekm-retried", None)
-            keep.update({"x-ekm-reason": f"{attempts} спроб не вдалося / {attempts} attempts failed; last: {reason}",
-                         ATTEMPTS_HEADER: attempts})
-            channel.basic_publish("", DEAD, body, pika.BasicProperties(
-                delivery_mode=2, content_type="application/json", headers=keep))
+            keep.update(
+                {
+                    "x-ekm-reason": f"{attempts} спроб не вдалося / {attempts} attempts failed; last: {reason}",
+                    ATTEMPTS_HEADER: attempts,
+                }
+            )
+            channel.basic_publish(
+                "", DEAD, body, pika.BasicProperties(delivery_mode=2, content_type="application/json", headers=keep)
+            )
         else:
             seconds = retry_delay(attempts)
-            log.warning("record from %s failed (attempt %d of %d), retrying in %.1f s: %s", keep["x-ekm-partner"],
-                        attempts, self.max_attempts, seconds, reason)
+            log.warning(
+                "record from %s failed (attempt %d of %d), retrying in %.1f s: %s",
+                keep["x-ekm-partner"],
+                attempts,
+                self.max_attempts,
+                seconds,
+                reason,
+            )
             queue = delay_queue(max(1, int(seconds * 1000)))
             if queue.name not in self.declared_delays:
                 channel.exchange_declare(queue.exchange.name, "fanout", durable=True)
@@ -162,9 +183,17 @@ class FeedConsumer:
                 channel.queue_bind(queue.name, queue.exchange.name)
                 self.declared_delays.add(queue.name)
             keep.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: reason, "x-ekm-retried": 1})
-            channel.basic_publish(queue.exchange.name, QUEUE, body, pika.BasicProperties(
-                delivery_mode=2, content_type=properties.content_type or "application/json",
-                user_id=self.user, headers=keep))
+            channel.basic_publish(
+                queue.exchange.name,
+                QUEUE,
+                body,
+                pika.BasicProperties(
+                    delivery_mode=2,
+                    content_type=properties.content_type or "application/json",
+                    user_id=self.user,
+                    headers=keep,
+                ),
+            )
         channel.basic_ack(method.delivery_tag)
 
     def ingest_batch(self, channel, batch) -> None:
@@ -175,28 +204,55 @@ class FeedConsumer:
         traced = [(i, context) for i, (_, p, _) in enumerate(batch) if (context := _incoming_context(p))]
         links = [trace.Link(trace.get_current_span(c).get_span_context()) for _, c in traced]
         started = time.time_ns()
-        with _tracer.start_as_current_span(f"{QUEUE} process", kind=trace.SpanKind.CONSUMER, links=links, attributes={
-                "messaging.system": "rabbitmq", "messaging.destination.name": QUEUE,
-                "messaging.operation": "process", "messaging.batch.message_count": len(batch)}) as batch_span:
+        with _tracer.start_as_current_span(
+            f"{QUEUE} process",
+            kind=trace.SpanKind.CONSUMER,
+            links=links,
+            attributes={
+                "messaging.system": "rabbitmq",
+                "messaging.destination.name": QUEUE,
+                "messaging.operation": "process",
+                "messaging.batch.message_count": len(batch),
+            },
+        ) as batch_span:
             with self.uow() as uow:
                 outcomes = ingest(uow, items, self.partners)
         ended = time.time_ns()
         for i, context in traced:
             method, outcome = batch[i][0], outcomes[i]
-            span = _tracer.start_span(f"{QUEUE} receive {method.routing_key}", context=context,
-                                      kind=trace.SpanKind.CONSUMER, start_time=started,
-                                      links=[trace.Link(batch_span.get_span_context())], attributes={
-                                          "messaging.system": "rabbitmq", "messaging.destination.name": QUEUE,
-                                          "ekm.partner": items[i].partner_id or "", "ekm.record_type": items[i].record_type,
-                                          "ekm.record_id": outcome.record_id, "ekm.outcome": outcome.status})
+            span = _tracer.start_span(
+                f"{QUEUE} receive {method.routing_key}",
+                context=context,
+                kind=trace.SpanKind.CONSUMER,
+                start_time=started,
+                links=[trace.Link(batch_span.get_span_context())],
+                attributes={
+                    "messaging.system": "rabbitmq",
+                    "messaging.destination.name": QUEUE,
+                    "ekm.partner": items[i].partner_id or "",
+                    "ekm.record_type": items[i].record_type,
+                    "ekm.record_id": outcome.record_id,
+                    "ekm.outcome": outcome.status,
+                },
+            )
             span.end(end_time=ended)
         for (method, properties, body), outcome in zip(batch, outcomes):
             if outcome.status == "dead":
                 log.warning("dead record from %s (%s): %s", properties.user_id, method.routing_key, outcome.reason)
-                channel.basic_publish("", DEAD, body, pika.BasicProperties(
-                    delivery_mode=2, content_type="application/json",
-                    headers={"x-ekm-reason": outcome.reason[:500], "x-ekm-partner": self.sender(properties) or "",
-                             "x-ekm-record-type": self.record_type(method, properties)}))
+                channel.basic_publish(
+                    "",
+                    DEAD,
+                    body,
+                    pika.BasicProperties(
+                        delivery_mode=2,
+                        content_type="application/json",
+                        headers={
+                            "x-ekm-reason": outcome.reason[:500],
+                            "x-ekm-partner": self.sender(properties) or "",
+                            "x-ekm-record-type": self.record_type(method, properties),
+                        },
+                    ),
+                )
         channel.basic_ack(batch[-1][0].delivery_tag, multiple=True)  # every earlier delivery is settled already
 
 
@@ -237,13 +293,23 @@ def dead_letters(amqp_uri: str, replay: bool) -> int:
             break
         headers = properties.headers or {}
         count += 1
-        print(f"{count:>5}  {headers.get('x-ekm-partner', '?'):<16} {headers.get('x-ekm-record-type', '?'):<32} "
-              f"{headers.get('x-ekm-reason', '')}")
+        print(
+            f"{count:>5}  {headers.get('x-ekm-partner', '?'):<16} {headers.get('x-ekm-record-type', '?'):<32} "
+            f"{headers.get('x-ekm-reason', '')}"
+        )
         if replay:
             user = pika.URLParameters(amqp_uri).credentials.username
-            channel.basic_publish(EXCHANGE, headers.get("x-ekm-record-type", ""), body, pika.BasicProperties(
-                delivery_mode=2, content_type="application/json", user_id=user,
-                headers={"x-ekm-replayed": 1, "x-ekm-partner": headers.get("x-ekm-partner", "")}))
+            channel.basic_publish(
+                EXCHANGE,
+                headers.get("x-ekm-record-type", ""),
+                body,
+                pika.BasicProperties(
+                    delivery_mode=2,
+                    content_type="application/json",
+                    user_id=user,
+                    headers={"x-ekm-replayed": 1, "x-ekm-partner": headers.get("x-ekm-partner", "")},
+                ),
+            )
             channel.basic_ack(method.delivery_tag)
     connection.close()  # unacknowledged (listed) records return to the dead queue
     print(f"{count} dead record(s) {'replayed' if replay else 'listed'}")
@@ -262,6 +328,7 @@ def main(argv=None) -> None:
     setup_logging("registry-gateway-feed")
     if os.environ.get("EKM_TRACING", "on") != "off":  # a span per batch and per traced record; no SQL spans
         from ekm_platform.tracing import setup_tracing
+
         setup_tracing("registry-gateway-feed")
     consumer = FeedConsumer(config.amqp_uri(), config.database_url("registry-gateway"))
     signal.signal(signal.SIGTERM, lambda *a: setattr(consumer, "running", False))
@@ -272,6 +339,7 @@ def main(argv=None) -> None:
             log.warning("broker unavailable; retrying in 2 s")
             time.sleep(2)
     from ekm_platform.tracing import shutdown_tracing
+
     shutdown_tracing()
 
 

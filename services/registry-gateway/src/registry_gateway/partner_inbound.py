@@ -28,6 +28,7 @@ and is never stored: XML with a DTD or entities is refused, JSON and fields are 
 unknown fields refused. Configuration: EKM_PARTNER_TLS_CERT, EKM_PARTNER_TLS_KEY,
 EKM_PARTNER_TLS_CLIENT_CA, EKM_PARTNER_PORT (8443), EKM_PARTNERS_FILE.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,6 @@ from ekm_platform.db import make_engine, make_session_factory
 from ekm_platform.http_listen import listen
 from ekm_platform.logs import setup_logging
 from ekm_platform.unit_of_work import UnitOfWork
-
 from registry_gateway.adapters.orm import metadata
 from registry_gateway.adapters.partners import load_partners, load_xroad_clients
 from registry_gateway.adapters.repository import EvidenceRepository
@@ -111,7 +111,9 @@ class PartnerInbound:
         echo: list[tuple[bytes, bytes]] = []
         try:
             if sum(len(k) + len(v) + 4 for k, v in scope["headers"]) > MAX_HEADER_BYTES:
-                raise Refused(431, f"Заголовки більші за {MAX_HEADER_BYTES} байт / headers over {MAX_HEADER_BYTES} bytes")
+                raise Refused(
+                    431, f"Заголовки більші за {MAX_HEADER_BYTES} байт / headers over {MAX_HEADER_BYTES} bytes"
+                )
             if is_soap and method == "GET" and scope.get("query_string") == b"wsdl":
                 return await _reply(send, 200, self.wsdl, "text/xml; charset=utf-8")
             if is_soap and method == "POST":
@@ -128,10 +130,16 @@ class PartnerInbound:
                 status = 400  # a SOAP fault about the request (the client's fault)
             log.warning("refused from %s: %s", partner, message)
             if is_soap:
-                return await _reply(send, status, _fault(refused.code, message, getattr(refused, "xroad", None)),
-                                    "text/xml; charset=utf-8", close=True)
-            return await _reply(send, status, json.dumps({"error": message}, ensure_ascii=False).encode(),
-                                extra=echo, close=True)
+                return await _reply(
+                    send,
+                    status,
+                    _fault(refused.code, message, getattr(refused, "xroad", None)),
+                    "text/xml; charset=utf-8",
+                    close=True,
+                )
+            return await _reply(
+                send, status, json.dumps({"error": message}, ensure_ascii=False).encode(), extra=echo, close=True
+            )
 
     async def _body(self, scope, receive) -> bytes:
         """The whole body, at most MAX_BODY bytes, within BODY_TIMEOUT: a body announced as
@@ -149,8 +157,10 @@ class PartnerInbound:
         while True:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
-            except (asyncio.TimeoutError, TimeoutError):
-                raise Refused(408, f"Тіло не надійшло за {BODY_TIMEOUT:g} с / body not received in {BODY_TIMEOUT:g} s") from None
+            except TimeoutError:
+                raise Refused(
+                    408, f"Тіло не надійшло за {BODY_TIMEOUT:g} с / body not received in {BODY_TIMEOUT:g} s"
+                ) from None
             if message["type"] == "http.disconnect":
                 raise Refused(400, "Клієнт відключився / client disconnected")
             chunks.append(message.get("body", b""))
@@ -165,8 +175,9 @@ class PartnerInbound:
         tag_current_span(xroad_id=evidence["id"], partner=partner_id or "", record_type=record_type)
         outcome = await asyncio.wrap_future(self.writer.submit(Incoming(partner_id, record_type, body, evidence)))
         if outcome.status == "dead":
-            await asyncio.wrap_future(self.dead_letters.submit(
-                self._dead_letter, partner_id, record_type, body, outcome.reason, evidence))
+            await asyncio.wrap_future(
+                self.dead_letters.submit(self._dead_letter, partner_id, record_type, body, outcome.reason, evidence)
+            )
         else:
             tag_current_span(record_id=outcome.record_id)
         return outcome
@@ -181,16 +192,28 @@ class PartnerInbound:
         import pika
 
         from registry_gateway.feed_consumer import DEAD, declare
+
         try:
             connection = pika.BlockingConnection(pika.URLParameters(config.amqp_uri()))
             try:
                 channel = connection.channel()
                 declare(channel)
-                channel.basic_publish("", DEAD, body, pika.BasicProperties(
-                    delivery_mode=2, content_type="application/json",
-                    headers={"x-ekm-reason": reason[:500], "x-ekm-partner": partner_id or "",
-                             "x-ekm-record-type": record_type, "x-ekm-channel": "https",
-                             "x-ekm-xroad-id": evidence.get("id") or ""}))
+                channel.basic_publish(
+                    "",
+                    DEAD,
+                    body,
+                    pika.BasicProperties(
+                        delivery_mode=2,
+                        content_type="application/json",
+                        headers={
+                            "x-ekm-reason": reason[:500],
+                            "x-ekm-partner": partner_id or "",
+                            "x-ekm-record-type": record_type,
+                            "x-ekm-channel": "https",
+                            "x-ekm-xroad-id": evidence.get("id") or "",
+                        },
+                    ),
+                )
             finally:
                 connection.close()
         except pika.exceptions.AMQPError:
@@ -201,13 +224,20 @@ class PartnerInbound:
         certificate (``xroad_client`` in the partners file): a partner cannot speak for another."""
         registered = self.xroad_clients.get(partner)
         if registered is not None and client != registered:
-            raise Refused(403, f"Клієнт X-Road {client} не відповідає сертифікату партнера / the X-Road client "
-                               f"{client} is not the one of the partner's certificate")
+            raise Refused(
+                403,
+                f"Клієнт X-Road {client} не відповідає сертифікату партнера / the X-Road client "
+                f"{client} is not the one of the partner's certificate",
+            )
 
     async def _rest(self, scope, receive, partner, record_type, found: dict) -> bytes:
         self._check_client(partner, found["X-Road-Client"])
-        evidence = {"id": found["X-Road-Id"], "user_id": found["X-Road-UserId"], "client": found["X-Road-Client"],
-                    "issue": found.get("X-Road-Issue")}
+        evidence = {
+            "id": found["X-Road-Id"],
+            "user_id": found["X-Road-UserId"],
+            "client": found["X-Road-Client"],
+            "issue": found.get("X-Road-Issue"),
+        }
         outcome = await self._ingest(partner, record_type, await self._body(scope, receive), evidence)
         if outcome.status == "dead":
             status = 403 if "authoris" in outcome.reason or "authentic" in outcome.reason else 400
@@ -226,8 +256,12 @@ class PartnerInbound:
     async def _submit(self, request, found: dict, partner) -> bytes:
         service = xroad.identifier(found["service"])
         if service.get("serviceCode") != SERVICE_CODE or service.get("memberCode") != self.our_member:
-            raise soap.SoapFault("Client", f"Запит адресовано іншій службі X-Road / the request is for another "
-                                           f"X-Road service ({xroad.member_path(found['service'])})", 400)
+            raise soap.SoapFault(
+                "Client",
+                f"Запит адресовано іншій службі X-Road / the request is for another "
+                f"X-Road service ({xroad.member_path(found['service'])})",
+                400,
+            )
         if request.tag != f"{{{NS}}}SubmitRecord":
             raise soap.SoapFault("Client", f"Невідома операція або простір імен / unknown operation {request.tag}")
         try:
@@ -236,8 +270,12 @@ class PartnerInbound:
             raise soap.SoapFault("Client", refused.message, 403) from refused
         record_type = (request.findtext(f"{{{NS}}}recordType") or "").strip()
         fields = {f.get("name"): f.text or "" for f in request.findall(f"{{{NS}}}field")}
-        evidence = {"id": xroad.text(found, "id"), "user_id": xroad.text(found, "userId"),
-                    "client": xroad.member_path(found["client"]), "issue": xroad.text(found, "issue")}
+        evidence = {
+            "id": xroad.text(found, "id"),
+            "user_id": xroad.text(found, "userId"),
+            "client": xroad.member_path(found["client"]),
+            "issue": xroad.text(found, "issue"),
+        }
         outcome = await self._ingest(partner, record_type, json.dumps(fields, ensure_ascii=False).encode(), evidence)
         if outcome.status == "dead":
             raise soap.SoapFault("Client", outcome.reason, 400)
@@ -291,8 +329,7 @@ class GroupWriter:
         except Exception:
             if len(batch) == 1:
                 log.exception("a partner record could not be stored")
-                batch[0][1].set_exception(Refused(500, "Запис не збережено / the record was not stored",
-                                                  code="Server"))
+                batch[0][1].set_exception(Refused(500, "Запис не збережено / the record was not stored", code="Server"))
                 return
             for one in batch:
                 self._write([one])
@@ -320,8 +357,7 @@ def _headers(scope) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
 
 
-async def _reply(send, status: int, body: bytes, content_type="application/json; charset=utf-8",
-                 extra=(), close=False):
+async def _reply(send, status: int, body: bytes, content_type="application/json; charset=utf-8", extra=(), close=False):
     headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *extra]
     if close:
         headers.append((b"connection", b"close"))
@@ -331,6 +367,7 @@ async def _reply(send, status: int, body: bytes, content_type="application/json;
 
 # --- the server ------------------------------------------------------------------------
 
+
 def _tls_extension(ssl_object) -> dict:
     """The ASGI TLS extension's fields for one connection (uvicorn does not fill them), plus
     ``ekm_partner``: the common name of the verified client certificate."""
@@ -339,9 +376,14 @@ def _tls_extension(ssl_object) -> dict:
     peer = ssl_object.getpeercert() or {}
     partner = next((value for rdn in peer.get("subject", ()) for key, value in rdn if key == "commonName"), None)
     der = ssl_object.getpeercert(binary_form=True)
-    return {"client_cert_chain": [ssl.DER_cert_to_PEM_cert(der)] if der else [],
-            "client_cert_name": f"CN={partner}" if partner else None,
-            "client_cert_error": None, "tls_version": None, "cipher_suite": None, "ekm_partner": partner}
+    return {
+        "client_cert_chain": [ssl.DER_cert_to_PEM_cert(der)] if der else [],
+        "client_cert_name": f"CN={partner}" if partner else None,
+        "client_cert_error": None,
+        "tls_version": None,
+        "cipher_suite": None,
+        "ekm_partner": partner,
+    }
 
 
 def _protocol_class():
@@ -426,12 +468,19 @@ def server(sock: socket.socket, cert: str, key: str, client_ca: str, database_ur
 
     context = tls_context(cert, key, client_ca)
     settings = uvicorn.Config(
-        instrument(PartnerInbound(database_url)), http=_protocol_class(), lifespan="on",
+        instrument(PartnerInbound(database_url)),
+        http=_protocol_class(),
+        lifespan="on",
         ssl_context_factory=lambda _config, _default: context,
-        limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=int(max(1, HEADER_TIMEOUT)),
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=int(max(1, HEADER_TIMEOUT)),
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,  # an incomplete head over it: 400; a complete one: 431
-        backlog=1024, server_header=False,
-        log_config=None, access_log=False, timeout_graceful_shutdown=5)
+        backlog=1024,
+        server_header=False,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
     return uvicorn.Server(settings)
 
 
@@ -458,6 +507,7 @@ def main(argv=None) -> None:
             runner.run(served.serve(sockets=[sock]))
     finally:
         from ekm_platform.tracing import shutdown_tracing
+
         shutdown_tracing()
 
 

@@ -1,17 +1,17 @@
 """The registry gateway: thin nameko entrypoints over service_layer.handlers."""
+
 import os
 
-from ekm.registry.v1 import registry_pb2_grpc
 from nameko.rpc import ServiceRpc, rpc
 from nameko.timer import timer
 from nameko_grpc.entrypoint import Grpc
 
-from ekm_platform.dependencies import Auth, AuditChainer, Database
-from ekm_platform.grpc_support import StandardGrpc, endpoint
+from ekm.registry.v1 import registry_pb2_grpc
+from ekm_platform.dependencies import AuditChainer, Auth, Database
 from ekm_platform.group_commit import GroupCommit
+from ekm_platform.grpc_support import StandardGrpc, endpoint
 from ekm_platform.outbox_relay import OutboxRelay
 from ekm_platform.tracing import tag_current_span
-
 from registry_gateway.adapters import grpc_mapping
 from registry_gateway.adapters.cases_client import CasesClient
 from registry_gateway.adapters.orm import audit_log, metadata
@@ -45,9 +45,15 @@ class RegistryGatewayService(StandardGrpc):
         principal = self.auth.require(*ASKERS)
         query = grpc_mapping.query_from(request, principal.user_id)  # request.consent_recorded is ignored
         with self.evidence_store() as uow:  # evidence, pending queries, events and audit rows: one commit
-            answers = handlers.lookup_person(query, uow, self.registries, CasesClient(self.cases),
-                                             principal.as_actor(), list(request.registries) or None,
-                                             delivered=DELIVERED)
+            answers = handlers.lookup_person(
+                query,
+                uow,
+                self.registries,
+                CasesClient(self.cases),
+                principal.as_actor(),
+                list(request.registries) or None,
+                delivered=DELIVERED,
+            )
         tag_current_span(case_number=query.case_number)
         return grpc_mapping.lookup_response(answers)
 
@@ -74,8 +80,9 @@ class RegistryGatewayService(StandardGrpc):
     def GetEvidence(self, request, context):
         principal = self.auth.require(*EVIDENCE_READERS)
         with self.db() as uow:
-            return grpc_mapping.evidence_message(handlers.get_evidence(request.query_id, uow, CasesClient(self.cases),
-                                                                       principal.as_actor()))
+            return grpc_mapping.evidence_message(
+                handlers.get_evidence(request.query_id, uow, CasesClient(self.cases), principal.as_actor())
+            )
 
 
 SERVICE = RegistryGatewayService

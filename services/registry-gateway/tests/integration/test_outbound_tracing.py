@@ -1,6 +1,7 @@
 """Outbound REST and SOAP calls to registries are client spans: the W3C traceparent is in
 the request's headers, the span carries the case number and X-Road id, and never the
 query string (where the RNOKPP is). Run in a fresh process: instrumenting urllib3 is global."""
+
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import http.server, json, threading
     from opentelemetry import trace
     from opentelemetry.sdk.trace import TracerProvider
@@ -46,7 +47,7 @@ SCRIPT = textwrap.dedent('''
     spans = [{"name": s.name, "kind": s.kind.name, "trace_id": f"{s.context.trace_id:032x}",
               "span_id": f"{s.context.span_id:016x}", "attributes": dict(s.attributes)} for s in exporter.get_finished_spans()]
     print(json.dumps({"spans": spans, "headers": seen, "xroad_id": message_id}, ensure_ascii=False))
-''')
+""")
 
 
 def test_a_rest_registry_call_is_a_client_span_with_traceparent_and_identifiers_only():

@@ -1,5 +1,6 @@
 """Partners push records over HTTPS (REST and SOAP), authenticated by client certificates;
 hostile input is refused with a 4xx or a SOAP fault and never stored."""
+
 import http.client
 import json
 import pathlib
@@ -24,8 +25,12 @@ MAX_CONNECTIONS = 6
 
 
 def xroad_rest(**changes):
-    headers = {"X-Road-Client": "UA/GOV/37508470/DCZ", "X-Road-Id": f"dcz-{uuid.uuid4()}",
-               "X-Road-UserId": "dcz-officer-7", "X-Road-Issue": "DCZ-2026-118"}
+    headers = {
+        "X-Road-Client": "UA/GOV/37508470/DCZ",
+        "X-Road-Id": f"dcz-{uuid.uuid4()}",
+        "X-Road-UserId": "dcz-officer-7",
+        "X-Road-Issue": "DCZ-2026-118",
+    }
     headers.update(changes)
     return {k: v for k, v in headers.items() if v is not None}
 
@@ -37,15 +42,31 @@ def inbound(tmp_path_factory):
     database = home / "gateway.db"
     migrate(f"sqlite:///{database}", "registry_gateway.adapters.migrations")
     from ekm_platform.testing import broker
+
     vhost, amqp_uri = broker.create_vhost("ekm-inbound")
-    env = {"PATH": "/usr/bin:/bin", "EKM_HOME": str(home), "EKM_AMQP_URI": amqp_uri, "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
-           "EKM_PARTNERS_FILE": str(PARTNERS), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
-           "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
-           "EKM_PARTNER_HANDSHAKE_TIMEOUT": "2", "EKM_PARTNER_HEADER_TIMEOUT": "2", "EKM_PARTNER_BODY_TIMEOUT": "2",
-           "EKM_PARTNER_MAX_HEADER_BYTES": "8192", "EKM_PARTNER_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
-           "EKM_TRACE_DB": str(home / "traces.db")}
-    process = subprocess.Popen([sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "EKM_HOME": str(home),
+        "EKM_AMQP_URI": amqp_uri,
+        "EKM_REGISTRY_GATEWAY_DATABASE_URL": f"sqlite:///{database}",
+        "EKM_PARTNERS_FILE": str(PARTNERS),
+        "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
+        "EKM_PARTNER_TLS_KEY": str(pki / "server.key"),
+        "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
+        "EKM_PARTNER_HANDSHAKE_TIMEOUT": "2",
+        "EKM_PARTNER_HEADER_TIMEOUT": "2",
+        "EKM_PARTNER_BODY_TIMEOUT": "2",
+        "EKM_PARTNER_MAX_HEADER_BYTES": "8192",
+        "EKM_PARTNER_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
+        "EKM_TRACE_DB": str(home / "traces.db"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "registry_gateway.partner_inbound", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         port = int(process.stdout.readline().split()[1])
         yield port, pki, database, amqp_uri, home
@@ -70,33 +91,43 @@ def call(inbound, path, body: bytes, client="partner-dcz", headers=None, content
 
 
 def record(**changes):
-    body = {"source_id": f"dcz-{uuid.uuid4().hex[:10]}", "rnokpp": make_rnokpp("322151234"),
-            "registered_on": "2026-11-20", "center_code": "KYIV-01"}
+    body = {
+        "source_id": f"dcz-{uuid.uuid4().hex[:10]}",
+        "rnokpp": make_rnokpp("322151234"),
+        "registered_on": "2026-11-20",
+        "center_code": "KYIV-01",
+    }
     return {**body, **changes}
 
 
 XROAD_HEADERS = {
     "client": '<xrd:client id:objectType="SUBSYSTEM"><id:xRoadInstance>UA</id:xRoadInstance>'
-              '<id:memberClass>GOV</id:memberClass><id:memberCode>37508470</id:memberCode>'
-              '<id:subsystemCode>DCZ</id:subsystemCode></xrd:client>',
+    "<id:memberClass>GOV</id:memberClass><id:memberCode>37508470</id:memberCode>"
+    "<id:subsystemCode>DCZ</id:subsystemCode></xrd:client>",
     "service": '<xrd:service id:objectType="SERVICE"><id:xRoadInstance>UA</id:xRoadInstance>'
-               '<id:memberClass>GOV</id:memberClass><id:memberCode>00000000</id:memberCode>'
-               '<id:subsystemCode>EKM</id:subsystemCode><id:serviceCode>SubmitRecord</id:serviceCode></xrd:service>',
-    "id": "<xrd:id>{message_id}</xrd:id>", "userId": "<xrd:userId>dcz-officer-7</xrd:userId>",
-    "issue": "<xrd:issue>DCZ-2026-118</xrd:issue>", "protocolVersion": "<xrd:protocolVersion>4.0</xrd:protocolVersion>",
+    "<id:memberClass>GOV</id:memberClass><id:memberCode>00000000</id:memberCode>"
+    "<id:subsystemCode>EKM</id:subsystemCode><id:serviceCode>SubmitRecord</id:serviceCode></xrd:service>",
+    "id": "<xrd:id>{message_id}</xrd:id>",
+    "userId": "<xrd:userId>dcz-officer-7</xrd:userId>",
+    "issue": "<xrd:issue>DCZ-2026-118</xrd:issue>",
+    "protocolVersion": "<xrd:protocolVersion>4.0</xrd:protocolVersion>",
 }
 
 
-def soap_body(fields, record_type="employment.registered", ns=NS, without=(), message_id=None,
-              service_code="SubmitRecord") -> bytes:
+def soap_body(
+    fields, record_type="employment.registered", ns=NS, without=(), message_id=None, service_code="SubmitRecord"
+) -> bytes:
     parts = "".join(f'<p:field name="{k}">{v}</p:field>' for k, v in fields.items())
-    header = "".join(v.format(message_id=message_id or f"dcz-{uuid.uuid4()}") for k, v in XROAD_HEADERS.items()
-                     if k not in without).replace(">SubmitRecord<", f">{service_code}<")
-    return (f'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-            f'xmlns:xrd="http://x-road.eu/xsd/xroad.xsd" xmlns:id="http://x-road.eu/xsd/identifiers" '
-            f'xmlns:p="{ns}"><soapenv:Header>{header}</soapenv:Header><soapenv:Body><p:SubmitRecord>'
-            f'<p:recordType>{record_type}</p:recordType>{parts}'
-            f'</p:SubmitRecord></soapenv:Body></soapenv:Envelope>').encode()
+    header = "".join(
+        v.format(message_id=message_id or f"dcz-{uuid.uuid4()}") for k, v in XROAD_HEADERS.items() if k not in without
+    ).replace(">SubmitRecord<", f">{service_code}<")
+    return (
+        f'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+        f'xmlns:xrd="http://x-road.eu/xsd/xroad.xsd" xmlns:id="http://x-road.eu/xsd/identifiers" '
+        f'xmlns:p="{ns}"><soapenv:Header>{header}</soapenv:Header><soapenv:Body><p:SubmitRecord>'
+        f"<p:recordType>{record_type}</p:recordType>{parts}"
+        f"</p:SubmitRecord></soapenv:Body></soapenv:Envelope>"
+    ).encode()
 
 
 def stored(inbound):
@@ -119,11 +150,13 @@ def test_rest_records_are_stored_once_and_bad_ones_refused(inbound):
     for record_type, body, expected, reason in cases:
         status, text = call(inbound, f"/partner/v1/records/{record_type}", body)
         assert (status, reason in text) == (expected, True), text
-    status, text = call(inbound, "/partner/v1/records/employment.registered", json.dumps(record()).encode(),
-                        client="partner-unknown")
+    status, text = call(
+        inbound, "/partner/v1/records/employment.registered", json.dumps(record()).encode(), client="partner-unknown"
+    )
     assert status == 403 and "not authenticated" in text
     assert stored(inbound) == 1
     import pika
+
     connection = pika.BlockingConnection(pika.URLParameters(inbound[3]))
     dead = connection.channel().queue_declare("partner.feed.dead", durable=True).method.message_count
     connection.close()
@@ -149,12 +182,18 @@ def test_soap_records_and_hostile_xml(inbound):
     status, text = call(inbound, "/partner/soap", soap_body(record()), content_type="text/xml")
     assert status == 200 and "stored" in text
     hostile = [
-        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-         b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>&xxe;'
-         b'</soapenv:Body></soapenv:Envelope>', "DTDs and entities are forbidden"),
-        (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;">]>'
-         b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>&lol1;'
-         b'</soapenv:Body></soapenv:Envelope>', "DTDs and entities are forbidden"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>&xxe;'
+            b"</soapenv:Body></soapenv:Envelope>",
+            "DTDs and entities are forbidden",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;">]>'
+            b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>&lol1;'
+            b"</soapenv:Body></soapenv:Envelope>",
+            "DTDs and entities are forbidden",
+        ),
         (b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://127.0.0.1:1/evil.dtd"><x/>', "DTDs and entities"),
         (soap_body(record())[:120], "malformed XML"),
         (soap_body(record(), ns="http://evil.example/partner"), "unknown operation"),
@@ -173,10 +212,13 @@ def test_without_a_client_certificate_there_is_no_connection(inbound):
 
 # --- X-Road 4.0 service provider -----------------------------------------------------------
 
+
 def evidence(inbound, record_id):
     with sqlite3.connect(inbound[2]) as db:
-        return db.execute("SELECT xroad_id, xroad_user_id, xroad_client, xroad_issue FROM feed_records "
-                          "WHERE record_id = ?", (record_id,)).fetchone()
+        return db.execute(
+            "SELECT xroad_id, xroad_user_id, xroad_client, xroad_issue FROM feed_records WHERE record_id = ?",
+            (record_id,),
+        ).fetchone()
 
 
 def test_rest_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
@@ -195,7 +237,11 @@ def test_rest_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
     assert all(echoed[name.lower()] == value for name, value in headers.items()), echoed
     assert "server" not in echoed  # the server does not name itself
     assert evidence(inbound, json.loads(text)["record_id"]) == (
-        headers["X-Road-Id"], "dcz-officer-7", "UA/GOV/37508470/DCZ", "DCZ-2026-118")
+        headers["X-Road-Id"],
+        "dcz-officer-7",
+        "UA/GOV/37508470/DCZ",
+        "DCZ-2026-118",
+    )
 
 
 def test_soap_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
@@ -205,11 +251,13 @@ def test_soap_needs_the_xroad_headers_stores_them_and_echoes_them(inbound):
     for missing in ("client", "service", "id", "userId", "protocolVersion"):
         status, text = call(inbound, "/partner/soap", soap_body(record(), without=(missing,)), content_type="text/xml")
         assert status == 400 and "Fault" in text and f"missing X-Road header '{missing}'" in text, text
-    status, text = call(inbound, "/partner/soap", soap_body(record(), service_code="DeleteEverything"),
-                        content_type="text/xml")
+    status, text = call(
+        inbound, "/partner/soap", soap_body(record(), service_code="DeleteEverything"), content_type="text/xml"
+    )
     assert status == 400 and "another X-Road service" in text
-    status, text = call(inbound, "/partner/soap", soap_body(record(salary="1"), message_id="dcz-bad-1"),
-                        content_type="text/xml")
+    status, text = call(
+        inbound, "/partner/soap", soap_body(record(salary="1"), message_id="dcz-bad-1"), content_type="text/xml"
+    )
     assert status == 400 and "unknown fields" in text
     assert etree.fromstring(text.encode()).findtext(".//{http://x-road.eu/xsd/xroad.xsd}id") == "dcz-bad-1"  # returned
     assert stored(inbound) == before
@@ -243,6 +291,7 @@ def test_the_wsdl_declares_the_xroad_headers(inbound):
 
 
 # --- one client never stalls the others ----------------------------------------------------
+
 
 def timed_post(inbound) -> float:
     started = time.monotonic()
@@ -283,8 +332,9 @@ def test_a_silent_connection_or_half_a_hello_does_not_stall_another_partner(inbo
 def tls_connection(inbound):
     context = ssl.create_default_context(cafile=str(inbound[1] / "ca.pem"))
     context.load_cert_chain(str(inbound[1] / "partner-dcz.pem"), str(inbound[1] / "partner-dcz.key"))
-    return context.wrap_socket(socket.create_connection(("127.0.0.1", inbound[0]), timeout=10),
-                               server_hostname="127.0.0.1")
+    return context.wrap_socket(
+        socket.create_connection(("127.0.0.1", inbound[0]), timeout=10), server_hostname="127.0.0.1"
+    )
 
 
 def test_headers_sent_a_byte_at_a_time_are_cut_off(inbound):
@@ -313,8 +363,10 @@ def test_a_body_that_never_comes_is_refused(inbound):
     slow = tls_connection(inbound)
     try:
         head = "".join(f"{k}: {v}\r\n" for k, v in xroad_rest().items())
-        slow.sendall(f"POST /partner/v1/records/employment.registered HTTP/1.1\r\nHost: x\r\n{head}"
-                     f"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{{".encode())
+        slow.sendall(
+            f"POST /partner/v1/records/employment.registered HTTP/1.1\r\nHost: x\r\n{head}"
+            f"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{{".encode()
+        )
         started = time.monotonic()
         reply = slow.recv(4096)
         assert reply.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 4, reply
@@ -324,8 +376,12 @@ def test_a_body_that_never_comes_is_refused(inbound):
 
 def test_an_oversized_head_is_refused(inbound):  # (an oversized body: test_a_huge_body_is_refused_before_it_is_read)
     before = stored(inbound)
-    status, text = call(inbound, "/partner/v1/records/employment.registered", json.dumps(record()).encode(),
-                        headers={**xroad_rest(), "X-Padding": "x" * 20000})
+    status, text = call(
+        inbound,
+        "/partner/v1/records/employment.registered",
+        json.dumps(record()).encode(),
+        headers={**xroad_rest(), "X-Padding": "x" * 20000},
+    )
     assert status == 431 and "headers over" in text
     head = tls_connection(inbound)  # a head that never ends, bigger than the limit, in one go
     try:
@@ -360,8 +416,12 @@ def test_a_kept_alive_partner_waits_for_no_delayed_ack(inbound):
     took = []
     for _ in range(9):
         started = time.monotonic()
-        connection.request("POST", "/partner/v1/records/employment.registered", json.dumps(record()).encode(),
-                           {"Content-Type": "application/json", **xroad_rest()})
+        connection.request(
+            "POST",
+            "/partner/v1/records/employment.registered",
+            json.dumps(record()).encode(),
+            {"Content-Type": "application/json", **xroad_rest()},
+        )
         response = connection.getresponse()
         assert response.status == 200, response.read()
         response.read()

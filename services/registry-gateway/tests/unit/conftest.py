@@ -1,6 +1,7 @@
 """A fake of the cases service's two RPC answers the gateway relies on, with the contract's
 semantics: who may see which case, who is the case's person or a household member, and
 which consents are stored."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,17 +9,27 @@ import pytest
 
 class FakeCases:
     def __init__(self):
-        self.cases = {}      # case_number -> {"case_id", "owner", "person_id", "rnokpp", "unzr", "household"}
-        self.consents = {}   # (person_id, purpose, recipient) -> record
+        self.cases = {}  # case_number -> {"case_id", "owner", "person_id", "rnokpp", "unzr", "household"}
+        self.consents = {}  # (person_id, purpose, recipient) -> record
         self.calls = []
 
     def open_case(self, case_number, owner, person_id, rnokpp="", unzr="", household=()):
-        self.cases[case_number] = {"case_id": f"id-{case_number}", "owner": owner, "person_id": person_id,
-                                   "rnokpp": rnokpp, "unzr": unzr, "household": list(household)}
+        self.cases[case_number] = {
+            "case_id": f"id-{case_number}",
+            "owner": owner,
+            "person_id": person_id,
+            "rnokpp": rnokpp,
+            "unzr": unzr,
+            "household": list(household),
+        }
 
     def consent(self, person_id, registry, consent_id="consent-1"):
         self.consents[(person_id, "registry_lookup", registry)] = {
-            "consent_id": consent_id, "person_id": person_id, "purpose": "registry_lookup", "recipient": registry}
+            "consent_id": consent_id,
+            "person_id": person_id,
+            "purpose": "registry_lookup",
+            "recipient": registry,
+        }
 
     def withdraw(self, person_id, registry):
         self.consents.pop((person_id, "registry_lookup", registry), None)
@@ -37,8 +48,15 @@ class FakeCases:
                 is_case_person = False
             else:
                 return {"status": "person_not_in_case"}
-        return {"status": "ok", "case_id": case["case_id"], "case_number": case_number, "stage": "assessment",
-                "person_id": case["person_id"], "is_case_person": is_case_person, "identifiers_only": False}
+        return {
+            "status": "ok",
+            "case_id": case["case_id"],
+            "case_number": case_number,
+            "stage": "assessment",
+            "person_id": case["person_id"],
+            "is_case_person": is_case_person,
+            "identifiers_only": False,
+        }
 
     def active_consent(self, person_id, purpose, recipient):
         self.calls.append(("active_consent", person_id, purpose, recipient))

@@ -1,4 +1,5 @@
 """The zeep adapter against the real simulator process (loopback HTTP)."""
+
 import time
 import urllib.request
 from datetime import date
@@ -14,12 +15,15 @@ QUERY = Query(rnokpp="3221512349", unzr="", case_number="CASE-2026-AAAAAAA", pur
 
 
 def ask(base, query=QUERY, timeout=3):
-    return BorderGuardClient(f"{base}/border-guard", timeout=timeout).crossings(query, date(2020, 1, 1), date(2026, 12, 31))
+    return BorderGuardClient(f"{base}/border-guard", timeout=timeout).crossings(
+        query, date(2020, 1, 1), date(2026, 12, 31)
+    )
 
 
 def post(base, body: bytes):
-    request = urllib.request.Request(f"{base}/border-guard", data=body, method="POST",
-                                     headers={"Content-Type": "text/xml"})
+    request = urllib.request.Request(
+        f"{base}/border-guard", data=body, method="POST", headers={"Content-Type": "text/xml"}
+    )
     try:
         return urllib.request.urlopen(request, timeout=5).read()
     except urllib.error.HTTPError as exc:
@@ -66,13 +70,17 @@ def test_a_slow_registry_times_out_within_its_timeout(simulator):
 
 def test_the_simulator_rejects_missing_xroad_headers_and_hostile_xml(simulator):
     base, _ = simulator
-    bare = (b'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
-            b'<soapenv:Body><GetBorderCrossings xmlns="http://dpsu.gov.ua/xroad/border-crossings/v1"/>'
-            b'</soapenv:Body></soapenv:Envelope>')
+    bare = (
+        b'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+        b'<soapenv:Body><GetBorderCrossings xmlns="http://dpsu.gov.ua/xroad/border-crossings/v1"/>'
+        b"</soapenv:Body></soapenv:Envelope>"
+    )
     assert b"missing X-Road header 'client'" in post(base, bare)
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-              b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
-              b'<x>&lol2;</x></soapenv:Body></soapenv:Envelope>')
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
+        b"<x>&lol2;</x></soapenv:Body></soapenv:Envelope>"
+    )
     assert b"DTDs and entities are forbidden" in post(base, laughs)
     assert b"malformed XML" in post(base, b"<soapenv:Envelope")
 
@@ -90,7 +98,9 @@ def test_the_childrens_registry_lists_a_households_children_and_their_status(sim
     base, set_fault = simulator
     set_fault("none")
     parent = Query("3378612352", "", "CASE-2026-AAAAAAB", "оцінка потреб дітей", "cm-7")
-    reply = ChildrenClient(f"{base}/children", timeout=3).household_children(parent, date(2020, 1, 1), date(2026, 12, 31))
+    reply = ChildrenClient(f"{base}/children", timeout=3).household_children(
+        parent, date(2020, 1, 1), date(2026, 12, 31)
+    )
     found = [(f.kind, f.attributes.get("status")) for f in facts.from_household_children(reply.records)]
     assert reply.found and ("registry.child.status", "difficult_circumstances") in found
     assert [k for k, _ in found].count("registry.child.in_household") == 2
@@ -104,9 +114,11 @@ def test_a_reply_that_echoes_another_x_road_message_id_is_refused(simulator, mon
     base, set_fault = simulator
     set_fault("none")
     real_read = border_guard.read_reply
-    monkeypatch.setattr(border_guard, "read_reply",
-                        lambda client, operation, response, message_id: real_read(client, operation, response,
-                                                                                  "another-message"))
+    monkeypatch.setattr(
+        border_guard,
+        "read_reply",
+        lambda client, operation, response, message_id: real_read(client, operation, response, "another-message"),
+    )
     with pytest.raises(RegistryUnavailable, match="not 'another-message'"):
         ask(base)
     monkeypatch.setattr(border_guard, "read_reply", real_read)

@@ -1,4 +1,5 @@
 """The REST adapter against the real simulator process: X-Road REST headers, faults, limits."""
+
 import urllib.error
 import urllib.request
 from datetime import date
@@ -19,8 +20,10 @@ def ask(base, query=CHILD):
 
 def set_education_fault(base, mode):
     import json
-    request = urllib.request.Request(f"{base}/_control/faults", method="POST",
-                                     data=json.dumps({"registry": "education", "mode": mode}).encode())
+
+    request = urllib.request.Request(
+        f"{base}/_control/faults", method="POST", data=json.dumps({"registry": "education", "mode": mode}).encode()
+    )
     urllib.request.urlopen(request, timeout=5).read()
 
 

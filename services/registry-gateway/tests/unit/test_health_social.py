@@ -1,4 +1,5 @@
 """Health (FHIR), disability (ЦБІ) and housing registries against the real simulator."""
+
 from datetime import date
 
 import pytest
@@ -27,8 +28,11 @@ def kinds(reply):
 
 def test_health_declaration_rehabilitation_and_disability(urls):
     reply = HealthClient(timeout=3).records(VETERAN, date(2020, 1, 1), date(2026, 12, 31))
-    assert reply.found and kinds(reply) == {facts.FAMILY_DOCTOR_DECLARED, facts.REHABILITATION_EPISODE,
-                                            facts.DISABILITY_ESTABLISHED}
+    assert reply.found and kinds(reply) == {
+        facts.FAMILY_DOCTOR_DECLARED,
+        facts.REHABILITATION_EPISODE,
+        facts.DISABILITY_ESTABLISHED,
+    }
     assert not HealthClient(timeout=3).records(FAMILY, date(2020, 1, 1), date(2026, 12, 31)).found
 
 

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import func, select, text
 
 from ekm_platform.errors import NotFound, ValidationError
-
 from registry_gateway.adapters.orm import evidence, metadata
 from registry_gateway.adapters.repository import EvidenceRepository
 from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, Status
@@ -34,25 +33,47 @@ def down(*args):
 
 def test_partial_results_with_a_status_per_registry_and_evidence_for_answers(uow, cases, actor):
     with uow() as u:
-        answers = handlers.lookup_person(QUERY, u, {"border_guard": answering, "health": down}, cases, actor(),
-                                         wanted=["border_guard", "health", "education"])
+        answers = handlers.lookup_person(
+            QUERY,
+            u,
+            {"border_guard": answering, "health": down},
+            cases,
+            actor(),
+            wanted=["border_guard", "health", "education"],
+        )
     assert [(a.registry, a.status) for a in answers] == [
-        ("border_guard", Status.OK), ("health", Status.DENIED), ("education", Status.DENIED)]
+        ("border_guard", Status.OK),
+        ("health", Status.DENIED),
+        ("education", Status.DENIED),
+    ]
     assert "consent" in answers[1].message and "not connected" in answers[2].message
     with uow() as u:
         stored = handlers.get_evidence(answers[0].evidence.query_id, u, cases, actor())
         assert u.session.execute(select(func.count()).select_from(evidence)).scalar() == 1
-    assert (stored.user_id, stored.issue, stored.purpose, stored.xroad_id) == ("cm-7", "CASE-2026-AAAAAAA", "оцінка потреб", "xroad-1")
+    assert (stored.user_id, stored.issue, stored.purpose, stored.xroad_id) == (
+        "cm-7",
+        "CASE-2026-AAAAAAA",
+        "оцінка потреб",
+        "xroad-1",
+    )
 
 
-@pytest.mark.parametrize("change, field", [({"rnokpp": "3221512348"}, "rnokpp"), ({"rnokpp": ""}, "rnokpp"),
-                                           ({"unzr": "19880314-43213"}, "unzr"), ({"case_number": ""}, "case_number"),
-                                           ({"purpose": ""}, "purpose")])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"rnokpp": "3221512348"}, "rnokpp"),
+        ({"rnokpp": ""}, "rnokpp"),
+        ({"unzr": "19880314-43213"}, "unzr"),
+        ({"case_number": ""}, "case_number"),
+        ({"purpose": ""}, "purpose"),
+    ],
+)
 def test_bad_queries_name_the_field_and_ask_nobody(uow, cases, actor, change, field):
     asked = []
     with uow() as u, pytest.raises(ValidationError) as caught:
-        handlers.lookup_person(Query(**{**QUERY.__dict__, **change}), u, {"border_guard": lambda *a: asked.append(a)},
-                               cases, actor())
+        handlers.lookup_person(
+            Query(**{**QUERY.__dict__, **change}), u, {"border_guard": lambda *a: asked.append(a)}, cases, actor()
+        )
     assert field in {v.field for v in caught.value.violations} and not asked and not cases.calls
 
 
@@ -78,7 +99,7 @@ def test_a_registry_that_is_down_is_unavailable_is_asked_again_later_and_its_fac
     with uow() as u:
         assert handlers.retry_pending(u, {"border_guard": sometimes}) == 0  # still down: later, with backoff
     with uow() as u:
-        attempts, = u.session.execute(text("SELECT attempts FROM pending_queries")).one()
+        (attempts,) = u.session.execute(text("SELECT attempts FROM pending_queries")).one()
         u.session.execute(text("UPDATE pending_queries SET next_at = '2000-01-01 00:00:00'"))
         u.commit()
     assert attempts == 2

@@ -1,11 +1,12 @@
 """mTLS to a registry: certificates generated here, a real HTTPS simulator process."""
+
 import subprocess
 import sys
 from datetime import date
 
 import pytest
-from ekm_platform.testing.pki import make_pki
 
+from ekm_platform.testing.pki import make_pki
 from registry_gateway.adapters.border_guard import BorderGuardClient
 from registry_gateway.domain.lookup import Query, RegistryUnavailable
 
@@ -20,10 +21,24 @@ def pki(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tls_simulator(pki):
-    process = subprocess.Popen([sys.executable, "-m", "registry_simulators", "--port", "0",
-                                "--tls-cert", str(pki / "server.pem"), "--tls-key", str(pki / "server.key"),
-                                "--tls-client-ca", str(pki / "ca.pem")],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "registry_simulators",
+            "--port",
+            "0",
+            "--tls-cert",
+            str(pki / "server.pem"),
+            "--tls-key",
+            str(pki / "server.key"),
+            "--tls-client-ca",
+            str(pki / "ca.pem"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         port = process.stdout.readline().split()[1]
         yield f"https://127.0.0.1:{port}"

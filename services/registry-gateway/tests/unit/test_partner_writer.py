@@ -1,6 +1,7 @@
 """Partner inbound's writer: records that arrive together are stored in one transaction,
 each caller gets its own record's outcome, and a batch that fails is retried record by
 record so that only the record at fault fails."""
+
 import threading
 
 import pytest

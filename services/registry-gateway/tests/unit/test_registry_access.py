@@ -1,6 +1,7 @@
 """LookupPerson and GetEvidence bound to the case and the caller; consent as a stored record;
 cache hits recorded as cache hits; bad input is not an outage; pending queries end; the
 audit log written with the evidence. The cases service is a fake with the contract's rules."""
+
 import threading
 from datetime import date
 
@@ -8,13 +9,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from ekm_platform import group_commit
-from ekm_platform.audit import verify
-from ekm_platform.audit import chain_pending
+from ekm_platform.audit import chain_pending, verify
 from ekm_platform.db import make_engine
 from ekm_platform.errors import NotFound, PermissionDenied
 from ekm_platform.group_commit import GroupCommit
-
-from registry_gateway.adapters.orm import audit_log, evidence, metadata, pending_queries
+from registry_gateway.adapters.orm import audit_log, metadata, pending_queries
 from registry_gateway.adapters.repository import EvidenceRepository
 from registry_gateway.domain.lookup import NotApplicable, Query, RegistryReply, RegistryUnavailable, Status
 from registry_gateway.domain.resilience import Policy, ResilientPort
@@ -55,8 +54,10 @@ class Port:
 
 def counts(uow):
     with uow() as u:
-        return {name: u.session.execute(select(func.count()).select_from(metadata.tables[name])).scalar()
-                for name in ("evidence", "pending_queries", "outbox", "audit_log")}
+        return {
+            name: u.session.execute(select(func.count()).select_from(metadata.tables[name])).scalar()
+            for name in ("evidence", "pending_queries", "outbox", "audit_log")
+        }
 
 
 NOTHING = {"evidence": 0, "pending_queries": 0, "outbox": 0, "audit_log": 0}
@@ -64,12 +65,17 @@ NOTHING = {"evidence": 0, "pending_queries": 0, "outbox": 0, "audit_log": 0}
 
 # --- refused first: nothing asked, stored or published -------------------------------------
 
-@pytest.mark.parametrize("q, who, refused", [
-    (query(case_number="CASE-2026-NOSUCH1"), "cm-7", NotFound),     # no such case
-    (query(case_number=OTHER_CASE, rnokpp=STRANGER), "cm-7", NotFound),  # another manager's case
-    (query(rnokpp=STRANGER), "cm-7", PermissionDenied),             # not the case's person nor household
-    (query(unzr="19920702-43223"), "cm-7", PermissionDenied),       # the RNOKPP matches, the УНЗР is somebody else's
-], ids=["unknown-case", "another-managers-case", "person-not-in-case", "second-identifier-not-in-case"])
+
+@pytest.mark.parametrize(
+    "q, who, refused",
+    [
+        (query(case_number="CASE-2026-NOSUCH1"), "cm-7", NotFound),  # no such case
+        (query(case_number=OTHER_CASE, rnokpp=STRANGER), "cm-7", NotFound),  # another manager's case
+        (query(rnokpp=STRANGER), "cm-7", PermissionDenied),  # not the case's person nor household
+        (query(unzr="19920702-43223"), "cm-7", PermissionDenied),  # the RNOKPP matches, the УНЗР is somebody else's
+    ],
+    ids=["unknown-case", "another-managers-case", "person-not-in-case", "second-identifier-not-in-case"],
+)
 def test_a_refused_lookup_asks_no_registry_and_stores_and_publishes_nothing(uow, cases, actor, q, who, refused):
     port = Port()
     with uow() as u, pytest.raises(refused) as caught:
@@ -97,6 +103,7 @@ def test_evidence_of_another_managers_case_is_not_found_and_its_read_not_audited
 
 # --- allowed: the facts go only to the looked-up person's case ------------------------------
 
+
 def test_the_case_persons_facts_go_to_their_case_with_their_person_id(uow, cases, actor):
     with uow() as u:
         [answer] = handlers.lookup_person(query(), u, {"border_guard": Port()}, cases, actor())
@@ -109,7 +116,8 @@ def test_the_case_persons_facts_go_to_their_case_with_their_person_id(uow, cases
 
 
 def test_a_household_members_facts_are_returned_and_evidenced_but_never_written_to_the_case_persons_history(
-        uow, cases, actor):
+    uow, cases, actor
+):
     with uow() as u:
         [answer] = handlers.lookup_person(query(rnokpp=CHILD), u, {"border_guard": Port()}, cases, actor())
     assert answer.status is Status.OK and answer.facts
@@ -122,11 +130,18 @@ def test_the_lookup_is_audited_with_identifiers_only(uow, cases, actor):
     with uow() as u:
         [row] = u.session.execute(select(audit_log)).all()
     assert (row.actor_id, row.actor_role, row.action, row.subject_type, row.subject_id, row.purpose) == (
-        "cm-7", "case_manager", "registry.lookup", "case", f"id-{CASE}", "оцінка потреб")
+        "cm-7",
+        "case_manager",
+        "registry.lookup",
+        "case",
+        f"id-{CASE}",
+        "оцінка потреб",
+    )
     assert answer.evidence.query_id in row.details and PERSON not in row.details
 
 
 # --- consent is a stored record, not a flag --------------------------------------------------
+
 
 def test_health_without_a_stored_consent_is_denied_and_not_asked(uow, cases, actor):
     health = Port(REHAB)
@@ -164,14 +179,20 @@ def test_with_a_stored_consent_health_is_asked_and_the_evidence_names_the_consen
 
 # --- evidence is never copied ----------------------------------------------------------------
 
+
 def test_a_second_users_cached_lookup_is_recorded_as_a_cache_hit_of_the_original_exchange(uow, cases, actor):
     registry = Port()
     port = ResilientPort(registry, Policy(retries=0, backoff=0))
     with uow() as u:
         [first] = handlers.lookup_person(query(purpose="оцінка потреб"), u, {"border_guard": port}, cases, actor())
     with uow() as u:
-        [second] = handlers.lookup_person(query(user_id="sv-cm-7", purpose="перегляд випадку"), u,
-                                          {"border_guard": port}, cases, actor("sv-cm-7", "supervisor"))
+        [second] = handlers.lookup_person(
+            query(user_id="sv-cm-7", purpose="перегляд випадку"),
+            u,
+            {"border_guard": port},
+            cases,
+            actor("sv-cm-7", "supervisor"),
+        )
     assert len(registry.asked) == 1 and second.status is Status.OK and second.facts == first.facts
     with uow() as u:
         original = handlers.get_evidence(first.evidence.query_id, u, cases, actor())
@@ -179,11 +200,16 @@ def test_a_second_users_cached_lookup_is_recorded_as_a_cache_hit_of_the_original
     assert (original.from_cache, original.xroad_id, original.user_id) == (False, "xroad-1", "cm-7")
     assert reuse.query_id != original.query_id
     assert (reuse.from_cache, reuse.original_query_id, reuse.xroad_id, reuse.response_sha256) == (
-        True, original.query_id, "", "")
+        True,
+        original.query_id,
+        "",
+        "",
+    )
     assert (reuse.user_id, reuse.issue, reuse.purpose) == ("sv-cm-7", CASE, "перегляд випадку")
 
 
 # --- bad input is not an outage; a registry down is UNAVAILABLE; pending queries end -------
+
 
 def test_a_search_a_registry_cannot_make_is_not_applicable_and_never_an_outage(uow, cases, actor):
     education, border = Port(), Port()
@@ -249,6 +275,7 @@ def test_a_pending_health_query_whose_consent_was_withdrawn_ends_refused_unasked
 
 # --- group commit: the audit rows are committed with the evidence ---------------------------
 
+
 class Container:
     service_name = "registry_gateway"
 
@@ -258,7 +285,8 @@ class Container:
 
 @pytest.mark.timeout(30)
 def test_concurrent_lookups_commit_their_audit_rows_with_their_evidence_through_group_commit(
-        uow, cases, actor, tmp_path, monkeypatch):
+    uow, cases, actor, tmp_path, monkeypatch
+):
     uow()  # migrates the database
     url = f"sqlite:///{tmp_path / 'registry_gateway.db'}"
     monkeypatch.setattr(group_commit, "config", {"DATABASE_URL": url})
@@ -311,16 +339,32 @@ def test_a_cases_service_that_does_not_answer_is_unavailable_not_a_guess():
     assert "cases service" in caught.value.message
 
 
-def test_facts_already_announced_to_the_case_are_not_announced_again_but_each_lookup_has_evidence(
-        uow, cases, actor):
+def test_facts_already_announced_to_the_case_are_not_announced_again_but_each_lookup_has_evidence(uow, cases, actor):
     delivered = handlers.DeliveredFacts()
     for _ in range(3):
         with uow() as u:
             handlers.lookup_person(query(), u, {"border_guard": Port()}, cases, actor(), delivered=delivered)
     with uow() as u:  # new facts for the same case are announced
-        handlers.lookup_person(query(), u, {"border_guard": Port(CROSSINGS + [
-            {"date": date(2026, 11, 20), "direction": "out", "checkpoint": "Ягодин", "returnedFromService": False}])},
-            cases, actor(), delivered=delivered)
+        handlers.lookup_person(
+            query(),
+            u,
+            {
+                "border_guard": Port(
+                    CROSSINGS
+                    + [
+                        {
+                            "date": date(2026, 11, 20),
+                            "direction": "out",
+                            "checkpoint": "Ягодин",
+                            "returnedFromService": False,
+                        }
+                    ]
+                )
+            },
+            cases,
+            actor(),
+            delivered=delivered,
+        )
     assert counts(uow) == {"evidence": 4, "pending_queries": 0, "outbox": 2, "audit_log": 4}
 
 

@@ -3,8 +3,15 @@ import threading
 import pytest
 
 from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable
-from registry_gateway.domain.resilience import (Bulkhead, CircuitBreaker, CircuitOpen, Policy, ResilientPort,
-                                                TtlCache, retrying)
+from registry_gateway.domain.resilience import (
+    Bulkhead,
+    CircuitBreaker,
+    CircuitOpen,
+    Policy,
+    ResilientPort,
+    TtlCache,
+    retrying,
+)
 
 QUERY = Query("3221512349", "", "CASE-1", "p", "cm")
 
@@ -25,6 +32,7 @@ def flaky(failures):
         if len(calls) <= failures:
             raise RegistryUnavailable("timeout")
         return RegistryReply(True, [], f"x-{len(calls)}", "h")
+
     call.calls = calls
     return call
 
@@ -85,6 +93,7 @@ def test_resilient_port_composes_retry_cache_and_breaker():
 
 def test_a_search_the_registry_cannot_make_is_never_retried_nor_trips_the_breaker():
     from registry_gateway.domain.lookup import NotApplicable
+
     calls = []
 
     def needs_rnokpp(*args):

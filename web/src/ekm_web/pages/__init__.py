@@ -5,6 +5,7 @@ navigation and each role's start page.
 A page module exposes ``routes`` (a list of ``starlette.routing.Route``), registers its texts
 with ``i18n.register`` and its menu items with ``nav(...)``, its role's start page in
 ``ROLE_HOME``; ``ekm_web.app.PAGE_MODULES`` lists the modules."""
+
 from __future__ import annotations
 
 import functools
@@ -59,12 +60,24 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         return catalogue.label_by_code(enum_type, code, t.lang)
 
     return request.app.state.templates.TemplateResponse(
-        request, template,
-        {"t": t, "lang": t.lang, "user": user, "csrf": session.csrf, "menu": menu, "flash": flash,
-         "label": label, "label_code": label_code, "msg": lambda text: part(text, t.lang),
-         "known_text": lambda key, fallback: t(key) if key in MESSAGES else fallback,
-         "path": request.url.path, **context},
-        status_code=status_code)
+        request,
+        template,
+        {
+            "t": t,
+            "lang": t.lang,
+            "user": user,
+            "csrf": session.csrf,
+            "menu": menu,
+            "flash": flash,
+            "label": label,
+            "label_code": label_code,
+            "msg": lambda text: part(text, t.lang),
+            "known_text": lambda key, fallback: t(key) if key in MESSAGES else fallback,
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 def flash(request: Request, kind: str, text: str) -> None:
@@ -84,8 +97,9 @@ async def load_catalogue(request: Request) -> None:
     from ekm.cases.v1 import cases_pb2
 
     try:
-        reply = await request.app.state.backend.call("cases", "GetCatalogue", cases_pb2.GetCatalogueRequest(),
-                                                     request.state.session.token)
+        reply = await request.app.state.backend.call(
+            "cases", "GetCatalogue", cases_pb2.GetCatalogueRequest(), request.state.session.token
+        )
         request.app.state.catalogue.load(reply)
     except BackendError as exc:  # labels fall back to the local descriptors
         log.warning("GetCatalogue failed: %s", exc.code)
@@ -141,8 +155,9 @@ def backend_error_page(request: Request, exc: BackendError) -> Response:
     if exc.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED"):
         return error_page(request, PageError(503, "error.503", "error.503.text"))
     if exc.code in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "ABORTED", "ALREADY_EXISTS", "OUT_OF_RANGE"):
-        return error_page(request, PageError(409 if exc.code != "INVALID_ARGUMENT" else 400,
-                                             "error.title", "", exc.message))
+        return error_page(
+            request, PageError(409 if exc.code != "INVALID_ARGUMENT" else 400, "error.title", "", exc.message)
+        )
     log.error("service error %s on %s", exc.code, request.url.path)
     return error_page(request, PageError(500, "error.500"))
 

@@ -1,5 +1,6 @@
 """Sign-in (the development identity provider, or a configured OpenID Connect provider),
 sign-out, the language switch and the start page."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,7 @@ async def signin_form(request: Request):
     settings = request.app.state.settings
     session = request.state.session
     expired, session.notice = session.notice == "signin.expired", ""
-    return render(request, "signin.html", users=settings.demo_users(), settings=settings,
-                  expired=expired, error="")
+    return render(request, "signin.html", users=settings.demo_users(), settings=settings, expired=expired, error="")
 
 
 @page(roles=None)
@@ -39,20 +39,40 @@ async def signin(request: Request):
     users = {u.key: u for u in settings.demo_users()}
     chosen = users.get(str(request.state.form.get("user", "")))
     if not settings.dev_idp or chosen is None:
-        return render(request, "signin.html", status_code=400, users=list(users.values()), settings=settings,
-                      expired=False, error="signin.unknown_user")
+        return render(
+            request,
+            "signin.html",
+            status_code=400,
+            users=list(users.values()),
+            settings=settings,
+            expired=False,
+            error="signin.unknown_user",
+        )
     user_id = chosen.user_id
     if chosen.role == "recipient":
         user_id = await _demo_person_id(request, chosen, list(users.values()))
         if not user_id:
-            return render(request, "signin.html", status_code=503, users=list(users.values()),
-                          settings=settings, expired=False, error="signin.no_demo_person")
-    token = await asyncio.to_thread(issue_token, user_id, chosen.role, chosen.community_code,
-                                    chosen.organisation, settings.session_seconds)
+            return render(
+                request,
+                "signin.html",
+                status_code=503,
+                users=list(users.values()),
+                settings=settings,
+                expired=False,
+                error="signin.no_demo_person",
+            )
+    token = await asyncio.to_thread(
+        issue_token, user_id, chosen.role, chosen.community_code, chosen.organisation, settings.session_seconds
+    )
     store = request.app.state.sessions
-    session = store.rotate(request.state.session)   # a new id at sign-in: no session fixation
-    session.user = User(user_id, chosen.role, chosen.community_code, chosen.organisation,
-                        chosen.label_en if session.lang == "en" else chosen.label_uk)
+    session = store.rotate(request.state.session)  # a new id at sign-in: no session fixation
+    session.user = User(
+        user_id,
+        chosen.role,
+        chosen.community_code,
+        chosen.organisation,
+        chosen.label_en if session.lang == "en" else chosen.label_uk,
+    )
     session.token = token
     request.state.session = session
     return redirect("/")
@@ -70,7 +90,8 @@ async def _demo_person_id(request: Request, recipient, users) -> str:
     token = issue_token(supervisor.user_id, "supervisor", supervisor.community_code, ttl_seconds=60)
     try:
         reply = await request.app.state.backend.call(
-            "cases", "ListCases", cases_pb2.ListCasesRequest(search=recipient.demo_rnokpp, page_size=1), token)
+            "cases", "ListCases", cases_pb2.ListCasesRequest(search=recipient.demo_rnokpp, page_size=1), token
+        )
     except BackendError:
         return ""
     return reply.cases[0].person_id if reply.cases else ""

@@ -2,6 +2,7 @@
 layout), the individual plan and a contract. For whoever may see the case (its case manager,
 their supervisor): cases decides — others get NOT_FOUND, shown as 404. Addressed by case
 number and ids; the PDF is sent with no-store and as an attachment named by the case number."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,11 +16,13 @@ from ekm_web import documents, i18n
 from ekm_web.backend import BackendError
 from ekm_web.pages import STAFF, PageError, call, page
 
-i18n.register({
-    "doc.assessment": ("Акт оцінки потреб (PDF)", "Assessment act (PDF)"),
-    "doc.plan": ("Індивідуальний план (PDF)", "Individual plan (PDF)"),
-    "doc.contract": ("Договір (PDF)", "Contract (PDF)"),
-})
+i18n.register(
+    {
+        "doc.assessment": ("Акт оцінки потреб (PDF)", "Assessment act (PDF)"),
+        "doc.plan": ("Індивідуальний план (PDF)", "Individual plan (PDF)"),
+        "doc.contract": ("Договір (PDF)", "Contract (PDF)"),
+    }
+)
 
 PURPOSE = "друк документа випадку"
 
@@ -31,8 +34,9 @@ async def _case_and_person(request: Request):
     if case.person_id:
         try:
             person = await call(request, "cases", "GetPerson", cases_pb2.GetPersonRequest(person_id=case.person_id))
-            name = " ".join(p for p in (person.identity.last_name, person.identity.first_name,
-                                        person.identity.patronymic) if p)
+            name = " ".join(
+                p for p in (person.identity.last_name, person.identity.first_name, person.identity.patronymic) if p
+            )
         except BackendError as exc:
             if exc.code not in ("NOT_FOUND", "PERMISSION_DENIED"):
                 raise
@@ -40,8 +44,9 @@ async def _case_and_person(request: Request):
 
 
 def _pdf(content: bytes, filename: str) -> Response:
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return Response(
+        content, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
 
 
 @page(roles=STAFF)
@@ -49,7 +54,9 @@ async def assessment_pdf(request: Request):
     case, name = await _case_and_person(request)
     act = await call(request, "cases", "GetAssessment", cases_pb2.GetAssessmentRequest(case_id=case.case_id))
     try:
-        scoring = await call(request, "cases", "ScoreAssessment", cases_pb2.ScoreAssessmentRequest(case_id=case.case_id))
+        scoring = await call(
+            request, "cases", "ScoreAssessment", cases_pb2.ScoreAssessmentRequest(case_id=case.case_id)
+        )
     except BackendError as exc:
         if exc.code not in ("FAILED_PRECONDITION", "INVALID_ARGUMENT", "NOT_FOUND"):
             raise
@@ -69,8 +76,9 @@ async def plan_pdf(request: Request):
 @page(roles=STAFF)
 async def contract_pdf(request: Request):
     case, name = await _case_and_person(request)
-    draft = await call(request, "cases", "GetContract",
-                       cases_pb2.GetContractRequest(contract_id=request.path_params["contract_id"]))
+    draft = await call(
+        request, "cases", "GetContract", cases_pb2.GetContractRequest(contract_id=request.path_params["contract_id"])
+    )
     if draft.case_id != case.case_id:  # a contract of another case under this case's number
         raise PageError(404, "error.404", "error.404.text")
     content = await asyncio.to_thread(documents.contract, case, draft, request.app.state.catalogue, name)

@@ -7,6 +7,7 @@ instrumented) and what the tests do (the ``ekm`` pytest plugin, at start-up): ev
 version is checked before anything is patched, and applying twice is applying once.
 The contract tests are in ``libs/ekm-platform/tests/test_patches.py``.
 """
+
 from __future__ import annotations
 
 from ekm_platform.patches import nameko, nameko_grpc, nameko_opentelemetry, sqlalchemy

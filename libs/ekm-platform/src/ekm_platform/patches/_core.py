@@ -1,4 +1,5 @@
 """What every patch shares: the version check and an idempotent, reversible replace."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -25,7 +26,8 @@ class PatchVersionError(RuntimeError):
             f"ЕКМ patch {patch!r} was written for {package}=={expected}, but "
             f"{'no ' + package + ' is installed' if found is None else package + '==' + found + ' is installed'}: "
             f"check that the patch is still needed and still right for the new version, then "
-            f"update REQUIRES in ekm_platform/patches/ (and requirements.lock)")
+            f"update REQUIRES in ekm_platform/patches/ (and requirements.lock)"
+        )
 
 
 def installed_version(package: str) -> str | None:
@@ -35,8 +37,9 @@ def installed_version(package: str) -> str | None:
         return None
 
 
-def check_versions(patch: str, requires: Mapping[str, str],
-                   version_of: Callable[[str], str | None] = installed_version) -> None:
+def check_versions(
+    patch: str, requires: Mapping[str, str], version_of: Callable[[str], str | None] = installed_version
+) -> None:
     """Fail loudly unless every package is installed at exactly the version the patch expects."""
     for package, expected in requires.items():
         found = version_of(package)

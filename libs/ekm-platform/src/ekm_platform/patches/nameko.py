@@ -1,5 +1,6 @@
 """nameko: the RPC reply queue is declared once per connection, not before every call; RPC
 queues get the configured queue type (``EKM_QUEUE_TYPE``, see ``ekm_platform.topology``)."""
+
 from __future__ import annotations
 
 import kombu

@@ -1,5 +1,6 @@
 """nameko-grpc: malformed requests are INVALID_ARGUMENT, the connection loop is woken when
 a response is ready, and deadlines are watched without a wake-up every millisecond."""
+
 from __future__ import annotations
 
 import time
@@ -147,6 +148,7 @@ def wake_connection_loop() -> None:
             for item in iterable:
                 yield item
                 kick(self)
+
         original_populate(self, kicking())
         kick(self)
 

@@ -1,13 +1,13 @@
 """nameko-opentelemetry (opentelemetry-instrumentation-nameko): entrypoint spans without
 binding every call's arguments, and no spans for the gRPC health probes."""
+
 from __future__ import annotations
 
 import re
 
 from ekm_platform.patches._core import check_versions, is_patched, replace
 
-REQUIRES = {"opentelemetry-instrumentation-nameko": "0.5.2", "nameko": "3.0.0rc11",
-            "nameko-grpc": "1.3.0"}
+REQUIRES = {"opentelemetry-instrumentation-nameko": "0.5.2", "nameko": "3.0.0rc11", "nameko-grpc": "1.3.0"}
 NO_CALL_ARGS = "nameko_opentelemetry.trace_entrypoints_without_call_args"
 UNTRACED_HEALTH = "nameko_opentelemetry.untraced_health_checks"
 

@@ -1,4 +1,5 @@
 """opentelemetry-instrumentation-sqlalchemy: no "connect" span per pool checkout."""
+
 from __future__ import annotations
 
 from ekm_platform.patches._core import check_versions

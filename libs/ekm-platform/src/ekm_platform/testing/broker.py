@@ -1,4 +1,5 @@
 """A private RabbitMQ vhost per test session, through the management API (loopback only)."""
+
 from __future__ import annotations
 
 import base64
@@ -14,10 +15,14 @@ USER, PASSWORD = "guest", "guest"
 
 def _call(method: str, path: str, body: dict | None = None) -> None:
     request = urllib.request.Request(
-        f"{MANAGEMENT}/api/{path}", method=method,
+        f"{MANAGEMENT}/api/{path}",
+        method=method,
         data=json.dumps(body).encode() if body is not None else None,
-        headers={"content-type": "application/json",
-                 "authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()})
+        headers={
+            "content-type": "application/json",
+            "authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode(),
+        },
+    )
     with urllib.request.urlopen(request, timeout=10):
         pass
 
@@ -35,12 +40,16 @@ def delete_vhost(name: str) -> None:
     _call("DELETE", f"vhosts/{urllib.parse.quote(name, safe='')}")
 
 
-def create_user(name: str, password: str, vhost: str, write: str = ".*", read: str = "^$",
-                configure: str = "^$") -> None:
+def create_user(
+    name: str, password: str, vhost: str, write: str = ".*", read: str = "^$", configure: str = "^$"
+) -> None:
     """A broker user with permissions on one vhost (partner credentials in tests)."""
     _call("PUT", f"users/{urllib.parse.quote(name, safe='')}", {"password": password, "tags": ""})
-    _call("PUT", f"permissions/{urllib.parse.quote(vhost, safe='')}/{urllib.parse.quote(name, safe='')}",
-          {"configure": configure, "write": write, "read": read})
+    _call(
+        "PUT",
+        f"permissions/{urllib.parse.quote(vhost, safe='')}/{urllib.parse.quote(name, safe='')}",
+        {"configure": configure, "write": write, "read": read},
+    )
 
 
 def delete_user(name: str) -> None:

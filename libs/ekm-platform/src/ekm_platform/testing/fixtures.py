@@ -1,4 +1,5 @@
 """pytest fixtures: a private vhost, database URLs for SQLite and PostgreSQL, the platform."""
+
 from __future__ import annotations
 
 import os
@@ -30,6 +31,7 @@ def ekm_amqp_uri():
 
 def postgres_available() -> bool:
     import socket
+
     try:
         socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
         return True
@@ -52,6 +54,7 @@ def database_url(request):
     yield base
     from ekm_platform import config
     from ekm_platform.db import drop_database
+
     saved = os.environ.get("EKM_DATABASE_URL")
     os.environ["EKM_DATABASE_URL"] = base
     try:

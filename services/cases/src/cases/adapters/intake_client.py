@@ -1,5 +1,6 @@
 """Intake, as cases asks it over AMQP RPC for an appeal's details. An intake that does not
 answer in time is UNAVAILABLE (the caller retries), never a hung gRPC call."""
+
 from __future__ import annotations
 
 import eventlet
@@ -20,4 +21,5 @@ def appeal_details_source(proxy, timeout: float | None = None):
                 return proxy.get_appeal_details(appeal_id, actor)
         except eventlet.Timeout as exc:
             raise Unavailable(UNAVAILABLE) from exc
+
     return fetch

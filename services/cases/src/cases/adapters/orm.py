@@ -1,4 +1,5 @@
 """The cases service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
+
 from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, Numeric, String, Table, Text
 
 from ekm_platform.audit import audit_table
@@ -11,7 +12,8 @@ audit_log = audit_table(metadata)
 ID = BigInteger().with_variant(Integer, "sqlite")
 
 persons = Table(
-    "persons", metadata,
+    "persons",
+    metadata,
     Column("person_id", String(36), primary_key=True),
     Column("rnokpp", String(10), unique=True),
     Column("unzr", String(14), unique=True),
@@ -25,11 +27,12 @@ persons = Table(
     Column("veteran_statuses", Text, nullable=False, default="[]"),
     Column("disability_group", Integer, nullable=False, default=0),
     Column("merged_into", String(36), nullable=False, default=""),
-    Column("search_name", String(320), nullable=False, default=""),   # cases.domain.search.search_key
+    Column("search_name", String(320), nullable=False, default=""),  # cases.domain.search.search_key
 )
 
 cases = Table(
-    "cases", metadata,
+    "cases",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("case_number", String(20), nullable=False, unique=True),
     Column("person_id", String(36), nullable=False),
@@ -48,14 +51,16 @@ cases = Table(
 )
 
 case_appeals = Table(
-    "case_appeals", metadata,
+    "case_appeals",
+    metadata,
     Column("appeal_id", String(36), primary_key=True),
     Column("case_id", String(36), nullable=False),
     Column("linked_at", UtcDateTime(), nullable=False),
 )
 
 stage_changes = Table(
-    "stage_changes", metadata,
+    "stage_changes",
+    metadata,
     Column("seq", ID, primary_key=True, autoincrement=True),
     Column("case_id", String(36), nullable=False),
     Column("from_stage", String(16), nullable=False),
@@ -68,7 +73,8 @@ stage_changes = Table(
 )
 
 assessments = Table(
-    "assessments", metadata,
+    "assessments",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("version", Integer, primary_key=True),
     Column("status", String(12), nullable=False),
@@ -77,7 +83,8 @@ assessments = Table(
 )
 
 plans = Table(
-    "plans", metadata,
+    "plans",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("version", Integer, primary_key=True),
     Column("agreed", Boolean, nullable=False),
@@ -91,7 +98,8 @@ plans = Table(
 )
 
 reviews = Table(
-    "reviews", metadata,
+    "reviews",
+    metadata,
     Column("seq", ID, primary_key=True, autoincrement=True),
     Column("case_id", String(36), nullable=False),
     Column("held_on", String(10), nullable=False),
@@ -99,7 +107,8 @@ reviews = Table(
 )
 
 case_managers = Table(
-    "case_managers", metadata,
+    "case_managers",
+    metadata,
     Column("manager_id", String(64), primary_key=True),
     Column("community_code", String(19), nullable=False),
     Column("capacity", Integer, nullable=False),
@@ -109,7 +118,8 @@ case_managers = Table(
 )
 
 history = Table(
-    "history", metadata,
+    "history",
+    metadata,
     Column("seq", ID, primary_key=True, autoincrement=True),
     Column("person_id", String(36), nullable=False),
     Column("at", UtcDateTime(), nullable=False),
@@ -118,13 +128,14 @@ history = Table(
     Column("summary", Text, nullable=False),
     Column("source", String(64), nullable=False),
     Column("source_id", String(128), unique=True),
-    Column("erroneous_at", UtcDateTime()),      # marked erroneous by a supervisor: kept, flagged
+    Column("erroneous_at", UtcDateTime()),  # marked erroneous by a supervisor: kept, flagged
     Column("erroneous_by", String(64), nullable=False, default=""),
     Column("erroneous_reason", Text, nullable=False, default=""),
 )
 
 ratings = Table(
-    "ratings", metadata,
+    "ratings",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("service_id", String(64), primary_key=True),
     Column("person_id", String(36), nullable=False),
@@ -135,7 +146,8 @@ ratings = Table(
 )
 
 contracts = Table(
-    "contracts", metadata,
+    "contracts",
+    metadata,
     Column("contract_id", String(36), primary_key=True),
     Column("case_id", String(36), nullable=False),
     Column("service_id", String(64), nullable=False),
@@ -146,14 +158,15 @@ contracts = Table(
     Column("explanation", Text, nullable=False),
     Column("rules_version", String(32), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
-    Column("categories", Text, nullable=False, default="[]"),       # JSON: the categories the fee used
+    Column("categories", Text, nullable=False, default="[]"),  # JSON: the categories the fee used
     Column("tariff", Numeric(12, 2), nullable=False, default=0),
     Column("created_by", String(64), nullable=False, default=""),
     Column("status", String(12), nullable=False, default="draft"),
 )
 
 transfers = Table(
-    "transfers", metadata,
+    "transfers",
+    metadata,
     Column("transfer_id", String(36), primary_key=True),
     Column("case_id", String(36), nullable=False),
     Column("from_manager_id", String(64), nullable=False),
@@ -170,7 +183,8 @@ transfers = Table(
 )
 
 consents = Table(
-    "consents", metadata,
+    "consents",
+    metadata,
     Column("consent_id", String(36), primary_key=True),
     Column("person_id", String(36), nullable=False),
     Column("case_id", String(36), nullable=False),
@@ -193,7 +207,8 @@ consents = Table(
 )
 
 households = Table(
-    "households", metadata,
+    "households",
+    metadata,
     Column("household_id", String(36), primary_key=True),
     Column("case_id", String(36), nullable=False, unique=True),
     Column("address", Text, nullable=False),
@@ -202,7 +217,8 @@ households = Table(
 )
 
 plan_steps = Table(
-    "plan_steps", metadata,
+    "plan_steps",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("step_id", String(64), primary_key=True),
     Column("due_on", String(10), nullable=False),
@@ -211,7 +227,8 @@ plan_steps = Table(
 )
 
 step_reminders = Table(
-    "step_reminders", metadata,
+    "step_reminders",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("step_id", String(64), primary_key=True),
     Column("kind", String(8), primary_key=True),
@@ -219,7 +236,8 @@ step_reminders = Table(
 )
 
 review_reminders = Table(  # m0019: reviews announced as due, once per case and due date
-    "review_reminders", metadata,
+    "review_reminders",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("due_on", String(10), primary_key=True),
     Column("sent_at", UtcDateTime(), nullable=False),

@@ -1,6 +1,7 @@
 """The Act of needs assessment of a family / person (Order of the Ministry of Social
 Policy No. 1005 of 13.07.2018): the family table, the domains of need with strengths,
 each child's needs, other agencies' contributions; versioned and approved by a supervisor."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
@@ -17,14 +18,24 @@ class Domain(str, Enum):
     MENTAL_HEALTH = "mental_health"
     SELF_CARE = "self_care"
     EMPLOYMENT = "employment"
-    SOCIAL_CONTACTS = "social_contacts"   # social contacts and family relations
+    SOCIAL_CONTACTS = "social_contacts"  # social contacts and family relations
     HOUSING = "housing"
 
 
 # Closed code lists of the family table (the proto enums Relation and LegalCapacity carry
 # the same codes with their labels; a unit test keeps the two equal).
-RELATIONS = ("self", "spouse", "child", "parent", "sibling", "grandparent", "grandchild", "guardian", "partner",
-             "other")
+RELATIONS = (
+    "self",
+    "spouse",
+    "child",
+    "parent",
+    "sibling",
+    "grandparent",
+    "grandchild",
+    "guardian",
+    "partner",
+    "other",
+)
 # "" = not recorded (read as full); incomplete: aged 14-18, partial: under 14 (by age); limited and
 # none: decided by a court.
 LEGAL_CAPACITIES = ("full", "incomplete", "partial", "limited", "none")
@@ -40,27 +51,27 @@ class Status(str, Enum):
 class FamilyMember:
     full_name: str
     birth_date: str
-    relation: str                 # self, spouse, child, parent, …
+    relation: str  # self, spouse, child, parent, …
     disability: str = ""
     legal_capacity: str = "full"
     work_or_study: str = ""
     registration: str = ""
     phone: str = ""
-    rnokpp: str = ""              # optional: identifies the member (registry lookups about them)
+    rnokpp: str = ""  # optional: identifies the member (registry lookups about them)
     unzr: str = ""
 
 
 @dataclass(frozen=True)
 class DomainAssessment:
     domain: Domain
-    need_level: int               # 0 none … 3 acute
+    need_level: int  # 0 none … 3 acute
     strengths: str = ""
     notes: str = ""
 
 
 @dataclass(frozen=True)
 class ChildNeeds:
-    child_ref: str                # the child's full_name in the family table
+    child_ref: str  # the child's full_name in the family table
     need_level: int
     strengths: str = ""
     notes: str = ""
@@ -87,7 +98,7 @@ class Assessment:
     contributions: tuple[AgencyContribution, ...] = ()
     status: Status = Status.DRAFT
     approved_by: str = ""
-    returned_by: str = ""          # a supervisor sent the submitted version back (cleared on saving)
+    returned_by: str = ""  # a supervisor sent the submitted version back (cleared on saving)
     returned_reason: str = ""
 
     def level(self, domain: Domain) -> int:
@@ -123,15 +134,23 @@ class Assessment:
     @classmethod
     def from_dict(cls, data: dict) -> Assessment:
         return cls(
-            case_id=data["case_id"], version=int(data["version"]), started_on=data["started_on"],
-            specialist_id=data["specialist_id"], ended_on=data.get("ended_on", ""),
+            case_id=data["case_id"],
+            version=int(data["version"]),
+            started_on=data["started_on"],
+            specialist_id=data["specialist_id"],
+            ended_on=data.get("ended_on", ""),
             family=tuple(FamilyMember(**m) for m in data.get("family", ())),
-            domains=tuple(DomainAssessment(Domain(d["domain"]), int(d["need_level"]), d.get("strengths", ""),
-                                           d.get("notes", "")) for d in data.get("domains", ())),
+            domains=tuple(
+                DomainAssessment(Domain(d["domain"]), int(d["need_level"]), d.get("strengths", ""), d.get("notes", ""))
+                for d in data.get("domains", ())
+            ),
             children=tuple(ChildNeeds(**c) for c in data.get("children", ())),
             contributions=tuple(AgencyContribution(**c) for c in data.get("contributions", ())),
-            status=Status(data.get("status") or "draft"), approved_by=data.get("approved_by", ""),
-            returned_by=data.get("returned_by", ""), returned_reason=data.get("returned_reason", ""))
+            status=Status(data.get("status") or "draft"),
+            approved_by=data.get("approved_by", ""),
+            returned_by=data.get("returned_by", ""),
+            returned_reason=data.get("returned_reason", ""),
+        )
 
 
 def _date(value: str) -> date | None:
@@ -166,11 +185,18 @@ def validate_assessment(a: Assessment, complete: bool = False, today: date | Non
         if not m.full_name.strip():
             problems.append(FieldViolation(f"family[{i}].full_name", "обов'язкове поле / required"))
         if m.relation not in RELATIONS:
-            problems.append(FieldViolation(f"family[{i}].relation",
-                                           "оберіть зі списку / choose from the list: " + ", ".join(RELATIONS)))
+            problems.append(
+                FieldViolation(
+                    f"family[{i}].relation", "оберіть зі списку / choose from the list: " + ", ".join(RELATIONS)
+                )
+            )
         if m.legal_capacity and m.legal_capacity not in LEGAL_CAPACITIES:
-            problems.append(FieldViolation(f"family[{i}].legal_capacity",
-                                           "оберіть зі списку / choose from the list: " + ", ".join(LEGAL_CAPACITIES)))
+            problems.append(
+                FieldViolation(
+                    f"family[{i}].legal_capacity",
+                    "оберіть зі списку / choose from the list: " + ", ".join(LEGAL_CAPACITIES),
+                )
+            )
         born = _date(m.birth_date)
         if born is None or born > today:
             problems.append(FieldViolation(f"family[{i}].birth_date", "дата РРРР-ММ-ДД у минулому / a past date"))
@@ -180,8 +206,11 @@ def validate_assessment(a: Assessment, complete: bool = False, today: date | Non
             problems.append(FieldViolation(f"family[{i}].unzr", problem))
     for i, c in enumerate(a.children):
         if c.child_ref not in children:
-            problems.append(FieldViolation(f"children[{i}].child_ref",
-                                           "немає такої дитини в складі сім'ї / no such child in the family table"))
+            problems.append(
+                FieldViolation(
+                    f"children[{i}].child_ref", "немає такої дитини в складі сім'ї / no such child in the family table"
+                )
+            )
         if not 0 <= c.need_level <= 3:
             problems.append(FieldViolation(f"children[{i}].need_level", "від 0 до 3 / from 0 to 3"))
     if complete:

@@ -1,6 +1,7 @@
 """After a case closes: it stays readable, the recipient's cabinet becomes read-only, and the
 services received can still be rated for a configured period (``EKM_RATING_AFTER_CLOSURE_DAYS``,
 whole days, default 30). Plain Python."""
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,10 @@ def rating_open_until(case: Case, days: int) -> datetime | None:
 def require_open(case: Case, what: str = "") -> None:
     """A closed case is read-only (reopening it makes it writable again)."""
     if not case.is_open:
-        raise FailedPrecondition(f"Випадок закрито: {what or 'зміни неможливі'}; його можна лише переглядати / "
-                                 f"the case is closed: it is read-only")
+        raise FailedPrecondition(
+            f"Випадок закрито: {what or 'зміни неможливі'}; його можна лише переглядати / "
+            f"the case is closed: it is read-only"
+        )
 
 
 def require_rating_open(case: Case, now: datetime, days: int) -> None:
@@ -45,4 +48,5 @@ def require_rating_open(case: Case, now: datetime, days: int) -> None:
     if until is not None and now >= until:
         raise FailedPrecondition(
             f"Оцінити послуги можна протягом {days} дн. після закриття випадку (до {until.date().isoformat()}) / "
-            f"the rating period of {days} days after the case closed ended on {until.date().isoformat()}")
+            f"the rating period of {days} days after the case closed ended on {until.date().isoformat()}"
+        )

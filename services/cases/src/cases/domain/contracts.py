@@ -5,6 +5,7 @@ family member is below a multiple of the subsistence minimum ("прожитко�
 otherwise a share of the service tariff by income band. The rules are configuration
 (``fee_rules.json``, replaceable per deployment), and every decision explains itself.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,12 +54,21 @@ def check_categories(claimed: list[str], recorded: set[str], what_if: bool) -> s
     """The categories a fee is decided with. Unknown ones are refused; a stored draft uses only
     what the person's record proves (a claimed category must be recorded first); a what-if
     calculation adds the claimed ones to the recorded."""
-    problems = [FieldViolation(f"categories[{i}]", "невідома категорія / unknown category")
-                for i, c in enumerate(claimed) if c not in FEE_CATEGORIES]
+    problems = [
+        FieldViolation(f"categories[{i}]", "невідома категорія / unknown category")
+        for i, c in enumerate(claimed)
+        if c not in FEE_CATEGORIES
+    ]
     if not what_if:
-        problems += [FieldViolation(f"categories[{i}]", f"категорію не записано в особи; спершу внесіть її до даних "
-                                                       f"особи / not recorded for the person: {c}; record it first")
-                     for i, c in enumerate(claimed) if c in FEE_CATEGORIES and c not in recorded]
+        problems += [
+            FieldViolation(
+                f"categories[{i}]",
+                f"категорію не записано в особи; спершу внесіть її до даних "
+                f"особи / not recorded for the person: {c}; record it first",
+            )
+            for i, c in enumerate(claimed)
+            if c in FEE_CATEGORIES and c not in recorded
+        ]
     if problems:
         raise ValidationError(problems)
     return recorded | set(claimed) if what_if else set(recorded)
@@ -72,12 +82,19 @@ class FeeDecision:
     rules_version: str
 
 
-def compute_fee(average_monthly_income: Decimal, subsistence_minimum: Decimal, categories: set[str],
-                tariff: Decimal, rules: dict | None = None) -> FeeDecision:
+def compute_fee(
+    average_monthly_income: Decimal,
+    subsistence_minimum: Decimal,
+    categories: set[str],
+    tariff: Decimal,
+    rules: dict | None = None,
+) -> FeeDecision:
     rules = rules or load_fee_rules()
-    problems = [FieldViolation(name, "не може бути від'ємним / cannot be negative")
-                for name, value in (("average_monthly_income", average_monthly_income), ("tariff", tariff))
-                if value < 0]
+    problems = [
+        FieldViolation(name, "не може бути від'ємним / cannot be negative")
+        for name, value in (("average_monthly_income", average_monthly_income), ("tariff", tariff))
+        if value < 0
+    ]
     if subsistence_minimum <= 0:
         problems.append(FieldViolation("subsistence_minimum", "має бути більшим за 0 / must be positive"))
     if problems:
@@ -85,26 +102,45 @@ def compute_fee(average_monthly_income: Decimal, subsistence_minimum: Decimal, c
     version = rules["version"]
     free_categories = sorted(set(categories) & set(rules["free_categories"]))
     if free_categories:
-        return FeeDecision(True, Decimal("0.00"), (
-            f"Безоплатно: категорія {', '.join(uk(labels.FEE_CATEGORY, c) for c in free_categories)} / "
-            f"free of charge: category {', '.join(free_categories)}",), version)
-    ratio = average_monthly_income / subsistence_minimum   # compared unrounded; rounded only to show
+        return FeeDecision(
+            True,
+            Decimal("0.00"),
+            (
+                f"Безоплатно: категорія {', '.join(uk(labels.FEE_CATEGORY, c) for c in free_categories)} / "
+                f"free of charge: category {', '.join(free_categories)}",
+            ),
+            version,
+        )
+    ratio = average_monthly_income / subsistence_minimum  # compared unrounded; rounded only to show
     multiple = ratio.quantize(Decimal("0.01"))
     threshold = Decimal(rules["free_below_subsistence_multiple"])
-    income_line = (f"Середньомісячний дохід {average_monthly_income} = {multiple} прожиткового мінімуму "
-                   f"({subsistence_minimum}) / average monthly income is {multiple} × the subsistence minimum")
+    income_line = (
+        f"Середньомісячний дохід {average_monthly_income} = {multiple} прожиткового мінімуму "
+        f"({subsistence_minimum}) / average monthly income is {multiple} × the subsistence minimum"
+    )
     if ratio < threshold:
-        return FeeDecision(True, Decimal("0.00"), (income_line, f"менше {threshold} ПМ — безоплатно / below "
-                                                               f"{threshold} × — free of charge"), version)
+        return FeeDecision(
+            True,
+            Decimal("0.00"),
+            (income_line, f"менше {threshold} ПМ — безоплатно / below {threshold} × — free of charge"),
+            version,
+        )
     for band in rules["bands"]:
         limit = band["up_to_subsistence_multiple"]
         if limit is None or ratio < Decimal(limit):
             share = Decimal(band["share_of_tariff"])
             amount = (tariff * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             bound = f"до {limit} ПМ" if limit else "понад межі"
-            return FeeDecision(False, amount, (
-                income_line, f"{bound}: {share * 100:.0f}% тарифу {tariff} = {amount} / "
-                             f"{share * 100:.0f}% of the tariff {tariff} = {amount}"), version)
+            return FeeDecision(
+                False,
+                amount,
+                (
+                    income_line,
+                    f"{bound}: {share * 100:.0f}% тарифу {tariff} = {amount} / "
+                    f"{share * 100:.0f}% of the tariff {tariff} = {amount}",
+                ),
+                version,
+            )
     raise ValueError("fee rules have no open-ended band")
 
 
@@ -116,9 +152,9 @@ class ContractDraft:
     fee: FeeDecision
     contract_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     service_id: str = ""
-    categories: tuple[str, ...] = ()     # the categories the fee was decided with
+    categories: tuple[str, ...] = ()  # the categories the fee was decided with
     tariff: Decimal = Decimal("0")
     created_by: str = ""
     created_at: datetime | None = None
     status: str = "draft"
-    stored: bool = True                  # False: a what-if calculation
+    stored: bool = True  # False: a what-if calculation

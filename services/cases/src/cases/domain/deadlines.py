@@ -7,6 +7,7 @@ standard's terms are used here, rounded to calendar days): a crisis is assessed 
 approved assessment; a case is reviewed at least every 90 days. Every value can be
 changed per deployment (``EKM_DEADLINE_<NAME>_DAYS``).
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,7 @@ def environment_key(field_name: str) -> str:
 
 @lru_cache(maxsize=8)
 def _parsed(values: tuple) -> Deadlines:
-    return Deadlines.from_environment(dict(zip((environment_key(n) for n in Deadlines.__dataclass_fields__),
-                                               values)))
+    return Deadlines.from_environment(dict(zip((environment_key(n) for n in Deadlines.__dataclass_fields__), values)))
 
 
 def due_at(stage: Stage, entered_at: datetime, screening_level: str, deadlines: Deadlines) -> datetime | None:
@@ -69,7 +69,6 @@ def due_at(stage: Stage, entered_at: datetime, screening_level: str, deadlines: 
     return entered_at + timedelta(days=days)
 
 
-def is_overdue(stage: Stage, entered_at: datetime, screening_level: str, now: datetime,
-               deadlines: Deadlines) -> bool:
+def is_overdue(stage: Stage, entered_at: datetime, screening_level: str, now: datetime, deadlines: Deadlines) -> bool:
     due = due_at(stage, entered_at, screening_level, deadlines)
     return due is not None and now > due

@@ -8,6 +8,7 @@ the review stage, once a review is recorded. Closures that a review cannot prece
 person refused, moved away, died, or the case was transferred) close from any open
 stage. A closed case can be reopened into assessment.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ ALLOWED = {
 @dataclass(frozen=True)
 class CaseFacts:
     """What the lifecycle needs to know about a case to judge a transition."""
+
     has_approved_assessment: bool = False
     has_agreed_plan: bool = False
     has_review: bool = False
@@ -71,7 +73,8 @@ def check_transition(current: Stage, target: Stage, facts: CaseFacts, outcome: O
     if target not in ALLOWED[current]:
         raise FailedPrecondition(
             f"Перехід «{_name(current)}» → «{_name(target)}» неможливий / "
-            f"transition {current.value} → {target.value} not allowed")
+            f"transition {current.value} → {target.value} not allowed"
+        )
     if target is Stage.CLOSED:
         if outcome is None:
             raise FailedPrecondition("Для закриття потрібен результат / closing needs an outcome")
@@ -79,23 +82,33 @@ def check_transition(current: Stage, target: Stage, facts: CaseFacts, outcome: O
             raise FailedPrecondition(
                 f"Спершу переведіть випадок на етап перегляду: з результатом «{labels.OUTCOME[outcome.value]}» "
                 f"закривають лише з "
-                f"нього / move the case to the review stage first: closing as {outcome.value} happens only there")
+                f"нього / move the case to the review stage first: closing as {outcome.value} happens only there"
+            )
         if outcome not in CLOSE_WITHOUT_REVIEW and not facts.has_review:
-            raise FailedPrecondition(
-                "Спершу потрібен перегляд випадку / a review is required before closure")
+            raise FailedPrecondition("Спершу потрібен перегляд випадку / a review is required before closure")
     elif outcome is not None:
         raise FailedPrecondition("Результат вказують лише при закритті / an outcome is given only on closure")
     if target is Stage.PLANNING and not facts.has_approved_assessment:
         raise FailedPrecondition(
-            "Спершу потрібна затверджена оцінка потреб / an approved needs assessment is required first")
+            "Спершу потрібна затверджена оцінка потреб / an approved needs assessment is required first"
+        )
     if target is Stage.IMPLEMENTATION and current is Stage.PLANNING and not facts.has_agreed_plan:
         raise FailedPrecondition(
-            "Спершу потрібна згода особи з планом / the person's agreement to the plan is required first")
+            "Спершу потрібна згода особи з планом / the person's agreement to the plan is required first"
+        )
     if target is Stage.REVIEW and not facts.has_agreed_plan:
         raise FailedPrecondition("Спершу потрібен погоджений план / an agreed plan is required first")
 
 
-def apply_transition(current: Stage, target: Stage, facts: CaseFacts, actor_id: str, actor_role: str,
-                     at: datetime, reason: str = "", outcome: Outcome | None = None) -> StageChange:
+def apply_transition(
+    current: Stage,
+    target: Stage,
+    facts: CaseFacts,
+    actor_id: str,
+    actor_role: str,
+    at: datetime,
+    reason: str = "",
+    outcome: Outcome | None = None,
+) -> StageChange:
     check_transition(current, target, facts, outcome)
     return StageChange(current, target, actor_id, actor_role, at, reason, outcome)

@@ -1,4 +1,5 @@
 """Persons and cases ("випадки"). Plain Python."""
+
 from __future__ import annotations
 
 import uuid
@@ -22,8 +23,14 @@ class Stage(str, Enum):
 SCREENING_LEVELS = ("information", "assessment", "crisis")
 
 
-VETERAN_STATUSES = ("combatant", "wounded", "returned_from_service", "released_from_captivity",
-                    "disabled_due_to_war", "family_of_fallen_defender")
+VETERAN_STATUSES = (
+    "combatant",
+    "wounded",
+    "returned_from_service",
+    "released_from_captivity",
+    "disabled_due_to_war",
+    "family_of_fallen_defender",
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,8 @@ class Person:
     phone: str = ""
     email: str = ""
     veteran_statuses: tuple = ()
-    disability_group: int = 0       # 0: none; 1..3
-    merged_into: str = ""           # set when a supervisor merged this duplicate into another person
+    disability_group: int = 0  # 0: none; 1..3
+    merged_into: str = ""  # set when a supervisor merged this duplicate into another person
 
     @classmethod
     def new(cls, **identity) -> Person:
@@ -68,18 +75,26 @@ class Case:
     outcome: str = ""
     stage_entered_at: datetime | None = None
     assignment_explanation: str = ""
-    closure_requested: str = ""     # the outcome a case manager asked to close with
+    closure_requested: str = ""  # the outcome a case manager asked to close with
 
     @classmethod
-    def open(cls, person_id: str, appeal_id: str, screening_level: str, community_code: str,
-             now: datetime | None = None) -> Case:
+    def open(
+        cls, person_id: str, appeal_id: str, screening_level: str, community_code: str, now: datetime | None = None
+    ) -> Case:
         """A case opens in assessment: screening already happened at intake."""
         now = now or datetime.now(timezone.utc)
         return cls(
-            case_id=str(uuid.uuid4()), case_number=new_case_number(now), person_id=person_id,
-            screening_level=screening_level, community_code=community_code,
-            stage=Stage.ASSESSMENT, opened_at=now, updated_at=now, appeal_ids=[appeal_id],
-            stage_entered_at=now)
+            case_id=str(uuid.uuid4()),
+            case_number=new_case_number(now),
+            person_id=person_id,
+            screening_level=screening_level,
+            community_code=community_code,
+            stage=Stage.ASSESSMENT,
+            opened_at=now,
+            updated_at=now,
+            appeal_ids=[appeal_id],
+            stage_entered_at=now,
+        )
 
     @property
     def is_open(self) -> bool:
@@ -87,12 +102,19 @@ class Case:
 
     @property
     def priority(self) -> str:
-        """"urgent" for a crisis (the on-duty case manager is notified at once), else "normal"."""
+        """ "urgent" for a crisis (the on-duty case manager is notified at once), else "normal"."""
         return "urgent" if self.screening_level == "crisis" else "normal"
 
     def opened_event(self, appeal_id: str, new_case: bool) -> dict:
         """Identifiers only: never names or tax numbers."""
-        return {"case_id": self.case_id, "case_number": self.case_number, "appeal_id": appeal_id,
-                "person_id": self.person_id, "screening_level": self.screening_level,
-                "community_code": self.community_code, "new_case": new_case,
-                "priority": self.priority, "assigned_to": self.assigned_to}
+        return {
+            "case_id": self.case_id,
+            "case_number": self.case_number,
+            "appeal_id": appeal_id,
+            "person_id": self.person_id,
+            "screening_level": self.screening_level,
+            "community_code": self.community_code,
+            "new_case": new_case,
+            "priority": self.priority,
+            "assigned_to": self.assigned_to,
+        }

@@ -1,6 +1,7 @@
 """The individual plan: goals tied to assessed needs, steps with who and by when, the
 services chosen with the person, the supervisor's approval and the person's agreement
 (who and when, and the channel of the agreement). Versioned."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
@@ -17,8 +18,15 @@ RESPONSIBLE = ("person", "case_manager", "agency", "provider")
 STEP_STATUSES = ("planned", "in_progress", "done", "cancelled")
 AGREEMENT_CHANNELS = ("cabinet", "in_person")
 # A plan version as written, before anyone signed it off: no approval, no agreement.
-NO_SIGN_OFF: dict[str, Any] = {"approved_by": "", "approved_at": "", "agreed_by": "", "agreed_at": "", "agreement_channel": "",
-               "returned_by": "", "returned_reason": ""}
+NO_SIGN_OFF: dict[str, Any] = {
+    "approved_by": "",
+    "approved_at": "",
+    "agreed_by": "",
+    "agreed_at": "",
+    "agreement_channel": "",
+    "returned_by": "",
+    "returned_reason": "",
+}
 
 
 @dataclass(frozen=True)
@@ -54,12 +62,12 @@ class Plan:
     goals: tuple[Goal, ...] = ()
     steps: tuple[Step, ...] = ()
     services: tuple[PlannedService, ...] = ()
-    agreed_at: str = ""          # ISO timestamp of the person's agreement
+    agreed_at: str = ""  # ISO timestamp of the person's agreement
     agreement_channel: str = ""
-    approved_by: str = ""        # the supervisor who approved this version
-    agreed_by: str = ""          # the person who agreed (their person id; the recipient's user id in the cabinet)
-    approved_at: str = ""        # ISO timestamp of the supervisor's approval
-    returned_by: str = ""        # a supervisor sent this version back to the case manager (cleared on saving)
+    approved_by: str = ""  # the supervisor who approved this version
+    agreed_by: str = ""  # the person who agreed (their person id; the recipient's user id in the cabinet)
+    approved_at: str = ""  # ISO timestamp of the supervisor's approval
+    returned_by: str = ""  # a supervisor sent this version back to the case manager (cleared on saving)
     returned_reason: str = ""
 
     def approve(self, supervisor_id: str, at: datetime) -> Plan:
@@ -99,26 +107,32 @@ class Plan:
         if step is None:
             raise NotFound("Крок не знайдено / step not found")
         if step.status in ("done", "cancelled"):
-            raise FailedPrecondition(f"Крок уже {uk(labels.STEP_STATUS, step.status)} / "
-                                     f"the step is already {step.status}")
+            raise FailedPrecondition(
+                f"Крок уже {uk(labels.STEP_STATUS, step.status)} / the step is already {step.status}"
+            )
         if by_role == "recipient" and step.responsible_kind != "person":
             raise PermissionDenied("Отримувач позначає лише власні кроки / a recipient marks only their own steps")
-        return replace(self, steps=tuple(replace(s, status="done") if s.step_id == step_id else s
-                                         for s in self.steps))
+        return replace(self, steps=tuple(replace(s, status="done") if s.step_id == step_id else s for s in self.steps))
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> Plan:
-        return cls(case_id=data["case_id"], version=int(data["version"]),
-                   goals=tuple(Goal(**g) for g in data.get("goals", ())),
-                   steps=tuple(Step(**s) for s in data.get("steps", ())),
-                   services=tuple(PlannedService(**s) for s in data.get("services", ())),
-                   agreed_at=data.get("agreed_at", ""), agreement_channel=data.get("agreement_channel", ""),
-                   approved_by=data.get("approved_by", ""), agreed_by=data.get("agreed_by", ""),
-                   approved_at=data.get("approved_at", ""), returned_by=data.get("returned_by", ""),
-                   returned_reason=data.get("returned_reason", ""))
+        return cls(
+            case_id=data["case_id"],
+            version=int(data["version"]),
+            goals=tuple(Goal(**g) for g in data.get("goals", ())),
+            steps=tuple(Step(**s) for s in data.get("steps", ())),
+            services=tuple(PlannedService(**s) for s in data.get("services", ())),
+            agreed_at=data.get("agreed_at", ""),
+            agreement_channel=data.get("agreement_channel", ""),
+            approved_by=data.get("approved_by", ""),
+            agreed_by=data.get("agreed_by", ""),
+            approved_at=data.get("approved_at", ""),
+            returned_by=data.get("returned_by", ""),
+            returned_reason=data.get("returned_reason", ""),
+        )
 
 
 def validate_plan(plan: Plan, assessment: Assessment) -> None:
@@ -134,8 +148,12 @@ def validate_plan(plan: Plan, assessment: Assessment) -> None:
             problems.append(FieldViolation(f"goals[{i}].goal_id", "ідентифікатор повторюється / duplicate id"))
         goal_ids.add(goal.goal_id)
         if goal.need_domain not in needs:
-            problems.append(FieldViolation(f"goals[{i}].need_domain",
-                                           "мета має відповідати оціненій потребі / a goal must answer an assessed need"))
+            problems.append(
+                FieldViolation(
+                    f"goals[{i}].need_domain",
+                    "мета має відповідати оціненій потребі / a goal must answer an assessed need",
+                )
+            )
         if not goal.description.strip():
             problems.append(FieldViolation(f"goals[{i}].description", "обов'язкове поле / required"))
     step_ids = set()
@@ -146,11 +164,15 @@ def validate_plan(plan: Plan, assessment: Assessment) -> None:
         if step.goal_id not in goal_ids:
             problems.append(FieldViolation(f"steps[{i}].goal_id", "невідома мета / unknown goal"))
         if step.responsible_kind not in RESPONSIBLE:
-            problems.append(FieldViolation(f"steps[{i}].responsible_kind",
-                                           "оберіть виконавця зі списку / one of: " + ", ".join(RESPONSIBLE)))
+            problems.append(
+                FieldViolation(
+                    f"steps[{i}].responsible_kind", "оберіть виконавця зі списку / one of: " + ", ".join(RESPONSIBLE)
+                )
+            )
         if step.status not in STEP_STATUSES:
-            problems.append(FieldViolation(f"steps[{i}].status",
-                                           "оберіть стан зі списку / one of: " + ", ".join(STEP_STATUSES)))
+            problems.append(
+                FieldViolation(f"steps[{i}].status", "оберіть стан зі списку / one of: " + ", ".join(STEP_STATUSES))
+            )
         try:
             date.fromisoformat(step.due_on)
         except ValueError:

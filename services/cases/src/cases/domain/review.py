@@ -1,5 +1,6 @@
 """Reviews at agreed intervals: are the services still relevant, what did each goal
 achieve, what was the impact, is a re-assessment needed."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -36,11 +37,14 @@ def validate_review(review: Review, plan: Plan | None) -> None:
         if goal_id not in goals:
             problems.append(FieldViolation(f"goal_results.{goal_id}", "немає такої мети в плані / no such goal"))
         elif result not in RESULTS:
-            problems.append(FieldViolation(f"goal_results.{goal_id}",
-                                           "оберіть результат зі списку / one of: " + ", ".join(RESULTS)))
+            problems.append(
+                FieldViolation(f"goal_results.{goal_id}", "оберіть результат зі списку / one of: " + ", ".join(RESULTS))
+            )
     missing = goals - set(review.goal_results)
     if missing:
-        problems.append(FieldViolation("goal_results", "без результату / without a result: " + ", ".join(sorted(missing))))
+        problems.append(
+            FieldViolation("goal_results", "без результату / without a result: " + ", ".join(sorted(missing)))
+        )
     if not review.impact.strip():
         problems.append(FieldViolation("impact", "обов'язкове поле / required"))
     if problems:

@@ -4,6 +4,7 @@ management is needed, and recommended services — each with the answers that le
 The rules are versioned data (``scoring_rules/<version>.json``); this module only
 evaluates them. No black box: every result carries its reasons.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,26 @@ from pathlib import Path
 
 from cases.domain.assessment import Assessment, Domain
 
-SERVICE_CATALOGUE = ("consultation", "representation_of_interests", "home_care", "in_kind_help",
-                     "social_support_of_families", "social_adaptation", "crisis_intervention",
-                     "rehabilitation", "prosthetics_and_assistive_devices", "payments")
-OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq,
-       "in": lambda a, b: a in b}
+SERVICE_CATALOGUE = (
+    "consultation",
+    "representation_of_interests",
+    "home_care",
+    "in_kind_help",
+    "social_support_of_families",
+    "social_adaptation",
+    "crisis_intervention",
+    "rehabilitation",
+    "prosthetics_and_assistive_devices",
+    "payments",
+)
+OPS = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "in": lambda a, b: a in b,
+}
 RULES = Path(__file__).with_name("scoring_rules")
 
 
@@ -100,5 +116,10 @@ def score(assessment: Assessment, screening_level: str = "", rules: dict | None 
         reasons = _matches(rule["when"], facts, rule)
         if reasons:
             recommendations.append(Recommendation(rule["service"], tuple(reasons)))
-    return ScoringResult(rules["version"], complexity, bool(long_term_reasons), tuple(recommendations),
-                         tuple(explanation + long_term_reasons))
+    return ScoringResult(
+        rules["version"],
+        complexity,
+        bool(long_term_reasons),
+        tuple(recommendations),
+        tuple(explanation + long_term_reasons),
+    )

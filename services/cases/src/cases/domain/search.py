@@ -1,4 +1,5 @@
 """Finding a person in a worklist by name or РНОКПП, whatever the case and apostrophe forms."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ MAX_SEARCH = 100
 
 
 def search_key(*names: str) -> str:
-    """"Прокоп’єнко  Олена" and "прокоп'єнко олена" give the same key (lower case, one
+    """ "Прокоп’єнко  Олена" and "прокоп'єнко олена" give the same key (lower case, one
     apostrophe form, single spaces). Stored beside each person; a search is a prefix of it."""
     text = APOSTROPHES.sub("'", " ".join(n for n in names if n)).lower()
     return " ".join(text.split())

@@ -4,6 +4,7 @@ The receiving side accepts it; until then the case stays where it is. The person
 moves only under a stored, active consent record of theirs (purpose "transfer", recipient the
 receiving community); the request names it. A flag set by the caller proves nothing.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -20,14 +21,14 @@ class Transfer:
     to_manager_id: str
     to_community_code: str
     to_provider: str
-    consent_recorded: bool          # kept for old rows: True when a stored consent was found
+    consent_recorded: bool  # kept for old rows: True when a stored consent was found
     reason: str
     requested_by: str
     state: str = "requested"
     transfer_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     requested_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     accepted_at: datetime | None = None
-    consent_id: str = ""            # the stored consent (purpose "transfer") the person's data moves under
+    consent_id: str = ""  # the stored consent (purpose "transfer") the person's data moves under
 
     def accept(self, at: datetime | None = None) -> Transfer:
         if self.state != "requested":
@@ -47,4 +48,5 @@ def validate_transfer(t: Transfer) -> None:
         raise FailedPrecondition(
             f"Потрібна чинна згода особи на передачу її даних громаді {t.to_community_code} (RecordConsent, мета "
             f"«передача») / the person's stored active consent (purpose transfer, recipient "
-            f"{t.to_community_code}) is required")
+            f"{t.to_community_code}) is required"
+        )

@@ -6,6 +6,7 @@
 - an operator: case identifiers and stages, never a person's data (no audit needed);
 - recipients and partner agencies reach cases only through the cabinet and referrals.
 """
+
 from __future__ import annotations
 
 from cases.domain import labels
@@ -32,8 +33,9 @@ def may_see(uow: UnitOfWork, principal: Principal, case: Case) -> bool:
     if principal.role == "supervisor":
         if case.assigned_to in team_of(uow, principal):
             return True
-        return not case.assigned_to and (not principal.community_code or
-                                         principal.community_code == case.community_code)
+        return not case.assigned_to and (
+            not principal.community_code or principal.community_code == case.community_code
+        )
     return False
 
 
@@ -47,18 +49,30 @@ def load_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_num
 
 def require_staff(principal: Principal, *roles: str) -> None:
     if principal.role not in (roles or STAFF):
-        raise PermissionDenied(f"Роль «{uk(labels.ROLE, principal.role)}» не може цього / "
-                               f"role '{principal.role}' may not do this")
+        raise PermissionDenied(
+            f"Роль «{uk(labels.ROLE, principal.role)}» не може цього / role '{principal.role}' may not do this"
+        )
 
 
 def audit(uow: UnitOfWork, principal: Principal, action: str, case: Case, purpose: str = "", **details) -> None:
     """Record an access to a person's data in the same transaction as the access."""
-    uow.repo.audit(AuditEntry(principal.user_id, principal.role, action, "case", case.case_id,
-                              (purpose or DEFAULT_PURPOSE)[:200], {"case_number": case.case_number, **details}))
+    uow.repo.audit(
+        AuditEntry(
+            principal.user_id,
+            principal.role,
+            action,
+            "case",
+            case.case_id,
+            (purpose or DEFAULT_PURPOSE)[:200],
+            {"case_number": case.case_number, **details},
+        )
+    )
 
 
 def check_version(case: Case, expected_version: int) -> None:
     """A stale view is refused before anything else is judged (the write checks again)."""
     if case.version != expected_version:
-        raise Aborted(f"Випадок змінено (версія {case.version}, а не {expected_version}); оновіть і повторіть / "
-                      f"the case changed (version {case.version}, not {expected_version}); reload and retry")
+        raise Aborted(
+            f"Випадок змінено (версія {case.version}, а не {expected_version}); оновіть і повторіть / "
+            f"the case changed (version {case.version}, not {expected_version}); reload and retry"
+        )

@@ -5,6 +5,7 @@ of the case — and the applicant's contact). Cases decides who may see it: the 
 GetCase (``access.load_case``); only then is intake asked (its internal RPC audits the read
 in intake's log), and the read is audited here too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,12 +28,20 @@ class CaseAppeal:
     details: dict
 
 
-def case_appeal(uow: UnitOfWork, principal: Principal, fetch: DetailsSource, case_id: str = "",
-                case_number: str = "", appeal_id: str = "", purpose: str = "") -> CaseAppeal:
+def case_appeal(
+    uow: UnitOfWork,
+    principal: Principal,
+    fetch: DetailsSource,
+    case_id: str = "",
+    case_number: str = "",
+    appeal_id: str = "",
+    purpose: str = "",
+) -> CaseAppeal:
     require_staff(principal)  # an operator sees identifiers only; the appeal is personal data
     if not (case_id.strip() or case_number.strip()):
-        raise ValidationError.single("case_id", "потрібен номер або ідентифікатор випадку / "
-                                                "case_number or case_id is required")
+        raise ValidationError.single(
+            "case_id", "потрібен номер або ідентифікатор випадку / case_number or case_id is required"
+        )
     case = load_case(uow, principal, case_id=case_id, case_number=case_number)
     appeal_id = appeal_id.strip() or (case.appeal_ids[0] if case.appeal_ids else "")
     if not appeal_id or appeal_id not in case.appeal_ids:

@@ -1,4 +1,5 @@
 """The needs assessment of a case: drafts, submission, approval, contributions, scoring."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -26,8 +27,9 @@ def _latest(uow, case_id, version=0) -> Assessment:
     return found
 
 
-def save_assessment(uow: UnitOfWork, principal: Principal, draft: Assessment, expected_case_version: int,
-                    submit: bool = False) -> Assessment:
+def save_assessment(
+    uow: UnitOfWork, principal: Principal, draft: Assessment, expected_case_version: int, submit: bool = False
+) -> Assessment:
     """Save a draft (a new version when the latest was approved) and optionally submit it."""
     require_staff(principal)
     case = load_case(uow, principal, case_id=draft.case_id)
@@ -38,16 +40,27 @@ def save_assessment(uow: UnitOfWork, principal: Principal, draft: Assessment, ex
     version = 1 if latest is None else latest.version + (latest.status is Status.APPROVED)
     if latest is not None and latest.status is Status.SUBMITTED and latest.version == version:
         raise FailedPrecondition("Оцінка подана на затвердження / the assessment awaits approval")
-    assessment = replace(draft, version=version, status=Status.DRAFT, approved_by="", returned_by="",
-                         returned_reason="", contributions=latest.contributions if latest and latest.version == version else ())
+    assessment = replace(
+        draft,
+        version=version,
+        status=Status.DRAFT,
+        approved_by="",
+        returned_by="",
+        returned_reason="",
+        contributions=latest.contributions if latest and latest.version == version else (),
+    )
     validate_assessment(assessment)
     if submit:
         assessment = assessment.submit()
     uow.repo.save_case(case, expected_case_version)  # bumps the version: concurrent edits are refused
     uow.repo.save_assessment(assessment)
-    uow.repo.add_history(case.person_id, "assessment", case.case_number,
-                         f"оцінка потреб, версія {version}: {uk(labels.ASSESSMENT_STATUS, assessment.status.value)}",
-                         "cases")
+    uow.repo.add_history(
+        case.person_id,
+        "assessment",
+        case.case_number,
+        f"оцінка потреб, версія {version}: {uk(labels.ASSESSMENT_STATUS, assessment.status.value)}",
+        "cases",
+    )
     audit(uow, principal, "assessment.write", case, version=version)
     uow.commit()
     return assessment
@@ -60,16 +73,23 @@ def approve_assessment(uow: UnitOfWork, principal: Principal, case_id: str, vers
     result = score(approved, case.screening_level)
     case.complexity = result.complexity
     uow.repo.save_assessment(approved)
-    uow.repo.add_history(case.person_id, "assessment", case.case_number,
-                         f"оцінку потреб (версія {approved.version}) затверджено; складність: "
-                         f"{uk(labels.COMPLEXITY, result.complexity)}", "cases")
+    uow.repo.add_history(
+        case.person_id,
+        "assessment",
+        case.case_number,
+        f"оцінку потреб (версія {approved.version}) затверджено; складність: "
+        f"{uk(labels.COMPLEXITY, result.complexity)}",
+        "cases",
+    )
     if case.stage is Stage.ASSESSMENT:  # the approved assessment moves the case on to planning
         move(uow, principal, case, Stage.PLANNING, case.version, reason="оцінку потреб затверджено")
     else:
         uow.repo.save_case(case, case.version)
     audit(uow, principal, "assessment.approve", case, version=approved.version)
-    uow.publish("case.assessment_approved", {"case_id": case.case_id, "version": approved.version,
-                                              "complexity": result.complexity})
+    uow.publish(
+        "case.assessment_approved",
+        {"case_id": case.case_id, "version": approved.version, "complexity": result.complexity},
+    )
     uow.commit()
     return approved
 
@@ -91,9 +111,11 @@ def add_contribution(uow: UnitOfWork, principal: Principal, case_id: str, agency
     require_open(case, "внесок іншої установи не додати")
     if not text.strip() or not agency_code.strip():
         from ekm_platform.errors import ValidationError
+
         raise ValidationError.single("text" if agency_code.strip() else "agency_code", "обов'язкове поле / required")
-    assessment = _latest(uow, case.case_id).contribute(AgencyContribution(
-        agency_code.strip(), principal.user_id, text.strip(), datetime.now(timezone.utc).isoformat()))
+    assessment = _latest(uow, case.case_id).contribute(
+        AgencyContribution(agency_code.strip(), principal.user_id, text.strip(), datetime.now(timezone.utc).isoformat())
+    )
     uow.repo.save_assessment(assessment)
     audit(uow, principal, "assessment.contribution", case, agency_code=agency_code.strip())
     uow.commit()

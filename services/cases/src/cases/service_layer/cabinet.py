@@ -7,6 +7,7 @@ provider maps it); internal notes, assessments and other people's data never rea
 A closed case stays in the cabinet, read-only: the person still sees their plan and steps,
 and rates the services they received for ``EKM_RATING_AFTER_CLOSURE_DAYS`` after closure.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class CabinetView:
     case: Case
     plan: Plan | None
     my_ratings: dict
-    read_only: bool = False                  # the case is closed
+    read_only: bool = False  # the case is closed
     closed_at: datetime | None = None
     rating_open_until: datetime | None = None
 
@@ -43,9 +44,14 @@ def _own_case(uow: UnitOfWork, principal: Principal) -> Case:
 
 
 def _view(uow, case) -> CabinetView:
-    return CabinetView(case, uow.repo.latest_plan(case.case_id), uow.repo.ratings.of_case(case.case_id),
-                       read_only=not case.is_open, closed_at=closed_at(case),
-                       rating_open_until=rating_open_until(case, rating_days()))
+    return CabinetView(
+        case,
+        uow.repo.latest_plan(case.case_id),
+        uow.repo.ratings.of_case(case.case_id),
+        read_only=not case.is_open,
+        closed_at=closed_at(case),
+        rating_open_until=rating_open_until(case, rating_days()),
+    )
 
 
 def cabinet(uow: UnitOfWork, principal: Principal) -> CabinetView:
@@ -62,8 +68,9 @@ def agree_in_cabinet(uow: UnitOfWork, principal: Principal, plan_version: int) -
     if plan is None or plan.version != plan_version:
         raise FailedPrecondition("Погоджують чинну версію плану / only the current plan version can be agreed")
     uow.repo.save_plan(plan.agree("cabinet", datetime.now(timezone.utc), principal.user_id))
-    uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{plan.version} погоджено в кабінеті",
-                         "cabinet")
+    uow.repo.add_history(
+        case.person_id, "plan", case.case_number, f"план v{plan.version} погоджено в кабінеті", "cabinet"
+    )
     audit(uow, principal, "plan.agree", case, "кабінет отримувача / recipient cabinet", channel="cabinet")
     uow.publish("case.plan_agreed", {"case_id": case.case_id, "version": plan.version, "channel": "cabinet"})
     uow.commit()

@@ -5,6 +5,7 @@ touches a person's data about a case (registry lookups, evidence, referrals, del
 transfers) asks whether the caller may see the case and whether the looked-up person belongs to
 it, and whether the person's consent for that purpose and recipient is on record.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -42,12 +43,14 @@ def household_identifiers(uow: UnitOfWork, case: Case) -> tuple[set[str], set[st
     members = list((uow.repo.household_of(case.case_id) or ("", "", []))[2])
     latest = uow.repo.latest_assessment(case.case_id)
     members += [m.__dict__ for m in (latest.family if latest else ())]
-    return ({m.get("rnokpp") for m in members if m.get("rnokpp")},
-            {_unzr(m.get("unzr", "")) for m in members if m.get("unzr")})
+    return (
+        {m.get("rnokpp") for m in members if m.get("rnokpp")},
+        {_unzr(m.get("unzr", "")) for m in members if m.get("unzr")},
+    )
 
 
 def subject_relation(uow: UnitOfWork, case: Case, subject: dict) -> str | None:
-    """"person" (the case's person), "household" (a member of its household) or None."""
+    """ "person" (the case's person), "household" (a member of its household) or None."""
     if not isinstance(subject, dict):
         return None
     person_id = str(subject.get("person_id") or "").strip()
@@ -85,22 +88,27 @@ def check_case_access(uow: UnitOfWork, actor: dict, case_number: str, subject: d
         relation = subject_relation(uow, case, subject)
         if relation is None:
             return NOT_IN_CASE
-    return {"status": "ok", "case_id": case.case_id, "case_number": case.case_number, "stage": case.stage.value,
-            "person_id": case.person_id, "is_case_person": relation == "person",
-            "identifiers_only": principal.role == "operator"}
+    return {
+        "status": "ok",
+        "case_id": case.case_id,
+        "case_number": case.case_number,
+        "stage": case.stage.value,
+        "person_id": case.person_id,
+        "is_case_person": relation == "person",
+        "identifiers_only": principal.role == "operator",
+    }
 
 
-def active_consent(uow: UnitOfWork, person_id: str, purpose: str, recipient: str,
-                   at: datetime | None = None) -> dict | None:
+def active_consent(
+    uow: UnitOfWork, person_id: str, purpose: str, recipient: str, at: datetime | None = None
+) -> dict | None:
     if not (person_id and purpose and recipient):
         return None
     person = uow.repo.get_person(str(person_id))
     if person is not None and person.merged_into:
         person_id = person.merged_into
-    found = uow.repo.consents.active(str(person_id), str(purpose), str(recipient),
-                                     at or datetime.now(timezone.utc))
+    found = uow.repo.consents.active(str(person_id), str(purpose), str(recipient), at or datetime.now(timezone.utc))
     return found.as_record() if found else None
-
 
 
 # Consent records through the API -----------------------------------------------------------------
@@ -110,22 +118,44 @@ def record_consent(uow: UnitOfWork, principal: Principal, draft: Consent) -> Con
     require_staff(principal)
     case = load_case(uow, principal, case_id=draft.case_id)
     if not case.is_open:
-        raise FailedPrecondition("Випадок закрито: нову згоду не фіксують / the case is closed: no new consent "
-                                 "is recorded")
-    consent = replace(draft, person_id=case.person_id, case_id=case.case_id, recorded_by=principal.user_id,
-                      recipient=draft.recipient.strip(), legal_basis=draft.legal_basis.strip() or DEFAULT_LEGAL_BASIS,
-                      representative_name=draft.representative_name.strip(),
-                      representative_basis=draft.representative_basis.strip(),
-                      document_reference=draft.document_reference.strip(),
-                      data_categories=tuple(dict.fromkeys(c.strip() for c in draft.data_categories)),
-                      recorded_at=datetime.now(timezone.utc), withdrawn_at=None, withdrawn_by="",
-                      withdrawal_reason="")
+        raise FailedPrecondition(
+            "Випадок закрито: нову згоду не фіксують / the case is closed: no new consent is recorded"
+        )
+    consent = replace(
+        draft,
+        person_id=case.person_id,
+        case_id=case.case_id,
+        recorded_by=principal.user_id,
+        recipient=draft.recipient.strip(),
+        legal_basis=draft.legal_basis.strip() or DEFAULT_LEGAL_BASIS,
+        representative_name=draft.representative_name.strip(),
+        representative_basis=draft.representative_basis.strip(),
+        document_reference=draft.document_reference.strip(),
+        data_categories=tuple(dict.fromkeys(c.strip() for c in draft.data_categories)),
+        recorded_at=datetime.now(timezone.utc),
+        withdrawn_at=None,
+        withdrawn_by="",
+        withdrawal_reason="",
+    )
     validate_consent(consent)
     uow.repo.consents.add(consent)
-    uow.repo.add_history(case.person_id, "consent.recorded", case.case_number, summary(consent), "cases",
-                         source_id=f"consent:{consent.consent_id}:recorded")
-    audit(uow, principal, "consent.record", case, consent_id=consent.consent_id, consent_purpose=consent.purpose,
-          recipient=consent.recipient)
+    uow.repo.add_history(
+        case.person_id,
+        "consent.recorded",
+        case.case_number,
+        summary(consent),
+        "cases",
+        source_id=f"consent:{consent.consent_id}:recorded",
+    )
+    audit(
+        uow,
+        principal,
+        "consent.record",
+        case,
+        consent_id=consent.consent_id,
+        consent_purpose=consent.purpose,
+        recipient=consent.recipient,
+    )
     uow.commit()
     return consent
 
@@ -134,13 +164,25 @@ def _withdraw(uow: UnitOfWork, principal: Principal, consent: Consent, case: Cas
     withdrawn = consent.withdraw(principal.user_id, reason)
     if not uow.repo.consents.save_withdrawal(withdrawn):
         raise FailedPrecondition("Згоду вже відкликано / the consent was already withdrawn")
-    uow.repo.add_history(case.person_id, "consent.withdrawn", case.case_number,
-                         f"згоду відкликано: {uk(labels.CONSENT_PURPOSE, consent.purpose)} → {consent.recipient}; "
-                         f"{withdrawn.withdrawal_reason} / "
-                         f"consent withdrawn", "cabinet" if principal.role == "recipient" else "cases",
-                         source_id=f"consent:{consent.consent_id}:withdrawn")
-    audit(uow, principal, "consent.withdraw", case, consent_id=consent.consent_id, consent_purpose=consent.purpose,
-          recipient=consent.recipient)
+    uow.repo.add_history(
+        case.person_id,
+        "consent.withdrawn",
+        case.case_number,
+        f"згоду відкликано: {uk(labels.CONSENT_PURPOSE, consent.purpose)} → {consent.recipient}; "
+        f"{withdrawn.withdrawal_reason} / "
+        f"consent withdrawn",
+        "cabinet" if principal.role == "recipient" else "cases",
+        source_id=f"consent:{consent.consent_id}:withdrawn",
+    )
+    audit(
+        uow,
+        principal,
+        "consent.withdraw",
+        case,
+        consent_id=consent.consent_id,
+        consent_purpose=consent.purpose,
+        recipient=consent.recipient,
+    )
     uow.commit()
     return withdrawn
 

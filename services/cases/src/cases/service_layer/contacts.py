@@ -1,4 +1,5 @@
 """How to reach a person, for the notifications service (internal RPC ``cases.get_person_contact``)."""
+
 from __future__ import annotations
 
 from ekm_platform.audit import AuditEntry
@@ -28,9 +29,23 @@ def person_contacts(uow: UnitOfWork, person_ids: list[str], caller: str = "notif
         if person is None:
             found[person_id] = None
             continue
-        uow.repo.audit(AuditEntry(caller or "unknown", "service", "person.contact_read", "person", person.person_id,
-                                  CONTACT_READ, {"asked_for": person_id}))
-        found[person_id] = {"person_id": person.person_id, "phone": person.phone or "", "email": person.email or "",
-                            "locale": DEFAULT_LOCALE, "timezone": DEFAULT_TIMEZONE}
+        uow.repo.audit(
+            AuditEntry(
+                caller or "unknown",
+                "service",
+                "person.contact_read",
+                "person",
+                person.person_id,
+                CONTACT_READ,
+                {"asked_for": person_id},
+            )
+        )
+        found[person_id] = {
+            "person_id": person.person_id,
+            "phone": person.phone or "",
+            "email": person.email or "",
+            "locale": DEFAULT_LOCALE,
+            "timezone": DEFAULT_TIMEZONE,
+        }
     uow.commit()
     return found

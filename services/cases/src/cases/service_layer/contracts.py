@@ -6,6 +6,7 @@ UpdatePerson — УБД, released from captivity, disabled due to war, family of
 defender — and "child" by birth date). A stored draft accepts no category the record does
 not prove; a what-if calculation may add categories to see what they would change.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -25,8 +26,11 @@ NO_CONTRACT = "Договір не знайдено / contract not found"
 
 def _numbers(income: str, subsistence_minimum: str, tariff: str) -> tuple[dict, list]:
     numbers, problems = {}, []
-    for name, text in (("average_monthly_income", income), ("subsistence_minimum", subsistence_minimum),
-                       ("tariff", tariff)):
+    for name, text in (
+        ("average_monthly_income", income),
+        ("subsistence_minimum", subsistence_minimum),
+        ("tariff", tariff),
+    ):
         try:
             numbers[name] = Decimal(text.strip())
             if not numbers[name].is_finite():
@@ -36,21 +40,33 @@ def _numbers(income: str, subsistence_minimum: str, tariff: str) -> tuple[dict, 
     return numbers, problems
 
 
-def _decide(uow: UnitOfWork, principal: Principal, case_id: str, service_id: str, income: str,
-            subsistence_minimum: str, categories: list[str], tariff: str, what_if: bool, today: date | None = None):
+def _decide(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: str,
+    service_id: str,
+    income: str,
+    subsistence_minimum: str,
+    categories: list[str],
+    tariff: str,
+    what_if: bool,
+    today: date | None = None,
+):
     require_staff(principal)
     case = load_case(uow, principal, case_id=case_id)
     if not case.is_open:
-        raise FailedPrecondition("Випадок закрито: договір для нього не укладають / "
-                                 "the case is closed: no contract is drafted for it")
+        raise FailedPrecondition(
+            "Випадок закрито: договір для нього не укладають / the case is closed: no contract is drafted for it"
+        )
     plan = uow.repo.latest_plan(case.case_id)
     service = next((s for s in plan.services if s.service_id == service_id), None) if plan else None
     numbers, problems = _numbers(income, subsistence_minimum, tariff)
     if service is None:
         problems.append(FieldViolation("service_id", "такої послуги немає у плані / no such service in the plan"))
     person = uow.repo.get_person(case.person_id)
-    recorded = recorded_categories(person.veteran_statuses if person else (), person.birth_date if person else "",
-                                   today or date.today())
+    recorded = recorded_categories(
+        person.veteran_statuses if person else (), person.birth_date if person else "", today or date.today()
+    )
     try:
         used = check_categories(categories, recorded, what_if)
     except ValidationError as exc:
@@ -58,34 +74,65 @@ def _decide(uow: UnitOfWork, principal: Principal, case_id: str, service_id: str
     if problems:
         raise ValidationError(problems)
     fee = compute_fee(numbers["average_monthly_income"], numbers["subsistence_minimum"], used, numbers["tariff"])
-    draft = ContractDraft(case.case_id, service.provider, service.service_type, fee, service_id=service.service_id,
-                          categories=tuple(sorted(used)), tariff=numbers["tariff"].quantize(Decimal("0.01")),
-                          created_by=principal.user_id, created_at=datetime.now(timezone.utc), stored=not what_if)
+    draft = ContractDraft(
+        case.case_id,
+        service.provider,
+        service.service_type,
+        fee,
+        service_id=service.service_id,
+        categories=tuple(sorted(used)),
+        tariff=numbers["tariff"].quantize(Decimal("0.01")),
+        created_by=principal.user_id,
+        created_at=datetime.now(timezone.utc),
+        stored=not what_if,
+    )
     return case, draft
 
 
-def calculate_fee(uow: UnitOfWork, principal: Principal, case_id: str, service_id: str, income: str,
-                  subsistence_minimum: str, categories: list[str], tariff: str) -> ContractDraft:
+def calculate_fee(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: str,
+    service_id: str,
+    income: str,
+    subsistence_minimum: str,
+    categories: list[str],
+    tariff: str,
+) -> ContractDraft:
     """What-if: the fee a contract would carry; no contract, no history entry (the read of the
     person's categories is audited)."""
-    case, draft = _decide(uow, principal, case_id, service_id, income, subsistence_minimum, categories, tariff,
-                          what_if=True)
+    case, draft = _decide(
+        uow, principal, case_id, service_id, income, subsistence_minimum, categories, tariff, what_if=True
+    )
     draft = replace(draft, contract_id="", status="")
     audit(uow, principal, "contract.calculate", case, service_id=service_id)
     uow.commit()
     return draft
 
 
-def draft_contract(uow: UnitOfWork, principal: Principal, case_id: str, service_id: str, income: str,
-                   subsistence_minimum: str, categories: list[str], tariff: str) -> ContractDraft:
+def draft_contract(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: str,
+    service_id: str,
+    income: str,
+    subsistence_minimum: str,
+    categories: list[str],
+    tariff: str,
+) -> ContractDraft:
     """A stored draft contract for a planned service of an open case."""
-    case, draft = _decide(uow, principal, case_id, service_id, income, subsistence_minimum, categories, tariff,
-                          what_if=False)
+    case, draft = _decide(
+        uow, principal, case_id, service_id, income, subsistence_minimum, categories, tariff, what_if=False
+    )
     uow.repo.add_contract(draft, service_id)
     fee = draft.fee
-    uow.repo.add_history(case.person_id, "contract", case.case_number,
-                         f"договір: {uk(labels.SERVICE, draft.service_type)} "
-                         f"({'безоплатно' if fee.free else f'{fee.amount} грн'})", "cases")
+    uow.repo.add_history(
+        case.person_id,
+        "contract",
+        case.case_number,
+        f"договір: {uk(labels.SERVICE, draft.service_type)} ({'безоплатно' if fee.free else f'{fee.amount} грн'})",
+        "cases",
+    )
     audit(uow, principal, "contract.draft", case, contract_id=draft.contract_id)
     uow.commit()
     return draft

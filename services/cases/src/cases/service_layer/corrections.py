@@ -1,6 +1,7 @@
 """Correcting the social history: a supervisor marks an entry as erroneous (for example registry
 facts written to the wrong person's history). The entry is kept as it was, never deleted; the flag
 says who marked it, when and why; the marking is audited and itself recorded in the history."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -31,11 +32,21 @@ def mark_erroneous(uow: UnitOfWork, principal: Principal, person_id: str, entry_
         raise ValidationError.single("reason", f"до {MAX_REASON} символів / up to {MAX_REASON} characters")
     if not uow.repo.mark_history_erroneous(entry.seq, principal.user_id, reason, datetime.now(timezone.utc)):
         raise FailedPrecondition("Запис уже позначено як помилковий / the entry is already marked erroneous")
-    uow.repo.add_history(case.person_id, "history.marked_erroneous", str(entry.seq),
-                         f"запис #{entry.seq} позначено як помилковий / entry #{entry.seq} ({entry.kind}) "
-                         f"marked erroneous",
-                         "cases")
-    audit(uow, principal, "history.mark_erroneous", case, person_id=case.person_id, entry_id=entry.seq,
-          entry_kind=entry.kind)
+    uow.repo.add_history(
+        case.person_id,
+        "history.marked_erroneous",
+        str(entry.seq),
+        f"запис #{entry.seq} позначено як помилковий / entry #{entry.seq} ({entry.kind}) marked erroneous",
+        "cases",
+    )
+    audit(
+        uow,
+        principal,
+        "history.mark_erroneous",
+        case,
+        person_id=case.person_id,
+        entry_id=entry.seq,
+        entry_kind=entry.kind,
+    )
     uow.commit()
     return uow.repo.history_entry(entry.seq)

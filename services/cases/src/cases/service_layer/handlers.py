@@ -2,6 +2,7 @@
 
 Each use case takes a unit of work; none knows about gRPC or nameko.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -53,18 +54,30 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
     decided = event.data.get("person_id", "") if event.event_type == matching.MATCH_DECIDED else None
     resolution = matching.resolve_person(uow, identity, decided)
     if resolution.review:
-        uow.publish(matching.MATCH_REVIEW_NEEDED,
-                    matching.review_event(appeal_id, event.data.get("community_code", ""), resolution))
+        uow.publish(
+            matching.MATCH_REVIEW_NEEDED,
+            matching.review_event(appeal_id, event.data.get("community_code", ""), resolution),
+        )
         return None
     person = resolution.person
     match = {"match": resolution.kind, "match_score": resolution.score}
     if resolution.history_text():
-        uow.repo.add_history(person.person_id, "person.matched", appeal_id, resolution.history_text(), "cases",
-                             source_id=f"match:{appeal_id}")
-    uow.repo.add_history(person.person_id, "appeal", appeal_id,
-                         f"звернення {event.data.get('tracking_number', '')} "
-                         f"({uk(labels.CHANNEL, event.data.get('channel', ''))})",
-                         "intake", source_id=f"appeal:{appeal_id}")
+        uow.repo.add_history(
+            person.person_id,
+            "person.matched",
+            appeal_id,
+            resolution.history_text(),
+            "cases",
+            source_id=f"match:{appeal_id}",
+        )
+    uow.repo.add_history(
+        person.person_id,
+        "appeal",
+        appeal_id,
+        f"звернення {event.data.get('tracking_number', '')} ({uk(labels.CHANNEL, event.data.get('channel', ''))})",
+        "intake",
+        source_id=f"appeal:{appeal_id}",
+    )
     case = uow.repo.open_case_of(person.person_id)
     if case is not None:
         uow.repo.link_appeal(case.case_id, appeal_id)
@@ -73,20 +86,23 @@ def open_case_for_appeal(event: Envelope, uow: UnitOfWork, fetch_subject: Subjec
     case = Case.open(person.person_id, appeal_id, level, event.data.get("community_code", ""))
     assignment = auto_assign(uow, case, needed_skills={"veterans"})
     uow.repo.add_case(case)
-    uow.repo.add_history(person.person_id, "case.opened", case.case_number,
-                         f"випадок відкрито; {case.assignment_explanation}", "cases")
+    uow.repo.add_history(
+        person.person_id, "case.opened", case.case_number, f"випадок відкрито; {case.assignment_explanation}", "cases"
+    )
     uow.publish(CASE_OPENED, {**case.opened_event(appeal_id, new_case=True), **match})
     if assignment:
         uow.publish("case.assigned", {"case_id": case.case_id, "manager_id": assignment.manager_id, "by": "auto"})
     return case
 
 
-def get_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_number: str = "",
-             purpose: str = "") -> Case:
+def get_case(
+    uow: UnitOfWork, principal: Principal, case_id: str = "", case_number: str = "", purpose: str = ""
+) -> Case:
     require_staff(principal, *STAFF, "operator")
     if not (case_id or case_number):
-        raise ValidationError.single("case_number", "потрібен номер або ідентифікатор випадку / "
-                                                     "case_number or case_id is required")
+        raise ValidationError.single(
+            "case_number", "потрібен номер або ідентифікатор випадку / case_number or case_id is required"
+        )
     case = load_case(uow, principal, case_id=case_id, case_number=case_number)
     if principal.role != "operator":
         audit(uow, principal, "case.read", case, purpose)
@@ -94,9 +110,18 @@ def get_case(uow: UnitOfWork, principal: Principal, case_id: str = "", case_numb
     return case
 
 
-def list_cases(uow: UnitOfWork, principal: Principal, stage: str = "", community_code: str = "",
-               overdue_only: bool = False, assigned_to: str = "", offset: int = 0, limit: int = 50,
-               deadlines: Deadlines | None = None, search: str = "") -> list[Case]:
+def list_cases(
+    uow: UnitOfWork,
+    principal: Principal,
+    stage: str = "",
+    community_code: str = "",
+    overdue_only: bool = False,
+    assigned_to: str = "",
+    offset: int = 0,
+    limit: int = 50,
+    deadlines: Deadlines | None = None,
+    search: str = "",
+) -> list[Case]:
     """A worklist: a case manager's own cases; a supervisor's team's (or one member's);
     ``search``: a РНОКПП or the start of the person's name, among those cases only."""
     require_staff(principal, *STAFF, "operator")
@@ -108,8 +133,10 @@ def list_cases(uow: UnitOfWork, principal: Principal, stage: str = "", community
         raise ValidationError.single("search", f"до {MAX_SEARCH} символів / up to {MAX_SEARCH} characters")
     wanted = parse_search(search)
     if wanted[0] and principal.role == "operator":
-        raise PermissionDenied("Оператор бачить лише ідентифікатори випадків і не шукає осіб / "
-                               "an operator sees case identifiers only and does not search for persons")
+        raise PermissionDenied(
+            "Оператор бачить лише ідентифікатори випадків і не шукає осіб / "
+            "an operator sees case identifiers only and does not search for persons"
+        )
     if principal.role == "case_manager":
         owners = [principal.user_id]
     elif principal.role == "supervisor":
@@ -121,14 +148,21 @@ def list_cases(uow: UnitOfWork, principal: Principal, stage: str = "", community
     else:
         owners = None
     overdue = _overdue_cutoffs(deadlines or Deadlines.configured()) if overdue_only else None
-    return uow.repo.list(stage=stage, community_code=community_code, assigned_to=owners,
-                         overdue_before=overdue, offset=offset, limit=limit, search=wanted)
+    return uow.repo.list(
+        stage=stage,
+        community_code=community_code,
+        assigned_to=owners,
+        overdue_before=overdue,
+        offset=offset,
+        limit=limit,
+        search=wanted,
+    )
 
 
 @dataclass(frozen=True)
 class WorklistRow:
     case: Case
-    person_name: str          # empty for an operator
+    person_name: str  # empty for an operator
     stage_due_at: datetime | None
     next_step_due_on: str
     overdue_steps: int
@@ -147,13 +181,28 @@ def worklist(uow: UnitOfWork, principal: Principal, deadlines: Deadlines | None 
     for c in found:
         name, next_due, overdue_steps = details.get(c.case_id, ("", "", 0))
         entered = c.stage_entered_at or c.opened_at
-        rows.append(WorklistRow(c, "" if principal.role == "operator" else name,
-                                due_at(c.stage, entered, c.screening_level, deadlines), next_due, overdue_steps,
-                                is_overdue(c.stage, entered, c.screening_level, now, deadlines)))
+        rows.append(
+            WorklistRow(
+                c,
+                "" if principal.role == "operator" else name,
+                due_at(c.stage, entered, c.screening_level, deadlines),
+                next_due,
+                overdue_steps,
+                is_overdue(c.stage, entered, c.screening_level, now, deadlines),
+            )
+        )
     if found and principal.role != "operator":
-        uow.repo.audit(AuditEntry(principal.user_id, principal.role, "worklist.read", "worklist", principal.user_id,
-                                  DEFAULT_PURPOSE, {"case_numbers": [c.case_number for c in found],
-                                                    "searched": bool(filters.get("search", "").strip())}))
+        uow.repo.audit(
+            AuditEntry(
+                principal.user_id,
+                principal.role,
+                "worklist.read",
+                "worklist",
+                principal.user_id,
+                DEFAULT_PURPOSE,
+                {"case_numbers": [c.case_number for c in found], "searched": bool(filters.get("search", "").strip())},
+            )
+        )
         uow.commit()
     return rows
 
@@ -211,9 +260,14 @@ def apply_registry_facts(event: Envelope, uow: UnitOfWork) -> int:
             at = datetime.fromisoformat(fact["occurred_on"]).replace(tzinfo=timezone.utc)
         except (KeyError, TypeError, ValueError) as exc:
             raise PermanentEventError(f"registry fact without a date: {fact!r}") from exc
-        uow.repo.add_history(case.person_id, fact["kind"], query_id,
-                             f"{uk(labels.REGISTRY, str(event.data.get('registry')))}: "
-                             f"{uk(labels.FACT_KIND, fact['kind'])}",
-                             "registry-gateway", source_id=source_id, at=at)
+        uow.repo.add_history(
+            case.person_id,
+            fact["kind"],
+            query_id,
+            f"{uk(labels.REGISTRY, str(event.data.get('registry')))}: {uk(labels.FACT_KIND, fact['kind'])}",
+            "registry-gateway",
+            source_id=source_id,
+            at=at,
+        )
         added += 1
     return added

@@ -2,6 +2,7 @@
 with ``ekm_platform.matching``), a new one, or a question for a reviewer (intake's match review).
 
 Each use case takes a unit of work; none knows about gRPC or nameko."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
@@ -15,7 +16,7 @@ from ekm_platform.matching import Bands, Identity, compact_rnokpp, compact_unzr,
 from ekm_platform.unit_of_work import UnitOfWork
 
 MATCH_REVIEW_NEEDED = "case.match_review_needed"
-MATCH_DECIDED = "appeal.match_decided"   # intake: a reviewer decided (person_id, or "" for a new person)
+MATCH_DECIDED = "appeal.match_decided"  # intake: a reviewer decided (person_id, or "" for a new person)
 MAX_CANDIDATES = 5
 CANDIDATES_READ = "перевірка збігу особи у зверненні / reviewing whether an appeal's person is known"
 IDENTITY_FIELDS = ("rnokpp", "unzr", "last_name", "first_name", "patronymic", "birth_date")
@@ -23,8 +24,8 @@ IDENTITY_FIELDS = ("rnokpp", "unzr", "last_name", "first_name", "patronymic", "b
 
 @dataclass(frozen=True)
 class Resolution:
-    person: Person | None          # None: a reviewer decides (kind "review")
-    kind: str                      # exact | fuzzy | decided | new | review
+    person: Person | None  # None: a reviewer decides (kind "review")
+    kind: str  # exact | fuzzy | decided | new | review
     score: float = 1.0
     reasons: tuple = ()
     candidates: list = field(default_factory=list)  # review: [{"person_id", "score", "band", "reasons"}]
@@ -35,8 +36,10 @@ class Resolution:
 
     def history_text(self) -> str:
         if self.kind == "fuzzy":
-            return (f"особу зіставлено за ПІБ і датою народження (впевненість {self.score:.2f}) / "
-                    f"matched by name and date of birth ({self.score:.2f})")
+            return (
+                f"особу зіставлено за ПІБ і датою народження (впевненість {self.score:.2f}) / "
+                f"matched by name and date of birth ({self.score:.2f})"
+            )
         if self.kind == "decided":
             return "особу визначено рішенням перевірки збігу / the person was chosen by a match review"
         return ""
@@ -59,7 +62,11 @@ def _with_identifiers(uow: UnitOfWork, person: Person, identity: dict) -> Person
     changes = {}
     for name, compact in (("rnokpp", compact_rnokpp), ("unzr", compact_unzr)):
         value = compact(identity.get(name, ""))
-        if value and not getattr(person, name) and uow.repo.find_person(**{"rnokpp": "", "unzr": "", name: value}) is None:
+        if (
+            value
+            and not getattr(person, name)
+            and uow.repo.find_person(**{"rnokpp": "", "unzr": "", name: value}) is None
+        ):
             changes[name] = value
     if not person.birth_date and identity.get("birth_date"):
         changes["birth_date"] = identity["birth_date"]
@@ -75,8 +82,9 @@ def _new(uow: UnitOfWork, identity: dict) -> Person:
     return person
 
 
-def resolve_person(uow: UnitOfWork, identity: dict, decided: str | None = None,
-                   bands: Bands | None = None) -> Resolution:
+def resolve_person(
+    uow: UnitOfWork, identity: dict, decided: str | None = None, bands: Bands | None = None
+) -> Resolution:
     """The appeal's person. ``decided``: a reviewer's decision ("" a new person, else a person id)."""
     if decided is not None:
         if not decided:
@@ -108,9 +116,16 @@ def resolve_person(uow: UnitOfWork, identity: dict, decided: str | None = None,
     sure = [m for m, _ in ranked if bands.band(m.score) == "auto"]
     if len(sure) == 1 and bands.band(best.score) == "auto":
         return Resolution(_with_identifiers(uow, person, identity), "fuzzy", best.score, best.reasons)
-    return Resolution(None, "review", best.score, best.reasons, [
-        {"person_id": p.person_id, "score": m.score, "band": bands.band(m.score), "reasons": list(m.reasons)}
-        for m, p in ranked[:MAX_CANDIDATES]])
+    return Resolution(
+        None,
+        "review",
+        best.score,
+        best.reasons,
+        [
+            {"person_id": p.person_id, "score": m.score, "band": bands.band(m.score), "reasons": list(m.reasons)}
+            for m, p in ranked[:MAX_CANDIDATES]
+        ],
+    )
 
 
 def review_event(appeal_id: str, community_code: str, resolution: Resolution) -> dict:
@@ -129,12 +144,25 @@ def match_candidates(uow: UnitOfWork, actor: dict, person_ids: list) -> list[dic
         if person is None:
             continue
         case = uow.repo.open_case_of(person.person_id)
-        found.append({"person_id": person.person_id, **{k: getattr(person, k) for k in IDENTITY_FIELDS},
-                      "case_number": case.case_number if case else "",
-                      "case_stage": case.stage.value if case and isinstance(case.stage, Stage) else "",
-                      "case_community_code": case.community_code if case else ""})
-        uow.repo.audit(AuditEntry(principal.user_id, principal.role, "person.match_read", "person",
-                                  person.person_id, CANDIDATES_READ,
-                                  {"case_number": case.case_number if case else ""}))
+        found.append(
+            {
+                "person_id": person.person_id,
+                **{k: getattr(person, k) for k in IDENTITY_FIELDS},
+                "case_number": case.case_number if case else "",
+                "case_stage": case.stage.value if case and isinstance(case.stage, Stage) else "",
+                "case_community_code": case.community_code if case else "",
+            }
+        )
+        uow.repo.audit(
+            AuditEntry(
+                principal.user_id,
+                principal.role,
+                "person.match_read",
+                "person",
+                person.person_id,
+                CANDIDATES_READ,
+                {"case_number": case.case_number if case else ""},
+            )
+        )
     uow.commit()
     return found

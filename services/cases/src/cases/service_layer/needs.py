@@ -16,6 +16,7 @@ open case with a submitted or approved assessment, ``[case_number, community_cod
 community, an operator any community or region (``UA80``) or all; anybody else ``denied``.
     {"status": "ok", "rows": [...], "truncated": bool}     {"status": "denied"}
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -55,8 +56,11 @@ def needs_of(uow: UnitOfWork, case: Case) -> tuple[list[dict], list[str]]:
     if assessment is not None:
         for recommendation in score(assessment, case.screening_level or "").recommendations:
             domains = sorted({r.field.split(".")[1] for r in recommendation.because if r.field.startswith("domains.")})
-            needs[recommendation.service_type] = {"service_type": recommendation.service_type,
-                                                  "source": "assessment", "domains": domains}
+            needs[recommendation.service_type] = {
+                "service_type": recommendation.service_type,
+                "source": "assessment",
+                "domains": domains,
+            }
     plan = uow.repo.latest_plan(case.case_id)
     planned = sorted({s.service_type for s in plan.services}) if plan else []
     for service_type in planned:
@@ -76,15 +80,21 @@ def case_needs(uow: UnitOfWork, actor: dict, case_number: str, today: date | Non
         return NOT_FOUND
     needs, _ = needs_of(uow, case)
     person = uow.repo.get_person(case.person_id)
-    return {"status": "ok", "case_number": case.case_number, "community_code": case.community_code,
-            "stage": case.stage.value, "needs": needs,
-            "veteran_statuses": sorted(person.veteran_statuses) if person else [],
-            "disability_group": int(person.disability_group) if person else 0,
-            "age_years": _age(person.birth_date, today or date.today()) if person else None}
+    return {
+        "status": "ok",
+        "case_number": case.case_number,
+        "community_code": case.community_code,
+        "stage": case.stage.value,
+        "needs": needs,
+        "veteran_statuses": sorted(person.veteran_statuses) if person else [],
+        "disability_group": int(person.disability_group) if person else 0,
+        "age_years": _age(person.birth_date, today or date.today()) if person else None,
+    }
 
 
-def community_needs(uow: UnitOfWork, actor: dict, community_code: str = "", region: str = "",
-                    today: date | None = None) -> dict:
+def community_needs(
+    uow: UnitOfWork, actor: dict, community_code: str = "", region: str = "", today: date | None = None
+) -> dict:
     try:
         principal = Principal.from_actor(actor)
     except PermissionDenied:
@@ -107,9 +117,15 @@ def community_needs(uow: UnitOfWork, actor: dict, community_code: str = "", regi
             if not needs:
                 continue
             person = uow.repo.get_person(case.person_id)
-            rows.append([case.case_number, case.community_code,
-                         _age(person.birth_date, today) if person else None,
-                         [n["service_type"] for n in needs], planned])
+            rows.append(
+                [
+                    case.case_number,
+                    case.community_code,
+                    _age(person.birth_date, today) if person else None,
+                    [n["service_type"] for n in needs],
+                    planned,
+                ]
+            )
             if len(rows) >= MAX_ROWS:
                 return {"status": "ok", "rows": rows, "truncated": True}
         if len(page) < 1000:

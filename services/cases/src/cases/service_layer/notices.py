@@ -3,6 +3,7 @@ reviews are due (``case.review_due``, announced by the reminder timer once per s
 
 Identifiers only: notifications resolves contacts itself (``get_person_contact``) and writes to
 the case manager's inbox by their user id."""
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,9 @@ def case_parties(uow: UnitOfWork, case_ref: str, step_id: str = "") -> dict | No
     return parties
 
 
-def announce_due_reviews(uow: UnitOfWork, now: datetime, deadlines: Deadlines | None = None,
-                         notice_days: int = REVIEW_NOTICE_DAYS) -> int:
+def announce_due_reviews(
+    uow: UnitOfWork, now: datetime, deadlines: Deadlines | None = None, notice_days: int = REVIEW_NOTICE_DAYS
+) -> int:
     """Each case in implementation or monitoring whose review falls due within ``notice_days``
     (the configured interval after it entered the stage, ``EKM_DEADLINE_REVIEW_INTERVAL_DAYS``) is
     announced once per stage entry: ``case.review_due`` {case_id, case_number, due_on, overdue}."""
@@ -60,7 +62,8 @@ def announce_due_reviews(uow: UnitOfWork, now: datetime, deadlines: Deadlines | 
         due = row.entered_at + interval
         due_on = due.date().isoformat()
         uow.repo.notices.mark_review_announced(row.case_id, due_on)
-        uow.publish(REVIEW_DUE, {"case_id": row.case_id, "case_number": row.case_number, "due_on": due_on,
-                                 "overdue": due < now})
+        uow.publish(
+            REVIEW_DUE, {"case_id": row.case_id, "case_number": row.case_number, "due_on": due_on, "overdue": due < now}
+        )
     uow.commit()
     return len(rows)

@@ -1,4 +1,5 @@
 """Persons and households: details, the family table, and merging duplicates."""
+
 from __future__ import annotations
 
 import uuid
@@ -35,8 +36,15 @@ def get_person(uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
     return person
 
 
-def update_person(uow: UnitOfWork, principal: Principal, person_id: str, phone: str, email: str,
-                  statuses: list[str], disability_group: int) -> Person:
+def update_person(
+    uow: UnitOfWork,
+    principal: Principal,
+    person_id: str,
+    phone: str,
+    email: str,
+    statuses: list[str],
+    disability_group: int,
+) -> Person:
     require_staff(principal)
     case = _case_of_person(uow, principal, person_id)
     problems = []
@@ -50,16 +58,22 @@ def update_person(uow: UnitOfWork, principal: Principal, person_id: str, phone: 
         problems.append(FieldViolation("disability_group", "0 (немає) або 1–3 / 0 (none) or 1–3"))
     if problems:
         raise ValidationError(problems)
-    person = replace(uow.repo.get_person(person_id), phone=phone, email=email,
-                     veteran_statuses=tuple(sorted(set(statuses))), disability_group=disability_group)
+    person = replace(
+        uow.repo.get_person(person_id),
+        phone=phone,
+        email=email,
+        veteran_statuses=tuple(sorted(set(statuses))),
+        disability_group=disability_group,
+    )
     uow.repo.save_person(person)
     audit(uow, principal, "person.write", case, person_id=person_id)
     uow.commit()
     return person
 
 
-def save_household(uow: UnitOfWork, principal: Principal, case_id: str, address: str,
-                   members: list[FamilyMember]) -> tuple:
+def save_household(
+    uow: UnitOfWork, principal: Principal, case_id: str, address: str, members: list[FamilyMember]
+) -> tuple:
     from cases.domain.assessment import Assessment, validate_assessment
 
     require_staff(principal)
@@ -102,14 +116,16 @@ def merge_persons(uow: UnitOfWork, principal: Principal, keep_id: str, merge_id:
         raise ValidationError.single("reason", "обов'язкове поле / required")
     open_keep, open_merge = uow.repo.open_case_of(keep_id), uow.repo.open_case_of(merge_id)
     if open_keep and open_merge:
-        raise FailedPrecondition("Обидві особи мають відкриті випадки: спершу закрийте один / "
-                                 "both persons have open cases: close one first")
+        raise FailedPrecondition(
+            "Обидві особи мають відкриті випадки: спершу закрийте один / both persons have open cases: close one first"
+        )
     case = open_keep or open_merge
     if case is not None:
         load_case(uow, principal, case_id=case.case_id)  # the supervisor must be allowed to see it
     uow.repo.merge_person(keep_id, merge_id)
-    uow.repo.add_history(keep_id, "person.merged", merge_id, f"об'єднано дублікат / duplicate merged: {reason.strip()}",
-                         "cases")
+    uow.repo.add_history(
+        keep_id, "person.merged", merge_id, f"об'єднано дублікат / duplicate merged: {reason.strip()}", "cases"
+    )
     if case is not None:
         audit(uow, principal, "person.merge", case, keep=keep_id, merged=merge_id)
     uow.publish("person.merged", {"person_id": keep_id, "merged_person_id": merge_id})

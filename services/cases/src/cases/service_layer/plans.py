@@ -1,4 +1,5 @@
 """The individual plan, the person's agreement, steps done, and reviews."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -31,20 +32,30 @@ def _plan(uow, case_id, version=0) -> Plan:
 def missing_step_before_plan(uow: UnitOfWork, case) -> str:
     """What must happen before this case can have a plan, named as the next thing to do."""
     if case.stage is Stage.CLOSED:
-        return ("Випадок закрито; щоб скласти план, відкрийте його знову (потрібна нова оцінка потреб) / "
-                "the case is closed; reopen it to plan (a new needs assessment is needed)")
+        return (
+            "Випадок закрито; щоб скласти план, відкрийте його знову (потрібна нова оцінка потреб) / "
+            "the case is closed; reopen it to plan (a new needs assessment is needed)"
+        )
     latest = uow.repo.latest_assessment(case.case_id)
     if latest is None:
-        return ("Спершу збережіть і подайте оцінку потреб; план складають після її затвердження / "
-                "save and submit the needs assessment first; a plan follows its approval")
+        return (
+            "Спершу збережіть і подайте оцінку потреб; план складають після її затвердження / "
+            "save and submit the needs assessment first; a plan follows its approval"
+        )
     if latest.status is Status.DRAFT:
-        return (f"Спершу подайте оцінку потреб (версія {latest.version}) на затвердження / "
-                f"submit the needs assessment (version {latest.version}) for approval first")
+        return (
+            f"Спершу подайте оцінку потреб (версія {latest.version}) на затвердження / "
+            f"submit the needs assessment (version {latest.version}) for approval first"
+        )
     if latest.status is Status.SUBMITTED:
-        return (f"Оцінка потреб (версія {latest.version}) чекає затвердження керівником / "
-                f"the needs assessment (version {latest.version}) awaits the supervisor's approval")
-    return ("Оцінку потреб затверджено: переведіть випадок на етап планування / "
-            "the needs assessment is approved: move the case to the planning stage")
+        return (
+            f"Оцінка потреб (версія {latest.version}) чекає затвердження керівником / "
+            f"the needs assessment (version {latest.version}) awaits the supervisor's approval"
+        )
+    return (
+        "Оцінку потреб затверджено: переведіть випадок на етап планування / "
+        "the needs assessment is approved: move the case to the planning stage"
+    )
 
 
 def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_version: int) -> Plan:
@@ -64,8 +75,15 @@ def save_plan(uow: UnitOfWork, principal: Principal, plan: Plan, expected_case_v
     uow.repo.add_history(case.person_id, "plan", case.case_number, f"індивідуальний план v{version}", "cases")
     audit(uow, principal, "plan.write", case, version=version)
     if latest is not None and latest.agreed:  # a revision of an agreed plan: the person is told (notifications)
-        uow.publish(PLAN_CHANGED, {"case_id": case.case_id, "case_number": case.case_number, "version": version,
-                                   "previous_version": latest.version})
+        uow.publish(
+            PLAN_CHANGED,
+            {
+                "case_id": case.case_id,
+                "case_number": case.case_number,
+                "version": version,
+                "previous_version": latest.version,
+            },
+        )
     uow.commit()
     return plan
 
@@ -106,9 +124,13 @@ def agree_plan(uow: UnitOfWork, principal: Principal, case_id: str, version: int
         raise FailedPrecondition("Погоджують лише чинну версію плану / only the current plan version is agreed")
     agreed = plan.agree(channel, datetime.now(timezone.utc), case.person_id)
     uow.repo.save_plan(agreed)
-    uow.repo.add_history(case.person_id, "plan", case.case_number, f"план v{agreed.version} погоджено "
-                         f"({uk(labels.AGREEMENT_CHANNEL, channel)})",
-                         "cases")
+    uow.repo.add_history(
+        case.person_id,
+        "plan",
+        case.case_number,
+        f"план v{agreed.version} погоджено ({uk(labels.AGREEMENT_CHANNEL, channel)})",
+        "cases",
+    )
     audit(uow, principal, "plan.agree", case, version=agreed.version, channel=channel)
     uow.publish("case.plan_agreed", {"case_id": case.case_id, "version": agreed.version, "channel": channel})
     uow.commit()
@@ -137,9 +159,13 @@ def record_review(uow: UnitOfWork, principal: Principal, review: Review, expecte
     validate_review(review, uow.repo.latest_plan(case.case_id))
     review = replace(review, reviewer_id=principal.user_id)
     uow.repo.add_review(review)
-    uow.repo.add_history(case.person_id, "review", case.case_number,
-                         f"перегляд {review.held_on}: послуги {'актуальні' if review.services_relevant else 'неактуальні'}",
-                         "cases")
+    uow.repo.add_history(
+        case.person_id,
+        "review",
+        case.case_number,
+        f"перегляд {review.held_on}: послуги {'актуальні' if review.services_relevant else 'неактуальні'}",
+        "cases",
+    )
     if review.reassessment_needed:
         move(uow, principal, case, Stage.ASSESSMENT, expected_case_version, reason="перегляд: потрібна переоцінка")
         latest = uow.repo.latest_assessment(case.case_id)
@@ -163,7 +189,9 @@ def announce_due_steps(uow: UnitOfWork, today, horizon_days: int = 3) -> int:
     pending = uow.repo.steps_to_remind((today + timedelta(days=horizon_days)).isoformat(), today.isoformat())
     for case_id, step_id, due_on, kind, responsible in pending:
         uow.repo.mark_reminded(case_id, step_id, kind)
-        uow.publish(STEP_OVERDUE if kind == "overdue" else STEP_DUE,
-                    {"case_id": case_id, "step_id": step_id, "due_on": due_on, "responsible_kind": responsible})
+        uow.publish(
+            STEP_OVERDUE if kind == "overdue" else STEP_DUE,
+            {"case_id": case_id, "step_id": step_id, "due_on": due_on, "responsible_kind": responsible},
+        )
     uow.commit()
     return len(pending)

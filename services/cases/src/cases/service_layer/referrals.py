@@ -11,6 +11,7 @@
 - ``apply_referral_event``: every transition of a referral (``interagency.referral.*``) in the
   person's social history, once per referral and status (identifiers and codes only).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -46,17 +47,34 @@ def _person_fields(uow: UnitOfWork, case) -> dict:
     person = uow.repo.get_person(case.person_id)
     household = uow.repo.household_of(case.case_id)
     latest = uow.repo.latest_assessment(case.case_id)
-    data = {"last_name": person.last_name, "first_name": person.first_name, "patronymic": person.patronymic,
-            "phone": person.phone, "rnokpp": person.rnokpp, "unzr": person.unzr, "birth_date": person.birth_date,
-            "email": person.email, "address": household[1] if household else "",
-            "disability_group": person.disability_group, "veteran_statuses": list(person.veteran_statuses),
-            "household": [{"full_name": m.get("full_name", ""), "relation": m.get("relation", ""),
-                           "birth_date": m.get("birth_date", "")} for m in (household[2] if household else ())],
-            "case_stage": case.stage.value}
+    data = {
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "patronymic": person.patronymic,
+        "phone": person.phone,
+        "rnokpp": person.rnokpp,
+        "unzr": person.unzr,
+        "birth_date": person.birth_date,
+        "email": person.email,
+        "address": household[1] if household else "",
+        "disability_group": person.disability_group,
+        "veteran_statuses": list(person.veteran_statuses),
+        "household": [
+            {
+                "full_name": m.get("full_name", ""),
+                "relation": m.get("relation", ""),
+                "birth_date": m.get("birth_date", ""),
+            }
+            for m in (household[2] if household else ())
+        ],
+        "case_stage": case.stage.value,
+    }
     if latest is not None:
-        data.update(health_need_level=latest.level(Domain.HEALTH),
-                    mental_health_need_level=latest.level(Domain.MENTAL_HEALTH),
-                    housing_need_level=latest.level(Domain.HOUSING))
+        data.update(
+            health_need_level=latest.level(Domain.HEALTH),
+            mental_health_need_level=latest.level(Domain.MENTAL_HEALTH),
+            housing_need_level=latest.level(Domain.HOUSING),
+        )
     return data
 
 
@@ -82,11 +100,24 @@ def person_data_for_agency(uow: UnitOfWork, actor: dict, case_number: str, categ
     consented = set(consent["data_categories"]) if consent else set()
     granted = sorted(set(categories or ()) & consented)
     shared = filter_fields(_person_fields(uow, case), granted)
-    audit(uow, principal, "person.shared", case, SHARE_PURPOSE, agency_code=principal.organisation,
-          consent_id=consent["consent_id"] if consent else "", categories=granted, fields=sorted(shared))
+    audit(
+        uow,
+        principal,
+        "person.shared",
+        case,
+        SHARE_PURPOSE,
+        agency_code=principal.organisation,
+        consent_id=consent["consent_id"] if consent else "",
+        categories=granted,
+        fields=sorted(shared),
+    )
     uow.commit()
-    return {"status": "ok", "consent_id": consent["consent_id"] if consent else "", "categories": granted,
-            "person": shared}
+    return {
+        "status": "ok",
+        "consent_id": consent["consent_id"] if consent else "",
+        "categories": granted,
+        "person": shared,
+    }
 
 
 def add_plan_steps(uow: UnitOfWork, actor: dict, case_number: str, steps: list, source: str) -> dict:
@@ -104,34 +135,62 @@ def add_plan_steps(uow: UnitOfWork, actor: dict, case_number: str, steps: list, 
         return {"status": "failed_precondition", "message": missing_step_before_plan(uow, case)}
     plan = uow.repo.latest_plan(case.case_id)
     if plan is None:
-        return {"status": "failed_precondition",
-                "message": "У випадку ще немає плану: спершу складіть його / the case has no plan yet: save one first"}
+        return {
+            "status": "failed_precondition",
+            "message": "У випадку ще немає плану: спершу складіть його / the case has no plan yet: save one first",
+        }
     try:
-        wanted = [Step(step_id=str(s["step_id"]), goal_id=str(s["goal_id"]), what=str(s["what"]),
-                       responsible_kind=str(s["responsible_kind"]), responsible_ref=str(s.get("responsible_ref", "")),
-                       due_on=str(s["due_on"])) for s in steps]
+        wanted = [
+            Step(
+                step_id=str(s["step_id"]),
+                goal_id=str(s["goal_id"]),
+                what=str(s["what"]),
+                responsible_kind=str(s["responsible_kind"]),
+                responsible_ref=str(s.get("responsible_ref", "")),
+                due_on=str(s["due_on"]),
+            )
+            for s in steps
+        ]
     except (KeyError, TypeError):
-        return {"status": "invalid", "message": "кроки без обов'язкових полів / steps without required fields",
-                "violations": []}
+        return {
+            "status": "invalid",
+            "message": "кроки без обов'язкових полів / steps without required fields",
+            "violations": [],
+        }
     present = {s.step_id for s in plan.steps}
     new = [s for s in wanted if s.step_id not in present]
     if not new:
         return {"status": "ok", "plan_version": plan.version, "added": []}
-    version = plan.version + plan.agreed   # an agreed plan is not changed: its next version is
+    version = plan.version + plan.agreed  # an agreed plan is not changed: its next version is
     candidate = replace(plan, version=version, steps=plan.steps + tuple(new), **NO_SIGN_OFF)
     try:
         validate_plan(candidate, uow.repo.latest_assessment(case.case_id))
     except ValidationError as exc:
         first = len(plan.steps)
-        return {"status": "invalid", "message": exc.message, "violations": [
-            {"field": _renumber(v.field, first), "description": v.description} for v in exc.violations]}
+        return {
+            "status": "invalid",
+            "message": exc.message,
+            "violations": [{"field": _renumber(v.field, first), "description": v.description} for v in exc.violations],
+        }
     uow.repo.save_case(case, case.version)
     uow.repo.save_plan(candidate)
-    uow.repo.add_history(case.person_id, "plan", case.case_number,
-                         f"план v{version}: {len(new)} крок(и) з міждисциплінарної наради; потрібні затвердження "
-                         f"і згода особи / steps from a case conference", "interagency")
-    audit(uow, principal, "plan.steps_added", case, source=str(source)[:80], version=version,
-          step_ids=[s.step_id for s in new])
+    uow.repo.add_history(
+        case.person_id,
+        "plan",
+        case.case_number,
+        f"план v{version}: {len(new)} крок(и) з міждисциплінарної наради; потрібні затвердження "
+        f"і згода особи / steps from a case conference",
+        "interagency",
+    )
+    audit(
+        uow,
+        principal,
+        "plan.steps_added",
+        case,
+        source=str(source)[:80],
+        version=version,
+        step_ids=[s.step_id for s in new],
+    )
     uow.commit()
     return {"status": "ok", "plan_version": version, "added": [s.step_id for s in new]}
 
@@ -150,8 +209,10 @@ def apply_referral_event(event: Envelope, uow: UnitOfWork) -> bool:
     data = event.data
     referral_id = str(data.get("referral_id", ""))
     # events published before the closed loop carried no status: their type says it
-    status = str(data.get("status") or {"created": "in_progress"}.get(event.event_type.rpartition(".")[2],
-                                                                     event.event_type.rpartition(".")[2]))
+    status = str(
+        data.get("status")
+        or {"created": "in_progress"}.get(event.event_type.rpartition(".")[2], event.event_type.rpartition(".")[2])
+    )
     case = uow.repo.get(case_number=str(data.get("case_number", "")).upper())
     if case is None or not referral_id or status not in STATE.codes:
         raise PermanentEventError("referral event without a known case, referral_id or status")
@@ -172,8 +233,15 @@ def apply_referral_event(event: Envelope, uow: UnitOfWork) -> bool:
         line += ", потребу задоволено" if data["success"] else ", потребу не задоволено"
     if data.get("by_role"):
         line += f"; хто: {labels.ROLE.get(str(data['by_role']), str(data['by_role']))}"
-    uow.repo.add_history(case.person_id, "referral", referral_id, f"{line} / referral {status}", "interagency",
-                         source_id=source_id, at=at)
+    uow.repo.add_history(
+        case.person_id,
+        "referral",
+        referral_id,
+        f"{line} / referral {status}",
+        "interagency",
+        source_id=source_id,
+        at=at,
+    )
     return True
 
 
@@ -196,9 +264,14 @@ def mark_agency_step(uow: UnitOfWork, actor: dict, case_number: str, step_id: st
     except FailedPrecondition as exc:
         return {"status": "failed_precondition", "message": exc.message}
     uow.repo.save_plan(done)
-    uow.repo.add_history(case.person_id, "plan", case.case_number,
-                         f"крок плану {step_id} виконано установою {principal.organisation} / a plan step done by "
-                         f"the agency", "interagency", source_id=f"step:{case.case_id}:{plan.version}:{step_id}:done"[:128])
+    uow.repo.add_history(
+        case.person_id,
+        "plan",
+        case.case_number,
+        f"крок плану {step_id} виконано установою {principal.organisation} / a plan step done by the agency",
+        "interagency",
+        source_id=f"step:{case.case_id}:{plan.version}:{step_id}:done"[:128],
+    )
     audit(uow, principal, "plan.step_done", case, step_id=step_id, agency_code=principal.organisation)
     uow.commit()
     return {"status": "ok", "plan_version": plan.version}

@@ -1,4 +1,5 @@
 """What waits for a supervisor, and the quality indicators of a team or community."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,35 +45,64 @@ def _team_cases(uow: UnitOfWork, principal: Principal, community_code: str):
     return managers, uow.repo.list(community_code=community_code, assigned_to=managers, limit=100_000)
 
 
-def queue(uow: UnitOfWork, principal: Principal, community_code: str = "",
-          deadlines: Deadlines | None = None) -> list[QueueItem]:
+def queue(
+    uow: UnitOfWork, principal: Principal, community_code: str = "", deadlines: Deadlines | None = None
+) -> list[QueueItem]:
     require_staff(principal, "supervisor")
     community = community_code or principal.community_code
     _, found = _team_cases(uow, principal, "")
-    items = [QueueItem("assessment_approval", r.case_id, next(c.case_number for c in found if c.case_id == r.case_id),
-                       f"оцінка v{r.version} чекає затвердження / assessment v{r.version} awaits approval",
-                       r.updated_at)
-             for r in uow.repo.submitted_assessments([c.case_id for c in found])]
+    items = [
+        QueueItem(
+            "assessment_approval",
+            r.case_id,
+            next(c.case_number for c in found if c.case_id == r.case_id),
+            f"оцінка v{r.version} чекає затвердження / assessment v{r.version} awaits approval",
+            r.updated_at,
+        )
+        for r in uow.repo.submitted_assessments([c.case_id for c in found])
+    ]
     for c in found:
         plan = uow.repo.latest_plan(c.case_id) if c.is_open else None
         if plan is not None and not plan.approved_by and not plan.returned_by:
-            items.append(QueueItem("plan_approval", c.case_id, c.case_number,
-                                   f"план v{plan.version} чекає затвердження / plan v{plan.version} awaits approval",
-                                   c.stage_entered_at or c.opened_at))
+            items.append(
+                QueueItem(
+                    "plan_approval",
+                    c.case_id,
+                    c.case_number,
+                    f"план v{plan.version} чекає затвердження / plan v{plan.version} awaits approval",
+                    c.stage_entered_at or c.opened_at,
+                )
+            )
         if c.closure_requested:
-            items.append(QueueItem("closure_approval", c.case_id, c.case_number,
-                                   f"запит на закриття ({uk(labels.OUTCOME, c.closure_requested)}) / "
-                                   f"closure requested ({c.closure_requested})",
-                                   c.stage_entered_at or c.opened_at))
-    items += [QueueItem("unassigned_case", c.case_id, c.case_number, c.assignment_explanation, c.opened_at)
-              for c in uow.repo.unassigned(community)]
+            items.append(
+                QueueItem(
+                    "closure_approval",
+                    c.case_id,
+                    c.case_number,
+                    f"запит на закриття ({uk(labels.OUTCOME, c.closure_requested)}) / "
+                    f"closure requested ({c.closure_requested})",
+                    c.stage_entered_at or c.opened_at,
+                )
+            )
+    items += [
+        QueueItem("unassigned_case", c.case_id, c.case_number, c.assignment_explanation, c.opened_at)
+        for c in uow.repo.unassigned(community)
+    ]
     now = datetime.now(timezone.utc)
-    items += [QueueItem("overdue_case", c.case_id, c.case_number,
-                        f"етап «{uk(labels.STAGE, c.stage.value)}» прострочено / {c.stage.value} overdue",
-                        c.stage_entered_at or c.opened_at)
-              for c in found if c.is_open and is_overdue(c.stage, c.stage_entered_at or c.opened_at,
-                                                          c.screening_level, now,
-                                                          deadlines or Deadlines.configured())]
+    items += [
+        QueueItem(
+            "overdue_case",
+            c.case_id,
+            c.case_number,
+            f"етап «{uk(labels.STAGE, c.stage.value)}» прострочено / {c.stage.value} overdue",
+            c.stage_entered_at or c.opened_at,
+        )
+        for c in found
+        if c.is_open
+        and is_overdue(
+            c.stage, c.stage_entered_at or c.opened_at, c.screening_level, now, deadlines or Deadlines.configured()
+        )
+    ]
     return sorted(items, key=lambda i: i.since)
 
 
@@ -80,8 +110,7 @@ RETURNABLE = ("assessment_approval", "plan_approval", "closure_approval")
 RETURN_REASON_MAX = 2000
 
 
-def return_for_rework(uow: UnitOfWork, principal: Principal, case_id: str, kind: str, version: int,
-                      reason: str):
+def return_for_rework(uow: UnitOfWork, principal: Principal, case_id: str, kind: str, version: int, reason: str):
     """A supervisor of the case sends back what waits for approval, with a reason: a submitted
     assessment becomes a draft again, a plan version leaves the queue until it is saved again,
     a closure request is withdrawn. Recorded in the history and the audit log."""
@@ -96,6 +125,7 @@ def return_for_rework(uow: UnitOfWork, principal: Principal, case_id: str, kind:
         problems.append(("reason", f"не більше {RETURN_REASON_MAX} символів / at most {RETURN_REASON_MAX} characters"))
     if problems:
         from ekm_platform.errors import FieldViolation
+
         raise ValidationError([FieldViolation(f, m) for f, m in problems])
     case = load_case(uow, principal, case_id=case_id)
     if kind == "assessment_approval":
@@ -117,12 +147,18 @@ def return_for_rework(uow: UnitOfWork, principal: Principal, case_id: str, kind:
         case.closure_requested = ""
         what_uk, what_en = f"запит на закриття ({uk(labels.OUTCOME, outcome)})", f"closure request ({outcome})"
     uow.repo.save_case(case, case.version)
-    uow.repo.add_history(case.person_id, "supervision.returned", case.case_number,
-                         f"{what_uk} повернуто на доопрацювання: {reason} / {what_en} returned for rework",
-                         "cases")
+    uow.repo.add_history(
+        case.person_id,
+        "supervision.returned",
+        case.case_number,
+        f"{what_uk} повернуто на доопрацювання: {reason} / {what_en} returned for rework",
+        "cases",
+    )
     audit(uow, principal, "supervision.return", case, kind=kind, version=version)
-    uow.publish("case.returned_for_rework", {"case_id": case.case_id, "case_number": case.case_number,
-                                             "kind": kind, "version": version})
+    uow.publish(
+        "case.returned_for_rework",
+        {"case_id": case.case_id, "case_number": case.case_number, "kind": kind, "version": version},
+    )
     uow.commit()
     return case
 
@@ -136,10 +172,15 @@ def kpis(uow: UnitOfWork, principal: Principal, community_code: str = "", deadli
     result.open_cases = len(open_cases)
     owners = {c.assigned_to for c in open_cases if c.assigned_to} | set(managers or ())
     result.caseload_per_manager = round(len(open_cases) / len(owners), 2) if owners else 0.0
-    result.overdue_cases = sum(is_overdue(c.stage, c.stage_entered_at or c.opened_at, c.screening_level, now,
-                                          deadlines or Deadlines.configured()) for c in open_cases)
-    result.overdue_steps = sum(len(overdue_steps(p, today)) for c in open_cases
-                               if (p := uow.repo.latest_plan(c.case_id)) is not None)
+    result.overdue_cases = sum(
+        is_overdue(
+            c.stage, c.stage_entered_at or c.opened_at, c.screening_level, now, deadlines or Deadlines.configured()
+        )
+        for c in open_cases
+    )
+    result.overdue_steps = sum(
+        len(overdue_steps(p, today)) for c in open_cases if (p := uow.repo.latest_plan(c.case_id)) is not None
+    )
     opened = {c.case_id: c.opened_at for c in found}
     firsts: dict[tuple, datetime] = {}
     for case_id, stage, at in uow.repo.stage_entries(list(opened)):
@@ -148,6 +189,7 @@ def kpis(uow: UnitOfWork, principal: Principal, community_code: str = "", deadli
     def days(stage: Stage) -> float:
         spans = [(at - opened[cid]).total_seconds() / 86400 for (cid, s), at in firsts.items() if s == stage.value]
         return round(mean(spans), 2) if spans else 0.0
+
     result.days_to_assessment, result.days_to_plan = days(Stage.PLANNING), days(Stage.IMPLEMENTATION)
     result.days_to_closure = days(Stage.CLOSED)
     # every closure counts, a reopened case's earlier one too (a case closed without a recorded

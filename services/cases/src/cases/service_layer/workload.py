@@ -1,4 +1,5 @@
 """Assignment of cases to case managers and the load report."""
+
 from __future__ import annotations
 
 from cases.domain.model import Case
@@ -52,7 +53,8 @@ def workload_report(uow: UnitOfWork, principal: Principal, community_code: str) 
 def register_manager(uow: UnitOfWork, manager: CaseManager) -> None:
     """Configuration of the case-manager roster (internal RPC / demo data)."""
     if manager.capacity < 1 or not manager.manager_id or not manager.community_code:
-        raise ValidationError.single("capacity", "потрібні ідентифікатор, громада і ємність ≥ 1 / "
-                                                 "id, community, capacity ≥ 1")
+        raise ValidationError.single(
+            "capacity", "потрібні ідентифікатор, громада і ємність ≥ 1 / id, community, capacity ≥ 1"
+        )
     uow.repo.save_manager(manager)
     uow.commit()

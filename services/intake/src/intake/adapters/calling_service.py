@@ -1,5 +1,6 @@
 """Which service made an internal RPC: the actor of an audit entry for a read made by another
 service (cases reading an appeal's subject while it opens a case, notifications its contact)."""
+
 from nameko.extensions import DependencyProvider
 
 

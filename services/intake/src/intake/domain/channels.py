@@ -9,6 +9,7 @@
 Each appeal keeps its channel and its source reference (a call or visit number, the bot's
 conversation, the agency's referral number, ``signal:<id>``).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,15 +31,22 @@ WHO_MAY = {
 WHO_MAY_UK = {
     Channel.IN_PERSON: "працівник (оператор або кейс-менеджер)",
     Channel.PHONE: "працівник (оператор або кейс-менеджер)",
-    Channel.RECIPIENT_CABINET: "сам отримувач", Channel.MOBILE_APP: "сам отримувач", Channel.DIIA: "сам отримувач",
-    Channel.CHATBOT: "лише підписаний вебхук чат-бота", Channel.AGENCY_REFERRAL: "лише інший орган",
+    Channel.RECIPIENT_CABINET: "сам отримувач",
+    Channel.MOBILE_APP: "сам отримувач",
+    Channel.DIIA: "сам отримувач",
+    Channel.CHATBOT: "лише підписаний вебхук чат-бота",
+    Channel.AGENCY_REFERRAL: "лише інший орган",
     Channel.REGISTRY_SIGNAL: "лише сама платформа",
 }
 WHO_MAY_EN = {
-    Channel.IN_PERSON: "staff (an operator or a case manager)", Channel.PHONE: "staff (an operator or a case manager)",
-    Channel.RECIPIENT_CABINET: "the recipient themselves", Channel.MOBILE_APP: "the recipient themselves",
-    Channel.DIIA: "the recipient themselves", Channel.CHATBOT: "only the signed chat-bot webhook",
-    Channel.AGENCY_REFERRAL: "only another agency", Channel.REGISTRY_SIGNAL: "only the platform itself",
+    Channel.IN_PERSON: "staff (an operator or a case manager)",
+    Channel.PHONE: "staff (an operator or a case manager)",
+    Channel.RECIPIENT_CABINET: "the recipient themselves",
+    Channel.MOBILE_APP: "the recipient themselves",
+    Channel.DIIA: "the recipient themselves",
+    Channel.CHATBOT: "only the signed chat-bot webhook",
+    Channel.AGENCY_REFERRAL: "only another agency",
+    Channel.REGISTRY_SIGNAL: "only the platform itself",
 }
 MAX_SOURCE_REFERENCE = 200
 _PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
@@ -48,12 +56,17 @@ def channel_problem(channel: Channel | None, role: str) -> FieldViolation | None
     """None when ``role`` may bring an appeal through ``channel``; otherwise what is wrong."""
     if channel is None or role in WHO_MAY[channel]:
         return None
-    return FieldViolation("channel", f"цим каналом звернення подає {WHO_MAY_UK[channel]} / "
-                                     f"appeals through this channel come from {WHO_MAY_EN[channel]}")
+    return FieldViolation(
+        "channel",
+        f"цим каналом звернення подає {WHO_MAY_UK[channel]} / "
+        f"appeals through this channel come from {WHO_MAY_EN[channel]}",
+    )
 
 
 def source_reference_problem(reference: str) -> FieldViolation | None:
     if len(reference) > MAX_SOURCE_REFERENCE or not _PRINTABLE.match(reference):
-        return FieldViolation("source_reference", f"до {MAX_SOURCE_REFERENCE} друкованих символів / "
-                                                  f"up to {MAX_SOURCE_REFERENCE} printable characters")
+        return FieldViolation(
+            "source_reference",
+            f"до {MAX_SOURCE_REFERENCE} друкованих символів / up to {MAX_SOURCE_REFERENCE} printable characters",
+        )
     return None

@@ -15,6 +15,7 @@ A new appeal is a near-duplicate of an earlier one when, within ``window`` (conf
 A merged appeal is stored (its own record, audited) with state ``merged`` and the first appeal's id;
 the applicant is answered with the first appeal's tracking number.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,9 @@ class DuplicatePolicy:
 
 
 def identity(person: PersonData) -> Identity:
-    return Identity(person.rnokpp, person.unzr, person.last_name, person.first_name, person.patronymic,
-                    person.birth_date)
+    return Identity(
+        person.rnokpp, person.unzr, person.last_name, person.first_name, person.patronymic, person.birth_date
+    )
 
 
 def text_similarity(a: str, b: str) -> float:
@@ -53,12 +55,18 @@ def text_similarity(a: str, b: str) -> float:
     return fuzz.token_sort_ratio(a, b, processor=default_process) / 100.0
 
 
-OPEN_STATES = {AppealState.ACCEPTED, AppealState.CASE_OPENED, AppealState.CASE_LINKED,
-               AppealState.MATCH_REVIEW, AppealState.REGION_QUEUE}
+OPEN_STATES = {
+    AppealState.ACCEPTED,
+    AppealState.CASE_OPENED,
+    AppealState.CASE_LINKED,
+    AppealState.MATCH_REVIEW,
+    AppealState.REGION_QUEUE,
+}
 
 
-def near_duplicate_of(new: Appeal, earlier: list[Appeal], policy: DuplicatePolicy, bands: Bands,
-                      now: datetime) -> Appeal | None:
+def near_duplicate_of(
+    new: Appeal, earlier: list[Appeal], policy: DuplicatePolicy, bands: Bands, now: datetime
+) -> Appeal | None:
     """The earliest appeal ``new`` is a near-duplicate of, or None."""
     subject = identity(new.submission.effective_subject)
     for old in sorted(earlier, key=lambda a: a.submitted_at):

@@ -19,6 +19,7 @@ A proactive appeal (a registry signal carries no address) goes to the configured
 community, or — in a deployment that serves one community — to that community; otherwise it
 cannot be routed and the signal goes to the dead letters with the reason.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,8 +28,7 @@ from typing import Protocol
 
 from ekm_platform.errors import FieldViolation, ValidationError
 
-REQUIRED = ("потрібна громада, до якої спрямувати звернення / required: "
-            "the community (КАТОТТГ) the appeal is routed to")
+REQUIRED = "потрібна громада, до якої спрямувати звернення / required: the community (КАТОТТГ) the appeal is routed to"
 
 
 def community_for(requested: str, submitter_community: str, is_served: Callable[[str], bool]) -> str:
@@ -37,7 +37,8 @@ def community_for(requested: str, submitter_community: str, is_served: Callable[
         raise ValidationError.single("community_code", REQUIRED)
     if not is_served(code):
         raise ValidationError.single(
-            "community_code", f"громада {code} не обслуговується платформою / community {code} is not served here")
+            "community_code", f"громада {code} не обслуговується платформою / community {code} is not served here"
+        )
     return code
 
 
@@ -49,10 +50,10 @@ def outreach_community(configured: str, served: list[str]) -> str | None:
 
 @dataclass(frozen=True)
 class Address:
-    katottg: str = ""      # any unit: settlement, community, city district
-    region: str = ""       # область (or Київ / Севастополь) by name
-    settlement: str = ""   # by name, within the region
-    street: str = ""       # kept for the case worker, never used to route
+    katottg: str = ""  # any unit: settlement, community, city district
+    region: str = ""  # область (or Київ / Севастополь) by name
+    settlement: str = ""  # by name, within the region
+    street: str = ""  # kept for the case worker, never used to route
 
     @property
     def given(self) -> bool:
@@ -62,10 +63,11 @@ class Address:
 @dataclass(frozen=True)
 class Unit:
     """One КАТОТТГ object with the community and region it lies in."""
+
     code: str
     name: str
-    category: str           # O K P H M T C X B
-    community_code: str     # "" for a region or raion (above any community)
+    category: str  # O K P H M T C X B
+    community_code: str  # "" for a region or raion (above any community)
     community_name: str
     region_code: str
     region_name: str
@@ -83,19 +85,19 @@ class Provider:
     code: str
     name: str
     community_code: str
-    settlements: tuple = ()   # КАТОТТГ codes it covers; empty: the whole community
+    settlements: tuple = ()  # КАТОТТГ codes it covers; empty: the whole community
     default: bool = False
 
 
 @dataclass(frozen=True)
 class Route:
-    community_code: str     # "" while the appeal waits in the region's queue
+    community_code: str  # "" while the appeal waits in the region's queue
     provider_code: str
     region_code: str
-    basis: str              # community_code | actual_address | registered_address | submitter | region_queue
-    unit_code: str = ""     # the КАТОТТГ unit routed by
+    basis: str  # community_code | actual_address | registered_address | submitter | region_queue
+    unit_code: str = ""  # the КАТОТТГ unit routed by
     unit_name: str = ""
-    reason: str = ""        # region_queue: why no community took it (uk / en)
+    reason: str = ""  # region_queue: why no community took it (uk / en)
 
     @property
     def queued(self) -> bool:
@@ -113,8 +115,9 @@ def provider_for(community_code: str, unit_code: str, providers: list[Provider])
 NOT_IN_KATOTTG = "коду немає в КАТОТТГ / the code is not in the KATOTTG codifier"
 
 
-def _address_unit(prefix: str, address: Address, codifier: CodifierLookup,
-                  problems: list[FieldViolation]) -> tuple[Unit | None, Unit | None]:
+def _address_unit(
+    prefix: str, address: Address, codifier: CodifierLookup, problems: list[FieldViolation]
+) -> tuple[Unit | None, Unit | None]:
     """(the unit the address names, its region) — either may be None."""
     if address.katottg:
         unit = codifier.unit(address.katottg)
@@ -132,9 +135,16 @@ def _address_unit(prefix: str, address: Address, codifier: CodifierLookup,
     return unit, region
 
 
-def route(requested: str, actual: Address, registered: Address, submitter_community: str,
-          codifier: CodifierLookup, served: Callable[[str], bool], providers: list[Provider],
-          region_served: Callable[[str], bool]) -> Route:
+def route(
+    requested: str,
+    actual: Address,
+    registered: Address,
+    submitter_community: str,
+    codifier: CodifierLookup,
+    served: Callable[[str], bool],
+    providers: list[Provider],
+    region_served: Callable[[str], bool],
+) -> Route:
     """Where the appeal goes (see the module's rule); raises ``ValidationError`` naming the field
     when it can go nowhere."""
     problems: list[FieldViolation] = []
@@ -144,8 +154,14 @@ def route(requested: str, actual: Address, registered: Address, submitter_commun
         community = code or (unit.community_code if unit else "")
         if community and served(community):
             unit_code = unit.code if unit else community
-            return Route(community, provider_for(community, unit_code, providers),
-                         unit.region_code if unit else "", basis, unit_code, unit.name if unit else "")
+            return Route(
+                community,
+                provider_for(community, unit_code, providers),
+                unit.region_code if unit else "",
+                basis,
+                unit_code,
+                unit.name if unit else "",
+            )
         return None
 
     if requested:
@@ -154,7 +170,7 @@ def route(requested: str, actual: Address, registered: Address, submitter_commun
             return Route(requested, provider_for(requested, requested, providers), "", "community_code", requested)
         if unit is None:
             raise ValidationError.single("community_code", NOT_IN_KATOTTG)
-        if (found := routed(unit, "community_code")):
+        if found := routed(unit, "community_code"):
             return found
         region = codifier.unit(unit.region_code) if unit.region_code else None
         if region is not None:
@@ -171,19 +187,33 @@ def route(requested: str, actual: Address, registered: Address, submitter_commun
             region_hint = (prefix, region, unit)
     if region_hint is None and submitter_community and served(submitter_community):
         unit = codifier.unit(submitter_community)
-        return Route(submitter_community, provider_for(submitter_community, submitter_community, providers),
-                     unit.region_code if unit else "", "submitter", submitter_community)
+        return Route(
+            submitter_community,
+            provider_for(submitter_community, submitter_community, providers),
+            unit.region_code if unit else "",
+            "submitter",
+            submitter_community,
+        )
     if region_hint is None:
         raise ValidationError.single("community_code", REQUIRED)
     field, region, unit = region_hint
     if not region_served(region.code):
-        where = field if field == "community_code" else f"{field}.{'katottg' if (actual if field == 'actual_address' else registered).katottg else 'region'}"
+        where = (
+            field
+            if field == "community_code"
+            else f"{field}.{'katottg' if (actual if field == 'actual_address' else registered).katottg else 'region'}"
+        )
         named = f"{unit.code} " if unit else ""
-        raise ValidationError.single(where, f"громада {named}не обслуговується, як і жодна громада області "
-                                            f"«{region.name}» / community {named}is not served here, nor is any "
-                                            f"community of its region")
+        raise ValidationError.single(
+            where,
+            f"громада {named}не обслуговується, як і жодна громада області "
+            f"«{region.name}» / community {named}is not served here, nor is any "
+            f"community of its region",
+        )
     name = unit.name if unit else ""
-    reason = (f"громада {unit.community_name or name} не обслуговується платформою / the community is not served here"
-              if unit and unit.community_code else
-              "адресу не зіставлено з громадою / the address did not resolve to a community")
+    reason = (
+        f"громада {unit.community_name or name} не обслуговується платформою / the community is not served here"
+        if unit and unit.community_code
+        else "адресу не зіставлено з громадою / the address did not resolve to a community"
+    )
     return Route("", "", region.code, "region_queue", unit.code if unit else "", name, reason)

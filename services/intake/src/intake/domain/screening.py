@@ -7,6 +7,7 @@ urgent outcome among the rules that fired (``priority``: crisis before assessmen
 information); when none fires, the table's ``default``. A case manager may override the
 outcome with a reason (``override``); the rules' decision stays in the appeal's history.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,9 +59,9 @@ class ScreeningDecision:
     outcome: str
     rules_version: str
     fired: tuple[FiredRule, ...]
-    decided_by: str = "rules"       # "rules", or the user id of whoever overrode it
-    reason: str = ""                # an override's reason
-    previous: str = ""              # an override's earlier outcome
+    decided_by: str = "rules"  # "rules", or the user id of whoever overrode it
+    reason: str = ""  # an override's reason
+    previous: str = ""  # an override's earlier outcome
     decided_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc), compare=False)
 
     @property
@@ -69,24 +70,36 @@ class ScreeningDecision:
 
     @property
     def explanation(self) -> str:
-        """"why" in Ukrainian / English: the rules that fired, or the override's reason."""
+        """ "why" in Ukrainian / English: the rules that fired, or the override's reason."""
         if self.decided_by != "rules":
             return f"змінено вручну: {self.reason} / overridden: {self.reason}"
-        return (f"{'; '.join(f'{r.rule_id}: {r.text_uk}' for r in self.fired)} / "
-                f"{'; '.join(f'{r.rule_id}: {r.text_en}' for r in self.fired)}")
+        return (
+            f"{'; '.join(f'{r.rule_id}: {r.text_uk}' for r in self.fired)} / "
+            f"{'; '.join(f'{r.rule_id}: {r.text_en}' for r in self.fired)}"
+        )
 
     def as_dict(self) -> dict:
-        return {"outcome": self.outcome, "rules_version": self.rules_version,
-                "fired": [r.as_dict() for r in self.fired], "decided_by": self.decided_by,
-                "reason": self.reason, "previous": self.previous, "decided_at": self.decided_at.isoformat()}
+        return {
+            "outcome": self.outcome,
+            "rules_version": self.rules_version,
+            "fired": [r.as_dict() for r in self.fired],
+            "decided_by": self.decided_by,
+            "reason": self.reason,
+            "previous": self.previous,
+            "decided_at": self.decided_at.isoformat(),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> ScreeningDecision:
-        return cls(data["outcome"], data.get("rules_version", ""),
-                   tuple(FiredRule(**r) for r in data.get("fired", ())), data.get("decided_by", "rules"),
-                   data.get("reason", ""), data.get("previous", ""),
-                   datetime.fromisoformat(data["decided_at"]) if data.get("decided_at") else
-                   datetime.now(timezone.utc))
+        return cls(
+            data["outcome"],
+            data.get("rules_version", ""),
+            tuple(FiredRule(**r) for r in data.get("fired", ())),
+            data.get("decided_by", "rules"),
+            data.get("reason", ""),
+            data.get("previous", ""),
+            datetime.fromisoformat(data["decided_at"]) if data.get("decided_at") else datetime.now(timezone.utc),
+        )
 
 
 def configured_version() -> str:
@@ -129,16 +142,30 @@ def check_rules(table: dict) -> None:
         if not (rule.get("text_uk") and rule.get("text_en")):
             problems.append(f"{rid}: text_uk and text_en are required")
     if problems:
-        raise RulesError(f"таблиця скринінгу {table.get('version')!r} непридатна / unusable screening table: "
-                         + "; ".join(problems))
+        raise RulesError(
+            f"таблиця скринінгу {table.get('version')!r} непридатна / unusable screening table: " + "; ".join(problems)
+        )
 
 
-def facts(*, urgent: bool, description: str, channel: str, information_only: bool = False,
-          subject_birth_date: str = "", applicant_is_subject: bool = False, today: date | None = None) -> dict:
+def facts(
+    *,
+    urgent: bool,
+    description: str,
+    channel: str,
+    information_only: bool = False,
+    subject_birth_date: str = "",
+    applicant_is_subject: bool = False,
+    today: date | None = None,
+) -> dict:
     """What the rules may ask about an appeal."""
-    return {"urgent": urgent, "description": _normalise(description), "channel": channel,
-            "information_only": information_only, "applicant_is_subject": applicant_is_subject,
-            "subject_is_child": _is_child(subject_birth_date, today or date.today())}
+    return {
+        "urgent": urgent,
+        "description": _normalise(description),
+        "channel": channel,
+        "information_only": information_only,
+        "applicant_is_subject": applicant_is_subject,
+        "subject_is_child": _is_child(subject_birth_date, today or date.today()),
+    }
 
 
 def _is_child(birth_date: str, today: date) -> bool:
@@ -156,7 +183,8 @@ def _holds(condition: dict, known: dict) -> bool:
 def _fires(rule: dict, known: dict) -> bool:
     when = rule["when"]
     return all(_holds(c, known) for c in when.get("all", ())) and (
-        not when.get("any") or any(_holds(c, known) for c in when["any"]))
+        not when.get("any") or any(_holds(c, known) for c in when["any"])
+    )
 
 
 def screen(known: dict, table: dict | None = None) -> ScreeningDecision:
@@ -165,12 +193,14 @@ def screen(known: dict, table: dict | None = None) -> ScreeningDecision:
     fired = [r for r in table["rules"] if _fires(r, known)]
     if not fired:
         d = table["default"]
-        return ScreeningDecision(d["outcome"], table["version"], (FiredRule(d["id"], d["outcome"], d["text_uk"],
-                                                                            d["text_en"]),))
+        return ScreeningDecision(
+            d["outcome"], table["version"], (FiredRule(d["id"], d["outcome"], d["text_uk"], d["text_en"]),)
+        )
     rank = {outcome: i for i, outcome in enumerate(table["priority"])}
     outcome = min((r["outcome"] for r in fired), key=rank.__getitem__)
-    return ScreeningDecision(outcome, table["version"],
-                             tuple(FiredRule(r["id"], r["outcome"], r["text_uk"], r["text_en"]) for r in fired))
+    return ScreeningDecision(
+        outcome, table["version"], tuple(FiredRule(r["id"], r["outcome"], r["text_uk"], r["text_en"]) for r in fired)
+    )
 
 
 MAX_REASON = 1000
@@ -190,5 +220,6 @@ def override(decision: ScreeningDecision, outcome: str, by: str, reason: str) ->
         problems.append(FieldViolation("reason", f"до {MAX_REASON} символів / up to {MAX_REASON} characters"))
     if problems:
         raise ValidationError(problems)
-    return ScreeningDecision(outcome, decision.rules_version, decision.fired, decided_by=by,
-                             reason=reason.strip(), previous=decision.outcome)
+    return ScreeningDecision(
+        outcome, decision.rules_version, decision.fired, decided_by=by, reason=reason.strip(), previous=decision.outcome
+    )

@@ -1,4 +1,5 @@
 """Validation of a submitted appeal: every problem, named by its field."""
+
 from __future__ import annotations
 
 import re
@@ -27,13 +28,19 @@ def _person(prefix: str, person: PersonData, need_identity: bool) -> list[FieldV
     for name in ("last_name", "first_name", "patronymic"):
         value = getattr(person, name)
         if len(value) > MAX_NAME or _CONTROL.search(value):
-            problems.append(FieldViolation(
-                f"{prefix}.{name}", f"до {MAX_NAME} символів, без керуючих / up to {MAX_NAME} printable characters"))
+            problems.append(
+                FieldViolation(
+                    f"{prefix}.{name}", f"до {MAX_NAME} символів, без керуючих / up to {MAX_NAME} printable characters"
+                )
+            )
     if need_identity and not person.identified and not person.birth_date:
         # without an identifier the person is matched by name and date of birth (ekm_platform.matching)
-        problems.append(FieldViolation(
-            f"{prefix}.rnokpp", "потрібен РНОКПП, УНЗР або дата народження / "
-                                "RNOKPP, UNZR or the date of birth is required"))
+        problems.append(
+            FieldViolation(
+                f"{prefix}.rnokpp",
+                "потрібен РНОКПП, УНЗР або дата народження / RNOKPP, UNZR or the date of birth is required",
+            )
+        )
     if person.rnokpp and (problem := rnokpp_problem(person.rnokpp)):
         problems.append(FieldViolation(f"{prefix}.rnokpp", problem))
     if person.unzr and (problem := unzr_problem(person.unzr)):
@@ -44,8 +51,9 @@ def _person(prefix: str, person: PersonData, need_identity: bool) -> list[FieldV
             if born > date.today() or born.year < 1900:
                 raise ValueError
         except ValueError:
-            problems.append(FieldViolation(
-                f"{prefix}.birth_date", "дата РРРР-ММ-ДД у минулому / a past date YYYY-MM-DD"))
+            problems.append(
+                FieldViolation(f"{prefix}.birth_date", "дата РРРР-ММ-ДД у минулому / a past date YYYY-MM-DD")
+            )
     return problems
 
 
@@ -54,8 +62,11 @@ def validate(submission: Submission, proactive: bool = False) -> None:
 
     ``proactive``: an appeal the platform opens itself from a registry signal — there is no
     applicant to contact yet and the processing rests on the law, not on consent."""
-    problems = _person("applicant.person", submission.applicant,
-                       need_identity=submission.applicant_is_subject and not submission.subject.identified)
+    problems = _person(
+        "applicant.person",
+        submission.applicant,
+        need_identity=submission.applicant_is_subject and not submission.subject.identified,
+    )
     if not (submission.applicant_is_subject and not submission.subject.identified):
         problems += _person("subject", submission.subject, need_identity=True)
     if submission.channel is None:
@@ -65,9 +76,12 @@ def validate(submission: Submission, proactive: bool = False) -> None:
     elif len(submission.description.encode("utf-8")) > MAX_DESCRIPTION_BYTES:
         problems.append(FieldViolation("description", "більше 64 КіБ / longer than 64 KiB"))
     if not submission.consent_to_processing and not proactive:
-        problems.append(FieldViolation(
-            "consent_to_processing",
-            "потрібна згода на обробку персональних даних / consent to processing is required"))
+        problems.append(
+            FieldViolation(
+                "consent_to_processing",
+                "потрібна згода на обробку персональних даних / consent to processing is required",
+            )
+        )
     if not (submission.applicant_phone or submission.applicant_email) and not proactive:
         problems.append(FieldViolation("applicant.phone", "потрібен телефон або e-mail / phone or e-mail is required"))
     if submission.applicant_phone and phone_problem(submission.applicant_phone):

@@ -1,4 +1,5 @@
 """Intake's use cases. Each takes a unit of work; none knows about gRPC or nameko."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ from intake.domain.validation import validate
 from intake.service_layer import dedup, routing
 
 APPEAL_ACCEPTED = "appeal.accepted"
-APPEAL_RESCREENED = "appeal.rescreened"   # a case manager's override: cases opens a case if it now needs one
+APPEAL_RESCREENED = "appeal.rescreened"  # a case manager's override: cases opens a case if it now needs one
 APPEAL_CONSULTED = "appeal.consulted"
 
 
@@ -53,8 +54,12 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
     if key and (existing := uow.repo.by_client_request_id(principal.user_id, key)):
         return _replayed(existing, fingerprint)
     where = routing.route_submission(submission, principal, uow)  # a community, a region's queue, or refused
-    appeal = routing.routed(Appeal.accept(submission, submitted_by=principal.user_id, submitter_role=principal.role,
-                                          request_hash=fingerprint), where)
+    appeal = routing.routed(
+        Appeal.accept(
+            submission, submitted_by=principal.user_id, submitter_role=principal.role, request_hash=fingerprint
+        ),
+        where,
+    )
     appeal = dedup.merge_if_duplicate(appeal, uow)  # a near-duplicate follows the first appeal
     try:
         uow.repo.add(appeal)
@@ -64,10 +69,19 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
         if existing is None:
             raise
         return _replayed(existing, fingerprint)
-    audit(uow, principal.user_id, principal.role, "appeal.write", appeal, SUBMITTED,
-          channel=appeal.submission.channel.value, routing_basis=appeal.routing_basis,
-          merged_into=appeal.merged_into, screening_rules=appeal.screening.rule_ids,
-          rules_version=appeal.screening.rules_version)
+    audit(
+        uow,
+        principal.user_id,
+        principal.role,
+        "appeal.write",
+        appeal,
+        SUBMITTED,
+        channel=appeal.submission.channel.value,
+        routing_basis=appeal.routing_basis,
+        merged_into=appeal.merged_into,
+        screening_rules=appeal.screening.rule_ids,
+        rules_version=appeal.screening.rules_version,
+    )
     _accepted_history(uow, appeal, principal.user_id, principal.role)
     if appeal.merged_into:
         dedup.merged_history(uow, appeal, principal.user_id, principal.role)
@@ -83,8 +97,11 @@ def submit_appeal(submission: Submission, uow: UnitOfWork, principal: Principal)
 def check_submission(submission: Submission, role: str, proactive: bool = False) -> None:
     """Every problem of the request at once, each named by its field: the fields themselves,
     the channel (is it the caller's?) and the source reference."""
-    extra = [p for p in (channel_problem(submission.channel, role),
-                         source_reference_problem(submission.source_reference)) if p]
+    extra = [
+        p
+        for p in (channel_problem(submission.channel, role), source_reference_problem(submission.source_reference))
+        if p
+    ]
     try:
         validate(submission, proactive=proactive)
     except ValidationError as exc:
@@ -96,17 +113,25 @@ def check_submission(submission: Submission, role: str, proactive: bool = False)
 def _accepted_history(uow: UnitOfWork, appeal: Appeal, actor_id: str, actor_role: str) -> None:
     d = appeal.screening
     channel = appeal.submission.channel.value
-    uow.repo.add_history(HistoryEntry(
-        appeal.appeal_id, "accepted", actor_id, actor_role,
-        f"звернення прийнято ({channel}); скринінг за правилами {d.rules_version}: {d.outcome} — {d.explanation}",
-        {"screening": d.as_dict(), "channel": channel, "source_reference": appeal.submission.source_reference},
-        appeal.submitted_at))
+    uow.repo.add_history(
+        HistoryEntry(
+            appeal.appeal_id,
+            "accepted",
+            actor_id,
+            actor_role,
+            f"звернення прийнято ({channel}); скринінг за правилами {d.rules_version}: {d.outcome} — {d.explanation}",
+            {"screening": d.as_dict(), "channel": channel, "source_reference": appeal.submission.source_reference},
+            appeal.submitted_at,
+        )
+    )
 
 
 def _replayed(existing: Appeal, fingerprint: str) -> Appeal:
     if existing.request_hash and existing.request_hash != fingerprint:
-        raise AlreadyExists("client_request_id: цей ключ уже використано для іншого звернення / "
-                            "this client_request_id was already used for a different appeal")
+        raise AlreadyExists(
+            "client_request_id: цей ключ уже використано для іншого звернення / "
+            "this client_request_id was already used for a different appeal"
+        )
     return existing.as_accepted()
 
 
@@ -128,22 +153,31 @@ def open_outreach_appeal(event: Envelope, uow: UnitOfWork, fetch_subject) -> App
         return existing
     community = outreach_community(OUTREACH_COMMUNITY, uow.repo.served_communities())
     if community is None:
-        raise PermanentEventError(f"registry signal {signal_id}: no community to route the proactive appeal to "
-                                  "(set EKM_OUTREACH_COMMUNITY to a served community)")
+        raise PermanentEventError(
+            f"registry signal {signal_id}: no community to route the proactive appeal to "
+            "(set EKM_OUTREACH_COMMUNITY to a served community)"
+        )
     subject = fetch_subject(signal_id)  # before any write
     person = PersonData(**{k: subject["person"].get(k, "") for k in ("rnokpp", "unzr", "last_name", "first_name")})
     submission = Submission(
-        applicant=person, subject=PersonData(), channel=Channel.REGISTRY_SIGNAL, applicant_is_subject=True,
+        applicant=person,
+        subject=PersonData(),
+        channel=Channel.REGISTRY_SIGNAL,
+        applicant_is_subject=True,
         description=f"Проактивне звернення: {event.event_type} ({event.data.get('occurred_on', '')}) / "
-                    f"proactive outreach after a registry signal",
-        consent_to_processing=False, client_request_id=request_id, community_code=community,
-        source_reference=request_id)
+        f"proactive outreach after a registry signal",
+        consent_to_processing=False,
+        client_request_id=request_id,
+        community_code=community,
+        source_reference=request_id,
+    )
     try:
         validate(submission, proactive=True)
     except ValidationError as exc:
         raise PermanentEventError(f"registry signal {signal_id}: {exc.message}") from exc
-    appeal = Appeal.accept(submission, submitted_by=actor_id, submitter_role=actor_role,
-                           request_hash=request_hash(submission))
+    appeal = Appeal.accept(
+        submission, submitted_by=actor_id, submitter_role=actor_role, request_hash=request_hash(submission)
+    )
     uow.repo.add(appeal)
     audit(uow, actor_id, actor_role, "appeal.write", appeal, OUTREACH, signal_id=signal_id)
     _accepted_history(uow, appeal, actor_id, actor_role)
@@ -155,8 +189,9 @@ def open_outreach_appeal(event: Envelope, uow: UnitOfWork, fetch_subject) -> App
 CaseAccess = Callable[[dict, str], dict]
 
 
-def appeal_status(tracking_number: str, uow: UnitOfWork, principal: Principal,
-                  case_access: CaseAccess | None = None) -> Appeal:
+def appeal_status(
+    tracking_number: str, uow: UnitOfWork, principal: Principal, case_access: CaseAccess | None = None
+) -> Appeal:
     """The state of an appeal by tracking number. A recipient sees only their own appeals:
     the ones they submitted, or the one that opened their own case (asked of cases); any
     other tracking number is NOT_FOUND for them, exactly as an unknown one."""
@@ -195,10 +230,18 @@ def record_case_opened(event: Envelope, uow: UnitOfWork) -> None:
         uow.repo.save_case(appeal.with_case(case_number, linked=linked))
         for merged in uow.repo.merged_into(appeal_id):  # near-duplicates follow the first appeal's case
             uow.repo.save_case(replace(merged, case_number=case_number))
-        uow.repo.add_history(HistoryEntry(
-            appeal_id, "case_linked" if linked else "case_opened", "cases", "service",
-            f"звернення приєднано до випадку {case_number} / attached to case {case_number}" if linked else
-            f"відкрито випадок {case_number} / case {case_number} opened", {"case_number": case_number}))
+        uow.repo.add_history(
+            HistoryEntry(
+                appeal_id,
+                "case_linked" if linked else "case_opened",
+                "cases",
+                "service",
+                f"звернення приєднано до випадку {case_number} / attached to case {case_number}"
+                if linked
+                else f"відкрито випадок {case_number} / case {case_number} opened",
+                {"case_number": case_number},
+            )
+        )
 
 
 def _appeal(appeal_id: str, uow: UnitOfWork) -> Appeal:
@@ -218,9 +261,12 @@ def appeal_subject(appeal_id: str, uow: UnitOfWork, caller: str = "") -> dict:
     appeal = _appeal(appeal_id, uow)
     audit(uow, caller or "unknown", "service", "appeal.subject_read", appeal, SUBJECT_READ)
     uow.commit()
-    return {"appeal_id": appeal_id, "person": asdict(appeal.submission.effective_subject),
-            "community_code": appeal.submission.community_code,
-            "screening_level": appeal.screening_level.value}
+    return {
+        "appeal_id": appeal_id,
+        "person": asdict(appeal.submission.effective_subject),
+        "community_code": appeal.submission.community_code,
+        "screening_level": appeal.screening_level.value,
+    }
 
 
 def applicant_contact(appeal_id: str, uow: UnitOfWork, caller: str = "") -> dict:
@@ -230,9 +276,14 @@ def applicant_contact(appeal_id: str, uow: UnitOfWork, caller: str = "") -> dict
     audit(uow, caller or "unknown", "service", "appeal.contact_read", appeal, CONTACT_READ)
     uow.commit()
     s = appeal.submission
-    return {"appeal_id": appeal_id, "tracking_number": appeal.tracking_number,
-            "phone": s.applicant_phone, "email": s.applicant_email, "locale": "uk",
-            "first_name": s.applicant.first_name}
+    return {
+        "appeal_id": appeal_id,
+        "tracking_number": appeal.tracking_number,
+        "phone": s.applicant_phone,
+        "email": s.applicant_email,
+        "locale": "uk",
+        "first_name": s.applicant.first_name,
+    }
 
 
 def applicant_contacts(appeal_ids: list[str], uow: UnitOfWork, caller: str = "") -> dict:
@@ -246,18 +297,32 @@ def applicant_contacts(appeal_ids: list[str], uow: UnitOfWork, caller: str = "")
             continue
         audit(uow, caller or "unknown", "service", "appeal.contact_read", appeal, CONTACT_READ)
         s = appeal.submission
-        found[appeal_id] = {"appeal_id": appeal_id, "tracking_number": appeal.tracking_number,
-                            "phone": s.applicant_phone, "email": s.applicant_email, "locale": "uk"}
+        found[appeal_id] = {
+            "appeal_id": appeal_id,
+            "tracking_number": appeal.tracking_number,
+            "phone": s.applicant_phone,
+            "email": s.applicant_email,
+            "locale": "uk",
+        }
     uow.commit()
     return found
 
 
-def audit(uow: UnitOfWork, actor_id: str, actor_role: str, action: str, appeal: Appeal, purpose: str,
-          **details) -> None:
+def audit(
+    uow: UnitOfWork, actor_id: str, actor_role: str, action: str, appeal: Appeal, purpose: str, **details
+) -> None:
     """One entry of intake's audit log: identifiers only (appeal id, tracking and case numbers)."""
-    uow.audit(AuditEntry(actor_id, actor_role, action, "appeal", appeal.appeal_id, purpose[:200],
-                         {"tracking_number": appeal.tracking_number, "case_number": appeal.case_number,
-                          **details}))
+    uow.audit(
+        AuditEntry(
+            actor_id,
+            actor_role,
+            action,
+            "appeal",
+            appeal.appeal_id,
+            purpose[:200],
+            {"tracking_number": appeal.tracking_number, "case_number": appeal.case_number, **details},
+        )
+    )
 
 
 CASE_APPEAL_VIEW = "картка випадку: звернення / the case's appeal, for its case worker"
@@ -275,18 +340,25 @@ def appeal_details(appeal_id: str, principal: Principal, uow: UnitOfWork) -> dic
     uow.commit()
     applicant = s.applicant
     return {
-        "appeal_id": appeal.appeal_id, "tracking_number": appeal.tracking_number,
-        "case_number": appeal.case_number, "state": appeal.state.value,
-        "screening_level": appeal.screening_level.value, "urgent": s.urgent,
-        "channel": s.channel.value, "community_code": s.community_code,
+        "appeal_id": appeal.appeal_id,
+        "tracking_number": appeal.tracking_number,
+        "case_number": appeal.case_number,
+        "state": appeal.state.value,
+        "screening_level": appeal.screening_level.value,
+        "urgent": s.urgent,
+        "channel": s.channel.value,
+        "community_code": s.community_code,
         "description": s.description,
         # where it came from: a call or visit number, a bot's conversation, a referral, "signal:<id>"
-        "source_reference": s.source_reference or (
-            s.client_request_id if s.channel is Channel.REGISTRY_SIGNAL else ""),
+        "source_reference": s.source_reference or (s.client_request_id if s.channel is Channel.REGISTRY_SIGNAL else ""),
         "submitted_at": appeal.submitted_at.isoformat(),
-        "applicant": {"last_name": applicant.last_name, "first_name": applicant.first_name,
-                      "patronymic": applicant.patronymic, "is_subject": s.applicant_is_subject,
-                      "relation_to_subject": s.relation_to_subject},
+        "applicant": {
+            "last_name": applicant.last_name,
+            "first_name": applicant.first_name,
+            "patronymic": applicant.patronymic,
+            "is_subject": s.applicant_is_subject,
+            "relation_to_subject": s.relation_to_subject,
+        },
         "contact": {"phone": s.applicant_phone, "email": s.applicant_email},
     }
 
@@ -324,8 +396,7 @@ def _decision_of(appeal: Appeal) -> screening.ScreeningDecision:
     return appeal.screening or screening.ScreeningDecision(appeal.screening_level.value, "", ())
 
 
-def override_screening(uow: UnitOfWork, principal: Principal, tracking_number: str, level: str,
-                       reason: str) -> Appeal:
+def override_screening(uow: UnitOfWork, principal: Principal, tracking_number: str, level: str, reason: str) -> Appeal:
     """A case manager's screening outcome instead of the table's, with a reason: audited, in
     the appeal's history, announced (``appeal.rescreened``) so that cases opens a case when
     the appeal now needs one. Refused once the appeal has a case (the case's priority is
@@ -333,33 +404,55 @@ def override_screening(uow: UnitOfWork, principal: Principal, tracking_number: s
     appeal = _community_appeal(uow, principal, tracking_number, OVERRIDERS)
     decision = screening.override(_decision_of(appeal), level, principal.user_id, reason)  # validates
     if appeal.case_number:
-        raise FailedPrecondition(f"Для звернення вже відкрито випадок {appeal.case_number}: рівень змінюють у "
-                                 f"випадку / the appeal has a case already: change it in the case")
+        raise FailedPrecondition(
+            f"Для звернення вже відкрито випадок {appeal.case_number}: рівень змінюють у "
+            f"випадку / the appeal has a case already: change it in the case"
+        )
     changed = appeal.rescreened(decision)
     uow.repo.save_screening(changed)
-    uow.repo.add_history(HistoryEntry(
-        appeal.appeal_id, "screening.overridden", principal.user_id, principal.role,
-        f"рівень скринінгу змінено з {decision.previous} на {decision.outcome}: {decision.reason} / "
-        f"screening changed from {decision.previous} to {decision.outcome}: {decision.reason}",
-        {"screening": decision.as_dict()}, decision.decided_at))
-    audit(uow, principal.user_id, principal.role, "appeal.screening_override", changed, OVERRIDE,
-          previous=decision.previous, screening_level=decision.outcome)
-    uow.publish(APPEAL_RESCREENED, {**changed.accepted_event(), "previous_level": decision.previous,
-                                    "decided_by": principal.user_id})
+    uow.repo.add_history(
+        HistoryEntry(
+            appeal.appeal_id,
+            "screening.overridden",
+            principal.user_id,
+            principal.role,
+            f"рівень скринінгу змінено з {decision.previous} на {decision.outcome}: {decision.reason} / "
+            f"screening changed from {decision.previous} to {decision.outcome}: {decision.reason}",
+            {"screening": decision.as_dict()},
+            decision.decided_at,
+        )
+    )
+    audit(
+        uow,
+        principal.user_id,
+        principal.role,
+        "appeal.screening_override",
+        changed,
+        OVERRIDE,
+        previous=decision.previous,
+        screening_level=decision.outcome,
+    )
+    uow.publish(
+        APPEAL_RESCREENED,
+        {**changed.accepted_event(), "previous_level": decision.previous, "decided_by": principal.user_id},
+    )
     uow.commit()
     return changed
 
 
-def record_consultation(uow: UnitOfWork, principal: Principal, tracking_number: str, advice: str,
-                        topics=()) -> tuple[Appeal, Consultation]:
+def record_consultation(
+    uow: UnitOfWork, principal: Principal, tracking_number: str, advice: str, topics=()
+) -> tuple[Appeal, Consultation]:
     """An information-level appeal answered: what was advised, by whom. The appeal becomes
     CONSULTED; no case is opened. Staff of the appeal's community."""
     appeal = _community_appeal(uow, principal, tracking_number, COMMUNITY_STAFF)
     consultation = Consultation.give(appeal.appeal_id, advice, topics, principal.user_id, principal.role)
     if appeal.screening_level is not ScreeningLevel.INFORMATION or appeal.case_number:
-        raise FailedPrecondition("Консультацією відповідають лише на звернення рівня «інформування» без випадку "
-                                 "(спершу змініть рішення скринінгу) / only an information-level appeal without a "
-                                 "case is answered with a consultation (override the screening first)")
+        raise FailedPrecondition(
+            "Консультацією відповідають лише на звернення рівня «інформування» без випадку "
+            "(спершу змініть рішення скринінгу) / only an information-level appeal without a "
+            "case is answered with a consultation (override the screening first)"
+        )
     if appeal.state is AppealState.CONSULTED:
         raise AlreadyExists("На звернення вже надано консультацію / the appeal was answered already")
     try:
@@ -369,14 +462,27 @@ def record_consultation(uow: UnitOfWork, principal: Principal, tracking_number: 
         raise AlreadyExists("На звернення вже надано консультацію / the appeal was answered already") from None
     consulted = appeal.consulted(consultation.advised_at)
     uow.repo.save_state(consulted)
-    uow.repo.add_history(HistoryEntry(
-        appeal.appeal_id, "consulted", principal.user_id, principal.role,
-        "надано консультацію; випадок не відкривається / consultation given; no case is opened",
-        {"topics": list(consultation.topics)}, consultation.advised_at))
+    uow.repo.add_history(
+        HistoryEntry(
+            appeal.appeal_id,
+            "consulted",
+            principal.user_id,
+            principal.role,
+            "надано консультацію; випадок не відкривається / consultation given; no case is opened",
+            {"topics": list(consultation.topics)},
+            consultation.advised_at,
+        )
+    )
     audit(uow, principal.user_id, principal.role, "appeal.consulted", consulted, CONSULTED)
-    uow.publish(APPEAL_CONSULTED, {"appeal_id": appeal.appeal_id, "tracking_number": appeal.tracking_number,
-                                   "community_code": appeal.submission.community_code,
-                                   "advised_by": principal.user_id})
+    uow.publish(
+        APPEAL_CONSULTED,
+        {
+            "appeal_id": appeal.appeal_id,
+            "tracking_number": appeal.tracking_number,
+            "community_code": appeal.submission.community_code,
+            "advised_by": principal.user_id,
+        },
+    )
     uow.commit()
     return consulted, consultation
 
@@ -385,8 +491,9 @@ def appeal_history(uow: UnitOfWork, principal: Principal, tracking_number: str):
     """(appeal, every decision oldest first, the consultation or None, history entries)."""
     appeal = _community_appeal(uow, principal, tracking_number, COMMUNITY_STAFF)
     entries = uow.repo.history(appeal.appeal_id)
-    decisions = [screening.ScreeningDecision.from_dict(e.details["screening"]) for e in entries
-                 if "screening" in e.details]
+    decisions = [
+        screening.ScreeningDecision.from_dict(e.details["screening"]) for e in entries if "screening" in e.details
+    ]
     consultation = uow.repo.consultation(appeal.appeal_id)
     audit(uow, principal.user_id, principal.role, "appeal.history_read", appeal, HISTORY_READ)
     uow.commit()

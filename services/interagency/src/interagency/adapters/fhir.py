@@ -11,6 +11,7 @@ Status mapping (our state → ServiceRequest.status / Task.status):
     rejected → revoked / rejected         revoked → revoked / cancelled
     completed → completed / completed
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,6 @@ from fhir.resources.R4B.task import Task
 from pydantic import ValidationError as PydanticError
 
 from ekm_platform.errors import ValidationError
-
 from interagency.domain.model import Referral, ReferralState, RejectionReason, Sector
 
 SYSTEM_REFERRAL = "urn:ekm:referral"
@@ -35,10 +35,20 @@ SYSTEM_OUTPUT = "urn:ekm:referral-output"
 TASK_PROFILE = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-TaskForReferralManagement"
 SR_PROFILE = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-ServiceRequest"
 TASK_CODE = {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]}
-SR_STATUS = {"in_progress": "active", "accepted": "active", "rejected": "revoked", "revoked": "revoked",
-             "completed": "completed"}
-TASK_STATUS = {"in_progress": "requested", "accepted": "accepted", "rejected": "rejected", "revoked": "cancelled",
-               "completed": "completed"}
+SR_STATUS = {
+    "in_progress": "active",
+    "accepted": "active",
+    "rejected": "revoked",
+    "revoked": "revoked",
+    "completed": "completed",
+}
+TASK_STATUS = {
+    "in_progress": "requested",
+    "accepted": "accepted",
+    "rejected": "rejected",
+    "revoked": "cancelled",
+    "completed": "completed",
+}
 STATE_OF_TASK = {v: ReferralState(k) for k, v in TASK_STATUS.items()}
 MAX_DOCUMENT = 256 * 1024
 
@@ -55,23 +65,41 @@ def to_bundle(referral: Referral) -> dict:
     requester = {"type": "Practitioner", "identifier": {"system": "urn:ekm:user", "value": referral.created_by}}
     subject = {"type": "Patient", "identifier": {"system": SYSTEM_PERSON, "value": referral.person_id}}
     service_request = {
-        "resourceType": "ServiceRequest", "id": sr_id, "meta": {"profile": [SR_PROFILE]},
-        "identifier": identifier, "status": SR_STATUS[referral.state.value], "intent": "order",
+        "resourceType": "ServiceRequest",
+        "id": sr_id,
+        "meta": {"profile": [SR_PROFILE]},
+        "identifier": identifier,
+        "status": SR_STATUS[referral.state.value],
+        "intent": "order",
         "requisition": {"system": SYSTEM_CASE, "value": referral.case_number},
         "category": [{"coding": [{"system": "urn:ekm:sector", "code": referral.sector.value}]}],
-        "code": {"text": referral.action or referral.reason}, "reasonCode": [{"text": referral.reason}],
-        "subject": subject, "requester": requester, "performer": [agency],
+        "code": {"text": referral.action or referral.reason},
+        "reasonCode": [{"text": referral.reason}],
+        "subject": subject,
+        "requester": requester,
+        "performer": [agency],
         "authoredOn": _iso(referral.created_at),
     }
     if referral.complete_by:
-        service_request["occurrencePeriod"] = {"start": referral.created_at.date().isoformat(),
-                                               "end": referral.complete_by}
+        service_request["occurrencePeriod"] = {
+            "start": referral.created_at.date().isoformat(),
+            "end": referral.complete_by,
+        }
     task = {
-        "resourceType": "Task", "id": task_id, "meta": {"profile": [TASK_PROFILE]}, "identifier": identifier,
-        "status": TASK_STATUS[referral.state.value], "intent": "order", "priority": "routine", "code": TASK_CODE,
+        "resourceType": "Task",
+        "id": task_id,
+        "meta": {"profile": [TASK_PROFILE]},
+        "identifier": identifier,
+        "status": TASK_STATUS[referral.state.value],
+        "intent": "order",
+        "priority": "routine",
+        "code": TASK_CODE,
         "focus": {"reference": f"ServiceRequest/{sr_id}", "type": "ServiceRequest", "identifier": identifier[0]},
-        "for": subject, "authoredOn": _iso(referral.created_at),
-        "lastModified": _iso(referral.updated_at or referral.created_at), "requester": requester, "owner": agency,
+        "for": subject,
+        "authoredOn": _iso(referral.created_at),
+        "lastModified": _iso(referral.updated_at or referral.created_at),
+        "requester": requester,
+        "owner": agency,
         "businessStatus": {"text": referral.state.value},
     }
     if referral.respond_by:
@@ -81,11 +109,24 @@ def to_bundle(referral: Referral) -> dict:
     if referral.state is ReferralState.COMPLETED:
         task["output"] = [
             {"type": {"coding": [{"system": SYSTEM_OUTPUT, "code": "outcome"}]}, "valueString": referral.outcome},
-            {"type": {"coding": [{"system": SYSTEM_OUTPUT, "code": "success"}]}, "valueBoolean": bool(referral.success)},
+            {
+                "type": {"coding": [{"system": SYSTEM_OUTPUT, "code": "success"}]},
+                "valueBoolean": bool(referral.success),
+            },
         ]
-    bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": [
-        {"fullUrl": f"urn:uuid:{referral.referral_id}", "resource": ServiceRequest.model_validate(service_request)},
-        {"fullUrl": f"urn:ekm:task:{referral.referral_id}", "resource": Task.model_validate(task)}]})
+    bundle = Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {
+                    "fullUrl": f"urn:uuid:{referral.referral_id}",
+                    "resource": ServiceRequest.model_validate(service_request),
+                },
+                {"fullUrl": f"urn:ekm:task:{referral.referral_id}", "resource": Task.model_validate(task)},
+            ],
+        }
+    )
     return json.loads(bundle.model_dump_json(exclude_none=True))
 
 
@@ -96,6 +137,7 @@ def to_json(referral: Referral) -> str:
 @dataclass(frozen=True)
 class FhirReferral:
     """What a FHIR document says about a referral (either resource may be missing)."""
+
     referral_id: str = ""
     case_number: str = ""
     person_id: str = ""
@@ -107,7 +149,7 @@ class FhirReferral:
     created_by: str = ""
     created_at: datetime | None = None
     respond_by: datetime | None = None
-    state: ReferralState | None = None   # from the Task
+    state: ReferralState | None = None  # from the Task
     reason_code: str = ""
     outcome: str = ""
     success: bool | None = None
@@ -153,13 +195,15 @@ def parse(document: str) -> FhirReferral:
         elif kind == "ServiceRequest":
             resources = [ServiceRequest.model_validate(data)]
         else:
-            raise ValidationError.single("json", "очікується Bundle, Task або ServiceRequest / expected a Bundle, "
-                                                 "a Task or a ServiceRequest")
+            raise ValidationError.single(
+                "json", "очікується Bundle, Task або ServiceRequest / expected a Bundle, a Task or a ServiceRequest"
+            )
     except PydanticError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        raise ValidationError.single("json", f"недійсний ресурс FHIR R4B / invalid FHIR R4B resource at "
-                                             f"{where}: {first.get('msg')}") from None
+        raise ValidationError.single(
+            "json", f"недійсний ресурс FHIR R4B / invalid FHIR R4B resource at {where}: {first.get('msg')}"
+        ) from None
     found: dict = {}
     for resource in resources:
         if resource.get_resource_type() == "ServiceRequest":
@@ -182,22 +226,29 @@ def _from_service_request(sr) -> dict:
                     raise ValidationError.single("json", f"невідомий сектор / unknown sector {coding.code}") from None
     performer = (sr.performer or [None])[0]
     end = sr.occurrencePeriod.end if sr.occurrencePeriod else None
-    return {"has_service_request": True, "referral_id": _identifier(sr, SYSTEM_REFERRAL),
-            "case_number": (sr.requisition.value or "") if sr.requisition else "",
-            "person_id": (sr.subject.identifier.value or "") if sr.subject and sr.subject.identifier else "",
-            "agency_code": (performer.identifier.value or "") if performer and performer.identifier else "",
-            "sector": sector, "need": ((sr.reasonCode or [None])[0].text or "") if sr.reasonCode else "",
-            "action": (sr.code.text or "") if sr.code else "",
-            "complete_by": (end.isoformat()[:10] if hasattr(end, "isoformat") else str(end)[:10]) if end else "",
-            "created_by": (sr.requester.identifier.value or "") if sr.requester and sr.requester.identifier else "",
-            "created_at": _moment(sr.authoredOn)}
+    return {
+        "has_service_request": True,
+        "referral_id": _identifier(sr, SYSTEM_REFERRAL),
+        "case_number": (sr.requisition.value or "") if sr.requisition else "",
+        "person_id": (sr.subject.identifier.value or "") if sr.subject and sr.subject.identifier else "",
+        "agency_code": (performer.identifier.value or "") if performer and performer.identifier else "",
+        "sector": sector,
+        "need": ((sr.reasonCode or [None])[0].text or "") if sr.reasonCode else "",
+        "action": (sr.code.text or "") if sr.code else "",
+        "complete_by": (end.isoformat()[:10] if hasattr(end, "isoformat") else str(end)[:10]) if end else "",
+        "created_by": (sr.requester.identifier.value or "") if sr.requester and sr.requester.identifier else "",
+        "created_at": _moment(sr.authoredOn),
+    }
 
 
 def _from_task(task) -> dict:
     state = STATE_OF_TASK.get(task.status)
     if state is None:
-        raise ValidationError.single("json", f"стан завдання {task.status} не підтримується / Task status "
-                                             f"{task.status} is not supported; one of {', '.join(STATE_OF_TASK)}")
+        raise ValidationError.single(
+            "json",
+            f"стан завдання {task.status} не підтримується / Task status "
+            f"{task.status} is not supported; one of {', '.join(STATE_OF_TASK)}",
+        )
     reason = ""
     if task.statusReason:
         for coding in task.statusReason.coding or ():
@@ -213,10 +264,15 @@ def _from_task(task) -> dict:
         elif code == "success":
             success = output.valueBoolean
     focus_id = task.focus.identifier.value if task.focus and task.focus.identifier else ""
-    found = {"has_task": True, "state": state, "reason_code": reason, "outcome": outcome, "success": success,
-             "note": (task.statusReason.text or "") if task.statusReason else "",
-             "respond_by": _moment(task.restriction.period.end) if task.restriction and task.restriction.period
-             else None}
+    found = {
+        "has_task": True,
+        "state": state,
+        "reason_code": reason,
+        "outcome": outcome,
+        "success": success,
+        "note": (task.statusReason.text or "") if task.statusReason else "",
+        "respond_by": _moment(task.restriction.period.end) if task.restriction and task.restriction.period else None,
+    }
     referral_id = _identifier(task, SYSTEM_REFERRAL) or focus_id
     if referral_id:
         found["referral_id"] = referral_id

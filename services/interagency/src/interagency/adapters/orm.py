@@ -1,4 +1,5 @@
 """The interagency service's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
+
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
 
 from ekm_platform.audit import audit_table
@@ -10,7 +11,8 @@ messaging_tables(metadata)
 audit_log = audit_table(metadata)  # who created or read which referral (ekm audit-verify interagency)
 
 referrals = Table(
-    "referrals", metadata,
+    "referrals",
+    metadata,
     Column("referral_id", String(36), primary_key=True),
     Column("case_number", String(20), nullable=False, index=True),
     Column("sector", String(20), nullable=False),
@@ -34,7 +36,8 @@ referrals = Table(
 
 # Partner agencies: the reference table (m0005), loaded from deploy/demo/agencies.json by `ekm demo`
 agencies = Table(
-    "agencies", metadata,
+    "agencies",
+    metadata,
     Column("agency_code", String(8), primary_key=True),
     Column("name", String(300), nullable=False),
     Column("sector", String(20), nullable=False, index=True),
@@ -46,7 +49,8 @@ agencies = Table(
 
 # Every transition of a referral: when, by whom, why (m0005)
 referral_transitions = Table(
-    "referral_transitions", metadata,
+    "referral_transitions",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("referral_id", String(36), nullable=False, index=True),
     Column("from_state", String(12), nullable=False),
@@ -61,13 +65,14 @@ referral_transitions = Table(
 
 # Case conferences (m0006): agenda, participants and decisions as JSON documents
 conferences = Table(
-    "conferences", metadata,
+    "conferences",
+    metadata,
     Column("conference_id", String(36), primary_key=True),
     Column("case_number", String(20), nullable=False, index=True),
     Column("scheduled_at", UtcDateTime(), nullable=False),
     Column("agenda", Text, nullable=False),
     Column("participants", Text, nullable=False),
-    Column("agency_codes", Text, nullable=False),   # " 12345678 87654321 ": found by an agency's code
+    Column("agency_codes", Text, nullable=False),  # " 12345678 87654321 ": found by an agency's code
     Column("organised_by", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("status", String(12), nullable=False),
@@ -79,9 +84,10 @@ conferences = Table(
 
 # The community resource bank (m0008): offers and bookings; remaining never below zero
 resource_offers = Table(
-    "resource_offers", metadata,
+    "resource_offers",
+    metadata,
     Column("offer_id", String(36), primary_key=True),
-    Column("owner", String(80), nullable=False, index=True),   # org:<code> or user:<id>
+    Column("owner", String(80), nullable=False, index=True),  # org:<code> or user:<id>
     Column("offerer_kind", String(12), nullable=False),
     Column("offerer_name", String(200), nullable=False),
     Column("title", String(200), nullable=False),
@@ -99,12 +105,13 @@ resource_offers = Table(
     Column("created_at", UtcDateTime(), nullable=False),
 )
 resource_bookings = Table(
-    "resource_bookings", metadata,
+    "resource_bookings",
+    metadata,
     Column("booking_id", String(36), primary_key=True),
     Column("offer_id", String(36), nullable=False, index=True),
     Column("case_number", String(20), nullable=False, index=True),
     Column("service_type", String(40), nullable=False),
-    Column("community_code", String(19), nullable=False),   # generalised attributes for reports only
+    Column("community_code", String(19), nullable=False),  # generalised attributes for reports only
     Column("age_band", String(12), nullable=False),
     Column("booked_by", String(64), nullable=False),
     Column("client_request_id", String(64)),

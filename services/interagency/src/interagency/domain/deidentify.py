@@ -24,6 +24,7 @@ bands, services). What leaves the platform:
 
 No direct identifiers ever enter: the functions take counts keyed by generalised labels.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -61,6 +62,7 @@ def check_k(k: int) -> int:
 @dataclass(frozen=True)
 class Line:
     """One published row or column: the original keys it covers (more than one once merged)."""
+
     keys: tuple[str, ...]
 
     @property
@@ -71,12 +73,13 @@ class Line:
 @dataclass(frozen=True)
 class PublishedTable:
     """What a report shows: ``cells[i][j]`` is a count or ``None`` (suppressed)."""
+
     rows: tuple[Line, ...]
     columns: tuple[Line, ...]
     cells: tuple[tuple[int | None, ...], ...]
     row_totals: tuple[int, ...]
     column_totals: tuple[int, ...]
-    total: int              # 0 with no rows when fewer than k people are in the table at all
+    total: int  # 0 with no rows when fewer than k people are in the table at all
     k: int
     too_small: bool = False
 
@@ -107,17 +110,21 @@ def _merge(order: list[str], totals: dict[str, int], k: int, ordered: bool) -> l
             j = min(neighbours, key=lambda n: (total(groups[n]), n))
         else:  # everything small goes together into one group; it then joins the smallest other
             others = [n for n in small if n != i]
-            j = others[0] if others else min((n for n in range(len(groups)) if n != i),
-                                              key=lambda n: (total(groups[n]), n))
+            j = (
+                others[0]
+                if others
+                else min((n for n in range(len(groups)) if n != i), key=lambda n: (total(groups[n]), n))
+            )
         low, high = sorted((i, j))
         merged = groups[low] + groups[high] if ordered else tuple(sorted(groups[low] + groups[high]))
-        groups = groups[:low] + [merged] + groups[low + 1:high] + groups[high + 1:]
+        groups = groups[:low] + [merged] + groups[low + 1 : high] + groups[high + 1 :]
     return groups
 
 
 def _merge_smallest(groups: list[tuple[str, ...]], totals: dict[str, int], ordered: bool):
     def total(group):
         return sum(totals.get(key, 0) for key in group)
+
     i = min(range(len(groups)), key=lambda n: (total(groups[n]), n))
     if ordered:
         j = min((n for n in (i - 1, i + 1) if 0 <= n < len(groups)), key=lambda n: (total(groups[n]), n))
@@ -125,7 +132,7 @@ def _merge_smallest(groups: list[tuple[str, ...]], totals: dict[str, int], order
         j = min((n for n in range(len(groups)) if n != i), key=lambda n: (total(groups[n]), n))
     low, high = sorted((i, j))
     merged = groups[low] + groups[high] if ordered else tuple(sorted(groups[low] + groups[high]))
-    return groups[:low] + [merged] + groups[low + 1:high] + groups[high + 1:]
+    return groups[:low] + [merged] + groups[low + 1 : high] + groups[high + 1 :]
 
 
 def _suppress(cells: list[list[int]], k: int) -> list[list[bool]] | None:
@@ -175,8 +182,12 @@ def _close_cycle(cells, hidden, bridge, n_rows, n_cols) -> bool:
     side = _component(_edges(hidden, n_rows, n_cols), ("r", i), (i, j))
     rows_a = {n for kind, n in side if kind == "r"}
     cols_a = {n for kind, n in side if kind == "c"}
-    options = [(cells[r][c], r, c) for r in range(n_rows) for c in range(n_cols)
-               if not hidden[r][c] and cells[r][c] > 0 and ((r in rows_a) != (c in cols_a))]
+    options = [
+        (cells[r][c], r, c)
+        for r in range(n_rows)
+        for c in range(n_cols)
+        if not hidden[r][c] and cells[r][c] > 0 and ((r in rows_a) != (c in cols_a))
+    ]
     if not options:
         return False
     # a cell in the bridge's own row or column first (it closes the smallest cycle), then the smallest
@@ -185,8 +196,14 @@ def _close_cycle(cells, hidden, bridge, n_rows, n_cols) -> bool:
     return True
 
 
-def publish(counts: dict[tuple[str, str], int], row_order: list[str], column_order: list[str], k: int = DEFAULT_K,
-            ordered_columns: bool = False, ordered_rows: bool = False) -> PublishedTable:
+def publish(
+    counts: dict[tuple[str, str], int],
+    row_order: list[str],
+    column_order: list[str],
+    k: int = DEFAULT_K,
+    ordered_columns: bool = False,
+    ordered_rows: bool = False,
+) -> PublishedTable:
     """The de-identified table of ``counts`` ((row key, column key) → people)."""
     check_k(k)
     row_totals: defaultdict[str, int] = defaultdict(int)
@@ -204,18 +221,23 @@ def publish(counts: dict[tuple[str, str], int], row_order: list[str], column_ord
     rows = _merge(row_order, row_totals, k, ordered_rows)
     columns = _merge(column_order, column_totals, k, ordered_columns)
     while True:
-        cells = [[sum(counts.get((r, c), 0) for r in row for c in column) for column in columns]
-                 for row in rows]
+        cells = [[sum(counts.get((r, c), 0) for r in row for c in column) for column in columns] for row in rows]
         hidden = _suppress(cells, k)
         if hidden is not None:
             break
         # no complementary cells protect the small ones: generalise the rows one step further
         # (a single row cannot fail: each of its cells is its column's total, ≥ k)
         rows = _merge_smallest(rows, row_totals, ordered_rows)
-    shown = tuple(tuple(None if hidden[i][j] else cells[i][j] for j in range(len(columns)))
-                  for i in range(len(rows)))
-    return PublishedTable(tuple(Line(r) for r in rows), tuple(Line(c) for c in columns), shown,
-                          tuple(sum(row) for row in cells), tuple(sum(col) for col in zip(*cells)), grand, k)
+    shown = tuple(tuple(None if hidden[i][j] else cells[i][j] for j in range(len(columns))) for i in range(len(rows)))
+    return PublishedTable(
+        tuple(Line(r) for r in rows),
+        tuple(Line(c) for c in columns),
+        shown,
+        tuple(sum(row) for row in cells),
+        tuple(sum(col) for col in zip(*cells)),
+        grand,
+        k,
+    )
 
 
 def feasible_range(table: PublishedTable, cell: tuple[int, int]) -> tuple[int, int]:
@@ -231,13 +253,20 @@ def feasible_range(table: PublishedTable, cell: tuple[int, int]) -> tuple[int, i
         return value, value
     n_rows, n_cols = len(table.rows), len(table.columns)
     row_left = [table.row_totals[i] - sum(v for v in table.cells[i] if v is not None) for i in range(n_rows)]
-    col_left = [table.column_totals[j] - sum(v for i in range(n_rows) if (v := table.cells[i][j]) is not None)
-                for j in range(n_cols)]
+    col_left = [
+        table.column_totals[j] - sum(v for i in range(n_rows) if (v := table.cells[i][j]) is not None)
+        for j in range(n_cols)
+    ]
     i, j = cell
-    possible = [t for t in range(min(row_left[i], col_left[j]) + 1)
-                if _fits([v - (t if n == i else 0) for n, v in enumerate(row_left)],
-                         [v - (t if n == j else 0) for n, v in enumerate(col_left)],
-                         [e for e in hidden if e != cell])]
+    possible = [
+        t
+        for t in range(min(row_left[i], col_left[j]) + 1)
+        if _fits(
+            [v - (t if n == i else 0) for n, v in enumerate(row_left)],
+            [v - (t if n == j else 0) for n, v in enumerate(col_left)],
+            [e for e in hidden if e != cell],
+        )
+    ]
     if not possible:
         raise ValueError("the published table is inconsistent")
     return min(possible), max(possible)

@@ -1,4 +1,5 @@
 """The reference table of partner agencies."""
+
 from __future__ import annotations
 
 from ekm_platform.auth import Principal
@@ -18,8 +19,9 @@ def register_agency(uow: UnitOfWork, data: dict) -> Agency:
     return agency
 
 
-def list_agencies(uow: UnitOfWork, principal: Principal, sector: Sector | None = None,
-                  community_code: str = "") -> list[Agency]:
+def list_agencies(
+    uow: UnitOfWork, principal: Principal, sector: Sector | None = None, community_code: str = ""
+) -> list[Agency]:
     """Agencies a case manager can refer to (by sector and community); no personal data."""
     if principal.role not in READERS:
         raise PermissionDenied("Роль не може переглядати установи / this role may not list agencies")

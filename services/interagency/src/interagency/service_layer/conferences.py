@@ -2,6 +2,7 @@
 agenda; its decisions become steps of the case's current plan through the cases service
 (``cases.add_plan_steps``, which checks the caller's relation to the case, the plan's rules and
 audits the change). None knows about gRPC or nameko."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,12 +26,22 @@ MarkStep = Callable[[dict, str, str], dict]
 
 
 def _audit(uow: UnitOfWork, principal: Principal, action: str, c: Conference, **details) -> None:
-    uow.audit(AuditEntry(principal.user_id, principal.role, action, "conference", c.conference_id, PURPOSE,
-                         {"case_number": c.case_number, "agencies": sorted(c.agencies), **details}))
+    uow.audit(
+        AuditEntry(
+            principal.user_id,
+            principal.role,
+            action,
+            "conference",
+            c.conference_id,
+            PURPOSE,
+            {"case_number": c.case_number, "agencies": sorted(c.agencies), **details},
+        )
+    )
 
 
-def create_conference(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal,
-                      draft: Conference) -> Conference:
+def create_conference(
+    uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, draft: Conference
+) -> Conference:
     if principal.role not in STAFF:
         raise PermissionDenied("Нараду скликає кейс-менеджер випадку / the case's manager calls a conference")
     known = {p.agency_code for p in draft.participants if p.agency_code and uow.repo.get_agency(p.agency_code)}
@@ -38,14 +49,23 @@ def create_conference(uow: UnitOfWork, check_case_access: CaseCheck, principal: 
     case = require_case(check_case_access, principal.as_actor(), draft.case_number)
     if case.get("stage") == "closed":
         raise FailedPrecondition(f"Випадок {case['case_number']} закрито / the case is closed")
-    conference = Conference(case_number=case["case_number"], scheduled_at=draft.scheduled_at,
-                            agenda=tuple(a.strip() for a in draft.agenda if a.strip()),
-                            participants=draft.participants, organised_by=principal.user_id)
+    conference = Conference(
+        case_number=case["case_number"],
+        scheduled_at=draft.scheduled_at,
+        agenda=tuple(a.strip() for a in draft.agenda if a.strip()),
+        participants=draft.participants,
+        organised_by=principal.user_id,
+    )
     uow.repo.add_conference(conference)
-    uow.publish("conference.scheduled", {"conference_id": conference.conference_id,
-                                         "case_number": conference.case_number,
-                                         "agency_codes": sorted(conference.agencies),
-                                         "scheduled_at": conference.scheduled_at.isoformat()})
+    uow.publish(
+        "conference.scheduled",
+        {
+            "conference_id": conference.conference_id,
+            "case_number": conference.case_number,
+            "agency_codes": sorted(conference.agencies),
+            "scheduled_at": conference.scheduled_at.isoformat(),
+        },
+    )
     _audit(uow, principal, "conference.create", conference)
     uow.commit()
     return conference
@@ -69,16 +89,18 @@ def _visible(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal
     return conference
 
 
-def get_conference(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal,
-                   conference_id: str) -> Conference:
+def get_conference(
+    uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, conference_id: str
+) -> Conference:
     conference = _visible(uow, check_case_access, principal, conference_id)
     _audit(uow, principal, "conference.read", conference)
     uow.commit()
     return conference
 
 
-def list_conferences(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal,
-                     case_number: str = "") -> list[Conference]:
+def list_conferences(
+    uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, case_number: str = ""
+) -> list[Conference]:
     if principal.role == "partner_agency":
         if not principal.organisation:
             raise PermissionDenied("Токен установи без організації / an agency token without its organisation")
@@ -88,16 +110,30 @@ def list_conferences(uow: UnitOfWork, check_case_access: CaseCheck, principal: P
         found = uow.repo.conferences(case_number=case["case_number"])
     else:
         raise PermissionDenied("Роль не бачить нарад / this role sees no conferences")
-    if found or principal.role == "partner_agency":   # every access by an agency
-        uow.audit(AuditEntry(principal.user_id, principal.role, "conference.list", "conferences",
-                             principal.organisation or case_number.strip().upper(), PURPOSE,
-                             {"conference_ids": [c.conference_id for c in found]}))
+    if found or principal.role == "partner_agency":  # every access by an agency
+        uow.audit(
+            AuditEntry(
+                principal.user_id,
+                principal.role,
+                "conference.list",
+                "conferences",
+                principal.organisation or case_number.strip().upper(),
+                PURPOSE,
+                {"conference_ids": [c.conference_id for c in found]},
+            )
+        )
         uow.commit()
     return found
 
 
-def conclude_conference(uow: UnitOfWork, check_case_access: CaseCheck, add_plan_steps: PlanSteps,
-                        principal: Principal, conference_id: str, decisions: tuple[Decision, ...]) -> Conference:
+def conclude_conference(
+    uow: UnitOfWork,
+    check_case_access: CaseCheck,
+    add_plan_steps: PlanSteps,
+    principal: Principal,
+    conference_id: str,
+    decisions: tuple[Decision, ...],
+) -> Conference:
     """Record the decisions; each becomes a step of the case's current plan (cases adds them under
     the plan's rules: a known goal, who and by when; an agreed plan gets a new version to be
     approved and agreed again). Step ids are stable, so a retry adds nothing twice. Refused by
@@ -106,30 +142,56 @@ def conclude_conference(uow: UnitOfWork, check_case_access: CaseCheck, add_plan_
         raise PermissionDenied("Рішення наради фіксує кейс-менеджер випадку / the case's manager records them")
     conference = _visible(uow, check_case_access, principal, conference_id)
     concluded = conference.conclude(decisions, principal.user_id)
-    steps = [{"step_id": d.step_id, "goal_id": d.goal_id, "what": d.text, "responsible_kind": d.responsible_kind,
-              "responsible_ref": d.responsible_ref, "due_on": d.due_on} for d in concluded.decisions]
-    answer = add_plan_steps(principal.as_actor(), conference.case_number, steps,
-                            f"conference:{conference.conference_id}") or {}
+    steps = [
+        {
+            "step_id": d.step_id,
+            "goal_id": d.goal_id,
+            "what": d.text,
+            "responsible_kind": d.responsible_kind,
+            "responsible_ref": d.responsible_ref,
+            "due_on": d.due_on,
+        }
+        for d in concluded.decisions
+    ]
+    answer = (
+        add_plan_steps(principal.as_actor(), conference.case_number, steps, f"conference:{conference.conference_id}")
+        or {}
+    )
     status = answer.get("status")
     if status == "not_found":
         raise NotFound(NOT_FOUND)
     if status == "failed_precondition":
         raise FailedPrecondition(answer.get("message", "План не можна змінити / the plan cannot be changed"))
     if status == "invalid":
-        raise ValidationError([FieldViolation(v["field"].replace("steps", "decisions"), v["description"])
-                               for v in answer.get("violations", ())] or
-                              [FieldViolation("decisions", answer.get("message", ""))])
+        raise ValidationError(
+            [
+                FieldViolation(v["field"].replace("steps", "decisions"), v["description"])
+                for v in answer.get("violations", ())
+            ]
+            or [FieldViolation("decisions", answer.get("message", ""))]
+        )
     if status != "ok":
         raise ValidationError.single("decisions", answer.get("message", "cases refused the steps"))
     concluded = replace(concluded, plan_version=int(answer.get("plan_version", 0)))
     if not uow.repo.save_conclusion(concluded):
         raise FailedPrecondition("Нараду вже завершено / the conference is already concluded")
-    uow.publish("conference.concluded", {"conference_id": concluded.conference_id,
-                                         "case_number": concluded.case_number,
-                                         "plan_version": concluded.plan_version,
-                                         "step_ids": [d.step_id for d in concluded.decisions]})
-    _audit(uow, principal, "conference.conclude", concluded, plan_version=concluded.plan_version,
-           step_ids=[d.step_id for d in concluded.decisions])
+    uow.publish(
+        "conference.concluded",
+        {
+            "conference_id": concluded.conference_id,
+            "case_number": concluded.case_number,
+            "plan_version": concluded.plan_version,
+            "step_ids": [d.step_id for d in concluded.decisions],
+        },
+    )
+    _audit(
+        uow,
+        principal,
+        "conference.conclude",
+        concluded,
+        plan_version=concluded.plan_version,
+        step_ids=[d.step_id for d in concluded.decisions],
+    )
     uow.commit()
     return concluded
 
@@ -139,17 +201,31 @@ def agency_tasks(uow: UnitOfWork, principal: Principal) -> list[tuple[Conference
     """The agency's own tasks from concluded conferences (its token's organisation)."""
     if principal.role != "partner_agency" or not principal.organisation:
         raise PermissionDenied("Лише для установи-партнера / for a partner agency only")
-    found = [(c, d) for c in uow.repo.conferences(agency_code=principal.organisation, limit=500)
-             if c.status == "concluded" for d in c.decisions
-             if d.responsible_kind == "agency" and d.responsible_ref == principal.organisation]
-    uow.audit(AuditEntry(principal.user_id, principal.role, "conference.tasks_read", "conferences",
-                         principal.organisation, PURPOSE, {"step_ids": [d.step_id for _, d in found]}))
+    found = [
+        (c, d)
+        for c in uow.repo.conferences(agency_code=principal.organisation, limit=500)
+        if c.status == "concluded"
+        for d in c.decisions
+        if d.responsible_kind == "agency" and d.responsible_ref == principal.organisation
+    ]
+    uow.audit(
+        AuditEntry(
+            principal.user_id,
+            principal.role,
+            "conference.tasks_read",
+            "conferences",
+            principal.organisation,
+            PURPOSE,
+            {"step_ids": [d.step_id for _, d in found]},
+        )
+    )
     uow.commit()
     return found
 
 
-def complete_agency_task(uow: UnitOfWork, mark_step: MarkStep, principal: Principal, conference_id: str,
-                         step_id: str) -> tuple[Conference, Decision]:
+def complete_agency_task(
+    uow: UnitOfWork, mark_step: MarkStep, principal: Principal, conference_id: str, step_id: str
+) -> tuple[Conference, Decision]:
     """The agency marks its task done: cases marks the plan step done (checking again that the step
     is this agency's) and the decision records when. Another agency's task is NOT_FOUND."""
     if principal.role != "partner_agency" or not principal.organisation:

@@ -1,4 +1,5 @@
 """The interagency service's referral use cases. None knows about gRPC or nameko."""
+
 from __future__ import annotations
 
 import os
@@ -58,9 +59,18 @@ def completion_days() -> int:
     return _days("EKM_REFERRAL_COMPLETION_DAYS", 30)
 
 
-def create_referral(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, case_number: str,
-                    sector: Sector | None, agency_code: str, reason: str,
-                    client_request_id: str = "", action: str = "", complete_by: str = "") -> Referral:
+def create_referral(
+    uow: UnitOfWork,
+    check_case_access: CaseCheck,
+    principal: Principal,
+    case_number: str,
+    sector: Sector | None,
+    agency_code: str,
+    reason: str,
+    client_request_id: str = "",
+    action: str = "",
+    complete_by: str = "",
+) -> Referral:
     """A referral of a case the caller may see, to a known agency; another manager's case or an
     unknown one is NOT_FOUND, a closed one FAILED_PRECONDITION, and nothing is stored or published
     then. The sector is the agency's (a request naming another sector is refused)."""
@@ -72,8 +82,11 @@ def create_referral(uow: UnitOfWork, check_case_access: CaseCheck, principal: Pr
         raise ValidationError.single("agency_code", "невідома установа / unknown agency (see ListAgencies)")
     validate_referral(case_number, sector, agency_code, reason, action)
     if sector is not agency.sector:
-        raise ValidationError.single("sector", f"установа {agency.agency_code} належить до сектору "
-                                               f"{agency.sector.value} / the agency's sector is {agency.sector.value}")
+        raise ValidationError.single(
+            "sector",
+            f"установа {agency.agency_code} належить до сектору "
+            f"{agency.sector.value} / the agency's sector is {agency.sector.value}",
+        )
     now = datetime.now(timezone.utc)
     validate_complete_by(complete_by, now.date())
     case = require_case(check_case_access, principal.as_actor(), case_number)
@@ -81,19 +94,40 @@ def create_referral(uow: UnitOfWork, check_case_access: CaseCheck, principal: Pr
         existing = uow.repo.by_client_request_id(client_request_id)
         if existing:
             if existing.case_number != case["case_number"] or existing.created_by != principal.user_id:
-                raise AlreadyExists("Ідентифікатор запиту вже використано для іншого направлення / "
-                                    "client_request_id was already used for another referral")
+                raise AlreadyExists(
+                    "Ідентифікатор запиту вже використано для іншого направлення / "
+                    "client_request_id was already used for another referral"
+                )
             return existing
     if case.get("stage") == "closed":
         raise FailedPrecondition(f"Випадок {case['case_number']} закрито / the case is closed")
     respond_by, complete_by = deadlines(now, response_days(), complete_by, completion_days())
-    referral = Referral(case_number=case["case_number"], sector=sector, agency_code=agency.agency_code,
-                        reason=reason.strip(), created_by=principal.user_id, client_request_id=client_request_id,
-                        created_at=now, person_id=str(case.get("person_id") or ""), action=action.strip(),
-                        respond_by=respond_by, complete_by=complete_by, updated_at=now)
+    referral = Referral(
+        case_number=case["case_number"],
+        sector=sector,
+        agency_code=agency.agency_code,
+        reason=reason.strip(),
+        created_by=principal.user_id,
+        client_request_id=client_request_id,
+        created_at=now,
+        person_id=str(case.get("person_id") or ""),
+        action=action.strip(),
+        respond_by=respond_by,
+        complete_by=complete_by,
+        updated_at=now,
+    )
     uow.repo.add(referral)
-    uow.repo.add_transition(Transition(referral.referral_id, "", referral.state.value, now, principal.user_id,
-                                       principal.role, principal.organisation))
+    uow.repo.add_transition(
+        Transition(
+            referral.referral_id,
+            "",
+            referral.state.value,
+            now,
+            principal.user_id,
+            principal.role,
+            principal.organisation,
+        )
+    )
     uow.publish(REFERRAL_CREATED, {**referral.created_event(), "by_role": principal.role})
     audit(uow, principal, "referral.create", referral, case_id=case.get("case_id", ""))
     uow.commit()
@@ -127,9 +161,14 @@ def get_referral(uow: UnitOfWork, check_case_access: CaseCheck, principal: Princ
     return identifiers_for(principal, referral)
 
 
-def referral_details(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, referral_id: str,
-                     active_consent: ConsentSource | None = None,
-                     person_data: PersonSource | None = None) -> tuple[Referral, list[Transition], dict]:
+def referral_details(
+    uow: UnitOfWork,
+    check_case_access: CaseCheck,
+    principal: Principal,
+    referral_id: str,
+    active_consent: ConsentSource | None = None,
+    person_data: PersonSource | None = None,
+) -> tuple[Referral, list[Transition], dict]:
     """The referral, its transitions and — for the agency it is addressed to, while it is in
     progress or accepted — the person as their consent allows: the fields of the data categories
     of their active consent (purpose referral, recipient this agency), else only the contact
@@ -144,10 +183,20 @@ def referral_details(uow: UnitOfWork, check_case_access: CaseCheck, principal: P
         if answer.get("status") != "ok":
             raise NotFound(REFERRAL_NOT_FOUND)
         granted = [c for c in answer.get("categories", ()) if c in categories]
-        shared = {"consent_id": consent.get("consent_id", "") if consent else "", "categories": granted,
-                  "person": filter_fields(answer.get("person"), granted)}
-        audit(uow, principal, "referral.person_shared", referral, consent_id=shared["consent_id"],
-              categories=granted, fields=sorted(shared["person"]))
+        shared = {
+            "consent_id": consent.get("consent_id", "") if consent else "",
+            "categories": granted,
+            "person": filter_fields(answer.get("person"), granted),
+        }
+        audit(
+            uow,
+            principal,
+            "referral.person_shared",
+            referral,
+            consent_id=shared["consent_id"],
+            categories=granted,
+            fields=sorted(shared["person"]),
+        )
     else:
         audit(uow, principal, "referral.read", referral)
     transitions = uow.repo.transitions(referral.referral_id)
@@ -165,8 +214,15 @@ def identifiers_for(principal: Principal, referral: Referral) -> Referral:
     return replace(referral, reason="", action="", outcome="")
 
 
-def list_referrals(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, case_number: str = "",
-                   states: tuple[str, ...] = (), offset: int = 0, limit: int = 50) -> list[Referral]:
+def list_referrals(
+    uow: UnitOfWork,
+    check_case_access: CaseCheck,
+    principal: Principal,
+    case_number: str = "",
+    states: tuple[str, ...] = (),
+    offset: int = 0,
+    limit: int = 50,
+) -> list[Referral]:
     """An agency's inbox (only referrals addressed to its organisation), or a case's referrals
     for whoever may see the case."""
     if not 1 <= limit <= 200:
@@ -177,8 +233,13 @@ def list_referrals(uow: UnitOfWork, check_case_access: CaseCheck, principal: Pri
     if principal.role == "partner_agency":
         if not principal.organisation:
             raise PermissionDenied("Токен установи без організації / an agency token without its organisation")
-        found = uow.repo.list(agency_code=principal.organisation, states=states, offset=offset, limit=limit,
-                              case_numbers=[case_number.strip().upper()] if case_number.strip() else None)
+        found = uow.repo.list(
+            agency_code=principal.organisation,
+            states=states,
+            offset=offset,
+            limit=limit,
+            case_numbers=[case_number.strip().upper()] if case_number.strip() else None,
+        )
     elif principal.role in (*STAFF, "operator"):
         if not case_number.strip():
             raise ValidationError.single("case_number", "обов'язкове поле / required")
@@ -188,67 +249,99 @@ def list_referrals(uow: UnitOfWork, check_case_access: CaseCheck, principal: Pri
         raise PermissionDenied("Роль не може бачити направлень / this role sees no referrals")
     found = [identifiers_for(principal, r) for r in found]
     if principal.role == "partner_agency" or (found and principal.role != "operator"):  # every agency access
-        uow.audit(AuditEntry(principal.user_id, principal.role, "referral.list", "referrals",
-                             principal.organisation or case_number.strip().upper(), PURPOSE,
-                             {"referral_ids": [r.referral_id for r in found]}))
+        uow.audit(
+            AuditEntry(
+                principal.user_id,
+                principal.role,
+                "referral.list",
+                "referrals",
+                principal.organisation or case_number.strip().upper(),
+                PURPOSE,
+                {"referral_ids": [r.referral_id for r in found]},
+            )
+        )
         uow.commit()
     return found
 
 
-def _answer(uow: UnitOfWork, principal: Principal, referral: Referral, moved: tuple[Referral, Transition],
-            action: str) -> Referral:
+def _answer(
+    uow: UnitOfWork, principal: Principal, referral: Referral, moved: tuple[Referral, Transition], action: str
+) -> Referral:
     after, transition = moved
     if not uow.repo.save_transition(referral, after, transition):
-        raise FailedPrecondition("Направлення щойно змінили; оновіть і повторіть / the referral changed "
-                                 "meanwhile; reload and retry")
+        raise FailedPrecondition(
+            "Направлення щойно змінили; оновіть і повторіть / the referral changed meanwhile; reload and retry"
+        )
     uow.publish(f"referral.{after.state.value}", after.transition_event(transition))
-    audit(uow, principal, action, after, from_state=transition.from_state, to_state=transition.to_state,
-          reason_code=transition.reason_code)
+    audit(
+        uow,
+        principal,
+        action,
+        after,
+        from_state=transition.from_state,
+        to_state=transition.to_state,
+        reason_code=transition.reason_code,
+    )
     uow.commit()
     return after
 
 
 def _addressed(uow: UnitOfWork, principal: Principal, referral_id: str) -> Referral:
     if principal.role != "partner_agency":
-        raise PermissionDenied("Відповідає лише установа, якій адресовано направлення / only the agency the "
-                               "referral is addressed to answers it")
+        raise PermissionDenied(
+            "Відповідає лише установа, якій адресовано направлення / only the agency the "
+            "referral is addressed to answers it"
+        )
     return _visible(uow, None, principal, referral_id)
 
 
 def accept_referral(uow: UnitOfWork, principal: Principal, referral_id: str, note: str = "") -> Referral:
     """The agency accepts; twice, or after a revocation, is FAILED_PRECONDITION."""
     referral = _addressed(uow, principal, referral_id)
-    return _answer(uow, principal, referral, referral.accept(principal.user_id, principal.organisation, note),
-                   "referral.accept")
+    return _answer(
+        uow, principal, referral, referral.accept(principal.user_id, principal.organisation, note), "referral.accept"
+    )
 
 
-def reject_referral(uow: UnitOfWork, principal: Principal, referral_id: str, reason_code: str,
-                    note: str = "") -> Referral:
+def reject_referral(
+    uow: UnitOfWork, principal: Principal, referral_id: str, reason_code: str, note: str = ""
+) -> Referral:
     referral = _addressed(uow, principal, referral_id)
-    return _answer(uow, principal, referral,
-                   referral.reject(principal.user_id, principal.organisation, reason_code, note), "referral.reject")
+    return _answer(
+        uow,
+        principal,
+        referral,
+        referral.reject(principal.user_id, principal.organisation, reason_code, note),
+        "referral.reject",
+    )
 
 
-def complete_referral(uow: UnitOfWork, principal: Principal, referral_id: str, outcome: str,
-                      success: bool) -> Referral:
+def complete_referral(uow: UnitOfWork, principal: Principal, referral_id: str, outcome: str, success: bool) -> Referral:
     referral = _addressed(uow, principal, referral_id)
-    return _answer(uow, principal, referral,
-                   referral.complete(principal.user_id, principal.organisation, outcome, success),
-                   "referral.complete")
+    return _answer(
+        uow,
+        principal,
+        referral,
+        referral.complete(principal.user_id, principal.organisation, outcome, success),
+        "referral.complete",
+    )
 
 
-def revoke_referral(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, referral_id: str,
-                    reason: str) -> Referral:
+def revoke_referral(
+    uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, referral_id: str, reason: str
+) -> Referral:
     """The case manager (or their supervisor) revokes a referral of a case they may see."""
     if principal.role not in STAFF:
         raise PermissionDenied("Відкликає кейс-менеджер випадку / the case's manager revokes a referral")
     referral = _visible(uow, check_case_access, principal, referral_id)
-    return _answer(uow, principal, referral, referral.revoke(principal.user_id, principal.role, reason),
-                   "referral.revoke")
+    return _answer(
+        uow, principal, referral, referral.revoke(principal.user_id, principal.role, reason), "referral.revoke"
+    )
 
 
-HEALTH_ONLY = ("Обмін FHIR — лише для направлень до закладів охорони здоров'я / FHIR exchange is for health "
-               "referrals only")
+HEALTH_ONLY = (
+    "Обмін FHIR — лише для направлень до закладів охорони здоров'я / FHIR exchange is for health referrals only"
+)
 
 
 def export_fhir(uow: UnitOfWork, check_case_access: CaseCheck, principal: Principal, referral_id: str) -> Referral:
@@ -272,11 +365,20 @@ def import_fhir(uow: UnitOfWork, check_case_access: CaseCheck, principal: Princi
     if existing is None and principal.role in STAFF and parsed.has_service_request:
         if parsed.sector not in (None, Sector.HEALTH):
             raise FailedPrecondition(HEALTH_ONLY)
-        return create_referral(uow, check_case_access, principal, parsed.case_number, Sector.HEALTH,
-                               parsed.agency_code, parsed.need, client_request_id=f"fhir:{parsed.referral_id}"[:64],
-                               action=parsed.action if parsed.action != parsed.need else "",
-                               complete_by=parsed.complete_by if parsed.complete_by >= datetime.now(
-                                   timezone.utc).date().isoformat() else "")
+        return create_referral(
+            uow,
+            check_case_access,
+            principal,
+            parsed.case_number,
+            Sector.HEALTH,
+            parsed.agency_code,
+            parsed.need,
+            client_request_id=f"fhir:{parsed.referral_id}"[:64],
+            action=parsed.action if parsed.action != parsed.need else "",
+            complete_by=parsed.complete_by
+            if parsed.complete_by >= datetime.now(timezone.utc).date().isoformat()
+            else "",
+        )
     if existing is None and principal.role in STAFF and parsed.referral_id:
         by_request = uow.repo.by_client_request_id(f"fhir:{parsed.referral_id}"[:64])
         existing = by_request
@@ -288,13 +390,23 @@ def import_fhir(uow: UnitOfWork, check_case_access: CaseCheck, principal: Princi
     if not parsed.has_task or parsed.state in (None, referral.state):
         return referral
     if parsed.state is ReferralState.REVOKED:
-        return revoke_referral(uow, check_case_access, principal, referral.referral_id,
-                               parsed.note or "відкликано через FHIR / revoked through FHIR")
+        return revoke_referral(
+            uow,
+            check_case_access,
+            principal,
+            referral.referral_id,
+            parsed.note or "відкликано через FHIR / revoked through FHIR",
+        )
     if parsed.state is ReferralState.ACCEPTED:
         return accept_referral(uow, principal, referral.referral_id)
     if parsed.state is ReferralState.REJECTED:
-        return reject_referral(uow, principal, referral.referral_id, parsed.reason_code or "other",
-                               parsed.note or ("FHIR Task rejected" if not parsed.reason_code else ""))
+        return reject_referral(
+            uow,
+            principal,
+            referral.referral_id,
+            parsed.reason_code or "other",
+            parsed.note or ("FHIR Task rejected" if not parsed.reason_code else ""),
+        )
     if parsed.state is ReferralState.COMPLETED:
         if parsed.success is None:
             raise ValidationError.single("json", "Task.output success (valueBoolean) обов'язковий / is required")
@@ -304,6 +416,19 @@ def import_fhir(uow: UnitOfWork, check_case_access: CaseCheck, principal: Princi
 
 def audit(uow: UnitOfWork, principal: Principal, action: str, referral: Referral, **details) -> None:
     """One entry of interagency's hash-chained audit log: identifiers only (the reason stays out)."""
-    uow.audit(AuditEntry(principal.user_id, principal.role, action, "referral", referral.referral_id, PURPOSE,
-                         {"case_number": referral.case_number, "agency_code": referral.agency_code,
-                          "sector": referral.sector.value, **details}))
+    uow.audit(
+        AuditEntry(
+            principal.user_id,
+            principal.role,
+            action,
+            "referral",
+            referral.referral_id,
+            PURPOSE,
+            {
+                "case_number": referral.case_number,
+                "agency_code": referral.agency_code,
+                "sector": referral.sector.value,
+                **details,
+            },
+        )
+    )

@@ -10,6 +10,7 @@ Roles:
   operator acting as the state analyst (any community or region, or all regions); both see only
   de-identified counts (``interagency.domain.deidentify``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,14 +31,14 @@ BOOKING_NOT_FOUND = "Бронювання не знайдено / booking not fo
 CASE_NOT_FOUND = "Випадок не знайдено / case not found"
 PURPOSE = "банк ресурсів громади / community resource bank"
 OFFERERS = ("donor", "partner_agency", "supervisor")
-OWNERS = ("donor", "partner_agency")        # see only their own offers
+OWNERS = ("donor", "partner_agency")  # see only their own offers
 CASE_WORKERS = ("case_manager", "supervisor")
 STATE_ANALYSTS = ("supervisor", "operator")
 RESOURCE_BOOKED = "resource.booked"
 RESOURCE_RELEASED = "resource.booking_cancelled"
 
-CaseNeeds = Callable[[dict, str], dict]        # cases.case_needs(actor, case_number)
-CommunityNeeds = Callable[..., dict]           # cases.community_needs(actor, community_code, region)
+CaseNeeds = Callable[[dict, str], dict]  # cases.case_needs(actor, case_number)
+CommunityNeeds = Callable[..., dict]  # cases.community_needs(actor, community_code, region)
 
 
 def store(uow: UnitOfWork) -> ResourceStore:
@@ -54,16 +55,51 @@ def audit(uow: UnitOfWork, principal: Principal, action: str, kind: str, subject
 
 
 # offers ------------------------------------------------------------------------------------
-def create_offer(uow: UnitOfWork, principal: Principal, *, offerer_kind: str, offerer_name: str, title: str,
-                 service_type: str, community_code: str, region: str, capacity: int, valid_from: str,
-                 valid_until: str, eligibility: Eligibility, description: str = "", today: date | None = None):
+def create_offer(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    offerer_kind: str,
+    offerer_name: str,
+    title: str,
+    service_type: str,
+    community_code: str,
+    region: str,
+    capacity: int,
+    valid_from: str,
+    valid_until: str,
+    eligibility: Eligibility,
+    description: str = "",
+    today: date | None = None,
+):
     _require(principal, OFFERERS)
-    offer = new_offer(principal.role, principal.user_id, principal.organisation, offerer_kind, offerer_name, title,
-                      service_type, community_code, region, capacity, valid_from, valid_until, eligibility,
-                      description, today)
+    offer = new_offer(
+        principal.role,
+        principal.user_id,
+        principal.organisation,
+        offerer_kind,
+        offerer_name,
+        title,
+        service_type,
+        community_code,
+        region,
+        capacity,
+        valid_from,
+        valid_until,
+        eligibility,
+        description,
+        today,
+    )
     store(uow).add_offer(offer)
-    uow.publish("resource.offered", {"offer_id": offer.offer_id, "service_type": offer.service_type,
-                                     "region": offer.region, "capacity": offer.capacity})
+    uow.publish(
+        "resource.offered",
+        {
+            "offer_id": offer.offer_id,
+            "service_type": offer.service_type,
+            "region": offer.region,
+            "capacity": offer.capacity,
+        },
+    )
     audit(uow, principal, "offer.create", "resource_offer", offer.offer_id, owner=offer.owner)
     uow.commit()
     return offer
@@ -84,12 +120,22 @@ def get_offer(uow: UnitOfWork, principal: Principal, offer_id: str):
     return _own_offer(uow, principal, offer_id)
 
 
-def list_offers(uow: UnitOfWork, principal: Principal, service_type: str = "", region: str = "",
-                active_only: bool = False, today: date | None = None):
+def list_offers(
+    uow: UnitOfWork,
+    principal: Principal,
+    service_type: str = "",
+    region: str = "",
+    active_only: bool = False,
+    today: date | None = None,
+):
     _require(principal, OWNERS + CASE_WORKERS + ("operator",))
     mine = owner_key(principal.user_id, principal.organisation) if principal.role in OWNERS else ""
-    return store(uow).offers(owner=mine, service_types=(service_type,) if service_type else (),
-                             region=region.strip().upper(), active_on=(today or date.today()) if active_only else None)
+    return store(uow).offers(
+        owner=mine,
+        service_types=(service_type,) if service_type else (),
+        region=region.strip().upper(),
+        active_on=(today or date.today()) if active_only else None,
+    )
 
 
 def withdraw_offer(uow: UnitOfWork, principal: Principal, offer_id: str):
@@ -121,28 +167,46 @@ def needs_profile(case_needs: CaseNeeds, principal: Principal, case_number: str)
     return NeedsProfile.from_rpc(answer)
 
 
-def match_resources(uow: UnitOfWork, case_needs: CaseNeeds, principal: Principal, case_number: str,
-                    today: date | None = None):
+def match_resources(
+    uow: UnitOfWork, case_needs: CaseNeeds, principal: Principal, case_number: str, today: date | None = None
+):
     """(the case's needs, matches with their reasons); audited as a read of the case's needs."""
     profile = needs_profile(case_needs, principal, case_number)
     today = today or date.today()
     types = tuple({n.service_type for n in profile.needs})
-    offers = store(uow).offers(service_types=types, region=deidentify.region_of(profile.community_code),
-                               active_on=today) if types else []
+    offers = (
+        store(uow).offers(service_types=types, region=deidentify.region_of(profile.community_code), active_on=today)
+        if types
+        else []
+    )
     matches = match(profile, offers, today)
-    audit(uow, principal, "resources.match", "case", profile.case_number, case_number=profile.case_number,
-          matches=len(matches))
+    audit(
+        uow,
+        principal,
+        "resources.match",
+        "case",
+        profile.case_number,
+        case_number=profile.case_number,
+        matches=len(matches),
+    )
     uow.commit()
     return profile, matches
 
 
-def book_resource(uow: UnitOfWork, case_needs: CaseNeeds, principal: Principal, offer_id: str, case_number: str,
-                  client_request_id: str = "", today: date | None = None) -> tuple[Booking, int]:
+def book_resource(
+    uow: UnitOfWork,
+    case_needs: CaseNeeds,
+    principal: Principal,
+    offer_id: str,
+    case_number: str,
+    client_request_id: str = "",
+    today: date | None = None,
+) -> tuple[Booking, int]:
     """One place of the offer for the case: (booking, places left). The decrement is one
     conditional UPDATE (see ResourceStore.take_place): under any concurrency exactly
     ``capacity`` bookings succeed; the rest are FAILED_PRECONDITION and store nothing."""
     today = today or date.today()
-    profile = needs_profile(case_needs, principal, case_number)   # the RPC before any transaction
+    profile = needs_profile(case_needs, principal, case_number)  # the RPC before any transaction
     resources = store(uow)
     client_request_id = (client_request_id or "").strip()[:64]
     offer = resources.get_offer((offer_id or "").strip()) if (offer_id or "").strip() else None
@@ -152,17 +216,19 @@ def book_resource(uow: UnitOfWork, case_needs: CaseNeeds, principal: Principal, 
         existing = resources.booking_by_request(principal.user_id, client_request_id)
         if existing:
             if existing.offer_id != offer.offer_id or existing.case_number != profile.case_number:
-                raise FailedPrecondition("Ідентифікатор запиту вже використано для іншого бронювання / "
-                                         "client_request_id was already used for another booking")
+                raise FailedPrecondition(
+                    "Ідентифікатор запиту вже використано для іншого бронювання / "
+                    "client_request_id was already used for another booking"
+                )
             return existing, resources.get_offer(offer.offer_id).remaining
     if offer.region != deidentify.region_of(profile.community_code) or (
-            offer.community_code and offer.community_code != profile.community_code):
-        raise FailedPrecondition("Пропозиція не для громади цього випадку / the offer is not for this case's "
-                                 "community")
+        offer.community_code and offer.community_code != profile.community_code
+    ):
+        raise FailedPrecondition("Пропозиція не для громади цього випадку / the offer is not for this case's community")
     _, unmet = offer.eligibility.check(profile)
     if unmet:
         raise FailedPrecondition("Умови пропозиції не виконано: " + "; ".join(r.text for r in unmet))
-    uow.session.rollback()   # end the read: the write transaction starts with the UPDATE (see ResourceStore)
+    uow.session.rollback()  # end the read: the write transaction starts with the UPDATE (see ResourceStore)
     remaining = resources.take_place(offer.offer_id, today)
     if remaining is None:
         uow.session.rollback()
@@ -170,16 +236,29 @@ def book_resource(uow: UnitOfWork, case_needs: CaseNeeds, principal: Principal, 
         if current is None or not current.valid_on(today):
             raise FailedPrecondition("Пропозиція вже не діє / the offer is no longer valid")
         raise FailedPrecondition("Вільних місць немає / no places left")
-    booking = Booking(offer_id=offer.offer_id, case_number=profile.case_number, service_type=offer.service_type,
-                      community_code=profile.community_code, age_band=profile.age_band, booked_by=principal.user_id,
-                      client_request_id=client_request_id)
+    booking = Booking(
+        offer_id=offer.offer_id,
+        case_number=profile.case_number,
+        service_type=offer.service_type,
+        community_code=profile.community_code,
+        age_band=profile.age_band,
+        booked_by=principal.user_id,
+        client_request_id=client_request_id,
+    )
     try:
         resources.add_booking(booking)
         uow.publish(RESOURCE_BOOKED, booking.event())
-        audit(uow, principal, "resource.book", "resource_booking", booking.booking_id,
-              case_number=booking.case_number, offer_id=booking.offer_id)
+        audit(
+            uow,
+            principal,
+            "resource.book",
+            "resource_booking",
+            booking.booking_id,
+            case_number=booking.case_number,
+            offer_id=booking.offer_id,
+        )
         uow.commit()
-    except IntegrityError:   # the same request id raced itself: the first one's booking stands
+    except IntegrityError:  # the same request id raced itself: the first one's booking stands
         uow.session.rollback()
         existing = resources.booking_by_request(principal.user_id, client_request_id) if client_request_id else None
         if existing is None:
@@ -203,8 +282,15 @@ def cancel_booking(uow: UnitOfWork, check_case_access, principal: Principal, boo
         raise FailedPrecondition("Бронювання вже скасовано / the booking is already cancelled")
     resources.give_back_place(booking.offer_id)
     uow.publish(RESOURCE_RELEASED, booking.event())
-    audit(uow, principal, "resource.cancel", "resource_booking", booking.booking_id,
-          case_number=booking.case_number, offer_id=booking.offer_id)
+    audit(
+        uow,
+        principal,
+        "resource.cancel",
+        "resource_booking",
+        booking.booking_id,
+        case_number=booking.case_number,
+        offer_id=booking.offer_id,
+    )
     uow.commit()
     return Booking(**{**booking.__dict__, "state": "cancelled"})
 
@@ -238,8 +324,14 @@ def donor_report(uow: UnitOfWork, principal: Principal, offer_id: str = "", k: i
     return table, offers
 
 
-def community_needs_report(uow: UnitOfWork, community_needs: CommunityNeeds, principal: Principal,
-                           region: str = "", community_code: str = "", k: int = 0):
+def community_needs_report(
+    uow: UnitOfWork,
+    community_needs: CommunityNeeds,
+    principal: Principal,
+    region: str = "",
+    community_code: str = "",
+    k: int = 0,
+):
     """How many people need which services, and how many of those needs are unmet (no service
     in the plan, no booking in the resource bank): rows are communities (of one region or one
     community) or, for all of Ukraine, regions; de-identified like the donor report."""
@@ -265,7 +357,14 @@ def community_needs_report(uow: UnitOfWork, community_needs: CommunityNeeds, pri
     lines = sorted({key[0] for key in needs})
     needs_table = deidentify.publish(needs, lines, list(SERVICE_TYPES), k=k)
     unmet_table = deidentify.publish(unmet, lines, list(SERVICE_TYPES), k=k)
-    audit(uow, principal, "report.community_needs", "resource_report", community_code or region or "UA",
-          k=k, cases=len(rows))
+    audit(
+        uow,
+        principal,
+        "report.community_needs",
+        "resource_report",
+        community_code or region or "UA",
+        k=k,
+        cases=len(rows),
+    )
     uow.commit()
     return needs_table, unmet_table, bool(answer.get("truncated"))

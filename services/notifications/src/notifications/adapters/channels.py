@@ -9,6 +9,7 @@
 - Push / Diia: ``PushGateway`` is the interface; ``LogPushGateway`` writes ``var/outgoing/push.jsonl``.
 The in-app inbox is not a sender: the dispatcher writes it in the database.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,6 @@ from email.utils import formatdate
 from typing import Protocol
 
 from ekm_platform import config
-
 from notifications.domain.delivery import Outgoing
 
 
@@ -39,9 +39,19 @@ class FileSink:
     def send(self, message: Outgoing) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
         provider_id = str(uuid.uuid4())
-        line = json.dumps({"id": provider_id, "to": message.address, "text": message.text,
-                           "reference": message.reference, "message_id": message.message_id},
-                          ensure_ascii=False) + "\n"
+        line = (
+            json.dumps(
+                {
+                    "id": provider_id,
+                    "to": message.address,
+                    "text": message.text,
+                    "reference": message.reference,
+                    "message_id": message.message_id,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         with self._lock, open(self.folder / f"{self.channel}.jsonl", "a", encoding="utf-8") as sink:
             sink.write(line)
         return provider_id
@@ -49,6 +59,7 @@ class FileSink:
 
 class PushGateway(Protocol):
     """Push to the recipient's app (Diia / the mobile cabinet), addressed by person id."""
+
     channel: str
 
     def send(self, message: Outgoing) -> str: ...
@@ -63,6 +74,7 @@ class LogPushGateway(FileSink):
 
 class SmtpSender:
     """E-mail over SMTP, one connection kept open per sender (one sender per dispatcher)."""
+
     channel = "email"
 
     def __init__(self, host: str, port: int = 25, sender: str = "ekm@localhost", timeout: float = 10):
@@ -72,8 +84,9 @@ class SmtpSender:
 
     def send(self, message: Outgoing) -> str:
         provider_id = f"<{message.message_id or uuid.uuid4()}@ekm>"
-        raw = mime_message(self.sender, message.address, message.subject or "ЕКМ / EKM", message.body or message.text,
-                           provider_id)
+        raw = mime_message(
+            self.sender, message.address, message.subject or "ЕКМ / EKM", message.body or message.text, provider_id
+        )
         with self._lock:
             try:
                 self._connection().sendmail(self.sender, [message.address], raw)
@@ -109,10 +122,12 @@ class SmtpSender:
 class SmtpPool:
     """``connections`` kept-open SMTP connections, for a dispatcher that sends several messages
     at once (each ``send`` takes an idle one; a message waits while all are busy)."""
+
     channel = "email"
 
-    def __init__(self, host: str, port: int = 25, sender: str = "ekm@localhost", timeout: float = 10,
-                 connections: int = 4):
+    def __init__(
+        self, host: str, port: int = 25, sender: str = "ekm@localhost", timeout: float = 10, connections: int = 4
+    ):
         self.idle = [SmtpSender(host, port, sender, timeout) for _ in range(max(1, connections))]
         self.all = list(self.idle)
         self.free = threading.Semaphore(len(self.idle))
@@ -140,17 +155,22 @@ def mime_message(sender: str, to: str, subject: str, body: str, message_id: str)
         if "\r" in value or "\n" in value:
             raise ValueError("a header value with a line break")
     encoded = base64.encodebytes(body.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
-    return (f"From: {sender}\r\nTo: {to}\r\nSubject: {Header(subject, 'utf-8').encode()}\r\n"
-            f"Date: {formatdate(localtime=False)}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
-            f"Content-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-            f"{encoded}").encode("ascii")
+    return (
+        f"From: {sender}\r\nTo: {to}\r\nSubject: {Header(subject, 'utf-8').encode()}\r\n"
+        f"Date: {formatdate(localtime=False)}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        f"{encoded}"
+    ).encode("ascii")
 
 
 def senders_from_environment() -> dict:
     """``EKM_SMTP_HOST`` switches e-mail to SMTP; SMS and push go to their log files."""
     senders = {"sms": FileSink("sms"), "email": FileSink("email"), "push": LogPushGateway()}
     if os.environ.get("EKM_SMTP_HOST"):
-        senders["email"] = SmtpPool(os.environ["EKM_SMTP_HOST"], int(os.environ.get("EKM_SMTP_PORT", "25")),
-                                    os.environ.get("EKM_SMTP_FROM", "ekm@localhost"),
-                                    connections=int(os.environ.get("EKM_SMTP_CONNECTIONS", "4")))
+        senders["email"] = SmtpPool(
+            os.environ["EKM_SMTP_HOST"],
+            int(os.environ.get("EKM_SMTP_PORT", "25")),
+            os.environ.get("EKM_SMTP_FROM", "ekm@localhost"),
+            connections=int(os.environ.get("EKM_SMTP_CONNECTIONS", "4")),
+        )
     return senders

@@ -1,5 +1,6 @@
 """Resolving recipients' contacts over AMQP RPC: intake knows an applicant's, cases a person's.
 One call per batch of recipients (one round trip, not one per recipient)."""
+
 from __future__ import annotations
 
 import eventlet
@@ -11,9 +12,11 @@ from notifications.service_layer.dispatch import ContactUnavailable
 def rpc_resolver(intake, cases, timeout: float):
     """``resolve(kind, ids) -> {id: contact | None | ContactUnavailable}`` over the service's RPC proxies:
     one call per batch (``intake.get_applicant_contacts``, ``cases.get_person_contacts``)."""
+
     def resolve(kind: str, ids: list) -> dict:
-        method = {"applicant": lambda: intake.get_applicant_contacts,
-                  "person": lambda: cases.get_person_contacts}.get(kind)
+        method = {"applicant": lambda: intake.get_applicant_contacts, "person": lambda: cases.get_person_contacts}.get(
+            kind
+        )
         if method is None:
             return {i: None for i in ids}
         try:
@@ -24,4 +27,5 @@ def rpc_resolver(intake, cases, timeout: float):
         except RemoteError as exc:
             return {i: ContactUnavailable(exc.exc_type) for i in ids}
         return {i: answers.get(i) if i in answers else ContactUnavailable("no answer") for i in ids}
+
     return resolve

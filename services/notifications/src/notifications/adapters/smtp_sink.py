@@ -4,6 +4,7 @@ the notifications service at it). Loopback only.
 
     python -m notifications.adapters.smtp_sink --port 8025 --folder var/outgoing/mail
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ class _Keeper:
         self.first_at: float | None = None
         self.last_at: float | None = None
         self.lock = threading.Lock()
-        self.refuse: set[str] = set()      # recipients answered 550 (tests)
+        self.refuse: set[str] = set()  # recipients answered 550 (tests)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -59,7 +60,7 @@ class SmtpSink:
         self.requested_port = port
         self.controller: Controller | None = None
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         port = self.requested_port or _free_port()
         self.controller = Controller(self.keeper, hostname="127.0.0.1", port=port)
         self.controller.start()
@@ -92,6 +93,7 @@ class SmtpSink:
 
 def _free_port() -> int:
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -103,6 +105,7 @@ def main(argv=None) -> None:
     parser.add_argument("--folder", type=Path, required=True)
     args = parser.parse_args(argv)
     from ekm_platform.supervisor import die_with_parent
+
     die_with_parent()
     sink = SmtpSink(args.port, args.folder, keep=False).start()
     stopping = threading.Event()

@@ -1,5 +1,6 @@
 """Deliveries: what goes out on a channel, and what the delivery log keeps (the channel rules are in
 ``domain.policy``)."""
+
 from __future__ import annotations
 
 import uuid
@@ -10,17 +11,18 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Outgoing:
-    channel: str        # "sms" | "email" | "push" | "inbox"
+    channel: str  # "sms" | "email" | "push" | "inbox"
     address: str
     text: str
-    reference: str      # what it is about: an appeal id, a case id
-    subject: str = ""   # e-mail subject / inbox title
-    body: str = ""      # e-mail body (Ukrainian, then English); "" = text
+    reference: str  # what it is about: an appeal id, a case id
+    subject: str = ""  # e-mail subject / inbox title
+    body: str = ""  # e-mail body (Ukrainian, then English); "" = text
     message_id: str = ""  # the notification's id: the same message keeps it when sent again
 
 
 class Sender(Protocol):
     """A channel adapter (SMS gateway, SMTP, push). Returns the provider's message id."""
+
     channel: str
 
     def send(self, message: Outgoing) -> str: ...
@@ -52,7 +54,7 @@ class Delivery:
     dedupe_key: str | None = None
     recipient_kind: str = ""
     recipient_id: str = ""
-    variables: str = "{}"           # JSON, as stored
+    variables: str = "{}"  # JSON, as stored
     template_version: int = 0
     urgent: bool = False
     not_before: datetime | None = None

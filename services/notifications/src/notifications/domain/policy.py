@@ -1,6 +1,7 @@
 """The delivery rules, as plain functions: which channel reaches a recipient (their channel order,
 opt-outs, valid addresses), quiet hours in their time zone, the back-off between attempts and the
 rate limit per recipient."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 CHANNELS = ("sms", "email", "push", "inbox")
-DEFAULT_ORDER = {"applicant": ("sms", "email"), "person": ("sms", "email", "push"),
-                 "case_manager": ("inbox", "email")}
+DEFAULT_ORDER = {"applicant": ("sms", "email"), "person": ("sms", "email", "push"), "case_manager": ("inbox", "email")}
 DEFAULT_TIMEZONE = "Europe/Kyiv"
 # channels a person does not hear in the night: the in-app inbox waits to be opened
 QUIET_CHANNELS = ("sms", "email", "push")
@@ -55,9 +55,10 @@ def normalise(channel: str, raw: str) -> str:
 @dataclass(frozen=True)
 class Preferences:
     """A recipient's own choices (all optional): channel order, channels opted out of, quiet hours."""
+
     channel_order: tuple[str, ...] = ()
     opted_out: frozenset[str] = frozenset()
-    quiet_start: str = ""           # "HH:MM" in their time zone; "" = the platform default
+    quiet_start: str = ""  # "HH:MM" in their time zone; "" = the platform default
     quiet_end: str = ""
     timezone: str = ""
 
@@ -71,7 +72,7 @@ class Preferences:
 class ChannelChoice:
     channel: str = ""
     address: str = ""
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)   # (channel, status, reason)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, status, reason)
 
     @property
     def outcome(self) -> str:
@@ -137,8 +138,9 @@ def _hhmm(text: str) -> time:
 
 def quiet_until(now: datetime, prefs: Preferences, tz_name: str) -> datetime | None:
     """When the quiet hours around ``now`` end (UTC), or None when it is not quiet now."""
-    start, end = (prefs.quiet_start, prefs.quiet_end) if prefs.quiet_start and prefs.quiet_end \
-        else default_quiet_hours()
+    start, end = (
+        (prefs.quiet_start, prefs.quiet_end) if prefs.quiet_start and prefs.quiet_end else default_quiet_hours()
+    )
     if not start or not end:
         return None
     tz = zone(prefs.timezone or tz_name)

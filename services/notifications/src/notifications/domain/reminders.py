@@ -7,6 +7,7 @@ reminder is cancelled), and hands the message to the pipeline under the reminder
 crash after the claim, a lapsed claim taken over by another process, or a restart never sends
 it twice. Plain Python: no nameko, SQLAlchemy or gRPC here.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -20,20 +21,20 @@ STATES = ("pending", "claimed", "sent", "cancelled", "failed")
 OPEN_STEP = ("planned", "in_progress")
 
 DEFAULT_ZONE = ZoneInfo("Europe/Kyiv")
-REMIND_AT = time(9, 0)              # a "due tomorrow" reminder goes out at 09:00 the day before (Kyiv time)
+REMIND_AT = time(9, 0)  # a "due tomorrow" reminder goes out at 09:00 the day before (Kyiv time)
 CLAIM_LEASE = timedelta(minutes=5)  # a claim not finished within this is taken over by another process
-MAX_ATTEMPTS = 5                    # then the reminder is failed, with its last error
+MAX_ATTEMPTS = 5  # then the reminder is failed, with its last error
 RETRY_FIRST = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
 class Reminder:
-    key: str                  # unique; also the pipeline's dedupe key (with the recipient)
-    kind: str                 # step_due | step_overdue | review_due
+    key: str  # unique; also the pipeline's dedupe key (with the recipient)
+    kind: str  # step_due | step_overdue | review_due
     case_id: str
-    due_at: datetime          # when to send (aware, UTC)
-    subject_ref: str = ""     # the step id (steps); "" for a review
-    due_on: str = ""          # the step's or review's date (ISO), shown in the message
+    due_at: datetime  # when to send (aware, UTC)
+    subject_ref: str = ""  # the step id (steps); "" for a review
+    due_on: str = ""  # the step's or review's date (ISO), shown in the message
     case_number: str = ""
     state: str = "pending"
     claimed_by: str = ""
@@ -43,7 +44,7 @@ class Reminder:
     reminder_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     sent_at: datetime | None = None
-    notifications: str = ""   # the pipeline's ids of what was enqueued (comma-separated)
+    notifications: str = ""  # the pipeline's ids of what was enqueued (comma-separated)
 
     def retry_at(self, now: datetime) -> datetime:
         """Back-off after a failed attempt: 30 s, 1, 2, 4 min …"""
@@ -52,8 +53,14 @@ class Reminder:
     def failed(self, error: str, now: datetime) -> Reminder:
         """After an attempt that failed: again later, or failed for good after MAX_ATTEMPTS."""
         state = "failed" if self.attempts >= MAX_ATTEMPTS else "pending"
-        return replace(self, state=state, claimed_by="", claimed_at=None, last_error=error[:500],
-                       due_at=self.due_at if state == "failed" else self.retry_at(now))
+        return replace(
+            self,
+            state=state,
+            claimed_by="",
+            claimed_at=None,
+            last_error=error[:500],
+            due_at=self.due_at if state == "failed" else self.retry_at(now),
+        )
 
 
 def step_key(kind: str, case_id: str, step_id: str) -> str:
@@ -82,7 +89,7 @@ def parse_day(text: str) -> date:
 
 @dataclass(frozen=True)
 class Recipient:
-    kind: str   # "person" | "case_manager" (the pipeline's recipient kinds)
+    kind: str  # "person" | "case_manager" (the pipeline's recipient kinds)
     id: str
 
 
@@ -101,7 +108,8 @@ def step_recipients(kind: str, responsible_kind: str, person_id: str, manager_id
 @dataclass(frozen=True)
 class Decision:
     """What to do with a claimed reminder once the case has been looked at again."""
-    action: str                 # "send" | "cancel" | "reschedule"
+
+    action: str  # "send" | "cancel" | "reschedule"
     reason: str = ""
     recipients: tuple[Recipient, ...] = ()
     due_on: str = ""
@@ -131,8 +139,7 @@ def decide(reminder: Reminder, parties: dict | None, now: datetime, zone: ZoneIn
         if due_on != reminder.due_on:
             moved = step_due_at(parse_day(due_on), now, zone)
             if moved > now:  # the step was moved to a later day: remind the day before that one
-                return Decision("reschedule", "строк кроку змінено / the step was moved", due_on=due_on,
-                                due_at=moved)
+                return Decision("reschedule", "строк кроку змінено / the step was moved", due_on=due_on, due_at=moved)
         if now.astimezone(zone).date() > parse_day(due_on):  # too late for "due tomorrow": the overdue one tells
             return Decision("cancel", "строк кроку минув / the step is overdue already")
     elif reminder.kind == STEP_OVERDUE and parse_day(due_on) >= now.astimezone(zone).date():

@@ -20,6 +20,7 @@ caller did not give is an error, not an empty string). Babel filters, in the loc
 ``{{ t|datetime }}`` (ISO time, shown in the recipient's time zone), ``{{ amount|money }}`` (hryvnias),
 ``{{ n|number }}``. What a person reads is Ukrainian first, then English after " / ".
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -55,15 +56,15 @@ class TemplateSource:
     key: str
     version: int
     variables: tuple[str, ...]
-    texts: dict          # {"uk": {"subject", "text"}, "en": {...}}
+    texts: dict  # {"uk": {"subject", "text"}, "en": {...}}
 
 
 @dataclass(frozen=True)
 class Rendered:
     template: str
     version: int
-    subject: str          # "uk / en"
-    text: str             # "uk / en" (one line: SMS, push, inbox)
+    subject: str  # "uk / en"
+    text: str  # "uk / en" (one line: SMS, push, inbox)
     text_uk: str
     text_en: str
     subject_uk: str = ""
@@ -83,9 +84,12 @@ def catalogue() -> dict[str, dict[int, TemplateSource]]:
     found: dict[str, dict[int, TemplateSource]] = {}
     for path in sorted(TEMPLATE_DIR.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        source = TemplateSource(data["key"], int(data["version"]), tuple(data.get("variables", ())),
-                                {loc: {"subject": data[loc].get("subject", ""), "text": data[loc].get("text", "")}
-                                 for loc in LOCALES})
+        source = TemplateSource(
+            data["key"],
+            int(data["version"]),
+            tuple(data.get("variables", ())),
+            {loc: {"subject": data[loc].get("subject", ""), "text": data[loc].get("text", "")} for loc in LOCALES},
+        )
         if path.name != f"{source.key}.v{source.version}.toml":
             raise ValueError(f"{path.name}: must be named {source.key}.v{source.version}.toml")
         found.setdefault(source.key, {})[source.version] = source
@@ -105,8 +109,9 @@ def source(key: str, version: int | None = None) -> TemplateSource:
         raise TemplateProblem("template", f"невідомий шаблон {key!r} / unknown template {key!r}")
     version = version or max(versions)
     if version not in versions:
-        raise TemplateProblem("version", f"шаблон {key!r} не має версії {version} / "
-                                         f"template {key!r} has no version {version}")
+        raise TemplateProblem(
+            "version", f"шаблон {key!r} не має версії {version} / template {key!r} has no version {version}"
+        )
     return versions[version]
 
 
@@ -115,9 +120,11 @@ def render(key: str, variables: dict, version: int | None = None, timezone: str 
     src = source(key, version)
     unknown = sorted(set(variables) - set(src.variables))
     if unknown:
-        raise TemplateProblem(f"variables.{unknown[0]}",
-                              f"невідома змінна шаблону {src.key} v{src.version}: {unknown[0]} / "
-                              f"unknown template variable {unknown[0]} (known: {', '.join(src.variables) or '—'})")
+        raise TemplateProblem(
+            f"variables.{unknown[0]}",
+            f"невідома змінна шаблону {src.key} v{src.version}: {unknown[0]} / "
+            f"unknown template variable {unknown[0]} (known: {', '.join(src.variables) or '—'})",
+        )
     out: dict[str, dict[str, str]] = {}
     for loc in LOCALES:
         out[loc] = {}
@@ -125,23 +132,37 @@ def render(key: str, variables: dict, version: int | None = None, timezone: str 
             try:
                 text = _compiled(src.key, src.version, loc, part, timezone).render(**variables)
             except UndefinedError as exc:
-                raise TemplateProblem(f"variables.{_undefined_name(exc)}",
-                                      f"бракує змінної шаблону: {_undefined_name(exc)} / "
-                                      f"missing template variable: {exc.message}") from None
+                raise TemplateProblem(
+                    f"variables.{_undefined_name(exc)}",
+                    f"бракує змінної шаблону: {_undefined_name(exc)} / missing template variable: {exc.message}",
+                ) from None
             except (TemplateError, ValueError, TypeError, InvalidOperation) as exc:
-                raise TemplateProblem(f"{loc}.{part}", f"шаблон не відображається: {exc} / "
-                                                       f"the template does not render: {exc}") from None
+                raise TemplateProblem(
+                    f"{loc}.{part}", f"шаблон не відображається: {exc} / the template does not render: {exc}"
+                ) from None
             out[loc][part] = " ".join(text.split()) if part == "subject" else text.strip()
         if not out[loc]["text"]:
-            raise TemplateProblem(f"{loc}.text", f"шаблон {src.key} v{src.version} дає порожнє повідомлення / "
-                                                 f"the template renders empty ({loc})")
+            raise TemplateProblem(
+                f"{loc}.text",
+                f"шаблон {src.key} v{src.version} дає порожнє повідомлення / the template renders empty ({loc})",
+            )
         if len(out[loc]["text"]) > MAX_TEXT:
-            raise TemplateProblem(f"{loc}.text", f"повідомлення довше {MAX_TEXT} символів / "
-                                                 f"the message is longer than {MAX_TEXT} characters")
+            raise TemplateProblem(
+                f"{loc}.text",
+                f"повідомлення довше {MAX_TEXT} символів / the message is longer than {MAX_TEXT} characters",
+            )
     uk, en = out["uk"], out["en"]
     subject = " / ".join(s for s in (uk["subject"], en["subject"]) if s)
-    return Rendered(src.key, src.version, subject, f"{uk['text']} / {en['text']}", uk["text"], en["text"],
-                    uk["subject"], en["subject"])
+    return Rendered(
+        src.key,
+        src.version,
+        subject,
+        f"{uk['text']} / {en['text']}",
+        uk["text"],
+        en["text"],
+        uk["subject"],
+        en["subject"],
+    )
 
 
 def _undefined_name(exc: UndefinedError) -> str:

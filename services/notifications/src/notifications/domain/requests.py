@@ -1,4 +1,5 @@
 """What another part of the notifications service asks the pipeline to send (``service_layer.outbound``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,14 +16,14 @@ class BadRequest(ValueError):
 
 @dataclass(frozen=True)
 class NotificationRequest:
-    recipient_kind: str          # "applicant" | "person" | "case_manager"
+    recipient_kind: str  # "applicant" | "person" | "case_manager"
     recipient_id: str
-    template: str                # a template key, e.g. "appeal.accepted"
+    template: str  # a template key, e.g. "appeal.accepted"
     variables: dict = field(default_factory=dict, hash=False)
-    dedupe_key: str = ""         # one notification per key, ever: a second enqueue is a no-op
-    not_before: datetime | None = None   # not sent before (a reminder's due time); aware datetime
-    urgent: bool = False         # ignores quiet hours
-    reference: str = ""          # what it is about (an appeal id, a case number): ListDeliveries finds it by this
+    dedupe_key: str = ""  # one notification per key, ever: a second enqueue is a no-op
+    not_before: datetime | None = None  # not sent before (a reminder's due time); aware datetime
+    urgent: bool = False  # ignores quiet hours
+    reference: str = ""  # what it is about (an appeal id, a case number): ListDeliveries finds it by this
 
     def check(self) -> None:
         if self.recipient_kind not in RECIPIENT_KINDS:

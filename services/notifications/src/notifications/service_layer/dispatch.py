@@ -13,6 +13,7 @@ A failed send is tried again after a back-off (base · 2ⁿ); after ``max_attemp
 letter (status ``dead_letter``). A crash between the send and step 4 sends it again once the
 lease runs out (at least once: e-mail keeps the same Message-ID, so a receiver can tell).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,19 +54,22 @@ class DispatchSettings:
     lease: float = 120.0
     max_attempts: int = 5
     retry_base: float = 5.0
-    rate_limit: int = 20          # messages per recipient per window (0: no limit); the inbox is not counted
+    rate_limit: int = 20  # messages per recipient per window (0: no limit); the inbox is not counted
     rate_window: float = 3600.0
-    lanes: int = 4                # messages sent at once (the service gives each a green thread)
+    lanes: int = 4  # messages sent at once (the service gives each a green thread)
 
     @classmethod
     def from_environment(cls) -> DispatchSettings:
         env = os.environ.get
-        return cls(batch=int(env("EKM_NOTIFY_BATCH", "200")), lease=float(env("EKM_NOTIFY_LEASE_SECONDS", "120")),
-                   max_attempts=int(env("EKM_NOTIFY_MAX_ATTEMPTS", "5")),
-                   retry_base=float(env("EKM_NOTIFY_RETRY_BASE_SECONDS", "5")),
-                   rate_limit=int(env("EKM_NOTIFY_RATE_LIMIT", "20")),
-                   rate_window=float(env("EKM_NOTIFY_RATE_WINDOW_SECONDS", "3600")),
-                   lanes=int(env("EKM_NOTIFY_LANES", env("EKM_SMTP_CONNECTIONS", "4"))))
+        return cls(
+            batch=int(env("EKM_NOTIFY_BATCH", "200")),
+            lease=float(env("EKM_NOTIFY_LEASE_SECONDS", "120")),
+            max_attempts=int(env("EKM_NOTIFY_MAX_ATTEMPTS", "5")),
+            retry_base=float(env("EKM_NOTIFY_RETRY_BASE_SECONDS", "5")),
+            rate_limit=int(env("EKM_NOTIFY_RATE_LIMIT", "20")),
+            rate_window=float(env("EKM_NOTIFY_RATE_WINDOW_SECONDS", "3600")),
+            lanes=int(env("EKM_NOTIFY_LANES", env("EKM_SMTP_CONNECTIONS", "4"))),
+        )
 
 
 @dataclass
@@ -74,11 +78,17 @@ class Outcome:
     values: dict
     attempts: list[dict] = field(default_factory=list)
     inbox: dict | None = None
-    audit: str = ""          # the audit action ("" for a deferral)
+    audit: str = ""  # the audit action ("" for a deferral)
 
 
-def dispatch_once(uow_factory, resolve: Resolver, senders: dict, settings: DispatchSettings,
-                  now: datetime | None = None, map_lanes=None) -> int:
+def dispatch_once(
+    uow_factory,
+    resolve: Resolver,
+    senders: dict,
+    settings: DispatchSettings,
+    now: datetime | None = None,
+    map_lanes=None,
+) -> int:
     """One round; returns how many notifications it took (0: nothing was due). ``map_lanes``
     (like ``map``; the service passes a green pool's ``imap``) sends up to ``settings.lanes``
     lanes at once, each recipient's notifications in one lane."""
@@ -102,45 +112,95 @@ def dispatch_once(uow_factory, resolve: Resolver, senders: dict, settings: Dispa
         prefs = uow.repo.preferences_of(recipients)
         sent = uow.repo.sent_times(recipients, now - timedelta(seconds=settings.rate_window))
 
-    def lane(batch: list[Delivery]) -> list[Outcome]:   # one recipient's notifications stay in one lane, in order
-        return [_traced(d, lambda d=d: deliver(d, contacts.get((d.recipient_kind, d.recipient_id), {}),
-                                               prefs.get((d.recipient_kind, d.recipient_id), policy.Preferences()),
-                                               sent, senders, settings, now)) for d in batch]
+    def lane(batch: list[Delivery]) -> list[Outcome]:  # one recipient's notifications stay in one lane, in order
+        return [
+            _traced(
+                d,
+                lambda d=d: deliver(
+                    d,
+                    contacts.get((d.recipient_kind, d.recipient_id), {}),
+                    prefs.get((d.recipient_kind, d.recipient_id), policy.Preferences()),
+                    sent,
+                    senders,
+                    settings,
+                    now,
+                ),
+            )
+            for d in batch
+        ]
+
     lanes: dict[int, list[Delivery]] = {}
     for d in claimed:
         lanes.setdefault(hash((d.recipient_kind, d.recipient_id)) % max(1, settings.lanes), []).append(d)
     outcomes = [o for done in (map_lanes or map)(lane, list(lanes.values())) for o in done]
-    audit = [AuditEntry(SERVICE_ACTOR[0], SERVICE_ACTOR[1], o.audit, o.delivery.recipient_kind,
-                        o.delivery.recipient_id, PURPOSE, {
-                            "delivery_id": o.delivery.delivery_id, "reference": o.delivery.reference,
-                            "template": o.delivery.template, "version": o.delivery.template_version,
-                            "channel": o.values.get("channel", ""),
-                            "status": o.values.get("status", o.delivery.status)}).row()
-             for o in outcomes if o.audit]
-    with uow_factory() as uow:   # one transaction, a few statements, for the whole batch
+    audit = [
+        AuditEntry(
+            SERVICE_ACTOR[0],
+            SERVICE_ACTOR[1],
+            o.audit,
+            o.delivery.recipient_kind,
+            o.delivery.recipient_id,
+            PURPOSE,
+            {
+                "delivery_id": o.delivery.delivery_id,
+                "reference": o.delivery.reference,
+                "template": o.delivery.template,
+                "version": o.delivery.template_version,
+                "channel": o.values.get("channel", ""),
+                "status": o.values.get("status", o.delivery.status),
+            },
+        ).row()
+        for o in outcomes
+        if o.audit
+    ]
+    with uow_factory() as uow:  # one transaction, a few statements, for the whole batch
         uow.repo.finish_many(token, [(o.delivery, o.values, o.attempts, o.inbox) for o in outcomes], audit)
         uow.commit()
     return len(claimed)
 
 
-def deliver(d: Delivery, contact, prefs: policy.Preferences, sent: dict, senders: dict,
-            settings: DispatchSettings, now: datetime) -> Outcome:
+def deliver(
+    d: Delivery,
+    contact,
+    prefs: policy.Preferences,
+    sent: dict,
+    senders: dict,
+    settings: DispatchSettings,
+    now: datetime,
+) -> Outcome:
     """What becomes of one claimed notification now (the send happens here; nothing is written)."""
     attempt_no = d.attempts + 1
     key = (d.recipient_kind, d.recipient_id)
 
     def attempt(channel, status, error="", address="", provider_id=""):
-        return dict(attempt_id=str(uuid.uuid4()), delivery_id=d.delivery_id, attempt_no=attempt_no, channel=channel,
-                    status=status, error=error[:1000], recipient_masked=mask(address) if address else "",
-                    provider_id=provider_id, at=now)
+        return dict(
+            attempt_id=str(uuid.uuid4()),
+            delivery_id=d.delivery_id,
+            attempt_no=attempt_no,
+            channel=channel,
+            status=status,
+            error=error[:1000],
+            recipient_masked=mask(address) if address else "",
+            provider_id=provider_id,
+            at=now,
+        )
 
     def final(status, error, attempts, **values):
-        return Outcome(d, dict(status=status, error=error[:2000], due_at=None, attempts=attempt_no, **values),
-                       attempts, audit=f"message.{status}")
+        return Outcome(
+            d,
+            dict(status=status, error=error[:2000], due_at=None, attempts=attempt_no, **values),
+            attempts,
+            audit=f"message.{status}",
+        )
 
     if isinstance(contact, Exception):
-        return _failed(d, attempt(_first_channel(d, prefs), "failed", f"контакт недоступний / contact "
-                                  f"unavailable: {contact}"), settings, now, attempt_no)
+        return _failed(
+            d,
+            attempt(_first_channel(d, prefs), "failed", f"контакт недоступний / contact unavailable: {contact}"),
+            settings,
+            now,
+            attempt_no,
+        )
     if contact is None:
         reason = "отримувача не знайдено / recipient not found"
         return final("invalid", reason, [attempt("", "invalid", reason)])
@@ -165,28 +225,82 @@ def deliver(d: Delivery, contact, prefs: policy.Preferences, sent: dict, senders
         if later is not None:
             return Outcome(d, dict(due_at=later, error=f"{reason}: {later.isoformat()}"))
     if channel == "inbox":
-        item = dict(item_id=d.delivery_id, manager_id=d.recipient_id, template=d.template,
-                    template_version=rendered.version, title=rendered.subject, text=rendered.text,
-                    reference=d.reference, urgent=d.urgent, created_at=now, read_at=None)
-        return Outcome(d, dict(status="sent", error="", due_at=None, attempts=attempt_no, channel="inbox",
-                               recipient_masked="", locale=rendered.locale, sent_at=now, provider_id=d.delivery_id),
-                       skipped + [attempt("inbox", "sent", provider_id=d.delivery_id)], item, "message.sent")
-    message = Outgoing(channel, address, rendered.text, d.reference, subject=rendered.subject,
-                       body=rendered.email_body() if channel == "email" else "", message_id=d.delivery_id)
+        item = dict(
+            item_id=d.delivery_id,
+            manager_id=d.recipient_id,
+            template=d.template,
+            template_version=rendered.version,
+            title=rendered.subject,
+            text=rendered.text,
+            reference=d.reference,
+            urgent=d.urgent,
+            created_at=now,
+            read_at=None,
+        )
+        return Outcome(
+            d,
+            dict(
+                status="sent",
+                error="",
+                due_at=None,
+                attempts=attempt_no,
+                channel="inbox",
+                recipient_masked="",
+                locale=rendered.locale,
+                sent_at=now,
+                provider_id=d.delivery_id,
+            ),
+            skipped + [attempt("inbox", "sent", provider_id=d.delivery_id)],
+            item,
+            "message.sent",
+        )
+    message = Outgoing(
+        channel,
+        address,
+        rendered.text,
+        d.reference,
+        subject=rendered.subject,
+        body=rendered.email_body() if channel == "email" else "",
+        message_id=d.delivery_id,
+    )
     try:
         provider_id = senders[channel].send(message)
     except PermanentSendError as exc:
-        return final("invalid", str(exc), skipped + [attempt(channel, "invalid", str(exc), address)],
-                     channel=channel, recipient_masked=mask(address))
+        return final(
+            "invalid",
+            str(exc),
+            skipped + [attempt(channel, "invalid", str(exc), address)],
+            channel=channel,
+            recipient_masked=mask(address),
+        )
     except (OSError, smtplib.SMTPException, KeyError) as exc:
-        return _failed(d, attempt(channel, "failed", f"{type(exc).__name__}: {exc}", address), settings, now,
-                       attempt_no, skipped, channel=channel, recipient_masked=mask(address))
+        return _failed(
+            d,
+            attempt(channel, "failed", f"{type(exc).__name__}: {exc}", address),
+            settings,
+            now,
+            attempt_no,
+            skipped,
+            channel=channel,
+            recipient_masked=mask(address),
+        )
     sent.setdefault(key, []).append(now)
-    return Outcome(d, dict(status="sent", error="", due_at=None, attempts=attempt_no, channel=channel,
-                           recipient_masked=mask(address), locale=rendered.locale, provider_id=provider_id[:128],
-                           sent_at=now),
-                   skipped + [attempt(channel, "sent", address=address, provider_id=provider_id[:128])],
-                   audit="message.sent")
+    return Outcome(
+        d,
+        dict(
+            status="sent",
+            error="",
+            due_at=None,
+            attempts=attempt_no,
+            channel=channel,
+            recipient_masked=mask(address),
+            locale=rendered.locale,
+            provider_id=provider_id[:128],
+            sent_at=now,
+        ),
+        skipped + [attempt(channel, "sent", address=address, provider_id=provider_id[:128])],
+        audit="message.sent",
+    )
 
 
 def _traced(d: Delivery, work: Callable[[], Outcome]) -> Outcome:
@@ -194,24 +308,45 @@ def _traced(d: Delivery, work: Callable[[], Outcome]) -> Outcome:
     parent = extract({"traceparent": d.traceparent}) if d.traceparent else None
     with tracer.start_as_current_span("notifications.send", context=parent, kind=SpanKind.PRODUCER) as span:
         outcome = work()
-        span.set_attributes({"ekm.delivery_id": d.delivery_id, "ekm.template": d.template,
-                             "ekm.channel": outcome.values.get("channel", ""),
-                             "ekm.status": outcome.values.get("status", "queued")})
+        span.set_attributes(
+            {
+                "ekm.delivery_id": d.delivery_id,
+                "ekm.template": d.template,
+                "ekm.channel": outcome.values.get("channel", ""),
+                "ekm.status": outcome.values.get("status", "queued"),
+            }
+        )
         return outcome
 
 
-def _failed(d: Delivery, failed_attempt: dict, settings: DispatchSettings, now: datetime, attempt_no: int,
-            skipped: list | None = None, **values) -> Outcome:
+def _failed(
+    d: Delivery,
+    failed_attempt: dict,
+    settings: DispatchSettings,
+    now: datetime,
+    attempt_no: int,
+    skipped: list | None = None,
+    **values,
+) -> Outcome:
     attempts = (skipped or []) + [failed_attempt]
     if attempt_no >= settings.max_attempts:
-        error = f"{attempt_no} спроб не вдалися, останнє повідомлення недоставлене / {attempt_no} attempts " \
-                f"failed (dead letter): {failed_attempt['error']}"
+        error = (
+            f"{attempt_no} спроб не вдалися, останнє повідомлення недоставлене / {attempt_no} attempts "
+            f"failed (dead letter): {failed_attempt['error']}"
+        )
         log.warning("notification %s is a dead letter after %s attempts", d.delivery_id, attempt_no)
-        return Outcome(d, dict(status="dead_letter", error=error[:2000], due_at=None, attempts=attempt_no,
-                               **values), attempts, audit="message.dead_letter")
+        return Outcome(
+            d,
+            dict(status="dead_letter", error=error[:2000], due_at=None, attempts=attempt_no, **values),
+            attempts,
+            audit="message.dead_letter",
+        )
     retry_at = now + policy.backoff(attempt_no, settings.retry_base)
-    return Outcome(d, dict(status="queued", error=failed_attempt["error"], due_at=retry_at, attempts=attempt_no,
-                           **values), attempts)
+    return Outcome(
+        d,
+        dict(status="queued", error=failed_attempt["error"], due_at=retry_at, attempts=attempt_no, **values),
+        attempts,
+    )
 
 
 def _first_channel(d: Delivery, prefs: policy.Preferences) -> str:

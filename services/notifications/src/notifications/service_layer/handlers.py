@@ -1,4 +1,5 @@
 """The notifications service's use cases. None knows about gRPC or nameko."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,9 @@ CASE_NUMBER = re.compile(r"^CASE-\d{4}-[A-Z0-9]{7}$")
 NOT_FOUND = "Журнал доставки не знайдено / no delivery log found"
 
 
-def acknowledge_appeal(event: Envelope, uow: UnitOfWork, fetch_contact: ContactSource | None = None,
-                       senders: dict | None = None) -> str | None:
+def acknowledge_appeal(
+    event: Envelope, uow: UnitOfWork, fetch_contact: ContactSource | None = None, senders: dict | None = None
+) -> str | None:
     """``intake.appeal.accepted``: tell the applicant their tracking number — once per appeal.
 
     The acknowledgement goes through the outbound pipeline (``outbound.enqueue``): a notification
@@ -51,10 +53,14 @@ def _acknowledgement(event: Envelope) -> NotificationRequest | None:
         raise PermanentEventError("appeal.accepted without appeal_id or tracking_number")
     crisis = event.data.get("screening_level") == "crisis"
     return NotificationRequest(
-        recipient_kind="applicant", recipient_id=appeal_id,
+        recipient_kind="applicant",
+        recipient_id=appeal_id,
         template="appeal.accepted.crisis" if crisis else "appeal.accepted",
         variables={"tracking_number": tracking_number},
-        dedupe_key=f"{APPEAL_ACKNOWLEDGEMENT}:{appeal_id}", urgent=True, reference=appeal_id)
+        dedupe_key=f"{APPEAL_ACKNOWLEDGEMENT}:{appeal_id}",
+        urgent=True,
+        reference=appeal_id,
+    )
 
 
 def acknowledge_appeals(events: list[Envelope], uow: UnitOfWork) -> list[str]:
@@ -63,8 +69,9 @@ def acknowledge_appeals(events: list[Envelope], uow: UnitOfWork) -> list[str]:
     return enqueue_many(uow, requests) if requests else []
 
 
-def deliveries_for(reference: str, principal: Principal, uow: UnitOfWork, case_of_appeal: CaseOfAppeal,
-                   check_case_access: CaseCheck) -> list[Delivery]:
+def deliveries_for(
+    reference: str, principal: Principal, uow: UnitOfWork, case_of_appeal: CaseOfAppeal, check_case_access: CaseCheck
+) -> list[Delivery]:
     """The delivery log about one appeal (its id) or one case (its number), for whoever may see it.
 
     A case manager or supervisor sees the log of an appeal whose case they may see (intake says
@@ -93,15 +100,24 @@ def deliveries_for(reference: str, principal: Principal, uow: UnitOfWork, case_o
     found = uow.repo.for_references(references)
     if operator or (case and case.get("identifiers_only")):
         found = [d.identifiers_only() for d in found]
-    _audit(uow, "deliveries.read", reference, PURPOSE_LOG, actor=(principal.user_id, principal.role),
-           subject_type=subject_type, case_number=(case or {}).get("case_number", ""),
-           deliveries=[d.delivery_id for d in found], identifiers_only=operator)
+    _audit(
+        uow,
+        "deliveries.read",
+        reference,
+        PURPOSE_LOG,
+        actor=(principal.user_id, principal.role),
+        subject_type=subject_type,
+        case_number=(case or {}).get("case_number", ""),
+        deliveries=[d.delivery_id for d in found],
+        identifiers_only=operator,
+    )
     uow.commit()
     return found
 
 
-def delivery_log(reference: str, principal: Principal, uow: UnitOfWork, case_of_appeal: CaseOfAppeal,
-                 check_case_access: CaseCheck) -> tuple[list[Delivery], dict[str, list[dict]]]:
+def delivery_log(
+    reference: str, principal: Principal, uow: UnitOfWork, case_of_appeal: CaseOfAppeal, check_case_access: CaseCheck
+) -> tuple[list[Delivery], dict[str, list[dict]]]:
     """``deliveries_for`` (the same relation checks) with every attempt of each delivery; where the
     delivery is shown by identifiers only, so are its attempts (no masked address)."""
     found = deliveries_for(reference, principal, uow, case_of_appeal, check_case_access)
@@ -119,7 +135,14 @@ def _visible_case(check_case_access: CaseCheck, principal: Principal, case_numbe
         raise NotFound(NOT_FOUND) from None
 
 
-def _audit(uow: UnitOfWork, action: str, subject_id: str, purpose: str, actor=SERVICE_ACTOR,
-           subject_type: str = "appeal", **details) -> None:
+def _audit(
+    uow: UnitOfWork,
+    action: str,
+    subject_id: str,
+    purpose: str,
+    actor=SERVICE_ACTOR,
+    subject_type: str = "appeal",
+    **details,
+) -> None:
     """One entry of notifications' hash-chained audit log: identifiers only (never an address)."""
     uow.audit(AuditEntry(actor[0], actor[1], action, subject_type, subject_id, purpose, details))

@@ -10,6 +10,7 @@ back-off and logs every attempt.
 A template that does not exist or does not render with these variables (an unknown or missing
 variable, an empty text) is stored as ``invalid`` with the reason, and nothing is sent.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,17 +44,30 @@ def _row(request: NotificationRequest, now: datetime, traceparent: str | None) -
     status, error, version = QUEUED, "", 0
     try:
         version = current_version(request.template)
-        render(request.template, request.variables, version)   # bad input is refused now, not at send time
+        render(request.template, request.variables, version)  # bad input is refused now, not at send time
     except TemplateProblem as problem:
         status, error = INVALID, f"{problem.field}: {problem.message}"
     due = None if status == INVALID else (request.not_before or now)
-    return Delivery(reference=request.reference or request.recipient_id, template=request.template, channel="",
-                    status=status, recipient_masked="", locale="uk", created_at=now,
-                    dedupe_key=request.dedupe_key, recipient_kind=request.recipient_kind,
-                    recipient_id=request.recipient_id, template_version=version, urgent=bool(request.urgent),
-                    variables=json.dumps(request.variables, ensure_ascii=False, default=str, sort_keys=True),
-                    not_before=request.not_before, due_at=due, error=error, delivery_id=str(uuid.uuid4()),
-                    traceparent=traceparent)
+    return Delivery(
+        reference=request.reference or request.recipient_id,
+        template=request.template,
+        channel="",
+        status=status,
+        recipient_masked="",
+        locale="uk",
+        created_at=now,
+        dedupe_key=request.dedupe_key,
+        recipient_kind=request.recipient_kind,
+        recipient_id=request.recipient_id,
+        template_version=version,
+        urgent=bool(request.urgent),
+        variables=json.dumps(request.variables, ensure_ascii=False, default=str, sort_keys=True),
+        not_before=request.not_before,
+        due_at=due,
+        error=error,
+        delivery_id=str(uuid.uuid4()),
+        traceparent=traceparent,
+    )
 
 
 def _traceparent() -> str | None:

@@ -10,6 +10,7 @@ dies after its claim leaves nothing enqueued; its claim lapses (``CLAIM_LEASE``)
 process takes the reminder over. A process that only hung and wakes up after the takeover finds
 the key enqueued already (or loses the race on its unique index) and its outcome refused.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,7 @@ from notifications.domain.requests import NotificationRequest
 from notifications.service_layer import outbound
 
 log = logging.getLogger(__name__)
-Parties = Callable[..., "dict | None"]   # cases.case_parties(case_ref, step_id)
+Parties = Callable[..., "dict | None"]  # cases.case_parties(case_ref, step_id)
 BATCH = 50
 
 
@@ -67,22 +68,41 @@ def fire(uow_factory, reminder: Reminder, parties: Parties, now: datetime) -> st
         with uow_factory() as uow:
             store = uow.repo.reminders
             if decision.action == "cancel":
-                done = store.finish(reminder, state="cancelled", last_error=decision.reason, claimed_by="",
-                                    claimed_at=None)
+                done = store.finish(
+                    reminder, state="cancelled", last_error=decision.reason, claimed_by="", claimed_at=None
+                )
                 outcome = "cancelled"
             elif decision.action == "reschedule":
-                done = store.finish(reminder, state="pending", due_at=decision.due_at, due_on=decision.due_on,
-                                    claimed_by="", claimed_at=None, attempts=0, last_error=decision.reason)
+                done = store.finish(
+                    reminder,
+                    state="pending",
+                    due_at=decision.due_at,
+                    due_on=decision.due_on,
+                    claimed_by="",
+                    claimed_at=None,
+                    attempts=0,
+                    last_error=decision.reason,
+                )
                 outcome = "rescheduled"
             else:
                 number = (found or {}).get("case_number") or reminder.case_number
-                ids = [outbound.enqueue(uow, NotificationRequest(
-                    recipient_kind=r.kind, recipient_id=r.id, template=_template(reminder.kind, r.kind),
-                    variables={"case_number": number, "due_on": decision.due_on},
-                    dedupe_key=n.reminder_notice_key(reminder.key, r.kind), reference=number))
-                    for r in decision.recipients]
-                done = store.finish(reminder, state="sent", sent_at=now, notifications=",".join(ids),
-                                    case_number=number, last_error="")
+                ids = [
+                    outbound.enqueue(
+                        uow,
+                        NotificationRequest(
+                            recipient_kind=r.kind,
+                            recipient_id=r.id,
+                            template=_template(reminder.kind, r.kind),
+                            variables={"case_number": number, "due_on": decision.due_on},
+                            dedupe_key=n.reminder_notice_key(reminder.key, r.kind),
+                            reference=number,
+                        ),
+                    )
+                    for r in decision.recipients
+                ]
+                done = store.finish(
+                    reminder, state="sent", sent_at=now, notifications=",".join(ids), case_number=number, last_error=""
+                )
                 outcome = "sent"
             if not done:
                 uow.rollback()
@@ -101,14 +121,26 @@ def _template(kind: str, recipient_kind: str) -> str:
 def _failed(uow_factory, reminder: Reminder, error: str, now: datetime) -> str:
     after = reminder.failed(error, now)
     with uow_factory() as uow:
-        done = uow.repo.reminders.finish(reminder, state=after.state, due_at=after.due_at, claimed_by="",
-                                         claimed_at=None, last_error=after.last_error)
+        done = uow.repo.reminders.finish(
+            reminder,
+            state=after.state,
+            due_at=after.due_at,
+            claimed_by="",
+            claimed_at=None,
+            last_error=after.last_error,
+        )
         uow.commit()
     return ("failed" if after.state == "failed" else "retry") if done else "lost"
 
 
-def run_due(uow_factory, worker: str, parties: Parties, now: datetime | None = None, batches: int = 20,
-            budget_seconds: float = 3.0) -> dict:
+def run_due(
+    uow_factory,
+    worker: str,
+    parties: Parties,
+    now: datetime | None = None,
+    batches: int = 20,
+    budget_seconds: float = 3.0,
+) -> dict:
     """What the timer does: up to ``batches`` batches of due reminders, for at most about
     ``budget_seconds`` (so a stopping service does not wait long); the count of each outcome."""
     counts: dict[str, int] = {}

@@ -1,5 +1,6 @@
 """What people do with the pipeline directly: a case manager's in-app inbox, a recipient's own
 preferences, staff previewing a template or sending a test message."""
+
 from __future__ import annotations
 
 import uuid
@@ -64,8 +65,15 @@ def my_preferences(uow: UnitOfWork, principal: Principal) -> policy.Preferences:
     return uow.repo.preferences_of([(kind, principal.user_id)]).get((kind, principal.user_id), policy.Preferences())
 
 
-def set_my_preferences(uow: UnitOfWork, principal: Principal, channel_order: list[str], opted_out: list[str],
-                       quiet_start: str, quiet_end: str, time_zone: str) -> policy.Preferences:
+def set_my_preferences(
+    uow: UnitOfWork,
+    principal: Principal,
+    channel_order: list[str],
+    opted_out: list[str],
+    quiet_start: str,
+    quiet_end: str,
+    time_zone: str,
+) -> policy.Preferences:
     """A recipient's (or a case manager's) own choices; each field is checked, nothing is stored
     when one is wrong."""
     kind = _own_kind(principal)
@@ -74,34 +82,55 @@ def set_my_preferences(uow: UnitOfWork, principal: Principal, channel_order: lis
     for name, channels in (("channel_order", channel_order), ("opted_out", opted_out)):
         wrong = [c for c in channels if c not in allowed]
         if wrong:
-            problems.append(FieldViolation(name, f"канал недоступний: {wrong[0] or '—'} / channel not available "
-                                                 f"(allowed: {', '.join(allowed)})"))
+            problems.append(
+                FieldViolation(
+                    name,
+                    f"канал недоступний: {wrong[0] or '—'} / channel not available (allowed: {', '.join(allowed)})",
+                )
+            )
     if "inbox" in opted_out:
-        problems.append(FieldViolation("opted_out", "від вхідних у робочому місці відмовитися не можна / "
-                                                    "the workplace inbox cannot be opted out of"))
+        problems.append(
+            FieldViolation(
+                "opted_out",
+                "від вхідних у робочому місці відмовитися не можна / the workplace inbox cannot be opted out of",
+            )
+        )
     for name, value in (("quiet_start", quiet_start), ("quiet_end", quiet_end)):
         if value and not _hhmm_ok(value):
             problems.append(FieldViolation(name, "час у форматі ГГ:ХХ / a time as HH:MM"))
     if bool(quiet_start) != bool(quiet_end):
-        problems.append(FieldViolation("quiet_end" if quiet_start else "quiet_start",
-                                       "вкажіть початок і кінець тихих годин / give both start and end"))
+        problems.append(
+            FieldViolation(
+                "quiet_end" if quiet_start else "quiet_start",
+                "вкажіть початок і кінець тихих годин / give both start and end",
+            )
+        )
     if time_zone and policy.zone(time_zone).key != time_zone:
         problems.append(FieldViolation("time_zone", "невідомий часовий пояс / unknown time zone (IANA name)"))
     if problems:
         raise ValidationError(problems)
-    prefs = policy.Preferences(tuple(dict.fromkeys(channel_order)), frozenset(opted_out), quiet_start, quiet_end,
-                               time_zone)
+    prefs = policy.Preferences(
+        tuple(dict.fromkeys(channel_order)), frozenset(opted_out), quiet_start, quiet_end, time_zone
+    )
     uow.repo.save_preferences(kind, principal.user_id, prefs, _now())
-    uow.audit(AuditEntry(principal.user_id, principal.role, "preferences.write", kind, principal.user_id,
-                         PURPOSE_PREFS, {"channel_order": list(prefs.channel_order),
-                                         "opted_out": sorted(prefs.opted_out)}))
+    uow.audit(
+        AuditEntry(
+            principal.user_id,
+            principal.role,
+            "preferences.write",
+            kind,
+            principal.user_id,
+            PURPOSE_PREFS,
+            {"channel_order": list(prefs.channel_order), "opted_out": sorted(prefs.opted_out)},
+        )
+    )
     uow.commit()
     return prefs
 
 
 def _own_kind(principal: Principal) -> str:
     if principal.role == "recipient":
-        return "person"       # a recipient's user id is their person id
+        return "person"  # a recipient's user id is their person id
     if principal.role in INBOX_OWNERS:
         return "case_manager"
     raise PermissionDenied("Недостатньо прав / not allowed for this role")
@@ -109,8 +138,14 @@ def _own_kind(principal: Principal) -> str:
 
 def _hhmm_ok(value: str) -> bool:
     hours, sep, minutes = value.partition(":")
-    return bool(sep) and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and \
-        0 <= int(hours) < 24 and 0 <= int(minutes) < 60
+    return (
+        bool(sep)
+        and hours.isdigit()
+        and minutes.isdigit()
+        and len(minutes) == 2
+        and 0 <= int(hours) < 24
+        and 0 <= int(minutes) < 60
+    )
 
 
 # staff: preview and test -------------------------------------------------------------------------
@@ -119,8 +154,9 @@ def preview(principal: Principal, template: str, version: int, variables: dict) 
     return _render_or_invalid(template, version, variables)
 
 
-def send_test(uow: UnitOfWork, principal: Principal, senders: dict, template: str, variables: dict,
-              channel: str, address: str) -> Delivery:
+def send_test(
+    uow: UnitOfWork, principal: Principal, senders: dict, template: str, variables: dict, channel: str, address: str
+) -> Delivery:
     """Renders and sends one message to an address now (to test a channel); bad input is
     INVALID_ARGUMENT with the field and nothing is sent. Logged and audited like any delivery."""
     _require(principal, TESTERS)
@@ -133,27 +169,70 @@ def send_test(uow: UnitOfWork, principal: Principal, senders: dict, template: st
     rendered = _render_or_invalid(template, 0, variables)
     now = _now()
     delivery_id = str(uuid.uuid4())
-    message = Outgoing(channel, normalised, rendered.text, f"test:{principal.user_id}"[:64], subject=rendered.subject,
-                       body=rendered.email_body() if channel == "email" else "", message_id=delivery_id)
+    message = Outgoing(
+        channel,
+        normalised,
+        rendered.text,
+        f"test:{principal.user_id}"[:64],
+        subject=rendered.subject,
+        body=rendered.email_body() if channel == "email" else "",
+        message_id=delivery_id,
+    )
     try:
         provider_id, status, error = senders[channel].send(message), "sent", ""
     except PermanentSendError as exc:
         provider_id, status, error = "", "invalid", str(exc)
     except OSError as exc:
         provider_id, status, error = "", "failed", f"{type(exc).__name__}: {exc}"
-    delivery = Delivery(reference=message.reference, template=rendered.template, channel=channel, status=status,
-                        recipient_masked=mask(normalised), locale=rendered.locale, provider_id=provider_id[:128],
-                        delivery_id=delivery_id, created_at=now, dedupe_key=f"test:{delivery_id}",
-                        recipient_kind="test", recipient_id=principal.user_id[:64],
-                        template_version=rendered.version, attempts=1, error=error, sent_at=now if status == "sent"
-                        else None)
+    delivery = Delivery(
+        reference=message.reference,
+        template=rendered.template,
+        channel=channel,
+        status=status,
+        recipient_masked=mask(normalised),
+        locale=rendered.locale,
+        provider_id=provider_id[:128],
+        delivery_id=delivery_id,
+        created_at=now,
+        dedupe_key=f"test:{delivery_id}",
+        recipient_kind="test",
+        recipient_id=principal.user_id[:64],
+        template_version=rendered.version,
+        attempts=1,
+        error=error,
+        sent_at=now if status == "sent" else None,
+    )
     uow.repo.add(delivery)
-    uow.repo.finish(delivery_id, "", {}, [dict(attempt_id=str(uuid.uuid4()), delivery_id=delivery_id, attempt_no=1,
-                                               channel=channel, status=status, error=error,
-                                               recipient_masked=mask(normalised), provider_id=provider_id[:128],
-                                               at=now)], None)
-    uow.audit(AuditEntry(principal.user_id, principal.role, "message.test", "delivery", delivery_id, PURPOSE_TEST,
-                         {"channel": channel, "template": rendered.template, "status": status}))
+    uow.repo.finish(
+        delivery_id,
+        "",
+        {},
+        [
+            dict(
+                attempt_id=str(uuid.uuid4()),
+                delivery_id=delivery_id,
+                attempt_no=1,
+                channel=channel,
+                status=status,
+                error=error,
+                recipient_masked=mask(normalised),
+                provider_id=provider_id[:128],
+                at=now,
+            )
+        ],
+        None,
+    )
+    uow.audit(
+        AuditEntry(
+            principal.user_id,
+            principal.role,
+            "message.test",
+            "delivery",
+            delivery_id,
+            PURPOSE_TEST,
+            {"channel": channel, "template": rendered.template, "status": status},
+        )
+    )
     uow.commit()
     return delivery
 

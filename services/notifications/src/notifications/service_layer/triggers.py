@@ -7,6 +7,7 @@ notify once. Events carry identifiers only; who is in a case now is asked from c
 (``case_parties``) before anything is written, so no database lock is held across the call.
 None of this knows about nameko or gRPC.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -51,14 +52,32 @@ def _parties(parties: Parties, case_ref: str, event: Envelope) -> dict:
     return found
 
 
-def _tell(uow: UnitOfWork, kind: str, recipient_id: str, template: str, variables: dict, key: str,
-          reference: str, urgent: bool = False) -> str:
-    return outbound.enqueue(uow, NotificationRequest(recipient_kind=kind, recipient_id=recipient_id, template=template,
-                                                     variables=variables, dedupe_key=key, urgent=urgent,
-                                                     reference=reference))
+def _tell(
+    uow: UnitOfWork,
+    kind: str,
+    recipient_id: str,
+    template: str,
+    variables: dict,
+    key: str,
+    reference: str,
+    urgent: bool = False,
+) -> str:
+    return outbound.enqueue(
+        uow,
+        NotificationRequest(
+            recipient_kind=kind,
+            recipient_id=recipient_id,
+            template=template,
+            variables=variables,
+            dedupe_key=key,
+            urgent=urgent,
+            reference=reference,
+        ),
+    )
 
 
 # --- a case opened and assigned ---------------------------------------------------------------------------
+
 
 def case_opened(event: Envelope, uow: UnitOfWork, parties: Parties | None = None) -> list[str]:
     """``cases.case.opened``: the assigned case manager's inbox — a crisis (priority urgent, which
@@ -76,12 +95,32 @@ def case_opened(event: Envelope, uow: UnitOfWork, parties: Parties | None = None
         case = parties(case_id) or {}
         manager = str(case.get("assigned_to") or "")
     if manager:
-        return [_tell(uow, "case_manager", manager, n.CASE_ASSIGNED_URGENT if urgent else n.CASE_ASSIGNED,
-                      {"case_number": number}, n.assigned_key(case_id, manager), number, urgent)]
+        return [
+            _tell(
+                uow,
+                "case_manager",
+                manager,
+                n.CASE_ASSIGNED_URGENT if urgent else n.CASE_ASSIGNED,
+                {"case_number": number},
+                n.assigned_key(case_id, manager),
+                number,
+                urgent,
+            )
+        ]
     if urgent and case:
-        return [_tell(uow, "case_manager", supervisor, n.CRISIS_UNASSIGNED, {"case_number": number},
-                      n.unassigned_key(case_id, supervisor), number, True)
-                for supervisor in case.get("supervisors") or []]
+        return [
+            _tell(
+                uow,
+                "case_manager",
+                supervisor,
+                n.CRISIS_UNASSIGNED,
+                {"case_number": number},
+                n.unassigned_key(case_id, supervisor),
+                number,
+                True,
+            )
+            for supervisor in case.get("supervisors") or []
+        ]
     return []  # an ordinary case nobody has yet waits in the supervisors' queue
 
 
@@ -93,23 +132,52 @@ def case_assigned(event: Envelope, uow: UnitOfWork, parties: Parties) -> list[st
         return []
     case = _parties(parties, case_id, event)
     urgent = case.get("screening_level") == "crisis"
-    return [_tell(uow, "case_manager", manager, n.CASE_ASSIGNED_URGENT if urgent else n.CASE_ASSIGNED,
-                  {"case_number": case["case_number"]}, n.assigned_key(case_id, manager), case["case_number"],
-                  urgent)]
+    return [
+        _tell(
+            uow,
+            "case_manager",
+            manager,
+            n.CASE_ASSIGNED_URGENT if urgent else n.CASE_ASSIGNED,
+            {"case_number": case["case_number"]},
+            n.assigned_key(case_id, manager),
+            case["case_number"],
+            urgent,
+        )
+    ]
 
 
 # --- a plan agreed or changed -------------------------------------------------------------------------------
 
-def _plan_notices(uow, case: dict, what: str, version: int, person_template: str, manager_template: str,
-                  variables: dict) -> list[str]:
+
+def _plan_notices(
+    uow, case: dict, what: str, version: int, person_template: str, manager_template: str, variables: dict
+) -> list[str]:
     ids, number = [], case["case_number"]
     variables = {"case_number": number, "version": version, **variables}
     if case.get("person_id"):
-        ids.append(_tell(uow, "person", case["person_id"], person_template, {"version": version},
-                         n.plan_key(what, case["case_id"], version, "person"), number))
+        ids.append(
+            _tell(
+                uow,
+                "person",
+                case["person_id"],
+                person_template,
+                {"version": version},
+                n.plan_key(what, case["case_id"], version, "person"),
+                number,
+            )
+        )
     if case.get("assigned_to"):
-        ids.append(_tell(uow, "case_manager", case["assigned_to"], manager_template, variables,
-                         n.plan_key(what, case["case_id"], version, "case_manager"), number))
+        ids.append(
+            _tell(
+                uow,
+                "case_manager",
+                case["assigned_to"],
+                manager_template,
+                variables,
+                n.plan_key(what, case["case_id"], version, "case_manager"),
+                number,
+            )
+        )
     return ids
 
 
@@ -118,8 +186,15 @@ def plan_agreed(event: Envelope, uow: UnitOfWork, parties: Parties) -> list[str]
     case_id, version = _require(event, "case_id", "version")
     case = _parties(parties, case_id, event)
     channel = str(event.data.get("channel") or "")
-    return _plan_notices(uow, case, "agreed", int(version), n.PLAN_AGREED_PERSON, n.PLAN_AGREED_MANAGER,
-                         {"in_cabinet": channel == "cabinet"})
+    return _plan_notices(
+        uow,
+        case,
+        "agreed",
+        int(version),
+        n.PLAN_AGREED_PERSON,
+        n.PLAN_AGREED_MANAGER,
+        {"in_cabinet": channel == "cabinet"},
+    )
 
 
 def plan_changed(event: Envelope, uow: UnitOfWork, parties: Parties) -> list[str]:
@@ -131,6 +206,7 @@ def plan_changed(event: Envelope, uow: UnitOfWork, parties: Parties) -> list[str
 
 
 # --- steps and reviews: reminders that wait in the database ------------------------------------------------
+
 
 def step_announced(event: Envelope, uow: UnitOfWork, now: datetime | None = None) -> bool:
     """``cases.case.step_due`` / ``case.step_overdue``: a reminder row — a step due soon is
@@ -144,9 +220,17 @@ def step_announced(event: Envelope, uow: UnitOfWork, now: datetime | None = None
     now = now or _now()
     kind = STEP_OVERDUE if event.event_type == "case.step_overdue" else STEP_DUE
     due_at = now if kind == STEP_OVERDUE else step_due_at(day, now)
-    return uow.repo.reminders.add(Reminder(key=step_key(kind, case_id, step_id), kind=kind, case_id=case_id,
-                                           due_at=due_at, subject_ref=step_id, due_on=day.isoformat(),
-                                           case_number=str(event.data.get("case_number") or "")))
+    return uow.repo.reminders.add(
+        Reminder(
+            key=step_key(kind, case_id, step_id),
+            kind=kind,
+            case_id=case_id,
+            due_at=due_at,
+            subject_ref=step_id,
+            due_on=day.isoformat(),
+            case_number=str(event.data.get("case_number") or ""),
+        )
+    )
 
 
 def review_announced(event: Envelope, uow: UnitOfWork, now: datetime | None = None) -> bool:
@@ -156,12 +240,20 @@ def review_announced(event: Envelope, uow: UnitOfWork, now: datetime | None = No
         day = parse_day(due_on)
     except ValueError as exc:
         raise PermanentEventError(f"case.review_due: due_on {due_on!r} is not a date") from exc
-    return uow.repo.reminders.add(Reminder(key=review_key(case_id, day.isoformat()), kind=REVIEW_DUE,
-                                           case_id=case_id, due_at=now or _now(), due_on=day.isoformat(),
-                                           case_number=str(event.data.get("case_number") or "")))
+    return uow.repo.reminders.add(
+        Reminder(
+            key=review_key(case_id, day.isoformat()),
+            kind=REVIEW_DUE,
+            case_id=case_id,
+            due_at=now or _now(),
+            due_on=day.isoformat(),
+            case_number=str(event.data.get("case_number") or ""),
+        )
+    )
 
 
 # --- answers from other services ----------------------------------------------------------------------------
+
 
 def referral_answered(event: Envelope, uow: UnitOfWork, parties: Parties) -> list[str]:
     """``interagency.referral.accepted`` / ``rejected`` / ``completed``: the case manager's inbox."""
@@ -179,8 +271,17 @@ def referral_answered(event: Envelope, uow: UnitOfWork, parties: Parties) -> lis
         variables["reason_uk"], variables["reason_en"] = n.label(n.REJECTIONS, reason)
     if status == "completed":
         variables["success"] = bool(event.data.get("success"))
-    return [_tell(uow, "case_manager", case["assigned_to"], n.REFERRAL_ANSWERED[status], variables,
-                  n.referral_key(referral_id, status), case["case_number"])]
+    return [
+        _tell(
+            uow,
+            "case_manager",
+            case["assigned_to"],
+            n.REFERRAL_ANSWERED[status],
+            variables,
+            n.referral_key(referral_id, status),
+            case["case_number"],
+        )
+    ]
 
 
 def registry_facts_found(event: Envelope, uow: UnitOfWork, parties: Parties) -> list[str]:
@@ -197,6 +298,19 @@ def registry_facts_found(event: Envelope, uow: UnitOfWork, parties: Parties) -> 
     if not case.get("assigned_to"):
         return []
     registry_uk, registry_en = n.label(n.REGISTRIES, str(event.data.get("registry") or ""))
-    return [_tell(uow, "case_manager", case["assigned_to"], n.REGISTRY_FACTS,
-                  {"case_number": case["case_number"], "registry_uk": registry_uk, "registry_en": registry_en,
-                   "count": len(facts)}, n.registry_key(query_id), case["case_number"])]
+    return [
+        _tell(
+            uow,
+            "case_manager",
+            case["assigned_to"],
+            n.REGISTRY_FACTS,
+            {
+                "case_number": case["case_number"],
+                "registry_uk": registry_uk,
+                "registry_en": registry_en,
+                "count": len(facts),
+            },
+            n.registry_key(query_id),
+            case["case_number"],
+        )
+    ]

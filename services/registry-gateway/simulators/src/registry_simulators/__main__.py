@@ -1,4 +1,5 @@
 """``python -m registry_simulators [--host 127.0.0.1] [--port 8081]`` (port 0: any free port)."""
+
 import argparse
 import logging
 import signal
@@ -22,6 +23,7 @@ def main() -> None:
     server = serve(args.host, args.port)
     if args.tls_cert:
         import ssl
+
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(args.tls_cert, args.tls_key)

@@ -1,12 +1,13 @@
 """State Border Guard Service (ДПСУ): border crossings and returns from service."""
+
 from __future__ import annotations
 
 from datetime import date
 
 from lxml import etree
 
-from registry_simulators import demo_people
 from ekm_platform.soap import SoapFault
+from registry_simulators import demo_people
 
 NS = "http://dpsu.gov.ua/xroad/border-crossings/v1"
 
@@ -35,7 +36,9 @@ def get_new_returns(request):
             element = etree.SubElement(response, f"{{{NS}}}return")
             for key in ("sourceId", "rnokpp", "unzr", "lastName", "firstName", "returnedOn", "checkpoint"):
                 value = item[key]
-                etree.SubElement(element, f"{{{NS}}}{key}").text = value.isoformat() if hasattr(value, "isoformat") else value
+                etree.SubElement(element, f"{{{NS}}}{key}").text = (
+                    value.isoformat() if hasattr(value, "isoformat") else value
+                )
     return response
 
 
@@ -44,7 +47,10 @@ def get_border_crossings(request):
     if not (rnokpp or unzr):
         raise SoapFault("Client", "Потрібен rnokpp або unzr / rnokpp or unzr is required", 400)
     try:
-        date_from, date_to = date.fromisoformat(_text(request, "dateFrom")), date.fromisoformat(_text(request, "dateTo"))
+        date_from, date_to = (
+            date.fromisoformat(_text(request, "dateFrom")),
+            date.fromisoformat(_text(request, "dateTo")),
+        )
     except ValueError as exc:
         raise SoapFault("Client", "dateFrom/dateTo: дата РРРР-ММ-ДД / a YYYY-MM-DD date", 400) from exc
     person = demo_people.find(rnokpp, unzr)
@@ -56,5 +62,7 @@ def get_border_crossings(request):
             etree.SubElement(element, f"{{{NS}}}date").text = crossing["date"].isoformat()
             etree.SubElement(element, f"{{{NS}}}direction").text = crossing["direction"]
             etree.SubElement(element, f"{{{NS}}}checkpoint").text = crossing["checkpoint"]
-            etree.SubElement(element, f"{{{NS}}}returnedFromService").text = str(crossing["returnedFromService"]).lower()
+            etree.SubElement(element, f"{{{NS}}}returnedFromService").text = str(
+                crossing["returnedFromService"]
+            ).lower()
     return response

@@ -1,4 +1,5 @@
 """ЄІАС «Діти»: the children of a household and their status."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +11,12 @@ from ekm_platform.soap import SoapFault
 NS = "http://children.gov.ua/xroad/eias/v1"
 HOUSEHOLDS = {
     "3378612352": [  # Шевченко Олена: a family of a fallen defender
-        {"childRef": "child-1", "birthDate": date(2016, 4, 9), "status": ["difficult_circumstances"],
-         "statusSince": date(2025, 2, 1)},
+        {
+            "childRef": "child-1",
+            "birthDate": date(2016, 4, 9),
+            "status": ["difficult_circumstances"],
+            "statusSince": date(2025, 2, 1),
+        },
         {"childRef": "child-2", "birthDate": date(2021, 8, 30), "status": [], "statusSince": None},
     ],
 }

@@ -1,5 +1,6 @@
 """Education registry (like ЄДЕБО / АІКОМ): enrolments of children in schools and
 kindergartens and their special educational needs — REST JSON behind X-Road REST headers."""
+
 from __future__ import annotations
 
 import json
@@ -7,23 +8,44 @@ from urllib.parse import parse_qs
 
 CHILDREN = {
     # a child of the demo family (Шевченко): valid identifiers, invented
-    "3956112346": [{"institution_code": "KYIV-SCH-118", "institution_type": "school", "grade": "4",
-                    "enrolled_on": "2022-09-01", "special_educational_needs": False}],
-    "4271512340": [{"institution_code": "KYIV-KG-45", "institution_type": "kindergarten", "grade": "",
-                    "enrolled_on": "2024-09-01", "special_educational_needs": True}],
+    "3956112346": [
+        {
+            "institution_code": "KYIV-SCH-118",
+            "institution_type": "school",
+            "grade": "4",
+            "enrolled_on": "2022-09-01",
+            "special_educational_needs": False,
+        }
+    ],
+    "4271512340": [
+        {
+            "institution_code": "KYIV-KG-45",
+            "institution_type": "kindergarten",
+            "grade": "",
+            "enrolled_on": "2024-09-01",
+            "special_educational_needs": True,
+        }
+    ],
 }
 REQUIRED_HEADERS = ("HTTP_X_ROAD_CLIENT", "HTTP_X_ROAD_ID", "HTTP_X_ROAD_USERID")
 
 OPENAPI = {
     "openapi": "3.0.3",
     "info": {"title": "Реєстр освіти (симулятор) / Education registry (simulator)", "version": "1.0"},
-    "paths": {"/education/v1/enrolments": {"get": {
-        "parameters": [{"name": "rnokpp", "in": "query", "schema": {"type": "string"}},
-                       {"name": "X-Road-Client", "in": "header", "required": True, "schema": {"type": "string"}},
-                       {"name": "X-Road-Id", "in": "header", "required": True, "schema": {"type": "string"}},
-                       {"name": "X-Road-UserId", "in": "header", "required": True, "schema": {"type": "string"}},
-                       {"name": "X-Road-Issue", "in": "header", "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "enrolments"}, "400": {"description": "bad request"}}}}},
+    "paths": {
+        "/education/v1/enrolments": {
+            "get": {
+                "parameters": [
+                    {"name": "rnokpp", "in": "query", "schema": {"type": "string"}},
+                    {"name": "X-Road-Client", "in": "header", "required": True, "schema": {"type": "string"}},
+                    {"name": "X-Road-Id", "in": "header", "required": True, "schema": {"type": "string"}},
+                    {"name": "X-Road-UserId", "in": "header", "required": True, "schema": {"type": "string"}},
+                    {"name": "X-Road-Issue", "in": "header", "schema": {"type": "string"}},
+                ],
+                "responses": {"200": {"description": "enrolments"}, "400": {"description": "bad request"}},
+            }
+        }
+    },
 }
 
 

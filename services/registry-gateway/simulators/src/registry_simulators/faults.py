@@ -1,4 +1,5 @@
 """Fault modes, switched at run time: POST /_control/faults {"registry", "mode", "delay"}."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """One HTTP server for every simulated registry (a threaded WSGI server on loopback)."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,6 @@ from importlib import resources
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
 from ekm_platform import soap
-
 from registry_simulators import border_guard, children, education, health_social, xroad
 from registry_simulators.faults import Faults
 
@@ -173,7 +173,12 @@ class Simulators:
         if mode == "huge":
             payload["padding"] = "x" * (20 * 1024 * 1024)
         headers = [("Content-Type", "application/json; charset=utf-8")]
-        for name in ("X-Road-Client", "X-Road-Id", "X-Road-UserId", "X-Road-Issue"):  # echoed, as a security server does
+        for name in (
+            "X-Road-Client",
+            "X-Road-Id",
+            "X-Road-UserId",
+            "X-Road-Issue",
+        ):  # echoed, as a security server does
             value = environ.get("HTTP_" + name.upper().replace("-", "_"))
             if value:
                 headers.append((name, value))
@@ -190,8 +195,11 @@ class Simulators:
         elif mode == "http_500":
             return _respond(start_response, "500 Internal Server Error", b"internal error", "text/plain")
         elif mode == "soap_fault":
-            return _respond(start_response, "500 Internal Server Error",
-                            soap.fault("Server", "Реєстр тимчасово недоступний / registry unavailable"))
+            return _respond(
+                start_response,
+                "500 Internal Server Error",
+                soap.fault("Server", "Реєстр тимчасово недоступний / registry unavailable"),
+            )
         elif mode == "malformed":
             return _respond(start_response, "200 OK", b"<soapenv:Envelope><broken")
         try:
@@ -207,7 +215,9 @@ class Simulators:
             return _respond(start_response, "200 OK", soap.envelope(xroad.echo(found), payload))
         except soap.SoapFault as fault:
             log.warning("%s: fault %s", registry, fault.message)
-            status = {400: "400 Bad Request", 413: "413 Payload Too Large"}.get(fault.status, "500 Internal Server Error")
+            status = {400: "400 Bad Request", 413: "413 Payload Too Large"}.get(
+                fault.status, "500 Internal Server Error"
+            )
             return _respond(start_response, status, soap.fault(fault.code, fault.message))
 
 

@@ -4,6 +4,7 @@ zeep is configured so that nothing from outside can reach our parser's dangerous
 DTDs, entities and external references are forbidden, huge trees refused, every call has
 a timeout, and responses over a size limit are refused before they are parsed.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,13 +15,12 @@ from datetime import date
 import requests
 import urllib3
 import zeep
-from zeep import Settings
 from lxml import etree
+from zeep import Settings
 from zeep.exceptions import Error as ZeepError
 from zeep.loader import parse_xml
 
 from ekm_platform.tracing import outbound_identifiers
-
 from registry_gateway.adapters import xroad
 from registry_gateway.domain.lookup import Query, RegistryReply, RegistryUnavailable, sha256
 
@@ -62,9 +62,14 @@ class BorderGuardClient:
         """The WSDL is loaded on first use, so the gateway starts while a registry is down."""
         with self._lock:
             if self._client is None:
-                settings = Settings(strict=True, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True, xml_huge_tree=False,
-                                    raw_response=True)  # replies are size-checked, then read by read_reply
+                settings = Settings(
+                    strict=True,
+                    forbid_dtd=True,
+                    forbid_entities=True,
+                    forbid_external=True,
+                    xml_huge_tree=False,
+                    raw_response=True,
+                )  # replies are size-checked, then read by read_reply
                 transport = xroad.zeep_transport(self.timeout, MAX_RESPONSE)
                 try:
                     self._client = zeep.Client(f"{self.url}?wsdl", settings=settings, transport=transport)
@@ -113,16 +118,31 @@ class BorderGuardClient:
         if query.unzr:
             arguments["unzr"] = query.unzr
         body, message_id, digest = self._call(query, **arguments)
-        crossings = [{"date": c["date"], "direction": c["direction"], "checkpoint": c["checkpoint"],
-                      "returnedFromService": bool(c["returnedFromService"])} for c in (body["crossing"] or [])]
-        return RegistryReply(found=bool(body["found"]), records=crossings, xroad_id=message_id,
-                             response_sha256=digest)
+        crossings = [
+            {
+                "date": c["date"],
+                "direction": c["direction"],
+                "checkpoint": c["checkpoint"],
+                "returnedFromService": bool(c["returnedFromService"]),
+            }
+            for c in (body["crossing"] or [])
+        ]
+        return RegistryReply(found=bool(body["found"]), records=crossings, xroad_id=message_id, response_sha256=digest)
 
     def new_returns(self, since: date) -> tuple[list[dict], str, str]:
         """The feed of people returned from service since a date: (records, X-Road id, hash)."""
         body, message_id, digest = self._exchange("GetNewReturns", "ekm-registry-gateway", "feed", since=since)
         items = body if isinstance(body, list) else ((body["return"] if body is not None else None) or [])
-        records = [{"source_id": r["sourceId"], "rnokpp": r["rnokpp"] or "", "unzr": r["unzr"] or "",
-                    "last_name": r["lastName"], "first_name": r["firstName"], "occurred_on": r["returnedOn"],
-                    "checkpoint": r["checkpoint"]} for r in items]
+        records = [
+            {
+                "source_id": r["sourceId"],
+                "rnokpp": r["rnokpp"] or "",
+                "unzr": r["unzr"] or "",
+                "last_name": r["lastName"],
+                "first_name": r["firstName"],
+                "occurred_on": r["returnedOn"],
+                "checkpoint": r["checkpoint"],
+            }
+            for r in items
+        ]
         return records, message_id, digest

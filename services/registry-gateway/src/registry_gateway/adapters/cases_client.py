@@ -2,6 +2,7 @@
 is this person that case's person or a member of its household, and which consent of the
 person is stored. A cases service that does not answer in time is UNAVAILABLE, never an
 answer the gateway would guess (``ekm_platform.case_access.bounded``)."""
+
 from __future__ import annotations
 
 from nameko import config

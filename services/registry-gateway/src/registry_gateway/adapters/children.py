@@ -1,5 +1,6 @@
 """ЄІАС «Діти» over SOAP (zeep, X-Road 4.0 headers): the children of a household and
 their status. The same hardened zeep client as the border guard's."""
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,13 @@ class ChildrenClient(BorderGuardClient):
         if not query.rnokpp:
             raise NotApplicable("ЄІАС «Діти» шукає за РНОКПП батьків / the registry needs the parent's RNOKPP")
         body, message_id, digest = self._call(query, parentRnokpp=query.rnokpp)
-        records = [{"child_ref": c["childRef"], "birth_date": c["birthDate"], "statuses": list(c["status"] or []),
-                    "since": c["statusSince"]} for c in (body["child"] or [])]
+        records = [
+            {
+                "child_ref": c["childRef"],
+                "birth_date": c["birthDate"],
+                "statuses": list(c["status"] or []),
+                "since": c["statusSince"],
+            }
+            for c in (body["child"] or [])
+        ]
         return RegistryReply(bool(body["found"]), records, message_id, digest)

@@ -1,5 +1,6 @@
 """Health (FHIR R4), the disability data bank (ЦБІ) and the housing-damage register, over
 REST through X-Road. Each answer's evidence hashes the raw bodies it was built from."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,22 +28,34 @@ class HealthClient:
 
     def records(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         _need_rnokpp(query, "health")
-        patients, xroad_id, first = rest_get(self.session, f"{self.url}/Patient",
-                                             {"identifier": f"urn:ekm:rnokpp|{query.rnokpp}"}, query, self.timeout,
-                                             registry="health")
+        patients, xroad_id, first = rest_get(
+            self.session,
+            f"{self.url}/Patient",
+            {"identifier": f"urn:ekm:rnokpp|{query.rnokpp}"},
+            query,
+            self.timeout,
+            registry="health",
+        )
         entries = patients.get("entry") or []
         if not entries:
             return RegistryReply(False, [], xroad_id, first)
         patient = entries[0]["resource"]
         records, digests = [], [first]
         if patient.get("generalPractitioner"):
-            signed = next((e.get("valueDate") for e in patient.get("extension", []) if e.get("url") == "declaration-signed"),
-                          None)
+            signed = next(
+                (e.get("valueDate") for e in patient.get("extension", []) if e.get("url") == "declaration-signed"), None
+            )
             if signed:
                 records.append({"kind": "declaration", "on": date.fromisoformat(signed)})
         for resource in ("Encounter", "Condition"):
-            bundle, _, digest = rest_get(self.session, f"{self.url}/{resource}", {"patient": patient["id"]}, query,
-                                         self.timeout, registry="health")
+            bundle, _, digest = rest_get(
+                self.session,
+                f"{self.url}/{resource}",
+                {"patient": patient["id"]},
+                query,
+                self.timeout,
+                registry="health",
+            )
             digests.append(digest)
             for entry in bundle.get("entry") or []:
                 item = entry["resource"]
@@ -64,18 +77,26 @@ class SocialRegistriesClient:
 
     def disability(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         _need_rnokpp(query, "disability")
-        body, xroad_id, digest = rest_get(self.session, self.disability_url, {"rnokpp": query.rnokpp}, query,
-                                          self.timeout, registry="disability")
+        body, xroad_id, digest = rest_get(
+            self.session, self.disability_url, {"rnokpp": query.rnokpp}, query, self.timeout, registry="disability"
+        )
         found = body.get("disability")
-        records = [{"kind": "disability", "on": date.fromisoformat(found["established_on"]),
-                    "group": found["group"]}] if found else []
+        records = (
+            [{"kind": "disability", "on": date.fromisoformat(found["established_on"]), "group": found["group"]}]
+            if found
+            else []
+        )
         return RegistryReply(bool(found), records, xroad_id, digest)
 
     def housing(self, query: Query, date_from: date, date_to: date) -> RegistryReply:
         _need_rnokpp(query, "housing")
-        body, xroad_id, digest = rest_get(self.session, self.housing_url, {"rnokpp": query.rnokpp}, query, self.timeout,
-                                          registry="housing")
+        body, xroad_id, digest = rest_get(
+            self.session, self.housing_url, {"rnokpp": query.rnokpp}, query, self.timeout, registry="housing"
+        )
         found = body.get("damage")
-        records = [{"kind": "housing", "on": date.fromisoformat(found["assessed_on"]),
-                    "category": found["damage_category"]}] if found else []
+        records = (
+            [{"kind": "housing", "on": date.fromisoformat(found["assessed_on"]), "category": found["damage_category"]}]
+            if found
+            else []
+        )
         return RegistryReply(bool(found), records, xroad_id, digest)

@@ -1,4 +1,5 @@
 """The registry gateway's tables (SQLAlchemy Core). The schema itself is made by migrations/."""
+
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from ekm_platform.audit import audit_table
@@ -10,7 +11,8 @@ messaging_tables(metadata)
 audit_log = audit_table(metadata)
 
 evidence = Table(
-    "evidence", metadata,
+    "evidence",
+    metadata,
     Column("query_id", String(36), primary_key=True),
     Column("registry", String(32), nullable=False),
     Column("xroad_id", String(64), nullable=False),
@@ -25,22 +27,24 @@ evidence = Table(
 )
 
 feed_records = Table(
-    "feed_records", metadata,
+    "feed_records",
+    metadata,
     Column("record_id", String(36), primary_key=True),
     Column("partner_id", String(64), nullable=False),
     Column("record_type", String(64), nullable=False),
     Column("source_id", String(64), nullable=False),
     Column("document", Text, nullable=False),
     Column("received_at", UtcDateTime(), nullable=False),
-    Column("xroad_id", String(200)),        # the X-Road request's id, userId, client and issue
-    Column("xroad_user_id", String(200)),   # (SOAP/REST inbound; none for the AMQP feed)
+    Column("xroad_id", String(200)),  # the X-Road request's id, userId, client and issue
+    Column("xroad_user_id", String(200)),  # (SOAP/REST inbound; none for the AMQP feed)
     Column("xroad_client", String(200)),
     Column("xroad_issue", String(200)),
     UniqueConstraint("partner_id", "source_id", name="feed_records_once"),
 )
 
 pending_queries = Table(
-    "pending_queries", metadata,
+    "pending_queries",
+    metadata,
     Column("pending_id", String(36), primary_key=True),
     Column("registry", String(32), nullable=False),
     Column("query", Text, nullable=False),
@@ -55,7 +59,8 @@ pending_queries = Table(
 )
 
 registry_signals = Table(
-    "registry_signals", metadata,
+    "registry_signals",
+    metadata,
     Column("signal_id", String(36), primary_key=True),
     Column("registry", String(32), nullable=False),
     Column("kind", String(64), nullable=False),
@@ -67,7 +72,8 @@ registry_signals = Table(
 )
 
 feed_cursors = Table(
-    "feed_cursors", metadata,
+    "feed_cursors",
+    metadata,
     Column("feed", String(64), primary_key=True),
     Column("position", String(64), nullable=False),
 )

@@ -7,6 +7,7 @@ connection) or, for SOAP/REST, the subject of its client certificate. ``xroad_cl
 (``INSTANCE/CLASS/CODE[/SUBSYSTEM]``) ties the X-Road client a partner names in its requests
 to its certificate: partner inbound refuses any other client for that certificate.
 """
+
 from __future__ import annotations
 
 import json

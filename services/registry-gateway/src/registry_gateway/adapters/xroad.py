@@ -1,4 +1,5 @@
 """X-Road message protocol 4.0 SOAP headers, built from configuration."""
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ class MemberId:
     subsystem: str = ""
 
     @classmethod
-    def parse(cls, text: str) -> "MemberId":
+    def parse(cls, text: str) -> MemberId:
         """``UA/GOV/00000000/EKM`` (instance/class/code[/subsystem])."""
         parts = text.split("/")
         if len(parts) not in (3, 4) or not all(parts):
@@ -59,16 +60,19 @@ def _element(name: str, text: str | None = None, ns: str = XROAD):
 def _identifier(name: str, member: MemberId, object_type: str, service_code: str = ""):
     element = _element(name)
     element.set(f"{{{IDENTIFIERS}}}objectType", object_type)
-    for tag, value in (("xRoadInstance", member.instance), ("memberClass", member.member_class),
-                       ("memberCode", member.member_code), ("subsystemCode", member.subsystem),
-                       ("serviceCode", service_code)):
+    for tag, value in (
+        ("xRoadInstance", member.instance),
+        ("memberClass", member.member_class),
+        ("memberCode", member.member_code),
+        ("subsystemCode", member.subsystem),
+        ("serviceCode", service_code),
+    ):
         if value:
             element.append(_element(tag, value, IDENTIFIERS))
     return element
 
 
-def headers(client: MemberId, service: MemberId, service_code: str, message_id: str,
-            user_id: str, issue: str) -> list:
+def headers(client: MemberId, service: MemberId, service_code: str, message_id: str, user_id: str, issue: str) -> list:
     return [
         _identifier("client", client, "SUBSYSTEM" if client.subsystem else "MEMBER"),
         _identifier("service", service, "SERVICE", service_code),
@@ -96,8 +100,15 @@ def http_pool():
 
     cert, key, ca = (os.environ.get(f"EKM_XROAD_TLS_{n}") for n in ("CERT", "KEY", "CA"))
     trust = {"ca_cert_dir": ca} if ca and os.path.isdir(ca) else {"ca_certs": ca or certifi.where()}
-    return urllib3.PoolManager(num_pools=8, maxsize=32, cert_file=cert or None, key_file=key or None,
-                               cert_reqs="CERT_REQUIRED", retries=False, **trust)
+    return urllib3.PoolManager(
+        num_pools=8,
+        maxsize=32,
+        cert_file=cert or None,
+        key_file=key or None,
+        cert_reqs="CERT_REQUIRED",
+        retries=False,
+        **trust,
+    )
 
 
 def zeep_transport(timeout: float, max_bytes: int):
@@ -119,8 +130,15 @@ def zeep_transport(timeout: float, max_bytes: int):
             self.call_timeout = urllib3.Timeout(connect=timeout, read=timeout)
 
         def post(self, address, message, headers):
-            response = self.pool.request("POST", address, body=message, headers=headers,
-                                         timeout=self.call_timeout, redirect=False, preload_content=False)
+            response = self.pool.request(
+                "POST",
+                address,
+                body=message,
+                headers=headers,
+                timeout=self.call_timeout,
+                redirect=False,
+                preload_content=False,
+            )
             try:
                 content = response.read(max_bytes + 1)
                 complete = len(content) <= max_bytes

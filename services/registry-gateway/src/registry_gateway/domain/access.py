@@ -9,29 +9,41 @@ the person's stored consent, and whether the registry can search by what was giv
   be asked by case managers and supervisors; health and disability data only with the
   person's consent as stored by the cases service (a flag in the request proves nothing).
 """
+
 from __future__ import annotations
 
 from ekm_platform.errors import NotFound, PermissionDenied
 from registry_gateway.domain.lookup import CaseAccess, Query
 
-ROLES = {"border_guard": {"case_manager", "supervisor"}, "education": {"case_manager", "supervisor"},
-         "health": {"case_manager", "supervisor"}, "disability": {"case_manager", "supervisor"},
-         "housing": {"case_manager", "supervisor"}, "children": {"case_manager", "supervisor"}}
+ROLES = {
+    "border_guard": {"case_manager", "supervisor"},
+    "education": {"case_manager", "supervisor"},
+    "health": {"case_manager", "supervisor"},
+    "disability": {"case_manager", "supervisor"},
+    "housing": {"case_manager", "supervisor"},
+    "children": {"case_manager", "supervisor"},
+}
 NEEDS_CONSENT = {"health", "disability"}
 CONSENT_PURPOSE = "registry_lookup"
 NEEDS_RNOKPP = {"education", "health", "disability", "housing", "children"}  # border guard: RNOKPP or УНЗР
 
 CASE_NOT_FOUND = "Випадок не знайдено / case not found"
-NOT_IN_CASE = ("Особа не є особою випадку чи членом її домогосподарства / "
-               "the person is neither the case's person nor a member of its household")
-NO_CONSENT = ("Немає чинної згоди особи на запит до цього реєстру / "
-              "no stored, unexpired consent of the person for this registry")
+NOT_IN_CASE = (
+    "Особа не є особою випадку чи членом її домогосподарства / "
+    "the person is neither the case's person nor a member of its household"
+)
+NO_CONSENT = (
+    "Немає чинної згоди особи на запит до цього реєстру / no stored, unexpired consent of the person for this registry"
+)
 
 
 def subjects(query: Query) -> list[dict]:
     """Each identifier given must belong to the case's person or a household member."""
-    return [s for s in ({"rnokpp": query.rnokpp} if query.rnokpp else None,
-                        {"unzr": query.unzr} if query.unzr else None) if s]
+    return [
+        s
+        for s in ({"rnokpp": query.rnokpp} if query.rnokpp else None, {"unzr": query.unzr} if query.unzr else None)
+        if s
+    ]
 
 
 def case_access(answers: list[dict]) -> CaseAccess:
@@ -41,8 +53,12 @@ def case_access(answers: list[dict]) -> CaseAccess:
     if any(a.get("status") != "ok" for a in answers):
         raise PermissionDenied(NOT_IN_CASE)
     first = answers[0]
-    return CaseAccess(case_id=first["case_id"], case_number=first["case_number"], person_id=first["person_id"],
-                      is_case_person=all(bool(a.get("is_case_person")) for a in answers))
+    return CaseAccess(
+        case_id=first["case_id"],
+        case_number=first["case_number"],
+        person_id=first["person_id"],
+        is_case_person=all(bool(a.get("is_case_person")) for a in answers),
+    )
 
 
 def refusal(registry: str, role: str) -> str | None:

@@ -3,6 +3,7 @@
 Every adapter maps its source into these facts; consumers never see a source's format.
 Facts carry dates and codes, never names.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,14 +50,20 @@ FAMILY_DOCTOR_DECLARED = "registry.health.family_doctor_declared"
 REHABILITATION_EPISODE = "registry.health.rehabilitation_episode"
 DISABILITY_ESTABLISHED = "registry.disability.established"
 HOUSING_DAMAGED = "registry.housing.damaged"
-_KINDS = {"declaration": FAMILY_DOCTOR_DECLARED, "rehabilitation": REHABILITATION_EPISODE,
-          "disability": DISABILITY_ESTABLISHED, "housing": HOUSING_DAMAGED}
+_KINDS = {
+    "declaration": FAMILY_DOCTOR_DECLARED,
+    "rehabilitation": REHABILITATION_EPISODE,
+    "disability": DISABILITY_ESTABLISHED,
+    "housing": HOUSING_DAMAGED,
+}
 
 
 def from_social_records(records: list[dict]) -> list[Fact]:
     """Health, disability and housing records ({kind, on, …}) to facts; codes, no diagnoses."""
-    facts = [Fact(_KINDS[r["kind"]], r["on"], {k: str(v) for k, v in r.items() if k in ("group", "category")})
-             for r in records]
+    facts = [
+        Fact(_KINDS[r["kind"]], r["on"], {k: str(v) for k, v in r.items() if k in ("group", "category")})
+        for r in records
+    ]
     return sorted(facts, key=lambda f: (f.occurred_on, f.kind))
 
 
@@ -71,6 +78,11 @@ def from_household_children(children: list[dict]) -> list[Fact]:
     for child in children:
         facts.append(Fact(CHILD_IN_HOUSEHOLD, child["birth_date"], {"child_ref": child["child_ref"]}))
         for status in child["statuses"]:
-            facts.append(Fact(CHILD_STATUS, child["since"] or child["birth_date"],
-                              {"child_ref": child["child_ref"], "status": status}))
+            facts.append(
+                Fact(
+                    CHILD_STATUS,
+                    child["since"] or child["birth_date"],
+                    {"child_ref": child["child_ref"], "status": status},
+                )
+            )
     return sorted(facts, key=lambda f: (f.occurred_on, f.kind))

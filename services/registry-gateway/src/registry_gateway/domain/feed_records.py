@@ -4,6 +4,7 @@ Each record type has a schema (required fields, their kinds, no unknown fields);
 record maps to one canonical event that carries identifiers, kinds and dates only — the
 record itself, with its personal data, stays in the gateway.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,18 +18,30 @@ MAX_RECORD_BYTES = 16 * 1024
 @dataclass(frozen=True)
 class RecordType:
     name: str
-    fields: dict          # field -> kind: "rnokpp" | "date" | "code" | "text"
+    fields: dict  # field -> kind: "rnokpp" | "date" | "code" | "text"
     canonical_event: str
 
 
-RECORD_TYPES = {t.name: t for t in (
-    RecordType("employment.registered", {"source_id": "code", "rnokpp": "rnokpp", "registered_on": "date",
-                                         "center_code": "code"}, "registry.person.registered_job_seeker"),
-    RecordType("health.rehabilitation_started", {"source_id": "code", "rnokpp": "rnokpp", "started_on": "date",
-                                                 "facility_code": "code"}, "registry.person.rehabilitation_started"),
-    RecordType("education.enrolled", {"source_id": "code", "rnokpp": "rnokpp", "enrolled_on": "date",
-                                      "institution_code": "code"}, "registry.child.enrolled"),
-)}
+RECORD_TYPES = {
+    t.name: t
+    for t in (
+        RecordType(
+            "employment.registered",
+            {"source_id": "code", "rnokpp": "rnokpp", "registered_on": "date", "center_code": "code"},
+            "registry.person.registered_job_seeker",
+        ),
+        RecordType(
+            "health.rehabilitation_started",
+            {"source_id": "code", "rnokpp": "rnokpp", "started_on": "date", "facility_code": "code"},
+            "registry.person.rehabilitation_started",
+        ),
+        RecordType(
+            "education.enrolled",
+            {"source_id": "code", "rnokpp": "rnokpp", "enrolled_on": "date", "institution_code": "code"},
+            "registry.child.enrolled",
+        ),
+    )
+}
 
 
 class InvalidRecord(ValueError):
@@ -65,5 +78,9 @@ def validate(record_type: str, record) -> RecordType:
 
 def canonical_event(kind: RecordType, record_id: str, partner_id: str, record: dict) -> tuple[str, dict]:
     occurred_on = next(record[f] for f, k in kind.fields.items() if k == "date")
-    return kind.canonical_event, {"record_id": record_id, "partner_id": partner_id, "record_type": kind.name,
-                                  "occurred_on": occurred_on}
+    return kind.canonical_event, {
+        "record_id": record_id,
+        "partner_id": partner_id,
+        "record_type": kind.name,
+        "occurred_on": occurred_on,
+    }

@@ -1,4 +1,5 @@
 """A person lookup across registries: what was asked, and what each registry answered."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,18 +25,19 @@ class Status(str, Enum):
 class Query:
     rnokpp: str
     unzr: str
-    case_number: str   # X-Road "issue"
+    case_number: str  # X-Road "issue"
     purpose: str
-    user_id: str       # X-Road "userId": the acting case manager
+    user_id: str  # X-Road "userId": the acting case manager
 
 
 @dataclass(frozen=True)
 class CaseAccess:
     """What the cases service answered: the caller may see the case, and the looked-up
     person is its person (``is_case_person``) or a member of its household."""
+
     case_id: str
     case_number: str
-    person_id: str        # the case's person
+    person_id: str  # the case's person
     is_case_person: bool
 
 
@@ -60,17 +62,18 @@ class Evidence:
     """Proof of what a registry was asked and what it returned. The raw response is not
     kept (it holds personal data we do not need to store); its SHA-256 is, so a copy
     produced later can be checked against it."""
+
     registry: str
     xroad_id: str
     user_id: str
     issue: str
     purpose: str
-    response_sha256: str   # empty for a cache hit: no exchange happened
+    response_sha256: str  # empty for a cache hit: no exchange happened
     query_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     requested_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    consent_id: str = ""          # the stored consent this lookup relied on (health, disability)
-    from_cache: bool = False      # a reuse of an earlier answer, not an exchange
-    original_query_id: str = ""   # for a cache hit: the evidence of the exchange that fetched it
+    consent_id: str = ""  # the stored consent this lookup relied on (health, disability)
+    from_cache: bool = False  # a reuse of an earlier answer, not an exchange
+    original_query_id: str = ""  # for a cache hit: the evidence of the exchange that fetched it
 
 
 def sha256(raw: bytes) -> str:
@@ -91,6 +94,7 @@ class RegistryReply:
     """What an adapter got: records in the source's shape, and the proof of the exchange.
     ``exchange_query_id`` is the evidence id of the exchange that produced it; a reply
     served again from a cache is marked ``from_cache`` and keeps that id."""
+
     found: bool
     records: list[dict]
     xroad_id: str
@@ -102,11 +106,12 @@ class RegistryReply:
 @dataclass(frozen=True)
 class PendingQuery:
     """A query a registry could not answer, kept to be asked again (a bounded number of times)."""
+
     pending_id: str
     registry: str
     query: Query
     attempts: int
-    access: CaseAccess | None   # None for queries kept before the relation check existed
+    access: CaseAccess | None  # None for queries kept before the relation check existed
     consent_id: str = ""
     role: str = ""
 

@@ -4,6 +4,7 @@ a circuit breaker, a read-through cache with a TTL, and a bulkhead per registry.
 Plain Python with an injectable clock and sleep, so each piece is tested on its own; the
 adapters compose them around a registry port: bulkhead → breaker → cache → retry → call.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,21 +20,28 @@ from registry_gateway.domain.lookup import RegistryUnavailable
 
 @dataclass(frozen=True)
 class Policy:
-    timeout: float = 5.0          # seconds per call (the adapter's transport timeout)
-    retries: int = 2              # extra attempts for idempotent queries
-    backoff: float = 0.2          # first pause; doubles, with full jitter
-    failure_threshold: int = 5    # consecutive failures that open the circuit
-    reset_after: float = 30.0     # seconds before a trial call (half-open)
-    ttl: float = 300.0            # seconds a successful answer is reused
-    concurrency: int = 8          # calls in flight at once (bulkhead)
+    timeout: float = 5.0  # seconds per call (the adapter's transport timeout)
+    retries: int = 2  # extra attempts for idempotent queries
+    backoff: float = 0.2  # first pause; doubles, with full jitter
+    failure_threshold: int = 5  # consecutive failures that open the circuit
+    reset_after: float = 30.0  # seconds before a trial call (half-open)
+    ttl: float = 300.0  # seconds a successful answer is reused
+    concurrency: int = 8  # calls in flight at once (bulkhead)
 
     @classmethod
     def from_environment(cls, registry: str, environ) -> Policy:
         """``EKM_REGISTRY_<NAME>_<FIELD>``, e.g. EKM_REGISTRY_BORDER_GUARD_TTL=60."""
         prefix = f"EKM_REGISTRY_{registry.upper()}_"
         values: dict[str, float | int] = {}
-        for name, kind in (("timeout", float), ("retries", int), ("backoff", float), ("failure_threshold", int),
-                           ("reset_after", float), ("ttl", float), ("concurrency", int)):
+        for name, kind in (
+            ("timeout", float),
+            ("retries", int),
+            ("backoff", float),
+            ("failure_threshold", int),
+            ("reset_after", float),
+            ("ttl", float),
+            ("concurrency", int),
+        ):
             if prefix + name.upper() in environ:
                 values[name] = kind(environ[prefix + name.upper()])
         return cls(**values)  # type: ignore[arg-type]  # each value has its field's type (the kind above)
@@ -47,7 +55,7 @@ def retrying(call: Callable, retries: int, backoff: float, sleep=time.sleep, rng
         except RegistryUnavailable:
             if attempt == retries:
                 raise
-            sleep(backoff * (2 ** attempt) * rng())
+            sleep(backoff * (2**attempt) * rng())
 
 
 class CircuitOpen(RegistryUnavailable):
@@ -137,8 +145,9 @@ class ResilientPort:
         key = (query.rnokpp, query.unzr, date_from, date_to)
 
         def fetch():
-            return retrying(lambda: self.port(query, date_from, date_to), self.policy.retries,
-                            self.policy.backoff, self.sleep)
+            return retrying(
+                lambda: self.port(query, date_from, date_to), self.policy.retries, self.policy.backoff, self.sleep
+            )
 
         value, hit = self.bulkhead.call(lambda: self.cache.get_or_call(key, lambda: self.breaker.call(fetch)))
         self.cache_hits += hit

@@ -1,5 +1,6 @@
 """Partner feeds: a batch of pushed records is authorised, validated, de-duplicated by
 source id, stored, and announced as canonical events — in one transaction."""
+
 from __future__ import annotations
 
 import json
@@ -10,22 +11,21 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from ekm_platform.unit_of_work import UnitOfWork
-
 from registry_gateway.adapters.orm import feed_records
 from registry_gateway.domain.feed_records import MAX_RECORD_BYTES, InvalidRecord, canonical_event, validate
 
 
 @dataclass(frozen=True)
 class Incoming:
-    partner_id: str | None      # authenticated by the transport (AMQP user, mTLS subject)
+    partner_id: str | None  # authenticated by the transport (AMQP user, mTLS subject)
     record_type: str
     body: bytes
-    xroad: dict | None = None   # X-Road request evidence: id, user_id, client, issue (inbound SOAP/REST)
+    xroad: dict | None = None  # X-Road request evidence: id, user_id, client, issue (inbound SOAP/REST)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str                 # stored | duplicate | dead
+    status: str  # stored | duplicate | dead
     reason: str = ""
     record_id: str = ""
 
@@ -38,16 +38,25 @@ def _already_stored(uow: UnitOfWork, keys: set[tuple[str, str]]) -> set[tuple[st
         by_partner.setdefault(partner_id, []).append(source_id)
     seen = set()
     for partner_id, source_ids in by_partner.items():
-        seen.update((partner_id, source_id) for source_id in uow.session.execute(
-            select(feed_records.c.source_id).where(feed_records.c.partner_id == partner_id,
-                                                   feed_records.c.source_id.in_(source_ids))).scalars())
+        seen.update(
+            (partner_id, source_id)
+            for source_id in uow.session.execute(
+                select(feed_records.c.source_id).where(
+                    feed_records.c.partner_id == partner_id, feed_records.c.source_id.in_(source_ids)
+                )
+            ).scalars()
+        )
     return seen
 
 
 def _xroad_columns(evidence: dict | None) -> dict:
     evidence = evidence or {}
-    return {"xroad_id": evidence.get("id"), "xroad_user_id": evidence.get("user_id"),
-            "xroad_client": evidence.get("client"), "xroad_issue": evidence.get("issue")}
+    return {
+        "xroad_id": evidence.get("id"),
+        "xroad_user_id": evidence.get("user_id"),
+        "xroad_client": evidence.get("client"),
+        "xroad_issue": evidence.get("issue"),
+    }
 
 
 def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]) -> list[Outcome]:
@@ -60,8 +69,9 @@ def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]
             if not item.partner_id or item.partner_id not in partners:
                 raise InvalidRecord("відправника не автентифіковано / sender not authenticated")
             if item.record_type not in partners[item.partner_id]:
-                raise InvalidRecord(f"партнер не має права на тип {item.record_type!r} / "
-                                    f"partner not authorised for this record type")
+                raise InvalidRecord(
+                    f"партнер не має права на тип {item.record_type!r} / partner not authorised for this record type"
+                )
             if len(item.body) > MAX_RECORD_BYTES:
                 raise InvalidRecord(f"запис більший за {MAX_RECORD_BYTES} байт / record too large")
             try:
@@ -83,9 +93,17 @@ def ingest(uow: UnitOfWork, batch: list[Incoming], partners: dict[str, set[str]]
             continue
         seen.add(key)
         record_id = str(uuid.uuid4())
-        rows.append({"record_id": record_id, "partner_id": item.partner_id, "record_type": kind.name,
-                     "source_id": record["source_id"], "document": json.dumps(record, ensure_ascii=False),
-                     "received_at": now, **_xroad_columns(item.xroad)})
+        rows.append(
+            {
+                "record_id": record_id,
+                "partner_id": item.partner_id,
+                "record_type": kind.name,
+                "source_id": record["source_id"],
+                "document": json.dumps(record, ensure_ascii=False),
+                "received_at": now,
+                **_xroad_columns(item.xroad),
+            }
+        )
         events.append(canonical_event(kind, record_id, item.partner_id, record))
         outcomes[i] = Outcome("stored", record_id=record_id)
     if rows:

@@ -1,4 +1,5 @@
 """The registry gateway's use cases. None knows about gRPC, nameko or SOAP."""
+
 from __future__ import annotations
 
 import threading
@@ -38,13 +39,22 @@ FACTS_FOUND = "registry.facts_found"  # identifiers, kinds and dates only
 
 # A registry port: ``ask(query, date_from, date_to) -> RegistryReply`` or RegistryUnavailable.
 RegistryPort = Callable[[Query, date, date], RegistryReply]
-NORMALISERS = {"border_guard": facts.from_border_crossings, "education": facts.from_enrolments,
-               "health": facts.from_social_records, "disability": facts.from_social_records,
-               "housing": facts.from_social_records, "children": facts.from_household_children}
-NAMES = {"border_guard": "ДПСУ / State Border Guard Service", "education": "Реєстр освіти / education registry",
-         "health": "ЕСОЗ / e-health", "disability": "ЦБІ / disability data bank",
-         "housing": "Реєстр пошкодженого майна / housing damage register",
-         "children": "ЄІАС «Діти» / children's registry"}
+NORMALISERS = {
+    "border_guard": facts.from_border_crossings,
+    "education": facts.from_enrolments,
+    "health": facts.from_social_records,
+    "disability": facts.from_social_records,
+    "housing": facts.from_social_records,
+    "children": facts.from_household_children,
+}
+NAMES = {
+    "border_guard": "ДПСУ / State Border Guard Service",
+    "education": "Реєстр освіти / education registry",
+    "health": "ЕСОЗ / e-health",
+    "disability": "ЦБІ / disability data bank",
+    "housing": "Реєстр пошкодженого майна / housing damage register",
+    "children": "ЄІАС «Діти» / children's registry",
+}
 
 
 RETRY_FIRST, RETRY_MAX = 30.0, 3600.0
@@ -65,15 +75,32 @@ def _answer(name: str, query: Query, reply: RegistryReply, consent_id: str = "")
     hit of this caller, case and purpose, pointing at the exchange that fetched it — never
     with that exchange's X-Road id and hash, which belong to somebody else's request."""
     if reply.from_cache:
-        evidence = Evidence(registry=name, xroad_id="", user_id=query.user_id, issue=query.case_number,
-                            purpose=query.purpose, response_sha256="", consent_id=consent_id, from_cache=True,
-                            original_query_id=reply.exchange_query_id)
+        evidence = Evidence(
+            registry=name,
+            xroad_id="",
+            user_id=query.user_id,
+            issue=query.case_number,
+            purpose=query.purpose,
+            response_sha256="",
+            consent_id=consent_id,
+            from_cache=True,
+            original_query_id=reply.exchange_query_id,
+        )
     else:
-        evidence = Evidence(registry=name, xroad_id=reply.xroad_id, user_id=query.user_id, issue=query.case_number,
-                            purpose=query.purpose, response_sha256=reply.response_sha256,
-                            query_id=reply.exchange_query_id, consent_id=consent_id)
+        evidence = Evidence(
+            registry=name,
+            xroad_id=reply.xroad_id,
+            user_id=query.user_id,
+            issue=query.case_number,
+            purpose=query.purpose,
+            response_sha256=reply.response_sha256,
+            query_id=reply.exchange_query_id,
+            consent_id=consent_id,
+        )
     status = Status.OK if reply.found else Status.NOT_FOUND
-    return RegistryAnswer(name, status, facts=NORMALISERS.get(name, lambda records: [])(reply.records), evidence=evidence)
+    return RegistryAnswer(
+        name, status, facts=NORMALISERS.get(name, lambda records: [])(reply.records), evidence=evidence
+    )
 
 
 class DeliveredFacts:
@@ -87,8 +114,12 @@ class DeliveredFacts:
 
     @staticmethod
     def key(access: CaseAccess, answer: RegistryAnswer) -> tuple:
-        return (access.case_number, access.person_id, answer.registry,
-                tuple(sorted((f.kind, f.occurred_on.isoformat()) for f in answer.facts)))
+        return (
+            access.case_number,
+            access.person_id,
+            answer.registry,
+            tuple(sorted((f.kind, f.occurred_on.isoformat()) for f in answer.facts)),
+        )
 
     def __contains__(self, key) -> bool:
         with self._lock:
@@ -103,8 +134,14 @@ class DeliveredFacts:
                 self._keys.popitem(last=False)
 
 
-def _record(uow: UnitOfWork, query: Query, access: CaseAccess | None, answer: RegistryAnswer,
-            delivered: DeliveredFacts | None = None, announced: list | None = None) -> None:
+def _record(
+    uow: UnitOfWork,
+    query: Query,
+    access: CaseAccess | None,
+    answer: RegistryAnswer,
+    delivered: DeliveredFacts | None = None,
+    announced: list | None = None,
+) -> None:
     """Evidence always; the facts go to the case's history only when the looked-up person is
     the case's person (a household member's facts never land in somebody else's history)."""
     uow.repo.add(answer.evidence)
@@ -114,15 +151,24 @@ def _record(uow: UnitOfWork, query: Query, access: CaseAccess | None, answer: Re
             return  # already in the history: this lookup's evidence is enough
         if announced is not None:
             announced.append(key)
-        uow.publish(FACTS_FOUND, {
-            "case_number": access.case_number, "person_id": access.person_id, "registry": answer.registry,
-            "query_id": answer.evidence.query_id, "vocabulary_version": facts.VOCABULARY_VERSION,
-            "facts": [{"kind": f.kind, "occurred_on": f.occurred_on.isoformat()} for f in answer.facts]})
+        uow.publish(
+            FACTS_FOUND,
+            {
+                "case_number": access.case_number,
+                "person_id": access.person_id,
+                "registry": answer.registry,
+                "query_id": answer.evidence.query_id,
+                "vocabulary_version": facts.VOCABULARY_VERSION,
+                "facts": [{"kind": f.kind, "occurred_on": f.occurred_on.isoformat()} for f in answer.facts],
+            },
+        )
 
 
 def _unavailable(name: str) -> str:
-    return (f"Реєстр недоступний: {NAMES.get(name, name)}; запит буде повторено, відповідь потрапить до історії "
-            f"випадку / registry {name} unavailable; the query is asked again and its answer reaches the case history")
+    return (
+        f"Реєстр недоступний: {NAMES.get(name, name)}; запит буде повторено, відповідь потрапить до історії "
+        f"випадку / registry {name} unavailable; the query is asked again and its answer reaches the case history"
+    )
 
 
 def check_access(cases: CasesPort, actor: dict, query: Query) -> CaseAccess:
@@ -131,9 +177,16 @@ def check_access(cases: CasesPort, actor: dict, query: Query) -> CaseAccess:
     return case_access([cases.check_case_access(actor, query.case_number, subject) for subject in subjects(query)])
 
 
-def lookup_person(query: Query, uow: UnitOfWork, registries: dict[str, RegistryPort], cases: CasesPort,
-                  actor: dict, wanted: list[str] | None = None, today: date | None = None,
-                  delivered: DeliveredFacts | None = None) -> list[RegistryAnswer]:
+def lookup_person(
+    query: Query,
+    uow: UnitOfWork,
+    registries: dict[str, RegistryPort],
+    cases: CasesPort,
+    actor: dict,
+    wanted: list[str] | None = None,
+    today: date | None = None,
+    delivered: DeliveredFacts | None = None,
+) -> list[RegistryAnswer]:
     """Ask each wanted registry that the caller's relation to the case, the role and the
     person's stored consent allow; one registry down never fails the others — it answers
     UNAVAILABLE, and its query is kept and asked again later (a bounded number of times),
@@ -179,21 +232,40 @@ def lookup_person(query: Query, uow: UnitOfWork, registries: dict[str, RegistryP
             _record(uow, query, access, answer, delivered, announced)
     for name, error, consent_id in pending:
         uow.repo.add_pending(name, query, error, RETRY_FIRST, access, consent_id, role)
-    uow.audit(AuditEntry(query.user_id, role, "registry.lookup", "case", access.case_id, query.purpose[:200], {
-        "case_number": access.case_number, "case_person_id": access.person_id,
-        "subject": "case_person" if access.is_case_person else "household_member",
-        "results": {a.registry: a.status.value for a in answers},
-        "query_ids": {a.registry: a.evidence.query_id for a in answers if a.evidence},
-        "consent_ids": {a.registry: a.evidence.consent_id for a in answers if a.evidence and a.evidence.consent_id},
-        "from_cache": sorted(a.registry for a in answers if a.evidence and a.evidence.from_cache)}))
+    uow.audit(
+        AuditEntry(
+            query.user_id,
+            role,
+            "registry.lookup",
+            "case",
+            access.case_id,
+            query.purpose[:200],
+            {
+                "case_number": access.case_number,
+                "case_person_id": access.person_id,
+                "subject": "case_person" if access.is_case_person else "household_member",
+                "results": {a.registry: a.status.value for a in answers},
+                "query_ids": {a.registry: a.evidence.query_id for a in answers if a.evidence},
+                "consent_ids": {
+                    a.registry: a.evidence.consent_id for a in answers if a.evidence and a.evidence.consent_id
+                },
+                "from_cache": sorted(a.registry for a in answers if a.evidence and a.evidence.from_cache),
+            },
+        )
+    )
     uow.commit()
     if delivered is not None:
         delivered.add(announced)  # only once committed: a lookup that failed announced nothing
     return answers
 
 
-def retry_pending(uow: UnitOfWork, registries: dict[str, RegistryPort], cases: CasesPort | None = None,
-                  today: date | None = None, max_attempts: int = MAX_ATTEMPTS) -> int:
+def retry_pending(
+    uow: UnitOfWork,
+    registries: dict[str, RegistryPort],
+    cases: CasesPort | None = None,
+    today: date | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> int:
     """Ask the due pending queries again; returns how many were answered. A query still
     unanswered after ``max_attempts`` ends FAILED (kept, with its last error); one whose
     consent was withdrawn meanwhile ends REFUSED without being asked."""
@@ -206,10 +278,18 @@ def retry_pending(uow: UnitOfWork, registries: dict[str, RegistryPort], cases: C
                 holder = consent_holder(item.access) if item.access else None
                 consent = cases.active_consent(holder, CONSENT_PURPOSE, name) if holder and cases else None
                 if not consent or consent.get("consent_id") != item.consent_id:
-                    results.append((item, None, "refused", "згоду відкликано або її немає / consent withdrawn or absent"))
+                    results.append(
+                        (item, None, "refused", "згоду відкликано або її немає / consent withdrawn or absent")
+                    )
                     continue
-            results.append((item, _answer(name, query, registries[name](query, today - LOOKBACK, today),
-                                          item.consent_id), "answered", ""))
+            results.append(
+                (
+                    item,
+                    _answer(name, query, registries[name](query, today - LOOKBACK, today), item.consent_id),
+                    "answered",
+                    "",
+                )
+            )
         except NotApplicable as exc:
             results.append((item, None, "refused", str(exc)))
         except (RegistryUnavailable, Unavailable, KeyError) as exc:
@@ -218,20 +298,31 @@ def retry_pending(uow: UnitOfWork, registries: dict[str, RegistryPort], cases: C
         if answer is not None:
             _record(uow, item.query, item.access, answer)
             uow.repo.finish_pending(item.pending_id, "answered", answer_query_id=answer.evidence.query_id)
-            uow.audit(AuditEntry(item.query.user_id, item.role or "case_manager", "registry.lookup.retried", "case",
-                                 item.access.case_id if item.access else item.query.case_number,
-                                 item.query.purpose[:200], {
-                                     "case_number": item.query.case_number, "pending_id": item.pending_id,
-                                     "registry": item.registry, "query_id": answer.evidence.query_id,
-                                     "consent_id": item.consent_id, "result": answer.status.value}))
+            uow.audit(
+                AuditEntry(
+                    item.query.user_id,
+                    item.role or "case_manager",
+                    "registry.lookup.retried",
+                    "case",
+                    item.access.case_id if item.access else item.query.case_number,
+                    item.query.purpose[:200],
+                    {
+                        "case_number": item.query.case_number,
+                        "pending_id": item.pending_id,
+                        "registry": item.registry,
+                        "query_id": answer.evidence.query_id,
+                        "consent_id": item.consent_id,
+                        "result": answer.status.value,
+                    },
+                )
+            )
             answered += 1
         elif state == "refused":
             uow.repo.finish_pending(item.pending_id, "refused", error)
         elif item.attempts + 1 >= max_attempts:
             uow.repo.finish_pending(item.pending_id, "failed", error, attempts=item.attempts + 1)
         else:
-            uow.repo.retry_later(item.pending_id, item.attempts, error,
-                                 min(RETRY_MAX, RETRY_FIRST * 2 ** item.attempts))
+            uow.repo.retry_later(item.pending_id, item.attempts, error, min(RETRY_MAX, RETRY_FIRST * 2**item.attempts))
     uow.commit()
     return answered
 
@@ -245,8 +336,16 @@ def get_evidence(query_id: str, uow: UnitOfWork, cases: CasesPort, actor: dict) 
     answer = cases.check_case_access(actor, found.issue, None)
     if answer.get("status") != "ok":
         raise NotFound("Доказ запиту не знайдено / evidence not found")
-    uow.audit(AuditEntry(actor.get("user_id", ""), actor.get("role", ""), "evidence.read", "case", answer["case_id"],
-                         "перевірка доказу запиту / evidence review",
-                         {"case_number": found.issue, "query_id": found.query_id, "registry": found.registry}))
+    uow.audit(
+        AuditEntry(
+            actor.get("user_id", ""),
+            actor.get("role", ""),
+            "evidence.read",
+            "case",
+            answer["case_id"],
+            "перевірка доказу запиту / evidence review",
+            {"case_number": found.issue, "query_id": found.query_id, "registry": found.registry},
+        )
+    )
     uow.commit()
     return found

@@ -1,5 +1,6 @@
 """Registry feeds: new signals (a service member returned, …) become canonical events once
 each; the person's identity stays in the gateway and is given only to authorised services."""
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,18 @@ def poll_new_returns(uow: UnitOfWork, fetch: FeedPort, today: date | None = None
     position = uow.session.execute(select(feed_cursors.c.position).where(feed_cursors.c.feed == RETURNS_FEED)).scalar()
     since = date.fromisoformat(position) if position else today - FIRST_LOOKBACK
     records, _, _ = fetch(since)  # the network call comes before any write
-    known = set(uow.session.execute(select(registry_signals.c.source_id).where(
-        registry_signals.c.registry == "border_guard",
-        registry_signals.c.source_id.in_([r["source_id"] for r in records]))).scalars()) if records else set()
+    known = (
+        set(
+            uow.session.execute(
+                select(registry_signals.c.source_id).where(
+                    registry_signals.c.registry == "border_guard",
+                    registry_signals.c.source_id.in_([r["source_id"] for r in records]),
+                )
+            ).scalars()
+        )
+        if records
+        else set()
+    )
     added, latest = 0, since
     for record in records:
         occurred = record["occurred_on"]
@@ -37,12 +47,22 @@ def poll_new_returns(uow: UnitOfWork, fetch: FeedPort, today: date | None = None
             continue
         signal_id = str(uuid.uuid4())
         subject = {k: record.get(k, "") for k in ("rnokpp", "unzr", "last_name", "first_name")}
-        uow.session.execute(registry_signals.insert(), dict(
-            signal_id=signal_id, registry="border_guard", kind=RETURNED_FROM_SERVICE, source_id=record["source_id"],
-            subject=json.dumps(subject, ensure_ascii=False), occurred_on=occurred.isoformat(),
-            received_at=datetime.now(timezone.utc)))
-        uow.publish(RETURNED_FROM_SERVICE, {"signal_id": signal_id, "registry": "border_guard",
-                                            "occurred_on": occurred.isoformat()})
+        uow.session.execute(
+            registry_signals.insert(),
+            dict(
+                signal_id=signal_id,
+                registry="border_guard",
+                kind=RETURNED_FROM_SERVICE,
+                source_id=record["source_id"],
+                subject=json.dumps(subject, ensure_ascii=False),
+                occurred_on=occurred.isoformat(),
+                received_at=datetime.now(timezone.utc),
+            ),
+        )
+        uow.publish(
+            RETURNED_FROM_SERVICE,
+            {"signal_id": signal_id, "registry": "border_guard", "occurred_on": occurred.isoformat()},
+        )
         added += 1
     values = {"position": latest.isoformat()}
     if position is None:

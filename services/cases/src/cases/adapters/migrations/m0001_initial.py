@@ -1,4 +1,5 @@
 """Persons, cases, the appeals of a case; outbox/inbox/dead letters."""
+
 import sqlalchemy as sa
 
 from ekm_platform.messaging_tables import create_messaging_tables
@@ -31,9 +32,14 @@ def upgrade(op):
         sa.Column("version", sa.BigInteger, nullable=False),
     )
     # A person is in at most one open case.
-    op.create_index("one_open_case_per_person", "cases", ["person_id"], unique=True,
-                    sqlite_where=sa.text("stage != 'closed'"),
-                    postgresql_where=sa.text("stage != 'closed'"))
+    op.create_index(
+        "one_open_case_per_person",
+        "cases",
+        ["person_id"],
+        unique=True,
+        sqlite_where=sa.text("stage != 'closed'"),
+        postgresql_where=sa.text("stage != 'closed'"),
+    )
     op.create_index("cases_by_stage_community", "cases", ["stage", "community_code", "opened_at"])
     op.create_table(
         "case_appeals",

@@ -1,5 +1,6 @@
 """The case-management core: stage history, assessments, plans, reviews, case managers,
 social history, ratings, and the audit log of personal data."""
+
 import sqlalchemy as sa
 
 from ekm_platform.audit import create_audit_log

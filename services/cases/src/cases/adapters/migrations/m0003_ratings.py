@@ -1,4 +1,5 @@
 """Recipients' ratings of the services they received."""
+
 import sqlalchemy as sa
 
 

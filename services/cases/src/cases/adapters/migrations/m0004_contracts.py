@@ -1,4 +1,5 @@
 """Drafted contracts for the provision of social services, with their fee decisions."""
+
 import sqlalchemy as sa
 
 

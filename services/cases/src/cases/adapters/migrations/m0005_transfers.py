@@ -1,4 +1,5 @@
 """Transfers of cases between case managers, communities and providers."""
+
 import sqlalchemy as sa
 
 

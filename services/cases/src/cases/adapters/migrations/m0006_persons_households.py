@@ -1,4 +1,5 @@
 """Person details (contacts, veteran status, disability group, merges) and households."""
+
 import sqlalchemy as sa
 
 

@@ -1,4 +1,5 @@
 """Plan steps indexed for reminders, and the reminders already announced (once each)."""
+
 import sqlalchemy as sa
 
 
@@ -16,6 +17,6 @@ def upgrade(op):
         "step_reminders",
         sa.Column("case_id", sa.String(36), primary_key=True),
         sa.Column("step_id", sa.String(64), primary_key=True),
-        sa.Column("kind", sa.String(8), primary_key=True),   # due | overdue
+        sa.Column("kind", sa.String(8), primary_key=True),  # due | overdue
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
     )

@@ -1,4 +1,5 @@
 """Closure requests waiting for a supervisor."""
+
 import sqlalchemy as sa
 
 

@@ -1,5 +1,6 @@
 """Consent records (ISO/IEC TS 27560 shape): kept for ever, withdrawn but never deleted; a
 transfer names the consent it moved the person's data under."""
+
 import sqlalchemy as sa
 
 
@@ -11,7 +12,7 @@ def upgrade(op):
         sa.Column("case_id", sa.String(36), nullable=False, index=True),
         sa.Column("purpose", sa.String(32), nullable=False),
         sa.Column("recipient", sa.String(64), nullable=False),
-        sa.Column("data_categories", sa.Text, nullable=False),   # JSON list
+        sa.Column("data_categories", sa.Text, nullable=False),  # JSON list
         sa.Column("legal_basis", sa.Text, nullable=False),
         sa.Column("given_by", sa.String(32), nullable=False),
         sa.Column("representative_name", sa.String(500), nullable=False),

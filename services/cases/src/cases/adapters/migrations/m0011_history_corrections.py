@@ -1,4 +1,5 @@
 """A supervisor's flag on a social-history entry found erroneous: who, when, why (never deleted)."""
+
 import sqlalchemy as sa
 
 

@@ -1,6 +1,7 @@
 """Worklist search: each person's name as a search key (lower case, one apostrophe form),
 indexed for prefix searches (``varchar_pattern_ops`` on PostgreSQL, so ``LIKE 'key%'`` uses
 it whatever the database's collation), and the cases of a person indexed (closed ones too)."""
+
 import re
 
 import sqlalchemy as sa
@@ -27,16 +28,28 @@ def upgrade(op):
 
 
 def _backfill(conn):
-    persons = sa.table("persons", sa.column("person_id"), sa.column("last_name"), sa.column("first_name"),
-                       sa.column("patronymic"), sa.column("search_name"))
+    persons = sa.table(
+        "persons",
+        sa.column("person_id"),
+        sa.column("last_name"),
+        sa.column("first_name"),
+        sa.column("patronymic"),
+        sa.column("search_name"),
+    )
     after = ""
     while True:
-        rows = conn.execute(sa.select(persons.c.person_id, persons.c.last_name, persons.c.first_name,
-                                      persons.c.patronymic).where(persons.c.person_id > after)
-                            .order_by(persons.c.person_id).limit(BATCH)).all()
+        rows = conn.execute(
+            sa.select(persons.c.person_id, persons.c.last_name, persons.c.first_name, persons.c.patronymic)
+            .where(persons.c.person_id > after)
+            .order_by(persons.c.person_id)
+            .limit(BATCH)
+        ).all()
         if not rows:
             return
         for person_id, last, first, patronymic in rows:
-            conn.execute(sa.update(persons).where(persons.c.person_id == person_id)
-                         .values(search_name=search_key(last, first, patronymic)))
+            conn.execute(
+                sa.update(persons)
+                .where(persons.c.person_id == person_id)
+                .values(search_name=search_key(last, first, patronymic))
+            )
         after = rows[-1].person_id

@@ -1,5 +1,6 @@
 """Contracts keep what their fee was decided with (categories, tariff), who drafted them,
 and their status. Contracts drafted before keep empty categories and a zero tariff."""
+
 import sqlalchemy as sa
 
 

@@ -1,5 +1,6 @@
 """The duty roster: ``case_managers.on_duty`` marks the case managers who take their
 community's crisis cases at once (intake's screening outcome ``crisis``)."""
+
 import sqlalchemy as sa
 
 

@@ -1,4 +1,5 @@
 """Reviews announced as due (``case.review_due``), once per case and due date, for notifications."""
+
 import sqlalchemy as sa
 
 

@@ -1,4 +1,5 @@
 """Appeals, and the outbox/inbox/dead-letter tables."""
+
 from sqlalchemy import Boolean, Column, DateTime, String, Text
 
 from ekm_platform.messaging_tables import create_messaging_tables

@@ -1,4 +1,5 @@
 """The hash-chained audit log of personal data read or written through intake."""
+
 from ekm_platform.audit import create_audit_log
 
 

@@ -5,21 +5,25 @@ recipient sees the appeals they submitted). ``request_hash``: a SHA-256 of the r
 received, so a different request under a used key is refused. The unique key moves from
 ``client_request_id`` alone to (``submitted_by``, ``client_request_id``): two callers may
 choose the same key."""
+
 import sqlalchemy as sa
 
 KEY = "uq_appeals_caller_request"
 
 
 def _new_columns():
-    return [sa.Column("submitted_by", sa.String(64), nullable=False, server_default=""),
-            sa.Column("submitter_role", sa.String(32), nullable=False, server_default=""),
-            sa.Column("request_hash", sa.String(64), nullable=False, server_default="")]
+    return [
+        sa.Column("submitted_by", sa.String(64), nullable=False, server_default=""),
+        sa.Column("submitter_role", sa.String(32), nullable=False, server_default=""),
+        sa.Column("request_hash", sa.String(64), nullable=False, server_default=""),
+    ]
 
 
 def _appeals_without_the_old_key() -> sa.Table:
     """The m0001 table as it stands, minus the unique key on client_request_id."""
     return sa.Table(
-        "appeals", sa.MetaData(),
+        "appeals",
+        sa.MetaData(),
         sa.Column("appeal_id", sa.String(36), primary_key=True),
         sa.Column("tracking_number", sa.String(32), nullable=False, unique=True),
         sa.Column("client_request_id", sa.String(64)),

@@ -7,6 +7,7 @@ for information only. ``appeals.screening``: the decision in force (JSON: outcom
 version, fired rules, who decided and why). ``appeal_history``: every decision and step,
 oldest first (accepted with the rules' decision, overridden with a reason, consulted, case
 opened). Appeals stored before this migration keep an empty screening (their level stays)."""
+
 import sqlalchemy as sa
 
 
@@ -24,5 +25,5 @@ def upgrade(op):
         sa.Column("actor_id", sa.String(64), nullable=False),
         sa.Column("actor_role", sa.String(32), nullable=False),
         sa.Column("text", sa.Text, nullable=False),
-        sa.Column("details", sa.Text, nullable=False),   # JSON: a screening decision, a case number
+        sa.Column("details", sa.Text, nullable=False),  # JSON: a screening decision, a case number
     )

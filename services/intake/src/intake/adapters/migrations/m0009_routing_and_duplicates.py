@@ -13,6 +13,7 @@ that cover only some settlements); seeded with the provider of m0004's demo comm
 demo communities and their providers (Київська область: Бучанська, Ірпінська; Чернігівська) are
 loaded by ``ekm demo`` from ``deploy/demo/communities.json`` (intake's ``register_community`` RPC),
 so that a deployment serves only the communities it adds."""
+
 import json
 
 import sqlalchemy as sa
@@ -20,8 +21,13 @@ import sqlalchemy as sa
 from ekm_platform.matching import implied_birth_date
 
 PROVIDERS = [
-    {"code": "KYIV-CNSP", "name": "Київський міський центр надання соціальних послуг",
-     "community_code": "UA80000000000093317", "settlements": "[]", "is_default": True},
+    {
+        "code": "KYIV-CNSP",
+        "name": "Київський міський центр надання соціальних послуг",
+        "community_code": "UA80000000000093317",
+        "settlements": "[]",
+        "is_default": True,
+    },
 ]
 
 
@@ -34,9 +40,17 @@ def _subject(row) -> dict:
 
 def upgrade(op):
     with op.batch_alter_table("appeals") as batch:
-        for name, length in (("region_code", 19), ("provider_code", 40), ("routing_basis", 24), ("routing_unit", 19),
-                             ("merged_into", 36), ("merged_into_tracking", 32), ("subject_rnokpp", 10),
-                             ("subject_unzr", 14), ("subject_birth_date", 10)):
+        for name, length in (
+            ("region_code", 19),
+            ("provider_code", 40),
+            ("routing_basis", 24),
+            ("routing_unit", 19),
+            ("merged_into", 36),
+            ("merged_into_tracking", 32),
+            ("subject_rnokpp", 10),
+            ("subject_unzr", 14),
+            ("subject_birth_date", 10),
+        ):
             batch.add_column(sa.Column(name, sa.String(length), nullable=False, server_default=""))
         batch.add_column(sa.Column("routing_reason", sa.Text, nullable=False, server_default=""))
         batch.add_column(sa.Column("addresses", sa.Text, nullable=False, server_default=""))
@@ -44,14 +58,27 @@ def upgrade(op):
         op.create_index(f"ix_appeals_{column}", "appeals", [column])
     op.create_index("ix_appeals_region_state", "appeals", ["region_code", "state"])
     bind = op.get_bind()
-    appeals = sa.table("appeals", sa.column("appeal_id"), sa.column("applicant"), sa.column("subject"),
-                       sa.column("subject_rnokpp"), sa.column("subject_unzr"), sa.column("subject_birth_date"))
+    appeals = sa.table(
+        "appeals",
+        sa.column("appeal_id"),
+        sa.column("applicant"),
+        sa.column("subject"),
+        sa.column("subject_rnokpp"),
+        sa.column("subject_unzr"),
+        sa.column("subject_birth_date"),
+    )
     for row in bind.execute(sa.select(appeals.c.appeal_id, appeals.c.applicant, appeals.c.subject)).all():
         person = _subject(row)
         rnokpp, unzr = person.get("rnokpp", ""), person.get("unzr", "")
-        bind.execute(appeals.update().where(appeals.c.appeal_id == row.appeal_id).values(
-            subject_rnokpp=rnokpp[:10], subject_unzr=unzr[:14],
-            subject_birth_date=(person.get("birth_date") or implied_birth_date(rnokpp, unzr))[:10]))
+        bind.execute(
+            appeals.update()
+            .where(appeals.c.appeal_id == row.appeal_id)
+            .values(
+                subject_rnokpp=rnokpp[:10],
+                subject_unzr=unzr[:14],
+                subject_birth_date=(person.get("birth_date") or implied_birth_date(rnokpp, unzr))[:10],
+            )
+        )
     communities = sa.table("communities", sa.column("code"))
     known = set(bind.execute(sa.select(communities.c.code)).scalars())
     providers = op.create_table(

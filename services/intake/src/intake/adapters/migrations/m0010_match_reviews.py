@@ -4,6 +4,7 @@
 (a score between the bands): the community it waits in, the candidates (JSON: person id, score,
 band, reasons — identifiers and scores only; names are read from cases when a reviewer opens it),
 and the decision (who, role, when, the person chosen or "" for a new person, the reason)."""
+
 import sqlalchemy as sa
 
 

@@ -2,6 +2,7 @@
 deadlines, outcome and success, rejection reason, a version for concurrent answers) and every
 transition of a referral. Referrals stored before keep their rows: "sent" reads as in progress,
 "declined" as rejected."""
+
 import sqlalchemy as sa
 
 

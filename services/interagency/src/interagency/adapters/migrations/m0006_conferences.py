@@ -1,4 +1,5 @@
 """Case conferences: participants from several agencies, an agenda, decisions (plan steps)."""
+
 import sqlalchemy as sa
 
 

@@ -1,5 +1,6 @@
 """The community resource bank: offers with their remaining places (never below zero) and
 bookings, which keep generalised attributes (community, age band) for de-identified reports."""
+
 import sqlalchemy as sa
 
 

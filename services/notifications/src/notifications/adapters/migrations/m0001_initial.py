@@ -1,4 +1,5 @@
 """The delivery log; outbox/inbox/dead letters."""
+
 import sqlalchemy as sa
 
 from ekm_platform.messaging_tables import create_messaging_tables

@@ -2,6 +2,7 @@
 attempts, template version) and every attempt is logged in delivery_attempts. Rows logged before
 get their dedupe key from their (purpose, reference), so an appeal acknowledged before the upgrade
 is not acknowledged again after it."""
+
 import sqlalchemy as sa
 
 from ekm_platform.db import UtcDateTime

@@ -1,5 +1,6 @@
 """Per-recipient preferences (channel order, opt-outs, quiet hours, time zone) and the case
 manager's in-app inbox (one item per notification: its id is the notification's)."""
+
 import sqlalchemy as sa
 
 from ekm_platform.db import UtcDateTime

@@ -1,5 +1,6 @@
 """The trace a notification was asked for in (W3C traceparent), so that its sending — minutes
 later, in the dispatcher — joins that trace."""
+
 import sqlalchemy as sa
 
 

@@ -1,5 +1,6 @@
 """Reminders as rows with a due time (never in memory): claimed by one notifications process at a
 time (state, claimed_by, claimed_at, attempts), unique by key, found by (state, due_at)."""
+
 import sqlalchemy as sa
 
 from ekm_platform.db import UtcDateTime

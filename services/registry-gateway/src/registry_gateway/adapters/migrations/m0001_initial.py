@@ -1,4 +1,5 @@
 """Evidence of registry queries; outbox/inbox/dead letters."""
+
 import sqlalchemy as sa
 
 from ekm_platform.messaging_tables import create_messaging_tables

@@ -1,4 +1,5 @@
 """Records partner agencies pushed in; (partner, source id) is unique: a record applies once."""
+
 import sqlalchemy as sa
 
 

@@ -1,5 +1,6 @@
 """The gateway's hash-chained audit log; evidence that names the consent it relied on and
 that records a cache hit as a cache hit (pointing at the original exchange)."""
+
 import sqlalchemy as sa
 
 from ekm_platform.audit import create_audit_log

@@ -1,5 +1,6 @@
 """A partner record pushed over X-Road (SOAP or REST inbound) keeps the request's X-Road
 message id, user id, client and issue as evidence of who sent it, when and why."""
+
 import sqlalchemy as sa
 
 
