@@ -82,6 +82,10 @@ def platform_env(home: pathlib.Path, amqp_uri: str, database_url: str | None = N
         env[f"EKM_{config.env_key(service)}_GRPC_PORT"] = str(free_port())
     if database_url:
         env["EKM_DATABASE_URL"] = database_url
+        # A test platform's few callers need few connections; the production default (10 + 20 per
+        # process) would let two PostgreSQL platforms on two xdist workers pass max_connections=100.
+        env.setdefault("EKM_DB_POOL_SIZE", "4")
+        env.setdefault("EKM_DB_MAX_OVERFLOW", "6")
     return env
 
 
