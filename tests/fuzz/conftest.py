@@ -105,7 +105,10 @@ def platform(tmp_path_factory, ekm_amqp_uri):
     broker.create_user(amqp_partner, "fuzz-secret", vhost, write=r"^partner\.feed$")
     extra = {"EKM_PARTNERS_FILE": str(partners), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
              "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
-             "EKM_TRACING": "off"}
+             "EKM_TRACING": "off",
+             # timers are no boundary: their own writes would look like a refused call's
+             "EKM_RETURNS_POLL_SECONDS": "3600", "EKM_REMINDER_INTERVAL_SECONDS": "3600",
+             "EKM_DUE_SCAN_INTERVAL_SECONDS": "3600"}
     try:
         with running_platform(home, ekm_amqp_uri, simulators=True, extra_env=extra, timeout=90) as running:
             running.pki, running.amqp_partner = pki, amqp_partner

@@ -20,6 +20,19 @@ def timestamp(value: datetime | None) -> Timestamp | None:
     return result
 
 
+def moment(message, field: str) -> datetime | None:
+    """The UTC datetime of ``message.<field>`` (a Timestamp), None when unset; seconds outside
+    0001-01-01..9999-12-31 (or nanos outside 0..999,999,999) are the caller's mistake: a
+    ValidationError naming the field (``ToDatetime`` raises ValueError, which had ended in INTERNAL)."""
+    if not message.HasField(field):
+        return None
+    try:
+        return getattr(message, field).ToDatetime(tzinfo=timezone.utc)
+    except (ValueError, OverflowError) as exc:
+        raise ValidationError.single(field, "мітка часу поза 0001–9999 роками / a timestamp outside "
+                                            "the years 0001–9999") from exc
+
+
 def encode_page_token(offset: int) -> str:
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from cases.domain.consent import Consent
 from ekm.cases.v1 import cases_pb2
 from ekm_platform.errors import ValidationError
-from ekm_platform.grpc_mapping import timestamp
+from ekm_platform.grpc_mapping import moment, timestamp
 
 PURPOSES = {
     "registry_lookup": cases_pb2.CONSENT_PURPOSE_REGISTRY_LOOKUP,
@@ -32,9 +32,7 @@ STATES = {
 
 
 def _moment(message, name: str) -> datetime | None:
-    if not message.HasField(name):
-        return None
-    return getattr(message, name).ToDatetime(tzinfo=timezone.utc)
+    return moment(message, name)
 
 
 def _code(number: int, codes: dict, field: str) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from google.protobuf import json_format
 
-from cases.domain.assessment import Assessment, Domain
+from cases.domain.assessment import Assessment, Domain, Status
 from cases.domain.deadlines import Deadlines, is_overdue
 from cases.domain.lifecycle import Outcome
 from cases.domain.model import Case, Stage
@@ -149,6 +149,8 @@ def assessment_from(message: cases_pb2.Assessment) -> Assessment:
     for item in data.get("domains", []):
         if item["domain"] not in {d.value for d in Domain}:
             raise ValidationError.single("domains.domain", f"невідомий домен / unknown domain {item['domain']!r}")
+    if data.get("status") and data["status"] not in {s.value for s in Status}:  # was a ValueError: INTERNAL
+        raise ValidationError.single("status", f"невідомий статус / unknown status {data['status'][:40]!r}")
     data["contributions"] = []  # contributions come only through AddAgencyContribution
     return Assessment.from_dict({**data, "version": data.get("version") or 1})
 

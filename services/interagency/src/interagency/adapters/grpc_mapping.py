@@ -1,10 +1,10 @@
 """Protobuf messages to domain objects and back."""
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from ekm.interagency.v1 import interagency_pb2
 from ekm_platform.errors import ValidationError
-from ekm_platform.grpc_mapping import timestamp
+from ekm_platform.grpc_mapping import moment, timestamp
 from interagency.domain.agencies import Agency
 from interagency.domain.conference import Conference, Decision, Participant
 from interagency.domain.model import Referral, ReferralState, RejectionReason, Sector, Transition
@@ -135,7 +135,7 @@ def decisions_from(messages) -> tuple[Decision, ...]:
 
 
 def conference_from(request: interagency_pb2.CreateConferenceRequest) -> Conference:
-    scheduled = request.scheduled_at.ToDatetime(tzinfo=timezone.utc) if request.HasField("scheduled_at") else None
+    scheduled = moment(request, "scheduled_at")
     return Conference(
         case_number=request.case_number.strip().upper(),
         scheduled_at=scheduled,
