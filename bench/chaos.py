@@ -34,6 +34,7 @@ counts; it exits 1 when any of these does not hold:
 ``--broker-lock FILE`` creates FILE while the broker is stopped (removed once it is back),
 for whoever shares the broker.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,11 +69,20 @@ from tests.appeals import appeal_request
 
 COMMUNITY = "UA80000000000093317"
 AMQP_RECORD, HTTPS_RECORD = "employment.registered", "health.rehabilitation_started"
-RETRIED = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.INTERNAL,
-           grpc.StatusCode.UNKNOWN, grpc.StatusCode.CANCELLED, grpc.StatusCode.RESOURCE_EXHAUSTED,
-           grpc.StatusCode.ABORTED}
-CHANNEL_OPTIONS = [("grpc.initial_reconnect_backoff_ms", 200), ("grpc.min_reconnect_backoff_ms", 200),
-                   ("grpc.max_reconnect_backoff_ms", 1000)]
+RETRIED = {
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+    grpc.StatusCode.INTERNAL,
+    grpc.StatusCode.UNKNOWN,
+    grpc.StatusCode.CANCELLED,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+    grpc.StatusCode.ABORTED,
+}
+CHANNEL_OPTIONS = [
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 1000),
+]
 KINDS = (("new", 80), ("crisis", 7), ("information", 7), ("again", 6))  # share of the appeals, per cent
 
 
@@ -81,6 +91,7 @@ def say(*parts) -> None:
 
 
 # --- the load: appeals over gRPC ------------------------------------------------------------------
+
 
 @dataclass
 class Accepted:
@@ -94,17 +105,18 @@ class Accepted:
 class Load:
     """``total`` appeals; clients take the next index while it is below ``allowed`` (the chaos
     controller opens the gate step by step so that every fault happens under load)."""
+
     total: int
     run_id: str
     allowed: int = 0
     next_index: int = 0
-    accepted: dict = field(default_factory=dict)        # key -> Accepted
-    errors: Counter = field(default_factory=Counter)    # status code -> count (then retried)
-    refused: dict = field(default_factory=dict)         # key -> "CODE: details" (not retried)
+    accepted: dict = field(default_factory=dict)  # key -> Accepted
+    errors: Counter = field(default_factory=Counter)  # status code -> count (then retried)
+    refused: dict = field(default_factory=dict)  # key -> "CODE: details" (not retried)
     given_up: list = field(default_factory=list)
-    people: list = field(default_factory=list)          # persons of accepted new appeals (for "again")
+    people: list = field(default_factory=list)  # persons of accepted new appeals (for "again")
     done_clients: int = 0
-    deadline: float | None = None                       # time.monotonic(): no new appeal after it
+    deadline: float | None = None  # time.monotonic(): no new appeal after it
     lock: threading.Lock = field(default_factory=threading.Lock)
     gate: threading.Condition = field(default=None)
 
@@ -118,8 +130,12 @@ class Load:
 
     def take(self, stop: threading.Event) -> int | None:
         with self.gate:
-            while self.next_index >= self.allowed and self.next_index < self.total and not stop.is_set() \
-                    and not self.over():
+            while (
+                self.next_index >= self.allowed
+                and self.next_index < self.total
+                and not stop.is_set()
+                and not self.over()
+            ):
                 self.gate.wait(0.5)
             if self.next_index >= self.total or stop.is_set() or self.over():
                 return None
@@ -203,11 +219,12 @@ def appeal_client(platform: RunningPlatform, load: Load, stop: threading.Event, 
 
 # --- the partners: registry records over AMQP and HTTPS -------------------------------------------
 
+
 @dataclass
 class Feed:
     name: str
     total: int
-    acked: set = field(default_factory=set)       # source ids the partner was told are taken
+    acked: set = field(default_factory=set)  # source ids the partner was told are taken
     errors: Counter = field(default_factory=Counter)
     sent: int = 0
 
@@ -250,22 +267,27 @@ def amqp_partner(feed: Feed, uri: str, partner: str, load: Load, stop: threading
             connection = None
             time.sleep(0.5)
             continue
-        feed.acked.add(source_id)   # confirmed by the broker: from here on it is the platform's
+        feed.acked.add(source_id)  # confirmed by the broker: from here on it is the platform's
         feed.sent += 1
     with contextlib.suppress(Exception):
         connection.close()
 
 
-def https_partner(feed: Feed, port: int, pki: pathlib.Path, partner: str, load: Load, stop: threading.Event,
-                  run_id: str) -> None:
+def https_partner(
+    feed: Feed, port: int, pki: pathlib.Path, partner: str, load: Load, stop: threading.Event, run_id: str
+) -> None:
     context = ssl.create_default_context(cafile=str(pki / "ca.pem"))
     context.load_cert_chain(str(pki / f"{partner}.pem"), str(pki / f"{partner}.key"))
     connection = None
     while feed.sent < feed.total and _paced(feed, load, stop):
         source_id = f"h-{run_id}-{feed.sent:06d}"
         body = json.dumps(_record(HTTPS_RECORD, source_id, feed.sent)).encode()
-        headers = {"Content-Type": "application/json", "X-Road-Client": "UA/GOV/02012906/MOZ",
-                   "X-Road-Id": f"chaos-{source_id}", "X-Road-UserId": "moz-officer-1"}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Road-Client": "UA/GOV/02012906/MOZ",
+            "X-Road-Id": f"chaos-{source_id}",
+            "X-Road-UserId": "moz-officer-1",
+        }
         try:
             if connection is None:
                 connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=15)
@@ -289,11 +311,12 @@ def https_partner(feed: Feed, port: int, pki: pathlib.Path, partner: str, load: 
 
 # --- the faults --------------------------------------------------------------------------------------
 
+
 @dataclass
 class Fault:
-    target: str               # a service, or "rabbitmq"
-    at_appeal: int            # opened when this many appeals were submitted
-    killed: list = field(default_factory=list)   # program names
+    target: str  # a service, or "rabbitmq"
+    at_appeal: int  # opened when this many appeals were submitted
+    killed: list = field(default_factory=list)  # program names
     down_seconds: float = 0.0  # from the kill until the service answered its health check again
     error: str = ""
 
@@ -304,8 +327,9 @@ def group(platform: RunningPlatform, service: str) -> list:
 
 
 def kill(platform: RunningPlatform, fault: Fault, timeout: float) -> None:
-    killed = [(p, p.process) for p in group(platform, fault.target)
-              if p.process is not None and p.process.poll() is None]
+    killed = [
+        (p, p.process) for p in group(platform, fault.target) if p.process is not None and p.process.poll() is None
+    ]
     started = time.monotonic()
     for program, process in killed:
         os.kill(process.pid, signal.SIGKILL)
@@ -330,8 +354,9 @@ def wait_broker(uri: str, timeout: float) -> None:
             time.sleep(0.5)
 
 
-def restart_broker(platform: RunningPlatform, fault: Fault, down_for: float, lock_file: str | None,
-                   timeout: float) -> None:
+def restart_broker(
+    platform: RunningPlatform, fault: Fault, down_for: float, lock_file: str | None, timeout: float
+) -> None:
     """``rabbitmqctl stop_app``, a pause, ``start_app`` — started again whatever happens."""
     started = time.monotonic()
     lock = pathlib.Path(lock_file) if lock_file else None
@@ -363,8 +388,10 @@ def _fault(platform, fault: Fault, broker_down, broker_lock, recovery_timeout, l
         fault.error = f"{type(exc).__name__}: {exc}"
         say(f"{fault.target}: did not come back: {fault.error}")
         return
-    say(f"{fault.target}: {', '.join(fault.killed)} — back in {fault.down_seconds:.1f} s "
-        f"({load.progress} appeals done, {sum(len(f.acked) for f in feeds)} records acknowledged)")
+    say(
+        f"{fault.target}: {', '.join(fault.killed)} — back in {fault.down_seconds:.1f} s "
+        f"({load.progress} appeals done, {sum(len(f.acked) for f in feeds)} records acknowledged)"
+    )
 
 
 def plan(appeals: int, services, rounds: int) -> list[Fault]:
@@ -387,6 +414,7 @@ def watch(platform: RunningPlatform, stop: threading.Event, gave_up: list) -> No
 
 
 # --- the checks ----------------------------------------------------------------------------------------
+
 
 def database_urls(env: dict) -> dict:
     saved = {k: os.environ.get(k) for k in ("EKM_HOME", "EKM_DATABASE_URL")}
@@ -429,9 +457,16 @@ class Report:
 
 def examine(db: Databases, load: Load, feeds: list[Feed], home: pathlib.Path, submitter: str) -> Report:
     report, c = Report(), {}
-    appeals = {r.appeal_id: r for r in db.rows("intake", """
+    appeals = {
+        r.appeal_id: r
+        for r in db.rows(
+            "intake",
+            """
         SELECT appeal_id, tracking_number, client_request_id, state, screening_level, case_number, merged_into
-        FROM appeals WHERE submitted_by = :who""", who=submitter)}
+        FROM appeals WHERE submitted_by = :who""",
+            who=submitter,
+        )
+    }
     by_key = {r.client_request_id: r for r in appeals.values()}
     c["appeals submitted"] = load.next_index
     c["appeals accepted (client saw)"] = len(load.accepted)
@@ -445,17 +480,32 @@ def examine(db: Databases, load: Load, feeds: list[Feed], home: pathlib.Path, su
     lost = [k for k, a in load.accepted.items() if k not in by_key]
     if lost:
         report.violation(f"{len(lost)} accepted appeal(s) lost", lost)
-    wrong = [k for k, a in load.accepted.items() if k in by_key and by_key[k].tracking_number != a.tracking_number
-             and not by_key[k].merged_into]
+    wrong = [
+        k
+        for k, a in load.accepted.items()
+        if k in by_key and by_key[k].tracking_number != a.tracking_number and not by_key[k].merged_into
+    ]
     if wrong:
         report.violation(f"{len(wrong)} appeal(s) stored under another tracking number than the client got", wrong)
 
-    links = {r.appeal_id: r for r in db.rows("cases", """
+    links = {
+        r.appeal_id: r
+        for r in db.rows(
+            "cases",
+            """
         SELECT ca.appeal_id, ca.case_id, c.case_number, c.person_id FROM case_appeals ca
-        JOIN cases c ON c.case_id = ca.case_id""")}
-    first_appeal = {r.case_id: r.appeal_id for r in db.rows("cases", """
+        JOIN cases c ON c.case_id = ca.case_id""",
+        )
+    }
+    first_appeal = {
+        r.case_id: r.appeal_id
+        for r in db.rows(
+            "cases",
+            """
         SELECT case_id, appeal_id FROM case_appeals ca
-        WHERE linked_at = (SELECT min(linked_at) FROM case_appeals x WHERE x.case_id = ca.case_id)""")}
+        WHERE linked_at = (SELECT min(linked_at) FROM case_appeals x WHERE x.case_id = ca.case_id)""",
+        )
+    }
     outcomes, none, many, unknown_case = Counter(), [], [], []
     for appeal in appeals.values():
         found = []
@@ -463,8 +513,11 @@ def examine(db: Databases, load: Load, feeds: list[Feed], home: pathlib.Path, su
         if appeal.merged_into:
             found.append("merged into an earlier appeal")
         if link is not None:
-            found.append("case opened" if first_appeal.get(link.case_id) == appeal.appeal_id
-                         else "attached to the person's open case")
+            found.append(
+                "case opened"
+                if first_appeal.get(link.case_id) == appeal.appeal_id
+                else "attached to the person's open case"
+            )
             if appeal.case_number != link.case_number:
                 unknown_case.append(appeal.tracking_number)
         if appeal.screening_level == "information" and not appeal.merged_into and link is None:
@@ -511,8 +564,11 @@ def examine(db: Databases, load: Load, feeds: list[Feed], home: pathlib.Path, su
     doubled = [k for k, n in keys.items() if n > 1]
     if doubled:
         report.violation(f"{len(doubled)} notification(s) stored more than once", doubled)
-    expected = {f"appeal.acknowledgement:{a.appeal_id}" for a in appeals.values()
-                if not a.merged_into and a.state != "region_queue"}
+    expected = {
+        f"appeal.acknowledgement:{a.appeal_id}"
+        for a in appeals.values()
+        if not a.merged_into and a.state != "region_queue"
+    }
     expected |= {f"case.assigned:{r.case_id}:{r.assigned_to}" for r in cases if r.assigned_to}
     missing = expected - set(keys)
     c["notifications expected (acknowledgements + assignment notices)"] = len(expected)
@@ -532,9 +588,14 @@ def examine(db: Databases, load: Load, feeds: list[Feed], home: pathlib.Path, su
         report.violation(f"{len(orphans)} SMS sent that no delivery accounts for", orphans)
 
     for feed, partner_prefix in zip(feeds, ("a-", "h-")):
-        stored = Counter(r.source_id for r in db.rows(
-            "registry-gateway", "SELECT source_id FROM feed_records WHERE source_id LIKE :p",
-            p=f"{partner_prefix}{load.run_id}-%"))
+        stored = Counter(
+            r.source_id
+            for r in db.rows(
+                "registry-gateway",
+                "SELECT source_id FROM feed_records WHERE source_id LIKE :p",
+                p=f"{partner_prefix}{load.run_id}-%",
+            )
+        )
         c[f"registry records acknowledged ({feed.name})"] = len(feed.acked)
         c[f"registry records stored ({feed.name})"] = len(stored)
         c[f"registry send errors, sent again ({feed.name})"] = sum(feed.errors.values())
@@ -550,7 +611,9 @@ def examine(db: Databases, load: Load, feeds: list[Feed], home: pathlib.Path, su
         left = db.count(service, "SELECT count(*) FROM outbox")
         c[f"dead letters / outbox left: {service}"] = f"{len(dead)} / {left}"
         if dead:
-            report.violation(f"{len(dead)} dead letter(s) in {service}", [f"{d.consumer}: {d.reason[:160]}" for d in dead])
+            report.violation(
+                f"{len(dead)} dead letter(s) in {service}", [f"{d.consumer}: {d.reason[:160]}" for d in dead]
+            )
         if left:
             report.violation(f"{left} event(s) left in {service}'s outbox")
     report.counts = c
@@ -560,25 +623,46 @@ def examine(db: Databases, load: Load, feeds: list[Feed], home: pathlib.Path, su
 def settled(db: Databases, load: Load, feeds: list[Feed], submitter: str) -> bool:
     """Nothing still on its way: every appeal routed to its outcome, every notification sent,
     every acknowledged record stored, the outboxes empty."""
-    waiting = db.count("intake", """SELECT count(*) FROM appeals WHERE submitted_by = :who AND merged_into = ''
-                                    AND screening_level <> 'information' AND case_number = ''""", who=submitter)
-    ack_wanted = db.count("intake", "SELECT count(*) FROM appeals WHERE submitted_by = :who AND merged_into = ''",
-                          who=submitter)
+    waiting = db.count(
+        "intake",
+        """SELECT count(*) FROM appeals WHERE submitted_by = :who AND merged_into = ''
+                                    AND screening_level <> 'information' AND case_number = ''""",
+        who=submitter,
+    )
+    ack_wanted = db.count(
+        "intake", "SELECT count(*) FROM appeals WHERE submitted_by = :who AND merged_into = ''", who=submitter
+    )
     acks = db.count("notifications", "SELECT count(*) FROM deliveries WHERE dedupe_key LIKE 'appeal.ack%'")
     unsent = db.count("notifications", "SELECT count(*) FROM deliveries WHERE status <> 'sent'")
     records = db.count("registry-gateway", "SELECT count(*) FROM feed_records")
     outbox = sum(db.count(s, "SELECT count(*) FROM outbox") for s in config.SERVICES)
-    return (waiting == 0 and acks >= ack_wanted and unsent == 0 and outbox == 0
-            and records >= sum(len(f.acked) for f in feeds))
+    return (
+        waiting == 0
+        and acks >= ack_wanted
+        and unsent == 0
+        and outbox == 0
+        and records >= sum(len(f.acked) for f in feeds)
+    )
 
 
 # --- the run -----------------------------------------------------------------------------------------------
 
-def run_chaos(appeals: int = 10000, concurrency: int = 8, feed_records: int | None = None,
-              database_url: str | None = None, rounds: int = 1, broker_down: float = 5.0,
-              broker_lock: str | None = None, settle_timeout: float = 600.0, seed: int | None = None,
-              give_up: float = 180.0, recovery_timeout: float = 120.0, overlap: bool = False,
-              load_minutes: float | None = None) -> tuple[Report, dict]:
+
+def run_chaos(
+    appeals: int = 10000,
+    concurrency: int = 8,
+    feed_records: int | None = None,
+    database_url: str | None = None,
+    rounds: int = 1,
+    broker_down: float = 5.0,
+    broker_lock: str | None = None,
+    settle_timeout: float = 600.0,
+    seed: int | None = None,
+    give_up: float = 180.0,
+    recovery_timeout: float = 120.0,
+    overlap: bool = False,
+    load_minutes: float | None = None,
+) -> tuple[Report, dict]:
     """Run the whole exercise; (report, timings). Leaves the broker running, drops what it made.
     ``overlap``: the next fault does not wait until the last one's service answers again.
     ``load_minutes``: no new appeal after that long (the faults spread over it); then settle and check."""
@@ -594,26 +678,55 @@ def run_chaos(appeals: int = 10000, concurrency: int = 8, feed_records: int | No
     try:
         pki = make_pki(home / "pki", clients=(https_partner_id,))
         partners = home / "partners.json"
-        partners.write_text(json.dumps([{"partner_id": amqp_partner_id, "record_types": [AMQP_RECORD]},
-                                        {"partner_id": https_partner_id, "record_types": [HTTPS_RECORD]}]))
-        extra = {"EKM_PARTNERS_FILE": str(partners), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
-                 "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
-                 "EKM_MAX_WORKERS": os.environ.get("EKM_MAX_WORKERS", "16"),
-                 "EKM_TRACING": os.environ.get("EKM_TRACING", "on")}  # off: less CPU on a crowded machine
+        partners.write_text(
+            json.dumps(
+                [
+                    {"partner_id": amqp_partner_id, "record_types": [AMQP_RECORD]},
+                    {"partner_id": https_partner_id, "record_types": [HTTPS_RECORD]},
+                ]
+            )
+        )
+        extra = {
+            "EKM_PARTNERS_FILE": str(partners),
+            "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
+            "EKM_PARTNER_TLS_KEY": str(pki / "server.key"),
+            "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
+            "EKM_MAX_WORKERS": os.environ.get("EKM_MAX_WORKERS", "16"),
+            "EKM_TRACING": os.environ.get("EKM_TRACING", "on"),
+        }  # off: less CPU on a crowded machine
         started = time.monotonic()
         say(f"run {run_id} (seed {seed}): starting the platform on {base_url.rsplit('/', 1)[0]}/…")
         with running_platform(home, uri, base_url, services=config.SERVICES, timeout=180, extra_env=extra) as platform:
             timings["platform start, s"] = round(time.monotonic() - started, 1)
             from nameko.standalone.rpc import ServiceRpcClient
+
             with ServiceRpcClient("cases", uri=uri, timeout=30) as cases:
                 managers = max(4, appeals // 250)
                 for i in range(managers):
-                    cases.register_case_manager(f"chaos-cm-{i}", COMMUNITY, appeals, ["veterans"], "chaos-sv",
-                                                on_duty=(i == 0))
-            report = _exercise(platform, uri, pki, run_id, seed, appeals, concurrency, feed_records,
-                                             rounds, broker_down, broker_lock, settle_timeout, give_up,
-                                             recovery_timeout, amqp_partner_id, https_partner_id, timings,
-                                             overlap, load_minutes)
+                    cases.register_case_manager(
+                        f"chaos-cm-{i}", COMMUNITY, appeals, ["veterans"], "chaos-sv", on_duty=(i == 0)
+                    )
+            report = _exercise(
+                platform,
+                uri,
+                pki,
+                run_id,
+                seed,
+                appeals,
+                concurrency,
+                feed_records,
+                rounds,
+                broker_down,
+                broker_lock,
+                settle_timeout,
+                give_up,
+                recovery_timeout,
+                amqp_partner_id,
+                https_partner_id,
+                timings,
+                overlap,
+                load_minutes,
+            )
         timings["total, s"] = round(time.monotonic() - started, 1)
         return report, timings
     finally:
@@ -630,26 +743,53 @@ def run_chaos(appeals: int = 10000, concurrency: int = 8, feed_records: int | No
 
 def _drop(base_url: str, home: pathlib.Path) -> None:
     from ekm_platform.db import drop_database
+
     for url in database_urls({"EKM_HOME": str(home), "EKM_DATABASE_URL": base_url}).values():
         with contextlib.suppress(Exception):
             drop_database(url)
 
 
-def _exercise(platform, uri, pki, run_id, seed, appeals, concurrency, feed_records, rounds, broker_down,
-              broker_lock, settle_timeout, give_up, recovery_timeout, amqp_partner_id, https_partner_id, timings,
-              overlap, load_minutes):
+def _exercise(
+    platform,
+    uri,
+    pki,
+    run_id,
+    seed,
+    appeals,
+    concurrency,
+    feed_records,
+    rounds,
+    broker_down,
+    broker_lock,
+    settle_timeout,
+    give_up,
+    recovery_timeout,
+    amqp_partner_id,
+    https_partner_id,
+    timings,
+    overlap,
+    load_minutes,
+):
     load = Load(appeals, run_id)
     feeds = [Feed("AMQP", feed_records // 2), Feed("HTTPS", feed_records - feed_records // 2)]
     stop, watching, gave_up = threading.Event(), threading.Event(), []
     faults = plan(appeals, config.SERVICES, rounds)
     threads = [threading.Thread(target=watch, args=(platform, watching, gave_up), daemon=True)]
-    threads += [threading.Thread(target=appeal_client, args=(platform, load, stop, seed + i, give_up), daemon=True)
-                for i in range(concurrency)]
+    threads += [
+        threading.Thread(target=appeal_client, args=(platform, load, stop, seed + i, give_up), daemon=True)
+        for i in range(concurrency)
+    ]
     partner_uri = uri.replace("guest:guest", f"{amqp_partner_id}:chaos-secret")
-    threads += [threading.Thread(target=amqp_partner, args=(feeds[0], partner_uri, amqp_partner_id, load, stop, run_id),
-                                 daemon=True),
-                threading.Thread(target=https_partner, args=(feeds[1], int(platform.env["EKM_PARTNER_PORT"]), pki,
-                                                             https_partner_id, load, stop, run_id), daemon=True)]
+    threads += [
+        threading.Thread(
+            target=amqp_partner, args=(feeds[0], partner_uri, amqp_partner_id, load, stop, run_id), daemon=True
+        ),
+        threading.Thread(
+            target=https_partner,
+            args=(feeds[1], int(platform.env["EKM_PARTNER_PORT"]), pki, https_partner_id, load, stop, run_id),
+            daemon=True,
+        ),
+    ]
     db = Databases(platform.env)
     submitter = f"chaos-{run_id}"
     try:
@@ -657,20 +797,28 @@ def _exercise(platform, uri, pki, run_id, seed, appeals, concurrency, feed_recor
         load.open_to(faults[0].at_appeal if faults else appeals)
         for t in threads:
             t.start()
-        say(f"load: {appeals} appeals from {concurrency} clients, {feed_records} registry records; "
-            f"faults: {', '.join(f.target for f in faults)}")
+        say(
+            f"load: {appeals} appeals from {concurrency} clients, {feed_records} registry records; "
+            f"faults: {', '.join(f.target for f in faults)}"
+        )
         recoveries = []
         if load_minutes:
             load.deadline = started + load_minutes * 60
         for i, fault in enumerate(faults):
             due = started + load_minutes * 60 * (i + 1) / (len(faults) + 1) if load_minutes else None
-            while load.progress < fault.at_appeal * 0.9 and load.done_clients < concurrency \
-                    and not (due and time.monotonic() > due):
+            while (
+                load.progress < fault.at_appeal * 0.9
+                and load.done_clients < concurrency
+                and not (due and time.monotonic() > due)
+            ):
                 time.sleep(0.05)
             # the next stretch of load runs while this fault is on
             load.open_to(faults[i + 1].at_appeal if i + 1 < len(faults) else appeals)
-            recovery = threading.Thread(target=_fault, args=(platform, fault, broker_down, broker_lock,
-                                                             recovery_timeout, load, feeds), daemon=True)
+            recovery = threading.Thread(
+                target=_fault,
+                args=(platform, fault, broker_down, broker_lock, recovery_timeout, load, feeds),
+                daemon=True,
+            )
             recovery.start()
             if overlap:  # the next fault may come while this one's service is still starting
                 while not fault.killed and recovery.is_alive():
@@ -694,7 +842,9 @@ def _exercise(platform, uri, pki, run_id, seed, appeals, concurrency, feed_recor
         timings["settle, s"] = round(time.monotonic() - settle_start, 1)
         report = examine(db, load, feeds, platform.home, submitter)
         for fault in faults:
-            report.counts[f"fault: {fault.target} (killed {len(fault.killed)}), back in s"] = round(fault.down_seconds, 1)
+            report.counts[f"fault: {fault.target} (killed {len(fault.killed)}), back in s"] = round(
+                fault.down_seconds, 1
+            )
             if fault.error or not fault.killed:
                 report.violation(f"{fault.target} was not killed or did not come back: {fault.error}")
         if gave_up:
@@ -726,21 +876,39 @@ def main(argv=None) -> int:
     parser.add_argument("--appeals", type=int, default=10000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--feed-records", type=int, default=None, help="default: half the appeals")
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL base URL (default: a private ekmchaos_<run> database, dropped after)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL base URL (default: a private ekmchaos_<run> database, dropped after)",
+    )
     parser.add_argument("--rounds", type=int, default=1, help="kills of every service (the broker restarts once)")
     parser.add_argument("--broker-down", type=float, default=5.0, help="seconds between stop_app and start_app")
     parser.add_argument("--broker-lock", default=None, help="a file to create while the broker is stopped")
     parser.add_argument("--settle-timeout", type=float, default=900.0)
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--overlap", action="store_true",
-                        help="the next fault does not wait until the last one's service answers again")
-    parser.add_argument("--load-minutes", type=float, default=None,
-                        help="stop submitting after this long (the faults are spread over it), then check")
+    parser.add_argument(
+        "--overlap", action="store_true", help="the next fault does not wait until the last one's service answers again"
+    )
+    parser.add_argument(
+        "--load-minutes",
+        type=float,
+        default=None,
+        help="stop submitting after this long (the faults are spread over it), then check",
+    )
     args = parser.parse_args(argv)
-    report, timings = run_chaos(args.appeals, args.concurrency, args.feed_records, args.database_url, args.rounds,
-                                args.broker_down, args.broker_lock, args.settle_timeout, args.seed,
-                                overlap=args.overlap, load_minutes=args.load_minutes)
+    report, timings = run_chaos(
+        args.appeals,
+        args.concurrency,
+        args.feed_records,
+        args.database_url,
+        args.rounds,
+        args.broker_down,
+        args.broker_lock,
+        args.settle_timeout,
+        args.seed,
+        overlap=args.overlap,
+        load_minutes=args.load_minutes,
+    )
     print_report(report, timings)
     return 1 if report.violations else 0
 
