@@ -93,6 +93,39 @@ def test_a_contact_service_that_does_not_answer_is_a_failed_attempt_retried(uow)
     assert state(uow, n)[0].status == "sent"
 
 
+def test_a_contact_outage_longer_than_the_attempts_keeps_the_notification_queued_until_it_ends(uow):
+    # found by bench/chaos.py: intake down for minutes turned acknowledgements into dead letters
+    from dataclasses import replace
+
+    from notifications.testing import SETTINGS
+
+    n = notify(uow)
+    sending, down = senders(), Contacts({("person", "p-1"): ContactUnavailable("intake restarting")})
+    patient = replace(SETTINGS, contact_outage=10 * 365 * 86400.0)
+    now = NOON
+    for _ in range(SETTINGS.max_attempts + 3):
+        run(uow, down, sending, now, patient)
+        d, _ = state(uow, n)
+        assert d.status == "queued" and d.due_at - now <= timedelta(seconds=60)
+        now = d.due_at
+    run(uow, Contacts({("person", "p-1"): phone()}), sending, now, patient)
+    assert state(uow, n)[0].status == "sent" and len(sending["sms"].sent) == 1
+
+
+def test_past_the_outage_window_an_unreachable_contact_is_a_dead_letter(uow):
+    from dataclasses import replace
+
+    from notifications.testing import SETTINGS
+
+    n = notify(uow)
+    down = Contacts({("person", "p-1"): ContactUnavailable("intake gone")})
+    impatient, now = replace(SETTINGS, contact_outage=0.0), NOON
+    for _ in range(SETTINGS.max_attempts):
+        run(uow, down, senders(), now, impatient)
+        now = state(uow, n)[0].due_at or now
+    assert state(uow, n)[0].status == "dead_letter"
+
+
 def test_an_unknown_recipient_is_invalid(uow):
     n = notify(uow, recipient="p-gone")
     run(uow, Contacts({}), senders())

@@ -57,6 +57,10 @@ class DispatchSettings:
     rate_limit: int = 20  # messages per recipient per window (0: no limit); the inbox is not counted
     rate_window: float = 3600.0
     lanes: int = 4  # messages sent at once (the service gives each a green thread)
+    # While the service that knows the contact does not answer (intake or cases restarting), a
+    # notification keeps being tried, at most a minute apart, for this long after it was made
+    # before it may become a dead letter: an outage of the platform itself is not the message's fault.
+    contact_outage: float = 3600.0
 
     @classmethod
     def from_environment(cls) -> DispatchSettings:
@@ -69,6 +73,7 @@ class DispatchSettings:
             rate_limit=int(env("EKM_NOTIFY_RATE_LIMIT", "20")),
             rate_window=float(env("EKM_NOTIFY_RATE_WINDOW_SECONDS", "3600")),
             lanes=int(env("EKM_NOTIFY_LANES", env("EKM_SMTP_CONNECTIONS", "4"))),
+            contact_outage=float(env("EKM_NOTIFY_CONTACT_OUTAGE_SECONDS", "3600")),
         )
 
 
@@ -200,6 +205,7 @@ def deliver(
             settings,
             now,
             attempt_no,
+            keep_trying=_age_seconds(d, now) < settings.contact_outage,
         )
     if contact is None:
         reason = "отримувача не знайдено / recipient not found"
@@ -326,10 +332,11 @@ def _failed(
     now: datetime,
     attempt_no: int,
     skipped: list | None = None,
+    keep_trying: bool = False,
     **values,
 ) -> Outcome:
     attempts = (skipped or []) + [failed_attempt]
-    if attempt_no >= settings.max_attempts:
+    if attempt_no >= settings.max_attempts and not keep_trying:
         error = (
             f"{attempt_no} спроб не вдалися, останнє повідомлення недоставлене / {attempt_no} attempts "
             f"failed (dead letter): {failed_attempt['error']}"
@@ -341,12 +348,18 @@ def _failed(
             attempts,
             audit="message.dead_letter",
         )
-    retry_at = now + policy.backoff(attempt_no, settings.retry_base)
+    retry_at = now + policy.backoff(attempt_no, settings.retry_base, cap=60.0 if keep_trying else 3600.0)
     return Outcome(
         d,
         dict(status="queued", error=failed_attempt["error"], due_at=retry_at, attempts=attempt_no, **values),
         attempts,
     )
+
+
+def _age_seconds(d: Delivery, now: datetime) -> float:
+    created = d.created_at if d.created_at.tzinfo else d.created_at.replace(tzinfo=timezone.utc)
+    current = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    return (current - created).total_seconds()
 
 
 def _first_channel(d: Delivery, prefs: policy.Preferences) -> str:
