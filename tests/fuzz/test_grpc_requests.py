@@ -235,6 +235,7 @@ def test_an_error_quoting_a_huge_value_comes_back_bounded_and_fast(fuzzed):
 @pytest.mark.parametrize("method_id, data", [
     # found by this suite (thorough profile); each had ended in INTERNAL
     ("cases.RecordConsent", b"\n\rr\x0b\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"),  # a timestamp of -2**63 s
+    ("cases.SavePlan", b"\n\rR\x0b\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"),  # the same in approved_at
     ("interagency.CreateConference", None),   # the same in scheduled_at
     ("cases.SaveAssessment", None),           # an assessment status that is none of draft/submitted/approved
 ])

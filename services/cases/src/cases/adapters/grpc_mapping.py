@@ -53,9 +53,12 @@ LEVELS = {
 
 
 def _dict(message) -> dict:
-    return json_format.MessageToDict(
-        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-    )
+    try:
+        return json_format.MessageToDict(
+            message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+        )
+    except (ValueError, json_format.Error) as exc:  # a Timestamp outside 0001..9999 (tests/fuzz): was INTERNAL
+        raise ValidationError.single("request", f"недійсне значення / an invalid value: {str(exc)[:200]}") from exc
 
 
 def case_message(case: Case, deadlines: Deadlines | None = None) -> cases_pb2.Case:
