@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pathlib
 import socket
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 
 from ekm_platform import client, config
@@ -17,17 +19,21 @@ from ekm_platform.supervisor import Supervisor, programs
 # Test ports come from below Linux's ephemeral range (32768-60999), where no outgoing
 # connection takes one, and each pytest-xdist worker has a slice of its own.
 PORT_RANGE = (20000, 32000)
+PORT_CLAIMS = pathlib.Path(tempfile.gettempdir()) / "ekm-test-ports"
 _next_port: list[int] = []
+_claims: list[int] = []  # open, locked claim files: held until this process ends
 
 
 def free_port() -> int:
-    """A loopback port that nothing listens on and that this process has not handed out.
+    """A loopback port that nothing listens on and that no other test process has handed out.
 
     The services listen with SO_REUSEPORT (eventlet's default, and how several instances
     share a port), so a second platform given the same port would bind it too and silently
-    take half of the first one's connections. Ports are therefore never picked at random by
-    the kernel: each process walks its own slice of ``PORT_RANGE`` (one slice per xdist
-    worker) and skips a port that a probe without SO_REUSEADDR cannot bind."""
+    take half of the first one's connections. So a port is not the kernel's random pick: each
+    process walks its own slice of ``PORT_RANGE`` (one slice per xdist worker), skips a port a
+    probe without SO_REUSEADDR cannot bind, and claims it with an exclusive ``flock`` on a file
+    under ``PORT_CLAIMS``, which this process holds until it ends (the kernel drops the lock
+    however it ends), so that no test process on the machine is handed the same port."""
     low, high = PORT_RANGE
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
@@ -36,6 +42,7 @@ def free_port() -> int:
     low, high = low + index * size, low + (index + 1) * size
     if not _next_port:
         _next_port.append(low + (os.getpid() * 7919) % (high - low))
+    PORT_CLAIMS.mkdir(exist_ok=True)
     for _ in range(high - low):
         port = _next_port[0]
         _next_port[0] = low if port + 1 >= high else port + 1
@@ -44,6 +51,13 @@ def free_port() -> int:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
+        claim = os.open(PORT_CLAIMS / str(port), os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(claim)
+            continue
+        _claims.append(claim)
         return port
     raise RuntimeError(f"no free loopback port in {low}-{high}")
 
