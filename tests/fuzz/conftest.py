@@ -5,6 +5,7 @@ Fixtures: ``canary`` (a loopback TCP server that records every connection: nothi
 may reach out to it), ``secret`` (a file whose content must never come back) and ``gateway``
 (the registry gateway's real processes — gRPC service, AMQP feed consumer and the mTLS
 partner inbound — on a private vhost, with partner certificates and a broker user)."""
+
 from __future__ import annotations
 
 import json
@@ -99,16 +100,27 @@ def platform(tmp_path_factory, ekm_amqp_uri):
     pki = make_pki(home / "pki", clients=("partner-dcz", "partner-unknown"))
     amqp_partner = f"partner-fuzz-{uuid.uuid4().hex[:6]}"  # broker users are global: one per run
     partners = home / "partners.json"
-    partners.write_text(json.dumps([{"partner_id": "partner-dcz", "record_types": PARTNER_TYPES},
-                                    {"partner_id": amqp_partner, "record_types": PARTNER_TYPES}]))
+    partners.write_text(
+        json.dumps(
+            [
+                {"partner_id": "partner-dcz", "record_types": PARTNER_TYPES},
+                {"partner_id": amqp_partner, "record_types": PARTNER_TYPES},
+            ]
+        )
+    )
     vhost = ekm_amqp_uri.rsplit("/", 1)[1]
     broker.create_user(amqp_partner, "fuzz-secret", vhost, write=r"^partner\.feed$")
-    extra = {"EKM_PARTNERS_FILE": str(partners), "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
-             "EKM_PARTNER_TLS_KEY": str(pki / "server.key"), "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
-             "EKM_TRACING": "off",
-             # timers are no boundary: their own writes would look like a refused call's
-             "EKM_RETURNS_POLL_SECONDS": "3600", "EKM_REMINDER_INTERVAL_SECONDS": "3600",
-             "EKM_DUE_SCAN_INTERVAL_SECONDS": "3600"}
+    extra = {
+        "EKM_PARTNERS_FILE": str(partners),
+        "EKM_PARTNER_TLS_CERT": str(pki / "server.pem"),
+        "EKM_PARTNER_TLS_KEY": str(pki / "server.key"),
+        "EKM_PARTNER_TLS_CLIENT_CA": str(pki / "ca.pem"),
+        "EKM_TRACING": "off",
+        # timers are no boundary: their own writes would look like a refused call's
+        "EKM_RETURNS_POLL_SECONDS": "3600",
+        "EKM_REMINDER_INTERVAL_SECONDS": "3600",
+        "EKM_DUE_SCAN_INTERVAL_SECONDS": "3600",
+    }
     try:
         with running_platform(home, ekm_amqp_uri, simulators=True, extra_env=extra, timeout=90) as running:
             running.pki, running.amqp_partner = pki, amqp_partner
@@ -122,8 +134,14 @@ def gateway(platform):
     port = int(platform.env["EKM_PARTNER_PORT"])
     _wait_listening(port)
     uri = platform.env["EKM_AMQP_URI"]
-    return Gateway(platform, port, platform.pki, uri,
-                   uri.replace("guest:guest", f"{platform.amqp_partner}:fuzz-secret"), platform.amqp_partner)
+    return Gateway(
+        platform,
+        port,
+        platform.pki,
+        uri,
+        uri.replace("guest:guest", f"{platform.amqp_partner}:fuzz-secret"),
+        platform.amqp_partner,
+    )
 
 
 def _wait_listening(port: int, timeout: float = 30) -> None:

@@ -1,5 +1,6 @@
 """A partner agency's side of the feeds: HTTPS with its client certificate (REST and SOAP,
 X-Road headers) and AMQP publishing as its broker user."""
+
 from __future__ import annotations
 
 import http.client
@@ -13,12 +14,23 @@ from tests.fuzz.hostile_xml.make_corpus import envelope
 
 
 def xroad_rest() -> dict:
-    return {"X-Road-Client": "UA/GOV/37508470/DCZ", "X-Road-Id": f"dcz-{uuid.uuid4()}",
-            "X-Road-UserId": "dcz-officer-7", "X-Road-Issue": "DCZ-2026-118"}
+    return {
+        "X-Road-Client": "UA/GOV/37508470/DCZ",
+        "X-Road-Id": f"dcz-{uuid.uuid4()}",
+        "X-Road-UserId": "dcz-officer-7",
+        "X-Road-Issue": "DCZ-2026-118",
+    }
 
 
-def https(gateway, path: str, body: bytes, headers: dict | None = None, client: str = "partner-dcz",
-          content_type: str = "application/json", timeout: float = 15):
+def https(
+    gateway,
+    path: str,
+    body: bytes,
+    headers: dict | None = None,
+    client: str = "partner-dcz",
+    content_type: str = "application/json",
+    timeout: float = 15,
+):
     """(status, content type, body, seconds) of one request on its own connection."""
     context = ssl.create_default_context(cafile=str(gateway.pki / "ca.pem"))
     context.load_cert_chain(str(gateway.pki / f"{client}.pem"), str(gateway.pki / f"{client}.key"))
@@ -33,8 +45,12 @@ def https(gateway, path: str, body: bytes, headers: dict | None = None, client: 
 
 
 def record(**changes) -> dict:
-    body = {"source_id": f"fz-{uuid.uuid4().hex[:12]}", "rnokpp": make_rnokpp("322151234"),
-            "registered_on": "2026-11-20", "center_code": "KYIV-01"}
+    body = {
+        "source_id": f"fz-{uuid.uuid4().hex[:12]}",
+        "rnokpp": make_rnokpp("322151234"),
+        "registered_on": "2026-11-20",
+        "center_code": "KYIV-01",
+    }
     body.update(changes)
     return body
 
@@ -47,7 +63,9 @@ def soap_fault_text(body: bytes) -> str | None:
         root = etree.fromstring(body)
     except etree.XMLSyntaxError:
         return None
-    fault = root.find("{http://schemas.xmlsoap.org/soap/envelope/}Body/{http://schemas.xmlsoap.org/soap/envelope/}Fault")
+    fault = root.find(
+        "{http://schemas.xmlsoap.org/soap/envelope/}Body/{http://schemas.xmlsoap.org/soap/envelope/}Fault"
+    )
     return None if fault is None else (fault.findtext("faultstring") or "")
 
 

@@ -5,15 +5,24 @@ derandomized, so that a run is repeatable and short) and ``thorough`` (``make fu
 example database is written anywhere (``database=None``): a failure prints its input.
 ``FUZZ`` applies the profile to these tests only (other suites keep their own settings).
 """
+
 from __future__ import annotations
 
 import os
 
 from hypothesis import HealthCheck, settings
 
-_COMMON = dict(deadline=None, database=None, print_blob=True,
-               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                      HealthCheck.data_too_large, HealthCheck.filter_too_much])
+_COMMON = dict(
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 settings.register_profile("ci", max_examples=25, derandomize=True, **_COMMON)
 settings.register_profile("thorough", max_examples=400, derandomize=False, **_COMMON)
 

@@ -8,6 +8,7 @@ knows (``KNOWN``: valid identifiers, tracking and case numbers seen in the run),
 repeated fields and maps. A field type it does not know raises ``NoStrategy`` — the test
 that builds a strategy for every method then fails.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -28,7 +29,7 @@ class NoStrategy(Exception):
 
 @dataclass(frozen=True)
 class Method:
-    service: str          # proto full name, e.g. ekm.cases.v1.CaseService
+    service: str  # proto full name, e.g. ekm.cases.v1.CaseService
     name: str
     descriptor: object
 
@@ -56,15 +57,51 @@ def methods() -> list[Method]:
 
 
 # Values that get a request past the first checks: filled by the test run (seeded data).
-KNOWN: list[str] = ["", "3221512349", "19880314-43212", "UA80000000000093317", "2026-11-20", "2026-01-01T10:00:00Z",
-                    "37508470", "+380501234567", "user@example.com", "case_manager", "cm-1", "health", "sms"]
+KNOWN: list[str] = [
+    "",
+    "3221512349",
+    "19880314-43212",
+    "UA80000000000093317",
+    "2026-11-20",
+    "2026-01-01T10:00:00Z",
+    "37508470",
+    "+380501234567",
+    "user@example.com",
+    "case_manager",
+    "cm-1",
+    "health",
+    "sms",
+]
 
-JUNK = st.sampled_from([
-    "\x00", "\n", " ", "'; DROP TABLE cases; --", "../../../../etc/passwd", "%s%s%n", "{{7*7}}", "${jndi:ldap://x}",
-    "\u202e\u200b\ufeff", "🙂" * 50, "ї" * 300, "A" * 5000, "9" * 400, "-1", "0", "NaN", "true", "null",
-    "CASE-2026-AAAAAAA", "EKM-261120-AAAAAAAA", "2026-02-30", "9999-12-31", "0000-00-00", "UA" + "0" * 17,
-    "\udbff".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
-])
+JUNK = st.sampled_from(
+    [
+        "\x00",
+        "\n",
+        " ",
+        "'; DROP TABLE cases; --",
+        "../../../../etc/passwd",
+        "%s%s%n",
+        "{{7*7}}",
+        "${jndi:ldap://x}",
+        "\u202e\u200b\ufeff",
+        "🙂" * 50,
+        "ї" * 300,
+        "A" * 5000,
+        "9" * 400,
+        "-1",
+        "0",
+        "NaN",
+        "true",
+        "null",
+        "CASE-2026-AAAAAAA",
+        "EKM-261120-AAAAAAAA",
+        "2026-02-30",
+        "9999-12-31",
+        "0000-00-00",
+        "UA" + "0" * 17,
+        "\udbff".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    ]
+)
 HUGE = st.sampled_from([50_000, 300_000]).map(lambda n: "Ж" * n)
 
 
@@ -76,8 +113,12 @@ def known() -> st.SearchStrategy:
 # Values by field name (``case_id``, ``tracking_number``, ``due_on`` …): the run fills it from
 # the seeded databases, so that a request names a case or a person that exists.
 KNOWN_BY: dict[str, list[str]] = {
-    "rnokpp": ["3221512349"], "unzr": ["19880314-43212"], "community_code": ["UA80000000000093317"],
-    "phone": ["+380501234567"], "email": ["user@example.com"], "birth_date": ["1988-03-14"],
+    "rnokpp": ["3221512349"],
+    "unzr": ["19880314-43212"],
+    "community_code": ["UA80000000000093317"],
+    "phone": ["+380501234567"],
+    "email": ["user@example.com"],
+    "birth_date": ["1988-03-14"],
 }
 DATES = ["2026-12-01", "2027-01-15", "2025-01-01", "2026-11-20"]
 
@@ -91,8 +132,9 @@ def _hinted(name: str) -> list[str] | None:
 
 
 def strings(name: str = "") -> st.SearchStrategy:
-    common = st.one_of(known(), known(), st.text(max_size=40), JUNK,
-                       st.text(st.characters(codec="utf-8"), min_size=1, max_size=300))
+    common = st.one_of(
+        known(), known(), st.text(max_size=40), JUNK, st.text(st.characters(codec="utf-8"), min_size=1, max_size=300)
+    )
     hinted = _hinted(name)
     if hinted:
         hint = st.integers(0, 10**9).map(lambda i: hinted[i % len(hinted)])
@@ -101,11 +143,16 @@ def strings(name: str = "") -> st.SearchStrategy:
 
 
 _INT = {
-    FieldDescriptor.TYPE_INT32: (-(2**31), 2**31 - 1), FieldDescriptor.TYPE_SINT32: (-(2**31), 2**31 - 1),
-    FieldDescriptor.TYPE_SFIXED32: (-(2**31), 2**31 - 1), FieldDescriptor.TYPE_UINT32: (0, 2**32 - 1),
-    FieldDescriptor.TYPE_FIXED32: (0, 2**32 - 1), FieldDescriptor.TYPE_INT64: (-(2**63), 2**63 - 1),
-    FieldDescriptor.TYPE_SINT64: (-(2**63), 2**63 - 1), FieldDescriptor.TYPE_SFIXED64: (-(2**63), 2**63 - 1),
-    FieldDescriptor.TYPE_UINT64: (0, 2**64 - 1), FieldDescriptor.TYPE_FIXED64: (0, 2**64 - 1),
+    FieldDescriptor.TYPE_INT32: (-(2**31), 2**31 - 1),
+    FieldDescriptor.TYPE_SINT32: (-(2**31), 2**31 - 1),
+    FieldDescriptor.TYPE_SFIXED32: (-(2**31), 2**31 - 1),
+    FieldDescriptor.TYPE_UINT32: (0, 2**32 - 1),
+    FieldDescriptor.TYPE_FIXED32: (0, 2**32 - 1),
+    FieldDescriptor.TYPE_INT64: (-(2**63), 2**63 - 1),
+    FieldDescriptor.TYPE_SINT64: (-(2**63), 2**63 - 1),
+    FieldDescriptor.TYPE_SFIXED64: (-(2**63), 2**63 - 1),
+    FieldDescriptor.TYPE_UINT64: (0, 2**64 - 1),
+    FieldDescriptor.TYPE_FIXED64: (0, 2**64 - 1),
 }
 
 
@@ -136,9 +183,11 @@ def scalar(field) -> st.SearchStrategy:
 
 def _timestamp(cls) -> st.SearchStrategy:
     # valid instants, and seconds far outside 0001..9999 (a careless ToDatetime() raises on them)
-    return st.builds(lambda s, n: cls(seconds=s, nanos=n),
-                     integers(-(2**63), 2**63 - 1) | st.integers(1_600_000_000, 1_900_000_000),
-                     st.integers(0, 999_999_999) | integers(-(2**31), 2**31 - 1))
+    return st.builds(
+        lambda s, n: cls(seconds=s, nanos=n),
+        integers(-(2**63), 2**63 - 1) | st.integers(1_600_000_000, 1_900_000_000),
+        st.integers(0, 999_999_999) | integers(-(2**31), 2**31 - 1),
+    )
 
 
 def message(descriptor, depth: int = 0) -> st.SearchStrategy:
@@ -191,8 +240,11 @@ def _field(field, depth: int) -> st.SearchStrategy:
     if _is_map(field):
         key = scalar(field.message_type.fields_by_name["key"])
         value_field = field.message_type.fields_by_name["value"]
-        value = message(value_field.message_type, depth + 1) if value_field.type == FieldDescriptor.TYPE_MESSAGE \
+        value = (
+            message(value_field.message_type, depth + 1)
+            if value_field.type == FieldDescriptor.TYPE_MESSAGE
             else scalar(value_field)
+        )
         return st.dictionaries(key, value, max_size=3)
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         item = st.deferred(lambda: message(field.message_type, depth + 1))
@@ -212,10 +264,23 @@ def request_bytes(descriptor) -> st.SearchStrategy:
 
     def mutate(data: bytes, position: int, junk: bytes) -> bytes:
         i = position % (len(data) + 1)
-        return data[:i] + junk + data[i + len(junk):]
+        return data[:i] + junk + data[i + len(junk) :]
 
-    return st.one_of(messages, messages, messages,
-                     st.builds(mutate, messages, st.integers(0, 10_000), st.binary(min_size=1, max_size=8)),
-                     st.binary(max_size=200),
-                     st.sampled_from([b"\x0a\xff\xff\xff\xff\x0f", b"\x0a\x02\xff\xfe", b"\x08", b"\xff" * 11,
-                                      b"\x0a\x05abc", b"\x0b\x0c", b"\x0f"]))
+    return st.one_of(
+        messages,
+        messages,
+        messages,
+        st.builds(mutate, messages, st.integers(0, 10_000), st.binary(min_size=1, max_size=8)),
+        st.binary(max_size=200),
+        st.sampled_from(
+            [
+                b"\x0a\xff\xff\xff\xff\x0f",
+                b"\x0a\x02\xff\xfe",
+                b"\x08",
+                b"\xff" * 11,
+                b"\x0a\x05abc",
+                b"\x0b\x0c",
+                b"\x0f",
+            ]
+        ),
+    )

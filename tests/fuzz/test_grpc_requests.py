@@ -11,6 +11,7 @@ The methods are enumerated from the generated ``*_pb2`` modules (``protobuf_stra
 a new method is fuzzed without a change here, and one whose request has no strategy fails
 ``test_every_method_has_a_strategy``.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -40,8 +41,9 @@ CODES: dict[str, list[str]] = {}  # method -> the status codes its examples got
 def test_every_method_has_a_strategy():
     assert len(METHODS) > 50, [m.id for m in METHODS]
     for method in METHODS:
-        assert not (method.descriptor.client_streaming or method.descriptor.server_streaming), \
+        assert not (method.descriptor.client_streaming or method.descriptor.server_streaming), (
             f"{method.id}: streaming methods need a caller here"
+        )
         ps.request_bytes(method.descriptor.input_type).validate()  # raises NoStrategy for an unknown field type
 
 
@@ -54,9 +56,18 @@ class Platform:
         self.channels = {service: running.channel(service) for service in config.SERVICES}
         self.served_by = self._reflect()
         key = (running.home / "var/keys/jwt-private.pem").read_bytes()
-        self.tokens = {role: [("authorization", "Bearer " + issue_token(
-            f"fuzz-{role}", role, community_code=COMMUNITY, organisation=ORGANISATION, private_key=key))]
-            for role in ROLES}
+        self.tokens = {
+            role: [
+                (
+                    "authorization",
+                    "Bearer "
+                    + issue_token(
+                        f"fuzz-{role}", role, community_code=COMMUNITY, organisation=ORGANISATION, private_key=key
+                    ),
+                )
+            ]
+            for role in ROLES
+        }
         self.allowed: dict[str, list[str]] = {}
         self.dirty = True  # a call may have started background work (events) not finished yet
         self.readers: dict[str, sqlite3.Connection] = {}
@@ -68,8 +79,9 @@ class Platform:
         served = {}
         for service, channel in self.channels.items():
             stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-            for reply in stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
-                                                   timeout=10):
+            for reply in stub.ServerReflectionInfo(
+                iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=10
+            ):
                 for found in reply.list_services_response.service:
                     served[found.name] = service
         return served
@@ -98,8 +110,13 @@ class Platform:
         """Rows per table. SQLite's ``data_version`` changes when another connection commits:
         while it stays, the counts read last are still true."""
         if service not in self.readers:
-            self.readers[service] = sqlite3.connect(f"file:{self.database(service)}?mode=ro", uri=True, timeout=10,
-                                                    isolation_level=None, check_same_thread=False)
+            self.readers[service] = sqlite3.connect(
+                f"file:{self.database(service)}?mode=ro",
+                uri=True,
+                timeout=10,
+                isolation_level=None,
+                check_same_thread=False,
+            )
         db = self.readers[service]
         version = db.execute("PRAGMA data_version").fetchone()[0]
         cached = self.cached.get(service)
@@ -127,8 +144,11 @@ class Platform:
     def unhealthy(self) -> list[str]:
         from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-        problems = [f"{p.name} exited ({p.process.returncode})" for p in self.running.supervisor.programs
-                    if p.process.poll() is not None]
+        problems = [
+            f"{p.name} exited ({p.process.returncode})"
+            for p in self.running.supervisor.programs
+            if p.process.poll() is not None
+        ]
         for service, channel in self.channels.items():
             try:
                 status = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=10).status
@@ -161,8 +181,12 @@ def fuzzed(platform):
             for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
                 for column in [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]:
                     if column.endswith("_id") or column in ("case_number", "tracking_number"):
-                        values = [str(v) for (v,) in db.execute(
-                            f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL LIMIT 5')]
+                        values = [
+                            str(v)
+                            for (v,) in db.execute(
+                                f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL LIMIT 5'
+                            )
+                        ]
                         ps.KNOWN_BY.setdefault(column, []).extend(v for v in values if v)
                         ps.KNOWN.extend(values[:1] if column in ("case_number", "tracking_number") else [])
     yield target
@@ -226,30 +250,37 @@ def test_an_error_quoting_a_huge_value_comes_back_bounded_and_fast(fuzzed):
 
     method = next(m for m in METHODS if m.id == "intake.GetAppealStatus")
     started = time.monotonic()
-    code, details = fuzzed.call(method, intake_pb2.GetAppealStatusRequest(
-        tracking_number="Ж" * 50_000).SerializeToString(), "case_manager")
+    code, details = fuzzed.call(
+        method, intake_pb2.GetAppealStatusRequest(tracking_number="Ж" * 50_000).SerializeToString(), "case_manager"
+    )
     assert code == grpc.StatusCode.NOT_FOUND and len(details) <= 300, (code, len(details))
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.parametrize("method_id, data", [
-    # found by this suite (thorough profile); each had ended in INTERNAL
-    ("cases.RecordConsent", b"\n\rr\x0b\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"),  # a timestamp of -2**63 s
-    ("cases.SavePlan", b"\n\rR\x0b\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"),  # the same in approved_at
-    ("interagency.CreateConference", None),   # the same in scheduled_at
-    ("cases.SaveAssessment", None),           # an assessment status that is none of draft/submitted/approved
-])
+@pytest.mark.parametrize(
+    "method_id, data",
+    [
+        # found by this suite (thorough profile); each had ended in INTERNAL
+        ("cases.RecordConsent", b"\n\rr\x0b\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"),  # a timestamp of -2**63 s
+        ("cases.SavePlan", b"\n\rR\x0b\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"),  # the same in approved_at
+        ("interagency.CreateConference", None),  # the same in scheduled_at
+        ("cases.SaveAssessment", None),  # an assessment status that is none of draft/submitted/approved
+    ],
+)
 def test_the_requests_that_had_ended_in_internal(fuzzed, method_id, data):
-    from ekm.cases.v1 import cases_pb2
-    from ekm.interagency.v1 import interagency_pb2
     from google.protobuf.timestamp_pb2 import Timestamp
 
+    from ekm.cases.v1 import cases_pb2
+    from ekm.interagency.v1 import interagency_pb2
+
     if method_id == "interagency.CreateConference":
-        data = interagency_pb2.CreateConferenceRequest(case_number=ps.KNOWN_BY.get("case_number", ["CASE-1"])[0],
-                                                       scheduled_at=Timestamp(seconds=2**40)).SerializeToString()
+        data = interagency_pb2.CreateConferenceRequest(
+            case_number=ps.KNOWN_BY.get("case_number", ["CASE-1"])[0], scheduled_at=Timestamp(seconds=2**40)
+        ).SerializeToString()
     if method_id == "cases.SaveAssessment":
-        data = cases_pb2.SaveAssessmentRequest(assessment=cases_pb2.Assessment(
-            case_id=ps.KNOWN_BY.get("case_id", ["x"])[0], status="Ж" * 10)).SerializeToString()
+        data = cases_pb2.SaveAssessmentRequest(
+            assessment=cases_pb2.Assessment(case_id=ps.KNOWN_BY.get("case_id", ["x"])[0], status="Ж" * 10)
+        ).SerializeToString()
     method = next(m for m in METHODS if m.id == method_id)
     for role in fuzzed.roles_for(method):
         code, details = fuzzed.call(method, data, role)

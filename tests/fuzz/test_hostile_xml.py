@@ -5,6 +5,7 @@ replies (zeep, hardened). Each document is refused clearly (a 4xx SOAP fault nam
 RegistryUnavailable), no entity is expanded, no file is read back, nothing connects out
 (a canary server on loopback records any connection), in bounded time and memory, and
 nothing is stored."""
+
 from __future__ import annotations
 
 import http.server
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.timeout(1200 if THOROUGH else 180)
 CORPUS = pathlib.Path(__file__).parent / "hostile_xml"
 FILES = sorted(CORPUS.glob("*.xml"))
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp037")
-SECONDS = 5.0      # each document is answered within
+SECONDS = 5.0  # each document is answered within
 PEAK_BYTES = 64 * 1024 * 1024
 
 
@@ -77,15 +78,17 @@ def test_partner_inbound_refuses_every_hostile_document_with_a_soap_fault(gatewa
     stored, nothing fetched; the same envelope without its hostile part is stored once."""
     before_rows, before_connections = gateway.stored(), len(canary.connections)
     for path in FILES:
-        status, content_type, body, seconds = https(gateway, "/partner/soap", hostile(path, canary, secret),
-                                                     content_type="text/xml; charset=utf-8")
+        status, content_type, body, seconds = https(
+            gateway, "/partner/soap", hostile(path, canary, secret), content_type="text/xml; charset=utf-8"
+        )
         reason = soap_fault_text(body)
         assert 400 <= status < 500 and reason, (path.name, status, body[:300])
         assert secret.marker.encode() not in body and b"lollol" not in body, path.name
         assert seconds < SECONDS, (path.name, seconds)
         # the REST endpoint takes JSON: the same bytes are refused there too
-        status, _, body, _ = https(gateway, "/partner/v1/records/employment.registered",
-                                   hostile(path, canary, secret), headers=xroad_rest())
+        status, _, body, _ = https(
+            gateway, "/partner/v1/records/employment.registered", hostile(path, canary, secret), headers=xroad_rest()
+        )
         assert 400 <= status < 500 and b"error" in body, (path.name, status, body[:300])
     assert gateway.stored() == before_rows and len(canary.connections) == before_connections
     assert not gateway.exited()
@@ -99,8 +102,10 @@ MUTATIONS = st.sampled_from(["insert", "delete", "replace", "duplicate"])
 
 
 @scaled(60, factor=20)
-@given(st.sampled_from(FILES + [None]), st.lists(st.tuples(MUTATIONS, st.integers(0, 10**6), st.binary(max_size=12)),
-                                                  max_size=6))
+@given(
+    st.sampled_from(FILES + [None]),
+    st.lists(st.tuples(MUTATIONS, st.integers(0, 10**6), st.binary(max_size=12)), max_size=6),
+)
 def test_soap_parse_raises_only_soap_faults_on_mutated_documents(path, mutations):
     """Byte-level mutations of the clean envelope and of the corpus: a SoapFault (4xx) or a
     parsed envelope, never another exception; the X-Road check after it likewise."""
@@ -112,11 +117,11 @@ def test_soap_parse_raises_only_soap_faults_on_mutated_documents(path, mutations
         if kind == "insert":
             body[i:i] = data
         elif kind == "delete":
-            del body[i:i + len(data) + 1]
+            del body[i : i + len(data) + 1]
         elif kind == "replace":
-            body[i:i + len(data)] = data
+            body[i : i + len(data)] = data
         else:
-            body[i:i] = body[i:i + 64]
+            body[i:i] = body[i : i + 64]
     try:
         header, request = soap.parse(bytes(body))
         found = xroad.check(header)
@@ -126,6 +131,7 @@ def test_soap_parse_raises_only_soap_faults_on_mutated_documents(path, mutations
 
 
 # --- the SOAP client reading a registry's replies ------------------------------------------------
+
 
 @pytest.fixture
 def hostile_registry(canary, secret):
@@ -169,8 +175,9 @@ def test_the_registry_client_refuses_every_hostile_reply(hostile_registry, canar
 
     url, replies = hostile_registry
     client = BorderGuardClient(url, timeout=3)
-    query = Query(rnokpp="3221512349", unzr="", case_number="CASE-2026-AAAAAAA", purpose="оцінка потреб",
-                  user_id="cm-7")
+    query = Query(
+        rnokpp="3221512349", unzr="", case_number="CASE-2026-AAAAAAA", purpose="оцінка потреб", user_id="cm-7"
+    )
     before = len(canary.connections)
     for path in FILES:
         replies[0] = hostile(path, canary, secret)

@@ -2,6 +2,7 @@
 raises nothing else; where a reference library exists it accepts exactly what that library
 accepts in the canonical form (РНОКПП: python-stdnum ``stdnum.ua.rntrc``; phone:
 ``phonenumbers``, E.164; e-mail: ``email_validator``)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,6 +30,7 @@ JUNK = st.sampled_from(["", " ", "\n", "\t", "-", "+", "\x00", "\u200b", "\ufeff
 def near(valid: st.SearchStrategy) -> st.SearchStrategy:
     """A valid value, or one with junk put before, after or inside it, or a digit swapped for a
     look-alike."""
+
     def mutate(draw_value, junk, where, position):
         if where == "before":
             return junk + draw_value
@@ -40,10 +42,12 @@ def near(valid: st.SearchStrategy) -> st.SearchStrategy:
         if where == "lookalike":
             i = position % max(1, len(draw_value))
             if draw_value and draw_value[i] in DIGITS:
-                return draw_value[:i] + LOOKALIKE_DIGITS[int(draw_value[i])] + draw_value[i + 1:]
+                return draw_value[:i] + LOOKALIKE_DIGITS[int(draw_value[i])] + draw_value[i + 1 :]
         return draw_value
-    return st.builds(mutate, valid, JUNK, st.sampled_from(["same", "before", "after", "inside", "lookalike"]),
-                     st.integers(0, 40))
+
+    return st.builds(
+        mutate, valid, JUNK, st.sampled_from(["same", "before", "after", "inside", "lookalike"]), st.integers(0, 40)
+    )
 
 
 ANY_TEXT = st.text(max_size=40) | st.text(alphabet=DIGITS + LOOKALIKE_DIGITS + " -+\n", max_size=20)
@@ -51,8 +55,11 @@ RNOKPPS = near(st.text(alphabet=DIGITS, min_size=9, max_size=9).map(make_rnokpp)
 UNZRS = near(st.builds(make_unzr, st.dates(date(1900, 1, 1), date(2030, 12, 31)), st.integers(0, 9999))) | ANY_TEXT
 KATOTTGS = near(st.text(alphabet=DIGITS, min_size=17, max_size=17).map(lambda d: "UA" + d)) | ANY_TEXT
 EDRPOUS = near(st.text(alphabet=DIGITS, min_size=8, max_size=8)) | ANY_TEXT
-PHONES = near(st.text(alphabet=DIGITS, min_size=7, max_size=12).map(lambda d: "+380" + d)) | near(
-    st.text(alphabet=DIGITS, min_size=8, max_size=14).map(lambda d: "+" + d)) | ANY_TEXT
+PHONES = (
+    near(st.text(alphabet=DIGITS, min_size=7, max_size=12).map(lambda d: "+380" + d))
+    | near(st.text(alphabet=DIGITS, min_size=8, max_size=14).map(lambda d: "+" + d))
+    | ANY_TEXT
+)
 EMAILS = near(st.emails()) | st.builds(lambda a, b: f"{a}@{b}", st.text(max_size=12), st.text(max_size=12)) | ANY_TEXT
 
 
@@ -64,8 +71,8 @@ def answers(problem_function, value):
 
 @scaled(80)
 @given(RNOKPPS)
-@example("3221512349\n")       # found by this test: a trailing newline crashed it (ValueError)
-@example("٣٢٢١٥١٢٣٤٩")        # Arabic-Indic digits were accepted as a valid РНОКПП
+@example("3221512349\n")  # found by this test: a trailing newline crashed it (ValueError)
+@example("٣٢٢١٥١٢٣٤٩")  # Arabic-Indic digits were accepted as a valid РНОКПП
 def test_rnokpp_is_what_python_stdnum_accepts(value):
     reference = rntrc.is_valid(value) and rntrc.compact(value) == value
     assert (answers(identifiers.rnokpp_problem, value) is None) == reference
@@ -108,8 +115,10 @@ def test_edrpou_is_8_ascii_digits_and_includes_every_code_python_stdnum_accepts(
 def test_phone_is_what_phonenumbers_accepts_in_e164(value):
     try:
         number = phonenumbers.parse(value, None)
-        reference = phonenumbers.is_valid_number(number) and \
-            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == value
+        reference = (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == value
+        )
     except phonenumbers.NumberParseException:
         reference = False
     assert (answers(identifiers.phone_problem, value) is None) == reference
@@ -154,21 +163,37 @@ def test_case_search_reads_any_text(value):
         assert key.isascii() and key.isdigit() and len(key) == 10
 
 
-PEOPLE = st.builds(dict, rnokpp=RNOKPPS, unzr=UNZRS, last_name=st.text(max_size=120), first_name=st.text(max_size=5),
-                   patronymic=st.text(max_size=5), birth_date=st.sampled_from(["", "1988-03-14", "2999-01-01", "x"]))
+PEOPLE = st.builds(
+    dict,
+    rnokpp=RNOKPPS,
+    unzr=UNZRS,
+    last_name=st.text(max_size=120),
+    first_name=st.text(max_size=5),
+    patronymic=st.text(max_size=5),
+    birth_date=st.sampled_from(["", "1988-03-14", "2999-01-01", "x"]),
+)
 
 
 @scaled(30)
 @given(PEOPLE, PEOPLE, PHONES, EMAILS, KATOTTGS, st.booleans(), st.text(max_size=70))
-def test_intake_validation_raises_only_its_validation_error(applicant, subject, phone, email, community,
-                                                            is_subject, request_id):
+def test_intake_validation_raises_only_its_validation_error(
+    applicant, subject, phone, email, community, is_subject, request_id
+):
     from intake.domain.model import Channel, PersonData, Submission
     from intake.domain.validation import validate
 
-    submission = Submission(applicant=PersonData(**applicant), subject=PersonData(**subject), channel=Channel.PHONE,
-                            description="Потрібна допомога", consent_to_processing=True, applicant_phone=phone,
-                            applicant_email=email, applicant_is_subject=is_subject, community_code=community,
-                            client_request_id=request_id)
+    submission = Submission(
+        applicant=PersonData(**applicant),
+        subject=PersonData(**subject),
+        channel=Channel.PHONE,
+        description="Потрібна допомога",
+        consent_to_processing=True,
+        applicant_phone=phone,
+        applicant_email=email,
+        applicant_is_subject=is_subject,
+        community_code=community,
+        client_request_id=request_id,
+    )
     try:
         validate(submission)
     except ValidationError as exc:
@@ -185,9 +210,10 @@ def test_interagency_agency_and_referral_validation_raise_only_validation_errors
     from interagency.domain.agencies import Agency, validate_agency
     from interagency.domain.model import Sector, validate_referral
 
-    for check in (lambda: validate_agency(Agency(agency_code=code, name=name, sector=Sector.HEALTH,
-                                                 community_code=community)),
-                  lambda: validate_referral("CASE-2026-AAAAAAA", Sector.HEALTH, code, reason)):
+    for check in (
+        lambda: validate_agency(Agency(agency_code=code, name=name, sector=Sector.HEALTH, community_code=community)),
+        lambda: validate_referral("CASE-2026-AAAAAAA", Sector.HEALTH, code, reason),
+    ):
         try:
             check()
         except ValidationError as exc:

@@ -3,6 +3,7 @@ records sent to the registry gateway's real processes. Property: a clear refusal
 with a JSON error, a 4xx SOAP fault, or a dead letter with its reason), never a 5xx or a
 crash; nothing stored on refusal; a valid record stored exactly once (a resend is a
 duplicate)."""
+
 from __future__ import annotations
 
 import json
@@ -23,29 +24,52 @@ from tests.fuzz.profile import THOROUGH, scaled
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800 if THOROUGH else 240)]
 
-JUNK_TEXT = st.text(max_size=30) | st.sampled_from(["", " ", "\x00", "\n", "' OR 1=1 --", "🙂" * 40, "A" * 70,
-                                                    "Київ-01", "2026-02-30", "20261120", "2026-W47-5", "322151234\n"])
+JUNK_TEXT = st.text(max_size=30) | st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "\n",
+        "' OR 1=1 --",
+        "🙂" * 40,
+        "A" * 70,
+        "Київ-01",
+        "2026-02-30",
+        "20261120",
+        "2026-W47-5",
+        "322151234\n",
+    ]
+)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.integers(-10**80, 10**80) | st.floats() | JUNK_TEXT,
+    st.none() | st.booleans() | st.integers() | st.integers(-(10**80), 10**80) | st.floats() | JUNK_TEXT,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(JUNK_TEXT, children, max_size=3),
-    max_leaves=8)
+    max_leaves=8,
+)
 FIELDS = ["source_id", "rnokpp", "registered_on", "center_code", "started_on", "facility_code"]
-RECORD_TYPES = st.sampled_from(["employment.registered", "health.rehabilitation_started", "education.enrolled",
-                                "unknown.type", ""]) | st.text(min_size=1, max_size=20)
+RECORD_TYPES = st.sampled_from(
+    ["employment.registered", "health.rehabilitation_started", "education.enrolled", "unknown.type", ""]
+) | st.text(min_size=1, max_size=20)
 
 
 def valid_record(record_type: str) -> dict:
     if record_type == "health.rehabilitation_started":
-        return {"source_id": f"fz-{uuid.uuid4().hex[:12]}", "rnokpp": make_rnokpp("312345678"),
-                "started_on": "2026-10-01", "facility_code": "MOZ-KYIV-7"}
+        return {
+            "source_id": f"fz-{uuid.uuid4().hex[:12]}",
+            "rnokpp": make_rnokpp("312345678"),
+            "started_on": "2026-10-01",
+            "facility_code": "MOZ-KYIV-7",
+        }
     return record()
 
 
 @st.composite
 def records(draw):
     """(record type, the record as a dict or None, the body bytes, source id or None)."""
-    record_type = draw(st.sampled_from(["employment.registered", "health.rehabilitation_started"])
-                       if draw(st.booleans()) else RECORD_TYPES)
+    record_type = draw(
+        st.sampled_from(["employment.registered", "health.rehabilitation_started"])
+        if draw(st.booleans())
+        else RECORD_TYPES
+    )
     body = valid_record(record_type if record_type == "health.rehabilitation_started" else "employment.registered")
     for _ in range(draw(st.integers(0, 3))):
         action = draw(st.sampled_from(["set", "drop", "add", "source"]))
@@ -66,7 +90,7 @@ def records(draw):
     elif shape == "not-object":
         raw = json_bytes([body])
     elif shape == "invalid-utf8":
-        raw = json_bytes(body)[:-2] + b"\xff\xfe\"}"
+        raw = json_bytes(body)[:-2] + b'\xff\xfe"}'
     elif shape == "nan":
         raw = json_bytes(body)[:-1] + b', "x": NaN}'
     else:
@@ -87,6 +111,7 @@ def expect_outcome(gateway, source_id, before_total, accepted: bool):
 
 
 # --- REST ------------------------------------------------------------------------------------
+
 
 @scaled(12, factor=40)
 @given(records())
@@ -114,17 +139,22 @@ def test_a_valid_rest_record_is_stored_exactly_once(gateway):
     body = record()
     before = gateway.stored()
     for expected in ("stored", "duplicate", "duplicate"):
-        status, _, reply, _ = https(gateway, "/partner/v1/records/employment.registered", json_bytes(body),
-                                    headers=xroad_rest())
+        status, _, reply, _ = https(
+            gateway, "/partner/v1/records/employment.registered", json_bytes(body), headers=xroad_rest()
+        )
         assert status == 200 and json.loads(reply)["status"] == expected
     assert gateway.stored(body["source_id"]) == 1 and gateway.stored() == before + 1
 
 
 # --- SOAP ------------------------------------------------------------------------------------
 
+
 def _xroad_text(draw, name):
-    return draw(st.sampled_from([None, "", " ", "A" * 201]) | JUNK_TEXT) if draw(st.booleans()) else \
-        {"id": f"dcz-{uuid.uuid4()}", "userId": "dcz-officer-7", "protocolVersion": "4.0"}[name]
+    return (
+        draw(st.sampled_from([None, "", " ", "A" * 201]) | JUNK_TEXT)
+        if draw(st.booleans())
+        else {"id": f"dcz-{uuid.uuid4()}", "userId": "dcz-officer-7", "protocolVersion": "4.0"}[name]
+    )
 
 
 @st.composite
@@ -135,34 +165,60 @@ def soap_requests(draw):
     from xml.sax.saxutils import escape
 
     record_type, body, _, source_id = draw(records())
-    fields = {str(k): ("" if v is None else v if isinstance(v, str) else json.dumps(v))
-              for k, v in (body or {}).items()}
+    fields = {
+        str(k): ("" if v is None else v if isinstance(v, str) else json.dumps(v)) for k, v in (body or {}).items()
+    }
     text = soap_record(fields).decode()
-    text = text.replace("<p:recordType>employment.registered</p:recordType>",
-                        f"<p:recordType>{escape(record_type)}</p:recordType>")
+    text = text.replace(
+        "<p:recordType>employment.registered</p:recordType>", f"<p:recordType>{escape(record_type)}</p:recordType>"
+    )
     for name in ("id", "userId", "protocolVersion"):
         value = _xroad_text(draw, name)
         old_start = text.index(f"<xrd:{name}>")
         old_end = text.index(f"</xrd:{name}>") + len(f"</xrd:{name}>")
-        text = text[:old_start] + ("" if value is None else f"<xrd:{name}>{escape(value)}</xrd:{name}>") + text[old_end:]
-    mutation = draw(st.sampled_from(["none"] * 4 + ["id-no-ns", "id-other-ns", "no-client", "no-service",
-                                                     "other-service", "other-operation", "other-ns", "empty-body",
-                                                     "no-header", "pi-in-body", "comment", "cdata", "empty-client"]))
+        text = (
+            text[:old_start] + ("" if value is None else f"<xrd:{name}>{escape(value)}</xrd:{name}>") + text[old_end:]
+        )
+    mutation = draw(
+        st.sampled_from(
+            ["none"] * 4
+            + [
+                "id-no-ns",
+                "id-other-ns",
+                "no-client",
+                "no-service",
+                "other-service",
+                "other-operation",
+                "other-ns",
+                "empty-body",
+                "no-header",
+                "pi-in-body",
+                "comment",
+                "cdata",
+                "empty-client",
+            ]
+        )
+    )
     replacements = {
         "id-no-ns": ("<id:memberCode>37508470</id:memberCode>", "<memberCode>37508470</memberCode>"),
-        "id-other-ns": ("<id:memberCode>37508470</id:memberCode>", '<q:memberCode xmlns:q="urn:x">37508470</q:memberCode>'),
-        "no-client": (text[text.index("<xrd:client"):text.index("</xrd:client>") + 13], ""),
-        "no-service": (text[text.index("<xrd:service"):text.index("</xrd:service>") + 14], ""),
+        "id-other-ns": (
+            "<id:memberCode>37508470</id:memberCode>",
+            '<q:memberCode xmlns:q="urn:x">37508470</q:memberCode>',
+        ),
+        "no-client": (text[text.index("<xrd:client") : text.index("</xrd:client>") + 13], ""),
+        "no-service": (text[text.index("<xrd:service") : text.index("</xrd:service>") + 14], ""),
         "other-service": ("<id:serviceCode>SubmitRecord</id:serviceCode>", "<id:serviceCode>Other</id:serviceCode>"),
         "other-operation": ("p:SubmitRecord>", "p:DeleteEverything>"),
-        "other-ns": ("xmlns:p=\"http://ekm.gov.ua/partner/v1\"", "xmlns:p=\"http://ekm.gov.ua/partner/v2\""),
-        "empty-body": (text[text.index("<soapenv:Body>"):text.index("</soapenv:Body>")], "<soapenv:Body>"),
-        "no-header": (text[text.index("<soapenv:Header>"):text.index("</soapenv:Header>") + 17], ""),
+        "other-ns": ('xmlns:p="http://ekm.gov.ua/partner/v1"', 'xmlns:p="http://ekm.gov.ua/partner/v2"'),
+        "empty-body": (text[text.index("<soapenv:Body>") : text.index("</soapenv:Body>")], "<soapenv:Body>"),
+        "no-header": (text[text.index("<soapenv:Header>") : text.index("</soapenv:Header>") + 17], ""),
         "pi-in-body": ("<p:recordType>", "<?evil x?><p:recordType>"),
         "comment": ("<p:recordType>", "<!-- a comment --><p:recordType>"),
         "cdata": ('name="center_code">', 'name="center_code"><![CDATA[KYIV-01]]>'),
-        "empty-client": (text[text.index("<xrd:client"):text.index("</xrd:client>") + 13],
-                         '<xrd:client id:objectType="SUBSYSTEM"/>'),
+        "empty-client": (
+            text[text.index("<xrd:client") : text.index("</xrd:client>") + 13],
+            '<xrd:client id:objectType="SUBSYSTEM"/>',
+        ),
     }
     if mutation in replacements:
         old, new = replacements[mutation]
@@ -185,8 +241,15 @@ def test_soap_parse_and_the_xroad_check_raise_only_soap_faults(request):
 
 @scaled(12, factor=40)
 @given(soap_requests())
-@example((envelope().replace("__ID__", "fz-example-1").replace(
-    "<id:memberCode>37508470</id:memberCode>", "<memberCode>37508470</memberCode>").encode(), "fz-example-1"))
+@example(
+    (
+        envelope()
+        .replace("__ID__", "fz-example-1")
+        .replace("<id:memberCode>37508470</id:memberCode>", "<memberCode>37508470</memberCode>")
+        .encode(),
+        "fz-example-1",
+    )
+)
 def test_soap_records_are_stored_once_or_refused_with_a_fault(gateway, request):
     raw, source_id = request
     before = gateway.stored()
@@ -206,6 +269,7 @@ def test_the_soap_header_of_the_corpus_is_the_one_the_gateway_accepts():
 
 
 # --- AMQP ------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def feed(gateway):
@@ -244,13 +308,15 @@ def test_amqp_records_are_stored_once_or_dead_lettered_with_a_reason(gateway, fe
     record_type, body, raw, source_id = sample
     routing_key = record_type.encode("utf-8", "replace")[:255].decode("utf-8", "ignore")
     before = gateway.stored()
-    channel.basic_publish("partner.feed", routing_key, raw,
-                          pika.BasicProperties(user_id=gateway.amqp_partner, delivery_mode=2))
+    channel.basic_publish(
+        "partner.feed", routing_key, raw, pika.BasicProperties(user_id=gateway.amqp_partner, delivery_mode=2)
+    )
     outcome, reason = wait_outcome(gateway, dead, raw, source_id, before)
     if outcome == "stored":
         expect_outcome(gateway, source_id, before, accepted=True)
-        channel.basic_publish("partner.feed", routing_key, raw,
-                              pika.BasicProperties(user_id=gateway.amqp_partner, delivery_mode=2))
+        channel.basic_publish(
+            "partner.feed", routing_key, raw, pika.BasicProperties(user_id=gateway.amqp_partner, delivery_mode=2)
+        )
         time.sleep(0.3)
         assert gateway.stored(source_id) == 1 and gateway.stored() == before + 1
     else:

@@ -29,8 +29,9 @@ def moment(message, field: str) -> datetime | None:
     try:
         return getattr(message, field).ToDatetime(tzinfo=timezone.utc)
     except (ValueError, OverflowError) as exc:
-        raise ValidationError.single(field, "мітка часу поза 0001–9999 роками / a timestamp outside "
-                                            "the years 0001–9999") from exc
+        raise ValidationError.single(
+            field, "мітка часу поза 0001–9999 роками / a timestamp outside the years 0001–9999"
+        ) from exc
 
 
 def encode_page_token(offset: int) -> str:
