@@ -16,6 +16,22 @@ def pytest_configure(config):
     from ekm_platform.patches import apply_all
 
     apply_all()
+    _hypothesis_defaults()
+
+
+def _hypothesis_defaults() -> None:
+    """The property tests outside tests/fuzz (which has its own profiles): no time limit per
+    example and no "generation is slow" failure — the suite shares two cores with real
+    processes, so speed is the benchmarks' business (bench/), never a test's — and no example
+    database written into the checkout."""
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:
+        return
+    settings.register_profile(
+        "ekm", deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    )
+    settings.load_profile("ekm")
 
 
 @pytest.fixture(scope="session")
