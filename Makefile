@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EKM := $(VENV)/bin/ekm
 PYTEST := $(PY) -m pytest -p no:cacheprovider
-# pytest-xdist worker processes for make test (each test has its own vhost, ports, databases)
+# pytest-xdist worker processes for make test. --dist loadfile: a test file runs whole on one worker,
+# so that a module-scoped platform is stopped before the next file starts on the session vhost.
 TEST_WORKERS ?= 2
 export EKM_HOME := $(CURDIR)
 export PYTHONWARNINGS := ignore::DeprecationWarning
@@ -43,7 +44,7 @@ bench-scale-out: setup-postgres ## 1 against 3 instances of cases and of notific
 test: setup-postgres setup-browser ## run every test: lint first, then unit, integration (RabbitMQ + SQLite + PostgreSQL), end-to-end
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory proto-check
-	@$(PYTEST) -q --durations=15 -n $(TEST_WORKERS) -m "not chaos" libs services tests web/tests
+	@$(PYTEST) -q --durations=15 -n $(TEST_WORKERS) --dist loadfile -m "not chaos" libs services tests web/tests
 	@$(PYTEST) -q -m chaos tests
 
 test-unit: setup ## unit tests only (no broker)
