@@ -89,9 +89,16 @@ class Gateway:
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory, ekm_amqp_uri):
+def platform(tmp_path_factory):
     """Every service's real processes (SQLite), the registry simulators, the gateway's AMQP
     feed consumer and its mTLS partner inbound, on a private vhost; one partner broker user."""
+    from ekm_platform.testing import broker
+
+    with broker.private_vhost("ekm-fuzz") as ekm_amqp_uri:  # session-scoped: not the session's vhost
+        yield from _platform(tmp_path_factory, ekm_amqp_uri)
+
+
+def _platform(tmp_path_factory, ekm_amqp_uri):
     from ekm_platform.testing import broker
     from ekm_platform.testing.pki import make_pki
     from ekm_platform.testing.platform import running_platform

@@ -28,13 +28,18 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory, ekm_amqp_uri):
+def platform(tmp_path_factory):
     """All five services and the simulators, with the demo case managers and appeals loaded."""
     if not pathlib.Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (make setup-browser)")
-    with running_platform(
-        tmp_path_factory.mktemp("ekm-web"), ekm_amqp_uri, services=config.SERVICES, simulators=True, timeout=90
-    ) as running:
+    from ekm_platform.testing import broker
+
+    with (
+        broker.private_vhost("ekm-web") as amqp_uri,  # session-scoped: not the session's vhost
+        running_platform(
+            tmp_path_factory.mktemp("ekm-web"), amqp_uri, services=config.SERVICES, simulators=True, timeout=90
+        ) as running,
+    ):
         yield running
 
 

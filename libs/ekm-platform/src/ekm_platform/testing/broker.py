@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import urllib.parse
@@ -54,3 +55,14 @@ def create_user(
 
 def delete_user(name: str) -> None:
     _call("DELETE", f"users/{urllib.parse.quote(name, safe='')}")
+
+
+@contextlib.contextmanager
+def private_vhost(prefix: str = "ekm-test"):
+    """A vhost of its own for a platform that outlives one test file (a session-scoped one):
+    on the session's vhost it would take the events of every later file's platform."""
+    name, uri = create_vhost(prefix)
+    try:
+        yield uri
+    finally:
+        delete_vhost(name)
