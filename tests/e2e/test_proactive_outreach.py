@@ -13,7 +13,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory, ekm_amqp_uri):
+def platform(tmp_path_factory):
+    # a vhost of its own: the test counts dead letters, and the session vhost may still hold
+    # events an earlier file's platform left behind
+    from ekm_platform.testing import broker
+
+    with broker.private_vhost("ekm-outreach") as ekm_amqp_uri:
+        yield from _platform(tmp_path_factory, ekm_amqp_uri)
+
+
+def _platform(tmp_path_factory, ekm_amqp_uri):
     with running_platform(
         tmp_path_factory.mktemp("ekm"),
         ekm_amqp_uri,

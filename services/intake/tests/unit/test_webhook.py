@@ -3,6 +3,7 @@ large gets a 4xx and never reaches intake (nothing is stored)."""
 
 import asyncio
 import json
+import threading
 
 import pytest
 
@@ -47,7 +48,11 @@ def request(app, body: bytes, headers: dict, path="/intake/v1/chatbot/demo/appea
         "path": path,
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
     }
-    asyncio.run(app(scope, receive, send))
+    # on a thread of its own: an earlier test in this process (Playwright's sync API) may have
+    # left an event loop running on the main thread, where asyncio.run refuses to start
+    worker = threading.Thread(target=asyncio.run, args=(app(scope, receive, send),))
+    worker.start()
+    worker.join(30)
     return sent[0]["status"], json.loads(sent[1]["body"])
 
 
